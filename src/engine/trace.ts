@@ -1,0 +1,60 @@
+// Trace format v1 (scenario-format §7). Fields may be added; none renamed.
+import type { TimelineAction } from '../scenario/types.ts';
+import type { RuleId, Severity } from './rules/ids.ts';
+
+export type HaltReason = 'quiescent' | 'bugcheck' | 'deadlock' | 'stalled' | 'budget';
+
+export interface TraceBase {
+  seq: number;
+  /** Timeline step: 0 is boot, k is the k-th timeline action. */
+  step: number;
+  thread: string;
+}
+
+/** One edge of a wait-for cycle: `thread` waits for `waitsFor` because of `reason`. */
+export interface WaitEdge {
+  thread: string;
+  waitsFor: string;
+  reason: string;
+}
+
+export type TraceBody =
+  | { type: 'action'; action: TimelineAction; index: number }
+  | { type: 'call'; component: string; api: string; args: Record<string, unknown>; irql?: string }
+  | { type: 'return'; component: string; api: string; result: unknown; out?: Record<string, unknown> }
+  | {
+      type: 'invoke';
+      component: string;
+      routine: string;
+      args: Record<string, unknown>;
+      registration?: string;
+      irql?: string;
+    }
+  | { type: 'complete'; component: string; routine: string; result: unknown }
+  | { type: 'irp'; minor: string; device: string; driver: string }
+  | { type: 'irpComplete'; minor: string; device: string; driver: string; status: string }
+  | { type: 'queue'; event: string; device: string; interface?: string }
+  | {
+      type: 'state';
+      entity: string;
+      from: string;
+      to: string;
+      /** For a blocked thread: what it waits for. */
+      on?: string;
+      /** On creation: the facts a view needs (owner, routine, class, device…). */
+      info?: Record<string, unknown>;
+    }
+  | {
+      type: 'hazard';
+      rule: RuleId;
+      severity: Severity;
+      message: string;
+      bugcheck?: string;
+      cycle?: WaitEdge[];
+    }
+  | { type: 'note'; text: string; component?: string }
+  | { type: 'halt'; reason: HaltReason };
+
+export type TraceEntry = TraceBase & TraceBody;
+export type TraceType = TraceEntry['type'];
+export type EntryOf<T extends TraceType> = Extract<TraceEntry, { type: T }>;
