@@ -1,0 +1,127 @@
+// The page's side of the engine worker: request/response by id with a Promise API.
+// A crashed worker (error event) or a hung one (no answer within the timeout) is terminated and
+// replaced on the next request; the pending requests resolve with an `error` response, so callers
+// handle one union and never a rejected promise (design.md: "a crashed or hung worker is restarted").
+import {
+  errorResponse,
+  parseResponse,
+  pingRequest,
+  runRequest,
+  type PongResponse,
+  type RunResponse,
+  type WorkerRequest,
+  type WorkerResponse,
+} from './protocol.ts';
+
+/** The part of `Worker` the client uses (so tests can pass a fake). */
+export interface WorkerLike {
+  postMessage(message: WorkerRequest): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+  onmessageerror: ((event: MessageEvent) => void) | null;
+}
+
+/** The real engine worker. Vite bundles the worker from this exact `new Worker(new URL(…))` form. */
+export function createEngineWorker(): WorkerLike {
+  return new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'pnp-engine' }) as WorkerLike;
+}
+
+export interface RunOptions {
+  opBudget?: number;
+  /** Give up (and restart the worker) after this long. Default 30 s: far above any budgeted run. */
+  timeoutMs?: number;
+}
+
+interface Pending {
+  resolve(response: WorkerResponse): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export class EngineClient {
+  private worker: WorkerLike | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** How many workers this client has started (1 + restarts). */
+  started = 0;
+
+  constructor(private readonly factory: () => WorkerLike = createEngineWorker) {}
+
+  /** Validate and run a raw scenario in the worker. Resolves with result, invalid or error. */
+  run(scenario: unknown, options: RunOptions = {}): Promise<RunResponse> {
+    const id = this.nextId++;
+    return this.request(runRequest(id, scenario, options.opBudget), options.timeoutMs ?? 30_000) as Promise<RunResponse>;
+  }
+
+  /** Is the worker alive and answering? */
+  async ping(timeoutMs = 5_000): Promise<boolean> {
+    const response = await this.request(pingRequest(this.nextId++), timeoutMs);
+    return (response as PongResponse).type === 'pong';
+  }
+
+  /** Stop the worker; pending requests resolve with an error. */
+  dispose(): void {
+    this.restart('The engine worker was stopped.');
+  }
+
+  private request(message: WorkerRequest, timeoutMs: number): Promise<WorkerResponse> {
+    return new Promise<WorkerResponse>((resolve) => {
+      const timer =
+        timeoutMs > 0 && Number.isFinite(timeoutMs)
+          ? setTimeout(() => this.restart(`The engine did not answer within ${Math.round(timeoutMs / 1000)} s; it was restarted.`), timeoutMs)
+          : undefined;
+      this.pending.set(message.id, { resolve, timer });
+      try {
+        this.ensureWorker().postMessage(message);
+      } catch (err) {
+        this.settle(errorResponse(message.id, `Could not reach the engine worker: ${err instanceof Error ? err.message : String(err)}`));
+      }
+    });
+  }
+
+  private ensureWorker(): WorkerLike {
+    if (this.worker) return this.worker;
+    const worker = this.factory();
+    this.started++;
+    worker.onmessage = (event) => this.settle(parseResponse(event.data));
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.restart(`The engine worker crashed${event.message ? `: ${event.message}` : ''}; it was restarted.`);
+    };
+    worker.onmessageerror = () => this.restart('The engine worker sent a message that could not be read; it was restarted.');
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(response: WorkerResponse): void {
+    if (response.id === null) {
+      // An error without an id cannot be matched to a request: it concerns them all.
+      for (const id of [...this.pending.keys()]) this.settle({ ...response, id });
+      return;
+    }
+    const entry = this.pending.get(response.id);
+    if (!entry) return; // a late answer to a request that already timed out
+    this.pending.delete(response.id);
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    entry.resolve(response);
+  }
+
+  /** Terminate the current worker and fail everything in flight; the next request starts a fresh one. */
+  private restart(message: string): void {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) {
+      worker.onmessage = worker.onerror = worker.onmessageerror = null;
+      worker.terminate();
+    }
+    for (const id of [...this.pending.keys()]) this.settle(errorResponse(id, message));
+  }
+}
+
+let shared: EngineClient | null = null;
+
+/** The app's one engine client, created on first use (importing this module starts no worker). */
+export function getEngineClient(): EngineClient {
+  shared ??= new EngineClient();
+  return shared;
+}

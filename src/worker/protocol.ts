@@ -1,0 +1,153 @@
+// The message protocol between the UI thread and the engine worker (design.md: "typed, versioned
+// messages"). Every message carries the protocol version; either side rejects a message of
+// another version with a clear error instead of misreading it (a stale cached worker after a
+// deploy is the usual cause). Plain data only: everything here crosses postMessage.
+import type { TraceEntry } from '../engine/trace.ts';
+
+export const PROTOCOL_VERSION = 1;
+export type ProtocolVersion = typeof PROTOCOL_VERSION;
+
+/** A problem in the scenario, at a JSON path (`/drivers/sampledrv/routines/DriverEntry/0`). */
+export interface ProtocolValidationError {
+  path: string;
+  message: string;
+}
+
+// ---- requests (UI → worker)
+
+/** Validate and run a raw scenario (as parsed from JSON: the worker validates it). */
+export interface RunRequest {
+  v: ProtocolVersion;
+  id: number;
+  type: 'run';
+  scenario: unknown;
+  /** Override the engine's op budget (tests, benchmarks). */
+  opBudget?: number;
+}
+
+/** Liveness check: the worker answers `pong` (used to detect a hung worker). */
+export interface PingRequest {
+  v: ProtocolVersion;
+  id: number;
+  type: 'ping';
+}
+
+export type WorkerRequest = RunRequest | PingRequest;
+export type RequestType = WorkerRequest['type'];
+
+// ---- responses (worker → UI)
+
+export interface RunResult {
+  v: ProtocolVersion;
+  id: number;
+  type: 'result';
+  ok: true;
+  trace: TraceEntry[];
+  title: string;
+  description: string;
+  warnings: ProtocolValidationError[];
+}
+
+export interface InvalidResponse {
+  v: ProtocolVersion;
+  id: number;
+  type: 'invalid';
+  ok: false;
+  errors: ProtocolValidationError[];
+  /** The scenario was made by a newer version of the playground. */
+  newerVersion?: boolean;
+}
+
+export interface ErrorResponse {
+  v: ProtocolVersion;
+  /** `null` when the request was too malformed to have an id. */
+  id: number | null;
+  type: 'error';
+  ok: false;
+  message: string;
+}
+
+export interface PongResponse {
+  v: ProtocolVersion;
+  id: number;
+  type: 'pong';
+  ok: true;
+}
+
+export type RunResponse = RunResult | InvalidResponse | ErrorResponse;
+export type WorkerResponse = RunResponse | PongResponse;
+export type ResponseType = WorkerResponse['type'];
+
+// ---- constructors
+
+export const runRequest = (id: number, scenario: unknown, opBudget?: number): RunRequest =>
+  opBudget === undefined
+    ? { v: PROTOCOL_VERSION, id, type: 'run', scenario }
+    : { v: PROTOCOL_VERSION, id, type: 'run', scenario, opBudget };
+
+export const pingRequest = (id: number): PingRequest => ({ v: PROTOCOL_VERSION, id, type: 'ping' });
+
+export const errorResponse = (id: number | null, message: string): ErrorResponse => ({
+  v: PROTOCOL_VERSION,
+  id,
+  type: 'error',
+  ok: false,
+  message,
+});
+
+// ---- checking what arrives
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x);
+
+function versionProblem(data: Record<string, unknown>, from: string): string | null {
+  if (data.v === PROTOCOL_VERSION) return null;
+  return (
+    `Protocol version mismatch: ${from} sent a message of version ${JSON.stringify(data.v)}, ` +
+    `this side speaks version ${PROTOCOL_VERSION}. Reload the page to get matching code.`
+  );
+}
+
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: ErrorResponse };
+
+/** In the worker: check an incoming request. A bad one yields the error response to send back. */
+export function parseRequest(data: unknown): Parsed<WorkerRequest> {
+  if (!isRecord(data)) return { ok: false, error: errorResponse(null, 'Malformed request: not an object.') };
+  const id = isId(data.id) ? data.id : null;
+  const version = versionProblem(data, 'the page');
+  if (version) return { ok: false, error: errorResponse(id, version) };
+  if (id === null) return { ok: false, error: errorResponse(null, 'Malformed request: missing numeric id.') };
+  switch (data.type) {
+    case 'run':
+      if (!('scenario' in data)) return { ok: false, error: errorResponse(id, 'Malformed run request: no scenario.') };
+      if (data.opBudget !== undefined && !(typeof data.opBudget === 'number' && data.opBudget > 0)) {
+        return { ok: false, error: errorResponse(id, 'Malformed run request: opBudget must be a positive number.') };
+      }
+      return { ok: true, message: data as unknown as RunRequest };
+    case 'ping':
+      return { ok: true, message: data as unknown as PingRequest };
+    default:
+      return { ok: false, error: errorResponse(id, `Unknown request type ${JSON.stringify(data.type)}.`) };
+  }
+}
+
+const RESPONSE_TYPES: readonly ResponseType[] = ['result', 'invalid', 'error', 'pong'];
+
+/** On the page: check a message from the worker. A bad one becomes an error response (never a throw). */
+export function parseResponse(data: unknown): WorkerResponse {
+  if (!isRecord(data)) return errorResponse(null, 'Malformed response from the engine worker: not an object.');
+  const id = isId(data.id) ? data.id : null;
+  const version = versionProblem(data, 'the engine worker');
+  if (version) return errorResponse(id, version);
+  if (!RESPONSE_TYPES.includes(data.type as ResponseType)) {
+    return errorResponse(id, `Unknown response type ${JSON.stringify(data.type)} from the engine worker.`);
+  }
+  if (data.type !== 'error' && id === null) return errorResponse(null, 'Malformed response from the engine worker: no id.');
+  if (data.type === 'result' && !Array.isArray(data.trace)) {
+    return errorResponse(id, 'Malformed response from the engine worker: no trace.');
+  }
+  if (data.type === 'invalid' && !Array.isArray(data.errors)) {
+    return errorResponse(id, 'Malformed response from the engine worker: no errors.');
+  }
+  return data as unknown as WorkerResponse;
+}
