@@ -1,0 +1,80 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+
+/** Wait until the built-in scenario's trace is shown; return its lines. */
+async function traceLines(page: Page): Promise<string[]> {
+  const trace = page.getByRole('list', { name: 'Trace' });
+  await expect(trace).toBeVisible();
+  await expect(trace.locator('li').last()).toContainText('■ halt:');
+  return (await trace.locator(':scope > li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+const indexOf = (lines: string[], re: RegExp, from = 0) => {
+  const i = lines.findIndex((l, k) => k >= from && re.test(l));
+  if (i < 0) throw new Error(`no trace line matches ${re}${from ? ` after line ${from}` : ''}:\n${lines.join('\n')}`);
+  return i;
+};
+
+/** axe-core's findings, one line per rule with the offending elements. */
+async function axeViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('runs seed 000 in the engine worker and shows its trace', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveTitle('PnP Playground');
+  await expect(page.getByRole('heading', { level: 1, name: 'PnP Playground' })).toBeVisible();
+
+  const lines = await traceLines(page);
+  await expect(page.getByRole('heading', { name: 'Synchronous processor notification' })).toBeVisible();
+  await expect(page.getByText('Running…')).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/first-page.png', fullPage: true });
+
+  // DriverEntry registers; with KE_PROCESSOR_CHANGE_ADD_EXISTING the callback runs for the active
+  // processors inside the call: Start(0), Start(1), then Complete (KE-4).
+  const register = indexOf(lines, /→ KeRegisterProcessorChangeCallback\(.*CallbackFunction=SyncProcessorCallback/);
+  const start0 = indexOf(lines, /SyncProcessorCallback\(.*State=KeProcessorAddStartNotify, NtNumber=0\b/, register);
+  const start1 = indexOf(lines, /SyncProcessorCallback\(.*State=KeProcessorAddStartNotify, NtNumber=1\b/, register);
+  const complete = indexOf(lines, /SyncProcessorCallback\(.*State=KeProcessorAddCompleteNotify/, register);
+  const registered = indexOf(lines, /← KeRegisterProcessorChangeCallback = /, register);
+  expect(start0).toBeLessThan(start1);
+  expect(start1).toBeLessThan(complete);
+  expect(complete).toBeLessThan(registered);
+
+  // The hot-add of processor 2 on the hotplug thread: Start(2), processor 2 active, Complete(2) (KE-1).
+  const hotAdd = indexOf(lines, /▶ hotAddProcessor/);
+  const start2 = indexOf(lines, /\[hotplug\] sampledrv!SyncProcessorCallback\(.*State=KeProcessorAddStartNotify, NtNumber=2\b/, hotAdd);
+  const active2 = indexOf(lines, /processor:2 \S+ → active/, hotAdd);
+  const complete2 = indexOf(lines, /SyncProcessorCallback\(.*State=KeProcessorAddCompleteNotify, NtNumber=2\b/, hotAdd);
+  expect(start2).toBeLessThan(active2);
+  expect(active2).toBeLessThan(complete2);
+
+  // Unload deregisters, then the run ends quiescent with exactly one halt.
+  indexOf(lines, /→ KeDeregisterProcessorChangeCallback\(/, complete2);
+  expect(lines.at(-1)).toMatch(/■ halt: quiescent$/);
+  expect(lines.filter((l) => l.includes('■ halt:'))).toHaveLength(1);
+  expect(lines.filter((l) => l.includes('⚠'))).toHaveLength(0);
+
+  // The simulation ran in a Web Worker; the page's own globals hold nothing of the engine.
+  expect(page.workers().length).toBeGreaterThanOrEqual(1);
+  const added = await page.evaluate(() => {
+    // Globals of this page that a blank document does not have.
+    const blank = document.body.appendChild(document.createElement('iframe'));
+    const builtIn = new Set(Object.keys(blank.contentWindow ?? {}));
+    blank.remove();
+    return Object.keys(window).filter((k) => !builtIn.has(k));
+  });
+  expect(added.filter((k) => /engine|scenario|trace|run|load|simulat/i.test(k))).toEqual([]);
+});
+
+test('reads well in the dark theme and has no detectable accessibility violations', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('/');
+  await traceLines(page);
+  await page.screenshot({ path: 'test-results/first-page-dark.png', fullPage: true });
+  expect(await axeViolations(page), 'dark theme').toEqual([]);
+
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await axeViolations(page), 'light theme').toEqual([]);
+});
