@@ -77,6 +77,9 @@ describe('formatEntry', () => {
     expect(
       formatBody(at({ type: 'return', component: 'sampledrv', api: 'KeRegisterProcessorChangeCallback', result: null }, 'sys:sampledrv')),
     ).toBe('← KeRegisterProcessorChangeCallback = NULL');
+    expect(
+      formatBody(at({ type: 'return', component: 'sampledrv', api: 'KeDeregisterProcessorChangeCallback', result: null }, 'sys:sampledrv')),
+    ).toBe('← KeDeregisterProcessorChangeCallback');
   });
 
   it('invoke: component!routine(args) ← registration, ProcNumber as Group/Number', () => {

@@ -2,6 +2,7 @@
 // names as they appear in the trace. Pure and framework-free: the UI, the CLI's --pretty mode and
 // tests all read traces through this one formatter.
 import type { TimelineAction } from '../scenario/types.ts';
+import { APIS, isApiName } from './api.ts';
 import type { TraceEntry } from './trace.ts';
 
 /** Parameters whose value is a set of flags: shown the way C writes them, `A | B`, or `0`. */
@@ -104,7 +105,9 @@ export function formatBody(e: TraceEntry): string {
       return `${actor(e.thread, e.component)}→ ${e.api}(${formatArgs(e.args)})${irqlSuffix(e.irql)}`;
     case 'return': {
       const out = e.out && Object.keys(e.out).length > 0 ? ` (${formatArgs(e.out)})` : '';
-      const result = e.result === undefined ? '' : ` = ${formatValue(e.result)}`;
+      // A VOID API (KeDeregisterProcessorChangeCallback) returns nothing worth printing.
+      const isVoid = e.result === undefined || (e.result === null && isApiName(e.api) && APIS[e.api].returns === 'void');
+      const result = isVoid ? '' : ` = ${formatValue(e.result)}`;
       return `${actor(e.thread, e.component)}← ${e.api}${result}${out}`;
     }
     case 'invoke': {
