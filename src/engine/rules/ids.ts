@@ -3,7 +3,7 @@
 const range = <P extends string>(prefix: P, n: number) =>
   Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}` as const);
 
-export const RULE_IDS = [
+export const RULE_IDS: readonly RuleId[] = [
   ...range('KE', 10),
   ...range('IO', 10),
   ...range('UN', 7),
@@ -13,7 +13,7 @@ export const RULE_IDS = [
   ...range('DRV', 3),
   'IRQL-1',
   ...range('DL', 3),
-] as const;
+] as RuleId[];
 
 export type RuleId =
   | `KE-${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}`

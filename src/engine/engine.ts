@@ -1,0 +1,376 @@
+// The engine core: threads, the scheduler of spec §2, the trace, hazards and halting.
+// Deterministic: no clock, no randomness; the same scenario gives the same trace.
+import type { Irql } from './api.ts';
+import { IRQL_NAMES } from './api.ts';
+import type { NormalizedScenario, ScheduleOverride } from '../scenario/types.ts';
+import { LIMITS } from '../scenario/types.ts';
+import type { HaltReason, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
+import type { RuleId, Severity } from './rules/ids.ts';
+import type { Wait, World } from './model.ts';
+
+export type Yield = { t: 'op' } | { t: 'block'; wait: Wait };
+export type Body<R = unknown> = Generator<Yield, R, void>;
+
+/** A step boundary: the scheduler may run another thread here (spec §2.2 choice points). */
+export const OP: Yield = { t: 'op' };
+
+export interface Job {
+  id: number;
+  label: string;
+  start: () => Body;
+  done: boolean;
+  result?: unknown;
+}
+
+export type ThreadStatus = 'idle' | 'runnable' | 'blocked' | 'done';
+
+export interface Thread {
+  name: string;
+  order: number;
+  /** Service threads (pnp, hotplug, sys:*, app main/notify) take jobs from a queue; others run one. */
+  service: boolean;
+  jobs: Job[];
+  job: Job | null;
+  gen: Body | null;
+  status: ThreadStatus;
+  wait: Wait | null;
+  since: number;
+  irql: Irql;
+  /** Registrations whose callbacks this thread is running, innermost last. */
+  callbacks: string[];
+  /** Nesting depth of completion callbacks of custom events running on this thread (CU-7). */
+  inCompletion?: number;
+  /** Routine frames (component!routine), innermost last. */
+  frames: { component: string; routine: string }[];
+}
+
+export interface ScheduleError {
+  path: string;
+  message: string;
+}
+
+export class Halt extends Error {}
+
+export class Engine {
+  readonly trace: TraceEntry[] = [];
+  readonly threads = new Map<string, Thread>();
+  private threadList: Thread[] = [];
+  step = 0;
+  halted = false;
+  opCount = 0;
+  private tick = 0;
+  private jobIds = 0;
+  private jobs = new Map<number, Job>();
+  private current: Thread | null = null;
+  private overrides = new Map<number, { run: string; index: number; used: boolean }>();
+  scheduleErrors: ScheduleError[] = [];
+  private visitedBoundary = -1;
+  /** The PnP event being processed by the pnp thread (for CU-6 and IO-4). */
+  currentEvent: number | null = null;
+  readonly opBudget: number;
+
+  constructor(
+    readonly scenario: NormalizedScenario,
+    readonly world: World,
+    options: { opBudget?: number } = {},
+  ) {
+    this.opBudget = options.opBudget ?? LIMITS.opBudget;
+    scenario.schedule.forEach((o: ScheduleOverride, index) => {
+      if (!this.overrides.has(o.at)) this.overrides.set(o.at, { run: o.run, index, used: false });
+    });
+  }
+
+  // ---------------------------------------------------------------- trace
+
+  emit(body: TraceBody, thread = this.current?.name ?? 'system'): void {
+    if (this.halted) return;
+    this.trace.push({ seq: this.trace.length, step: this.step, thread, ...body } as TraceEntry);
+  }
+
+  hazard(rule: RuleId, severity: Severity, message: string, extra: { bugcheck?: string; cycle?: WaitEdge[] } = {}) {
+    this.emit({ type: 'hazard', rule, severity, message, ...extra });
+  }
+
+  /** A bug check: record it and halt the run (spec §2.5). */
+  bugcheck(rule: RuleId, code: string, message: string): void {
+    this.hazard(rule, 'bugcheck', message, { bugcheck: code });
+    this.halt('bugcheck');
+  }
+
+  halt(reason: HaltReason): void {
+    if (this.halted) return;
+    this.emit({ type: 'halt', reason }, 'system');
+    this.halted = true;
+  }
+
+  state(entity: string, from: string, to: string, info?: Record<string, unknown>): void {
+    this.emit(info ? { type: 'state', entity, from, to, info } : { type: 'state', entity, from, to });
+  }
+
+  irqlName(t: Thread = this.thread): string {
+    return IRQL_NAMES[t.irql];
+  }
+
+  // ---------------------------------------------------------------- threads
+
+  get thread(): Thread {
+    if (!this.current) throw new Error('engine: no current thread');
+    return this.current;
+  }
+
+  thread_(name: string, service: boolean): Thread {
+    let t = this.threads.get(name);
+    if (!t) {
+      t = {
+        name, order: this.threadList.length, service, jobs: [], job: null, gen: null, status: 'idle',
+        wait: null, since: 0, irql: 0, callbacks: [], frames: [],
+      };
+      this.threads.set(name, t);
+      this.threadList.push(t);
+    }
+    return t;
+  }
+
+  private setStatus(t: Thread, to: ThreadStatus, on?: string, by = t.name) {
+    const from = t.status;
+    t.status = to;
+    if (to === 'runnable') t.since = this.tick++;
+    const body: TraceBody = { type: 'state', entity: `thread:${t.name}`, from, to };
+    if (on) body.on = on;
+    this.emit(body, by);
+  }
+
+  /** Queue a job on a thread (creating it if needed). Returns the job for waiting on it. */
+  submit(threadName: string, label: string, start: () => Body, service = true): Job {
+    const t = this.thread_(threadName, service);
+    const job: Job = { id: ++this.jobIds, label, start, done: false };
+    this.jobs.set(job.id, job);
+    t.jobs.push(job);
+    if (t.status === 'idle' || t.status === 'done') this.setStatus(t, 'runnable');
+    return job;
+  }
+
+  /** Process exit: the app's threads end where they are; jobs others wait for count as returned. */
+  killThreads(prefix: string): void {
+    for (const t of this.threadList) {
+      if (!t.name.startsWith(prefix)) continue;
+      for (const job of [t.job, ...t.jobs]) {
+        if (job && !job.done) {
+          job.done = true;
+          job.result = 'ERROR_SUCCESS';
+        }
+      }
+      for (const r of Object.values(this.world.registrations)) r.inFlight = r.inFlight.filter((n) => n !== t.name);
+      t.job = null;
+      t.gen = null;
+      t.jobs = [];
+      t.wait = null;
+      t.callbacks = [];
+      t.frames = [];
+      if (t.status !== 'idle' && t.status !== 'done') this.setStatus(t, 'done', undefined, 'system');
+      if (this.current === t) this.current = null;
+    }
+  }
+
+  /** Block the running thread until `satisfied()` holds. */
+  *waitUntil(wait: Wait, satisfied: () => boolean): Body<void> {
+    while (!satisfied()) yield { t: 'block', wait };
+  }
+
+  private satisfied(w: Wait): boolean {
+    switch (w.k) {
+      case 'job':
+        return this.jobs.get(w.job)?.done ?? true;
+      case 'work':
+        return this.world.workItems[w.item]?.done ?? true;
+      case 'callbacks':
+        return this.callbackThreads(w).length === 0;
+      case 'event':
+        return this.world.events.find((e) => e.id === w.event)?.done ?? true;
+    }
+  }
+
+  /** Threads running a callback of the registration that the wait waits for. */
+  private callbackThreads(w: Extract<Wait, { k: 'callbacks' }>): string[] {
+    const r = this.world.registrations[w.registration];
+    if (!r) return [];
+    const all = [...new Set(r.inFlight)];
+    // Waiting for one's own callback (CM-6, KE-7) never ends; the Ex routine skips its own thread (UN-2).
+    return w.includeSelf ? all : all.filter((n) => n !== w.waiter);
+  }
+
+  /** Threads other than `self` running a callback of the registration. */
+  inFlightElsewhere(registration: string, self: string): string[] {
+    const r = this.world.registrations[registration];
+    return r ? [...new Set(r.inFlight.filter((n) => n !== self))] : [];
+  }
+
+  /** The threads a wait is waiting for (the wait-for graph, spec §2.3). */
+  private waitsFor(w: Wait): string[] {
+    switch (w.k) {
+      case 'job':
+        return [w.thread];
+      case 'work': {
+        const item = this.world.workItems[w.item];
+        return item && !item.done ? [item.thread] : [];
+      }
+      case 'callbacks':
+        return this.callbackThreads(w);
+      case 'event':
+        return ['pnp'];
+    }
+  }
+
+  /** Find a wait-for cycle through `start`, or null. */
+  private findCycle(start: Thread): WaitEdge[] | null {
+    const path: WaitEdge[] = [];
+    const seen = new Set<string>();
+    const visit = (t: Thread): boolean => {
+      if (t.status !== 'blocked' || !t.wait) return false;
+      if (seen.has(t.name)) return false;
+      seen.add(t.name);
+      for (const next of this.waitsFor(t.wait)) {
+        path.push({ thread: t.name, waitsFor: next, reason: t.wait.what });
+        if (next === start.name) return true;
+        const nt = this.threads.get(next);
+        if (nt && visit(nt)) return true;
+        path.pop();
+      }
+      return false;
+    };
+    return visit(start) ? path : null;
+  }
+
+  /** The most specific documented rule that explains a cycle (spec §2.3), else DL-1. */
+  private cycleRule(cycle: WaitEdge[]): RuleId {
+    const rules = new Set<RuleId>();
+    for (const e of cycle) {
+      const w = this.threads.get(e.thread)?.wait;
+      if (w?.rule) rules.add(w.rule);
+    }
+    const priority: RuleId[] = ['UN-3', 'UN-4', 'CU-8', 'CM-6', 'KE-7', 'CM-12', 'IO-7', 'UN-2'];
+    for (const r of priority) if (rules.has(r)) return r === 'UN-2' ? 'DL-1' : r;
+    return 'DL-1';
+  }
+
+  deadlock(rule: RuleId, message: string, cycle: WaitEdge[]): void {
+    this.hazard(rule, 'deadlock', message, { cycle });
+    this.halt('deadlock');
+  }
+
+  // ---------------------------------------------------------------- scheduler
+
+  /** Run threads until the system is quiescent (or the run halts). */
+  runUntilQuiescent(): void {
+    this.loop();
+    this.current = null;
+  }
+
+  private loop(): void {
+    while (!this.halted) {
+      if (this.opCount > this.opBudget) {
+        this.hazard('DL-3', 'error', `The run exceeded its budget of ${this.opBudget.toLocaleString('en-US')} ops; it never became quiescent.`);
+        this.halt('budget');
+        return;
+      }
+      for (const t of this.threadList) {
+        if (t.status === 'blocked' && t.wait && this.satisfied(t.wait)) {
+          t.wait = null;
+          this.setStatus(t, 'runnable');
+        }
+      }
+      const runnable = this.threadList.filter((t) => t.status === 'runnable');
+      if (runnable.length === 0) {
+        const blocked = this.threadList.filter((t) => t.status === 'blocked');
+        if (blocked.length > 0) {
+          const what = blocked.map((t) => `${t.name} waits for ${t.wait?.what}`).join('; ');
+          this.hazard('DL-2', 'error', `No thread can run, yet ${what}, and no wait cycle explains it: the run is stalled.`);
+          this.halt('stalled');
+        }
+        return;
+      }
+      const chosen = this.choose(runnable);
+      if (!chosen) return;
+      this.stepThread(chosen);
+    }
+  }
+
+  private choose(runnable: Thread[]): Thread | null {
+    const seq = this.trace.length;
+    let pick =
+      this.current && this.current.status === 'runnable'
+        ? this.current
+        : runnable.reduce((a, b) => (b.since < a.since || (b.since === a.since && b.order < a.order) ? b : a));
+    if (seq !== this.visitedBoundary) {
+      this.visitedBoundary = seq;
+      const o = this.overrides.get(seq);
+      if (o && !o.used) {
+        o.used = true;
+        const named = runnable.find((t) => t.name === o.run);
+        if (!named) {
+          this.scheduleErrors.push({
+            path: `/schedule/${o.index}/run`,
+            message: `at step ${seq} thread "${o.run}" is not runnable; runnable threads: ${runnable.map((t) => t.name).join(', ')}`,
+          });
+          this.halted = true;
+          return null;
+        }
+        pick = named;
+      }
+    }
+    return pick;
+  }
+
+  private stepThread(t: Thread): void {
+    this.current = t;
+    if (!t.gen) {
+      const job = t.jobs.shift();
+      if (!job) {
+        this.setStatus(t, t.service ? 'idle' : 'done');
+        return;
+      }
+      t.job = job;
+      t.gen = job.start();
+    }
+    const r = t.gen.next();
+    if (this.halted) return;
+    if (r.done) {
+      if (t.job) {
+        t.job.done = true;
+        t.job.result = r.value;
+      }
+      t.job = null;
+      t.gen = null;
+      if (t.jobs.length === 0) this.setStatus(t, t.service ? 'idle' : 'done');
+      return;
+    }
+    const y = r.value;
+    if (y.t === 'block') {
+      t.wait = y.wait;
+      this.setStatus(t, 'blocked', y.wait.what);
+      const cycle = this.findCycle(t);
+      if (cycle) {
+        const rule = this.cycleRule(cycle);
+        const desc = cycle.map((e) => `${e.thread} waits for ${e.waitsFor} (${e.reason})`).join('; ');
+        this.deadlock(rule, `Deadlock: ${desc}.`, cycle);
+      }
+    }
+  }
+
+  /** Check the schedule overrides that were never reached (after the run). */
+  finishSchedule(): void {
+    for (const [at, o] of this.overrides) {
+      if (!o.used) {
+        this.scheduleErrors.push({
+          path: `/schedule/${o.index}/at`,
+          message: `step ${at} is never reached as a step boundary (the run has ${this.trace.length} entries)`,
+        });
+      }
+    }
+  }
+
+  /** Is the system quiescent: no runnable or blocked thread and no PnP event waiting? */
+  quiescent(): boolean {
+    return this.threadList.every((t) => t.status === 'idle' || t.status === 'done');
+  }
+}

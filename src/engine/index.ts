@@ -1,0 +1,194 @@
+// The engine's public entry: boot (scenario-format §2), the timeline (§4) and the run.
+import type { NormalizedScenario, TimelineAction } from '../scenario/types.ts';
+import type { ValidationError } from '../scenario/load.ts';
+import type { ApiName } from './api.ts';
+import { Engine, OP, type Body } from './engine.ts';
+import { setHandlers, type Handler } from './interp.ts';
+import type { World } from './model.ts';
+import type { TraceEntry } from './trace.ts';
+import * as ke from './kernel/ke.ts';
+import * as io from './kernel/io.ts';
+import * as mem from './kernel/mem.ts';
+import * as report from './kernel/report.ts';
+import * as cm from './user/cm.ts';
+import { exitApp, loadDriver, runRoutine, startApp, unloadDriver } from './lifecycle.ts';
+import { enableInterface, instanceId, memorySymlink, processorSymlink, queueEvent } from './pnp/devices.ts';
+
+export type { TraceEntry } from './trace.ts';
+
+const HANDLERS: Record<ApiName, Handler> = {
+  KeRegisterProcessorChangeCallback: ke.KeRegisterProcessorChangeCallback,
+  KeDeregisterProcessorChangeCallback: ke.KeDeregisterProcessorChangeCallback,
+  IoRegisterPlugPlayNotification: io.IoRegisterPlugPlayNotification,
+  IoUnregisterPlugPlayNotification: io.IoUnregisterPlugPlayNotification,
+  IoUnregisterPlugPlayNotificationEx: io.IoUnregisterPlugPlayNotificationEx,
+  IoGetDeviceObjectPointer: io.IoGetDeviceObjectPointer,
+  ObDereferenceObject: io.ObDereferenceObject,
+  IoReportTargetDeviceChangeAsynchronous: report.IoReportTargetDeviceChangeAsynchronous,
+  IoReportTargetDeviceChange: report.IoReportTargetDeviceChange,
+  ExAllocatePool2: mem.ExAllocatePool2,
+  ExFreePool: mem.ExFreePool,
+  IoQueueWorkItem: mem.IoQueueWorkItem,
+  KeWaitForSingleObject: mem.KeWaitForSingleObject,
+  KeAcquireSpinLock: mem.KeAcquireSpinLock,
+  KeReleaseSpinLock: mem.KeReleaseSpinLock,
+  KeRaiseIrql: mem.KeRaiseIrql,
+  KeLowerIrql: mem.KeLowerIrql,
+  CM_Register_Notification: cm.CM_Register_Notification,
+  CM_Unregister_Notification: cm.CM_Unregister_Notification,
+  CM_Get_Device_Interface_List: cm.CM_Get_Device_Interface_List,
+  CM_Get_Device_Interface_List_Size: cm.CM_Get_Device_Interface_List_Size,
+  CreateFile: cm.CreateFile,
+  CloseHandle: cm.CloseHandle,
+  SubmitThreadpoolWork: cm.SubmitThreadpoolWork,
+  QueueUserWorkItem: cm.QueueUserWorkItem,
+  WaitForThreadpoolWorkCallbacks: cm.WaitForThreadpoolWorkCallbacks,
+  HeapAlloc: cm.HeapAlloc,
+  HeapFree: cm.HeapFree,
+};
+setHandlers(HANDLERS);
+
+export type RunOutcome = { ok: true; trace: TraceEntry[] } | { ok: false; errors: ValidationError[] };
+
+export interface RunOptions {
+  opBudget?: number;
+}
+
+function createWorld(s: NormalizedScenario): World {
+  const world: World = {
+    maxProcessors: s.machine.maxProcessors, processors: [], memory: [], devices: {}, deviceOrder: [],
+    interfaces: {}, interfaceOrder: [], components: {}, registrations: {}, registrationOrder: [],
+    handles: {}, allocations: {}, workItems: {}, events: [], counters: {}, locks: {},
+  };
+  for (const [id, spec] of Object.entries(s.drivers)) {
+    world.components[id] = { id, kind: 'driver', state: 'not-loaded', vars: { ...spec.globals } };
+  }
+  for (const [id, spec] of Object.entries(s.apps)) {
+    world.components[id] = { id, kind: 'app', state: 'not-started', vars: { ...spec.globals } };
+  }
+  for (const d of s.machine.devices) {
+    world.devices[d.id] = { id: d.id, parent: d.parent, stack: [...d.stack], classes: [...d.interfaces], state: 'not-present', symlinks: [], arrivals: 0 };
+    world.deviceOrder.push(d.id);
+  }
+  return world;
+}
+
+/** Boot (step 0): processors and memory present, drivers of present devices loaded, then devices started. */
+function boot(engine: Engine) {
+  const { world, scenario } = engine;
+  for (let n = 0; n < scenario.machine.processors; n++) {
+    const p = { NtNumber: n, Group: Math.floor(n / 64), Number: n % 64, state: 'active' as const, symlink: processorSymlink(n) };
+    world.processors.push(p);
+    engine.state(`processor:${n}`, 'not-present', 'active', { Group: p.Group, Number: p.Number });
+    enableInterface(engine, p.symlink, 'GUID_DEVICE_PROCESSOR', `processor${n}`, false);
+  }
+  for (const m of scenario.machine.memory) addMemory(engine, m.id, m.sizeMiB, false);
+  for (const d of Object.values(engine.scenario.machine.devices)) {
+    engine.state(`device:${d.id}`, 'none', 'not-present', { parent: d.parent, stack: d.stack, interfaces: d.interfaces, instanceId: instanceId(world.devices[d.id]) });
+  }
+  const present = scenario.machine.devices.filter((d) => d.present);
+  const loaded = new Set<string>();
+  for (const d of present) {
+    for (const drv of d.stack) {
+      if (loaded.has(drv)) continue;
+      loaded.add(drv);
+      engine.submit(`sys:${drv}`, 'load', () => loadDriver(engine, drv));
+    }
+  }
+  engine.runUntilQuiescent();
+  for (const d of present) queueEvent(engine, { kind: 'DeviceArrival', device: d.id });
+  engine.runUntilQuiescent();
+}
+
+function addMemory(engine: Engine, id: string, sizeMiB: number, announce: boolean) {
+  const symlink = memorySymlink(id);
+  engine.world.memory.push({ id, sizeMiB, state: 'active', symlink });
+  engine.state(`memory:${id}`, 'not-present', 'active', { sizeMiB });
+  enableInterface(engine, symlink, 'GUID_DEVICE_MEMORY', id, announce);
+}
+
+/** The thread a timeline action runs on, and the job it submits. */
+function startAction(engine: Engine, a: TimelineAction, index: number) {
+  engine.step = index + 1;
+  const { world } = engine;
+  const run = (thread: string, body: () => Body, service = true) => {
+    engine.emit({ type: 'action', action: a, index }, thread);
+    if (a.note) engine.emit({ type: 'note', text: a.note }, thread);
+    engine.submit(thread, a.do, body, service);
+  };
+  switch (a.do) {
+    case 'load':
+      return run(`sys:${a.driver}`, () => loadDriver(engine, a.driver));
+    case 'unload':
+      return run(`sys:${a.driver}`, () => unloadDriver(engine, a.driver));
+    case 'start':
+      return run(`app:${a.app}:main`, () => startApp(engine, a.app));
+    case 'run':
+      return run(world.components[a.component].kind === 'app' ? `app:${a.component}:main` : `sys:${a.component}`,
+        () => runRoutine(engine, a.component, a.routine));
+    case 'exit':
+      engine.emit({ type: 'action', action: a, index }, 'system');
+      return exitApp(engine, a.app);
+    case 'hotAddProcessor':
+      return run('hotplug', () => ke.hotAddProcessor(engine));
+    case 'hotAddMemory':
+      return run('hotplug', function* () {
+        yield OP;
+        addMemory(engine, a.id, a.sizeMiB, true); // IO-10: no synchronous notification for memory
+      });
+    case 'removeProcessor':
+      engine.emit({ type: 'action', action: a, index }, 'hotplug');
+      engine.hazard('KE-6', 'warning', `Processor ${a.NtNumber} cannot be removed: Windows never removes an active processor; the number of active processors and groups only grows. Nothing changes.`);
+      return;
+    case 'removeMemory':
+      engine.emit({ type: 'action', action: a, index }, 'hotplug');
+      engine.hazard('KE-6', 'warning', `Memory module ${a.id} is not removed: like processors, memory is only ever added in this playground (a modelling choice — Windows practically never completes a memory hot-remove).`);
+      return;
+    case 'plug':
+      engine.emit({ type: 'action', action: a, index }, 'pnp');
+      queueEvent(engine, { kind: 'DeviceArrival', device: a.device });
+      return;
+    case 'surpriseRemove':
+      engine.emit({ type: 'action', action: a, index }, 'pnp');
+      queueEvent(engine, { kind: 'SurpriseRemoval', device: a.device });
+      return;
+    case 'eject':
+      return run('shell', () => eject(engine, a.device));
+  }
+}
+
+/** The shell's "safely remove": CM_Query_And_Remove_SubTree, answered when the PnP manager is done (RM-1…RM-4). */
+function* eject(engine: Engine, device: string): Body<void> {
+  const api = 'CM_Query_And_Remove_SubTree';
+  engine.emit({ type: 'call', component: 'shell', api, args: { dnAncestor: device, ulFlags: 'CM_REMOVE_UI_OK' } });
+  const ev = queueEvent(engine, { kind: 'QueryAndRemove', device });
+  yield* engine.waitUntil({ k: 'event', event: ev.id, what: `the PnP manager to remove ${device}` }, () => ev.done);
+  const r = ev.result ?? { status: 'CR_FAILURE' };
+  engine.emit({
+    type: 'return', component: 'shell', api, result: r.status,
+    out: { pVetoType: r.vetoType ?? null, pszVetoName: r.vetoName ?? null },
+  });
+}
+
+/** Run a validated scenario to its end. Never throws on a valid scenario: faults are trace entries. */
+export function runScenario(scenario: NormalizedScenario, options: RunOptions = {}): RunOutcome {
+  const engine = new Engine(scenario, createWorld(scenario), options);
+  boot(engine);
+  const timeline = scenario.timeline;
+  let i = 0;
+  while (!engine.halted && i < timeline.length) {
+    startAction(engine, timeline[i], i);
+    i++;
+    while (i < timeline.length && timeline[i].concurrent && !engine.halted) {
+      startAction(engine, timeline[i], i);
+      i++;
+    }
+    engine.runUntilQuiescent();
+  }
+  if (engine.scheduleErrors.length === 0) {
+    if (!engine.halted) engine.halt('quiescent');
+    engine.finishSchedule();
+  }
+  if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
+  return { ok: true, trace: engine.trace };
+}

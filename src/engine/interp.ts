@@ -1,0 +1,306 @@
+// The op interpreter: routine bodies, values, conditions, and API calls (scenario-format §3).
+import type { ApiCallOp, Cond, Op, RoutineBody, Value } from '../scenario/types.ts';
+import { APIS, IRQL_NAMES, isApiName, type ApiName, type Irql } from './api.ts';
+import { isConstant, ntSuccess } from './constants.ts';
+import { OP, type Body, type Engine, type Thread } from './engine.ts';
+import type { Component, Registration } from './model.ts';
+import type { RuleId } from './rules/ids.ts';
+
+/** A running routine: its component, arguments and loop variables. */
+export interface Activation {
+  engine: Engine;
+  thread: Thread;
+  component: Component;
+  routine: string;
+  args: Record<string, unknown>;
+  locals: Record<string, unknown>;
+  /** The processor add's shared *OperationStatus (KE-2), when the routine is a processor callback. */
+  operationStatus?: { value: string; writer?: string; state: string };
+}
+
+export interface CallResult {
+  result: unknown;
+  /** Out-parameter values by parameter name. */
+  out?: Record<string, unknown>;
+}
+
+export interface CallCtx {
+  engine: Engine;
+  act: Activation;
+  op: ApiCallOp;
+  /** Evaluated arguments, as shown in the trace. */
+  args: Record<string, unknown>;
+}
+
+export type Handler = (x: CallCtx) => Body<CallResult>;
+
+type Flow = { ret: false } | { ret: true; value: unknown };
+
+// ---------------------------------------------------------------- values
+
+export function readVar(act: Activation, name: string): unknown {
+  if (Object.hasOwn(act.locals, name)) return act.locals[name];
+  return Object.hasOwn(act.component.vars, name) ? act.component.vars[name] : null;
+}
+
+export function writeVar(act: Activation, name: string, value: unknown): void {
+  if (Object.hasOwn(act.locals, name)) act.locals[name] = value;
+  else act.component.vars[name] = value;
+}
+
+export function evaluate(act: Activation, v: Value | undefined): unknown {
+  if (v === undefined || v === null || typeof v !== 'string') return v ?? null;
+  if (v.startsWith('$')) {
+    const name = v.slice(1);
+    return Object.hasOwn(act.args, name) ? act.args[name] : null;
+  }
+  if (isConstant(v)) return v;
+  return readVar(act, v);
+}
+
+/** Is this value a pointer to a pool or heap allocation? */
+export const isAllocation = (v: unknown): v is string =>
+  typeof v === 'string' && (v.startsWith('pool:') || v.startsWith('heap:'));
+
+/**
+ * A context parameter: a variable holding a buffer passes the buffer; any other variable is passed
+ * by address (`&Name`), as seed 000 passes `&CallbackStatus`.
+ */
+export function evaluateContext(act: Activation, v: Value | undefined): unknown {
+  if (typeof v === 'string' && !v.startsWith('$') && !isConstant(v)) {
+    const value = readVar(act, v);
+    return isAllocation(value) || (typeof value === 'string' && value.startsWith('&')) ? value : `&${v}`;
+  }
+  return evaluate(act, v);
+}
+
+function truthy(act: Activation, c: Cond): boolean {
+  if ('isNull' in c) return evaluate(act, c.isNull) === null;
+  if ('eq' in c) return evaluate(act, c.eq[0]) === evaluate(act, c.eq[1]);
+  if ('ntSuccess' in c) return ntSuccess(evaluate(act, c.ntSuccess));
+  if ('not' in c) return !truthy(act, c.not);
+  const list = readVar(act, c.contains[0]);
+  return Array.isArray(list) && list.includes(evaluate(act, c.contains[1]));
+}
+
+// ---------------------------------------------------------------- routines
+
+export function bodyOps(body: RoutineBody | undefined, args: Record<string, unknown>): Op[] {
+  if (!body) return [];
+  if (Array.isArray(body)) return body;
+  const key = args[body.switch];
+  return (typeof key === 'string' && Object.hasOwn(body.cases, key) ? body.cases[key] : body.default) ?? [];
+}
+
+export function hasRoutine(engine: Engine, component: string, routine: string): boolean {
+  const spec = engine.scenario.drivers[component] ?? engine.scenario.apps[component];
+  return !!spec && Object.hasOwn(spec.routines, routine);
+}
+
+export interface InvokeOptions {
+  registration?: Registration;
+  /** VOID routines complete with NULL. */
+  isVoid?: boolean;
+  /** The rule a call into an unloaded image breaks (KE-5 for processor callbacks, else DRV-3). */
+  unloadedRule?: RuleId;
+  /** Check that the routine returns at the IRQL it was called at (IO-7). */
+  checkIrql?: boolean;
+  operationStatus?: Activation['operationStatus'];
+}
+
+/** The system invokes a routine of a component on the current thread (an `invoke` … `complete` pair). */
+export function* invoke(
+  engine: Engine,
+  componentId: string,
+  routine: string,
+  args: Record<string, unknown>,
+  opts: InvokeOptions = {},
+): Body<unknown> {
+  const thread = engine.thread;
+  const component = engine.world.components[componentId];
+  if (component.kind === 'driver' && component.state === 'unloaded') {
+    const rule = opts.unloadedRule ?? 'DRV-3';
+    engine.bugcheck(
+      rule,
+      '0xCE DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS',
+      `The system called ${componentId}!${routine}, but driver ${componentId} is unloaded: the call lands in unloaded code.`,
+    );
+    yield OP;
+  }
+  const reg = opts.registration;
+  engine.emit({
+    type: 'invoke', component: componentId, routine, args,
+    ...(reg ? { registration: reg.id } : {}), irql: IRQL_NAMES[thread.irql],
+  });
+  const irqlAtCall: Irql = thread.irql;
+  if (reg) reg.inFlight.push(thread.name);
+  if (reg) thread.callbacks.push(reg.id);
+  thread.frames.push({ component: componentId, routine });
+  const act: Activation = {
+    engine, thread, component, routine, args, locals: Object.create(null) as Record<string, unknown>,
+    operationStatus: opts.operationStatus,
+  };
+  const spec = engine.scenario.drivers[componentId] ?? engine.scenario.apps[componentId];
+  const flow = yield* execOps(act, bodyOps(spec?.routines[routine], args));
+  thread.frames.pop();
+  if (reg) {
+    thread.callbacks.pop();
+    const i = reg.inFlight.lastIndexOf(thread.name);
+    if (i >= 0) reg.inFlight.splice(i, 1);
+  }
+  const result = opts.isVoid ? null : flow.ret ? flow.value : component.kind === 'app' ? 'ERROR_SUCCESS' : 'STATUS_SUCCESS';
+  if (opts.checkIrql && thread.irql !== irqlAtCall) {
+    engine.bugcheck(
+      'IO-7',
+      '0xCA PNP_DETECTED_FATAL_ERROR (parameter 1 = 0xA)',
+      `${componentId}!${routine} was called at ${IRQL_NAMES[irqlAtCall]} and returned at ${IRQL_NAMES[thread.irql]}.`,
+    );
+    yield OP;
+  }
+  engine.emit({ type: 'complete', component: componentId, routine, result });
+  return result;
+}
+
+export function* execOps(act: Activation, ops: Op[]): Body<Flow> {
+  const { engine } = act;
+  for (const op of ops) {
+    yield OP;
+    engine.opCount++;
+    if ('call' in op) {
+      yield* callApi(act, op as ApiCallOp);
+      continue;
+    }
+    switch (op.op) {
+      case 'return':
+        return { ret: true, value: evaluate(act, op.value ?? null) };
+      case 'set':
+        if (op.var === '*OperationStatus') setOperationStatus(act, evaluate(act, op.value));
+        else writeVar(act, op.var, evaluate(act, op.value));
+        break;
+      case 'if': {
+        const flow = yield* execOps(act, truthy(act, op.cond) ? op.then : (op.else ?? []));
+        if (flow.ret) return flow;
+        break;
+      }
+      case 'forEach': {
+        const list = readVar(act, op.in);
+        const items = Array.isArray(list) ? [...list] : [];
+        const had = Object.hasOwn(act.locals, op.as);
+        const saved = act.locals[op.as];
+        for (const item of items) {
+          act.locals[op.as] = item;
+          const flow = yield* execOps(act, op.do);
+          if (flow.ret) return flow;
+        }
+        if (had) act.locals[op.as] = saved;
+        else delete act.locals[op.as];
+        break;
+      }
+      case 'note':
+        engine.emit({ type: 'note', text: op.text, component: act.component.id });
+        break;
+    }
+  }
+  return { ret: false };
+}
+
+/** KE-2 / KE-3: the shared *OperationStatus of one processor add. */
+function setOperationStatus(act: Activation, value: unknown) {
+  const { engine } = act;
+  const st = act.operationStatus;
+  const who = `${act.component.id}!${act.routine}`;
+  if (!st) {
+    engine.hazard('KE-3', 'error', `${who} wrote *OperationStatus outside a processor-change callback; the write is ignored.`);
+    return;
+  }
+  const v = String(value);
+  if (st.state !== 'KeProcessorAddStartNotify') {
+    engine.hazard('KE-3', 'error', `${who} wrote *OperationStatus = ${v} in a ${st.state} callback; only a Start callback may report an error. The write is ignored.`);
+    return;
+  }
+  if (st.value !== 'STATUS_SUCCESS') {
+    engine.hazard('KE-3', 'error', `${who} wrote *OperationStatus = ${v}, but ${st.writer} already reported ${st.value}; a callback must not overwrite an error. The write is ignored.`);
+    return;
+  }
+  if (ntSuccess(v)) {
+    if (v !== 'STATUS_SUCCESS') engine.hazard('KE-3', 'error', `${who} wrote the success status ${v} to *OperationStatus; only errors may be reported.`);
+    return;
+  }
+  st.value = v;
+  st.writer = who;
+}
+
+// ---------------------------------------------------------------- API calls
+
+let handlers: Record<ApiName, Handler> | null = null;
+export function setHandlers(h: Record<ApiName, Handler>) {
+  handlers = h;
+}
+
+/** The trace shows evaluated arguments: values evaluated, out-parameters as `&Var`. */
+function traceArgs(act: Activation, op: ApiCallOp, api: ApiName): Record<string, unknown> {
+  const params = APIS[api].params as Record<string, { kind: string }>;
+  const out: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(params)) {
+    if (!Object.hasOwn(op, name)) continue;
+    const raw = op[name] as Value;
+    switch (p.kind) {
+      case 'value':
+        out[name] = /Context$/.test(name) ? evaluateContext(act, raw) : evaluate(act, raw);
+        break;
+      case 'out':
+      case 'outOrNull':
+        out[name] = raw === null ? null : `&${String(raw)}`;
+        break;
+      case 'filter':
+      case 'notification': {
+        const o: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+          o[k] = k === 'CustomData' || k === 'Pool' || Array.isArray(v) ? v : evaluate(act, v as Value);
+        }
+        out[name] = o;
+        break;
+      }
+      default:
+        out[name] = raw;
+    }
+  }
+  return out;
+}
+
+export function* callApi(act: Activation, op: ApiCallOp): Body<void> {
+  const { engine, thread } = act;
+  if (!isApiName(op.call) || !handlers) throw new Error(`engine: unknown API ${op.call}`);
+  const api = op.call;
+  const spec = APIS[api];
+  const args = traceArgs(act, op, api);
+  engine.emit({
+    type: 'call', component: act.component.id, api, args,
+    ...(spec.mode === 'kernel' ? { irql: IRQL_NAMES[thread.irql] } : {}),
+  });
+  if (spec.mode === 'kernel' && thread.irql > maxIrqlFor(api, args)) {
+    engine.bugcheck(
+      'IRQL-1',
+      '0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION',
+      `${act.component.id} called ${api} at ${IRQL_NAMES[thread.irql]}; it may be called at ${IRQL_NAMES[maxIrqlFor(api, args)]} at most.`,
+    );
+    yield OP;
+  }
+  const { result, out } = yield* handlers[api]({ engine, act, op, args });
+  if (out) for (const [param, value] of Object.entries(out)) {
+    const target = op[param];
+    if (typeof target === 'string') writeVar(act, target, value);
+  }
+  if (typeof op.result === 'string') writeVar(act, op.result, result);
+  engine.emit({ type: 'return', component: act.component.id, api, result, ...(out ? { out } : {}) });
+}
+
+/** §9: paged pool calls are limited to APC_LEVEL (CU-5 has its own check). */
+function maxIrqlFor(api: ApiName, args: Record<string, unknown>): Irql {
+  const spec = APIS[api];
+  if (api === 'ExAllocatePool2') {
+    const flags = ([] as unknown[]).concat(args.Flags ?? []);
+    return flags.includes('POOL_FLAG_PAGED') ? 1 : 2;
+  }
+  return (spec as { maxIrql?: Irql }).maxIrql ?? 0;
+}

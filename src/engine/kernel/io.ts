@@ -1,0 +1,120 @@
+// IoRegisterPlugPlayNotification and unregistering (spec §4, seeds 001 and 003), and the kernel's
+// way of opening a device (IoGetDeviceObjectPointer / ObDereferenceObject, IO-8, IO-9, RM-6).
+import { OP } from '../engine.ts';
+import type { Handler } from '../interp.ts';
+import { deliverKernel } from '../pnp/deliver.ts';
+import { closeHandle, interfacesOf, newHandle } from '../pnp/devices.ts';
+import { newRegistration, unregister } from './registrations.ts';
+
+const CATEGORIES = ['EventCategoryHardwareProfileChange', 'EventCategoryDeviceInterfaceChange', 'EventCategoryTargetDeviceChange'];
+const INCLUDE_EXISTING = 'PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES';
+const invalid = { result: 'STATUS_INVALID_PARAMETER', out: { NotificationEntry: null } };
+
+export const IoRegisterPlugPlayNotification: Handler = function* ({ engine, act, op, args }) {
+  const category = String(args.EventCategory);
+  const flags = ([] as unknown[]).concat(args.EventCategoryFlags ?? []);
+  const includeExisting = flags.includes(INCLUDE_EXISTING);
+  const data = args.EventCategoryData ?? null;
+  if (!CATEGORIES.includes(category)) return invalid;
+  if (includeExisting && category !== 'EventCategoryDeviceInterfaceChange') return invalid; // IO-1 (CHOICE)
+  const base = { kind: 'io' as const, owner: act.component.id, routine: String(op.CallbackRoutine), context: args.Context ?? null, category };
+
+  if (category === 'EventCategoryHardwareProfileChange') {
+    if (data !== null) return invalid;
+    const reg = newRegistration(engine, base);
+    return { result: 'STATUS_SUCCESS', out: { NotificationEntry: reg.id } };
+  }
+
+  if (category === 'EventCategoryTargetDeviceChange') {
+    // IO-8: EventCategoryData is a file object obtained by opening the device.
+    const fo = typeof data === 'string' ? engine.world.handles[data] : undefined;
+    if (!fo || fo.kind !== 'fileObject' || !fo.open) return invalid;
+    const device = engine.world.devices[fo.device];
+    if (device?.stack.includes(act.component.id)) {
+      engine.hazard('IO-8', 'error', `${act.component.id} registered for target-device notification on ${fo.device}, a device in its own stack; a driver must not register on its own device.`);
+    }
+    const reg = newRegistration(engine, { ...base, device: fo.device, fileObject: fo.id });
+    return { result: 'STATUS_SUCCESS', out: { NotificationEntry: reg.id } };
+  }
+
+  // EventCategoryDeviceInterfaceChange: EventCategoryData is the interface class GUID.
+  if (typeof data !== 'string') return invalid;
+  const reg = newRegistration(engine, { ...base, className: data, includeExisting, entryVar: String(op.NotificationEntry) });
+  if (includeExisting) {
+    // IO-1: inserted first, then one ARRIVAL per enabled interface on the caller's thread;
+    // *NotificationEntry is written only when the call returns.
+    reg.registering = true;
+    for (const itf of interfacesOf(engine, data)) {
+      if (reg.state !== 'active' || engine.halted) break;
+      yield OP;
+      yield* deliverKernel(engine, reg, { Event: 'GUID_DEVICE_INTERFACE_ARRIVAL', InterfaceClassGuid: data, SymbolicLinkName: itf.symlink });
+    }
+    reg.registering = false;
+  }
+  return { result: 'STATUS_SUCCESS', out: { NotificationEntry: reg.id } };
+};
+
+/** UN-7: the entry must come from a successful registration and still be live. */
+function liveEntry(x: Parameters<Handler>[0]) {
+  const id = x.args.NotificationEntry;
+  const reg = typeof id === 'string' ? x.engine.world.registrations[id] : undefined;
+  if (reg && reg.kind === 'io' && reg.state === 'active') return reg;
+  x.engine.hazard('UN-7', 'error', `${x.act.component.id} called ${x.op.call} with ${JSON.stringify(id ?? null)}, which is not a live registration (unregistered twice, or never returned by a successful IoRegisterPlugPlayNotification).`);
+  return null;
+}
+
+/** UN-1: returns at once; a callback running on another thread goes on after it returned. */
+export const IoUnregisterPlugPlayNotification: Handler = function* (x) {
+  const reg = liveEntry(x);
+  if (!reg) return { result: 'STATUS_INVALID_PARAMETER' };
+  const running = x.engine.inFlightElsewhere(reg.id, x.act.thread.name);
+  unregister(x.engine, reg);
+  if (running.length > 0) {
+    x.engine.hazard('UN-1', 'warning', `IoUnregisterPlugPlayNotification returns while ${reg.owner}!${reg.routine} of ${reg.id} is still running on ${running.join(', ')}: that callback goes on after the unregister returned (the hazard window). Freeing its context now would be a use-after-free; use IoUnregisterPlugPlayNotificationEx.`);
+  }
+  return { result: 'STATUS_SUCCESS' };
+};
+
+/** UN-2: waits for callbacks on other threads, not for its own (re-entrant); UN-3: not during its own replay. */
+export const IoUnregisterPlugPlayNotificationEx: Handler = function* (x) {
+  const { engine, act, op } = x;
+  const self = act.thread;
+  const entryVar = typeof op.NotificationEntry === 'string' ? op.NotificationEntry : null;
+  for (const id of self.callbacks) {
+    const r = engine.world.registrations[id];
+    if (r?.registering && r.includeExisting && r.owner === act.component.id && entryVar !== null && r.entryVar === entryVar) {
+      engine.deadlock(
+        'UN-3',
+        `${act.component.id} calls IoUnregisterPlugPlayNotificationEx(${entryVar}) from the INCLUDE_EXISTING replay of ${r.id}, while IoRegisterPlugPlayNotification has not returned — ${entryVar} is not even written yet. The unregister waits for the registration the in-progress call holds: deadlock.`,
+        [{ thread: self.name, waitsFor: self.name, reason: `IoRegisterPlugPlayNotification(${r.id}) to return` }],
+      );
+      yield OP;
+      return { result: null };
+    }
+  }
+  const reg = liveEntry(x);
+  if (!reg) return { result: 'STATUS_INVALID_PARAMETER' };
+  yield* engine.waitUntil(
+    { k: 'callbacks', registration: reg.id, waiter: self.name, includeSelf: false, rule: 'UN-2', what: `the callbacks of ${reg.id} on other threads to return` },
+    () => engine.inFlightElsewhere(reg.id, self.name).length === 0,
+  );
+  unregister(engine, reg);
+  return { result: 'STATUS_SUCCESS' };
+};
+
+/** IO-8 / RM-6: open a device by an interface's symbolic link; the file object counts as an open handle. */
+export const IoGetDeviceObjectPointer: Handler = function* ({ engine, act, args }) {
+  const name = args.ObjectName;
+  const itf = typeof name === 'string' ? engine.world.interfaces[name] : undefined;
+  const fail = (status: string) => ({ result: status, out: { FileObject: null, DeviceObject: null } });
+  if (!itf || !itf.enabled) return fail('STATUS_OBJECT_NAME_NOT_FOUND');
+  const device = engine.world.devices[itf.device];
+  if (device && device.state === 'remove-pending') return fail('STATUS_DELETE_PENDING');
+  const fo = newHandle(engine, act.component.id, itf.device, 'fileObject');
+  return { result: 'STATUS_SUCCESS', out: { FileObject: fo, DeviceObject: itf.device } };
+};
+
+export const ObDereferenceObject: Handler = function* ({ engine, args }) {
+  if (typeof args.Object === 'string') closeHandle(engine, args.Object);
+  return { result: null };
+};

@@ -1,0 +1,106 @@
+// Synchronous processor notification (spec §3, seed 000): KeRegisterProcessorChangeCallback,
+// KeDeregisterProcessorChangeCallback and the hot-add path on the `hotplug` thread.
+import { OP, type Body, type Engine } from '../engine.ts';
+import { invoke, type Activation, type Handler } from '../interp.ts';
+import { nextId, type Processor, type Registration } from '../model.ts';
+import { checkContextAlive, registrationsOf, newRegistration, unregister } from './registrations.ts';
+import { enableInterface, processorSymlink } from '../pnp/devices.ts';
+
+type KeState = 'KeProcessorAddStartNotify' | 'KeProcessorAddCompleteNotify' | 'KeProcessorAddFailureNotify';
+
+/** Call one processor-change callback (KE-1); `status` is the add's shared *OperationStatus (KE-2). */
+function* notify(
+  engine: Engine,
+  reg: Registration,
+  p: Processor,
+  status: NonNullable<Activation['operationStatus']>,
+): Body<void> {
+  if (!checkContextAlive(engine, reg)) return yield OP;
+  yield* invoke(
+    engine, reg.owner, reg.routine,
+    {
+      CallbackContext: reg.context, State: status.state, NtNumber: p.NtNumber,
+      ProcNumber: { Group: p.Group, Number: p.Number }, Status: status.value,
+    },
+    { registration: reg, isVoid: true, unloadedRule: 'KE-5', operationStatus: status },
+  );
+}
+
+const newStatus = (state: KeState) => ({ value: 'STATUS_SUCCESS', state }) as NonNullable<Activation['operationStatus']>;
+
+export const KeRegisterProcessorChangeCallback: Handler = function* ({ engine, act, op, args }) {
+  const flags = ([] as unknown[]).concat(args.Flags ?? []);
+  const reg = newRegistration(engine, {
+    kind: 'ke', owner: act.component.id, routine: String(op.CallbackFunction), context: args.CallbackContext,
+  });
+  if (!flags.includes('KE_PROCESSOR_CHANGE_ADD_EXISTING')) return { result: reg.id };
+  // KE-4: replay on the caller's thread before the call returns.
+  const started: Processor[] = [];
+  let failure: string | null = null;
+  for (const p of engine.world.processors.filter((q) => q.state === 'active')) {
+    const status = newStatus('KeProcessorAddStartNotify');
+    yield* notify(engine, reg, p, status);
+    if (status.value !== 'STATUS_SUCCESS') {
+      failure = status.value;
+      break;
+    }
+    started.push(p);
+  }
+  if (failure !== null) {
+    for (const p of started) {
+      const status = newStatus('KeProcessorAddFailureNotify');
+      status.value = failure;
+      yield* notify(engine, reg, p, status);
+    }
+    unregister(engine, reg);
+    return { result: null };
+  }
+  for (const p of started) yield* notify(engine, reg, p, newStatus('KeProcessorAddCompleteNotify'));
+  return { result: reg.id };
+};
+
+export const KeDeregisterProcessorChangeCallback: Handler = function* ({ engine, act, args }) {
+  const id = args.CallbackHandle;
+  const reg = typeof id === 'string' ? engine.world.registrations[id] : undefined;
+  if (!reg || reg.kind !== 'ke' || reg.state !== 'active') {
+    engine.hazard('UN-7', 'error', `${act.component.id} called KeDeregisterProcessorChangeCallback with ${JSON.stringify(id ?? null)}, which is not a live processor-change registration.`);
+    return { result: null };
+  }
+  // KE-7: waits for an in-flight callback of the registration — including its own.
+  yield* engine.waitUntil(
+    { k: 'callbacks', registration: reg.id, waiter: act.thread.name, includeSelf: true, rule: 'KE-7', what: `the callbacks of ${reg.id} to return` },
+    () => reg.inFlight.length === 0,
+  );
+  unregister(engine, reg);
+  return { result: null };
+};
+
+/** A processor hot-add on the `hotplug` thread (KE-1, KE-2, KE-9, KE-10). */
+export function* hotAddProcessor(engine: Engine): Body<void> {
+  const w = engine.world;
+  if (w.processors.length >= w.maxProcessors) {
+    engine.hazard('KE-10', 'warning', `The machine already has ${w.processors.length} processors, its boot-time maximum (maxProcessors); the hot-add is refused before any notification.`);
+    return;
+  }
+  const n = w.processors.length;
+  const p: Processor = { NtNumber: n, Group: Math.floor(n / 64), Number: n % 64, state: 'starting', symlink: processorSymlink(n) };
+  w.processors.push(p);
+  engine.state(`processor:${n}`, 'not-present', 'starting', { Group: p.Group, Number: p.Number });
+  const regs = registrationsOf(engine, (r) => r.kind === 'ke');
+  const status = newStatus('KeProcessorAddStartNotify');
+  for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
+  if (status.value === 'STATUS_SUCCESS') {
+    p.state = 'active';
+    engine.state(`processor:${n}`, 'starting', 'active');
+    status.state = 'KeProcessorAddCompleteNotify';
+    for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
+    // KE-9: only now does the processor's device start; its arrival goes to the asynchronous queue.
+    enableInterface(engine, p.symlink, 'GUID_DEVICE_PROCESSOR', `processor${n}`, true);
+    return;
+  }
+  status.state = 'KeProcessorAddFailureNotify';
+  for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
+  w.processors.pop();
+  engine.state(`processor:${n}`, 'starting', 'failed');
+  nextId(w, 'failedAdds');
+}

@@ -1,0 +1,119 @@
+// Pool, work items, waits and IRQL (spec §1.4, §2.3, §2.4, §9).
+import { OP, type Engine, type Thread } from '../engine.ts';
+import { IRQL_NAMES, type Irql } from '../api.ts';
+import { invoke, type Handler } from '../interp.ts';
+import { nextId } from '../model.ts';
+
+export function allocate(engine: Engine, owner: string, kind: 'pool' | 'heap', tag: string, paged: boolean) {
+  const id = `${kind}:${nextId(engine.world, kind)}`;
+  engine.world.allocations[id] = { id, owner, tag, paged, freed: false, kind };
+  engine.state(`${kind}:${id.slice(kind.length + 1)}`, 'none', 'allocated', { owner, tag, paged });
+  return id;
+}
+
+/** Free a buffer; a second free of the same buffer is a use-after-free of the pool (UN-5). */
+export function free(engine: Engine, owner: string, id: unknown): boolean {
+  const a = typeof id === 'string' ? engine.world.allocations[id] : undefined;
+  if (!a) return false;
+  if (a.freed) {
+    if (a.kind === 'pool') engine.bugcheck('UN-5', '0xC2 BAD_POOL_CALLER', `${owner} frees ${a.id} a second time.`);
+    else engine.hazard('CM-10', 'error', `${owner} frees ${a.id} a second time (heap corruption).`);
+    return false;
+  }
+  a.freed = true;
+  engine.state(`${a.kind}:${a.id.slice(a.kind.length + 1)}`, 'allocated', 'freed');
+  return true;
+}
+
+/**
+ * A callback that waits holds up whoever delivered it: the PnP manager (IO-7, CM-12), or a
+ * completion callback that must not block (CU-7). Recorded before the wait; a deadlock follows if
+ * what it waits for needs the same thread.
+ */
+export function flagBlockingCallback(engine: Engine, t: Thread, what: string) {
+  if (t.inCompletion) {
+    engine.hazard('CU-7', 'error', `A device-change completion callback on ${t.name} waits for ${what}; it must not block.`);
+  } else if (t.callbacks.length > 0 && (t.name === 'pnp' || t.name === 'hotplug' || t.name.endsWith(':notify'))) {
+    const reg = engine.world.registrations[t.callbacks[t.callbacks.length - 1]];
+    const rule = reg?.kind === 'cm' ? 'CM-12' : 'IO-7';
+    engine.hazard(rule, 'error', `${reg?.owner}!${reg?.routine} waits for ${what} inside a notification callback on ${t.name}; every other PnP notification waits with it.`);
+  }
+}
+
+export const ExAllocatePool2: Handler = function* ({ engine, act, op, args }) {
+  const flags = ([] as unknown[]).concat(args.Flags ?? []);
+  return { result: allocate(engine, act.component.id, 'pool', String(op.Tag ?? ''), flags.includes('POOL_FLAG_PAGED')) };
+};
+
+export const ExFreePool: Handler = function* ({ engine, act, args }) {
+  const a = typeof args.P === 'string' ? engine.world.allocations[args.P] : undefined;
+  if (a?.paged && act.thread.irql > 1) {
+    engine.bugcheck('IRQL-1', '0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION', `${act.component.id} frees paged pool ${a.id} at ${IRQL_NAMES[act.thread.irql]}; paged pool may be freed at APC_LEVEL at most.`);
+    yield OP;
+  }
+  free(engine, act.component.id, args.P);
+  return { result: null };
+};
+
+/** A work item runs later on its own `worker:<n>` thread at PASSIVE_LEVEL (DRV-3 if the driver is gone). */
+export const IoQueueWorkItem: Handler = function* ({ engine, act, op, args }) {
+  const n = nextId(engine.world, 'workItem');
+  const id = `workitem:${n}`;
+  const owner = act.component.id;
+  const routine = String(op.WorkerRoutine);
+  const thread = `worker:${n}`;
+  engine.world.workItems[id] = { id, owner, routine, thread, done: false };
+  engine.state(id, 'none', 'queued', { owner, routine, thread });
+  engine.submit(thread, routine, function* () {
+    yield* invoke(engine, owner, routine, { Context: args.Context ?? null }, { isVoid: true });
+    engine.world.workItems[id].done = true;
+    engine.state(id, 'queued', 'done');
+  }, false);
+  return { result: id };
+};
+
+export const KeWaitForSingleObject: Handler = function* ({ engine, act, args }) {
+  const item = typeof args.Object === 'string' ? engine.world.workItems[args.Object] : undefined;
+  if (!item) return { result: 'STATUS_SUCCESS' };
+  if (!item.done) flagBlockingCallback(engine, act.thread, item.id);
+  yield* engine.waitUntil({ k: 'work', item: item.id, what: `${item.id} (${item.owner}!${item.routine}) to finish` }, () => item.done);
+  return { result: 'STATUS_SUCCESS' };
+};
+
+const lockName = (component: string, v: unknown) => `${component}.${String(v)}`;
+
+export const KeAcquireSpinLock: Handler = function* ({ engine, act, op }) {
+  const name = lockName(act.component.id, op.SpinLock);
+  engine.world.locks[name] = { thread: act.thread.name, previous: act.thread.irql };
+  setIrql(engine, act.thread, 2);
+  return { result: null, out: { OldIrql: IRQL_NAMES[engine.world.locks[name].previous] } };
+};
+
+export const KeReleaseSpinLock: Handler = function* ({ engine, act, op }) {
+  const name = lockName(act.component.id, op.SpinLock);
+  const held = engine.world.locks[name];
+  if (held) {
+    delete engine.world.locks[name];
+    setIrql(engine, act.thread, held.previous);
+  }
+  return { result: null };
+};
+
+const irqlOf = (v: unknown): Irql => Math.max(0, IRQL_NAMES.indexOf(v as (typeof IRQL_NAMES)[number])) as Irql;
+
+export const KeRaiseIrql: Handler = function* ({ engine, act, args }) {
+  const old = act.thread.irql;
+  setIrql(engine, act.thread, Math.max(old, irqlOf(args.NewIrql)) as Irql);
+  return { result: null, out: { OldIrql: IRQL_NAMES[old] } };
+};
+
+export const KeLowerIrql: Handler = function* ({ engine, act, args }) {
+  setIrql(engine, act.thread, Math.min(act.thread.irql, irqlOf(args.NewIrql)) as Irql);
+  return { result: null };
+};
+
+function setIrql(engine: Engine, t: Thread, to: Irql) {
+  if (t.irql === to) return;
+  engine.state(`irql:${t.name}`, IRQL_NAMES[t.irql], IRQL_NAMES[to]);
+  t.irql = to;
+}

@@ -1,0 +1,98 @@
+// Driver and app lifecycle (spec §8, §1.3): DriverEntry, Unload, process start and exit.
+import { OP, type Body, type Engine } from './engine.ts';
+import { ntSuccess } from './constants.ts';
+import { hasRoutine, invoke } from './interp.ts';
+import type { Component } from './model.ts';
+import { liveIoRegistrations, registrationsOf, unregister } from './kernel/registrations.ts';
+import { closeHandle } from './pnp/devices.ts';
+
+function setState(engine: Engine, c: Component, to: Component['state']) {
+  if (c.state === to) return;
+  engine.state(`${c.kind}:${c.id}`, c.state, to);
+  c.state = to;
+}
+
+/** DRV-1: DriverEntry on sys:<driver> at PASSIVE_LEVEL; a failure unloads at once without Unload. */
+export function* loadDriver(engine: Engine, driver: string): Body<void> {
+  const c = engine.world.components[driver];
+  if (c.state !== 'not-loaded' && c.state !== 'unloaded') {
+    engine.emit({ type: 'note', text: `${driver} is already loaded (${c.state}).` });
+    return;
+  }
+  setState(engine, c, 'loaded');
+  const result = hasRoutine(engine, driver, 'DriverEntry')
+    ? yield* invoke(engine, driver, 'DriverEntry', {
+        DriverObject: driver,
+        RegistryPath: `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${driver}`,
+      })
+    : 'STATUS_SUCCESS';
+  if (engine.halted || ntSuccess(result)) return;
+  setState(engine, c, 'unloaded');
+  leftovers(engine, driver, `DriverEntry failed with ${String(result)}`);
+}
+
+/** KE-5 / IO-6: what a driver that is going away left registered. */
+function leftovers(engine: Engine, driver: string, why: string) {
+  const ke = registrationsOf(engine, (r) => r.kind === 'ke' && r.owner === driver);
+  if (ke.length > 0) {
+    engine.hazard('KE-5', 'warning', `${why}, but ${ke.map((r) => r.id).join(', ')} still registered with KeRegisterProcessorChangeCallback: the next processor hot-add calls into unloaded code.`);
+  }
+  const io = liveIoRegistrations(engine, driver);
+  if (io.length > 0) {
+    engine.hazard('IO-6', 'warning', `${why} with ${io.map((r) => r.id).join(', ')} still registered: each registration references the DriverObject, so ${driver} cannot be unloaded and its callbacks keep being called.`);
+    setState(engine, engine.world.components[driver], 'unload-blocked');
+  }
+}
+
+/** DRV-2: Unload (if defined), then the image goes once no registration references the DriverObject. */
+export function* unloadDriver(engine: Engine, driver: string): Body<void> {
+  const c = engine.world.components[driver];
+  if (c.state !== 'loaded') {
+    engine.emit({ type: 'note', text: `${driver} is not loaded (${c.state}); nothing to unload.` });
+    return;
+  }
+  setState(engine, c, 'unloading');
+  if (hasRoutine(engine, driver, 'Unload')) {
+    yield* invoke(engine, driver, 'Unload', { DriverObject: driver }, { isVoid: true });
+    if (engine.halted) return;
+  }
+  leftovers(engine, driver, `${driver}'s Unload returned`);
+  if (!engine.halted && (c.state as string) !== 'unload-blocked') setState(engine, c, 'unloaded');
+}
+
+export function* startApp(engine: Engine, app: string): Body<void> {
+  const c = engine.world.components[app];
+  if (c.state === 'running') {
+    engine.emit({ type: 'note', text: `${app} is already running.` });
+    return;
+  }
+  setState(engine, c, 'running');
+  if (hasRoutine(engine, app, 'main')) yield* invoke(engine, app, 'main', {});
+}
+
+export function* runRoutine(engine: Engine, component: string, routine: string): Body<void> {
+  const c = engine.world.components[component];
+  if (c.kind === 'app' && c.state !== 'running') {
+    engine.emit({ type: 'note', text: `${component} is not running; start it first.` });
+    return;
+  }
+  if (c.kind === 'driver' && c.state !== 'loaded' && c.state !== 'unload-blocked') {
+    engine.emit({ type: 'note', text: `${component} is not loaded; load it first.` });
+    return;
+  }
+  yield OP;
+  yield* invoke(engine, component, routine, {});
+}
+
+/** Process exit closes the app's handles and ends its registrations (spec §1.3). */
+export function exitApp(engine: Engine, app: string): void {
+  const c = engine.world.components[app];
+  if (c.state !== 'running') {
+    engine.emit({ type: 'note', text: `${app} is not running.` });
+    return;
+  }
+  engine.killThreads(`app:${app}:`);
+  for (const h of Object.values(engine.world.handles)) if (h.owner === app && h.open) closeHandle(engine, h.id);
+  for (const r of registrationsOf(engine, (r) => r.kind === 'cm' && r.owner === app)) unregister(engine, r);
+  setState(engine, c, 'exited');
+}

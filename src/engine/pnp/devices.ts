@@ -1,0 +1,115 @@
+// Devices, interfaces, open handles and the PnP event queue (spec §1.2, §5).
+import type { Engine } from '../engine.ts';
+import { guidOf } from '../constants.ts';
+import type { Device, PnpEvent } from '../model.ts';
+import { nextId } from '../model.ts';
+import { processEvent } from './events.ts';
+
+export const processorSymlink = (n: number) => `\\\\?\\ACPI#ACPI0007#${n}#${guidOf('GUID_DEVICE_PROCESSOR')}`;
+export const memorySymlink = (id: string) => `\\\\?\\ACPI#PNP0C80#${id}#${guidOf('GUID_DEVICE_MEMORY')}`;
+
+export function deviceSymlink(d: Device, className: string, index: number): string {
+  const bus = d.parent === 'root' ? 'ROOT' : d.parent.toUpperCase();
+  return `\\\\?\\${bus}#${d.id.toUpperCase()}#${String(index).padStart(4, '0')}#${guidOf(className)}`;
+}
+
+/** The instance path a CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE filter names. */
+export const instanceId = (d: Device) => `${d.parent === 'root' ? 'ROOT' : d.parent.toUpperCase()}\\${d.id.toUpperCase()}\\0000`;
+
+/** The driver owning the FDO: the only driver of a one-element stack, else the one above the bus driver. */
+export const functionDriver = (d: Device) => (d.stack.length === 1 ? d.stack[0] : d.stack[1]);
+
+export function queueEvent(engine: Engine, ev: Omit<PnpEvent, 'id' | 'done'>): PnpEvent {
+  const event: PnpEvent = { ...ev, id: nextId(engine.world, 'event'), done: false };
+  engine.world.events.push(event);
+  const name = ev.kind === 'InterfaceArrival' ? 'GUID_DEVICE_INTERFACE_ARRIVAL'
+    : ev.kind === 'InterfaceRemoval' ? 'GUID_DEVICE_INTERFACE_REMOVAL'
+    : ev.kind === 'CustomEvent' ? ev.custom!.event
+    : ev.kind;
+  engine.emit({ type: 'queue', event: name, device: ev.device, ...(ev.symlink ? { interface: ev.symlink } : {}) });
+  engine.submit('pnp', name, () => processEvent(engine, event));
+  return event;
+}
+
+/** Enable an interface (creating it on first use); with `announce`, queue its ARRIVAL (IO-2). */
+export function enableInterface(engine: Engine, symlink: string, className: string, device: string, announce: boolean) {
+  const w = engine.world;
+  let itf = w.interfaces[symlink];
+  if (!itf) {
+    itf = { symlink, className, device, enabled: true, enabledAt: engine.trace.length };
+    w.interfaces[symlink] = itf;
+    w.interfaceOrder.push(symlink);
+    engine.state(`interface:${symlink}`, 'none', 'enabled', { className, device });
+  } else {
+    if (itf.enabled) return;
+    itf.enabled = true;
+    itf.enabledAt = engine.trace.length;
+    engine.state(`interface:${symlink}`, 'disabled', 'enabled');
+  }
+  if (announce) queueEvent(engine, { kind: 'InterfaceArrival', device, symlink, className });
+}
+
+/** Disable an interface and queue its REMOVAL, delivered after the current event (RM-1 step 9). */
+export function disableInterface(engine: Engine, symlink: string) {
+  const itf = engine.world.interfaces[symlink];
+  if (!itf?.enabled) return;
+  itf.enabled = false;
+  engine.state(`interface:${symlink}`, 'enabled', 'disabled');
+  queueEvent(engine, { kind: 'InterfaceRemoval', device: itf.device, symlink, className: itf.className });
+}
+
+/** Interfaces of a class, in creation order. */
+export function interfacesOf(engine: Engine, className: string, includeDisabled = false) {
+  const w = engine.world;
+  return w.interfaceOrder.map((s) => w.interfaces[s]).filter((i) => i.className === className && (includeDisabled || i.enabled));
+}
+
+export function openHandlesOn(engine: Engine, devices: string[]) {
+  const set = new Set(devices);
+  return Object.values(engine.world.handles).filter((h) => h.open && set.has(h.device));
+}
+
+/** The device and its started descendants, children before parents (spec §1.2). */
+export function subtree(engine: Engine, root: string, states: Device['state'][]): Device[] {
+  const w = engine.world;
+  const out: Device[] = [];
+  const visit = (id: string) => {
+    for (const child of w.deviceOrder) if (w.devices[child].parent === id) visit(child);
+    const d = w.devices[id];
+    if (states.includes(d.state)) out.push(d);
+  };
+  visit(root);
+  return out;
+}
+
+export function setDeviceState(engine: Engine, d: Device, to: Device['state']) {
+  if (d.state === to) return;
+  engine.state(`device:${d.id}`, d.state, to);
+  d.state = to;
+}
+
+/** A handle or file object closed: a surprise-removed device gets its REMOVE once the last one goes (RM-5). */
+export function handleClosed(engine: Engine, device: string) {
+  const d = engine.world.devices[device];
+  if (!d || d.state !== 'surprise-removed') return;
+  if (openHandlesOn(engine, [device]).length > 0) return;
+  if (engine.world.events.some((e) => e.kind === 'RemoveDevice' && e.device === device && !e.done)) return;
+  queueEvent(engine, { kind: 'RemoveDevice', device });
+}
+
+export function closeHandle(engine: Engine, id: string) {
+  const h = engine.world.handles[id];
+  if (!h?.open) return false;
+  h.open = false;
+  engine.state(`handle:${id}`, 'open', 'closed');
+  handleClosed(engine, h.device);
+  return true;
+}
+
+export function newHandle(engine: Engine, owner: string, device: string, kind: 'handle' | 'fileObject') {
+  const w = engine.world;
+  const id = kind === 'handle' ? `app:${owner}:${nextId(w, `handle:${owner}`)}` : `fo:${owner}:${nextId(w, `fo:${owner}`)}`;
+  w.handles[id] = { id, owner, device, kind, open: true };
+  engine.state(`handle:${id}`, 'none', 'open', { owner, device, kind });
+  return id;
+}

@@ -1,0 +1,286 @@
+// The PnP manager's event worker (`pnp` thread): one event at a time, FIFO (spec §2.1, IO-2, §5, §7).
+import { OP, type Body, type Engine } from '../engine.ts';
+import { hasRoutine, invoke } from '../interp.ts';
+import { ntSuccess } from '../constants.ts';
+import type { Device, PnpEvent, Registration } from '../model.ts';
+import { registrationsOf } from '../kernel/registrations.ts';
+import { loadDriver } from '../lifecycle.ts';
+import { checkCmReturn, deliverKernel, deliverUser } from './deliver.ts';
+import {
+  deviceSymlink, disableInterface, enableInterface, functionDriver, instanceId, openHandlesOn,
+  queueEvent, setDeviceState, subtree,
+} from './devices.ts';
+
+export function* processEvent(engine: Engine, ev: PnpEvent): Body<void> {
+  engine.currentEvent = ev.id;
+  switch (ev.kind) {
+    case 'DeviceArrival':
+      yield* deviceArrival(engine, ev);
+      break;
+    case 'InterfaceArrival':
+    case 'InterfaceRemoval':
+      yield* interfaceChange(engine, ev);
+      break;
+    case 'QueryAndRemove':
+      yield* queryAndRemove(engine, ev);
+      break;
+    case 'SurpriseRemoval':
+      yield* surpriseRemoval(engine, ev);
+      break;
+    case 'RemoveDevice':
+      yield* removeAfterSurprise(engine, ev);
+      break;
+    case 'CustomEvent':
+      yield* customEvent(engine, ev);
+      break;
+  }
+  ev.done = true;
+  engine.currentEvent = null;
+}
+
+// ---------------------------------------------------------------- registrant sets
+
+const handleRegs = (engine: Engine, devices: Device[]) => {
+  const ids = new Set(devices.map((d) => d.id));
+  return registrationsOf(engine, (r) => r.kind === 'cm' && r.category === 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE' && ids.has(r.device ?? ''));
+};
+const targetRegs = (engine: Engine, devices: Device[]) => {
+  const ids = new Set(devices.map((d) => d.id));
+  return registrationsOf(engine, (r) => r.kind === 'io' && r.category === 'EventCategoryTargetDeviceChange' && ids.has(r.device ?? ''));
+};
+
+/** Deliver one user-mode handle action to a snapshot of registrations (IO-4: later ones miss it). */
+function* broadcastUser(engine: Engine, regs: Registration[], action: string, extra: Record<string, unknown> = {}) {
+  for (const reg of regs) {
+    if (reg.state !== 'active') continue;
+    yield OP;
+    const result = yield* deliverUser(engine, reg, { Action: action, FilterType: reg.category, ...extra });
+    checkCmReturn(engine, reg, action, result);
+  }
+}
+
+function* broadcastKernel(engine: Engine, regs: Registration[], event: string) {
+  for (const reg of regs) {
+    if (reg.state !== 'active') continue;
+    yield OP;
+    yield* deliverKernel(engine, reg, { Event: event, FileObject: reg.fileObject ?? null });
+  }
+}
+
+function* instanceBroadcast(engine: Engine, d: Device, action: string) {
+  const id = instanceId(d);
+  const regs = registrationsOf(engine, (r) =>
+    r.kind === 'cm' && r.category === 'CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE' && (r.instanceId === 'ALL' || r.instanceId === id || r.instanceId === d.id));
+  for (const reg of regs) {
+    if (reg.state !== 'active') continue;
+    yield OP;
+    const result = yield* deliverUser(engine, reg, { Action: action, FilterType: reg.category, InstanceId: id });
+    checkCmReturn(engine, reg, action, result);
+  }
+}
+
+// ---------------------------------------------------------------- arrival
+
+function* deviceArrival(engine: Engine, ev: PnpEvent): Body<void> {
+  const d = engine.world.devices[ev.device];
+  if (!['not-present', 'removed', 'start-failed'].includes(d.state)) return;
+  for (const drv of d.stack) {
+    const c = engine.world.components[drv];
+    if (c.state !== 'not-loaded' && c.state !== 'unloaded') continue;
+    const thread = `sys:${drv}`;
+    const job = engine.submit(thread, 'load', () => loadDriver(engine, drv));
+    yield* engine.waitUntil({ k: 'job', thread, job: job.id, what: `${drv}!DriverEntry to return` }, () => job.done);
+  }
+  const failed = d.stack.find((drv) => engine.world.components[drv].state !== 'loaded');
+  if (failed) {
+    setDeviceState(engine, d, 'start-failed');
+    engine.emit({ type: 'note', text: `${d.id} cannot start: its driver ${failed} is not loaded.` });
+    return;
+  }
+  d.arrivals++;
+  setDeviceState(engine, d, 'started');
+  yield* instanceBroadcast(engine, d, 'CM_NOTIFY_ACTION_DEVICEINSTANCEENUMERATED');
+  yield* instanceBroadcast(engine, d, 'CM_NOTIFY_ACTION_DEVICEINSTANCESTARTED');
+  d.symlinks = d.classes.map((cls, i) => deviceSymlink(d, cls, i));
+  d.classes.forEach((cls, i) => enableInterface(engine, d.symlinks[i], cls, d.id, true));
+}
+
+/** IO-2: kernel registrants first (CHOICE), then user mode; registration order within each. */
+function* interfaceChange(engine: Engine, ev: PnpEvent): Body<void> {
+  const arrival = ev.kind === 'InterfaceArrival';
+  const className = ev.className!;
+  const kernel = registrationsOf(engine, (r) => r.kind === 'io' && r.category === 'EventCategoryDeviceInterfaceChange' && r.className === className);
+  const user = registrationsOf(engine, (r) => r.kind === 'cm' && r.category === 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE' && (r.className === className || r.className === 'ALL'));
+  const event = arrival ? 'GUID_DEVICE_INTERFACE_ARRIVAL' : 'GUID_DEVICE_INTERFACE_REMOVAL';
+  for (const reg of kernel) {
+    if (reg.state !== 'active') continue;
+    yield OP;
+    yield* deliverKernel(engine, reg, { Event: event, InterfaceClassGuid: className, SymbolicLinkName: ev.symlink });
+  }
+  const action = arrival ? 'CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL' : 'CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL';
+  yield* broadcastUser(engine, user, action, { ClassGuid: className, SymbolicLink: ev.symlink });
+}
+
+// ---------------------------------------------------------------- IRPs
+
+function* sendIrp(engine: Engine, d: Device, driver: string, minor: string): Body<string> {
+  engine.emit({ type: 'irp', minor, device: d.id, driver });
+  let status = 'STATUS_SUCCESS';
+  if (hasRoutine(engine, driver, minor)) {
+    yield OP;
+    status = String(yield* invoke(engine, driver, minor, { DeviceObject: d.id, MinorFunction: minor }));
+  }
+  // The function driver disables its interfaces while it handles REMOVE / SURPRISE_REMOVAL (RM-1, RM-5).
+  if ((minor === 'IRP_MN_REMOVE_DEVICE' || minor === 'IRP_MN_SURPRISE_REMOVAL') && driver === functionDriver(d)) {
+    for (const s of d.symlinks) disableInterface(engine, s);
+  }
+  engine.emit({ type: 'irpComplete', minor, device: d.id, driver, status });
+  return status;
+}
+
+/** Top to bottom through each stack, descendants first. Stops at the first failure when `canFail`. */
+function* irpDown(engine: Engine, devices: Device[], minor: string, canFail: boolean) {
+  for (const d of devices) {
+    for (const drv of [...d.stack].reverse()) {
+      const status = yield* sendIrp(engine, d, drv, minor);
+      if (canFail && !ntSuccess(status)) return { device: d, driver: drv, status };
+    }
+    // If a driver left an interface enabled, the PnP manager disables it (RM-1 step 7).
+    if (minor === 'IRP_MN_REMOVE_DEVICE' || minor === 'IRP_MN_SURPRISE_REMOVAL') for (const s of d.symlinks) disableInterface(engine, s);
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- orderly removal
+
+function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
+  const root = engine.world.devices[ev.device];
+  if (root.state !== 'started') {
+    ev.result = { status: 'CR_INVALID_DEVNODE' };
+    return;
+  }
+  const devices = subtree(engine, ev.device, ['started']);
+  for (const d of devices) setDeviceState(engine, d, 'query-remove-pending');
+  let veto: { vetoType: string; vetoName: string } | null = null;
+
+  // RM-1.1 / RM-2: user-mode QUERYREMOVE, registration order; a veto stops the broadcast.
+  for (const reg of handleRegs(engine, devices)) {
+    if (reg.state !== 'active') continue;
+    yield OP;
+    const action = 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVE';
+    const result = yield* deliverUser(engine, reg, { Action: action, FilterType: reg.category });
+    if (checkCmReturn(engine, reg, action, result) === 'veto') {
+      veto = { vetoType: 'PNP_VetoWindowsApp', vetoName: reg.owner };
+      break;
+    }
+  }
+  if (veto) return yield* queryRemoveFailed(engine, ev, devices, [], veto, false);
+
+  // RM-1.2 / RM-3: kernel QUERY_REMOVE; a failure status vetoes (IO-5).
+  const notified: Registration[] = [];
+  for (const reg of targetRegs(engine, devices)) {
+    if (reg.state !== 'active') continue;
+    yield OP;
+    notified.push(reg);
+    const result = yield* deliverKernel(engine, reg, { Event: 'GUID_TARGET_DEVICE_QUERY_REMOVE', FileObject: reg.fileObject ?? null });
+    if (!ntSuccess(result)) {
+      veto = { vetoType: 'PNP_VetoDriver', vetoName: reg.owner };
+      break;
+    }
+  }
+  if (veto) return yield* queryRemoveFailed(engine, ev, devices, notified, veto, false);
+
+  // RM-1.3 / RM-4: IRP_MN_QUERY_REMOVE_DEVICE, then the open-handle check.
+  const failed = yield* irpDown(engine, devices, 'IRP_MN_QUERY_REMOVE_DEVICE', true);
+  if (failed) veto = { vetoType: 'PNP_VetoDevice', vetoName: `${failed.device.id} (${failed.driver} returned ${failed.status})` };
+  else {
+    const open = openHandlesOn(engine, devices.map((d) => d.id));
+    if (open.length > 0) {
+      const holders = open.map((h) => `${h.owner} (${h.kind === 'handle' ? 'handle' : 'file object'} ${h.id})`);
+      veto = { vetoType: 'PNP_VetoOutstandingOpen', vetoName: holders.join(', ') };
+      engine.hazard('RM-4', 'warning', `The query-remove of ${ev.device} fails: ${holders.join(', ')} still open on the device after IRP_MN_QUERY_REMOVE_DEVICE.`);
+    }
+  }
+  if (veto) return yield* queryRemoveFailed(engine, ev, devices, notified, veto, true);
+
+  // RM-1.5 … RM-1.8: success.
+  for (const d of devices) setDeviceState(engine, d, 'remove-pending');
+  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEREMOVEPENDING');
+  yield* broadcastKernel(engine, targetRegs(engine, devices), 'GUID_TARGET_DEVICE_REMOVE_COMPLETE');
+  yield* irpDown(engine, devices, 'IRP_MN_REMOVE_DEVICE', false);
+  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE');
+  for (const d of devices) {
+    setDeviceState(engine, d, 'removed');
+    yield* instanceBroadcast(engine, d, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
+  }
+  ev.result = { status: 'CR_SUCCESS' };
+}
+
+/** RM-2 / RM-3 / RM-4: undo a failed query-remove. */
+function* queryRemoveFailed(
+  engine: Engine, ev: PnpEvent, devices: Device[], notified: Registration[],
+  veto: { vetoType: string; vetoName: string }, irpsSent: boolean,
+): Body<void> {
+  if (irpsSent) {
+    // Bottom to top, parents before children: the reverse of the query.
+    for (const d of [...devices].reverse()) for (const drv of d.stack) yield* sendIrp(engine, d, drv, 'IRP_MN_CANCEL_REMOVE_DEVICE');
+  }
+  // KM REMOVE_CANCELLED in reverse registration order (IO-2, RM-3 OBS).
+  yield* broadcastKernel(engine, [...notified].reverse(), 'GUID_TARGET_DEVICE_REMOVE_CANCELLED');
+  for (const d of devices) setDeviceState(engine, d, 'started');
+  // Every current handle registration, including ones that never got QUERYREMOVE (RM-2, RM-7).
+  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED');
+  ev.result = { status: 'CR_REMOVE_VETOED', ...veto };
+}
+
+// ---------------------------------------------------------------- surprise removal
+
+function* surpriseRemoval(engine: Engine, ev: PnpEvent): Body<void> {
+  const devices = subtree(engine, ev.device, ['started', 'query-remove-pending', 'remove-pending']);
+  if (devices.length === 0) return;
+  for (const d of devices) setDeviceState(engine, d, 'surprise-removed');
+  yield* irpDown(engine, devices, 'IRP_MN_SURPRISE_REMOVAL', false);
+  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE');
+  yield* broadcastKernel(engine, targetRegs(engine, devices), 'GUID_TARGET_DEVICE_REMOVE_COMPLETE');
+  for (const d of devices) {
+    const open = openHandlesOn(engine, [d.id]);
+    if (open.length > 0) {
+      engine.emit({ type: 'note', text: `${d.id} waits for ${open.map((h) => h.id).join(', ')} to close before IRP_MN_REMOVE_DEVICE (RM-5).` });
+    } else {
+      // Queued behind the interface REMOVAL events (RM-5).
+      queueEvent(engine, { kind: 'RemoveDevice', device: d.id });
+    }
+  }
+}
+
+function* removeAfterSurprise(engine: Engine, ev: PnpEvent): Body<void> {
+  const d = engine.world.devices[ev.device];
+  if (d.state !== 'surprise-removed' || openHandlesOn(engine, [d.id]).length > 0) return;
+  yield* irpDown(engine, [d], 'IRP_MN_REMOVE_DEVICE', false);
+  setDeviceState(engine, d, 'removed');
+  yield* instanceBroadcast(engine, d, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
+}
+
+// ---------------------------------------------------------------- custom events (CU-1)
+
+function* customEvent(engine: Engine, ev: PnpEvent): Body<void> {
+  const c = ev.custom!;
+  const d = engine.world.devices[ev.device];
+  yield* broadcastUser(engine, handleRegs(engine, [d]), 'CM_NOTIFY_ACTION_DEVICECUSTOMEVENT', {
+    EventGuid: c.event, NameOffset: c.nameBufferOffset, Data: c.data,
+  });
+  for (const reg of targetRegs(engine, [d])) {
+    if (reg.state !== 'active') continue;
+    yield OP;
+    yield* deliverKernel(engine, reg, {
+      Event: c.event, FileObject: reg.fileObject ?? null, NameBufferOffset: c.nameBufferOffset, CustomDataBuffer: c.data,
+    });
+  }
+  if (c.callback) {
+    yield OP;
+    const thread = engine.thread;
+    thread.inCompletion = (thread.inCompletion ?? 0) + 1;
+    yield* invoke(engine, c.reporter, c.callback, { Context: c.context }, { isVoid: true });
+    thread.inCompletion--;
+  }
+}

@@ -1,0 +1,164 @@
+// The user-mode notification API (spec §6, seed 002): CM_Register_Notification and friends,
+// CreateFile/CloseHandle, threadpool work and heap contexts.
+import { OP, type Engine } from '../engine.ts';
+import { CM_NOTIFY_FILTER_SIZE } from '../constants.ts';
+import { invoke, type Handler } from '../interp.ts';
+import { nextId } from '../model.ts';
+import { newRegistration, registrationsOf, unregister } from '../kernel/registrations.ts';
+import { allocate, flagBlockingCallback, free } from '../kernel/mem.ts';
+import { closeHandle, interfacesOf, newHandle } from '../pnp/devices.ts';
+
+const ALL_CLASSES = 'CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES';
+const ALL_INSTANCES = 'CM_NOTIFY_FILTER_FLAG_ALL_DEVICE_INSTANCES';
+
+/** CM-1: validate the filter. Returns the registration's target, or the CONFIGRET of the refusal. */
+function checkFilter(engine: Engine, app: string, f: Record<string, unknown>) {
+  const type = f.FilterType;
+  const flags = ([] as unknown[]).concat(f.Flags ?? []);
+  const cbSize = f.cbSize ?? CM_NOTIFY_FILTER_SIZE;
+  const bad = (why: string) => ({ error: 'CR_INVALID_DATA', why });
+  if (cbSize !== CM_NOTIFY_FILTER_SIZE) return bad(`cbSize is ${String(cbSize)}, not sizeof(CM_NOTIFY_FILTER) = ${CM_NOTIFY_FILTER_SIZE}`);
+  if (flags.includes(ALL_CLASSES) && flags.includes(ALL_INSTANCES)) return bad('both CM_NOTIFY_FILTER_FLAG_ALL_* flags are set');
+  if ((f.Reserved ?? 0) !== 0) return bad('Reserved is not zero');
+  if (type === 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE') {
+    if (flags.includes(ALL_INSTANCES)) return bad('CM_NOTIFY_FILTER_FLAG_ALL_DEVICE_INSTANCES is for DEVICEINSTANCE filters');
+    if (flags.includes(ALL_CLASSES)) return f.ClassGuid ? bad('ALL_INTERFACE_CLASSES with a non-zero ClassGuid') : { className: 'ALL' };
+    return typeof f.ClassGuid === 'string' ? { className: f.ClassGuid } : bad('ClassGuid is missing');
+  }
+  if (type === 'CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE') {
+    if (flags.includes(ALL_CLASSES)) return bad('CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES is for DEVICEINTERFACE filters');
+    if (flags.includes(ALL_INSTANCES)) return f.InstanceId ? bad('ALL_DEVICE_INSTANCES with an InstanceId') : { instanceId: 'ALL' };
+    return typeof f.InstanceId === 'string' ? { instanceId: f.InstanceId } : bad('InstanceId is missing');
+  }
+  if (type === 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE') {
+    if (flags.length > 0) return bad(`${String(flags[0])} is not valid with a DEVICEHANDLE filter`);
+    const h = typeof f.hTarget === 'string' ? engine.world.handles[f.hTarget] : undefined;
+    if (!h || h.kind !== 'handle' || h.owner !== app || !h.open) return bad(`hTarget ${JSON.stringify(f.hTarget ?? null)} is not an open handle of ${app}`);
+    return { device: h.device, handle: h.id };
+  }
+  return bad(`unknown FilterType ${String(type)}`);
+}
+
+export const CM_Register_Notification: Handler = function* ({ engine, act, op, args }) {
+  const app = act.component.id;
+  if (op.pNotifyContext === null) return { result: 'CR_FAILURE' }; // CM-1 (OBS)
+  const target = checkFilter(engine, app, (args.pFilter ?? {}) as Record<string, unknown>);
+  if ('error' in target) {
+    engine.hazard('CM-1', 'warning', `CM_Register_Notification refuses the filter: ${target.why}.`);
+    return { result: target.error, out: { pNotifyContext: null } };
+  }
+  const filterType = String((args.pFilter as Record<string, unknown>).FilterType);
+  if ('className' in target && target.className !== 'ALL') missedArrivals(engine, app, String(target.className));
+  const reg = newRegistration(engine, {
+    kind: 'cm', owner: app, routine: String(op.pCallback), context: args.pContext ?? null, category: filterType,
+    ...target, entryVar: String(op.pNotifyContext),
+  });
+  // CM-9: the registration is live before the call returns; a callback may run in this window.
+  reg.registering = true;
+  yield OP;
+  reg.registering = false;
+  return { result: 'CR_SUCCESS', out: { pNotifyContext: reg.id } };
+};
+
+/** CM-3: the app listed first and registers now: interfaces that arrived in between are missed. */
+function missedArrivals(engine: Engine, app: string, className: string) {
+  const listedAt = engine.world.counters[`listed:${app}:${className}`];
+  if (listedAt === undefined) return;
+  if (registrationsOf(engine, (r) => r.kind === 'cm' && r.owner === app && r.category === 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE' && (r.className === className || r.className === 'ALL')).length > 0) return;
+  const missed = interfacesOf(engine, className).filter((i) => (i.enabledAt ?? -1) > listedAt);
+  if (missed.length > 0) {
+    engine.hazard('CM-3', 'warning', `${app} listed ${className} interfaces first and registered afterwards: ${missed.map((i) => i.symlink).join(', ')} arrived in between and is neither listed nor notified (a missed arrival). Register first, then list, and de-duplicate.`);
+  }
+}
+
+/** CM-6: waits for pending callbacks of the registration — its own included. CM-11: invalid handle. */
+export const CM_Unregister_Notification: Handler = function* ({ engine, act, args }) {
+  const id = args.NotifyContext;
+  const reg = typeof id === 'string' ? engine.world.registrations[id] : undefined;
+  if (!reg || reg.kind !== 'cm' || reg.state !== 'active' || reg.owner !== act.component.id) {
+    engine.hazard('CM-11', 'error', `CM_Unregister_Notification(${JSON.stringify(id ?? null)}): not a live notification handle of ${act.component.id}.`);
+    return { result: 'CR_INVALID_DATA' };
+  }
+  yield* engine.waitUntil(
+    { k: 'callbacks', registration: reg.id, waiter: act.thread.name, includeSelf: true, rule: 'CM-6', what: `the pending callbacks of ${reg.id} to return` },
+    () => reg.inFlight.length === 0,
+  );
+  unregister(engine, reg);
+  return { result: 'CR_SUCCESS' };
+};
+
+function listInterfaces(engine: Engine, app: string, args: Record<string, unknown>) {
+  const className = String(args.InterfaceClassGuid);
+  const flags = ([] as unknown[]).concat(args.ulFlags ?? []);
+  engine.world.counters[`listed:${app}:${className}`] = engine.trace.length;
+  return interfacesOf(engine, className, flags.includes('CM_GET_DEVICE_INTERFACE_LIST_ALL_DEVICES')).map((i) => i.symlink);
+}
+
+/** CM-2: the app lists what exists; CM-13: a buffer sized before an arrival is too small. */
+export const CM_Get_Device_Interface_List: Handler = function* ({ engine, act, args }) {
+  const links = listInterfaces(engine, act.component.id, args);
+  if (typeof args.BufferLen === 'number' && links.length > args.BufferLen) {
+    engine.hazard('CM-13', 'warning', `The list grew from ${args.BufferLen} to ${links.length} interfaces since CM_Get_Device_Interface_List_Size: CR_BUFFER_SMALL, the caller must get the size again and retry.`);
+    return { result: 'CR_BUFFER_SMALL', out: { Buffer: [] } };
+  }
+  return { result: 'CR_SUCCESS', out: { Buffer: links } };
+};
+
+export const CM_Get_Device_Interface_List_Size: Handler = function* ({ engine, act, args }) {
+  return { result: 'CR_SUCCESS', out: { pulLen: listInterfaces(engine, act.component.id, args).length } };
+};
+
+/** CM-4 / RM-6: open a handle on the device behind a symbolic link. */
+export const CreateFile: Handler = function* ({ engine, act, args }) {
+  const itf = typeof args.lpFileName === 'string' ? engine.world.interfaces[args.lpFileName] : undefined;
+  if (!itf || !itf.enabled) return { result: 'INVALID_HANDLE_VALUE', out: { LastError: 'ERROR_FILE_NOT_FOUND' } };
+  const d = engine.world.devices[itf.device];
+  if (d && d.state === 'remove-pending') return { result: 'INVALID_HANDLE_VALUE', out: { LastError: 'ERROR_ACCESS_DENIED' } };
+  return { result: newHandle(engine, act.component.id, itf.device, 'handle') };
+};
+
+export const CloseHandle: Handler = function* ({ engine, act, args }) {
+  const h = typeof args.hObject === 'string' ? engine.world.handles[args.hObject] : undefined;
+  if (!h || h.owner !== act.component.id || !h.open) return { result: 'FALSE', out: { LastError: 'ERROR_INVALID_HANDLE' } };
+  closeHandle(engine, h.id);
+  return { result: 'TRUE' };
+};
+
+function submitWork(engine: Engine, app: string, routine: string, context: unknown) {
+  const n = nextId(engine.world, `pool:${app}`);
+  const id = `tpwork:${app}:${n}`;
+  const thread = `app:${app}:pool:${n}`;
+  engine.world.workItems[id] = { id, owner: app, routine, thread, done: false };
+  engine.state(`workitem:${id}`, 'none', 'queued', { owner: app, routine, thread });
+  engine.submit(thread, routine, function* () {
+    yield* invoke(engine, app, routine, { Context: context ?? null }, { isVoid: true });
+    engine.world.workItems[id].done = true;
+    engine.state(`workitem:${id}`, 'queued', 'done');
+  }, false);
+  return id;
+}
+
+export const SubmitThreadpoolWork: Handler = function* ({ engine, act, op, args }) {
+  return { result: submitWork(engine, act.component.id, String(op.Callback), args.Context) };
+};
+
+export const QueueUserWorkItem: Handler = function* ({ engine, act, op, args }) {
+  submitWork(engine, act.component.id, String(op.Function), args.Context);
+  return { result: 'TRUE' };
+};
+
+export const WaitForThreadpoolWorkCallbacks: Handler = function* ({ engine, act, args }) {
+  const item = typeof args.pwk === 'string' ? engine.world.workItems[args.pwk] : undefined;
+  if (!item) return { result: null };
+  if (!item.done) flagBlockingCallback(engine, act.thread, item.id);
+  yield* engine.waitUntil({ k: 'work', item: item.id, what: `${item.id} (${item.routine}) to finish` }, () => item.done);
+  return { result: null };
+};
+
+export const HeapAlloc: Handler = function* ({ engine, act }) {
+  return { result: allocate(engine, act.component.id, 'heap', '', false) };
+};
+
+export const HeapFree: Handler = function* ({ engine, act, args }) {
+  return { result: free(engine, act.component.id, args.lpMem) ? 'TRUE' : 'FALSE' };
+};
