@@ -38,7 +38,8 @@ function bodyClass(e: TraceEntry): string {
     case 'queue':
       return 'text-amber-800 dark:text-amber-300';
     case 'state':
-      return 'text-emerald-800 dark:text-emerald-300';
+      // Scheduler bookkeeping (thread:… idle → runnable) is context, not the story: keep it quiet.
+      return e.entity.startsWith('thread:') ? 'text-slate-600 dark:text-slate-400' : 'text-emerald-800 dark:text-emerald-300';
     case 'note':
       return 'italic text-slate-600 dark:text-slate-400 font-sans';
     case 'hazard':
