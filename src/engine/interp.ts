@@ -52,10 +52,27 @@ export function evaluate(act: Activation, v: Value | undefined): unknown {
   if (v === undefined || v === null || typeof v !== 'string') return v ?? null;
   if (v.startsWith('$')) {
     const name = v.slice(1);
-    return Object.hasOwn(act.args, name) ? act.args[name] : null;
+    const value = Object.hasOwn(act.args, name) ? act.args[name] : null;
+    if (name.endsWith('Context') && isAllocation(value)) checkUse(act, value);
+    return value;
   }
   if (isConstant(v)) return v;
   return readVar(act, v);
+}
+
+/**
+ * UN-5 / CM-10: a routine that reads its context after the buffer was freed — e.g. a callback still
+ * running after IoUnregisterPlugPlayNotification returned and the driver freed the context (UN-1).
+ */
+function checkUse(act: Activation, id: string) {
+  const a = act.engine.world.allocations[id];
+  if (!a?.freed) return;
+  const who = `${act.component.id}!${act.routine}`;
+  if (a.kind === 'heap') {
+    act.engine.hazard('CM-10', 'error', `${who} uses its context ${id} after it was freed: a use-after-free (access violation in ${act.component.id}).`);
+  } else {
+    act.engine.bugcheck('UN-5', '0x50 PAGE_FAULT_IN_NONPAGED_AREA', `${who} uses its context ${id}, which ${a.owner} already freed: free the context only after the unregister returned.`);
+  }
 }
 
 /** Is this value a pointer to a pool or heap allocation? */
