@@ -1,0 +1,101 @@
+// Print the playground link of a scenario file.
+//
+//   npm run --silent link -- <scenario.json | -> [--step N]
+//
+// stdout: the app-relative link, `/#s1.<payload>[&step=N]` (prepend the site's address).
+// stderr: validation errors (`path: message`, one a line), load() warnings, and a warning when the
+// link is longer than MAX_LINK_CHARS (chat apps truncate long links).
+// Exit status: 0 link printed; 1 usage or unreadable file; 2 not JSON, invalid, or from a newer version.
+
+import { readFileSync } from 'node:fs';
+import { MAX_LINK_CHARS, scenarioToHash } from '../scenario/codec.ts';
+import { findJsonError, lineColumn, load } from '../scenario/load.ts';
+import { migrate } from '../scenario/migrations.ts';
+
+const USAGE = 'usage: npm run --silent link -- <scenario.json | -> [--step N]';
+
+interface Io {
+  readFile(path: string): string;
+  readStdin(): string;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+function parseArgs(argv: string[]): { file: string; step?: number } | string {
+  let file: string | undefined;
+  let step: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--step' || a.startsWith('--step=')) {
+      const v = a === '--step' ? argv[++i] : a.slice('--step='.length);
+      if (v === undefined || !/^[0-9]{1,15}$/.test(v)) return `--step needs a non-negative integer; got ${v === undefined ? 'nothing' : JSON.stringify(v)}`;
+      step = Number(v);
+    } else if (a === '-h' || a === '--help') {
+      return '';
+    } else if (a.startsWith('-') && a !== '-') {
+      return `unknown option ${a}`;
+    } else if (file === undefined) {
+      file = a;
+    } else {
+      return `one scenario file at a time (got ${JSON.stringify(file)} and ${JSON.stringify(a)})`;
+    }
+  }
+  if (file === undefined) return 'no scenario file given';
+  return { file, step };
+}
+
+/** The CLI, with its effects passed in (so it can be driven without a process). Returns the exit status. */
+export function main(argv: string[], io: Io): number {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    if (args) io.err(`link: ${args}`);
+    io.err(USAGE);
+    return args ? 1 : 0;
+  }
+  const name = args.file === '-' ? '<stdin>' : args.file;
+  let text: string;
+  try {
+    text = args.file === '-' ? io.readStdin() : io.readFile(args.file);
+  } catch (e) {
+    io.err(`link: cannot read ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark is not an error
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch (e) {
+    const found = findJsonError(body);
+    const where = found ? lineColumn(body, found.offset) : undefined;
+    io.err(`${name}: not valid JSON: ${found && where ? `line ${where.line}, column ${where.column}: ${found.message}` : e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  const migrated = migrate(raw);
+  if (!migrated.ok) {
+    io.err(`${name}: ${migrated.error.path || '(root)'}: ${migrated.error.message}`);
+    return 2;
+  }
+  const loaded = load(migrated.value);
+  if (!loaded.ok) {
+    io.err(`${name}: ${loaded.newerVersion ? 'made by a newer version of the playground; ' : ''}${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'}:`);
+    for (const e of loaded.errors) io.err(`${e.path || '(root)'}: ${e.message}`);
+    return 2;
+  }
+  for (const w of loaded.warnings) io.err(`warning: ${w.path || '(root)'}: ${w.message}`);
+  const link = `/${scenarioToHash(loaded.scenario, args.step)}`;
+  if (link.length > MAX_LINK_CHARS) {
+    io.err(`warning: the link is ${link.length.toLocaleString('en-US')} characters, more than ${MAX_LINK_CHARS.toLocaleString('en-US')} (before the site address); chat apps may cut it short`);
+  }
+  io.out(link);
+  return 0;
+}
+
+const isEntry = typeof process !== 'undefined' && process.argv[1] !== undefined && /[\\/]cli[\\/]link\.ts$/.test(process.argv[1]);
+if (isEntry) {
+  process.exitCode = main(process.argv.slice(2), {
+    readFile: (path) => readFileSync(path, 'utf8'),
+    readStdin: () => readFileSync(0, 'utf8'),
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  });
+}
