@@ -49,7 +49,12 @@ export interface ScheduleError {
   message: string;
 }
 
-export class Halt extends Error {}
+export interface ChoicePoint {
+  /** The seq of the next trace entry: a `schedule` override `{ at, run }` picks the thread here. */
+  at: number;
+  runnable: string[];
+  chosen: string;
+}
 
 export class Engine {
   readonly trace: TraceEntry[] = [];
@@ -64,6 +69,8 @@ export class Engine {
   private current: Thread | null = null;
   private overrides = new Map<number, { run: string; index: number; used: boolean }>();
   scheduleErrors: ScheduleError[] = [];
+  /** Choice points (spec §2.2): boundaries where more than one thread was runnable. */
+  readonly choices: ChoicePoint[] = [];
   private visitedBoundary = -1;
   /** The PnP event being processed by the pnp thread (for CU-6 and IO-4). */
   currentEvent: number | null = null;
@@ -303,6 +310,7 @@ export class Engine {
         : runnable.reduce((a, b) => (b.since < a.since || (b.since === a.since && b.order < a.order) ? b : a));
     if (seq !== this.visitedBoundary) {
       this.visitedBoundary = seq;
+      if (runnable.length > 1) this.choices.push({ at: seq, runnable: runnable.map((t) => t.name), chosen: pick.name });
       const o = this.overrides.get(seq);
       if (o && !o.used) {
         o.used = true;
@@ -316,6 +324,8 @@ export class Engine {
           return null;
         }
         pick = named;
+        const last = this.choices[this.choices.length - 1];
+        if (last?.at === seq) last.chosen = named.name;
       }
     }
     return pick;

@@ -2,7 +2,8 @@
 import type { NormalizedScenario, TimelineAction } from '../scenario/types.ts';
 import type { ValidationError } from '../scenario/load.ts';
 import type { ApiName } from './api.ts';
-import { Engine, OP, type Body } from './engine.ts';
+import { Engine, OP, type Body, type ChoicePoint } from './engine.ts';
+export type { ChoicePoint } from './engine.ts';
 import { setHandlers, type Handler } from './interp.ts';
 import type { World } from './model.ts';
 import type { TraceEntry } from './trace.ts';
@@ -48,7 +49,9 @@ const HANDLERS: Record<ApiName, Handler> = {
 };
 setHandlers(HANDLERS);
 
-export type RunOutcome = { ok: true; trace: TraceEntry[] } | { ok: false; errors: ValidationError[] };
+export type RunOutcome =
+  | { ok: true; trace: TraceEntry[]; choices: ChoicePoint[] }
+  | { ok: false; errors: ValidationError[] };
 
 export interface RunOptions {
   opBudget?: number;
@@ -190,5 +193,5 @@ export function runScenario(scenario: NormalizedScenario, options: RunOptions = 
     engine.finishSchedule();
   }
   if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
-  return { ok: true, trace: engine.trace };
+  return { ok: true, trace: engine.trace, choices: engine.choices };
 }
