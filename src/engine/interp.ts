@@ -102,11 +102,13 @@ function truthy(act: Activation, c: Cond): boolean {
 
 // ---------------------------------------------------------------- routines
 
-export function bodyOps(body: RoutineBody | undefined, args: Record<string, unknown>): Op[] {
-  if (!body) return [];
-  if (Array.isArray(body)) return body;
+/** The ops to run for these arguments, and their JSON path inside the routine (`/cases/<key>`, `/default`). */
+export function bodyOps(body: RoutineBody | undefined, args: Record<string, unknown>): { ops: Op[]; path: string } {
+  if (!body) return { ops: [], path: '' };
+  if (Array.isArray(body)) return { ops: body, path: '' };
   const key = args[body.switch];
-  return (typeof key === 'string' && Object.hasOwn(body.cases, key) ? body.cases[key] : body.default) ?? [];
+  if (typeof key === 'string' && Object.hasOwn(body.cases, key)) return { ops: body.cases[key], path: `/cases/${key}` };
+  return { ops: body.default ?? [], path: '/default' };
 }
 
 export function hasRoutine(engine: Engine, component: string, routine: string): boolean {
@@ -158,7 +160,9 @@ export function* invoke(
     operationStatus: opts.operationStatus,
   };
   const spec = engine.scenario.drivers[componentId] ?? engine.scenario.apps[componentId];
-  const flow = yield* execOps(act, bodyOps(spec?.routines[routine], args));
+  const body = bodyOps(spec?.routines[routine], args);
+  const base = `/${component.kind === 'app' ? 'apps' : 'drivers'}/${componentId}/routines/${routine}${body.path}`;
+  const flow = yield* execOps(act, body.ops, base);
   thread.frames.pop();
   if (reg) {
     thread.callbacks.pop();
@@ -178,13 +182,16 @@ export function* invoke(
   return result;
 }
 
-export function* execOps(act: Activation, ops: Op[]): Body<Flow> {
+/** Run ops; `base` is their JSON path in the scenario, so the trace can point at the op (`op` field). */
+export function* execOps(act: Activation, ops: Op[], base: string): Body<Flow> {
   const { engine } = act;
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
+    const at = `${base}/${i}`;
     yield OP;
     engine.opCount++;
     if ('call' in op) {
-      yield* callApi(act, op as ApiCallOp);
+      yield* callApi(act, op as ApiCallOp, at);
       continue;
     }
     switch (op.op) {
@@ -195,7 +202,8 @@ export function* execOps(act: Activation, ops: Op[]): Body<Flow> {
         else writeVar(act, op.var, evaluate(act, op.value));
         break;
       case 'if': {
-        const flow = yield* execOps(act, truthy(act, op.cond) ? op.then : (op.else ?? []));
+        const taken = truthy(act, op.cond);
+        const flow = yield* execOps(act, taken ? op.then : (op.else ?? []), `${at}/${taken ? 'then' : 'else'}`);
         if (flow.ret) return flow;
         break;
       }
@@ -206,7 +214,7 @@ export function* execOps(act: Activation, ops: Op[]): Body<Flow> {
         const saved = act.locals[op.as];
         for (const item of items) {
           act.locals[op.as] = item;
-          const flow = yield* execOps(act, op.do);
+          const flow = yield* execOps(act, op.do, `${at}/do`);
           if (flow.ret) return flow;
         }
         if (had) act.locals[op.as] = saved;
@@ -214,7 +222,7 @@ export function* execOps(act: Activation, ops: Op[]): Body<Flow> {
         break;
       }
       case 'note':
-        engine.emit({ type: 'note', text: op.text, component: act.component.id });
+        engine.emit({ type: 'note', text: op.text, component: act.component.id, op: at });
         break;
     }
   }
@@ -285,14 +293,14 @@ function traceArgs(act: Activation, op: ApiCallOp, api: ApiName): Record<string,
   return out;
 }
 
-export function* callApi(act: Activation, op: ApiCallOp): Body<void> {
+export function* callApi(act: Activation, op: ApiCallOp, at: string): Body<void> {
   const { engine, thread } = act;
   if (!isApiName(op.call) || !handlers) throw new Error(`engine: unknown API ${op.call}`);
   const api = op.call;
   const spec = APIS[api];
   const args = traceArgs(act, op, api);
   engine.emit({
-    type: 'call', component: act.component.id, api, args,
+    type: 'call', component: act.component.id, api, args, op: at,
     ...(spec.mode === 'kernel' ? { irql: IRQL_NAMES[thread.irql] } : {}),
   });
   if (spec.mode === 'kernel' && thread.irql > maxIrqlFor(api, args)) {

@@ -20,7 +20,15 @@ export interface WaitEdge {
 
 export type TraceBody =
   | { type: 'action'; action: TimelineAction; index: number }
-  | { type: 'call'; component: string; api: string; args: Record<string, unknown>; irql?: string }
+  | {
+      type: 'call';
+      component: string;
+      api: string;
+      args: Record<string, unknown>;
+      irql?: string;
+      /** JSON pointer of the op in the scenario (absent for system calls such as the shell's). */
+      op?: string;
+    }
   | { type: 'return'; component: string; api: string; result: unknown; out?: Record<string, unknown> }
   | {
       type: 'invoke';
@@ -52,7 +60,7 @@ export type TraceBody =
       bugcheck?: string;
       cycle?: WaitEdge[];
     }
-  | { type: 'note'; text: string; component?: string }
+  | { type: 'note'; text: string; component?: string; op?: string }
   | { type: 'halt'; reason: HaltReason };
 
 export type TraceEntry = TraceBase & TraceBody;
