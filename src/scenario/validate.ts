@@ -39,6 +39,7 @@ import {
 } from './types.ts';
 import {
   Issues,
+  closest,
   describe,
   didYouMean,
   expectedOneOf,
@@ -68,6 +69,13 @@ function ownCopy(o: Obj): Obj {
   const c = Object.create(null) as Obj;
   for (const k of keysOf(o)) c[k] = o[k];
   return c;
+}
+
+/** A plain copy of an array's elements (no species or iterator lookups on hostile arrays). */
+function copyArray(a: readonly unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < a.length; i++) out.push(a[i]);
+  return out;
 }
 
 /** A null-prototype map, for ids chosen by the scenario. */
@@ -229,6 +237,8 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 function zodMessage(iss: z.core.$ZodIssue): string {
+  // Messages our schemas give themselves ("expected …", "missing …") are used as they are.
+  if (/^(expected |missing)/.test(iss.message)) return iss.message;
   const got = (iss as { input?: unknown }).input;
   switch (iss.code) {
     case 'invalid_type': {
@@ -269,6 +279,15 @@ function parseWith(issues: Issues, path: Path, schema: z.ZodType, value: unknown
 const idSchema = (what: string) =>
   z.string().regex(ID_PATTERN, { error: (iss) => `expected ${what} matching ${ID_HINT}; got ${describe(iss.input)}` });
 
+/** An integer in [min, max], with "expected an integer ≥ min" messages (zod reports int bounds as numbers). */
+const intSchema = (min: number, max?: number) => {
+  let s = z
+    .int({ error: (iss) => (iss.input === undefined ? 'missing; expected an integer' : `expected an integer; got ${describe(iss.input)}`) })
+    .min(min, { error: (iss) => `expected an integer ≥ ${min}; got ${describe(iss.input)}` });
+  if (max !== undefined) s = s.max(max, { error: (iss) => `expected an integer ≤ ${max}; got ${describe(iss.input)}` });
+  return s;
+};
+
 const isInterfaceName = (s: string) => /^GUID_[A-Za-z0-9_]+$/.test(s) || isGuidLiteral(s);
 
 const objectSchema = (what: string) =>
@@ -285,8 +304,8 @@ const EnvelopeSchema = z.object({
 });
 
 const MachineSchema = z.object({
-  processors: z.int().min(1).max(LIMITS.units).optional(),
-  maxProcessors: z.int().min(1).max(LIMITS.units).optional(),
+  processors: intSchema(1, LIMITS.units).optional(),
+  maxProcessors: intSchema(1, LIMITS.units).optional(),
   memory: z.array(z.unknown()).optional(),
   devices: z.array(z.unknown()).optional(),
 });
@@ -318,7 +337,7 @@ const VERB_SCHEMAS = {
   exit: z.object({ ...ACTION_BASE, app: z.string() }),
   hotAddProcessor: z.object({ ...ACTION_BASE }),
   hotAddMemory: z.object({ ...ACTION_BASE, id: idSchema('a memory module id'), sizeMiB: z.number().positive() }),
-  removeProcessor: z.object({ ...ACTION_BASE, NtNumber: z.int().min(0) }),
+  removeProcessor: z.object({ ...ACTION_BASE, NtNumber: intSchema(0) }),
   removeMemory: z.object({ ...ACTION_BASE, id: z.string() }),
   plug: z.object({ ...ACTION_BASE, device: z.string() }),
   eject: z.object({ ...ACTION_BASE, device: z.string() }),
@@ -328,7 +347,7 @@ type Verb = keyof typeof VERB_SCHEMAS;
 const VERBS = Object.keys(VERB_SCHEMAS) as Verb[];
 const isVerb = (s: unknown): s is Verb => typeof s === 'string' && has(VERB_SCHEMAS, s);
 
-const ScheduleSchema = z.object({ at: z.int().min(0), run: z.string().min(1) });
+const ScheduleSchema = z.object({ at: intSchema(0), run: z.string().min(1) });
 
 // ---------------------------------------------------------------------------------------------
 // Semantic pass: shared state
@@ -436,8 +455,10 @@ function collectWrites(routines: Obj, out: Set<string>): void {
         if (typeof call === 'string') {
           const result = own(op, 'result');
           if (isWritableName(result)) out.add(result);
-          if (isApiName(call)) {
-            const params: Record<string, { kind: ParamKind }> = APIS[call].params;
+          // For a misspelt API, its likely meaning declares the variables (no cascade of errors).
+          const api = isApiName(call) ? call : closest(call, Object.keys(APIS));
+          if (api !== undefined && isApiName(api)) {
+            const params: Record<string, { kind: ParamKind }> = APIS[api].params;
             for (const p of keysOf(params)) {
               const kind = params[p].kind;
               const v = own(op, p);
@@ -527,7 +548,7 @@ function checkFlags(c: Ctx, path: Path, v: unknown): string | string[] | undefin
         ok = false;
       }
     });
-    return ok ? (v.slice() as string[]) : undefined;
+    return ok ? (copyArray(v) as string[]) : undefined;
   }
   bad(path, v);
   return undefined;
@@ -549,7 +570,7 @@ function checkCustomData(c: Ctx, path: Path, v: unknown): string | number[] | un
         ok = false;
       }
     });
-    return ok ? (v.slice() as number[]) : undefined;
+    return ok ? (copyArray(v) as number[]) : undefined;
   }
   c.w.issues.error(path, `expected custom data: a string or an array of byte values (integers 0..255); got ${describe(v)}`);
   return undefined;
@@ -1143,9 +1164,9 @@ function checkMachine(w: World, raw: unknown, driverIds: ReadonlySet<string>): M
       }
       seen.add(drv);
     });
-    const interfaces = has(d, 'interfaces') ? (d.interfaces as string[]).slice() : [];
+    const interfaces = has(d, 'interfaces') ? (copyArray(d.interfaces as unknown[]) as string[]) : [];
     if (ok) {
-      out.devices.push({ id, parent, stack: stack.slice(), interfaces, present: has(d, 'present') ? (d.present as boolean) : true });
+      out.devices.push({ id, parent, stack: copyArray(stack) as string[], interfaces, present: has(d, 'present') ? (d.present as boolean) : true });
     }
   }
   // Parent cycles: follow each chain; a chain that comes back to a device is a cycle, reported
@@ -1215,12 +1236,16 @@ function checkTimeline(w: World, raw: unknown[], memoryIds: ReadonlyMap<string, 
     };
     switch (verb) {
       case 'load':
-      case 'unload':
         loaded.add(ref('driver', w.driverIds, 'driver', 'drivers'));
         break;
+      case 'unload':
+        ref('driver', w.driverIds, 'driver', 'drivers');
+        break;
       case 'start':
-      case 'exit':
         started.add(ref('app', w.appIds, 'app', 'apps'));
+        break;
+      case 'exit':
+        ref('app', w.appIds, 'app', 'apps');
         break;
       case 'run': {
         const comp = a.component as string;
