@@ -1,0 +1,180 @@
+// The headless runner: run a scenario and print its trace.
+//
+//   npm run --silent simulate -- <scenario.json | -> [--pretty]
+//
+// stdout: the trace as JSON Lines (trace format v1, scenario-format §7): one entry per line,
+//         `JSON.stringify(entry)`, nothing else; the last line is the `halt`. With --pretty, one
+//         readable line per entry (formatEntry, the formatter the page uses) instead.
+// stderr: validation errors (`<json-path>: <message>`, one a line; `(root)` for the root),
+//         load warnings (`warning: …`), internal errors.
+// Exit status: 0 the scenario ran (whatever the halt reason: a bug check or a deadlock is a
+//              result); 2 invalid scenario (load errors, or schedule overrides that do not fit the
+//              run); 1 internal error, unreadable file or bad usage.
+//
+// Output is written in ~1 MB chunks with backpressure, and a closed stdout (`| head`) ends the
+// run quietly.
+
+import { readFileSync } from 'node:fs';
+import { loadText, type ValidationError } from '../scenario/load.ts';
+import { runScenario, type TraceEntry } from '../engine/index.ts';
+import { formatEntry } from '../engine/format.ts';
+
+export const USAGE = `usage: npm run --silent simulate -- [--pretty] <scenario.json | ->
+
+Runs a pnp-scenario/1 scenario and prints its trace on stdout.
+  <scenario.json>  the scenario file; "-" reads it from stdin
+  --pretty         one readable line per trace entry instead of JSON Lines
+  -h, --help       this text
+
+Exit status: 0 the scenario ran (whatever the halt reason); 2 invalid scenario (each error on
+stderr as "<json-path>: <message>"); 1 internal error or unreadable file.`;
+
+export const EXIT = { ran: 0, internal: 1, invalid: 2 } as const;
+
+/** Characters of output gathered before one write (~1 MB). */
+export const CHUNK_CHARS = 1 << 20;
+
+export interface Args {
+  file: string;
+  pretty: boolean;
+}
+
+/** Parsed arguments; `'help'` for --help; a string message for a usage error. */
+export function parseArgs(argv: readonly string[]): Args | 'help' | { error: string } {
+  let file: string | undefined;
+  let pretty = false;
+  let options = true;
+  for (const a of argv) {
+    if (options && a === '--') options = false;
+    else if (options && (a === '-h' || a === '--help')) return 'help';
+    else if (options && a === '--pretty') pretty = true;
+    else if (options && a.startsWith('-') && a !== '-') return { error: `unknown option ${a}` };
+    else if (file === undefined) file = a;
+    else return { error: `one scenario file at a time (got ${JSON.stringify(file)} and ${JSON.stringify(a)})` };
+  }
+  if (file === undefined) return { error: 'no scenario file given' };
+  return { file, pretty };
+}
+
+/** One output line per entry. */
+export const entryLine = (e: TraceEntry, pretty: boolean): string => (pretty ? formatEntry(e) : JSON.stringify(e));
+
+/** The trace as text chunks of about CHUNK_CHARS characters, each a whole number of lines. */
+export function* traceChunks(trace: readonly TraceEntry[], pretty = false, chunkChars = CHUNK_CHARS): Generator<string> {
+  let buf = '';
+  for (let i = 0; i < trace.length; i++) {
+    buf += `${entryLine(trace[i], pretty)}\n`;
+    if (buf.length >= chunkChars) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf.length > 0) yield buf;
+}
+
+export const formatError = (e: ValidationError): string => `${e.path || '(root)'}: ${e.message}`;
+
+/** What main() needs from the process (passed in so it can be driven without one). */
+export interface Io {
+  readFile(path: string): string;
+  readStdin(): Promise<string>;
+  /** Write a chunk of stdout; resolves when it may be followed by the next (backpressure). False: stdout is closed. */
+  write(chunk: string): Promise<boolean>;
+  err(line: string): void;
+}
+
+/** The CLI. Returns the exit status. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs(argv);
+  if (args === 'help') {
+    await io.write(`${USAGE}\n`);
+    return EXIT.ran;
+  }
+  if ('error' in args) {
+    io.err(`simulate: ${args.error}`);
+    io.err(USAGE);
+    return EXIT.internal;
+  }
+  const name = args.file === '-' ? '<stdin>' : args.file;
+  let text: string;
+  try {
+    text = args.file === '-' ? await io.readStdin() : io.readFile(args.file);
+  } catch (e) {
+    io.err(`simulate: cannot read ${name}: ${errorText(e)}`);
+    return EXIT.internal;
+  }
+
+  let trace: TraceEntry[];
+  try {
+    const loaded = loadText(text);
+    if (!loaded.ok) {
+      for (const e of loaded.errors) io.err(formatError(e));
+      return EXIT.invalid;
+    }
+    for (const w of loaded.warnings) io.err(`warning: ${formatError(w)}`);
+    const outcome = runScenario(loaded.scenario);
+    if (!outcome.ok) {
+      for (const e of outcome.errors) io.err(formatError(e));
+      return EXIT.invalid;
+    }
+    trace = outcome.trace;
+  } catch (e) {
+    io.err(`simulate: internal error while running ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return EXIT.internal;
+  }
+
+  for (const chunk of traceChunks(trace, args.pretty)) {
+    if (!(await io.write(chunk))) break; // stdout closed (| head): stop quietly
+  }
+  return EXIT.ran;
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+async function readStdin(): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of process.stdin) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/**
+ * process.stdout, one chunk in flight at a time (memory stays flat however long the trace).
+ * EPIPE (the reader went away, `| head`) ends the output quietly; another write error is reported.
+ */
+function stdoutWriter(): { write: Io['write']; failed: () => boolean } {
+  const out = process.stdout;
+  let closed = false;
+  let failed = false;
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    closed = true;
+    if (err.code !== 'EPIPE' && !failed) {
+      failed = true;
+      process.stderr.write(`simulate: cannot write the trace: ${err.message}\n`);
+    }
+  });
+  const write = (chunk: string) =>
+    new Promise<boolean>((resolve) => {
+      if (closed || out.destroyed) return resolve(false);
+      out.write(chunk, (err) => resolve(!err && !closed));
+    });
+  return { write, failed: () => failed };
+}
+
+const isEntry = typeof process !== 'undefined' && process.argv[1] !== undefined && /[\\/]cli[\\/]simulate\.ts$/.test(process.argv[1]);
+if (isEntry) {
+  const stdout = stdoutWriter();
+  main(process.argv.slice(2), {
+    readFile: (path) => readFileSync(path, 'utf8'),
+    readStdin,
+    write: stdout.write,
+    err: (line) => process.stderr.write(`${line}\n`),
+  }).then(
+    (code) => {
+      process.exitCode = stdout.failed() ? EXIT.internal : code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`simulate: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
+}
