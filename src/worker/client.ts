@@ -7,8 +7,10 @@ import {
   parseResponse,
   pingRequest,
   runRequest,
+  seekRequest,
   type PongResponse,
   type RunResponse,
+  type SeekResponse,
   type WorkerRequest,
   type WorkerResponse,
 } from './protocol.ts';
@@ -29,9 +31,14 @@ export function createEngineWorker(): WorkerLike {
 
 export interface RunOptions {
   opBudget?: number;
+  /** Also return the snapshot after this trace entry. */
+  seek?: number;
   /** Give up (and restart the worker) after this long. Default 30 s: far above any budgeted run. */
   timeoutMs?: number;
 }
+
+/** A seek is a checkpoint restore plus at most 1,024 folds: an answer later than this means a hung worker. */
+export const SEEK_TIMEOUT_MS = 4_000;
 
 interface Pending {
   resolve(response: WorkerResponse): void;
@@ -44,13 +51,29 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   /** How many workers this client has started (1 + restarts). */
   started = 0;
+  private readonly restartListeners = new Set<(reason: string) => void>();
 
   constructor(private readonly factory: () => WorkerLike = createEngineWorker) {}
 
   /** Validate and run a raw scenario in the worker. Resolves with result, invalid or error. */
   run(scenario: unknown, options: RunOptions = {}): Promise<RunResponse> {
     const id = this.nextId++;
-    return this.request(runRequest(id, scenario, options.opBudget), options.timeoutMs ?? 30_000) as Promise<RunResponse>;
+    return this.request(runRequest(id, scenario, options.opBudget, options.seek), options.timeoutMs ?? 30_000) as Promise<RunResponse>;
+  }
+
+  /** The snapshot after entry `seq` of run `run` (the `run` key of a result). */
+  seek(run: number, seq: number, timeoutMs = SEEK_TIMEOUT_MS): Promise<SeekResponse> {
+    return this.request(seekRequest(this.nextId++, run, seq), timeoutMs) as Promise<SeekResponse>;
+  }
+
+  /**
+   * Called when a crashed or hung worker was terminated. The next request starts a fresh worker,
+   * which holds no run: the listener re-sends the run (and its seek) to put the user back.
+   * Returns the unsubscribe function.
+   */
+  onRestart(listener: (reason: string) => void): () => void {
+    this.restartListeners.add(listener);
+    return () => this.restartListeners.delete(listener);
   }
 
   /** Is the worker alive and answering? */
@@ -61,7 +84,7 @@ export class EngineClient {
 
   /** Stop the worker; pending requests resolve with an error. */
   dispose(): void {
-    this.restart('The engine worker was stopped.');
+    this.restart('The engine worker was stopped.', false);
   }
 
   private request(message: WorkerRequest, timeoutMs: number): Promise<WorkerResponse> {
@@ -107,7 +130,7 @@ export class EngineClient {
   }
 
   /** Terminate the current worker and fail everything in flight; the next request starts a fresh one. */
-  private restart(message: string): void {
+  private restart(message: string, notify = true): void {
     const worker = this.worker;
     this.worker = null;
     if (worker) {
@@ -115,6 +138,7 @@ export class EngineClient {
       worker.terminate();
     }
     for (const id of [...this.pending.keys()]) this.settle(errorResponse(id, message));
+    if (notify && worker) for (const listener of [...this.restartListeners]) listener(message);
   }
 }
 

@@ -1,8 +1,43 @@
 // The engine's Web Worker: a thin adapter (design.md). Messages in, results out; the simulation
 // itself lives in src/engine and the validation in src/scenario, both framework-free.
+import type { ChoicePoint } from '../engine/engine.ts';
 import { runScenario } from '../engine/index.ts';
+import { createSeeker, type Seeker } from '../engine/snapshot.ts';
+import type { TraceEntry } from '../engine/trace.ts';
 import { load } from '../scenario/load.ts';
-import { errorResponse, parseRequest, PROTOCOL_VERSION, type WorkerResponse } from './protocol.ts';
+import type { NormalizedScenario } from '../scenario/types.ts';
+import { errorResponse, parseRequest, PROTOCOL_VERSION, type SeekRequest, type WorkerResponse } from './protocol.ts';
+
+/** The worker's last run: what `seek` answers from. */
+interface LastRun {
+  key: number;
+  scenario: NormalizedScenario;
+  trace: TraceEntry[];
+  choices: ChoicePoint[];
+  /** Built on the first seek (a checkpointed fold of the whole trace). */
+  seeker: Seeker | null;
+}
+
+let last: LastRun | null = null;
+
+/** Forget the last run (tests). */
+export function resetWorkerState(): void {
+  last = null;
+}
+
+function snapshotAt(run: LastRun, seq: number) {
+  run.seeker ??= createSeeker(run.scenario, run.trace);
+  const clamped = Math.max(-1, Math.min(seq, run.trace.length - 1));
+  return { seq: clamped, snapshot: run.seeker.at(clamped) };
+}
+
+function seek(request: SeekRequest): WorkerResponse {
+  if (!last || last.key !== request.run) {
+    return errorResponse(request.id, 'The engine does not hold that run any more; run the scenario again.', 'no-run');
+  }
+  const { seq, snapshot } = snapshotAt(last, request.seq);
+  return { v: PROTOCOL_VERSION, id: request.id, type: 'snapshot', ok: true, run: last.key, seq, snapshot };
+}
 
 /** Answer one message. Never throws: an engine exception becomes an `error` response. */
 export function handleMessage(data: unknown): WorkerResponse {
@@ -10,6 +45,13 @@ export function handleMessage(data: unknown): WorkerResponse {
   if (!parsed.ok) return parsed.error;
   const request = parsed.message;
   if (request.type === 'ping') return { v: PROTOCOL_VERSION, id: request.id, type: 'pong', ok: true };
+  if (request.type === 'seek') {
+    try {
+      return seek(request);
+    } catch (err) {
+      return errorResponse(request.id, `Internal engine error while seeking: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 
   try {
     const loaded = load(request.scenario);
@@ -29,15 +71,21 @@ export function handleMessage(data: unknown): WorkerResponse {
       // e.g. a schedule override naming a thread that is not runnable (scenario-format §5).
       return { v: PROTOCOL_VERSION, id: request.id, type: 'invalid', ok: false, errors: outcome.errors };
     }
+    const run: LastRun = { key: request.id, scenario, trace: outcome.trace, choices: outcome.choices, seeker: null };
+    last = run;
     return {
       v: PROTOCOL_VERSION,
       id: request.id,
       type: 'result',
       ok: true,
+      run: run.key,
+      scenario,
       trace: outcome.trace,
+      choices: outcome.choices,
       title: scenario.title,
       description: scenario.description,
       warnings: loaded.warnings,
+      ...(request.seek === undefined ? {} : { snapshot: snapshotAt(run, request.seek).snapshot }),
     };
   } catch (err) {
     // The engine must never throw on a valid scenario (design.md); if it does, say so clearly.

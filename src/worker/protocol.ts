@@ -2,9 +2,17 @@
 // messages"). Every message carries the protocol version; either side rejects a message of
 // another version with a clear error instead of misreading it (a stale cached worker after a
 // deploy is the usual cause). Plain data only: everything here crosses postMessage.
+//
+// Version 2: the worker keeps its last run (scenario, trace, choice points, seeker) and answers
+// `seek` with the state at a trace position, so the page never runs the engine: stepping is a
+// `seek` round trip. `run` results carry the normalised scenario and the choice points, and a run
+// can ask for the snapshot at a position in the same round trip.
+import type { ChoicePoint } from '../engine/engine.ts';
+import type { Snapshot } from '../engine/snapshot.ts';
 import type { TraceEntry } from '../engine/trace.ts';
+import type { NormalizedScenario } from '../scenario/types.ts';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
 
 /** A problem in the scenario, at a JSON path (`/drivers/sampledrv/routines/DriverEntry/0`). */
@@ -23,6 +31,18 @@ export interface RunRequest {
   scenario: unknown;
   /** Override the engine's op budget (tests, benchmarks). */
   opBudget?: number;
+  /** Also return the snapshot after this trace entry (clamped to the trace). */
+  seek?: number;
+}
+
+/** The state after trace entry `seq` of the worker's last run (−1: before the first entry). */
+export interface SeekRequest {
+  v: ProtocolVersion;
+  id: number;
+  type: 'seek';
+  /** Which run: the `run` key of its result. A seek for another run is answered with code `no-run`. */
+  run: number;
+  seq: number;
 }
 
 /** Liveness check: the worker answers `pong` (used to detect a hung worker). */
@@ -32,7 +52,7 @@ export interface PingRequest {
   type: 'ping';
 }
 
-export type WorkerRequest = RunRequest | PingRequest;
+export type WorkerRequest = RunRequest | SeekRequest | PingRequest;
 export type RequestType = WorkerRequest['type'];
 
 // ---- responses (worker → UI)
@@ -42,10 +62,29 @@ export interface RunResult {
   id: number;
   type: 'result';
   ok: true;
+  /** The key of this run for later `seek`s (the id of the run request). */
+  run: number;
+  /** The scenario as validated and normalised (every default filled in). */
+  scenario: NormalizedScenario;
   trace: TraceEntry[];
+  /** Choice points of the run: where more than one thread was runnable (the thread picker). */
+  choices: ChoicePoint[];
   title: string;
   description: string;
   warnings: ProtocolValidationError[];
+  /** The snapshot the request asked for with `seek`. */
+  snapshot?: Snapshot;
+}
+
+export interface SnapshotResponse {
+  v: ProtocolVersion;
+  id: number;
+  type: 'snapshot';
+  ok: true;
+  run: number;
+  /** The position answered (the request's, clamped to the trace). */
+  seq: number;
+  snapshot: Snapshot;
 }
 
 export interface InvalidResponse {
@@ -65,6 +104,8 @@ export interface ErrorResponse {
   type: 'error';
   ok: false;
   message: string;
+  /** `no-run`: the worker does not hold the run a seek names (it was restarted, or a newer run replaced it). */
+  code?: 'no-run';
 }
 
 export interface PongResponse {
@@ -75,30 +116,31 @@ export interface PongResponse {
 }
 
 export type RunResponse = RunResult | InvalidResponse | ErrorResponse;
-export type WorkerResponse = RunResponse | PongResponse;
+export type SeekResponse = SnapshotResponse | ErrorResponse;
+export type WorkerResponse = RunResponse | SnapshotResponse | PongResponse;
 export type ResponseType = WorkerResponse['type'];
 
 // ---- constructors
 
-export const runRequest = (id: number, scenario: unknown, opBudget?: number): RunRequest =>
-  opBudget === undefined
-    ? { v: PROTOCOL_VERSION, id, type: 'run', scenario }
-    : { v: PROTOCOL_VERSION, id, type: 'run', scenario, opBudget };
+export function runRequest(id: number, scenario: unknown, opBudget?: number, seek?: number): RunRequest {
+  const r: RunRequest = { v: PROTOCOL_VERSION, id, type: 'run', scenario };
+  if (opBudget !== undefined) r.opBudget = opBudget;
+  if (seek !== undefined) r.seek = seek;
+  return r;
+}
+
+export const seekRequest = (id: number, run: number, seq: number): SeekRequest => ({ v: PROTOCOL_VERSION, id, type: 'seek', run, seq });
 
 export const pingRequest = (id: number): PingRequest => ({ v: PROTOCOL_VERSION, id, type: 'ping' });
 
-export const errorResponse = (id: number | null, message: string): ErrorResponse => ({
-  v: PROTOCOL_VERSION,
-  id,
-  type: 'error',
-  ok: false,
-  message,
-});
+export const errorResponse = (id: number | null, message: string, code?: ErrorResponse['code']): ErrorResponse =>
+  code === undefined ? { v: PROTOCOL_VERSION, id, type: 'error', ok: false, message } : { v: PROTOCOL_VERSION, id, type: 'error', ok: false, message, code };
 
 // ---- checking what arrives
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x);
+const isSeq = (x: unknown): x is number => isId(x) && x >= -1;
 
 function versionProblem(data: Record<string, unknown>, from: string): string | null {
   if (data.v === PROTOCOL_VERSION) return null;
@@ -123,7 +165,14 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
       if (data.opBudget !== undefined && !(typeof data.opBudget === 'number' && data.opBudget > 0)) {
         return { ok: false, error: errorResponse(id, 'Malformed run request: opBudget must be a positive number.') };
       }
+      if (data.seek !== undefined && !isSeq(data.seek)) {
+        return { ok: false, error: errorResponse(id, 'Malformed run request: seek must be an integer ≥ −1.') };
+      }
       return { ok: true, message: data as unknown as RunRequest };
+    case 'seek':
+      if (!isId(data.run)) return { ok: false, error: errorResponse(id, 'Malformed seek request: no run.') };
+      if (!isSeq(data.seq)) return { ok: false, error: errorResponse(id, 'Malformed seek request: seq must be an integer ≥ −1.') };
+      return { ok: true, message: data as unknown as SeekRequest };
     case 'ping':
       return { ok: true, message: data as unknown as PingRequest };
     default:
@@ -131,7 +180,7 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
   }
 }
 
-const RESPONSE_TYPES: readonly ResponseType[] = ['result', 'invalid', 'error', 'pong'];
+const RESPONSE_TYPES: readonly ResponseType[] = ['result', 'snapshot', 'invalid', 'error', 'pong'];
 
 /** On the page: check a message from the worker. A bad one becomes an error response (never a throw). */
 export function parseResponse(data: unknown): WorkerResponse {
@@ -143,8 +192,11 @@ export function parseResponse(data: unknown): WorkerResponse {
     return errorResponse(id, `Unknown response type ${JSON.stringify(data.type)} from the engine worker.`);
   }
   if (data.type !== 'error' && id === null) return errorResponse(null, 'Malformed response from the engine worker: no id.');
-  if (data.type === 'result' && !Array.isArray(data.trace)) {
+  if (data.type === 'result' && (!Array.isArray(data.trace) || !Array.isArray(data.choices) || !isRecord(data.scenario))) {
     return errorResponse(id, 'Malformed response from the engine worker: no trace.');
+  }
+  if (data.type === 'snapshot' && !isRecord(data.snapshot)) {
+    return errorResponse(id, 'Malformed response from the engine worker: no snapshot.');
   }
   if (data.type === 'invalid' && !Array.isArray(data.errors)) {
     return errorResponse(id, 'Malformed response from the engine worker: no errors.');

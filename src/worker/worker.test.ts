@@ -1,0 +1,99 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import seed000 from '../scenario/demos/seed000-sync.json';
+import { EngineClient, type WorkerLike } from './client.ts';
+import { handleMessage, resetWorkerState } from './engine.worker.ts';
+import { PROTOCOL_VERSION, runRequest, seekRequest, type WorkerRequest, type WorkerResponse } from './protocol.ts';
+
+beforeEach(() => resetWorkerState());
+
+describe('worker: run and seek (protocol v2)', () => {
+  it('a run result carries the normalised scenario, the choice points and an optional snapshot', () => {
+    const r = handleMessage(runRequest(7, seed000, undefined, 31));
+    expect(r).toMatchObject({ v: PROTOCOL_VERSION, id: 7, type: 'result', run: 7, choices: [] });
+    if (r.type !== 'result') throw new Error(r.type);
+    expect(r.scenario.machine.maxProcessors).toBe(4);
+    expect(r.snapshot?.seq).toBe(31);
+    expect(r.snapshot?.processors['2']?.state).toBe('starting');
+  });
+
+  it('answers seek from the last run; clamps the position; a stale or missing run is `no-run`', () => {
+    expect(handleMessage(seekRequest(1, 1, 0))).toMatchObject({ type: 'error', code: 'no-run' });
+    const r = handleMessage(runRequest(2, seed000));
+    if (r.type !== 'result') throw new Error(r.type);
+    const s = handleMessage(seekRequest(3, 2, 35));
+    expect(s).toMatchObject({ type: 'snapshot', run: 2, seq: 35 });
+    if (s.type !== 'snapshot') throw new Error(s.type);
+    expect(s.snapshot.processors['2'].state).toBe('active');
+    expect(handleMessage(seekRequest(4, 2, 1e6))).toMatchObject({ type: 'snapshot', seq: r.trace.length - 1 });
+    expect(handleMessage(seekRequest(5, 2, -1))).toMatchObject({ type: 'snapshot', seq: -1 });
+    handleMessage(runRequest(6, seed000));
+    expect(handleMessage(seekRequest(8, 2, 0))).toMatchObject({ type: 'error', code: 'no-run' });
+  });
+
+  it('refuses malformed seeks and other versions', () => {
+    expect(handleMessage({ v: PROTOCOL_VERSION, id: 1, type: 'seek', run: 1, seq: 'x' })).toMatchObject({ type: 'error', id: 1 });
+    expect(handleMessage({ v: PROTOCOL_VERSION, id: 1, type: 'seek', seq: 1 })).toMatchObject({ type: 'error' });
+    expect(handleMessage({ v: 1, id: 1, type: 'ping' })).toMatchObject({ type: 'error', message: expect.stringMatching(/version/) });
+  });
+});
+
+/** A fake worker that answers through handleMessage, or not at all when `hung`. */
+class FakeWorker implements WorkerLike {
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  onmessageerror: ((event: MessageEvent) => void) | null = null;
+  terminated = false;
+  hung = false;
+  postMessage(message: WorkerRequest) {
+    if (this.hung) return;
+    const response: WorkerResponse = handleMessage(structuredClone(message));
+    queueMicrotask(() => this.onmessage?.({ data: structuredClone(response) } as MessageEvent));
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  crash() {
+    this.onerror?.({ message: 'boom', preventDefault() {} } as ErrorEvent);
+  }
+}
+
+describe('client: restart', () => {
+  it('tells listeners when a crashed worker is replaced; the new worker holds no run', async () => {
+    const workers: FakeWorker[] = [];
+    const client = new EngineClient(() => {
+      resetWorkerState(); // a fresh worker has no state
+      const w = new FakeWorker();
+      workers.push(w);
+      return w;
+    });
+    const reasons: string[] = [];
+    client.onRestart((r) => reasons.push(r));
+    const r = await client.run(seed000);
+    if (r.type !== 'result') throw new Error(r.type);
+    expect(await client.seek(r.run, 10)).toMatchObject({ type: 'snapshot', seq: 10 });
+    workers[0].crash();
+    expect(workers[0].terminated).toBe(true);
+    expect(reasons).toEqual([expect.stringMatching(/crashed: boom/)]);
+    expect(await client.seek(r.run, 10)).toMatchObject({ type: 'error', code: 'no-run' });
+    expect(client.started).toBe(2);
+  });
+
+  it('a hung worker times out, is terminated, and the listener hears of it', async () => {
+    const workers: FakeWorker[] = [];
+    const client = new EngineClient(() => {
+      const w = new FakeWorker();
+      workers.push(w);
+      return w;
+    });
+    const reasons: string[] = [];
+    client.onRestart((r) => reasons.push(r));
+    workers.length = 0;
+    const r = await client.run(seed000);
+    if (r.type !== 'result') throw new Error(r.type);
+    workers[0].hung = true;
+    const answer = await client.seek(r.run, 3, 20);
+    expect(answer).toMatchObject({ type: 'error', message: expect.stringMatching(/did not answer/) });
+    expect(workers[0].terminated).toBe(true);
+    expect(reasons).toHaveLength(1);
+  });
+});
