@@ -88,11 +88,19 @@ export function setDeviceState(engine: Engine, d: Device, to: Device['state']) {
   d.state = to;
 }
 
-/** A handle or file object closed: a surprise-removed device gets its REMOVE once the last one goes (RM-5). */
+/**
+ * Can a surprise-removed device get its IRP_MN_REMOVE_DEVICE: every handle and file object on it is
+ * closed (RM-5) and its descendants are gone already (children before parents, spec §1.2).
+ */
+export function readyForRemove(engine: Engine, d: Device): boolean {
+  if (d.state !== 'surprise-removed' || openHandlesOn(engine, [d.id]).length > 0) return false;
+  return subtree(engine, d.id, ['surprise-removed']).every((x) => x === d);
+}
+
+/** A handle or file object closed, or a child removed: a surprise-removed device gets its REMOVE once ready (RM-5). */
 export function handleClosed(engine: Engine, device: string) {
   const d = engine.world.devices[device];
-  if (!d || d.state !== 'surprise-removed') return;
-  if (openHandlesOn(engine, [device]).length > 0) return;
+  if (!d || !readyForRemove(engine, d)) return;
   if (engine.world.events.some((e) => e.kind === 'RemoveDevice' && e.device === device && !e.done)) return;
   queueEvent(engine, { kind: 'RemoveDevice', device });
 }

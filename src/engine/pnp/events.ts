@@ -7,8 +7,8 @@ import { registrationsOf } from '../kernel/registrations.ts';
 import { loadDriver } from '../lifecycle.ts';
 import { checkCmReturn, deliverKernel, deliverUser } from './deliver.ts';
 import {
-  deviceSymlink, disableInterface, enableInterface, functionDriver, instanceId, openHandlesOn,
-  queueEvent, setDeviceState, subtree,
+  deviceSymlink, disableInterface, enableInterface, functionDriver, handleClosed, instanceId, openHandlesOn,
+  readyForRemove, setDeviceState, subtree,
 } from './devices.ts';
 
 export function* processEvent(engine: Engine, ev: PnpEvent): Body<void> {
@@ -246,19 +246,20 @@ function* surpriseRemoval(engine: Engine, ev: PnpEvent): Body<void> {
     const open = openHandlesOn(engine, [d.id]);
     if (open.length > 0) {
       engine.emit({ type: 'note', text: `${d.id} waits for ${open.map((h) => h.id).join(', ')} to close before IRP_MN_REMOVE_DEVICE (RM-5).` });
-    } else {
-      // Queued behind the interface REMOVAL events (RM-5).
-      queueEvent(engine, { kind: 'RemoveDevice', device: d.id });
     }
+    // Queued behind the interface REMOVAL events (RM-5); a parent waits for its children (§1.2).
+    handleClosed(engine, d.id);
   }
 }
 
 function* removeAfterSurprise(engine: Engine, ev: PnpEvent): Body<void> {
   const d = engine.world.devices[ev.device];
-  if (d.state !== 'surprise-removed' || openHandlesOn(engine, [d.id]).length > 0) return;
+  if (!readyForRemove(engine, d)) return;
   yield* irpDown(engine, [d], 'IRP_MN_REMOVE_DEVICE', false);
   setDeviceState(engine, d, 'removed');
   yield* instanceBroadcast(engine, d, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
+  // Children before parents (spec §1.2): the parent may have been waiting for this child.
+  handleClosed(engine, d.parent);
 }
 
 // ---------------------------------------------------------------- custom events (CU-1)
