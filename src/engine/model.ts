@@ -97,6 +97,8 @@ export interface OpenHandle {
   device: string;
   kind: 'handle' | 'fileObject';
   open: boolean;
+  /** The device's arrival it was opened on: registrations on it do not carry over to a re-plug (RM-8). */
+  arrival?: number;
 }
 
 export interface Allocation {

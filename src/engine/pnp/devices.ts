@@ -117,7 +117,7 @@ export function closeHandle(engine: Engine, id: string) {
 export function newHandle(engine: Engine, owner: string, device: string, kind: 'handle' | 'fileObject') {
   const w = engine.world;
   const id = kind === 'handle' ? `app:${owner}:${nextId(w, `handle:${owner}`)}` : `fo:${owner}:${nextId(w, `fo:${owner}`)}`;
-  w.handles[id] = { id, owner, device, kind, open: true };
+  w.handles[id] = { id, owner, device, kind, open: true, arrival: w.devices[device]?.arrivals };
   engine.state(`handle:${id}`, 'none', 'open', { owner, device, kind });
   return id;
 }

@@ -40,13 +40,19 @@ export function* processEvent(engine: Engine, ev: PnpEvent): Body<void> {
 
 // ---------------------------------------------------------------- registrant sets
 
+/** Registered on a handle opened on the device's current arrival: registrations do not carry over to a re-plug (RM-8). */
+const onCurrentArrival = (engine: Engine, r: Registration) => {
+  const d = engine.world.devices[r.device ?? ''];
+  const h = engine.world.handles[r.handle ?? r.fileObject ?? ''];
+  return !!d && (h?.arrival === undefined || h.arrival === d.arrivals);
+};
 const handleRegs = (engine: Engine, devices: Device[]) => {
   const ids = new Set(devices.map((d) => d.id));
-  return registrationsOf(engine, (r) => r.kind === 'cm' && r.category === 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE' && ids.has(r.device ?? ''));
+  return registrationsOf(engine, (r) => r.kind === 'cm' && r.category === 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE' && ids.has(r.device ?? '') && onCurrentArrival(engine, r));
 };
 const targetRegs = (engine: Engine, devices: Device[]) => {
   const ids = new Set(devices.map((d) => d.id));
-  return registrationsOf(engine, (r) => r.kind === 'io' && r.category === 'EventCategoryTargetDeviceChange' && ids.has(r.device ?? ''));
+  return registrationsOf(engine, (r) => r.kind === 'io' && r.category === 'EventCategoryTargetDeviceChange' && ids.has(r.device ?? '') && onCurrentArrival(engine, r));
 };
 
 /** Deliver one user-mode handle action to a snapshot of registrations (IO-4: later ones miss it). */
@@ -61,8 +67,9 @@ function* broadcastUser(engine: Engine, regs: Registration[], action: string, ex
 
 function* broadcastKernel(engine: Engine, regs: Registration[], event: string) {
   for (const reg of regs) {
-    if (reg.state !== 'active') continue;
+    // Check after the step boundary: an Ex unregister that ran there must see no callback after it (UN-2).
     yield OP;
+    if (reg.state !== 'active') continue;
     yield* deliverKernel(engine, reg, { Event: event, FileObject: reg.fileObject ?? null });
   }
 }
@@ -113,8 +120,8 @@ function* interfaceChange(engine: Engine, ev: PnpEvent): Body<void> {
   const user = registrationsOf(engine, (r) => r.kind === 'cm' && r.category === 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE' && (r.className === className || r.className === 'ALL'));
   const event = arrival ? 'GUID_DEVICE_INTERFACE_ARRIVAL' : 'GUID_DEVICE_INTERFACE_REMOVAL';
   for (const reg of kernel) {
-    if (reg.state !== 'active') continue;
     yield OP;
+    if (reg.state !== 'active') continue;
     yield* deliverKernel(engine, reg, { Event: event, InterfaceClassGuid: className, SymbolicLinkName: ev.symlink });
   }
   const action = arrival ? 'CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL' : 'CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL';
@@ -179,8 +186,8 @@ function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
   // RM-1.2 / RM-3: kernel QUERY_REMOVE; a failure status vetoes (IO-5).
   const notified: Registration[] = [];
   for (const reg of targetRegs(engine, devices)) {
-    if (reg.state !== 'active') continue;
     yield OP;
+    if (reg.state !== 'active') continue;
     notified.push(reg);
     const result = yield* deliverKernel(engine, reg, { Event: 'GUID_TARGET_DEVICE_QUERY_REMOVE', FileObject: reg.fileObject ?? null });
     if (!ntSuccess(result)) {
@@ -271,8 +278,8 @@ function* customEvent(engine: Engine, ev: PnpEvent): Body<void> {
     EventGuid: c.event, NameOffset: c.nameBufferOffset, Data: c.data,
   });
   for (const reg of targetRegs(engine, [d])) {
-    if (reg.state !== 'active') continue;
     yield OP;
+    if (reg.state !== 'active') continue;
     yield* deliverKernel(engine, reg, {
       Event: c.event, FileObject: reg.fileObject ?? null, NameBufferOffset: c.nameBufferOffset, CustomDataBuffer: c.data,
     });
