@@ -1,0 +1,327 @@
+// Builders for the device-side conformance scenarios (spec §5 removal, §6 user-mode API, §7 custom
+// events): devices and stacks, user-mode apps following (or breaking) seed 002's recipe, and a
+// toastmon-shaped kernel monitor. Plain data in, plain scenario JSON out.
+
+import { runRaw, type Run } from '../testing.ts';
+import type { TraceEntry, TraceType } from '../trace.ts';
+
+export const TOASTER = 'GUID_DEVINTERFACE_TOASTER';
+export const CUSTOM = 'GUID_TOASTER_CUSTOM';
+
+export type Ops = unknown[];
+export type Body = Ops | { switch: 'State' | 'Event' | 'Action'; cases: Record<string, Ops>; default?: Ops };
+export interface Component {
+  globals?: Record<string, unknown>;
+  routines: Record<string, Body>;
+}
+
+export interface DeviceOpts {
+  parent?: string;
+  stack?: string[];
+  interfaces?: string[];
+  present?: boolean;
+}
+
+export const device = (id: string, o: DeviceOpts = {}) => ({
+  id,
+  parent: o.parent ?? 'root',
+  stack: o.stack ?? ['toaster'],
+  interfaces: o.interfaces ?? [TOASTER],
+  present: o.present ?? true,
+});
+
+export interface ScenarioParts {
+  devices?: ReturnType<typeof device>[];
+  drivers?: Record<string, Component>;
+  apps?: Record<string, Component>;
+  timeline?: unknown[];
+  schedule?: { at: number; run: string }[];
+}
+
+/** A scenario: one processor, the given devices, drivers and apps. Every driver named in a stack needs an entry. */
+export function scenario(p: ScenarioParts) {
+  const drivers: Record<string, Component> = { ...(p.drivers ?? {}) };
+  for (const d of p.devices ?? []) for (const drv of d.stack) drivers[drv] ??= { routines: {} };
+  return {
+    format: 'pnp-scenario/1',
+    machine: { processors: 1, devices: p.devices ?? [] },
+    drivers,
+    apps: p.apps ?? {},
+    timeline: p.timeline ?? [],
+    ...(p.schedule ? { schedule: p.schedule } : {}),
+  };
+}
+
+// ---------------------------------------------------------------- ops
+
+export const note = (text: string) => ({ op: 'note', text });
+export const ret = (value: unknown) => ({ op: 'return', value });
+export const set = (v: string, value: unknown) => ({ op: 'set', var: v, value });
+export const ifThen = (cond: unknown, then: Ops, otherwise?: Ops) => ({ op: 'if', cond, then, ...(otherwise ? { else: otherwise } : {}) });
+export const actions = (cases: Record<string, Ops>, dflt: Ops = []): Body => ({ switch: 'Action', cases, default: dflt });
+export const events = (cases: Record<string, Ops>, dflt: Ops = []): Body => ({ switch: 'Event', cases, default: dflt });
+
+export const A = {
+  QUERYREMOVE: 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVE',
+  QUERYREMOVEFAILED: 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED',
+  REMOVEPENDING: 'CM_NOTIFY_ACTION_DEVICEREMOVEPENDING',
+  REMOVECOMPLETE: 'CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE',
+  CUSTOM: 'CM_NOTIFY_ACTION_DEVICECUSTOMEVENT',
+  ARRIVAL: 'CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL',
+  REMOVAL: 'CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL',
+} as const;
+
+export const E = {
+  ARRIVAL: 'GUID_DEVICE_INTERFACE_ARRIVAL',
+  REMOVAL: 'GUID_DEVICE_INTERFACE_REMOVAL',
+  QUERY_REMOVE: 'GUID_TARGET_DEVICE_QUERY_REMOVE',
+  REMOVE_CANCELLED: 'GUID_TARGET_DEVICE_REMOVE_CANCELLED',
+  REMOVE_COMPLETE: 'GUID_TARGET_DEVICE_REMOVE_COMPLETE',
+} as const;
+
+export const registerInterface = (cls: string, callback: string, notifyVar: string, context: unknown = null) => ({
+  call: 'CM_Register_Notification',
+  pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE', ClassGuid: cls },
+  pContext: context, pCallback: callback, pNotifyContext: notifyVar, result: 'cr',
+});
+
+export const registerHandle = (handleVar: string, callback: string, notifyVar: string, context: unknown = null) => ({
+  call: 'CM_Register_Notification',
+  pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE', hTarget: handleVar },
+  pContext: context, pCallback: callback, pNotifyContext: notifyVar, result: 'cr',
+});
+
+export const list = (cls: string, into = 'Links') => ({ call: 'CM_Get_Device_Interface_List', InterfaceClassGuid: cls, ulFlags: 'CM_GET_DEVICE_INTERFACE_LIST_PRESENT', Buffer: into, result: 'cr' });
+export const createFile = (link: string, into = 'hDevice') => ({ call: 'CreateFile', lpFileName: link, result: into });
+export const closeHandle = (h = 'hDevice') => ({ call: 'CloseHandle', hObject: h });
+export const unregisterCm = (v: string) => ({ call: 'CM_Unregister_Notification', NotifyContext: v });
+export const submitWork = (callback: string, context: unknown) => ({ call: 'SubmitThreadpoolWork', Callback: callback, Context: context, result: 'Work' });
+
+/**
+ * A plain handle watcher (CM-4): main lists the class, opens every link and registers the handle
+ * with `OnDevice`. `onDevice` is the callback body. Variables: hDevice, hDeviceNotify, DeviceLink.
+ */
+export function handleApp(onDevice: Body, opts: { cls?: string; extra?: Record<string, Body>; context?: unknown; pre?: Ops } = {}): Component {
+  const cls = opts.cls ?? TOASTER;
+  return {
+    routines: {
+      main: [
+        ...(opts.pre ?? []),
+        list(cls),
+        { op: 'forEach', in: 'Links', as: 'Link', do: [createFile('Link'), set('DeviceLink', 'Link'), registerHandle('hDevice', 'OnDevice', 'hDeviceNotify', opts.context ?? null)] },
+      ],
+      OnDevice: onDevice,
+      ...(opts.extra ?? {}),
+    },
+  };
+}
+
+/** An app that opens the device and keeps the handle open whatever happens (vetoes by open handle, RM-4). */
+export const holderApp = (cls = TOASTER): Component => ({
+  routines: {
+    main: [list(cls), { op: 'forEach', in: 'Links', as: 'Link', do: [createFile('Link', 'hHeld')] }],
+    Release: [closeHandle('hHeld')],
+  },
+});
+
+// ---------------------------------------------------------------- kernel monitor (toastmon)
+
+export interface MonitorOpts {
+  cls?: string;
+  /** Return value of the QUERY_REMOVE case (a failure status vetoes, RM-3). */
+  queryRemoveStatus?: string;
+  /** Dereference the file object on QUERY_REMOVE (IO-9); false keeps it open (RM-4 veto). */
+  closeOnQueryRemove?: boolean;
+  /** Extra ops per target event, run before the standard handling. */
+  before?: Partial<Record<string, Ops>>;
+  /** Unregister with the Ex routine (default) or the obsolete one. */
+  unregisterApi?: 'IoUnregisterPlugPlayNotificationEx' | 'IoUnregisterPlugPlayNotification';
+}
+
+/**
+ * Toastmon-shaped monitor: DriverEntry registers for the interface class with INCLUDE_EXISTING;
+ * ARRIVAL opens the device (IoGetDeviceObjectPointer) and registers for target-device change on
+ * the file object; QUERY_REMOVE dereferences the file object; REMOVE_CANCELLED reopens and
+ * re-registers; REMOVE_COMPLETE unregisters. Variables: FileObject, TargetEntry, InterfaceEntry.
+ */
+export function toastmon(o: MonitorOpts = {}): Component {
+  const cls = o.cls ?? TOASTER;
+  const unreg = o.unregisterApi ?? 'IoUnregisterPlugPlayNotificationEx';
+  const open = (link: unknown): Ops => [
+    { call: 'IoGetDeviceObjectPointer', ObjectName: link, FileObject: 'FileObject', DeviceObject: 'TargetDevice', result: 'Status' },
+    ifThen({ ntSuccess: 'Status' }, [
+      set('DeviceLink', link),
+      { call: 'IoRegisterPlugPlayNotification', EventCategory: 'EventCategoryTargetDeviceChange', EventCategoryFlags: [], EventCategoryData: 'FileObject', CallbackRoutine: 'TargetCallback', Context: null, NotificationEntry: 'TargetEntry', result: 'Status' },
+    ]),
+  ];
+  const b = o.before ?? {};
+  return {
+    routines: {
+      DriverEntry: [
+        { call: 'IoRegisterPlugPlayNotification', EventCategory: 'EventCategoryDeviceInterfaceChange', EventCategoryFlags: ['PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES'], EventCategoryData: cls, CallbackRoutine: 'InterfaceCallback', Context: null, NotificationEntry: 'InterfaceEntry', result: 'Status' },
+        ret('Status'),
+      ],
+      Unload: [{ call: 'IoUnregisterPlugPlayNotificationEx', NotificationEntry: 'InterfaceEntry' }],
+      InterfaceCallback: events({ [E.ARRIVAL]: open('$SymbolicLinkName') }),
+      TargetCallback: events({
+        [E.QUERY_REMOVE]: [
+          ...(b[E.QUERY_REMOVE] ?? []),
+          ...(o.closeOnQueryRemove === false ? [] : [{ call: 'ObDereferenceObject', Object: 'FileObject' }, set('FileObject', null)]),
+          ...(o.queryRemoveStatus ? [ret(o.queryRemoveStatus)] : []),
+        ],
+        [E.REMOVE_CANCELLED]: [
+          ...(b[E.REMOVE_CANCELLED] ?? []),
+          // IO-9: the old registration is still live; unregister it, then reopen and re-register.
+          { call: unreg, NotificationEntry: 'TargetEntry' },
+          ifThen({ not: { isNull: 'FileObject' } }, [{ call: 'ObDereferenceObject', Object: 'FileObject' }]),
+          ...open('DeviceLink'),
+        ],
+        [E.REMOVE_COMPLETE]: [
+          ...(b[E.REMOVE_COMPLETE] ?? []),
+          { call: unreg, NotificationEntry: 'TargetEntry' },
+          ifThen({ not: { isNull: 'FileObject' } }, [{ call: 'ObDereferenceObject', Object: 'FileObject' }, set('FileObject', null)]),
+        ],
+      }, b.default ?? []),
+    },
+  };
+}
+
+// ---------------------------------------------------------------- seed 002's recipe
+
+export interface RecipeOpts {
+  cls?: string;
+  /** Step 5, QUERYREMOVE: close the handle (default). false: the documented mistake (RM-4). */
+  closeOnQueryRemove?: boolean;
+  /** The mistake of CM-6: CM_Unregister_Notification inside the registration's own callback. */
+  unregisterInCallback?: boolean;
+  /** The mistake of CM-10: HeapFree the context in the callback, before the deferred unregister returned. */
+  freeContextEarly?: boolean;
+  /** Order of steps 1 and 2: 'register-then-list' (documented) or 'list-then-register' (CM-3 missed arrival). */
+  order?: 'register-then-list' | 'list-then-register';
+  /** De-duplicate (CM-3) in the arrival callback (default true). */
+  dedupe?: boolean;
+}
+
+/**
+ * Seed 002's recipe as one app. Variables: hInterfaceNotify, InterfaceCtx, Links, DeviceLink,
+ * hDevice, hDeviceNotify, DevCtx, OldNotify/OldCtx (for the deferred routines), Unregistering.
+ * Routines: main, OnInterface, OnDevice, UnregisterOld (deferred), Cleanup (step 6).
+ */
+export function recipeApp(o: RecipeOpts = {}): Component {
+  const cls = o.cls ?? TOASTER;
+  const dedupe = o.dedupe ?? true;
+  // Steps 3 and 4: open the interface and register the handle, with a fresh heap context.
+  const open = (link: string): Ops => [
+    createFile(link),
+    set('DeviceLink', link),
+    { call: 'HeapAlloc', result: 'DevCtx' },
+    registerHandle('hDevice', 'OnDevice', 'hDeviceNotify', 'DevCtx'),
+  ];
+  // CM-5 / CM-6: unregister from a deferred routine; CM-10: free the context only after it returned.
+  const deferUnregister: Ops = o.unregisterInCallback
+    ? [unregisterCm('$hNotify'), { call: 'HeapFree', lpMem: '$Context' }]
+    : [
+        ifThen({ not: { eq: ['Unregistering', '$hNotify'] } }, [
+          set('Unregistering', '$hNotify'),
+          set('OldCtx', '$Context'),
+          ...(o.freeContextEarly ? [{ call: 'HeapFree', lpMem: '$Context' }] : []),
+          submitWork('UnregisterOld', '$hNotify'),
+        ]),
+      ];
+  const closeIfOpen: Ops = [ifThen({ not: { isNull: 'hDevice' } }, [closeHandle('hDevice'), set('hDevice', null)])];
+  const register: Ops = [{ call: 'HeapAlloc', result: 'InterfaceCtx' }, registerInterface(cls, 'OnInterface', 'hInterfaceNotify', 'InterfaceCtx')];
+  const listAndOpen: Ops = [list(cls), { op: 'forEach', in: 'Links', as: 'Link', do: [ifThen({ isNull: 'hDevice' }, open('Link'))] }];
+  return {
+    routines: {
+      main: o.order === 'list-then-register' ? [...listAndOpen, ...register] : [...register, ...listAndOpen],
+      OnInterface: actions({
+        [A.ARRIVAL]: dedupe
+          ? [ifThen({ contains: ['Links', '$SymbolicLink'] }, [note('already listed: duplicate arrival ignored (CM-3)')],
+              [ifThen({ isNull: 'hDevice' }, open('$SymbolicLink'))])]
+          : [ifThen({ isNull: 'hDevice' }, open('$SymbolicLink'))],
+        // The listed snapshot is stale once the interface is gone (a re-plug arrives with the same link).
+        [A.REMOVAL]: [set('Links', null)],
+      }),
+      OnDevice: actions({
+        [A.QUERYREMOVE]: o.closeOnQueryRemove === false ? [note('keeps its handle open')] : closeIfOpen,
+        [A.QUERYREMOVEFAILED]: [
+          ...deferUnregister,
+          ...closeIfOpen,
+          ...open('DeviceLink'),
+        ],
+        [A.REMOVEPENDING]: [...deferUnregister, ...closeIfOpen],
+        [A.REMOVECOMPLETE]: [...deferUnregister, ...closeIfOpen],
+      }),
+      UnregisterOld: [unregisterCm('$Context'), ...(o.freeContextEarly ? [] : [{ call: 'HeapFree', lpMem: 'OldCtx' }]), set('Unregistering', null)],
+      Cleanup: [
+        ifThen({ not: { isNull: 'hDevice' } }, [unregisterCm('hDeviceNotify'), closeHandle('hDevice'), { call: 'HeapFree', lpMem: 'DevCtx' }]),
+        unregisterCm('hInterfaceNotify'),
+        { call: 'HeapFree', lpMem: 'InterfaceCtx' },
+      ],
+    },
+  };
+}
+
+// ---------------------------------------------------------------- reading runs
+
+/** Labels of one timeline step's entries of the given types (thread and IRQL state changes excluded). */
+export function stepLabels(r: Run, step: number, ...types: TraceType[]): string[] {
+  const set = new Set(types);
+  return r.trace
+    .filter((e) => e.step === step && (set.size === 0 || set.has(e.type)))
+    .filter((e) => !(e.type === 'state' && (e.entity.startsWith('thread:') || e.entity.startsWith('irql:'))))
+    .map((e) => r.label(e));
+}
+
+/** The shell's answers to CM_Query_And_Remove_SubTree (one per eject). */
+export const ejects = (r: Run) =>
+  r.returned('CM_Query_And_Remove_SubTree').map((e) => ({ result: e.result, vetoType: e.out?.pVetoType ?? null, vetoName: e.out?.pszVetoName ?? null }));
+
+/** Results of every return of `api` by `component` (in order). */
+export const results = (r: Run, api: string, component?: string) =>
+  r.returned(api).filter((e) => !component || e.component === component).map((e) => e.result);
+
+// ---------------------------------------------------------------- schedules (spec §2.2 choice points)
+
+type WithSchedule = { schedule?: { at: number; run: string }[] };
+
+function outcome(s: unknown) {
+  const out = runRaw(s);
+  if (!out.ok) throw new Error(`scenario error: ${out.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  return out;
+}
+
+/**
+ * Add a schedule override: at the first choice point after the first entry matching `marker`
+ * where `thread` is runnable, run `thread`. The `at` is read from a run of the scenario as it is
+ * (the way a user finds it: run once, inspect the trace).
+ */
+export function runAfter<S extends WithSchedule>(s: S, thread: string, marker: (e: TraceEntry) => boolean): S {
+  const out = outcome(s);
+  const m = out.trace.findIndex(marker);
+  if (m < 0) throw new Error('runAfter: marker not found');
+  const c = out.choices.find((c) => c.at > m && c.runnable.includes(thread));
+  if (!c) throw new Error(`runAfter: no choice point after #${m} where ${thread} is runnable`);
+  return { ...s, schedule: [...(s.schedule ?? []), { at: c.at, run: thread }] };
+}
+
+/** Add overrides so that `thread` is not chosen at any choice point up to the entry matching `marker`. */
+export function holdBack<S extends WithSchedule>(s: S, thread: string, marker: (e: TraceEntry) => boolean): S {
+  let cur = s;
+  for (let i = 0; i < 50; i++) {
+    const out = outcome(cur);
+    const m = out.trace.findIndex(marker);
+    const limit = m < 0 ? Infinity : m;
+    const c = out.choices.find((c) => c.at <= limit && c.chosen === thread);
+    if (!c) return cur;
+    const other = c.runnable.find((t) => t !== thread)!;
+    cur = { ...cur, schedule: [...(cur.schedule ?? []), { at: c.at, run: other }] };
+  }
+  throw new Error(`holdBack: ${thread} keeps being chosen`);
+}
+
+/** Trace predicates for markers. */
+export const isInvoke = (component: string, routine: string, arg?: string) => (e: TraceEntry) =>
+  e.type === 'invoke' && e.component === component && e.routine === routine && (arg === undefined || Object.values(e.args).includes(arg));
+export const isReturn = (component: string, api: string) => (e: TraceEntry) => e.type === 'return' && e.component === component && e.api === api;
+export const isState = (entity: string, to: string) => (e: TraceEntry) => e.type === 'state' && e.entity === entity && e.to === to;
