@@ -1,21 +1,58 @@
-// The session store: mirrors what the engine worker sent for the current scenario
-// (design.md: scenario → engine in worker → store → views). Views read it through narrow
-// selectors; only `run` talks to the worker.
+// The session store: mirrors what the engine worker sent for the current scenario, plus where the
+// user is in its trace (design.md: scenario → engine in worker → store → views). Views read it
+// through narrow selectors; only this store talks to the worker.
+//
+// - The scenario is the source of truth: a gesture edits it (src/scenario/gestures.ts) and re-runs.
+// - Stepping moves `cursor` at once (the stepper's "Step k of n" never waits) and asks the worker
+//   for the snapshot there; rapid seeks are coalesced: one seek in flight, and when it lands only
+//   the latest cursor is asked for next.
+// - A crashed or hung worker is restarted by the client; the store then re-sends the run with a
+//   seek to the cursor, so the user is back where they were with nothing lost.
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ChoicePoint } from '../engine/engine.ts';
+import type { Snapshot } from '../engine/snapshot.ts';
 import type { TraceEntry } from '../engine/trace.ts';
+import {
+  GestureError,
+  insertionPoint,
+  pickThread as pickThreadGesture,
+  type GestureResult,
+  type Insertion,
+  type NodeRef,
+} from '../scenario/gestures.ts';
+import type { NormalizedScenario } from '../scenario/types.ts';
 import { getEngineClient } from '../worker/client.ts';
-import { PROTOCOL_VERSION, type ProtocolValidationError, type RunResponse } from '../worker/protocol.ts';
+import { PROTOCOL_VERSION, type ProtocolValidationError, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
 
 export type SessionStatus = 'idle' | 'running' | 'ready' | 'invalid' | 'error';
+
+/** A short message for the user about what just happened (a refused gesture, a restarted worker). */
+export interface Notice {
+  tone: 'info' | 'warning' | 'error';
+  text: string;
+  /** Increases with every notice, so the same text twice is still announced. */
+  id: number;
+}
 
 export interface SessionState {
   status: SessionStatus;
   /** Title and description of the scenario whose trace is shown. */
   title: string;
   description: string;
+  /** The scenario whose trace is shown, as the worker normalised it. Gestures edit it; the URL encodes it. */
+  scenario: NormalizedScenario | null;
   /** The trace of the last scenario that ran. Kept when a later one is invalid or fails (keep the user's work). */
   trace: readonly TraceEntry[];
+  choices: readonly ChoicePoint[];
+  /** Which run of the worker the trace is (for seeks). */
+  runKey: number | null;
+  /** The current trace entry (seq): 0…trace.length − 1, or −1 while there is no trace. */
+  cursor: number;
+  /** The state after entry `snapshot.seq`; lags `cursor` by one worker round trip while stepping. */
+  snapshot: Snapshot | null;
+  /** The selected graph node (see src/ui/graph/ids.ts), acted on by the actions panel. */
+  selected: string | null;
   /** Validation problems of the last scenario submitted (status `invalid`). */
   errors: readonly ProtocolValidationError[];
   warnings: readonly ProtocolValidationError[];
@@ -23,62 +60,281 @@ export interface SessionState {
   newerVersion: boolean;
   /** What went wrong (status `error`). */
   message: string | null;
+  notice: Notice | null;
+  /** How many times the worker was restarted and the session restored. */
+  restarts: number;
   /** Increases with every submitted run; a result for an older run is dropped. */
   runId: number;
-  /** Validate and run a raw scenario in the engine worker. */
-  run(scenario: unknown): Promise<void>;
+
+  /** Validate and run a raw scenario in the engine worker; go to `cursor` (default 0) in its trace. */
+  run(scenario: unknown, options?: OpenOptions): Promise<boolean>;
+  /** Go to trace entry `seq` (clamped). */
+  seek(seq: number): void;
+  /** Move by `delta` entries. */
+  step(delta: number): void;
+  /** Apply a gesture at the cursor ("now"), re-run, jump to where its action starts and select what it added. */
+  gesture(edit: (s: NormalizedScenario, at: Insertion) => GestureResult): Promise<boolean>;
+  /** The thread picker: at the choice point after the cursor, run `thread`; the cursor stays. */
+  pickThread(thread: string): Promise<boolean>;
+  select(node: string | null): void;
+  notify(tone: Notice['tone'], text: string): void;
+  dismissNotice(): void;
+}
+
+export interface OpenOptions {
+  /** Where to put the cursor: a seq, 'end', or a function of the new trace. */
+  cursor?: number | 'end' | ((trace: readonly TraceEntry[]) => number);
+  /** What to select afterwards: a node id, or a function of the new trace. */
+  select?: string | null | ((trace: readonly TraceEntry[]) => string | null);
 }
 
 /** What the store needs from the engine: the worker client, or a fake in tests. */
 export interface EngineRunner {
-  run(scenario: unknown): Promise<RunResponse>;
+  run(scenario: unknown, options?: { seek?: number }): Promise<RunResponse>;
+  seek?(run: number, seq: number): Promise<SeekResponse>;
+  onRestart?(listener: (reason: string) => void): () => void;
 }
 
 export type SessionStore = StoreApi<SessionState>;
 
-export function createSessionStore(engine: () => EngineRunner): SessionStore {
-  return createStore<SessionState>()((set, get) => ({
-    status: 'idle',
-    title: '',
-    description: '',
-    trace: [],
-    errors: [],
-    warnings: [],
-    newerVersion: false,
-    message: null,
-    runId: 0,
+/** Graph node ids for what a gesture added (the graph uses the same ids; see src/ui/graph/ids.ts). */
+export function nodeIdOf(ref: NodeRef, trace: readonly TraceEntry[], actionIndex: number): string | null {
+  switch (ref.kind) {
+    case 'processor': {
+      if (ref.NtNumber !== undefined) return `cpu:${ref.NtNumber}`;
+      // The hot-added processor's NtNumber is decided by the run: the processor that appears in that step.
+      const step = actionIndex + 1;
+      for (const e of trace) {
+        if (e.step === step && e.type === 'state' && e.entity.startsWith('processor:') && e.from === 'not-present') {
+          return `cpu:${e.entity.slice('processor:'.length)}`;
+        }
+      }
+      return 'partition';
+    }
+    case 'memory':
+      return `mem:${ref.id}`;
+    case 'device':
+      return `dev:${ref.id}`;
+    case 'driver':
+      return `drv:${ref.id}`;
+    case 'app':
+      return `app:${ref.id}`;
+  }
+}
 
-    async run(scenario) {
+/** The seq of the `action` entry that starts timeline action `index` (or the last entry if it never started). */
+export function actionStart(trace: readonly TraceEntry[], index: number): number {
+  for (const e of trace) if (e.type === 'action' && e.index === index) return e.seq;
+  return trace.length - 1;
+}
+
+const clampCursor = (seq: number, length: number) => (length === 0 ? -1 : Math.max(0, Math.min(Math.trunc(seq), length - 1)));
+
+export function createSessionStore(engine: () => EngineRunner): SessionStore {
+  // Seek bookkeeping outside the state: it changes on every step and no view needs it.
+  let seekInFlight = false;
+  let noticeId = 0;
+  let recovering: Promise<void> | null = null;
+  let subscribed = false;
+
+  const store = createStore<SessionState>()((set, get) => {
+    /** Ask for the snapshot at the cursor; coalesce while one is in flight. */
+    function requestSnapshot() {
+      const { runKey, cursor, snapshot } = get();
+      const client = engine();
+      if (runKey === null || cursor < 0 || !client.seek || recovering) return;
+      if (snapshot && snapshot.seq === cursor) return;
+      if (seekInFlight) return; // the landing seek will ask for the latest cursor
+      seekInFlight = true;
+      client.seek(runKey, cursor).then(
+        (response) => {
+          seekInFlight = false;
+          if (response.type === 'snapshot') {
+            if (response.run === get().runKey) set({ snapshot: response.snapshot });
+            requestSnapshot(); // the cursor may have moved meanwhile: only its latest value matters
+          } else if (response.code === 'no-run' && response.id !== null) {
+            // The worker was restarted or replaced: put the run back (only if it is still ours).
+            if (get().runKey === runKey) void recover('The engine was restarted');
+          } else if (!recovering) {
+            void recover(response.message);
+          }
+        },
+        () => {
+          seekInFlight = false;
+        },
+      );
+    }
+
+    /** Re-send the current scenario with a seek to the cursor (after a worker crash or hang). */
+    function recover(reason: string): Promise<void> {
+      if (recovering) return recovering;
+      const { scenario, status } = get();
+      // A run in flight retries on its own (runScenario) and replaces the worker's run anyway.
+      if (!scenario || status === 'running') return Promise.resolve();
+      recovering = (async () => {
+        const cursor = get().cursor;
+        let response: RunResponse | null = null;
+        for (let attempt = 0; attempt < 2 && response?.type !== 'result'; attempt++) {
+          response = await safeRun(engine(), scenario, cursor);
+        }
+        recovering = null;
+        if (get().scenario !== scenario || get().status === 'running') return; // something newer replaced it
+        const r = response;
+        if (r?.type === 'result') {
+          set((s) => ({
+            runKey: r.run,
+            // The engine is deterministic: the trace is the one we have; keep it (views don't re-render).
+            snapshot: r.snapshot ?? null,
+            restarts: s.restarts + 1,
+            notice: { tone: 'warning', text: `${stripPeriod(reason)}. Your scenario and step ${s.cursor + 1} were restored.`, id: ++noticeId },
+          }));
+          requestSnapshot();
+        } else if (r) {
+          set({ status: 'error', message: r.type === 'error' ? r.message : 'The scenario could not be run again.' });
+        }
+      })();
+      return recovering;
+    }
+
+    async function runScenario(raw: unknown, options: OpenOptions = {}): Promise<boolean> {
+      const client = engine();
+      if (!subscribed && client.onRestart) {
+        subscribed = true;
+        client.onRestart((reason) => void recover(reason));
+      }
       const runId = get().runId + 1;
       set({ status: 'running', runId, message: null });
-      let response: RunResponse;
-      try {
-        response = await engine().run(scenario);
-      } catch (err) {
-        response = { v: PROTOCOL_VERSION, id: runId, type: 'error', ok: false, message: err instanceof Error ? err.message : String(err) };
-      }
-      if (get().runId !== runId) return; // superseded by a newer run
+      const wanted = options.cursor;
+      const seek = typeof wanted === 'number' ? wanted : undefined;
+      let response = await safeRun(client, raw, seek);
+      // A crashed or hung worker fails the request and is replaced: try once more on the fresh one.
+      if (response.type === 'error' && get().runId === runId) response = await safeRun(engine(), raw, seek);
+      if (get().runId !== runId) return false; // superseded by a newer run
       switch (response.type) {
-        case 'result':
-          set({
+        case 'result': {
+          const trace = response.trace;
+          const cursor = clampCursor(
+            wanted === 'end' ? trace.length - 1 : typeof wanted === 'function' ? wanted(trace) : (wanted ?? 0),
+            trace.length,
+          );
+          const select = typeof options.select === 'function' ? options.select(trace) : options.select;
+          const snapshot = response.snapshot && response.snapshot.seq === cursor ? response.snapshot : null;
+          set((s) => ({
             status: 'ready',
             title: response.title,
             description: response.description,
-            trace: response.trace,
+            scenario: response.scenario,
+            trace,
+            choices: response.choices,
+            runKey: response.run,
+            cursor,
+            snapshot,
+            selected: select === undefined ? s.selected : select,
             errors: [],
             warnings: response.warnings ?? [],
             newerVersion: false,
-          });
-          break;
+          }));
+          requestSnapshot();
+          return true;
+        }
         case 'invalid':
           set({ status: 'invalid', errors: response.errors, newerVersion: response.newerVersion ?? false });
-          break;
+          return false;
         case 'error':
           set({ status: 'error', message: response.message });
-          break;
+          return false;
       }
-    },
-  }));
+    }
+
+    return {
+      status: 'idle',
+      title: '',
+      description: '',
+      scenario: null,
+      trace: [],
+      choices: [],
+      runKey: null,
+      cursor: -1,
+      snapshot: null,
+      selected: null,
+      errors: [],
+      warnings: [],
+      newerVersion: false,
+      message: null,
+      notice: null,
+      restarts: 0,
+      runId: 0,
+
+      run: runScenario,
+
+      seek(seq) {
+        const { trace, cursor } = get();
+        const next = clampCursor(seq, trace.length);
+        if (next === cursor) return;
+        set({ cursor: next });
+        requestSnapshot();
+      },
+
+      step(delta) {
+        get().seek(get().cursor + delta);
+      },
+
+      async gesture(edit) {
+        const { scenario, trace, cursor } = get();
+        if (!scenario) return false;
+        let result: GestureResult;
+        try {
+          result = edit(scenario, insertionPoint(scenario, trace, cursor));
+        } catch (err) {
+          if (err instanceof GestureError) {
+            get().notify('error', err.message);
+            return false;
+          }
+          throw err;
+        }
+        const { actionIndex, select } = result;
+        return runScenario(result.scenario, {
+          cursor: (t) => actionStart(t, actionIndex),
+          select: select ? (t) => nodeIdOf(select, t, actionIndex) : undefined,
+        });
+      },
+
+      async pickThread(thread) {
+        const { scenario, cursor, choices } = get();
+        if (!scenario) return false;
+        const at = cursor + 1;
+        const point = choices.find((c) => c.at === at);
+        if (!point || !point.runnable.includes(thread)) {
+          get().notify('error', `${thread} cannot run here: the thread picker applies at a choice point, where more than one thread is runnable.`);
+          return false;
+        }
+        return runScenario(pickThreadGesture(scenario, at, thread), { cursor });
+      },
+
+      select(node) {
+        if (get().selected !== node) set({ selected: node });
+      },
+
+      notify(tone, text) {
+        set({ notice: { tone, text, id: ++noticeId } });
+      },
+
+      dismissNotice() {
+        set({ notice: null });
+      },
+    };
+  });
+  return store;
+}
+
+const stripPeriod = (s: string) => s.replace(/[.;:\s]+$/, '').replace(/; it was restarted$/, '');
+
+async function safeRun(client: EngineRunner, scenario: unknown, seek: number | undefined): Promise<RunResponse> {
+  try {
+    return await client.run(scenario, seek === undefined ? {} : { seek });
+  } catch (err) {
+    return { v: PROTOCOL_VERSION, id: null, type: 'error', ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 // The app's store, bound to the shared worker client (created on the first run, not on import).

@@ -1,0 +1,172 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { addDevice, addProcessor, removeProcessor } from '../scenario/gestures.ts';
+import seed000 from '../scenario/demos/seed000-sync.json';
+import { handleMessage, resetWorkerState } from '../worker/engine.worker.ts';
+import { runRequest, seekRequest, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
+import { actionStart, createSessionStore, type EngineRunner } from './session.ts';
+
+/** An engine backed by the real worker handler, answering after a macrotask; counts seeks; can "crash". */
+class FakeEngine implements EngineRunner {
+  seeks: number[] = [];
+  runs = 0;
+  private id = 1;
+  private listeners = new Set<(r: string) => void>();
+  async run(scenario: unknown, options: { seek?: number } = {}): Promise<RunResponse> {
+    this.runs++;
+    const r = handleMessage(runRequest(this.id++, structuredClone(scenario), undefined, options.seek));
+    await tick();
+    return structuredClone(r) as RunResponse;
+  }
+  async seek(run: number, seq: number): Promise<SeekResponse> {
+    this.seeks.push(seq);
+    const r = handleMessage(seekRequest(this.id++, run, seq));
+    await tick();
+    return structuredClone(r) as SeekResponse;
+  }
+  onRestart(listener: (r: string) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  /** The worker died: a fresh one holds no run. */
+  crash() {
+    resetWorkerState();
+    for (const l of this.listeners) l('The engine worker crashed: boom; it was restarted.');
+  }
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 1));
+async function settle(check: () => boolean, what: string) {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await tick();
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+let engine: FakeEngine;
+beforeEach(() => {
+  resetWorkerState();
+  engine = new FakeEngine();
+});
+
+describe('session store', () => {
+  it('runs a scenario, starts at the first entry, and fetches its snapshot', async () => {
+    const store = createSessionStore(() => engine);
+    expect(await store.getState().run(seed000)).toBe(true);
+    const s = store.getState();
+    expect(s.status).toBe('ready');
+    expect(s.cursor).toBe(0);
+    expect(s.scenario?.title).toBe('Synchronous processor notification');
+    await settle(() => store.getState().snapshot?.seq === 0, 'snapshot 0');
+  });
+
+  it('opens at a given step with the snapshot in the same round trip', async () => {
+    const store = createSessionStore(() => engine);
+    await store.getState().run(seed000, { cursor: 35 });
+    expect(store.getState().cursor).toBe(35);
+    expect(store.getState().snapshot?.processors['2'].state).toBe('active');
+    expect(engine.seeks).toEqual([]);
+  });
+
+  it('stepping moves the cursor at once and coalesces seeks: only the latest pending one is sent', async () => {
+    const store = createSessionStore(() => engine);
+    await store.getState().run(seed000, { cursor: 0 });
+    engine.seeks = [];
+    for (let i = 0; i < 20; i++) store.getState().step(1);
+    expect(store.getState().cursor).toBe(20);
+    await settle(() => store.getState().snapshot?.seq === 20, 'snapshot 20');
+    expect(engine.seeks).toEqual([1, 20]);
+    store.getState().seek(1e9);
+    expect(store.getState().cursor).toBe(store.getState().trace.length - 1);
+    store.getState().seek(-5);
+    expect(store.getState().cursor).toBe(0);
+  });
+
+  it('a gesture re-runs, jumps to where its action starts and selects what it added', async () => {
+    const store = createSessionStore(() => engine);
+    await store.getState().run(seed000);
+    // Stand at the end of "load sampledrv" and drop a processor there.
+    const afterLoad = store.getState().trace.findLastIndex((e) => e.step === 1);
+    store.getState().seek(afterLoad);
+    expect(await store.getState().gesture(addProcessor)).toBe(true);
+    const s = store.getState();
+    expect(s.scenario?.timeline.map((a) => a.do)).toEqual(['load', 'hotAddProcessor', 'hotAddProcessor', 'unload']);
+    expect(s.cursor).toBe(actionStart(s.trace, 1));
+    expect(s.trace[s.cursor]).toMatchObject({ type: 'action', index: 1 });
+    expect(s.selected).toBe('cpu:2');
+
+    await store.getState().gesture((sc, at) => addDevice(sc, at));
+    expect(store.getState().selected).toBe('dev:device1');
+  });
+
+  it('a refused gesture leaves the scenario alone and says why', async () => {
+    const store = createSessionStore(() => engine);
+    await store.getState().run(seed000);
+    const before = store.getState().scenario;
+    expect(await store.getState().gesture((s, at) => addDevice(s, at, 'nope'))).toBe(false);
+    expect(store.getState().scenario).toBe(before);
+    expect(store.getState().notice).toMatchObject({ tone: 'error', text: 'There is no device nope to plug into.' });
+  });
+
+  it('Remove processor runs and lands on the refusal (KE-6)', async () => {
+    const store = createSessionStore(() => engine);
+    await store.getState().run(seed000, { cursor: 'end' });
+    await store.getState().gesture((s, at) => removeProcessor(s, at, 1));
+    const { trace, cursor } = store.getState();
+    expect(trace[cursor]).toMatchObject({ type: 'action', action: { do: 'removeProcessor' } });
+    expect(trace[cursor + 1]).toMatchObject({ type: 'hazard', rule: 'KE-6' });
+  });
+
+  it('the thread picker adds a schedule override at the choice point and keeps the cursor', async () => {
+    const store = createSessionStore(() => engine);
+    const racing = {
+      ...seed000,
+      timeline: [seed000.timeline[0], { do: 'hotAddProcessor' }, { do: 'unload', driver: 'sampledrv', concurrent: true }],
+    };
+    await store.getState().run(racing);
+    const point = store.getState().choices[0];
+    store.getState().seek(point.at - 1);
+    const other = point.runnable.find((t) => t !== point.chosen)!;
+    expect(await store.getState().pickThread(other)).toBe(true);
+    const s = store.getState();
+    expect(s.cursor).toBe(point.at - 1);
+    expect(s.scenario?.schedule).toEqual([{ at: point.at, run: other }]);
+    expect(s.trace[point.at].thread).toBe(other);
+    expect(await store.getState().pickThread('nobody')).toBe(false);
+  });
+
+  it('an invalid scenario keeps the previous one and its trace', async () => {
+    const store = createSessionStore(() => engine);
+    await store.getState().run(seed000);
+    const { trace } = store.getState();
+    expect(await store.getState().run({ format: 'pnp-scenario/1', timeline: [{ do: 'fly' }] })).toBe(false);
+    expect(store.getState().status).toBe('invalid');
+    expect(store.getState().trace).toBe(trace);
+    expect(store.getState().scenario?.title).toBe('Synchronous processor notification');
+  });
+
+  it('after a worker crash the run is re-sent and the user is back at the same step', async () => {
+    const store = createSessionStore(() => engine);
+    await store.getState().run(seed000, { cursor: 31 });
+    const { trace, runKey } = store.getState();
+    engine.crash();
+    await settle(() => store.getState().restarts === 1, 'recovery');
+    const s = store.getState();
+    expect(s.cursor).toBe(31);
+    expect(s.trace).toBe(trace);
+    expect(s.runKey).not.toBe(runKey);
+    expect(s.snapshot?.seq).toBe(31);
+    expect(s.notice?.text).toMatch(/crashed: boom\. Your scenario and step 32 were restored\./);
+    // Stepping works against the new run.
+    store.getState().step(4);
+    await settle(() => store.getState().snapshot?.seq === 35, 'snapshot 35');
+  });
+
+  it('a seek answered `no-run` (the worker lost its run) also restores the session', async () => {
+    const store = createSessionStore(() => engine);
+    await store.getState().run(seed000);
+    resetWorkerState(); // lost without a crash event
+    store.getState().seek(10);
+    await settle(() => store.getState().restarts === 1 && store.getState().snapshot?.seq === 10, 'recovery');
+  });
+});
