@@ -255,6 +255,13 @@ export class Engine {
       const w = this.threads.get(e.thread)?.wait;
       if (w?.rule) rules.add(w.rule);
     }
+    // UN-4: a callback waits for a work item, and a thread of the cycle waits in the Ex routine for that callback.
+    const inCycle = cycle.map((e) => this.threads.get(e.thread));
+    for (const t of inCycle) {
+      if (t?.wait?.k !== 'work') continue;
+      const callbacks = t.callbacks;
+      if (inCycle.some((u) => u?.wait?.k === 'callbacks' && u.wait.rule === 'UN-2' && callbacks.includes(u.wait.registration))) rules.add('UN-4');
+    }
     const priority: RuleId[] = ['UN-3', 'UN-4', 'CU-8', 'CM-6', 'KE-7', 'CM-12', 'IO-7', 'UN-2'];
     for (const r of priority) if (rules.has(r)) return r === 'UN-2' ? 'DL-1' : r;
     return 'DL-1';
