@@ -27,8 +27,9 @@ export function* loadDriver(engine: Engine, driver: string): Body<void> {
       })
     : 'STATUS_SUCCESS';
   if (engine.halted || ntSuccess(result)) return;
-  setState(engine, c, 'unloaded');
+  // An io registration left behind keeps the DriverObject: unload-blocked, never "unloaded" first (IO-6).
   leftovers(engine, driver, `DriverEntry failed with ${String(result)}`);
+  if ((c.state as string) !== 'unload-blocked') setState(engine, c, 'unloaded');
 }
 
 /** KE-5 / IO-6: what a driver that is going away left registered. */
