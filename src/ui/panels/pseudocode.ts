@@ -48,6 +48,8 @@ interface Component {
   routines: Record<string, RoutineBody>;
 }
 
+const isCall = (op: Op): op is ApiCallOp => 'call' in op;
+
 /** Every op of a body, depth first (through `if`, `forEach` and switch cases). */
 function* allOps(body: RoutineBody | Op[] | undefined): Generator<Op> {
   if (!body) return;
@@ -55,15 +57,15 @@ function* allOps(body: RoutineBody | Op[] | undefined): Generator<Op> {
   for (const list of lists) {
     for (const op of list) {
       yield op;
-      if ('op' in op && op.op === 'if') {
+      if (isCall(op)) continue;
+      if (op.op === 'if') {
         yield* allOps(op.then);
         yield* allOps(op.else);
-      } else if ('op' in op && op.op === 'forEach') yield* allOps(op.do);
+      } else if (op.op === 'forEach') yield* allOps(op.do);
     }
   }
 }
 
-const isCall = (op: Op): op is ApiCallOp => 'call' in op;
 
 /** Roles of the component's routines, from the registrations and deferrals in its code. */
 export function routineRoles(c: Component): Map<string, RoutineRole> {
@@ -386,7 +388,7 @@ class Writer {
 
 const endsInReturn = (ops: Op[]) => {
   const last = ops[ops.length - 1];
-  return !!last && 'op' in last && last.op === 'return';
+  return !!last && !isCall(last) && last.op === 'return';
 };
 
 function bodyLines(w: Writer, body: RoutineBody, base: string, role: RoutineRole) {
