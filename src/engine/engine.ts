@@ -83,7 +83,10 @@ export class Engine {
   ) {
     this.opBudget = options.opBudget ?? LIMITS.opBudget;
     scenario.schedule.forEach((o: ScheduleOverride, index) => {
-      if (!this.overrides.has(o.at)) this.overrides.set(o.at, { run: o.run, index, used: false });
+      const first = this.overrides.get(o.at);
+      if (!first) this.overrides.set(o.at, { run: o.run, index, used: false });
+      // Two choices for one step boundary: never ignore one silently (spec §2.2).
+      else this.scheduleErrors.push({ path: `/schedule/${index}/at`, message: `step ${o.at} already has an override (/schedule/${first.index}); a step has one choice` });
     });
   }
 
