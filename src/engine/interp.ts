@@ -79,14 +79,21 @@ function checkUse(act: Activation, id: string) {
 export const isAllocation = (v: unknown): v is string =>
   typeof v === 'string' && (v.startsWith('pool:') || v.startsWith('heap:'));
 
+/** An opaque handle the engine issued (a registration, an open handle, a work item): pointer-sized, passed as is. */
+const isEngineHandle = (act: Activation, v: unknown): boolean => {
+  const w = act.engine.world;
+  return typeof v === 'string' && (Object.hasOwn(w.registrations, v) || Object.hasOwn(w.handles, v) || Object.hasOwn(w.workItems, v));
+};
+
 /**
- * A context parameter: a variable holding a buffer passes the buffer; any other variable is passed
- * by address (`&Name`), as seed 000 passes `&CallbackStatus`.
+ * A context parameter: a variable holding a buffer or a handle passes it (as the format's
+ * SubmitThreadpoolWork example passes hDeviceNotify); any other variable is passed by address
+ * (`&Name`), as seed 000 passes `&CallbackStatus`.
  */
 export function evaluateContext(act: Activation, v: Value | undefined): unknown {
   if (typeof v === 'string' && !v.startsWith('$') && !isConstant(v)) {
     const value = readVar(act, v);
-    return isAllocation(value) || (typeof value === 'string' && value.startsWith('&')) ? value : `&${v}`;
+    return isAllocation(value) || isEngineHandle(act, value) || (typeof value === 'string' && value.startsWith('&')) ? value : `&${v}`;
   }
   return evaluate(act, v);
 }
@@ -271,7 +278,8 @@ function traceArgs(act: Activation, op: ApiCallOp, api: ApiName): Record<string,
     const raw = op[name] as Value;
     switch (p.kind) {
       case 'value':
-        out[name] = /Context$/.test(name) ? evaluateContext(act, raw) : evaluate(act, raw);
+        // NotifyContext is an HCMNOTIFICATION, a handle passed by value, not a context pointer.
+        out[name] = /Context$/.test(name) && name !== 'NotifyContext' ? evaluateContext(act, raw) : evaluate(act, raw);
         break;
       case 'out':
       case 'outOrNull':
