@@ -42,7 +42,9 @@ function checkFilter(engine: Engine, app: string, f: Record<string, unknown>) {
 export const CM_Register_Notification: Handler = function* ({ engine, act, op, args }) {
   const app = act.component.id;
   if (op.pNotifyContext === null) return { result: 'CR_FAILURE' }; // CM-1 (OBS)
-  const target = checkFilter(engine, app, (args.pFilter ?? {}) as Record<string, unknown>);
+  const target = typeof op.pCallback !== 'string'
+    ? { error: 'CR_INVALID_DATA', why: 'pCallback is NULL' }
+    : checkFilter(engine, app, (args.pFilter ?? {}) as Record<string, unknown>);
   if ('error' in target) {
     engine.hazard('CM-1', 'warning', `CM_Register_Notification refuses the filter: ${target.why}.`);
     return { result: target.error, out: { pNotifyContext: null } };
