@@ -264,6 +264,12 @@ export class Engine {
       if (t?.wait?.k !== 'work') continue;
       const callbacks = t.callbacks;
       if (inCycle.some((u) => u?.wait?.k === 'callbacks' && u.wait.rule === 'UN-2' && callbacks.includes(u.wait.registration))) rules.add('UN-4');
+      // CM-12, the user-mode twin: the callback waits for a threadpool work item whose
+      // CM_Unregister_Notification waits for that callback. Not CM-6: the unregister is deferred.
+      if (inCycle.some((u) => u !== t && u?.wait?.k === 'callbacks' && u.wait.rule === 'CM-6' && callbacks.includes(u.wait.registration))) {
+        rules.add('CM-12');
+        rules.delete('CM-6');
+      }
     }
     const priority: RuleId[] = ['UN-3', 'UN-4', 'CU-8', 'CM-6', 'KE-7', 'CM-12', 'IO-7', 'UN-2'];
     for (const r of priority) if (rules.has(r)) return r === 'UN-2' ? 'DL-1' : r;
