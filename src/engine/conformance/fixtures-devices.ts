@@ -291,37 +291,55 @@ function outcome(s: unknown) {
   return out;
 }
 
-/**
- * Add a schedule override: at the first choice point after the first entry matching `marker`
- * where `thread` is runnable, run `thread`. The `at` is read from a run of the scenario as it is
- * (the way a user finds it: run once, inspect the trace).
- */
-export function runAfter<S extends WithSchedule>(s: S, thread: string, marker: (e: TraceEntry) => boolean): S {
-  const out = outcome(s);
-  const m = out.trace.findIndex(marker);
-  if (m < 0) throw new Error('runAfter: marker not found');
-  const c = out.choices.find((c) => c.at > m && c.runnable.includes(thread));
-  if (!c) throw new Error(`runAfter: no choice point after #${m} where ${thread} is runnable`);
-  return { ...s, schedule: [...(s.schedule ?? []), { at: c.at, run: thread }] };
+type Marker = (e: TraceEntry) => boolean;
+/** `run`: at the first choice point after `after`, run the thread. `hold`: from `from` (default: the start) until `until`, never choose the thread. */
+export type SteerRule = { run: string; after: Marker } | { hold: string; from?: Marker; until: Marker };
+
+function wanted(rules: SteerRule[], prefix: TraceEntry[], runnable: string[], chosen: string): string | undefined {
+  for (const rule of rules) {
+    if ('run' in rule) {
+      const m = prefix.findIndex(rule.after);
+      if (m >= 0 && runnable.includes(rule.run) && !prefix.slice(m + 1).some((e) => e.thread === rule.run)) return rule.run;
+    } else {
+      const start = rule.from ? prefix.findIndex(rule.from) : 0;
+      if (start >= 0 && !prefix.some(rule.until) && chosen === rule.hold) return runnable.find((t) => t !== rule.hold);
+    }
+  }
+  return undefined;
 }
 
-/** Add overrides so that `thread` is not chosen at any choice point up to the entry matching `marker`. */
-export function holdBack<S extends WithSchedule>(s: S, thread: string, marker: (e: TraceEntry) => boolean): S {
+/**
+ * Reproduce a race by hand (spec §2.2): add `schedule` overrides, earliest first, so that every
+ * choice point follows the rules. Each `at` is read from a run with the overrides so far — the way
+ * a user finds it: run once, inspect the trace, pick the thread.
+ */
+export function steer<S extends WithSchedule>(s: S, rules: SteerRule[]): S {
   let cur = s;
-  for (let i = 0; i < 50; i++) {
+  let from = -1;
+  for (let i = 0; i < 200; i++) {
     const out = outcome(cur);
-    const m = out.trace.findIndex(marker);
-    const limit = m < 0 ? Infinity : m;
-    const c = out.choices.find((c) => c.at <= limit && c.chosen === thread);
-    if (!c) return cur;
-    const other = c.runnable.find((t) => t !== thread)!;
-    cur = { ...cur, schedule: [...(cur.schedule ?? []), { at: c.at, run: other }] };
+    let pick: { at: number; run: string } | undefined;
+    for (const c of out.choices) {
+      if (c.at <= from) continue;
+      const want = wanted(rules, out.trace.slice(0, c.at), c.runnable, c.chosen);
+      if (want !== undefined && want !== c.chosen) {
+        pick = { at: c.at, run: want };
+        break;
+      }
+    }
+    if (!pick) return cur;
+    cur = { ...cur, schedule: [...(cur.schedule ?? []), pick] };
+    from = pick.at;
   }
-  throw new Error(`holdBack: ${thread} keeps being chosen`);
+  throw new Error('steer: too many overrides');
 }
+
+export const runAfter = <S extends WithSchedule>(s: S, thread: string, after: Marker) => steer(s, [{ run: thread, after }]);
+export const holdBack = <S extends WithSchedule>(s: S, thread: string, until: Marker, from?: Marker) => steer(s, [{ hold: thread, until, from }]);
 
 /** Trace predicates for markers. */
 export const isInvoke = (component: string, routine: string, arg?: string) => (e: TraceEntry) =>
   e.type === 'invoke' && e.component === component && e.routine === routine && (arg === undefined || Object.values(e.args).includes(arg));
 export const isReturn = (component: string, api: string) => (e: TraceEntry) => e.type === 'return' && e.component === component && e.api === api;
 export const isState = (entity: string, to: string) => (e: TraceEntry) => e.type === 'state' && e.entity === entity && e.to === to;
+export const isQueued = (event: string, device: string) => (e: TraceEntry) => e.type === 'queue' && e.event === event && e.device === device;
