@@ -20,6 +20,9 @@ export function* deliverKernel(engine: Engine, reg: Registration, args: Record<s
 export function* deliverUser(engine: Engine, reg: Registration, args: Record<string, unknown>): Body<unknown> {
   const thread = `app:${reg.owner}:notify`;
   const job = engine.submit(thread, `${reg.routine}`, function* () {
+    // CM-6: once CM_Unregister_Notification returned, no callback of the registration runs — a
+    // delivery still queued for the notify thread is dropped.
+    if (reg.state !== 'active') return 'ERROR_SUCCESS';
     checkContextAlive(engine, reg);
     return yield* invoke(engine, reg.owner, reg.routine, { hNotify: reg.id, Context: reg.context, ...args }, { registration: reg });
   });
