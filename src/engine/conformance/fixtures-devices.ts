@@ -198,7 +198,7 @@ export interface RecipeOpts {
   freeContextEarly?: boolean;
   /** Order of steps 1 and 2: 'register-then-list' (documented) or 'list-then-register' (CM-3 missed arrival). */
   order?: 'register-then-list' | 'list-then-register';
-  /** De-duplicate (CM-3) in the arrival callback (default true). */
+  /** De-duplicate (CM-3) in the arrival callback (default true); false opens every arrival. */
   dedupe?: boolean;
 }
 
@@ -232,13 +232,15 @@ export function recipeApp(o: RecipeOpts = {}): Component {
   const register: Ops = [{ call: 'HeapAlloc', result: 'InterfaceCtx' }, registerInterface(cls, 'OnInterface', 'hInterfaceNotify', 'InterfaceCtx')];
   const listAndOpen: Ops = [list(cls), { op: 'forEach', in: 'Links', as: 'Link', do: [ifThen({ isNull: 'hDevice' }, open('Link'))] }];
   return {
+    globals: { hDevice: null, OldCtx: null, Unregistering: null },
     routines: {
       main: o.order === 'list-then-register' ? [...listAndOpen, ...register] : [...register, ...listAndOpen],
       OnInterface: actions({
+        // With dedupe, an interface already listed is skipped (CM-3); without, every arrival is opened.
         [A.ARRIVAL]: dedupe
           ? [ifThen({ contains: ['Links', '$SymbolicLink'] }, [note('already listed: duplicate arrival ignored (CM-3)')],
               [ifThen({ isNull: 'hDevice' }, open('$SymbolicLink'))])]
-          : [ifThen({ isNull: 'hDevice' }, open('$SymbolicLink'))],
+          : open('$SymbolicLink'),
         // The listed snapshot is stale once the interface is gone (a re-plug arrives with the same link).
         [A.REMOVAL]: [set('Links', null)],
       }),
@@ -343,3 +345,34 @@ export const isInvoke = (component: string, routine: string, arg?: string) => (e
 export const isReturn = (component: string, api: string) => (e: TraceEntry) => e.type === 'return' && e.component === component && e.api === api;
 export const isState = (entity: string, to: string) => (e: TraceEntry) => e.type === 'state' && e.entity === entity && e.to === to;
 export const isQueued = (event: string, device: string) => (e: TraceEntry) => e.type === 'queue' && e.event === event && e.device === device;
+
+/**
+ * CM-10 / UN-5 discipline: every HeapFree / ExFreePool of a registration's context comes after the
+ * unregister of that registration returned. Returns the violations (empty when the discipline holds).
+ */
+export function freedBeforeUnregister(r: Run): string[] {
+  const ctxOf = new Map<string, string>();
+  const calls = r.of('call');
+  for (const ret of r.of('return')) {
+    if (ret.api !== 'CM_Register_Notification' || ret.result !== 'CR_SUCCESS') continue;
+    const call = [...calls].reverse().find((c) => c.seq < ret.seq && c.api === ret.api && c.thread === ret.thread)!;
+    const ctx = call.args.pContext;
+    if (typeof ctx === 'string') ctxOf.set(String(ret.out?.pNotifyContext), ctx);
+  }
+  const unregisteredAt = new Map<string, number>();
+  for (const ret of r.of('return')) {
+    if (ret.api !== 'CM_Unregister_Notification' || ret.result !== 'CR_SUCCESS') continue;
+    const call = [...calls].reverse().find((c) => c.seq < ret.seq && c.api === ret.api && c.thread === ret.thread)!;
+    unregisteredAt.set(String(call.args.NotifyContext), ret.seq);
+  }
+  const out: string[] = [];
+  for (const c of calls) {
+    if (c.api !== 'HeapFree') continue;
+    for (const [reg, ctx] of ctxOf) {
+      if (ctx !== c.args.lpMem) continue;
+      const at = unregisteredAt.get(reg);
+      if (at === undefined || at > c.seq) out.push(`${ctx} of ${reg} freed at #${c.seq}, unregister returned ${at === undefined ? 'never' : `at #${at}`}`);
+    }
+  }
+  return out;
+}
