@@ -15,6 +15,7 @@ import {
   newDeviceClass,
   pickThread,
   processorCount,
+  removeMemory,
   removeProcessor,
   runnableRoutines,
   runRoutine,
@@ -205,6 +206,14 @@ describe('actions panel gestures', () => {
     const t = runs(g);
     const hazard = t.find((e) => e.type === 'hazard');
     expect(hazard).toMatchObject({ rule: 'KE-6', severity: 'warning' });
+  });
+
+  it('memory: Remove memory module is refused too', () => {
+    const added = addMemory(seed, atEnd);
+    const g = removeMemory(added.scenario, { index: 4, seq: Infinity }, 'mem0');
+    expect(g.scenario.timeline.at(-1)).toEqual({ do: 'removeMemory', id: 'mem0' });
+    expect(runs(g).find((e) => e.type === 'hazard')).toMatchObject({ rule: 'KE-6' });
+    expect(() => removeMemory(seed, atEnd, 'mem9')).toThrow(GestureError);
   });
 });
 

@@ -241,6 +241,13 @@ export function removeProcessor(s: NormalizedScenario, ins: Insertion, NtNumber:
   return { ...r, select: { kind: 'processor', NtNumber } };
 }
 
+/** Actions panel, memory module: "Remove memory module" — refused like processor removal (a modelling choice, KE-6). */
+export function removeMemory(s: NormalizedScenario, ins: Insertion, id: string): GestureResult {
+  need(memoryIds(s).includes(id), `There is no memory module ${id}.`);
+  const r = insert(s, ins, { do: 'removeMemory', id });
+  return { ...r, select: { kind: 'memory', id } };
+}
+
 /**
  * The thread picker: at the choice point whose next entry is `at`, run `thread`. Replaces an
  * override at `at` and drops the ones after it, which may no longer be reachable (scenario-format §5).

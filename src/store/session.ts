@@ -61,6 +61,8 @@ export interface SessionState {
   /** What went wrong (status `error`). */
   message: string | null;
   notice: Notice | null;
+  /** Timeline index of the action the last gesture added (its outcome is shown), null after opening a scenario. */
+  lastAction: number | null;
   /** How many times the worker was restarted and the session restored. */
   restarts: number;
   /** Increases with every submitted run; a result for an older run is dropped. */
@@ -262,10 +264,15 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       newerVersion: false,
       message: null,
       notice: null,
+      lastAction: null,
       restarts: 0,
       runId: 0,
 
-      run: runScenario,
+      async run(raw, options) {
+        const ok = await runScenario(raw, options);
+        if (ok) set({ lastAction: null });
+        return ok;
+      },
 
       seek(seq) {
         const { trace, cursor } = get();
@@ -293,10 +300,12 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           throw err;
         }
         const { actionIndex, select } = result;
-        return runScenario(result.scenario, {
+        const ok = await runScenario(result.scenario, {
           cursor: (t) => actionStart(t, actionIndex),
           select: select ? (t) => nodeIdOf(select, t, actionIndex) : undefined,
         });
+        if (ok) set({ lastAction: actionIndex });
+        return ok;
       },
 
       async pickThread(thread) {
