@@ -1,0 +1,377 @@
+// The machine as a node graph (@xyflow/react): the hardware partition, the device tree with
+// driver stacks and interfaces, drivers and apps; registrations, handles and deadlock cycles as
+// edges. Positions come from the scenario (layout.ts) and never move while stepping; each step
+// only changes node and edge data (derive.ts), and nodes whose look did not change keep their
+// object so React Flow skips them.
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { sessionStore, useSession } from '../../store/session.ts';
+import { useTheme } from '../theme.ts';
+import { addFromPalette } from '../palette/add.ts';
+import { deriveGraph, type GraphState, type NodeVisual, type RegistrationEdge } from './derive.ts';
+import { edgeTypes, type PnpEdge } from './edges.tsx';
+import { paletteKindOf, type PaletteKind } from './ids.ts';
+import { COLLAPSE_AT, layoutGraph, type GraphLayout, type LayoutNode } from './layout.ts';
+import { GraphActions, nodeTypes, type PnpNode } from './nodes.tsx';
+import { ReuseCache } from './reuse.ts';
+import { universeOf, type Universe } from './universe.ts';
+
+const ARIA = {
+  'node.a11yDescription.default': 'Press Enter or Space to select a node; the Actions panel then offers what you can do with it.',
+  'node.a11yDescription.keyboardDisabled': 'Press Enter or Space to select a node.',
+  'edge.a11yDescription.default': 'A registration, open handle or wait between two nodes.',
+};
+
+function plural(n: number, one: string, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Title, subtitle and accessible name of a node. */
+function describe(n: LayoutNode, v: NodeVisual, u: Universe): { title: string; subtitle?: string; aria: string } {
+  const extra = `${v.running ? ', its code is running now' : ''}${v.blocked ? `, blocked: ${v.blocked}` : ''}${v.deadlocked ? ', in a deadlock' : ''}${
+    v.changed ? ', changed at this step' : ''
+  }`;
+  switch (n.kind) {
+    case 'partition': {
+      const sub = `${plural(u.processors, 'processor')} · ${plural(u.memory.length, 'memory module')}`;
+      return { title: 'Hardware partition', subtitle: sub, aria: `Hardware partition: ${sub}` };
+    }
+    case 'cpus': {
+      const title = `CPU 0–${u.processors - 1} · ${u.processors} processors`;
+      const counts = Object.entries(v.counts ?? {})
+        .map(([s, k]) => `${k} ${s}`)
+        .join(', ');
+      return { title, aria: `${title} (collapsed): ${counts}${extra}` };
+    }
+    case 'cpu': {
+      const nt = n.id.slice(4);
+      return { title: `CPU ${nt}`, subtitle: v.detail, aria: `CPU ${nt} · ${v.detail ?? ''}, ${v.state}${extra}` };
+    }
+    case 'memory': {
+      const id = n.id.slice(4);
+      return { title: `Memory ${id}`, subtitle: v.detail, aria: `Memory ${id} · ${v.detail ?? ''}, ${v.state}${extra}` };
+    }
+    case 'root':
+      return { title: 'PnP manager', subtitle: 'root bus · ROOT', aria: `PnP manager, root bus${extra}` };
+    case 'device': {
+      const id = n.id.slice(4);
+      const d = u.devices.find((x) => x.id === id);
+      const stack = v.layers?.map((l) => `${l.role} ${l.driver}`).join(', ') ?? '';
+      const ifs = v.interfaces?.map((i) => `${i.className} ${i.state === 'none' ? 'absent' : i.state}`).join(', ') ?? '';
+      return {
+        title: id,
+        subtitle: d ? `${d.parent === 'root' ? 'ROOT' : d.parent.toUpperCase()}\\${id.toUpperCase()}\\0000` : undefined,
+        aria: `Device ${id}, ${v.state}; driver stack ${stack}${ifs ? `; interfaces ${ifs}` : ''}${v.openHandles ? `; ${plural(v.openHandles, 'open handle')}` : ''}${extra}`,
+      };
+    }
+    case 'driver': {
+      const id = n.id.slice(4);
+      return { title: id, aria: `Driver ${id}, ${v.state}${extra}` };
+    }
+    case 'app': {
+      const id = n.id.slice(4);
+      return { title: id, aria: `App ${id}, ${v.state}${extra}` };
+    }
+    case 'label':
+      return { title: n.id === 'label:app' ? 'User-mode apps' : 'Kernel-mode drivers', aria: '' };
+  }
+}
+
+/** Build flow nodes, reusing the previous object when nothing about a node changed. */
+function useFlowNodes(layout: GraphLayout, state: GraphState, universe: Universe, selected: string | null, dropTarget: string | null): PnpNode[] {
+  const [cache] = useState(() => new ReuseCache<PnpNode>());
+  return useMemo(() => {
+    const pass = cache.pass();
+    const out: PnpNode[] = [];
+    for (const n of layout.nodes) {
+      const v = state.nodes.get(n.id) ?? { state: 'active', running: false, changed: false, deadlocked: false };
+      const isSelected = selected === n.id;
+      const isDrop = dropTarget === n.id;
+      const canCollapse = n.kind === 'partition' && universe.processors > COLLAPSE_AT && !layout.collapsed;
+      const key = JSON.stringify([n.x, n.y, n.w, n.h, v, isSelected, isDrop, canCollapse]);
+      out.push(
+        pass.get(n.id, key, () => {
+          const { title, subtitle, aria } = describe(n, v, universe);
+          const label = n.kind === 'label';
+          return {
+            id: n.id,
+            type: n.kind,
+            position: { x: n.x, y: n.y },
+            width: n.w,
+            height: n.h,
+            style: { width: n.w, height: n.h },
+            data: { title, subtitle, visual: v, dropTarget: isDrop, canCollapse },
+            selected: isSelected,
+            draggable: false,
+            connectable: false,
+            deletable: false,
+            selectable: !label,
+            focusable: !label,
+            ...(label ? { ariaRole: 'presentation' as const } : { ariaLabel: aria }),
+            ...(n.parentId ? { parentId: n.parentId, extent: 'parent' as const } : {}),
+            ...(n.kind === 'partition' ? { zIndex: -1 } : {}),
+          };
+        }),
+      );
+    }
+    pass.done();
+    return out;
+  }, [cache, layout, state, universe, selected, dropTarget]);
+}
+
+function useFlowEdges(state: GraphState, nodeIds: Set<string>): PnpEdge[] {
+  const [cache] = useState(() => new ReuseCache<PnpEdge>());
+  return useMemo(() => {
+    const pass = cache.pass();
+    const out: PnpEdge[] = [];
+    for (const m of state.edges) {
+      if (!nodeIds.has(m.source) || !nodeIds.has(m.target)) continue;
+      out.push(
+        pass.get(m.id, JSON.stringify(m), () => ({
+          id: m.id,
+          type: 'pnp',
+          source: m.source,
+          target: m.target,
+          sourceHandle: 'out',
+          targetHandle: m.targetHandle ?? 'in',
+          data: { model: m },
+          ariaLabel: m.label,
+          focusable: m.kind !== 'tree',
+          selectable: false,
+          deletable: false,
+          zIndex: m.current || m.kind === 'cycle' ? 10 : m.kind === 'tree' ? 0 : 1,
+        })),
+      );
+    }
+    pass.done();
+    return out;
+  }, [cache, state, nodeIds]);
+}
+
+function Legend() {
+  const row = (stroke: string, dash: string | undefined, text: string, width = 2) => (
+    <li className="flex items-center gap-2">
+      <svg aria-hidden="true" width="26" height="8" className="shrink-0">
+        <line x1="1" y1="4" x2="25" y2="4" stroke={stroke} strokeWidth={width} strokeDasharray={dash} />
+      </svg>
+      {text}
+    </li>
+  );
+  return (
+    <details className="pnp-legend rounded-lg border border-slate-200 bg-white/95 text-[11px] shadow-sm dark:border-slate-700 dark:bg-slate-900/95">
+      <summary className="cursor-pointer select-none px-2.5 py-1.5 font-semibold text-slate-700 dark:text-slate-200">Legend</summary>
+      <ul className="space-y-1 px-2.5 pb-2 text-slate-700 dark:text-slate-300">
+        {row('var(--edge-active)', undefined, 'registration, active')}
+        {row('var(--edge-inflight)', undefined, 'callback in flight', 2.6)}
+        {row('var(--edge-pinned)', '6 4', 'unregistered, pinned by a running callback', 2.6)}
+        {row('var(--edge-veto)', undefined, 'callback vetoed', 2.6)}
+        {row('var(--edge-blocked)', '3 3', 'callback blocked / deadlock', 2.6)}
+        {row('var(--edge-handle)', '2 4', 'open handle or file object')}
+        {row('var(--edge-tree)', undefined, 'device tree')}
+        <li className="flex items-center gap-2">
+          <span aria-hidden="true" className="ml-2 mr-2 inline-block size-2.5 rounded-full bg-[var(--edge-current)]" />
+          notification being delivered
+        </li>
+      </ul>
+    </details>
+  );
+}
+
+function GraphCanvas() {
+  const scenario = useSession((s) => s.scenario);
+  const trace = useSession((s) => s.trace);
+  const snapshot = useSession((s) => s.snapshot);
+  const selected = useSession((s) => s.selected);
+  const theme = useTheme();
+  const flow = useReactFlow();
+  const [expanded, setExpanded] = useState(false);
+  const [drag, setDrag] = useState<{ kind: PaletteKind; target: string | null } | null>(null);
+  const wrapper = useRef<HTMLDivElement>(null);
+
+  const universe = useMemo(() => (scenario ? universeOf(scenario) : null), [scenario]);
+  const layout = useMemo(() => (universe ? layoutGraph(universe, expanded) : null), [universe, expanded]);
+  const isApp = useCallback((id: string) => !!scenario && id in scenario.apps, [scenario]);
+  const state = useMemo(
+    () =>
+      universe && layout
+        ? deriveGraph({ universe, snapshot, trace, collapsed: layout.collapsed, isApp })
+        : { nodes: new Map(), edges: [] as RegistrationEdge[], focus: null },
+    [universe, layout, snapshot, trace, isApp],
+  );
+  const emptyLayout = useMemo<GraphLayout>(() => ({ nodes: [], byId: new Map(), collapsed: false }), []);
+  const emptyUniverse = useMemo<Universe>(
+    () => ({ processors: 0, bootProcessors: 0, memory: [], devices: [], drivers: [], apps: [], classDevices: new Map(), affinity: new Map() }),
+    [],
+  );
+  const nodes = useFlowNodes(layout ?? emptyLayout, state, universe ?? emptyUniverse, selected, drag?.target ?? null);
+  const nodeIds = useMemo(() => new Set(nodes.map((n) => n.id)), [nodes]);
+  const edges = useFlowEdges(state, nodeIds);
+
+  // Fit the view when a different machine opens (not when a gesture adds to this one).
+  const fittedFor = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    if (!layout || layout.nodes.length === 0) return;
+    const ids = new Set(layout.nodes.map((n) => n.id));
+    const prev = fittedFor.current;
+    const sameMachine = prev && [...prev].every((id) => ids.has(id) || id.startsWith('cpu:') || id === 'cpus');
+    fittedFor.current = ids;
+    if (sameMachine) return;
+    const t = setTimeout(() => void flow.fitView({ padding: 0.08, maxZoom: 1.4, duration: 0 }), 30);
+    return () => clearTimeout(t);
+  }, [layout, flow]);
+
+  // Bring what a gesture added (the new selection) into view.
+  const lastSelected = useRef<string | null>(null);
+  useEffect(() => {
+    if (!selected || selected === lastSelected.current || !layout) {
+      lastSelected.current = selected;
+      return;
+    }
+    lastSelected.current = selected;
+    const n = layout.byId.get(selected) ?? (selected.startsWith('cpu:') ? layout.byId.get('cpus') : undefined);
+    const el = wrapper.current;
+    if (!n || !el) return;
+    const parent = n.parentId ? layout.byId.get(n.parentId) : undefined;
+    const x = (parent?.x ?? 0) + n.x + n.w / 2;
+    const y = (parent?.y ?? 0) + n.y + n.h / 2;
+    const { x: vx, y: vy, zoom } = flow.getViewport();
+    const sx = x * zoom + vx;
+    const sy = y * zoom + vy;
+    if (sx < 40 || sy < 40 || sx > el.clientWidth - 40 || sy > el.clientHeight - 40) {
+      void flow.setCenter(x, y, { zoom: Math.max(zoom, 0.6), duration: 250 });
+    }
+  }, [selected, layout, flow]);
+
+  const onNodesChange = useCallback((changes: NodeChange<PnpNode>[]) => {
+    const { select, selected: current } = sessionStore.getState();
+    let chosen: string | null | undefined;
+    for (const c of changes) {
+      if (c.type !== 'select') continue;
+      if (c.selected) chosen = c.id;
+      else if (c.id === current && chosen === undefined) chosen = null;
+    }
+    if (chosen !== undefined) select(chosen);
+  }, []);
+
+  // ---- palette drops (HTML5 drag and drop)
+  const dropTargetAt = useCallback(
+    (kind: PaletteKind, x: number, y: number): string | null => {
+      if (kind !== 'device') return 'partition';
+      for (const el of document.elementsFromPoint(x, y)) {
+        const node = el.closest?.('.react-flow__node');
+        const id = node?.getAttribute('data-id');
+        if (id?.startsWith('dev:') || id === 'root') return id;
+      }
+      return 'root';
+    },
+    [],
+  );
+  const onDragOver = useCallback(
+    (e: DragEvent) => {
+      const kind = paletteKindOf([...e.dataTransfer.types]);
+      if (!kind) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+      const target = dropTargetAt(kind, e.clientX, e.clientY);
+      setDrag((d) => (d && d.kind === kind && d.target === target ? d : { kind, target }));
+    },
+    [dropTargetAt],
+  );
+  const onDragLeave = useCallback((e: DragEvent) => {
+    if (!wrapper.current?.contains(e.relatedTarget as globalThis.Node | null)) setDrag(null);
+  }, []);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const kind = paletteKindOf([...e.dataTransfer.types]);
+      setDrag(null);
+      if (!kind) return;
+      e.preventDefault();
+      const target = dropTargetAt(kind, e.clientX, e.clientY);
+      void addFromPalette(kind, kind === 'device' && target?.startsWith('dev:') ? target.slice(4) : 'root');
+    },
+    [dropTargetAt],
+  );
+
+  const actions = useMemo(() => ({ toggleProcessors: () => setExpanded((x) => !x), processorsExpanded: expanded }), [expanded]);
+  const big = nodes.length > 150;
+
+  return (
+    <GraphActions.Provider value={actions}>
+      <div
+        ref={wrapper}
+        className="pnp-graph relative h-full w-full"
+        onDragOver={onDragOver}
+        onDragLeave={onDragLeave}
+        onDrop={onDrop}
+        data-testid="graph"
+      >
+        <ReactFlow<PnpNode, PnpEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          colorMode={theme}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          edgesReconnectable={false}
+          elementsSelectable
+          deleteKeyCode={null}
+          selectionKeyCode={null}
+          multiSelectionKeyCode={null}
+          minZoom={0.08}
+          maxZoom={2}
+          onlyRenderVisibleElements={big}
+          fitView
+          fitViewOptions={{ padding: 0.08, maxZoom: 1.4 }}
+          proOptions={{ hideAttribution: true }}
+          ariaLabelConfig={ARIA}
+          aria-label="Machine graph"
+        >
+          <Background variant={BackgroundVariant.Dots} gap={18} size={1} color="var(--graph-dots)" />
+          <Controls showInteractive={false} position="bottom-left" aria-label="Zoom controls" />
+          <MiniMap
+            pannable
+            zoomable
+            position="bottom-right"
+            ariaLabel="Overview of the machine graph"
+            nodeColor={(n) => (n.type === 'partition' ? 'var(--mini-partition)' : n.type === 'label' ? 'transparent' : 'var(--mini-node)')}
+            maskColor="var(--mini-mask)"
+            className="!hidden md:!block"
+          />
+          <Panel position="top-right">
+            <Legend />
+          </Panel>
+          {drag && (
+            <Panel position="top-center">
+              <p className="rounded-full bg-sky-600 px-3 py-1 text-xs font-medium text-white shadow">
+                {drag.kind === 'device'
+                  ? `Drop on the PnP manager or a device: plugs in under ${drag.target === 'root' || !drag.target ? 'the root bus' : drag.target.slice(4)}`
+                  : `Drop to hot-add the ${drag.kind === 'memory' ? 'memory module' : 'processor'} into the hardware partition`}
+              </p>
+            </Panel>
+          )}
+        </ReactFlow>
+      </div>
+    </GraphActions.Provider>
+  );
+}
+
+/** The graph, with its own React Flow provider. */
+export function Graph() {
+  return (
+    <ReactFlowProvider>
+      <GraphCanvas />
+    </ReactFlowProvider>
+  );
+}

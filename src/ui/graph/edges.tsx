@@ -1,0 +1,91 @@
+// The graph's edges: registrations (styled by state), open handles, the device tree and deadlock
+// cycles. The notification at the cursor runs along its registration edge as a moving dot, from
+// what changed (partition, interface, device) to the callback's owner.
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, getSmoothStepPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { memo } from 'react';
+import type { RegistrationEdge } from './derive.ts';
+
+export type PnpEdge = Edge<{ model: RegistrationEdge }>;
+
+const STROKE: Record<RegistrationEdge['status'], string> = {
+  active: 'var(--edge-active)',
+  pinned: 'var(--edge-pinned)',
+  inflight: 'var(--edge-inflight)',
+  vetoing: 'var(--edge-veto)',
+  blocked: 'var(--edge-blocked)',
+};
+
+function PnpEdgeImpl(props: EdgeProps<PnpEdge>) {
+  const m = props.data?.model;
+  if (!m) return null;
+  const params = {
+    sourceX: props.sourceX,
+    sourceY: props.sourceY,
+    targetX: props.targetX,
+    targetY: props.targetY,
+    sourcePosition: props.sourcePosition,
+    targetPosition: props.targetPosition,
+  };
+  const [path, labelX, labelY] = m.kind === 'tree' ? getSmoothStepPath({ ...params, borderRadius: 10 }) : getBezierPath(params);
+
+  let stroke = STROKE[m.status];
+  let width = 1.6;
+  let dash: string | undefined;
+  let className = '';
+  switch (m.kind) {
+    case 'tree':
+      stroke = 'var(--edge-tree)';
+      width = 1.4;
+      break;
+    case 'handle':
+      stroke = 'var(--edge-handle)';
+      dash = '2 4';
+      width = 1.6;
+      break;
+    case 'cycle':
+      stroke = 'var(--edge-blocked)';
+      width = 3;
+      dash = '8 5';
+      className = 'pnp-edge-flow';
+      break;
+    case 'registration':
+      if (m.status === 'pinned') dash = '6 4';
+      if (m.status === 'blocked') dash = '3 3';
+      if (m.status !== 'active') width = 2.4;
+      if (m.status === 'inflight') className = 'pnp-edge-flow';
+      break;
+  }
+  if (m.current) width = 3.2;
+
+  return (
+    <>
+      <BaseEdge
+        id={props.id}
+        path={path}
+        className={className}
+        style={{ stroke, strokeWidth: width, strokeDasharray: dash }}
+        interactionWidth={12}
+      />
+      {m.current && (
+        <circle r="5.5" className="pnp-notification-dot" fill="var(--edge-current)" stroke="white" strokeWidth="1.5">
+          {/* From the changed entity (the edge's target end) to the callback's owner. */}
+          <animateMotion dur="1.1s" repeatCount="indefinite" keyPoints="1;0" keyTimes="0;1" calcMode="linear" path={path} />
+        </circle>
+      )}
+      {m.caption && (
+        <EdgeLabelRenderer>
+          <div
+            className={`nodrag nopan pointer-events-none absolute whitespace-nowrap rounded-full px-2 py-0.5 text-[10px] font-semibold shadow ${
+              m.kind === 'cycle' ? 'bg-red-600 text-white' : 'bg-violet-700 text-white'
+            }`}
+            style={{ transform: `translate(-50%, -100%) translate(${labelX}px, ${labelY - 9}px)` }}
+          >
+            {m.caption}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+}
+
+export const edgeTypes = { pnp: memo(PnpEdgeImpl) };

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../engine/index.ts';
+import { createSeeker } from '../../engine/snapshot.ts';
+import type { TraceEntry } from '../../engine/trace.ts';
+import seed000 from '../../scenario/demos/seed000-sync.json';
+import { addDevice, addProcessor } from '../../scenario/gestures.ts';
+import { load } from '../../scenario/load.ts';
+import type { NormalizedScenario, Scenario } from '../../scenario/types.ts';
+import { deriveGraph } from './derive.ts';
+import { COLLAPSE_AT, layoutGraph } from './layout.ts';
+import { universeOf } from './universe.ts';
+
+function norm(s: unknown): NormalizedScenario {
+  const r = load(s);
+  if (!r.ok) throw new Error(r.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+  return r.scenario;
+}
+
+function run(s: NormalizedScenario): TraceEntry[] {
+  const r = runScenario(s);
+  if (!r.ok) throw new Error('run failed');
+  return r.trace;
+}
+
+const seed = norm(seed000);
+
+const monitor: Scenario = {
+  format: 'pnp-scenario/1',
+  machine: {
+    processors: 1,
+    devices: [
+      { id: 'toaster0', stack: ['toaster'], interfaces: ['GUID_DEVINTERFACE_TOASTER'], present: true },
+      { id: 'toaster1', stack: ['toaster'], interfaces: ['GUID_DEVINTERFACE_TOASTER'], present: false },
+    ],
+  },
+  drivers: { toaster: {} },
+  apps: {
+    monitor: {
+      routines: {
+        main: [
+          {
+            call: 'CM_Register_Notification',
+            pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE', ClassGuid: 'GUID_DEVINTERFACE_TOASTER' },
+            pContext: null,
+            pCallback: 'OnInterface',
+            pNotifyContext: 'hInterfaceNotify',
+          },
+        ],
+        OnInterface: {
+          switch: 'Action',
+          cases: {
+            CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL: [
+              { call: 'CreateFile', lpFileName: '$SymbolicLink', result: 'hDevice' },
+              {
+                call: 'CM_Register_Notification',
+                pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE', hTarget: 'hDevice' },
+                pContext: null,
+                pCallback: 'OnDevice',
+                pNotifyContext: 'hDeviceNotify',
+              },
+            ],
+          },
+        },
+        OnDevice: [{ op: 'note', text: 'device event' }],
+      },
+    },
+  },
+  timeline: [{ do: 'start', app: 'monitor' }, { do: 'plug', device: 'toaster1' }],
+};
+
+describe('universe and layout', () => {
+  it('counts every processor and memory module the scenario can ever have', () => {
+    const u = universeOf(seed);
+    expect(u.processors).toBe(3);
+    expect(u.drivers).toEqual(['sampledrv']);
+    expect(u.affinity.get('drv:sampledrv')).toEqual(['partition']);
+  });
+
+  it('is stable: positions depend on the scenario only, and adding a device does not move the others', () => {
+    const a = layoutGraph(universeOf(seed));
+    const b = layoutGraph(universeOf(seed));
+    expect(a.nodes).toEqual(b.nodes);
+    const more = addDevice(seed, { index: 3, seq: Infinity }).scenario;
+    const c = layoutGraph(universeOf(more));
+    for (const n of a.nodes) if (n.id !== 'partition') expect(c.byId.get(n.id)).toMatchObject({ x: n.x, y: n.y });
+    expect(c.byId.get('dev:device1')).toBeDefined();
+  });
+
+  it('processors sit inside the partition; past COLLAPSE_AT they collapse into a count node unless expanded', () => {
+    const small = layoutGraph(universeOf(seed));
+    expect(small.nodes.filter((n) => n.kind === 'cpu').map((n) => n.parentId)).toEqual(['partition', 'partition', 'partition']);
+    const big = norm({ ...seed000, machine: { processors: 256, maxProcessors: 256 } });
+    const collapsed = layoutGraph(universeOf(big));
+    expect(collapsed.collapsed).toBe(true);
+    expect(collapsed.nodes.filter((n) => n.kind === 'cpu')).toHaveLength(0);
+    expect(collapsed.byId.get('cpus')).toBeDefined();
+    const expanded = layoutGraph(universeOf(big), true);
+    expect(expanded.nodes.filter((n) => n.kind === 'cpu')).toHaveLength(256);
+    expect(COLLAPSE_AT).toBe(16);
+  });
+
+  it('dozens of devices are packed in columns, without overlaps', () => {
+    let s = seed;
+    for (let i = 0; i < 40; i++) s = addDevice(s, { index: s.timeline.length, seq: Infinity }, i % 4 === 1 ? `device${i}` : 'root').scenario;
+    const l = layoutGraph(universeOf(s));
+    const devs = l.nodes.filter((n) => n.kind === 'device');
+    expect(devs).toHaveLength(40);
+    const columns = new Set(devs.map((d) => d.x));
+    expect(columns.size).toBeGreaterThan(2);
+    for (const a of devs) {
+      for (const b of devs) {
+        if (a === b) continue;
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        expect(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
+      }
+    }
+  });
+});
+
+describe('derive', () => {
+  const isApp = (s: NormalizedScenario) => (id: string) => id in s.apps;
+
+  it('seed 000: the processor callback runs on the driver; the ke registration points at the partition and carries the notification', () => {
+    const s = norm(addProcessor(seed, { index: 1, seq: Infinity }).scenario);
+    const trace = run(s);
+    const u = universeOf(s);
+    const seeker = createSeeker(s, trace);
+    const at = trace.findIndex((e) => e.type === 'invoke' && e.args.NtNumber === 2 && e.args.State === 'KeProcessorAddStartNotify');
+    const g = deriveGraph({ universe: u, snapshot: seeker.at(at), trace, collapsed: false, isApp: isApp(s) });
+    expect(g.nodes.get('drv:sampledrv')).toMatchObject({ state: 'loaded', running: true });
+    expect(g.nodes.get('cpu:2')).toMatchObject({ state: 'starting', changed: true });
+    const reg = g.edges.find((e) => e.kind === 'registration');
+    expect(reg).toMatchObject({ source: 'drv:sampledrv', target: 'partition', status: 'inflight', current: true, caption: 'KeProcessorAddStartNotify · CPU 2' });
+    // After unload the registration is gone.
+    const end = deriveGraph({ universe: u, snapshot: seeker.at(trace.length - 1), trace, collapsed: false, isApp: isApp(s) });
+    expect(end.edges.filter((e) => e.kind === 'registration')).toEqual([]);
+    expect(end.nodes.get('drv:sampledrv')?.state).toBe('unloaded');
+  });
+
+  it('an app: interface registration to each toaster interface, a handle and a handle registration to the opened device', () => {
+    const s = norm(monitor);
+    const trace = run(s);
+    const seeker = createSeeker(s, trace);
+    const g = deriveGraph({ universe: universeOf(s), snapshot: seeker.at(trace.length - 1), trace, collapsed: false, isApp: isApp(s) });
+    const edges = g.edges.filter((e) => e.kind !== 'tree').map((e) => `${e.kind} ${e.source} → ${e.target}${e.targetHandle ? ` [${e.targetHandle}]` : ''}`);
+    expect(edges.sort()).toEqual([
+      'handle app:monitor → dev:toaster1',
+      'registration app:monitor → dev:toaster0 [if:GUID_DEVINTERFACE_TOASTER]',
+      'registration app:monitor → dev:toaster1',
+      'registration app:monitor → dev:toaster1 [if:GUID_DEVINTERFACE_TOASTER]',
+    ]);
+    expect(g.nodes.get('dev:toaster1')).toMatchObject({ state: 'started', openHandles: 1 });
+    expect(g.nodes.get('dev:toaster1')?.layers).toEqual([
+      { driver: 'toaster', role: 'FDO', system: false, active: false },
+      { driver: 'ROOT', role: 'PDO', system: true, active: false },
+    ]);
+    expect(g.nodes.get('dev:toaster1')?.interfaces).toEqual([{ className: 'GUID_DEVINTERFACE_TOASTER', state: 'enabled' }]);
+  });
+
+  it('a blocked delivering thread is drawn on the PnP manager while the app callback runs', () => {
+    const s = norm(monitor);
+    const trace = run(s);
+    const seeker = createSeeker(s, trace);
+    const at = trace.findIndex((e) => e.type === 'invoke' && e.component === 'monitor' && e.routine === 'OnInterface');
+    const g = deriveGraph({ universe: universeOf(s), snapshot: seeker.at(at), trace, collapsed: false, isApp: isApp(s) });
+    expect(g.nodes.get('root')?.blocked).toMatch(/^pnp waits for monitor!OnInterface/);
+    expect(g.nodes.get('app:monitor')?.running).toBe(true);
+  });
+
+  it('collapsed processors are counted by state', () => {
+    const big = norm({ ...seed000, machine: { processors: 20, maxProcessors: 32 } });
+    const trace = run(big);
+    const u = universeOf(big);
+    const g = deriveGraph({ universe: u, snapshot: createSeeker(big, trace).at(trace.length - 1), trace, collapsed: true, isApp: () => false });
+    expect(g.nodes.get('cpus')?.counts).toEqual({ active: 21 });
+  });
+});

@@ -1,0 +1,216 @@
+// Automatic, stable layout of the playground graph: positions come from the scenario's universe
+// (everything it can ever have), never from the current step, so nothing moves while stepping.
+//
+//   components column        │ Hardware partition (processors, memory)
+//   (apps, then drivers,     │
+//    ordered by what they    │ PnP manager / root bus ─┬─ device ── child
+//    talk to)                │                         └─ device
+//
+// The device tree is laid out with dagre (left to right), one subtree per root device, and the
+// subtrees are packed into columns so dozens of devices stay readable. Past COLLAPSE_AT processors
+// the partition shows one count node ("CPU 0–255 · 256 processors") unless expanded.
+import { Graph, layout as dagreLayout } from '@dagrejs/dagre';
+import type { Universe } from './universe.ts';
+
+export const COLLAPSE_AT = 16;
+
+export const SIZE = {
+  cpu: { w: 138, h: 50 },
+  cpus: { w: 288, h: 58 },
+  memory: { w: 176, h: 50 },
+  root: { w: 208, h: 58 },
+  component: { w: 212, h: 62 },
+  label: { w: 212, h: 22 },
+  device: { w: 256 },
+  gap: 8,
+  partitionPad: 14,
+  partitionHeader: 40,
+  deviceHeader: 38,
+  deviceRow: 25,
+  deviceSection: 20,
+  devicePad: 10,
+} as const;
+
+export type LayoutKind = 'partition' | 'cpu' | 'cpus' | 'memory' | 'root' | 'device' | 'driver' | 'app' | 'label';
+
+export interface LayoutNode {
+  id: string;
+  kind: LayoutKind;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Processors and memory sit inside the partition (positions relative to it). */
+  parentId?: string;
+}
+
+export interface GraphLayout {
+  nodes: LayoutNode[];
+  byId: Map<string, LayoutNode>;
+  collapsed: boolean;
+}
+
+/** Layers drawn for a device stack: a one-driver stack sits on the system's bus driver PDO. */
+export function deviceLayerCount(stack: readonly string[]): number {
+  return stack.length <= 1 ? 2 : stack.length;
+}
+
+export function deviceHeight(stack: readonly string[], interfaces: readonly string[]): number {
+  const layers = deviceLayerCount(stack);
+  const ifs = interfaces.length;
+  return (
+    SIZE.deviceHeader + SIZE.deviceSection + layers * SIZE.deviceRow + (ifs > 0 ? SIZE.deviceSection + ifs * SIZE.deviceRow : 0) + SIZE.devicePad
+  );
+}
+
+const MAX_COLUMN_HEIGHT = 960;
+const COLUMN_GAP = 72;
+const SUBTREE_GAP = 20;
+
+export function layoutGraph(u: Universe, expandProcessors = false): GraphLayout {
+  const nodes: LayoutNode[] = [];
+  const collapsed = u.processors > COLLAPSE_AT && !expandProcessors;
+
+  // ---- the partition: processors, then memory, in a grid
+  const { gap, partitionPad: pad, partitionHeader: header } = SIZE;
+  const cpuCols = collapsed ? 1 : u.processors > COLLAPSE_AT ? 16 : Math.min(Math.max(u.processors, 2), 4);
+  const cpuW = collapsed ? SIZE.cpus.w : SIZE.cpu.w;
+  const cpuH = collapsed ? SIZE.cpus.h : SIZE.cpu.h;
+  const cpuAreaW = cpuCols * cpuW + (cpuCols - 1) * gap;
+  const innerW = Math.max(cpuAreaW, 2 * SIZE.memory.w + gap);
+  const memCols = Math.max(1, Math.floor((innerW + gap) / (SIZE.memory.w + gap)));
+  const cpuRows = collapsed ? 1 : Math.ceil(u.processors / cpuCols);
+  const memRows = Math.ceil(u.memory.length / memCols);
+  const partW = innerW + 2 * pad;
+  const partH = header + cpuRows * (cpuH + gap) + (memRows > 0 ? memRows * (SIZE.memory.h + gap) : 0) + pad - gap;
+
+  const colB = SIZE.component.w + 260;
+  nodes.push({ id: 'partition', kind: 'partition', x: colB, y: 0, w: partW, h: partH });
+  if (collapsed) {
+    nodes.push({ id: 'cpus', kind: 'cpus', x: pad, y: header, w: SIZE.cpus.w, h: SIZE.cpus.h, parentId: 'partition' });
+  } else {
+    for (let n = 0; n < u.processors; n++) {
+      const col = n % cpuCols;
+      const row = Math.floor(n / cpuCols);
+      nodes.push({
+        id: `cpu:${n}`,
+        kind: 'cpu',
+        x: pad + col * (cpuW + gap),
+        y: header + row * (cpuH + gap),
+        w: cpuW,
+        h: cpuH,
+        parentId: 'partition',
+      });
+    }
+  }
+  const memTop = header + cpuRows * (cpuH + gap);
+  u.memory.forEach((m, i) => {
+    nodes.push({
+      id: `mem:${m.id}`,
+      kind: 'memory',
+      x: pad + (i % memCols) * (SIZE.memory.w + gap),
+      y: memTop + Math.floor(i / memCols) * (SIZE.memory.h + gap),
+      w: SIZE.memory.w,
+      h: SIZE.memory.h,
+      parentId: 'partition',
+    });
+  });
+
+  // ---- the device tree: root, then one dagre layout per top-level subtree, packed in columns
+  const treeTop = partH + 56;
+  nodes.push({ id: 'root', kind: 'root', x: colB, y: treeTop, w: SIZE.root.w, h: SIZE.root.h });
+  const children = new Map<string, string[]>();
+  for (const d of u.devices) children.set(d.parent, [...(children.get(d.parent) ?? []), d.id]);
+  const info = new Map(u.devices.map((d) => [d.id, d]));
+  let colX = colB + SIZE.root.w + COLUMN_GAP;
+  let y = treeTop;
+  let colW = 0;
+  for (const top of children.get('root') ?? []) {
+    const sub = layoutSubtree(top, children, info);
+    if (y > treeTop && y + sub.h > treeTop + MAX_COLUMN_HEIGHT) {
+      colX += colW + COLUMN_GAP;
+      y = treeTop;
+      colW = 0;
+    }
+    for (const n of sub.nodes) nodes.push({ ...n, x: colX + n.x, y: y + n.y });
+    y += sub.h + SUBTREE_GAP;
+    colW = Math.max(colW, sub.w);
+  }
+
+  // ---- components: apps, then drivers, each ordered by the height of what they talk to
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const centreY = (id: string) => {
+    const n = byId.get(id);
+    if (!n) return Number.POSITIVE_INFINITY;
+    const parent = n.parentId ? byId.get(n.parentId) : undefined;
+    return (parent?.y ?? 0) + n.y + n.h / 2;
+  };
+  const order = (ids: string[]) =>
+    ids
+      .map((id, i) => {
+        const targets = u.affinity.get(id) ?? [];
+        const ys = targets.map(centreY).filter(Number.isFinite);
+        return { id, i, y: ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : Number.POSITIVE_INFINITY };
+      })
+      .sort((a, b) => a.y - b.y || a.i - b.i)
+      .map((e) => e.id);
+  let cy = 0;
+  const column = (ids: string[], kind: 'app' | 'driver') => {
+    if (ids.length === 0) return;
+    nodes.push({ id: `label:${kind}`, kind: 'label', x: 0, y: cy, w: SIZE.label.w, h: SIZE.label.h });
+    cy += SIZE.label.h + 6;
+    for (const id of order(ids)) {
+      nodes.push({ id, kind, x: 0, y: cy, w: SIZE.component.w, h: SIZE.component.h });
+      cy += SIZE.component.h + 14;
+    }
+    cy += 18;
+  };
+  column(u.apps.map((a) => `app:${a}`), 'app');
+  column(u.drivers.map((d) => `drv:${d}`), 'driver');
+
+  return { nodes, byId: new Map(nodes.map((n) => [n.id, n])), collapsed };
+}
+
+interface Subtree {
+  nodes: LayoutNode[];
+  w: number;
+  h: number;
+}
+
+function layoutSubtree(top: string, children: Map<string, string[]>, info: Map<string, { stack: string[]; interfaces: string[] }>): Subtree {
+  const g = new Graph();
+  g.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 56, marginx: 0, marginy: 0 });
+  g.setDefaultEdgeLabel(() => ({}));
+  const ids: string[] = [];
+  const visit = (id: string) => {
+    ids.push(id);
+    const d = info.get(id)!;
+    g.setNode(id, { width: SIZE.device.w, height: deviceHeight(d.stack, d.interfaces) });
+    for (const c of children.get(id) ?? []) {
+      if (ids.includes(c)) continue; // a malformed cycle cannot hang the layout
+      visit(c);
+      g.setEdge(id, c);
+    }
+  };
+  visit(top);
+  dagreLayout(g);
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const placed = ids.map((id) => {
+    const n = g.node(id) as { x: number; y: number; width: number; height: number };
+    const x = n.x - n.width / 2;
+    const y = n.y - n.height / 2;
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x + n.width);
+    maxY = Math.max(maxY, y + n.height);
+    return { id, x, y, w: n.width, h: n.height };
+  });
+  return {
+    nodes: placed.map((p) => ({ id: `dev:${p.id}`, kind: 'device' as const, x: Math.round(p.x - minX), y: Math.round(p.y - minY), w: p.w, h: p.h })),
+    w: maxX - minX,
+    h: maxY - minY,
+  };
+}

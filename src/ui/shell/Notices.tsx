@@ -1,0 +1,95 @@
+// Messages about the session: a link that could not be opened (role="alert"; the bad-link UX
+// hook is src/ui/url.ts `onBadLink`), an invalid scenario or engine failure, and short notices
+// (a refused gesture, a restarted worker).
+import { useEffect } from 'react';
+import { sessionStore, useSession } from '../../store/session.ts';
+import { onBadLink, useBadLink } from '../url.ts';
+
+function Close({ onClick, label }: { onClick(): void; label: string }) {
+  return (
+    <button type="button" onClick={onClick} aria-label={label} className="ml-auto shrink-0 rounded px-1.5 text-lg leading-none opacity-80 hover:opacity-100">
+      ×
+    </button>
+  );
+}
+
+export function BadLinkAlert() {
+  const bad = useBadLink();
+  if (!bad) return null;
+  const instead =
+    bad.fallback === 'current'
+      ? 'Your current scenario is unchanged.'
+      : bad.fallback === 'last'
+        ? 'Showing the last scenario you had open instead.'
+        : 'Showing the built-in demo instead.';
+  return (
+    <div role="alert" className="flex items-start gap-2 border-b border-red-300 bg-red-50 px-4 py-2 text-[13px] text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+      <p>
+        <strong className="font-semibold">This link could not be opened ({bad.error.kind}).</strong> {bad.error.message} {instead}
+      </p>
+      <Close onClick={() => onBadLink(null)} label="Dismiss the link error" />
+    </div>
+  );
+}
+
+export function RunProblems() {
+  const status = useSession((s) => s.status);
+  const message = useSession((s) => s.message);
+  const errors = useSession((s) => s.errors);
+  const newerVersion = useSession((s) => s.newerVersion);
+  if (status === 'error') {
+    return (
+      <div role="alert" className="border-b border-red-300 bg-red-50 px-4 py-2 text-[13px] text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+        <strong className="font-semibold">The engine failed.</strong> {message}
+      </div>
+    );
+  }
+  if (status === 'invalid') {
+    return (
+      <div role="alert" className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-[13px] text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+        <p className="font-semibold">
+          {newerVersion ? 'This scenario was made by a newer version of the playground.' : 'The scenario is not valid; the previous one is still shown:'}
+        </p>
+        <ul className="mt-1 list-disc pl-5 font-mono text-xs">
+          {errors.slice(0, 8).map((e, i) => (
+            <li key={i}>
+              <span className="font-semibold">{e.path || '/'}</span>: {e.message}
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
+  return null;
+}
+
+/** A transient notice, bottom-centre; errors are alerts, the rest polite status messages. */
+export function NoticeToast() {
+  const notice = useSession((s) => s.notice);
+  useEffect(() => {
+    if (!notice || notice.tone === 'error') return;
+    const t = setTimeout(() => {
+      if (sessionStore.getState().notice?.id === notice.id) sessionStore.getState().dismissNotice();
+    }, 8000);
+    return () => clearTimeout(t);
+  }, [notice]);
+  if (!notice) return null;
+  const cls =
+    notice.tone === 'error'
+      ? 'border-red-300 bg-red-50 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100'
+      : notice.tone === 'warning'
+        ? 'border-amber-300 bg-amber-50 text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100'
+        : 'border-slate-300 bg-white text-slate-900 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-100';
+  return (
+    <div className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex justify-center px-4">
+      <div
+        role={notice.tone === 'error' ? 'alert' : 'status'}
+        data-testid="notice"
+        className={`pointer-events-auto flex max-w-xl items-start gap-2 rounded-lg border px-3 py-2 text-[13px] shadow-lg ${cls}`}
+      >
+        <p>{notice.text}</p>
+        <Close onClick={() => sessionStore.getState().dismissNotice()} label="Dismiss" />
+      </div>
+    </div>
+  );
+}
