@@ -135,3 +135,15 @@ export function componentOf(e: TraceEntry): string | undefined {
       return undefined;
   }
 }
+
+/** Call-nesting depth of each entry on its thread (a return / complete sits level with its call). */
+export const nestingDepths = perTrace((trace): Uint16Array => {
+  const parent = frameParents(trace);
+  const depth = new Uint16Array(trace.length);
+  for (let i = 0; i < trace.length; i++) {
+    const p = parent[i];
+    const t = trace[i].type;
+    depth[i] = p < 0 ? 0 : t === 'return' || t === 'complete' ? depth[p] : Math.min(depth[p] + 1, 65535);
+  }
+  return depth;
+});

@@ -1,0 +1,140 @@
+// For the current entry: the rule that explains it (from the catalogue only), with its provenance
+// shown next to it — a modelling choice is never dressed up as documented behaviour — and the
+// scenario's narration up to this step. Notes are plain text, rendered as text.
+import { useMemo } from 'react';
+import { formatEntry } from '../../engine/format.ts';
+import { PROVENANCE_LABEL, rule, type Rule } from '../../engine/rules/catalog.ts';
+import type { TraceEntry } from '../../engine/trace.ts';
+import { describeEntry, sourceText } from './explain.ts';
+import { ruleFor } from './ruleFor.ts';
+import { lastAtOrBefore, noteSeqs } from './traceIndex.ts';
+import type { PanelProps } from './types.ts';
+import { Badge, PanelFrame, PROVENANCE_CLASS, SEVERITY_CLASS } from './ui.tsx';
+
+/** How many narration notes up to the cursor are shown (newest last). */
+export const NARRATION_SHOWN = 3;
+
+export function ProvenanceBadge({ r }: { r: Rule }) {
+  return (
+    <Badge className={`border ${PROVENANCE_CLASS[r.provenance]}`} title={`Provenance: ${PROVENANCE_LABEL[r.provenance]}`}>
+      <span className="sr-only">Provenance: </span>
+      {PROVENANCE_LABEL[r.provenance]}
+    </Badge>
+  );
+}
+
+function RuleCard({ r }: { r: Rule }) {
+  return (
+    <article aria-labelledby={`rule-${r.id}`} className="space-y-2">
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="rounded bg-slate-900 px-1.5 py-px font-mono text-xs font-bold text-white dark:bg-slate-100 dark:text-slate-900">{r.id}</span>
+        <h3 id={`rule-${r.id}`} className="text-sm font-semibold leading-snug">
+          {r.title}
+        </h3>
+        <ProvenanceBadge r={r} />
+        {r.severity !== 'info' && (
+          <Badge className={SEVERITY_CLASS[r.severity]} title="Severity when the rule is broken">
+            {r.severity}
+          </Badge>
+        )}
+      </div>
+      {r.provenanceNote && (
+        <p className="rounded border border-dashed border-slate-300 px-2 py-1 text-xs leading-relaxed text-slate-700 dark:border-slate-600 dark:text-slate-300">
+          <span className="font-semibold">What is documented, what is not: </span>
+          {r.provenanceNote}
+        </p>
+      )}
+      <p className="leading-relaxed text-slate-800 dark:text-slate-200">{r.explanation}</p>
+      <p className="text-xs text-slate-600 dark:text-slate-400">
+        Source: <cite className="not-italic font-medium text-slate-800 dark:text-slate-200">{sourceText(r)}</cite>
+        <span aria-hidden="true"> · </span>
+        <span className="sr-only">, </span>
+        {r.section}
+        {r.bugcheck && (
+          <>
+            <span aria-hidden="true"> · </span>
+            <span className="sr-only">, </span>
+            bug check {r.bugcheck}
+          </>
+        )}
+      </p>
+    </article>
+  );
+}
+
+function Narration({ trace, cursor, description, onSeek }: { trace: PanelProps['trace']; cursor: number; description: string; onSeek(seq: number): void }) {
+  const seqs = useMemo(() => noteSeqs(trace), [trace]);
+  const k = lastAtOrBefore(seqs, cursor);
+  const shown = k < 0 ? [] : seqs.slice(Math.max(0, k - NARRATION_SHOWN + 1), k + 1);
+  return (
+    <section aria-label="Narration" className="border-t border-slate-200 pt-2 dark:border-slate-700">
+      <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">Narration</h3>
+      {shown.length === 0 ? (
+        <p className="mt-1 leading-relaxed text-slate-700 dark:text-slate-300">{description || 'The scenario has no narration yet at this step.'}</p>
+      ) : (
+        <ol className="mt-1 space-y-1">
+          {shown.map((seq) => {
+            const e = trace[seq] as Extract<TraceEntry, { type: 'note' }>;
+            const latest = seq === seqs[k];
+            return (
+              <li key={seq} className={`flex gap-2 ${latest ? 'text-slate-900 dark:text-slate-100' : 'text-slate-600 dark:text-slate-400'}`}>
+                <button
+                  type="button"
+                  onClick={() => onSeek(seq)}
+                  aria-label={`Go to entry ${seq}`}
+                  className="shrink-0 font-mono text-xs tabular-nums text-slate-500 hover:text-sky-700 hover:underline dark:text-slate-400 dark:hover:text-sky-300"
+                >
+                  #{seq}
+                </button>
+                <p className={`leading-relaxed ${latest ? 'font-medium' : ''}`}>
+                  {e.component && <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{e.component}: </span>}
+                  {e.text}
+                </p>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps) {
+  const entry = cursor >= 0 && cursor < trace.length ? trace[cursor] : null;
+  const id = entry ? ruleFor(entry, trace, cursor) : null;
+  const r = id ? rule(id) : null;
+  return (
+    <PanelFrame title="Explanation" className="h-full" bodyClassName="overflow-auto">
+      <div className="space-y-3 p-3">
+        {entry ? (
+          <>
+            <p className="break-words rounded bg-slate-100 px-2 py-1 font-mono text-xs text-slate-800 dark:bg-slate-800 dark:text-slate-200">
+              {formatEntry(entry)}
+            </p>
+            {entry.type === 'hazard' && (
+              <div className="flex flex-wrap items-start gap-2">
+                <Badge className={SEVERITY_CLASS[entry.severity]}>{entry.severity}</Badge>
+                {entry.bugcheck && <span className="font-mono text-xs font-semibold">bug check {entry.bugcheck}</span>}
+                <p className="basis-full leading-relaxed">{entry.message}</p>
+              </div>
+            )}
+            <div aria-live="polite" className="sr-only">
+              {r ? `Rule ${r.id}: ${r.title} (${PROVENANCE_LABEL[r.provenance]})` : 'No rule applies to this entry.'}
+            </div>
+            {r ? (
+              <RuleCard r={r} />
+            ) : (
+              <div className="space-y-1">
+                <p className="leading-relaxed text-slate-800 dark:text-slate-200">{describeEntry(entry)}</p>
+                <p className="text-xs text-slate-600 dark:text-slate-400">No rule of the catalogue is specific to this entry.</p>
+              </div>
+            )}
+          </>
+        ) : (
+          <p className="text-slate-700 dark:text-slate-300">Before the first step. Step forward to see what the system does and which rule explains it.</p>
+        )}
+        <Narration trace={trace} cursor={cursor} description={scenario.description} onSeek={onSeek} />
+      </div>
+    </PanelFrame>
+  );
+}

@@ -1,0 +1,352 @@
+// The trace, one readable line per entry (formatEntry), virtualised: fixed row height and
+// scrollTop windowing, so a 100,000-entry trace renders only the rows in view and a step costs a
+// few row updates. Listbox semantics: the list has focus, the current entry is the selected option
+// (aria-activedescendant), arrow keys / Page keys / Home / End seek.
+import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { formatBody } from '../../engine/format.ts';
+import type { TraceEntry, TraceType } from '../../engine/trace.ts';
+import { componentOf, lastAtOrBefore, nestingDepths, perTrace, traceComponents, type Trace } from './traceIndex.ts';
+import type { PanelProps } from './types.ts';
+import { PanelFrame } from './ui.tsx';
+
+export const ROW_HEIGHT = 22;
+const OVERSCAN = 8;
+
+/** Filterable kinds: the trace types, with scheduler bookkeeping (thread / IRQL states) apart from other state changes. */
+export type EntryKind = TraceType | 'thread';
+export const ENTRY_KINDS: { kind: EntryKind; label: string }[] = [
+  { kind: 'action', label: 'Timeline actions' },
+  { kind: 'call', label: 'API calls' },
+  { kind: 'return', label: 'API returns' },
+  { kind: 'invoke', label: 'Routine invocations' },
+  { kind: 'complete', label: 'Routine returns' },
+  { kind: 'irp', label: 'IRPs' },
+  { kind: 'irpComplete', label: 'IRP completions' },
+  { kind: 'queue', label: 'Queued events' },
+  { kind: 'state', label: 'State changes' },
+  { kind: 'thread', label: 'Scheduler (threads, IRQL)' },
+  { kind: 'hazard', label: 'Hazards' },
+  { kind: 'note', label: 'Narration' },
+  { kind: 'halt', label: 'Halt' },
+];
+
+export function kindOf(e: TraceEntry): EntryKind {
+  if (e.type === 'state' && (e.entity.startsWith('thread:') || e.entity.startsWith('irql:'))) return 'thread';
+  return e.type;
+}
+
+const traceThreads = perTrace((trace: Trace) => {
+  const seen = new Set<string>();
+  for (const e of trace) seen.add(e.thread);
+  return [...seen];
+});
+
+export interface TraceFilter {
+  component: string;
+  thread: string;
+  hidden: ReadonlySet<EntryKind>;
+}
+
+/** Seqs of the entries the filter lets through (ascending), or null when it lets everything through. */
+export function filterTrace(trace: Trace, f: TraceFilter): Int32Array | null {
+  if (!f.component && !f.thread && f.hidden.size === 0) return null;
+  const out = new Int32Array(trace.length);
+  let n = 0;
+  for (let i = 0; i < trace.length; i++) {
+    const e = trace[i];
+    if (f.hidden.size > 0 && f.hidden.has(kindOf(e))) continue;
+    if (f.thread && e.thread !== f.thread) continue;
+    if (f.component && componentOf(e) !== f.component) continue;
+    out[n++] = i;
+  }
+  return out.subarray(0, n);
+}
+
+const THREAD_COLORS = [
+  'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
+  'bg-violet-100 text-violet-900 dark:bg-violet-950 dark:text-violet-200',
+  'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
+  'bg-amber-100 text-amber-950 dark:bg-amber-950 dark:text-amber-200',
+  'bg-rose-100 text-rose-900 dark:bg-rose-950 dark:text-rose-200',
+  'bg-teal-100 text-teal-900 dark:bg-teal-950 dark:text-teal-200',
+] as const;
+
+function threadColor(thread: string): string {
+  let h = 0;
+  for (let i = 0; i < thread.length; i++) h = (h * 31 + thread.charCodeAt(i)) >>> 0;
+  return THREAD_COLORS[h % THREAD_COLORS.length];
+}
+
+function bodyClass(e: TraceEntry): string {
+  switch (e.type) {
+    case 'call':
+    case 'return':
+      return 'text-sky-800 dark:text-sky-300';
+    case 'invoke':
+    case 'complete':
+      return 'text-violet-800 dark:text-violet-300';
+    case 'irp':
+    case 'irpComplete':
+      return 'text-orange-800 dark:text-orange-300';
+    case 'queue':
+      return 'text-amber-800 dark:text-amber-300';
+    case 'state':
+      return kindOf(e) === 'thread' ? 'text-slate-600 dark:text-slate-400' : 'text-emerald-800 dark:text-emerald-300';
+    case 'note':
+      return 'font-sans italic text-slate-700 dark:text-slate-300';
+    case 'hazard':
+      return 'font-semibold';
+    case 'halt':
+    case 'action':
+      return 'font-semibold text-slate-900 dark:text-slate-100';
+    default:
+      return '';
+  }
+}
+
+export type HazardTone = 'red' | 'amber' | null;
+/** Bug checks, deadlocks and errors are red; warnings amber. */
+export function hazardTone(e: TraceEntry): HazardTone {
+  if (e.type === 'hazard') return e.severity === 'warning' || e.severity === 'info' ? 'amber' : 'red';
+  if (e.type === 'halt' && e.reason !== 'quiescent') return 'red';
+  return null;
+}
+
+function rowClass(e: TraceEntry, selected: boolean): string {
+  const tone = hazardTone(e);
+  const base =
+    tone === 'red'
+      ? 'border-red-600 bg-red-50 text-red-900 dark:border-red-500 dark:bg-red-950/70 dark:text-red-100'
+      : tone === 'amber'
+        ? 'border-amber-500 bg-amber-50 text-amber-950 dark:border-amber-400 dark:bg-amber-950/60 dark:text-amber-100'
+        : e.type === 'action'
+          ? 'border-slate-400 bg-slate-100 dark:border-slate-500 dark:bg-slate-800'
+          : 'border-transparent hover:bg-slate-100 dark:hover:bg-slate-800/70';
+  return selected ? `${base} !bg-sky-100 ring-1 ring-inset ring-sky-600 dark:!bg-sky-900/70 dark:ring-sky-400` : base;
+}
+
+const Row = memo(function Row({
+  entry, index, depth, selected, setSize, idBase, onSeek,
+}: {
+  entry: TraceEntry;
+  index: number;
+  depth: number;
+  selected: boolean;
+  setSize: number;
+  idBase: string;
+  onSeek(seq: number): void;
+}) {
+  const body = formatBody(entry);
+  const tone = hazardTone(entry);
+  return (
+    <div
+      role="option"
+      id={`${idBase}-${entry.seq}`}
+      aria-selected={selected}
+      aria-current={selected ? 'step' : undefined}
+      aria-posinset={index + 1}
+      aria-setsize={setSize}
+      data-seq={entry.seq}
+      data-tone={tone ?? undefined}
+      onClick={() => onSeek(entry.seq)}
+      title={`#${entry.seq} s${entry.step} [${entry.thread}] ${body}`}
+      className={`absolute inset-x-0 flex cursor-default items-center gap-2 whitespace-nowrap border-l-4 pr-2 font-mono text-xs ${rowClass(entry, selected)}`}
+      style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}
+    >
+      <span className="w-14 shrink-0 text-right tabular-nums text-slate-600 dark:text-slate-400">#{entry.seq}</span>{' '}
+      <span className="w-7 shrink-0 tabular-nums text-slate-600 dark:text-slate-400">s{entry.step}</span>{' '}
+      <span className="w-36 shrink-0 truncate">
+        <span className={`rounded px-1 ${threadColor(entry.thread)}`}>[{entry.thread}]</span>
+      </span>{' '}
+      <span className={`min-w-0 truncate ${bodyClass(entry)}`} style={depth > 0 ? { paddingLeft: Math.min(depth, 12) * 12 } : undefined}>
+        {body}
+      </span>
+    </div>
+  );
+});
+
+const SELECT =
+  'rounded border border-slate-300 bg-white px-1 py-0.5 text-xs text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100';
+
+export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
+  const idBase = useId().replace(/:/g, '');
+  const [component, setComponent] = useState('');
+  const [thread, setThread] = useState('');
+  const [hidden, setHidden] = useState<ReadonlySet<EntryKind>>(() => new Set());
+  const components = useMemo(() => traceComponents(trace), [trace]);
+  const threads = useMemo(() => traceThreads(trace), [trace]);
+  const depths = useMemo(() => nestingDepths(trace), [trace]);
+  // A filter naming a component / thread the new trace does not have shows nothing: drop it.
+  const comp = components.includes(component) ? component : '';
+  const thr = threads.includes(thread) ? thread : '';
+  const visible = useMemo(() => filterTrace(trace, { component: comp, thread: thr, hidden }), [trace, comp, thr, hidden]);
+  const count = visible ? visible.length : trace.length;
+  const seqAt = useCallback((k: number) => (visible ? visible[k] : k), [visible]);
+
+  // Row of the current entry (−1: filtered out), and the row to keep in view (the nearest before it).
+  const anchor = visible ? lastAtOrBefore(visible, cursor) : Math.min(cursor, trace.length - 1);
+  const currentRow = anchor >= 0 && seqAt(anchor) === cursor ? anchor : -1;
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(480);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    setViewport(el.clientHeight || 480);
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setViewport(el.clientHeight || 480));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Keep the current entry in view: scroll as little as needed (two rows of margin).
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || anchor < 0) return;
+    const top = anchor * ROW_HEIGHT;
+    const margin = ROW_HEIGHT * 2;
+    const h = el.clientHeight || viewport;
+    let next = el.scrollTop;
+    if (top - margin < el.scrollTop) next = Math.max(0, top - margin);
+    else if (top + ROW_HEIGHT + margin > el.scrollTop + h) next = top + ROW_HEIGHT + margin - h;
+    if (next !== el.scrollTop) {
+      el.scrollTop = next;
+      setScrollTop(el.scrollTop);
+    }
+  }, [anchor, visible, viewport]);
+
+  const onScroll = useCallback(() => {
+    if (scroller.current) setScrollTop(scroller.current.scrollTop);
+  }, []);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(count - 1, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  const rows = [];
+  for (let k = first; k <= last; k++) {
+    const seq = seqAt(k);
+    rows.push(
+      <Row key={seq} entry={trace[seq]} index={k} depth={depths[seq]} selected={seq === cursor} setSize={count} idBase={idBase} onSeek={onSeek} />,
+    );
+  }
+
+  const onKeyDown = (ev: KeyboardEvent<HTMLDivElement>) => {
+    if (count === 0) return;
+    const page = Math.max(1, Math.floor(viewport / ROW_HEIGHT) - 1);
+    const from = currentRow >= 0 ? currentRow : anchor;
+    let to: number;
+    switch (ev.key) {
+      case 'ArrowDown':
+        to = from + 1; // from the current row, or from the nearest row before a filtered-out current entry
+        break;
+      case 'ArrowUp':
+        to = currentRow >= 0 ? from - 1 : Math.max(0, from);
+        break;
+      case 'PageDown':
+        to = Math.max(0, from) + page;
+        break;
+      case 'PageUp':
+        to = Math.max(0, from) - page;
+        break;
+      case 'Home':
+        to = 0;
+        break;
+      case 'End':
+        to = count - 1;
+        break;
+      default:
+        return;
+    }
+    ev.preventDefault();
+    to = Math.max(0, Math.min(count - 1, to));
+    const seq = seqAt(to);
+    if (seq !== cursor) onSeek(seq);
+  };
+
+  const toggleKind = (kind: EntryKind, shown: boolean) => {
+    setHidden((prev) => {
+      const next = new Set(prev);
+      if (shown) next.delete(kind);
+      else next.add(kind);
+      return next;
+    });
+  };
+
+  const filtered = visible !== null;
+  return (
+    <PanelFrame
+      title="Trace"
+      className="h-full"
+      subtitle={filtered ? `${count.toLocaleString('en')} of ${trace.length.toLocaleString('en')} entries` : `${trace.length.toLocaleString('en')} entries`}
+      actions={
+        <>
+          <label className="flex items-center gap-1 text-xs text-slate-700 dark:text-slate-300">
+            Component
+            <select className={SELECT} value={comp} onChange={(e) => setComponent(e.target.value)}>
+              <option value="">All</option>
+              {components.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="flex items-center gap-1 text-xs text-slate-700 dark:text-slate-300">
+            Thread
+            <select className={SELECT} value={thr} onChange={(e) => setThread(e.target.value)}>
+              <option value="">All</option>
+              {threads.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+          <details className="relative text-xs">
+            <summary className="cursor-pointer select-none rounded border border-slate-300 bg-white px-2 py-0.5 text-slate-800 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100">
+              Entry types{hidden.size > 0 ? ` (${ENTRY_KINDS.length - hidden.size}/${ENTRY_KINDS.length})` : ''}
+            </summary>
+            <fieldset className="absolute right-0 z-20 mt-1 w-60 rounded-md border border-slate-200 bg-white p-2 shadow-lg dark:border-slate-700 dark:bg-slate-900">
+              <legend className="sr-only">Entry types shown</legend>
+              {ENTRY_KINDS.map(({ kind, label }) => (
+                <label key={kind} className="flex items-center gap-2 py-0.5 text-slate-800 dark:text-slate-200">
+                  <input type="checkbox" className="accent-sky-600" checked={!hidden.has(kind)} onChange={(e) => toggleKind(kind, e.target.checked)} />
+                  {label}
+                </label>
+              ))}
+              {hidden.size > 0 && (
+                <button type="button" className="mt-1 text-sky-700 underline dark:text-sky-300" onClick={() => setHidden(new Set())}>
+                  Show all types
+                </button>
+              )}
+            </fieldset>
+          </details>
+        </>
+      }
+      bodyClassName="flex flex-col"
+    >
+      {cursor >= 0 && currentRow < 0 && count > 0 && (
+        <p className="border-b border-slate-200 px-3 py-1 text-xs text-slate-600 dark:border-slate-700 dark:text-slate-400">
+          The current entry #{cursor} is hidden by the filter.
+        </p>
+      )}
+      <div
+        ref={scroller}
+        role="listbox"
+        tabIndex={0}
+        aria-label="Trace entries"
+        aria-activedescendant={currentRow >= 0 ? `${idBase}-${cursor}` : undefined}
+        onKeyDown={onKeyDown}
+        onScroll={onScroll}
+        className="relative max-h-[80vh] min-h-48 flex-1 overflow-auto focus-visible:outline-offset-[-2px]"
+      >
+        {count === 0 ? (
+          <p className="p-3 text-xs text-slate-600 dark:text-slate-400">{trace.length === 0 ? 'No trace yet.' : 'No entry matches the filter.'}</p>
+        ) : (
+          <div style={{ height: count * ROW_HEIGHT, position: 'relative', minWidth: '100%' }}>{rows}</div>
+        )}
+      </div>
+    </PanelFrame>
+  );
+}
