@@ -8,13 +8,7 @@ import { addTemplate, contextOf, freshId, makeTemplate, TEMPLATES, type Template
 const EMPTY = { format: 'pnp-scenario/1' };
 const ids = TEMPLATES.map((t) => t.id);
 
-/**
- * CM-11 is raised today by an engine bug outside this module: interp.ts evaluates every parameter
- * whose name ends in "Context" as a context, so CM_Unregister_Notification(NotifyContext=<variable>)
- * receives "&Var" instead of the handle. Remove this filter once that is fixed.
- */
-const KNOWN_ENGINE_NOISE = new Set(['CM-11']);
-const hazards = (r: ReturnType<typeof run>) => r.hazards().filter((h) => !KNOWN_ENGINE_NOISE.has(h.rule));
+const hazards = (r: ReturnType<typeof run>) => r.hazards();
 
 describe('templates', () => {
   it.each(ids)('%s loads cleanly into an empty scenario and runs to quiescence without hazards', (id) => {

@@ -9,9 +9,17 @@ export interface LinkErrorAlertProps {
   hasPrevious: boolean;
   onRestorePrevious(): void;
   onDismiss(): void;
+  /** What the page shows instead, if the owner wants to say it (url.ts BadLink.fallback). */
+  fallback?: 'current' | 'last' | 'demo';
 }
 
-export function LinkErrorAlert({ error, hasPrevious, onRestorePrevious, onDismiss }: LinkErrorAlertProps) {
+const SHOWING = {
+  current: 'Your current scenario is unchanged.',
+  last: 'The page shows the last scenario you had open instead.',
+  demo: 'The page shows the built-in demo instead.',
+} as const;
+
+export function LinkErrorAlert({ error, hasPrevious, onRestorePrevious, onDismiss, fallback }: LinkErrorAlertProps) {
   const text = describeLinkError(error);
   return (
     <div
@@ -40,6 +48,7 @@ export function LinkErrorAlert({ error, hasPrevious, onRestorePrevious, onDismis
             </ul>
           )}
           {text.detail && <p className="break-words text-xs text-red-900 dark:text-red-200">Details: {text.detail}</p>}
+          {fallback && <p>{SHOWING[fallback]}</p>}
           <div className="flex flex-wrap gap-2 pt-1">
             {hasPrevious && (
               <button
