@@ -105,7 +105,7 @@ export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps
   const r = id ? rule(id) : null;
   return (
     <PanelFrame title="Explanation" className="h-full" bodyClassName="overflow-auto">
-      <div className="space-y-3 p-3">
+      <div className="space-y-3 p-3 [overflow-wrap:anywhere]">
         {entry ? (
           <>
             <p className="break-words rounded bg-slate-100 px-2 py-1 font-mono text-xs text-slate-800 dark:bg-slate-800 dark:text-slate-200">

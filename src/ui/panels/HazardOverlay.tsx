@@ -34,16 +34,18 @@ const ACTION_BUTTON =
 function CycleRing({ cycle }: { cycle: WaitEdge[] }) {
   const nodes = cycle.map((w) => w.thread);
   const n = nodes.length;
-  const size = 280;
+  const size = n === 1 ? 180 : 280;
   const c = size / 2;
   const r = n === 1 ? 0 : 92;
+  // A single thread sits low, leaving room for its loop above.
   const pos = nodes.map((_, i) => {
-    const a = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, n);
-    return { x: c + r * Math.cos(a), y: c + r * Math.sin(a) };
+    // Two threads side by side (their labels stay clear of the arrows), more around a circle from the top.
+    const a = (n === 2 ? Math.PI : -Math.PI / 2) + (2 * Math.PI * i) / Math.max(1, n);
+    return { x: c + r * Math.cos(a), y: (n === 1 ? c + 24 : c) + r * Math.sin(a) };
   });
   const indexOf = (t: string) => nodes.indexOf(t);
   return (
-    <svg viewBox={`0 0 ${size} ${size}`} width={size} height={size} aria-hidden="true" className="mx-auto block max-w-full">
+    <svg viewBox={`0 0 ${size} ${size}`} width={size} height={size} aria-hidden="true" className="mx-auto block max-w-full overflow-visible">
       {cycle.map((w, i) => {
         const from = pos[i];
         const j = indexOf(w.waitsFor);
@@ -51,8 +53,11 @@ function CycleRing({ cycle }: { cycle: WaitEdge[] }) {
           // A thread waiting for itself: a loop above the node.
           return (
             <g key={i} className="stroke-red-600 dark:stroke-red-400" fill="none" strokeWidth={2}>
-              <path d={`M${from.x - 14} ${from.y - 16} C ${from.x - 60} ${from.y - 90}, ${from.x + 60} ${from.y - 90}, ${from.x + 14} ${from.y - 16}`} />
-              <polygon points={`${from.x + 14},${from.y - 16} ${from.x + 20},${from.y - 28} ${from.x + 6},${from.y - 26}`} className="fill-red-600 dark:fill-red-400" />
+              <path d={`M${from.x - 16} ${from.y - 20} C ${from.x - 64} ${from.y - 96}, ${from.x + 64} ${from.y - 96}, ${from.x + 17} ${from.y - 30}`} />
+              <polygon
+                points={`${from.x + 12},${from.y - 24} ${from.x + 24},${from.y - 34} ${from.x + 10},${from.y - 38}`}
+                className="fill-red-600 stroke-none dark:fill-red-400"
+              />
             </g>
           );
         }
@@ -124,19 +129,18 @@ export function HazardOverlay({ trace, cursor, onSeek, onDismiss }: HazardOverla
   if (hazard.severity === 'bugcheck') {
     const { code, name } = splitBugcheck(hazard.bugcheck ?? r.bugcheck);
     return (
-      <div className="absolute inset-0 z-40 flex items-center justify-center overflow-auto bg-slate-950/50 p-4" onKeyDown={onKeyDown}>
+      <div className="absolute inset-0 z-40 flex overflow-auto bg-slate-950/50 p-4" onKeyDown={onKeyDown}>
         <div
           role="alert"
           aria-labelledby={titleId}
-          className="w-full max-w-3xl rounded-lg bg-[#0058a3] p-6 text-white shadow-2xl ring-1 ring-white/20 sm:p-8"
+          className="m-auto w-full max-w-3xl rounded-lg bg-[#0058a3] p-6 text-white shadow-2xl ring-1 ring-white/20 [overflow-wrap:anywhere] sm:p-8"
         >
           <p className="text-[11px] font-semibold uppercase tracking-[0.2em] text-white/90">Simulated bug check · nothing happened to your computer</p>
           <p aria-hidden="true" className="mt-2 text-6xl font-light leading-none">
             :(
           </p>
           <h2 id={titleId} className="mt-4 text-xl font-light leading-snug sm:text-2xl">
-            The simulated PC ran into a problem and stopped: bug check {code}
-            {name ? ` ${name}` : ''}.
+            The simulated PC ran into a problem and stopped: bug check {code}.
           </h2>
           <dl className="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             <dt className="text-white/85">Stop code</dt>
@@ -169,17 +173,17 @@ export function HazardOverlay({ trace, cursor, onSeek, onDismiss }: HazardOverla
 
   const cycle = hazard.cycle ?? [];
   return (
-    <div className="absolute inset-0 z-40 flex items-center justify-center overflow-auto bg-slate-950/40 p-4" onKeyDown={onKeyDown}>
+    <div className="absolute inset-0 z-40 flex overflow-auto bg-slate-950/40 p-4" onKeyDown={onKeyDown}>
       <div
         role="alert"
         aria-labelledby={titleId}
-        className="w-full max-w-2xl rounded-lg border-2 border-red-600 bg-white p-5 text-slate-900 shadow-2xl dark:border-red-500 dark:bg-slate-900 dark:text-slate-100"
+        className="m-auto w-full max-w-2xl rounded-lg border-2 [overflow-wrap:anywhere] border-red-600 bg-white p-5 text-slate-900 shadow-2xl dark:border-red-500 dark:bg-slate-900 dark:text-slate-100"
       >
         <p className="text-[11px] font-semibold uppercase tracking-[0.2em] text-red-700 dark:text-red-300">Deadlock · the run stopped</p>
         <h2 id={titleId} className="mt-1 text-lg font-semibold leading-snug">
-          {cycle.length === 1 ? 'A thread waits for itself' : `${cycle.length} threads wait for each other`}: none of them can ever run again.
+          {cycle.length === 1 ? 'A thread waits for itself: it can never run again.' : `${cycle.length} threads wait for each other: none of them can ever run again.`}
         </h2>
-        <div className="mt-3 grid items-center gap-4 sm:grid-cols-[280px_1fr]">
+        <div className={`mt-3 grid items-center gap-4 ${cycle.length === 1 ? 'sm:grid-cols-[180px_1fr]' : 'sm:grid-cols-[280px_1fr]'}`}>
           <CycleRing cycle={cycle} />
           <ol aria-label="Wait cycle" className="space-y-2 text-sm">
             {cycle.map((w, i) => (

@@ -3,8 +3,8 @@
 import { memo, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { formatEntry } from '../../engine/format.ts';
 import {
-  LAYOUT, WINDOW, layoutSequence, sequenceModel, sequenceWindow, toMermaid, toSvg,
-  type ArrowKind, type LaidArrow, type LaidNote, type LaneKind, type NoteTone,
+  LAYOUT, WINDOW, laneLabel, layoutSequence, sequenceModel, sequenceWindow, toMermaid, toSvg,
+  type ArrowGeometry, type ArrowKind, type LaidArrow, type LaidNote, type LaneKind, type NoteGeometry, type NoteTone,
 } from './sequence.ts';
 import type { PanelProps } from './types.ts';
 import { BUTTON, PanelFrame } from './ui.tsx';
@@ -35,40 +35,36 @@ const NOTE_CLASS: Record<NoteTone, { box: string; text: string }> = {
   haltBad: { box: 'fill-red-100 stroke-red-600 dark:fill-red-950 dark:stroke-red-500', text: 'fill-red-800 dark:fill-red-200' },
 };
 
-const Arrow = memo(function Arrow({ a, current, title, onSeek }: { a: LaidArrow; current: boolean; title: string; onSeek(seq: number): void }) {
-  const cls = ARROW_CLASS[a.item.kind];
-  const dash = a.item.kind === 'queue' ? '2 3' : a.item.dashed ? '5 3' : undefined;
+/** An arrow drawn at its row's baseline (y = 0): memoised on its geometry, so a step that only moves rows re-renders nothing inside. */
+const ArrowBody = memo(function ArrowBody({ item, g, current, onSeek }: { item: LaidArrow['item']; g: ArrowGeometry; current: boolean; onSeek(seq: number): void }) {
+  const cls = ARROW_CLASS[item.kind];
+  const dash = item.kind === 'queue' ? '2 3' : item.dashed ? '5 3' : undefined;
   return (
-    <g onClick={() => onSeek(a.item.seq)} className="cursor-pointer" data-seq={a.item.seq} data-current={current || undefined}>
-      <title>{title}</title>
-      <text x={LAYOUT.gutter - 6} y={a.y + 4} textAnchor="end" className="fill-slate-500 dark:fill-slate-400">
-        #{a.item.seq}
+    <g onClick={() => onSeek(item.seq)} className="cursor-pointer" data-seq={item.seq} data-current={current || undefined}>
+      <title>{`#${item.seq} ${item.label}`}</title>
+      <text x={LAYOUT.gutter - 6} y={4} textAnchor="end" className="fill-slate-500 dark:fill-slate-400">
+        #{item.seq}
       </text>
-      <path d={a.path} fill="none" strokeWidth={current ? 2.4 : 1.4} strokeDasharray={dash} className={cls.stroke} />
-      <polygon points={a.head} className={cls.fill} />
-      <text
-        x={a.labelX}
-        y={a.labelY}
-        textAnchor={a.anchor}
-        className={current ? 'fill-slate-950 font-semibold dark:fill-white' : 'fill-slate-800 dark:fill-slate-200'}
-      >
-        {a.label}
+      <path d={g.path} fill="none" strokeWidth={current ? 2.4 : 1.4} strokeDasharray={dash} className={cls.stroke} />
+      <polygon points={g.head} className={cls.fill} />
+      <text x={g.labelX} y={g.labelY} textAnchor={g.anchor} className={current ? 'fill-slate-950 font-semibold dark:fill-white' : 'fill-slate-800 dark:fill-slate-200'}>
+        {g.label}
       </text>
     </g>
   );
 });
 
-const Note = memo(function Note({ n, title, onSeek }: { n: LaidNote; title: string; onSeek(seq: number): void }) {
-  const cls = NOTE_CLASS[n.item.tone];
+const NoteBody = memo(function NoteBody({ item, g, onSeek }: { item: LaidNote['item']; g: NoteGeometry; onSeek(seq: number): void }) {
+  const cls = NOTE_CLASS[item.tone];
   return (
-    <g onClick={() => onSeek(n.item.seq)} className="cursor-pointer" data-seq={n.item.seq}>
-      <title>{title}</title>
-      <text x={LAYOUT.gutter - 6} y={n.y + 4} textAnchor="end" className="fill-slate-500 dark:fill-slate-400">
-        #{n.item.seq}
+    <g onClick={() => onSeek(item.seq)} className="cursor-pointer" data-seq={item.seq}>
+      <title>{`#${item.seq} ${item.label}`}</title>
+      <text x={LAYOUT.gutter - 6} y={4} textAnchor="end" className="fill-slate-500 dark:fill-slate-400">
+        #{item.seq}
       </text>
-      <rect x={n.x} y={n.y - 9} width={n.width} height={18} rx={3} className={cls.box} />
-      <text x={n.x + n.width / 2} y={n.y + 4} textAnchor="middle" className={`font-semibold ${cls.text}`}>
-        {n.label}
+      <rect x={g.x} y={-9} width={g.width} height={18} rx={3} className={cls.box} />
+      <text x={g.x + g.width / 2} y={4} textAnchor="middle" className={`font-semibold ${cls.text}`}>
+        {g.label}
       </text>
     </g>
   );
@@ -92,9 +88,23 @@ function download(name: string, type: string, text: string) {
 export function SequencePanel({ scenario, trace, cursor, onSeek }: PanelProps) {
   const model = useMemo(() => sequenceModel(scenario, trace), [scenario, trace]);
   const win = useMemo(() => sequenceWindow(model, cursor), [model, cursor]);
-  const layout = useMemo(() => layoutSequence(win), [win]);
-  const [status, setStatus] = useState('');
   const scroller = useRef<HTMLDivElement>(null);
+  const [fitWidth, setFitWidth] = useState(0);
+  const layout = useMemo(() => layoutSequence(win, fitWidth), [win, fitWidth]);
+  const [status, setStatus] = useState('');
+
+  // Narrow the lanes to the panel's width when they can stay readable.
+  const empty = win.items.length === 0;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = () => setFitWidth(el.clientWidth);
+    measure();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [empty]);
   const titleId = useId();
   const title = scenario.title || 'PnP scenario';
 
@@ -110,8 +120,8 @@ export function SequencePanel({ scenario, trace, cursor, onSeek }: PanelProps) {
     const item = win.items[layout.current];
     if (item && item.kind !== 'note') {
       const xs = layout.lanes.filter((l) => l.id === item.from || l.id === item.to).map((l) => l.x);
-      const lo = Math.min(...xs) - LAYOUT.laneWidth / 2;
-      const hi = Math.max(...xs) + LAYOUT.laneWidth / 2;
+      const lo = Math.min(...xs) - layout.laneWidth / 2;
+      const hi = Math.max(...xs) + layout.laneWidth / 2;
       const w = el.clientWidth;
       if (hi - lo <= w) {
         if (lo < el.scrollLeft) el.scrollLeft = lo;
@@ -147,7 +157,6 @@ export function SequencePanel({ scenario, trace, cursor, onSeek }: PanelProps) {
 
   const current = layout.current >= 0 ? win.items[layout.current] : null;
   const bodyHeight = Math.max(0, layout.height - LAYOUT.headerHeight);
-  const empty = win.items.length === 0;
   const currentArrowSeq = current?.seq ?? -1;
 
   return (
@@ -196,9 +205,9 @@ export function SequencePanel({ scenario, trace, cursor, onSeek }: PanelProps) {
           >
             {layout.lanes.map((l) => (
               <g key={l.id}>
-                <rect x={l.x - 76} y={6} width={152} height={26} rx={4} className={LANE_CLASS[l.kind]} />
+                <rect x={l.x - layout.laneWidth / 2 + 8} y={6} width={layout.laneWidth - 16} height={26} rx={4} className={LANE_CLASS[l.kind]} />
                 <text x={l.x} y={23} textAnchor="middle" className="fill-slate-900 font-semibold dark:fill-slate-100">
-                  {l.label.length > 21 ? `${l.label.slice(0, 20)}…` : l.label}
+                  {laneLabel(l.label, layout.laneWidth)}
                   <title>{l.label}</title>
                 </text>
               </g>
@@ -238,10 +247,14 @@ export function SequencePanel({ scenario, trace, cursor, onSeek }: PanelProps) {
               />
             ))}
             {layout.notes.map((n) => (
-              <Note key={n.item.seq} n={n} title={fullLabel(n.item.seq)} onSeek={onSeek} />
+              <g key={n.item.seq} transform={`translate(0 ${n.y})`}>
+                <NoteBody item={n.item} g={n.geom} onSeek={onSeek} />
+              </g>
             ))}
             {layout.arrows.map((a) => (
-              <Arrow key={a.item.seq} a={a} current={a.item.seq === currentArrowSeq} title={fullLabel(a.item.seq)} onSeek={onSeek} />
+              <g key={a.item.seq} transform={`translate(0 ${a.y})`}>
+                <ArrowBody item={a.item} g={a.geom} current={a.item.seq === currentArrowSeq} onSeek={onSeek} />
+              </g>
             ))}
           </svg>
         </div>

@@ -153,9 +153,9 @@ const Row = memo(function Row({
       className={`absolute inset-x-0 flex cursor-default items-center gap-2 whitespace-nowrap border-l-4 pr-2 font-mono text-xs ${rowClass(entry, selected)}`}
       style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}
     >
-      <span className="w-14 shrink-0 text-right tabular-nums text-slate-600 dark:text-slate-400">#{entry.seq}</span>{' '}
-      <span className="w-7 shrink-0 tabular-nums text-slate-600 dark:text-slate-400">s{entry.step}</span>{' '}
-      <span className="w-36 shrink-0 truncate">
+      <span className="w-12 shrink-0 text-right tabular-nums text-slate-600 dark:text-slate-400">#{entry.seq}</span>{' '}
+      <span className="w-6 shrink-0 tabular-nums text-slate-600 dark:text-slate-400">s{entry.step}</span>{' '}
+      <span className="w-32 shrink-0 truncate">
         <span className={`rounded px-1 ${threadColor(entry.thread)}`}>[{entry.thread}]</span>
       </span>{' '}
       <span className={`min-w-0 truncate ${bodyClass(entry)}`} style={depth > 0 ? { paddingLeft: Math.min(depth, 12) * 12 } : undefined}>

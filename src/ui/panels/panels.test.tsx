@@ -181,7 +181,7 @@ describe('HazardOverlay', () => {
     expect(html).toContain('aria-label="Wait cycle"');
     expect(text(html)).toContain('1. app:monitor:notify waits for app:monitor:notify');
     expect(html).toContain('CM-6');
-    expect(html).toContain('A thread waits for itself');
+    expect(html).toContain('A thread waits for itself: it can never run again.');
     expect(renderToStaticMarkup(<HazardOverlay {...p} cursor={p.cursor - 5} onDismiss={() => {}} />)).toBe('');
     const warn = props(S.CM_OPEN_HANDLE, (t) => t.length - 1); // RM-4 warning only
     expect(renderToStaticMarkup(<HazardOverlay {...warn} onDismiss={() => {}} />)).toBe('');

@@ -117,24 +117,42 @@ describe('layoutSequence', () => {
     const call = layout.arrows.find((a) => a.item.kind === 'call')!;
     const from = layout.lanes.find((l) => l.id === call.item.from)!.x;
     const to = layout.lanes.find((l) => l.id === call.item.to)!.x;
-    expect(call.path.startsWith(`M${from} `)).toBe(true);
-    expect(Number(call.head.split(',')[0])).toBeCloseTo(to - 2 * Math.sign(to - from));
+    expect(call.geom.path.startsWith(`M${from} `)).toBe(true);
+    expect(Number(call.geom.head.split(',')[0])).toBeCloseTo(to - 2 * Math.sign(to - from));
     // Labels never run past their arrow.
     const x = (id: string) => layout.lanes.find((l) => l.id === id)!.x;
     for (const a of layout.arrows) {
-      if (a.anchor === 'middle') expect(a.label.length * LAYOUT.charWidth).toBeLessThanOrEqual(Math.abs(x(a.item.to) - x(a.item.from)));
+      if (a.geom.anchor === 'middle') expect(a.geom.label.length * LAYOUT.charWidth).toBeLessThanOrEqual(Math.abs(x(a.item.to) - x(a.item.from)));
     }
     const cm = run(S.CM_REMOVAL);
     const cmLayout = layoutSequence(sequenceWindow(sequenceModel(cm.scenario, cm.trace), cm.trace.length - 1));
     const loop = cmLayout.arrows.find((a) => a.item.from === a.item.to)!; // pnp queues an event for itself
-    expect(loop.anchor).toBe('start');
-    expect(loop.path).toMatch(/^M\S+ \S+ H\S+ V\S+ H\S+$/);
+    expect(loop.geom.anchor).toBe('start');
+    expect(loop.geom.path).toMatch(/^M\S+ \S+ H\S+ V\S+ H\S+$/);
+  });
+
+  it('narrows the lanes to fit a panel, never below the minimum', () => {
+    expect(layout.laneWidth).toBe(LAYOUT.laneWidth);
+    const fitted = layoutSequence(w, LAYOUT.gutter + 5 * 130);
+    expect(fitted.laneWidth).toBe(130);
+    expect(fitted.width).toBe(LAYOUT.gutter + 5 * 130);
+    expect(layoutSequence(w, 300).laneWidth).toBe(LAYOUT.minLaneWidth);
+    expect(layoutSequence(w, 5000).laneWidth).toBe(LAYOUT.laneWidth);
   });
 
   it('clips long labels with an ellipsis', () => {
     const long = layout.arrows.find((a) => a.item.label.startsWith('KeRegisterProcessorChangeCallback('))!;
-    expect(long.label.endsWith('…')).toBe(true);
-    expect(long.label.length).toBeLessThan(long.item.label.length);
+    expect(long.geom.label.endsWith('…')).toBe(true);
+    expect(long.geom.label.length).toBeLessThan(long.item.label.length);
+  });
+
+  it("reuses an arrow's geometry while its lanes stay put (stepping only moves rows)", () => {
+    const m = sequenceModel(r.scenario, r.trace);
+    const a = layoutSequence(sequenceWindow(m, 30));
+    const b = layoutSequence(sequenceWindow(m, 40));
+    const first = a.arrows[0];
+    expect(b.arrows.find((x) => x.item === first.item)!.geom).toBe(first.geom);
+    expect(layoutSequence(sequenceWindow(m, 40), 700).arrows.find((x) => x.item === first.item)!.geom).not.toBe(first.geom);
   });
 });
 
@@ -152,7 +170,8 @@ describe('exports', () => {
     expect(svg).toContain('stroke="#6d28d9"'); // invokes, inline colour
     expect(svg).not.toMatch(/&(?!amp;|lt;|gt;|quot;)/); // every & escaped
     // Balanced tags (a cheap well-formedness check without a DOM).
-    const opens = (svg.match(/<g>/g) ?? []).length;
+    const opens = (svg.match(/<g[ >]/g) ?? []).length;
+    expect(opens).toBeGreaterThan(0);
     expect(opens).toBe((svg.match(/<\/g>/g) ?? []).length);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
   });

@@ -263,7 +263,9 @@ export function sequenceWindow(model: SequenceModel, cursor: number, max = WINDO
 
 export const LAYOUT = {
   gutter: 52,
+  /** Lane width when there is room; layouts may narrow it down to minLaneWidth to fit a panel. */
   laneWidth: 168,
+  minLaneWidth: 116,
   headerHeight: 40,
   rowHeight: 26,
   padBottom: 14,
@@ -274,9 +276,8 @@ export interface LaidLane extends Lane {
   x: number;
 }
 
-export interface LaidArrow {
-  item: Extract<SeqItem, { kind: ArrowKind }>;
-  y: number;
+/** An arrow's shape, relative to its row's baseline (y = 0): the same object while the lanes stay put. */
+export interface ArrowGeometry {
   /** SVG path of the shaft (a loop for an arrow to the same lane). */
   path: string;
   /** Arrowhead polygon points. */
@@ -287,12 +288,23 @@ export interface LaidArrow {
   label: string;
 }
 
-export interface LaidNote {
-  item: Extract<SeqItem, { kind: 'note' }>;
-  y: number;
+export interface NoteGeometry {
   x: number;
   width: number;
   label: string;
+}
+
+export interface LaidArrow {
+  item: Extract<SeqItem, { kind: ArrowKind }>;
+  /** The row's baseline. */
+  y: number;
+  geom: ArrowGeometry;
+}
+
+export interface LaidNote {
+  item: Extract<SeqItem, { kind: 'note' }>;
+  y: number;
+  geom: NoteGeometry;
 }
 
 export interface SequenceLayout {
@@ -304,15 +316,64 @@ export interface SequenceLayout {
   /** y of each row by item index, and the current item's index (−1: none). */
   rows: number[];
   current: number;
+  laneWidth: number;
 }
 
 const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, Math.max(1, max - 1))}…`);
+/** A lane's label clipped to its header box. */
+export const laneLabel = (label: string, laneWidth: number) => clip(label, Math.floor((laneWidth - 24) / LAYOUT.charWidth));
 
-export function layoutSequence(win: SequenceWindow): SequenceLayout {
-  const { gutter, laneWidth, headerHeight, rowHeight, padBottom, charWidth } = LAYOUT;
+/** Geometry per item, reused while the item's lanes keep their places (stepping redraws only what moved). */
+const geometryCache = new WeakMap<SeqItem, { key: string; geom: ArrowGeometry | NoteGeometry }>();
+
+function arrowGeometry(item: Extract<SeqItem, { kind: ArrowKind }>, x1: number, x2: number, laneWidth: number): ArrowGeometry {
+  const key = `${x1}|${x2}|${laneWidth}`;
+  const hit = geometryCache.get(item);
+  if (hit && hit.key === key) return hit.geom as ArrowGeometry;
+  const { charWidth } = LAYOUT;
+  const lineY = 4;
+  let geom: ArrowGeometry;
+  if (x1 === x2) {
+    // A loop: out to the right and back.
+    const r = 26;
+    geom = {
+      path: `M${x1} ${lineY - 6} H${x1 + r} V${lineY + 4} H${x1 + 4}`,
+      head: `${x1 + 1},${lineY + 4} ${x1 + 8},${lineY + 0.5} ${x1 + 8},${lineY + 7.5}`,
+      labelX: x1 + r + 6, labelY: lineY, anchor: 'start',
+      label: clip(item.label, Math.floor((laneWidth - r - 16) / charWidth)),
+    };
+  } else {
+    const dir = x2 > x1 ? 1 : -1;
+    const tip = x2 - dir * 2;
+    geom = {
+      path: `M${x1} ${lineY} H${tip - dir * 6}`,
+      head: `${tip},${lineY} ${tip - dir * 8},${lineY - 4} ${tip - dir * 8},${lineY + 4}`,
+      labelX: (x1 + x2) / 2, labelY: lineY - 5, anchor: 'middle',
+      label: clip(item.label, Math.floor((Math.abs(x2 - x1) - 12) / charWidth)),
+    };
+  }
+  geometryCache.set(item, { key, geom });
+  return geom;
+}
+
+function noteGeometry(item: Extract<SeqItem, { kind: 'note' }>, x1: number, x2: number): NoteGeometry {
+  const key = `${x1}|${x2}`;
+  const hit = geometryCache.get(item);
+  if (hit && hit.key === key) return hit.geom as NoteGeometry;
+  const geom = { x: x1, width: x2 - x1, label: clip(item.label, Math.floor((x2 - x1 - 12) / LAYOUT.charWidth)) };
+  geometryCache.set(item, { key, geom });
+  return geom;
+}
+
+/** Lay the window out; `fitWidth` (the panel's width) narrows the lanes, down to LAYOUT.minLaneWidth, to fit. */
+export function layoutSequence(win: SequenceWindow, fitWidth?: number): SequenceLayout {
+  const { gutter, headerHeight, rowHeight, padBottom } = LAYOUT;
+  const n = Math.max(1, win.lanes.length);
+  const laneWidth =
+    fitWidth && fitWidth > 0 ? Math.max(LAYOUT.minLaneWidth, Math.min(LAYOUT.laneWidth, Math.floor((fitWidth - gutter) / n))) : LAYOUT.laneWidth;
   const lanes: LaidLane[] = win.lanes.map((l, i) => ({ ...l, x: gutter + laneWidth / 2 + i * laneWidth }));
   const xOf = new Map(lanes.map((l) => [l.id, l.x]));
-  const width = gutter + Math.max(1, lanes.length) * laneWidth;
+  const width = gutter + n * laneWidth;
   const arrows: LaidArrow[] = [];
   const notes: LaidNote[] = [];
   const rows: number[] = [];
@@ -330,34 +391,13 @@ export function layoutSequence(win: SequenceWindow): SequenceLayout {
         x1 = Math.min(...xs) - laneWidth / 2 + 10;
         x2 = Math.max(...xs) + laneWidth / 2 - 10;
       }
-      notes.push({ item, y, x: x1, width: x2 - x1, label: clip(item.label, Math.floor((x2 - x1 - 12) / charWidth)) });
+      notes.push({ item, y, geom: noteGeometry(item, x1, x2) });
       return;
     }
-    const x1 = xOf.get(item.from) ?? gutter;
-    const x2 = xOf.get(item.to) ?? gutter;
-    const lineY = y + 4;
-    if (x1 === x2) {
-      // A loop: out to the right and back.
-      const r = 26;
-      const path = `M${x1} ${lineY - 6} H${x1 + r} V${lineY + 4} H${x1 + 4}`;
-      const head = `${x1 + 1},${lineY + 4} ${x1 + 8},${lineY + 0.5} ${x1 + 8},${lineY + 7.5}`;
-      arrows.push({
-        item, y, path, head, labelX: x1 + r + 6, labelY: lineY, anchor: 'start',
-        label: clip(item.label, Math.floor((laneWidth - r - 16) / charWidth)),
-      });
-      return;
-    }
-    const dir = x2 > x1 ? 1 : -1;
-    const tip = x2 - dir * 2;
-    const path = `M${x1} ${lineY} H${tip - dir * 6}`;
-    const head = `${tip},${lineY} ${tip - dir * 8},${lineY - 4} ${tip - dir * 8},${lineY + 4}`;
-    arrows.push({
-      item, y, path, head, labelX: (x1 + x2) / 2, labelY: lineY - 5, anchor: 'middle',
-      label: clip(item.label, Math.floor((Math.abs(x2 - x1) - 12) / charWidth)),
-    });
+    arrows.push({ item, y, geom: arrowGeometry(item, xOf.get(item.from) ?? gutter, xOf.get(item.to) ?? gutter, laneWidth) });
   });
   const height = headerHeight + win.items.length * rowHeight + padBottom;
-  return { width, height, lanes, arrows, notes, rows, current: win.current };
+  return { width, height, lanes, arrows, notes, rows, current: win.current, laneWidth };
 }
 
 // ---------------------------------------------------------------- exports
@@ -397,28 +437,30 @@ export function toSvg(layout: SequenceLayout, title: string, fullLabel: (seq: nu
   for (const l of layout.lanes) {
     out.push(
       `<line x1="${l.x}" y1="${headerHeight}" x2="${l.x}" y2="${layout.height}" stroke="${c.lifeline}" stroke-dasharray="3 3"/>`,
-      `<rect x="${l.x - 76}" y="6" width="152" height="26" rx="4" fill="${c.laneFill[l.kind]}" stroke="${c.laneStroke[l.kind]}"/>`,
-      `<text x="${l.x}" y="23" text-anchor="middle" fill="${c.text}" font-weight="600">${xml(clip(l.label, 21))}</text>`,
+      `<rect x="${l.x - layout.laneWidth / 2 + 8}" y="6" width="${layout.laneWidth - 16}" height="26" rx="4" fill="${c.laneFill[l.kind]}" stroke="${c.laneStroke[l.kind]}"/>`,
+      `<text x="${l.x}" y="23" text-anchor="middle" fill="${c.text}" font-weight="600">${xml(laneLabel(l.label, layout.laneWidth))}</text>`,
     );
   }
-  for (const n of layout.notes) {
-    const [fill, stroke] = c.note[n.item.tone];
+  for (const { item, y, geom: g } of layout.notes) {
+    const [fill, stroke] = c.note[item.tone];
     out.push(
-      `<text x="${gutter - 6}" y="${n.y + 4}" text-anchor="end" fill="${c.muted}">#${n.item.seq}</text>`,
-      `<rect x="${n.x}" y="${n.y - 9}" width="${n.width}" height="18" rx="3" fill="${fill}" stroke="${stroke}"/>`,
-      `<text x="${n.x + n.width / 2}" y="${n.y + 4}" text-anchor="middle" fill="${stroke}" font-weight="600">${xml(n.label)}</text>`,
+      `<g transform="translate(0 ${y})">`,
+      `<text x="${gutter - 6}" y="4" text-anchor="end" fill="${c.muted}">#${item.seq}</text>`,
+      `<rect x="${g.x}" y="-9" width="${g.width}" height="18" rx="3" fill="${fill}" stroke="${stroke}"/>`,
+      `<text x="${g.x + g.width / 2}" y="4" text-anchor="middle" fill="${stroke}" font-weight="600">${xml(g.label)}</text>`,
+      `</g>`,
     );
   }
-  for (const a of layout.arrows) {
-    const color = c.arrow[a.item.kind];
-    const dash = a.item.kind === 'queue' ? ' stroke-dasharray="2 3"' : a.item.dashed ? ' stroke-dasharray="5 3"' : '';
-    const full = fullLabel(a.item.seq);
+  for (const { item, y, geom: g } of layout.arrows) {
+    const color = c.arrow[item.kind];
+    const dash = item.kind === 'queue' ? ' stroke-dasharray="2 3"' : item.dashed ? ' stroke-dasharray="5 3"' : '';
+    const full = fullLabel(item.seq);
     out.push(
-      `<g>${full ? `<title>${xml(full)}</title>` : ''}`,
-      `<text x="${gutter - 6}" y="${a.y + 4}" text-anchor="end" fill="${c.muted}">#${a.item.seq}</text>`,
-      `<path d="${a.path}" fill="none" stroke="${color}" stroke-width="1.4"${dash}/>`,
-      `<polygon points="${a.head}" fill="${color}"/>`,
-      `<text x="${a.labelX}" y="${a.labelY}" text-anchor="${a.anchor}" fill="${c.text}">${xml(a.label)}</text>`,
+      `<g transform="translate(0 ${y})">${full ? `<title>${xml(full)}</title>` : ''}`,
+      `<text x="${gutter - 6}" y="4" text-anchor="end" fill="${c.muted}">#${item.seq}</text>`,
+      `<path d="${g.path}" fill="none" stroke="${color}" stroke-width="1.4"${dash}/>`,
+      `<polygon points="${g.head}" fill="${color}"/>`,
+      `<text x="${g.labelX}" y="${g.labelY}" text-anchor="${g.anchor}" fill="${c.text}">${xml(g.label)}</text>`,
       `</g>`,
     );
   }
