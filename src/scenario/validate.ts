@@ -9,6 +9,7 @@
 // Everything is read from own properties only, and every map of the normalised scenario is a
 // null-prototype object, so hostile keys (`__proto__`, `constructor`) are plain data.
 // Recursion is bounded: callers run `checkDepth` first (nesting ≤ LIMITS.depth).
+import './zod-config.ts'; // first: before any zod schema is built (CSP forbids eval)
 
 import { z } from 'zod';
 import {
