@@ -123,6 +123,9 @@ export function hasRoutine(engine: Engine, component: string, routine: string): 
   return !!spec && Object.hasOwn(spec.routines, routine);
 }
 
+/** Routines nested on one thread before the run halts as unbounded recursion (DL-3). */
+export const MAX_NESTED_ROUTINES = 64;
+
 export interface InvokeOptions {
   registration?: Registration;
   /** VOID routines complete with NULL. */
@@ -152,6 +155,14 @@ export function* invoke(
       `The system called ${componentId}!${routine}, but driver ${componentId} is unloaded: the call lands in unloaded code.`,
     );
     yield OP;
+  }
+  if (thread.frames.length >= MAX_NESTED_ROUTINES) {
+    // A callback that re-registers with a replay (ADD_EXISTING, INCLUDE_EXISTING) recurses without end:
+    // halt like the op budget (DL-3), never overflow the host's stack.
+    engine.hazard('DL-3', 'error', `${componentId}!${routine} would be routine number ${MAX_NESTED_ROUTINES + 1} nested on ${thread.name}: the scenario recurses without end (a real kernel stack would overflow). The run halts.`);
+    engine.halt('budget');
+    yield OP;
+    return null;
   }
   const reg = opts.registration;
   engine.emit({
