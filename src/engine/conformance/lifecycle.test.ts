@@ -6,7 +6,7 @@ import { Engine } from '../engine.ts';
 import type { World } from '../model.ts';
 import { run } from '../testing.ts';
 import {
-  acquire, allocNonPaged, allocPaged, freePool, hotAdd, ioRegister, load, note, queueWorkItem, release, ret, runRoutine, scenario,
+  acquire, allocNonPaged, allocPaged, freePool, hotAdd, ioRegister, keRegister, load, note, queueWorkItem, release, ret, runRoutine, scenario,
   seed000Driver, seed001Driver, sync, unload, waitFor,
 } from './fixtures.ts';
 
@@ -237,6 +237,19 @@ describe('DL-3 budget', () => {
     // DriverEntry's 2 ops + the first Start's 3 notes + one more: the budget ends the run inside the second add.
     expect(r.callbacks()).toEqual([sync('a', 'Start', 1), sync('a', 'Complete', 1), sync('a', 'Start', 2)]);
     expect(r.of('action').map((e) => e.action.do)).toEqual(['load', 'hotAddProcessor', 'hotAddProcessor']);
+  });
+
+  it('DL-3 unbounded recursion (a Complete callback re-registering with ADD_EXISTING, whose replay calls it again) halts the same way, never overflowing the host', () => {
+    const r = run(scenario({
+      machine: { processors: 1 },
+      drivers: { a: seed000Driver({ addExisting: false, unload: false, complete: [keRegister('SyncProcessorCallback', 'CallbackStatus', true)] }) },
+      timeline: [load('a'), hotAdd()],
+    }));
+    expect(r.hazards()).toEqual([{ rule: 'DL-3', severity: 'error' }]);
+    expect(r.of('hazard')[0].message).toContain('recurses without end');
+    expect(r.halt).toBe('budget');
+    const depth = Math.max(...r.trace.map((_, i) => i).filter((i) => r.trace[i].type === 'invoke').map((i) => r.trace.slice(0, i + 1).reduce((d, e) => d + (e.thread === 'hotplug' ? (e.type === 'invoke' ? 1 : e.type === 'complete' ? -1 : 0) : 0), 0)));
+    expect(depth).toBeLessThanOrEqual(64);
   });
 
   it('DL-3 the default budget is far above any normal scenario', () => {
