@@ -64,7 +64,7 @@ const Thread = memo(function Thread({ thread, current, onSeek }: { thread: Threa
           ))}
         </ol>
       ) : (
-        <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">no frames</p>
+        <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">empty call stack</p>
       )}
     </li>
   );

@@ -303,11 +303,11 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
               ))}
             </select>
           </label>
-          <details className="relative text-xs">
+          <details className="text-xs open:basis-full">
             <summary className="cursor-pointer select-none rounded border border-slate-300 bg-white px-2 py-0.5 text-slate-800 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100">
               Entry types{hidden.size > 0 ? ` (${ENTRY_KINDS.length - hidden.size}/${ENTRY_KINDS.length})` : ''}
             </summary>
-            <fieldset className="absolute right-0 z-20 mt-1 w-60 rounded-md border border-slate-200 bg-white p-2 shadow-lg dark:border-slate-700 dark:bg-slate-900">
+            <fieldset className="mt-1 grid grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] gap-x-3 rounded-md border border-slate-200 bg-white p-2 dark:border-slate-700 dark:bg-slate-900">
               <legend className="sr-only">Entry types shown</legend>
               {ENTRY_KINDS.map(({ kind, label }) => (
                 <label key={kind} className="flex items-center gap-2 py-0.5 text-slate-800 dark:text-slate-200">
@@ -316,7 +316,7 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
                 </label>
               ))}
               {hidden.size > 0 && (
-                <button type="button" className="mt-1 text-sky-700 underline dark:text-sky-300" onClick={() => setHidden(new Set())}>
+                <button type="button" className="justify-self-start text-sky-700 underline dark:text-sky-300" onClick={() => setHidden(new Set())}>
                   Show all types
                 </button>
               )}

@@ -1,0 +1,137 @@
+// The panels in the real page: the virtualised Trace listbox (keys, filters, a large trace), the
+// Explanation (rule + provenance), the Code view's current op, the Sequence exports (SVG, Mermaid),
+// and axe on each panel.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { stressScenario } from '../bench/stress.ts';
+import { scenarioToHash } from '../src/scenario/codec.ts';
+import type { Scenario } from '../src/scenario/types.ts';
+
+test.describe.configure({ timeout: 90_000 });
+
+const demo = (name: string) => JSON.parse(readFileSync(new URL(`../src/scenario/demos/${name}.json`, import.meta.url), 'utf8')) as Scenario;
+
+const traceList = (page: Page) => page.getByRole('listbox', { name: 'Trace entries' });
+const current = (page: Page) => traceList(page).locator('[aria-current="step"]');
+const tab = (page: Page, name: string) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
+
+async function open(page: Page, scenario?: Scenario) {
+  await page.goto(scenario ? `/${scenarioToHash(scenario)}` : '/');
+  await expect(traceList(page)).toBeVisible({ timeout: 30_000 });
+  await expect(current(page)).toHaveCount(1);
+}
+
+/** Click a trace row whose text matches, making it the current entry. */
+async function seekTo(page: Page, text: RegExp) {
+  await traceList(page).getByRole('option', { name: text }).first().click();
+  await expect(current(page)).toHaveText(text);
+}
+
+async function seriousAxe(page: Page, selector: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('the Trace listbox: arrow keys, Home/End and filters; the current entry is selected and in view', async ({ page }) => {
+  await open(page);
+  const list = traceList(page);
+  await seekTo(page, /^#5 s1 /);
+  await expect(list).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(current(page)).toHaveAttribute('data-seq', '7');
+  await expect(current(page)).toHaveAttribute('aria-selected', 'true');
+  await expect(list).toHaveAttribute('aria-activedescendant', (await current(page).getAttribute('id'))!);
+  await page.keyboard.press('End');
+  await expect(current(page)).toHaveText(/■ halt: quiescent/);
+  await expect(current(page)).toBeInViewport();
+  await page.keyboard.press('Home');
+  await expect(current(page)).toHaveAttribute('data-seq', '0');
+
+  // Filter to the driver's API calls: every row shown is one.
+  const panel = page.getByRole('region', { name: 'Trace' });
+  await panel.getByLabel('Component').selectOption('sampledrv');
+  await panel.getByText('Entry types', { exact: true }).click();
+  for (const kind of ['API returns', 'Routine invocations', 'Routine returns', 'Narration']) await panel.getByLabel(kind).uncheck();
+  const rows = list.getByRole('option');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toHaveText(/→ KeRegisterProcessorChangeCallback\(/);
+  await expect(rows.nth(1)).toHaveText(/→ KeDeregisterProcessorChangeCallback\(/);
+  await rows.nth(1).click();
+  await expect(current(page)).toHaveText(/KeDeregisterProcessorChangeCallback/);
+  expect(await seriousAxe(page, '[role="tabpanel"]')).toEqual([]);
+});
+
+test('a large trace: only the rows in view are in the page, End and Home jump across it', async ({ page }) => {
+  await open(page, stressScenario({ drivers: 12, hotAdds: 60 }));
+  const list = traceList(page);
+  const setSize = Number(await list.getByRole('option').first().getAttribute('aria-setsize'));
+  expect(setSize).toBeGreaterThan(5_000);
+  expect(await list.getByRole('option').count()).toBeLessThan(120);
+  await list.getByRole('option').first().click();
+  await page.keyboard.press('End');
+  await expect(current(page)).toHaveText(/■ halt: quiescent/);
+  await expect(current(page)).toBeInViewport();
+  expect(await list.getByRole('option').count()).toBeLessThan(120);
+  await page.keyboard.press('PageUp');
+  await expect(current(page)).toBeInViewport();
+  await page.keyboard.press('Home');
+  await expect(current(page)).toHaveAttribute('data-seq', '0');
+});
+
+test('Explanation names the rule with its provenance; Code highlights the running op', async ({ page }) => {
+  await open(page);
+  await seekTo(page, /→ KeRegisterProcessorChangeCallback\(/);
+  const explanation = page.getByRole('region', { name: 'Explanation' });
+  await expect(explanation).toContainText('KE-4');
+  await expect(explanation).toContainText('KE_PROCESSOR_CHANGE_ADD_EXISTING replays the active processors');
+  await expect(explanation).toContainText('documented');
+  await expect(explanation).toContainText('KeRegisterProcessorChangeCallback function (wdm.h)');
+
+  await tab(page, 'Code').click();
+  const code = page.getByLabel('Code of sampledrv!DriverEntry');
+  await expect(code).toBeVisible();
+  await expect(code.locator('[aria-current="true"]')).toContainText('CallbackRegistrationHandle = KeRegisterProcessorChangeCallback(SyncProcessorCallback, &CallbackStatus, KE_PROCESSOR_CHANGE_ADD_EXISTING);');
+  expect(await seriousAxe(page, '[role="tabpanel"]')).toEqual([]);
+  expect(await seriousAxe(page, 'section[aria-labelledby]')).toEqual([]);
+});
+
+test('Sequence: the diagram up to the step, exported as a standalone SVG and as Mermaid', async ({ page }) => {
+  await open(page, demo('seed002-recipe'));
+  await traceList(page).getByRole('option').first().click();
+  await page.keyboard.press('End');
+  await tab(page, 'Sequence').click();
+  const diagram = page.getByRole('img', { name: /^Sequence diagram up to entry #\d+/ });
+  await expect(diagram).toBeVisible();
+  await expect(diagram.locator('[data-current="true"]')).toHaveCount(0); // the last item is the halt note
+  await expect(diagram).toContainText('OnDevice(QUERYREMOVE)');
+
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export SVG' }).click()]);
+  expect(svgDownload.suggestedFilename()).toMatch(/\.svg$/);
+  const svg = readFileSync((await svgDownload.path())!, 'utf8');
+  expect(svg).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svg).toContain('OnDevice(QUERYREMOVE)');
+  // Standalone: the browser parses it as an SVG document without errors.
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { root: doc.documentElement.nodeName, error: doc.getElementsByTagName('parsererror').length };
+  }, svg);
+  expect(parsed).toEqual({ root: 'svg', error: 0 });
+
+  const [mmd] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Mermaid' }).click()]);
+  const mermaid = readFileSync((await mmd.path())!, 'utf8');
+  expect(mermaid).toContain('sequenceDiagram');
+  expect(mermaid).toMatch(/participant L\d+ as PnP manager \(pnp\)/);
+  await expect(page.getByRole('status').filter({ hasText: 'Mermaid file downloaded.' })).toBeVisible();
+
+  // Clicking an arrow seeks to its entry.
+  const arrow = diagram.locator('g[data-seq]').nth(3);
+  const seq = await arrow.getAttribute('data-seq');
+  await arrow.locator('text').last().click();
+  await tab(page, 'Trace').click();
+  await expect(current(page)).toHaveAttribute('data-seq', seq!);
+  expect(await seriousAxe(page, '[role="tabpanel"]')).toEqual([]);
+});
