@@ -211,11 +211,14 @@ export function recipeApp(o: RecipeOpts = {}): Component {
   const cls = o.cls ?? TOASTER;
   const dedupe = o.dedupe ?? true;
   // Steps 3 and 4: open the interface and register the handle, with a fresh heap context.
+  // (INVALID_HANDLE_VALUE is not a constant the scenario format knows: the app declares it as a global.)
   const open = (link: string): Ops => [
     createFile(link),
-    set('DeviceLink', link),
-    { call: 'HeapAlloc', result: 'DevCtx' },
-    registerHandle('hDevice', 'OnDevice', 'hDeviceNotify', 'DevCtx'),
+    ifThen({ eq: ['hDevice', 'INVALID_HANDLE_VALUE'] }, [set('hDevice', null), note('CreateFile failed: the interface is gone')], [
+      set('DeviceLink', link),
+      { call: 'HeapAlloc', result: 'DevCtx' },
+      registerHandle('hDevice', 'OnDevice', 'hDeviceNotify', 'DevCtx'),
+    ]),
   ];
   // CM-5 / CM-6: unregister from a deferred routine; CM-10: free the context only after it returned.
   const deferUnregister: Ops = o.unregisterInCallback
@@ -232,7 +235,7 @@ export function recipeApp(o: RecipeOpts = {}): Component {
   const register: Ops = [{ call: 'HeapAlloc', result: 'InterfaceCtx' }, registerInterface(cls, 'OnInterface', 'hInterfaceNotify', 'InterfaceCtx')];
   const listAndOpen: Ops = [list(cls), { op: 'forEach', in: 'Links', as: 'Link', do: [ifThen({ isNull: 'hDevice' }, open('Link'))] }];
   return {
-    globals: { hDevice: null, OldCtx: null, Unregistering: null },
+    globals: { hDevice: null, hDeviceNotify: null, hInterfaceNotify: null, OldCtx: null, Unregistering: null, INVALID_HANDLE_VALUE: 'INVALID_HANDLE_VALUE' },
     routines: {
       main: o.order === 'list-then-register' ? [...listAndOpen, ...register] : [...register, ...listAndOpen],
       OnInterface: actions({
@@ -254,11 +257,17 @@ export function recipeApp(o: RecipeOpts = {}): Component {
         [A.REMOVEPENDING]: [...deferUnregister, ...closeIfOpen],
         [A.REMOVECOMPLETE]: [...deferUnregister, ...closeIfOpen],
       }),
-      UnregisterOld: [unregisterCm('$Context'), ...(o.freeContextEarly ? [] : [{ call: 'HeapFree', lpMem: 'OldCtx' }]), set('Unregistering', null)],
+      UnregisterOld: [
+        unregisterCm('$Context'),
+        ...(o.freeContextEarly ? [] : [{ call: 'HeapFree', lpMem: 'OldCtx' }]),
+        ifThen({ eq: ['hDeviceNotify', '$Context'] }, [set('hDeviceNotify', null)]),
+        set('Unregistering', null),
+      ],
+      // Step 6, once: unregister, then free; close the handle if still open.
       Cleanup: [
-        ifThen({ not: { isNull: 'hDevice' } }, [unregisterCm('hDeviceNotify'), closeHandle('hDevice'), { call: 'HeapFree', lpMem: 'DevCtx' }]),
-        unregisterCm('hInterfaceNotify'),
-        { call: 'HeapFree', lpMem: 'InterfaceCtx' },
+        ifThen({ not: { isNull: 'hDeviceNotify' } }, [unregisterCm('hDeviceNotify'), { call: 'HeapFree', lpMem: 'DevCtx' }, set('hDeviceNotify', null)]),
+        ...closeIfOpen,
+        ifThen({ not: { isNull: 'hInterfaceNotify' } }, [unregisterCm('hInterfaceNotify'), { call: 'HeapFree', lpMem: 'InterfaceCtx' }, set('hInterfaceNotify', null)]),
       ],
     },
   };
