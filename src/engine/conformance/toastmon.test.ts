@@ -155,3 +155,19 @@ describe('toastmon: arrivals after DriverEntry', () => {
     expect(ejects(r)[0].result).toBe('CR_SUCCESS');
   });
 });
+
+describe('toastmon: IO-8 from the device side', () => {
+  it('IO-8 the device\'s own driver registering for target-device change on its own device is flagged; a separate monitor is not', () => {
+    const r = run(scenario({
+      devices: [device('toaster0', { stack: ['toaster'] })],
+      drivers: { toaster: toastmon(), kmon: toastmon() },
+      timeline: [{ do: 'load', driver: 'kmon' }],
+    }));
+    // At boot toaster's DriverEntry runs before toaster0 starts: the arrival reaches it on the pnp thread.
+    expect(r.hazards()).toEqual([{ rule: 'IO-8', severity: 'error' }]);
+    const h = r.of('hazard')[0];
+    expect(h.thread).toBe('pnp');
+    expect(h.message).toContain('toaster');
+    expect(r.of('state').filter((e) => e.entity.startsWith('registration:') && e.info?.category === 'EventCategoryTargetDeviceChange').map((e) => e.info?.owner)).toEqual(['toaster', 'kmon']);
+  });
+});
