@@ -211,7 +211,6 @@ export function recipeApp(o: RecipeOpts = {}): Component {
   const cls = o.cls ?? TOASTER;
   const dedupe = o.dedupe ?? true;
   // Steps 3 and 4: open the interface and register the handle, with a fresh heap context.
-  // (INVALID_HANDLE_VALUE is not a constant the scenario format knows: the app declares it as a global.)
   const open = (link: string): Ops => [
     createFile(link),
     ifThen({ eq: ['hDevice', 'INVALID_HANDLE_VALUE'] }, [set('hDevice', null), note('CreateFile failed: the interface is gone')], [
@@ -235,7 +234,7 @@ export function recipeApp(o: RecipeOpts = {}): Component {
   const register: Ops = [{ call: 'HeapAlloc', result: 'InterfaceCtx' }, registerInterface(cls, 'OnInterface', 'hInterfaceNotify', 'InterfaceCtx')];
   const listAndOpen: Ops = [list(cls), { op: 'forEach', in: 'Links', as: 'Link', do: [ifThen({ isNull: 'hDevice' }, open('Link'))] }];
   return {
-    globals: { hDevice: null, hDeviceNotify: null, hInterfaceNotify: null, OldCtx: null, Unregistering: null, INVALID_HANDLE_VALUE: 'INVALID_HANDLE_VALUE' },
+    globals: { hDevice: null, hDeviceNotify: null, hInterfaceNotify: null, OldCtx: null, Unregistering: null },
     routines: {
       main: o.order === 'list-then-register' ? [...listAndOpen, ...register] : [...register, ...listAndOpen],
       OnInterface: actions({
