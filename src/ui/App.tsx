@@ -1,180 +1,143 @@
-// The first page: runs the built-in seed-000 scenario in the engine worker and shows its trace.
-// The visual playground (graph, stepper, sequence diagram) grows from here: views read the
-// session store, which mirrors what the worker sent.
-import { useEffect, useMemo } from 'react';
-import seed000 from '../scenario/demos/seed000-sync.json';
+// The playground page: header; left the palette and the actions panel; centre the machine graph
+// with the stepper under it; right the explanation and the trace, threads, sequence and code
+// panels. The scenario comes from the URL (or the built-in seed-000 demo) and the URL follows it.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { TraceEntry } from '../engine/trace.ts';
 import { sessionStore, useSession } from '../store/session.ts';
-import { TraceList } from './first/TraceList.tsx';
+import { ActionsPanel } from './actions/ActionsPanel.tsx';
+import { Graph } from './graph/Graph.tsx';
+import { Palette } from './palette/Palette.tsx';
+import { CodePanel } from './panels/CodePanel.tsx';
+import { ExplanationPanel } from './panels/ExplanationPanel.tsx';
+import { HazardOverlay } from './panels/HazardOverlay.tsx';
+import { SequencePanel } from './panels/SequencePanel.tsx';
+import { ThreadsPanel } from './panels/ThreadsPanel.tsx';
+import { TracePanel } from './panels/TracePanel.tsx';
+import type { PanelProps } from './panels/types.ts';
+import { Header } from './shell/Header.tsx';
+import { BadLinkAlert, NoticeToast, RunProblems } from './shell/Notices.tsx';
+import { Tabs } from './shell/Tabs.tsx';
+import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
+import './theme.ts';
+import { startUrlSync } from './url.ts';
 
-function Logo() {
-  return (
-    <svg aria-hidden="true" viewBox="0 0 32 32" className="size-9 shrink-0">
-      <rect width="32" height="32" rx="7" className="fill-slate-900 dark:fill-slate-800" />
-      <rect x="9" y="9" width="14" height="14" rx="2" fill="none" strokeWidth="2" className="stroke-sky-400" />
-      <path
-        d="M13 5v4M19 5v4M13 23v4M19 23v4M5 13h4M5 19h4M23 13h4M23 19h4"
-        strokeWidth="2"
-        strokeLinecap="round"
-        className="stroke-slate-400"
-      />
-      <circle cx="16" cy="16" r="2.5" className="fill-sky-400" />
-    </svg>
-  );
-}
-
-function Stat({ label, value, tone = 'plain' }: { label: string; value: string | number; tone?: 'plain' | 'good' | 'bad' }) {
-  const toneClass =
-    tone === 'good'
-      ? 'text-emerald-700 dark:text-emerald-400'
-      : tone === 'bad'
-        ? 'text-red-700 dark:text-red-400'
-        : 'text-slate-900 dark:text-slate-100';
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-900">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd className={`mt-0.5 text-lg font-semibold tabular-nums ${toneClass}`}>{value}</dd>
-    </div>
-  );
-}
-
-function Summary() {
+/** The props every panel gets, or null until the first scenario has run. */
+function usePanelProps(): PanelProps | null {
+  const scenario = useSession((s) => s.scenario);
   const trace = useSession((s) => s.trace);
-  const stats = useMemo(() => {
-    let callbacks = 0;
-    let hazards = 0;
-    let steps = 0;
-    let halt = '—';
-    for (const e of trace) {
-      if (e.type === 'invoke') callbacks++;
-      else if (e.type === 'hazard') hazards++;
-      else if (e.type === 'halt') halt = e.reason;
-      steps = Math.max(steps, e.step);
-    }
-    return { callbacks, hazards, steps, halt };
-  }, [trace]);
-  if (trace.length === 0) return null;
-  return (
-    <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5">
-      <Stat label="Entries" value={trace.length} />
-      <Stat label="Timeline steps" value={stats.steps} />
-      <Stat label="Routines invoked" value={stats.callbacks} />
-      <Stat label="Hazards" value={stats.hazards} tone={stats.hazards > 0 ? 'bad' : 'plain'} />
-      <Stat label="Halt" value={stats.halt} tone={stats.halt === 'quiescent' ? 'good' : 'bad'} />
-    </dl>
+  const cursor = useSession((s) => s.cursor);
+  const snapshot = useSession((s) => s.snapshot);
+  const choices = useSession((s) => s.choices);
+  const onSeek = useCallback((seq: number) => sessionStore.getState().seek(seq), []);
+  const onPickThread = useCallback((thread: string) => void sessionStore.getState().pickThread(thread), []);
+  return useMemo(
+    () => (scenario ? { scenario, trace, cursor, snapshot, choices, onSeek, onPickThread } : null),
+    [scenario, trace, cursor, snapshot, choices, onSeek, onPickThread],
   );
 }
 
-function StatusLine() {
-  const status = useSession((s) => s.status);
-  const message = useSession((s) => s.message);
-  const errors = useSession((s) => s.errors);
-  const newerVersion = useSession((s) => s.newerVersion);
-
-  if (status === 'running' || status === 'idle') {
-    return (
-      <p role="status" className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
-        <span className="size-2 animate-pulse rounded-full bg-sky-500" aria-hidden="true" />
-        Running…
-      </p>
-    );
-  }
-  if (status === 'error') {
-    return (
-      <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-        <strong className="font-semibold">The engine failed.</strong> {message}
-      </div>
-    );
-  }
-  if (status === 'invalid') {
-    return (
-      <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
-        <p className="font-semibold">
-          {newerVersion ? 'This scenario was made by a newer version of the playground.' : 'The scenario is not valid:'}
-        </p>
-        <ul className="mt-1 list-disc pl-5 font-mono text-xs">
-          {errors.map((e, i) => (
-            <li key={i}>
-              <span className="font-semibold">{e.path || '/'}</span>: {e.message}
-            </li>
-          ))}
-        </ul>
-      </div>
-    );
-  }
-  return null;
+/** Seqs of the bug checks and deadlocks (they halt the run, so there is at most one). */
+function fatalSeqs(trace: readonly TraceEntry[]): number[] {
+  const out: number[] = [];
+  for (const e of trace) if (e.type === 'hazard' && (e.severity === 'bugcheck' || e.severity === 'deadlock')) out.push(e.seq);
+  return out;
 }
 
-function Legend() {
-  const items: [string, string][] = [
-    ['→ ← API call and return', 'text-sky-800 dark:text-sky-300'],
-    ['driver!Routine invoked by the system', 'text-violet-800 dark:text-violet-300'],
-    ['state change', 'text-emerald-800 dark:text-emerald-300'],
-    ['⚠ rule fired', 'text-red-800 dark:text-red-300'],
-  ];
+function Overlay({ props }: { props: PanelProps }) {
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  const fatals = useMemo(() => fatalSeqs(props.trace), [props.trace]);
+  const fatal = fatals.findLast((seq) => seq <= props.cursor) ?? null;
+  if (fatal === null || fatal === dismissed) return null;
+  return <HazardOverlay {...props} onDismiss={() => setDismissed(fatal)} />;
+}
+
+type TabId = 'trace' | 'threads' | 'sequence' | 'code';
+
+function SidePanels({ props }: { props: PanelProps }) {
+  const [tab, setTab] = useState<TabId>('trace');
+  const choice = props.choices.some((c) => c.at === props.cursor + 1);
+  const content = (id: TabId) => {
+    if (id !== tab) return null; // only the visible panel renders while stepping
+    switch (id) {
+      case 'trace':
+        return <TracePanel {...props} />;
+      case 'threads':
+        return <ThreadsPanel {...props} />;
+      case 'sequence':
+        return <SequencePanel {...props} />;
+      case 'code':
+        return <CodePanel {...props} />;
+    }
+  };
   return (
-    <ul aria-label="Legend" className="flex flex-wrap gap-x-4 gap-y-1 text-xs">
-      {items.map(([text, cls]) => (
-        <li key={text} className={`font-mono ${cls}`}>
-          {text}
-        </li>
-      ))}
-    </ul>
+    <Tabs
+      label="Panels"
+      active={tab}
+      onChange={(id) => setTab(id as TabId)}
+      className="min-h-0 flex-1"
+      tabs={[
+        { id: 'trace', label: 'Trace', content: content('trace') },
+        {
+          id: 'threads',
+          label: (
+            <>
+              Threads
+              {choice && (
+                <span className="rounded-full bg-violet-600 px-1.5 text-[10.5px] font-semibold leading-4 text-white">
+                  choose<span className="sr-only"> the next thread</span>
+                </span>
+              )}
+            </>
+          ),
+          content: content('threads'),
+        },
+        { id: 'sequence', label: 'Sequence', content: content('sequence') },
+        { id: 'code', label: 'Code', content: content('code') },
+      ]}
+    />
   );
 }
 
 export function App() {
-  const title = useSession((s) => s.title);
-  const description = useSession((s) => s.description);
-  const trace = useSession((s) => s.trace);
-
-  useEffect(() => {
-    void sessionStore.getState().run(seed000);
-  }, []);
+  useEffect(() => startUrlSync(), []);
+  useStepShortcuts();
+  const props = usePanelProps();
 
   return (
-    <div className="min-h-screen">
-      <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
-        <div className="mx-auto flex max-w-6xl items-center gap-3 px-4 py-3 sm:px-6">
-          <Logo />
-          <div>
-            <h1 className="text-lg font-semibold tracking-tight">PnP Playground</h1>
-            <p className="text-sm text-slate-600 dark:text-slate-400">How Windows delivers Plug and Play notifications, step by step</p>
+    <div className="flex h-dvh min-h-[640px] flex-col">
+      <Header />
+      <BadLinkAlert />
+      <RunProblems />
+      <main className="grid min-h-0 flex-1 grid-cols-1 lg:grid-cols-[248px_minmax(0,1fr)_minmax(360px,32%)]">
+        <aside
+          aria-label="Palette and actions"
+          className="min-h-0 space-y-5 overflow-y-auto border-b border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900 lg:border-b-0 lg:border-r"
+        >
+          <Palette />
+          <ActionsPanel />
+        </aside>
+        <section aria-label="Machine" className="flex min-h-[480px] min-w-0 flex-col lg:min-h-0">
+          <div className="relative isolate min-h-0 flex-1">
+            <Graph />
+            {props && <Overlay props={props} />}
           </div>
-        </div>
-      </header>
-
-      <main className="mx-auto max-w-6xl space-y-6 px-4 py-6 sm:px-6">
-        <section aria-labelledby="scenario-title" className="space-y-4">
-          <div>
-            <p className="text-xs font-semibold uppercase tracking-wider text-sky-700 dark:text-sky-400">Built-in scenario</p>
-            <h2 id="scenario-title" className="mt-1 text-2xl font-semibold tracking-tight">
-              {title || seed000.title}
-            </h2>
-            <p className="mt-2 max-w-3xl text-[15px] leading-relaxed text-slate-700 dark:text-slate-300">
-              {description || seed000.description}
-            </p>
-          </div>
-          <StatusLine />
-          <Summary />
+          <Stepper />
         </section>
-
-        {trace.length > 0 && (
-          <section
-            aria-labelledby="trace-title"
-            className="rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
-          >
-            <div className="flex flex-wrap items-baseline justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
-              <h2 id="trace-title" className="font-semibold">
-                Trace
-              </h2>
-              <Legend />
-            </div>
-            <div className="overflow-x-auto p-2">
-              <TraceList trace={trace} />
-            </div>
-          </section>
-        )}
+        <aside
+          aria-label="Explanation and panels"
+          className="relative z-10 flex min-h-[480px] min-w-0 flex-col border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 lg:min-h-0 lg:border-l lg:border-t-0"
+        >
+          {props && (
+            <>
+              <div className="max-h-[42%] shrink-0 overflow-y-auto border-b border-slate-200 dark:border-slate-800">
+                <ExplanationPanel {...props} />
+              </div>
+              <SidePanels props={props} />
+            </>
+          )}
+        </aside>
       </main>
+      <NoticeToast />
     </div>
   );
 }

@@ -110,10 +110,10 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
       encodedFor = scenario;
     }
     const hash = withStep(encoded, cursor);
+    storage()?.setItem(LAST_LINK_KEY, hash);
     if (hash === written) return;
     written = hash;
     win.history.replaceState(win.history.state, '', hash);
-    storage()?.setItem(LAST_LINK_KEY, hash);
   };
 
   const open = (hash: string) => {
@@ -132,6 +132,11 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     const hash = win.location.hash;
     if (hash === written) return;
     written = hash;
+    // The user went to another link: a write still pending for the previous state must not undo it.
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
     const r = decodeHash(hash);
     if (!r.ok) {
       // Keep the user's current work; say what is wrong with the link.

@@ -12,6 +12,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStore,
   type NodeChange,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
@@ -129,22 +130,27 @@ function useFlowNodes(layout: GraphLayout, state: GraphState, universe: Universe
   }, [cache, layout, state, universe, selected, dropTarget]);
 }
 
-function useFlowEdges(state: GraphState, nodeIds: Set<string>): PnpEdge[] {
+/** Past this many edges, quiet registrations fade so the ones that matter now stand out. */
+const CROWDED_EDGES = 30;
+
+function useFlowEdges(state: GraphState, nodeIds: Set<string>, selected: string | null): PnpEdge[] {
   const [cache] = useState(() => new ReuseCache<PnpEdge>());
   return useMemo(() => {
     const pass = cache.pass();
     const out: PnpEdge[] = [];
+    const crowded = state.edges.filter((e) => e.kind !== 'tree').length > CROWDED_EDGES;
     for (const m of state.edges) {
       if (!nodeIds.has(m.source) || !nodeIds.has(m.target)) continue;
+      const quiet = crowded && !m.current && m.kind !== 'cycle' && m.status === 'active' && m.source !== selected && m.target !== selected;
       out.push(
-        pass.get(m.id, JSON.stringify(m), () => ({
+        pass.get(m.id, JSON.stringify([m, quiet]), () => ({
           id: m.id,
           type: 'pnp',
           source: m.source,
           target: m.target,
           sourceHandle: 'out',
           targetHandle: m.targetHandle ?? 'in',
-          data: { model: m },
+          data: { model: m, quiet },
           ariaLabel: m.label,
           focusable: m.kind !== 'tree',
           selectable: false,
@@ -155,7 +161,23 @@ function useFlowEdges(state: GraphState, nodeIds: Set<string>): PnpEdge[] {
     }
     pass.done();
     return out;
-  }, [cache, state, nodeIds]);
+  }, [cache, state, nodeIds, selected]);
+}
+
+/**
+ * A large machine opens on its top-left part at a readable zoom (components, the partition, the
+ * root bus and the first device columns) instead of everything at a tiny zoom; the minimap and
+ * Fit View show the rest.
+ */
+function overviewBounds(layout: GraphLayout): { x: number; y: number; width: number; height: number } | null {
+  const top = layout.nodes.filter((n) => !n.parentId);
+  const fullW = Math.max(...top.map((n) => n.x + n.w));
+  const fullH = Math.max(...top.map((n) => n.y + n.h));
+  const root = layout.byId.get('root');
+  if (!root || (fullW <= 1600 && fullH <= 1100)) return null;
+  const right = Math.min(fullW, root.x + root.w + 72 + 2 * (256 + 72));
+  const bottom = Math.min(900, fullH);
+  return { x: -10, y: -10, width: right + 20, height: bottom + 20 };
 }
 
 function Legend() {
@@ -215,20 +237,32 @@ function GraphCanvas() {
   );
   const nodes = useFlowNodes(layout ?? emptyLayout, state, universe ?? emptyUniverse, selected, drag?.target ?? null);
   const nodeIds = useMemo(() => new Set(nodes.map((n) => n.id)), [nodes]);
-  const edges = useFlowEdges(state, nodeIds);
+  const edges = useFlowEdges(state, nodeIds, selected);
 
-  // Fit the view when a different machine opens (not when a gesture adds to this one).
+  // Fit the view when a different machine opens (not when a gesture adds to this one), once the
+  // pane has a size. Node sizes are given by the layout, so there is no need to wait for measuring.
+  const hasSize = useStore((s) => s.width > 0 && s.height > 0);
   const fittedFor = useRef<Set<string> | null>(null);
   useEffect(() => {
-    if (!layout || layout.nodes.length === 0) return;
+    if (!layout || layout.nodes.length === 0 || !hasSize) return;
     const ids = new Set(layout.nodes.map((n) => n.id));
     const prev = fittedFor.current;
     const sameMachine = prev && [...prev].every((id) => ids.has(id) || id.startsWith('cpu:') || id === 'cpus');
     fittedFor.current = ids;
     if (sameMachine) return;
-    const t = setTimeout(() => void flow.fitView({ padding: 0.08, maxZoom: 1.4, duration: 0 }), 30);
+    const overview = overviewBounds(layout);
+    if (overview) void flow.fitBounds(overview, { padding: 0.04, duration: 0 });
+    else void flow.fitView({ padding: 0.08, maxZoom: 1.4, duration: 0 });
+  }, [layout, flow, hasSize]);
+
+  // Expanding or collapsing the processors frames the partition.
+  const framedExpansion = useRef(expanded);
+  useEffect(() => {
+    if (framedExpansion.current === expanded) return;
+    framedExpansion.current = expanded;
+    const t = setTimeout(() => void flow.fitView({ nodes: [{ id: 'partition' }], padding: 0.06, maxZoom: 1, duration: 200 }), 40);
     return () => clearTimeout(t);
-  }, [layout, flow]);
+  }, [expanded, flow]);
 
   // Bring what a gesture added (the new selection) into view.
   const lastSelected = useRef<string | null>(null);
@@ -332,8 +366,6 @@ function GraphCanvas() {
           minZoom={0.08}
           maxZoom={2}
           onlyRenderVisibleElements={big}
-          fitView
-          fitViewOptions={{ padding: 0.08, maxZoom: 1.4 }}
           proOptions={{ hideAttribution: true }}
           ariaLabelConfig={ARIA}
           aria-label="Machine graph"
@@ -347,6 +379,7 @@ function GraphCanvas() {
             ariaLabel="Overview of the machine graph"
             nodeColor={(n) => (n.type === 'partition' ? 'var(--mini-partition)' : n.type === 'label' ? 'transparent' : 'var(--mini-node)')}
             maskColor="var(--mini-mask)"
+            style={{ width: 160, height: 104 }}
             className="!hidden md:!block"
           />
           <Panel position="top-right">

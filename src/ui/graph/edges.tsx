@@ -5,7 +5,7 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, getSmoothStepPath, type Edg
 import { memo } from 'react';
 import type { RegistrationEdge } from './derive.ts';
 
-export type PnpEdge = Edge<{ model: RegistrationEdge }>;
+export type PnpEdge = Edge<{ model: RegistrationEdge; quiet?: boolean }>;
 
 const STROKE: Record<RegistrationEdge['status'], string> = {
   active: 'var(--edge-active)',
@@ -63,7 +63,7 @@ function PnpEdgeImpl(props: EdgeProps<PnpEdge>) {
         id={props.id}
         path={path}
         className={className}
-        style={{ stroke, strokeWidth: width, strokeDasharray: dash }}
+        style={{ stroke, strokeWidth: width, strokeDasharray: dash, opacity: props.data?.quiet ? 0.16 : 1 }}
         interactionWidth={12}
       />
       {m.current && (

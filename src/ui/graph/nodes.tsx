@@ -239,15 +239,17 @@ function MemoryNodeImpl({ data, selected }: NodeProps<PnpNode>) {
 function RootNodeImpl({ data, selected }: NodeProps<PnpNode>) {
   const v = data.visual;
   return (
-    <div
-      className={`${cardClass(v, selected, data.dropTarget)} !border-slate-400 !bg-slate-800 !text-slate-50 dark:!border-slate-500 dark:!bg-slate-800`}
-      title={v.blocked}
-    >
+    <div className={`${cardClass(v, selected, data.dropTarget)} !border-slate-400 !bg-slate-800 !text-slate-50 dark:!border-slate-500 dark:!bg-slate-800`}>
       <Ports />
       <Badges v={v} />
       <div className="flex h-full flex-col justify-center px-3">
         <span className="text-[12.5px] font-semibold">{data.title}</span>
-        <span className="truncate text-[10.5px] text-slate-300">{v.blocked ? `pnp ${v.blocked.replace(/^pnp /, '')}` : data.subtitle}</span>
+        <span className="truncate text-[10.5px] text-slate-300">{data.subtitle}</span>
+        {v.blocked && (
+          <span className="line-clamp-2 text-[10px] leading-tight text-amber-200" title={v.blocked}>
+            {v.blocked}
+          </span>
+        )}
       </div>
       {data.dropTarget && <DropHint />}
     </div>
@@ -294,17 +296,17 @@ function DeviceNodeImpl({ data, selected }: NodeProps<PnpNode>) {
     <div className={cardClass(v, selected, data.dropTarget)} title={v.blocked}>
       <Ports />
       <Badges v={v} />
-      <div className="flex h-[38px] items-center justify-between gap-2 border-b border-slate-200 px-2.5 dark:border-slate-700">
-        <div className="min-w-0">
-          <div className="truncate text-[12.5px] font-semibold">{data.title}</div>
-          <div className="truncate font-mono text-[9.5px] text-slate-600 dark:text-slate-400">{data.subtitle}</div>
-        </div>
-        <div className="flex shrink-0 items-center gap-1.5">
+      <div className="h-[44px] border-b border-slate-200 px-2.5 pt-1.5 dark:border-slate-700">
+        <div className="flex items-center gap-1.5">
+          <span className="min-w-0 flex-1 truncate text-[12.5px] font-semibold">{data.title}</span>
           {(v.openHandles ?? 0) > 0 && (
-            <span className="rounded bg-slate-100 px-1 font-mono text-[9.5px] text-slate-700 dark:bg-slate-800 dark:text-slate-300">
-              {v.openHandles} open
+            <span className="shrink-0 rounded bg-slate-100 px-1 font-mono text-[9.5px] text-slate-700 dark:bg-slate-800 dark:text-slate-300">
+              {v.openHandles} open {v.openHandles === 1 ? 'handle' : 'handles'}
             </span>
           )}
+        </div>
+        <div className="mt-0.5 flex items-center gap-1.5">
+          <span className="min-w-0 flex-1 truncate font-mono text-[9.5px] text-slate-600 dark:text-slate-400">{data.subtitle}</span>
           <StateDot state={v.state} />
           <StateText state={v.state} />
         </div>

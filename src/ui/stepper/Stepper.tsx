@@ -163,7 +163,7 @@ export function Stepper() {
       </div>
       <div className="mt-1 flex min-h-5 items-center gap-2 text-[12px]">
         {stepLabel && <span className="shrink-0 font-medium text-slate-700 dark:text-slate-300">{stepLabel}</span>}
-        <code className="min-w-0 flex-1 truncate font-mono text-slate-600 dark:text-slate-400" title={summary}>
+        <code data-testid="step-entry" className="min-w-0 flex-1 truncate font-mono text-slate-600 dark:text-slate-400" title={summary}>
           {summary}
         </code>
         {choice && (

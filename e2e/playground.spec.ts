@@ -1,0 +1,238 @@
+// The playground as a whole: stepping (and the Trace panel following), the thread picker at a
+// choice point, the hazard overlay, the URL (reload restores scenario and step; a bad link keeps
+// the user's work), a crashed or hung engine worker restored at the same step, a large machine,
+// screenshots in both themes, and axe.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { currentEntry, entryText, focusPage, node, open, seed000, step, stepStatus, stepUntil, urlStep } from './support/playground.ts';
+import { forgetsToDeregister, largeMachine, racing, toasterMonitors } from './support/scenarios.ts';
+
+test.describe.configure({ timeout: 60_000 });
+
+async function seriousAxe(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('first visit: seed 000; stepping back and forth by buttons, keys and scrubber; the Trace panel follows', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Synchronous processor notification' })).toBeVisible();
+  await expect(stepStatus(page)).toHaveText('Step 1 of 57');
+  await expect(node(page, 'Hardware partition')).toBeVisible();
+  await expect(node(page, 'CPU 0 · group 0/0')).toHaveAttribute('aria-label', /, active/);
+  await expect(node(page, 'CPU 2')).toHaveAttribute('aria-label', /not-present/);
+  await expect(node(page, 'Driver sampledrv')).toHaveAttribute('aria-label', /not-loaded/);
+  await expect(currentEntry(page)).toHaveAttribute('data-seq', '0');
+
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(stepStatus(page)).toHaveText('Step 2 of 57');
+  await expect(currentEntry(page)).toHaveAttribute('data-seq', '1');
+  await focusPage(page);
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  await expect(stepStatus(page)).toHaveText('Step 7 of 57');
+  await expect(currentEntry(page)).toHaveAttribute('data-seq', '6');
+  await page.keyboard.press('ArrowLeft');
+  await expect(stepStatus(page)).toHaveText('Step 6 of 57');
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await expect(stepStatus(page)).toHaveText('Step 5 of 57');
+  await expect(currentEntry(page)).toHaveAttribute('data-seq', '4');
+  await expect(entryText(page)).resolves.toBe('▶ load sampledrv');
+
+  await focusPage(page);
+  await page.keyboard.press('End');
+  await expect(stepStatus(page)).toHaveText('Step 57 of 57');
+  await expect(currentEntry(page)).toHaveAttribute('title', /■ halt: quiescent/);
+  await expect(node(page, 'CPU 2')).toHaveAttribute('aria-label', /, active/);
+  await expect(node(page, 'Driver sampledrv')).toHaveAttribute('aria-label', /unloaded/);
+  await page.keyboard.press('Home');
+  await expect(stepStatus(page)).toHaveText('Step 1 of 57');
+  await page.getByRole('button', { name: 'Run to end' }).click();
+  await expect(stepStatus(page)).toHaveText('Step 57 of 57');
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect(stepStatus(page)).toHaveText('Step 1 of 57');
+
+  // By action: Shift+→ jumps to the next timeline action.
+  await focusPage(page);
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(entryText(page)).resolves.toBe('▶ hotAddProcessor');
+
+  // The scrubber: a slider named with the step.
+  const scrubber = page.getByRole('slider', { name: 'Trace position' });
+  await expect(scrubber).toHaveAttribute('aria-valuetext', /^Step 29 of 57: ▶ hotAddProcessor/);
+  await scrubber.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(stepStatus(page)).toHaveText('Step 30 of 57');
+  await scrubber.fill('40');
+  await expect(stepStatus(page)).toHaveText('Step 41 of 57');
+  await expect(currentEntry(page)).toHaveAttribute('data-seq', '40');
+
+  // Clicking an entry of the Trace panel moves the stepper.
+  await page.getByRole('listbox', { name: 'Trace entries' }).locator('[data-seq="36"]').click();
+  await expect(stepStatus(page)).toHaveText('Step 37 of 57');
+  await expect(node(page, 'Driver sampledrv')).toHaveAttribute('aria-label', /its code is running now/);
+});
+
+test('thread picker: at a choice point pick the other thread; the scenario re-runs with that choice and the cursor stays', async ({ page }) => {
+  const scenario = racing(seed000);
+  // The first choice point of this scenario is at entry 31 (sys:sampledrv or hotplug): stand before it.
+  await open(page, scenario, 30);
+  await expect(stepStatus(page)).toHaveText(/^Step 31 of \d+$/);
+  await expect(page.getByText(/Choice point: 2 threads can run next/)).toBeVisible();
+  await page.getByRole('tab', { name: /Threads/ }).click();
+  const pick = page.getByRole('button', { name: 'Run sys:sampledrv next' });
+  await expect(pick).toHaveAttribute('aria-pressed', 'false');
+  await pick.click();
+  await expect(page.getByRole('button', { name: 'Run sys:sampledrv next' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(stepStatus(page)).toHaveText(/^Step 31 of \d+$/);
+  await focusPage(page);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => entryText(page)).not.toBe('');
+  await page.getByRole('tab', { name: 'Trace' }).click();
+  await expect(currentEntry(page)).toHaveAttribute('title', /^#31 s\d+ \[sys:sampledrv\]/);
+  // The link carries the override.
+  const [k] = await step(page);
+  await expect.poll(() => urlStep(page)).toBe(k - 1);
+  await page.reload();
+  await expect(stepStatus(page)).toHaveText(new RegExp(`^Step ${k} of \\d+$`));
+  await expect(currentEntry(page)).toHaveAttribute('title', /^#31 s\d+ \[sys:sampledrv\]/);
+});
+
+test('a bug check: the hazard overlay names the rule, the graph shows where it stopped', async ({ page }) => {
+  await open(page, forgetsToDeregister(seed000));
+  await focusPage(page);
+  await page.keyboard.press('End');
+  const alert = page.getByRole('alert').filter({ hasText: 'bug check' });
+  await expect(alert).toBeVisible();
+  await expect(alert).toContainText('KE-5');
+  await expect(alert).toContainText('0xCE');
+  await page.screenshot({ path: 'test-results/playground-bugcheck.png' });
+  await alert.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(alert).toHaveCount(0);
+  await expect(node(page, 'CPU 3')).toHaveAttribute('aria-label', /starting/);
+  // The scrubber marks the hazards.
+  await expect(page.locator('.pnp-scrubber ~ svg, svg:has(rect.fill-red-600)').first()).toBeAttached();
+});
+
+test('reload restores the same scenario and step from the URL', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Memory module', exact: true }).click();
+  await expect(node(page, 'Memory mem0')).toBeVisible();
+  await focusPage(page);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  const [k, n] = await step(page);
+  await expect.poll(() => urlStep(page)).toBe(k - 1);
+  await page.reload();
+  await expect(stepStatus(page)).toHaveText(`Step ${k} of ${n}`);
+  await expect(node(page, 'Memory mem0')).toBeVisible();
+  await expect(currentEntry(page)).toHaveAttribute('data-seq', String(k - 1));
+});
+
+test('a bad link shows an alert with the error and keeps going with the last scenario', async ({ page }) => {
+  await open(page, toasterMonitors, 20);
+  // The page remembers the last good link (debounced with the URL).
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('pnp-playground:last-link'))).toMatch(/&step=20$/);
+  await page.goto('/#s1.AAAA-this-is-not-a-link!');
+  await page.reload();
+  const alert = page.getByRole('alert').filter({ hasText: 'This link could not be opened' });
+  await expect(alert).toContainText('corrupt');
+  await expect(alert).toContainText('Showing the last scenario you had open instead');
+  await expect(page.getByRole('heading', { name: 'A toaster, watched from user mode and from the kernel' })).toBeVisible();
+  // Pasting a bad link while working keeps the current work.
+  await page.evaluate(() => (location.hash = '#s1.truncated-'));
+  await expect(page.getByRole('alert').filter({ hasText: 'This link could not be opened' })).toContainText('Your current scenario is unchanged');
+  await expect(page.getByRole('heading', { name: 'A toaster, watched from user mode and from the kernel' })).toBeVisible();
+});
+
+test('a crashed engine worker is restarted and the user is back at the same step', async ({ page }) => {
+  await open(page, toasterMonitors, 30);
+  await expect(stepStatus(page)).toHaveText(/^Step 31 of/);
+  const label = await node(page, 'Device toaster0').getAttribute('aria-label');
+  const workers = page.workers();
+  expect(workers.length).toBe(1);
+  await workers[0].evaluate(() => {
+    setTimeout(() => {
+      throw new Error('simulated crash');
+    }, 0);
+  });
+  await expect(page.getByTestId('notice')).toContainText(/crashed.*simulated crash.*Your scenario and step 31 were restored/);
+  await expect(stepStatus(page)).toHaveText(/^Step 31 of/);
+  await expect.poll(() => page.workers().length).toBe(1);
+  expect(page.workers()[0]).not.toBe(workers[0]);
+  await expect(node(page, 'Device toaster0')).toHaveAttribute('aria-label', label!);
+  // Stepping works against the new worker.
+  await focusPage(page);
+  await page.keyboard.press('End');
+  await expect(currentEntry(page)).toHaveAttribute('title', /halt: quiescent/);
+  await expect(node(page, 'App monitor')).toHaveAttribute('aria-label', /running/);
+});
+
+test('a hung engine worker is detected, restarted, and the step restored', async ({ page }) => {
+  await open(page, seed000, 10);
+  await page.workers()[0].evaluate(() => {
+    setTimeout(() => {
+      for (;;) {
+        // hang
+      }
+    }, 0);
+  });
+  await focusPage(page);
+  await page.keyboard.press('ArrowRight'); // this seek never gets an answer
+  await expect(stepStatus(page)).toHaveText('Step 12 of 57');
+  await expect(page.getByTestId('notice')).toContainText(/did not answer.*Your scenario and step 12 were restored/, { timeout: 15_000 });
+  await expect(node(page, 'Driver sampledrv')).toHaveAttribute('aria-label', /loaded/);
+  await page.keyboard.press('ArrowRight');
+  await expect(stepStatus(page)).toHaveText('Step 13 of 57');
+});
+
+test('a large machine (256 processors, 24 devices) stays readable; screenshots light and dark', async ({ page }) => {
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await open(page, largeMachine(seed000), 3000);
+  await expect(node(page, 'CPU 0–255 · 256 processors')).toBeVisible();
+  await expect(node(page, 'Device toaster23')).toBeAttached();
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: 'test-results/playground-large-light.png' });
+  // Expand the processors; step with the keyboard without long tasks.
+  await page.getByRole('button', { name: 'Show all' }).click();
+  await expect(node(page, 'CPU 255 · group 3/63')).toBeVisible();
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: 'test-results/playground-large-expanded.png' });
+  await page.getByRole('button', { name: 'Collapse processors' }).click();
+  await expect(node(page, 'CPU 0–255')).toBeVisible();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await focusPage(page);
+  await page.keyboard.press('End');
+  await stepUntil(page, /SyncProcessorCallback\(.*KeProcessorAddStartNotify, NtNumber=255/, 'ArrowLeft');
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: 'test-results/playground-large-dark.png' });
+});
+
+test('screenshots of a device scenario, light and dark, mid-eject', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await open(page, { ...toasterMonitors, timeline: [...toasterMonitors.timeline!, { do: 'eject', device: 'toaster0' }] });
+  await focusPage(page);
+  await stepUntil(page, /monitor!OnDevice\(.*DEVICEQUERYREMOVE/);
+  await node(page, 'Device toaster0').click();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: 'test-results/playground-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await focusPage(page);
+  await stepUntil(page, /kmon!TargetCallback\(Event=GUID_TARGET_DEVICE_QUERY_REMOVE/);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: 'test-results/playground-dark.png' });
+});
+
+test('theme toggle overrides the system theme; axe finds no serious or critical violations on the playground', async ({ page }) => {
+  await open(page, toasterMonitors, 60);
+  const toggle = page.getByRole('button', { name: 'Dark theme' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  expect(await seriousAxe(page), 'light').toEqual([]);
+  await toggle.click();
+  await expect(page.locator('html')).toHaveClass(/\bdark\b/);
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  expect(await seriousAxe(page), 'dark').toEqual([]);
+  await page.reload();
+  await expect(page.locator('html')).toHaveClass(/\bdark\b/);
+});
