@@ -108,7 +108,7 @@ export function App() {
       <Header />
       <BadLinkAlert />
       <RunProblems />
-      <main className="grid min-h-0 flex-1 grid-cols-1 lg:grid-cols-[248px_minmax(0,1fr)_minmax(360px,32%)]">
+      <main className="grid min-h-0 flex-1 grid-cols-1 lg:grid-cols-[236px_minmax(0,1fr)_minmax(340px,30%)]">
         <aside
           aria-label="Palette and actions"
           className="min-h-0 space-y-5 overflow-y-auto border-b border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900 lg:border-b-0 lg:border-r"

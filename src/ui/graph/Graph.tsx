@@ -148,7 +148,7 @@ function useFlowEdges(state: GraphState, nodeIds: Set<string>, selected: string 
           type: 'pnp',
           source: m.source,
           target: m.target,
-          sourceHandle: 'out',
+          sourceHandle: m.sourceHandle ?? 'out',
           targetHandle: m.targetHandle ?? 'in',
           data: { model: m, quiet },
           ariaLabel: m.label,
@@ -175,7 +175,7 @@ function overviewBounds(layout: GraphLayout): { x: number; y: number; width: num
   const fullH = Math.max(...top.map((n) => n.y + n.h));
   const root = layout.byId.get('root');
   if (!root || (fullW <= 1600 && fullH <= 1100)) return null;
-  const right = Math.min(fullW, root.x + root.w + 72 + 2 * (256 + 72));
+  const right = Math.min(fullW, root.x + 48 + 2 * (256 + 72));
   const bottom = Math.min(900, fullH);
   return { x: -10, y: -10, width: right + 20, height: bottom + 20 };
 }

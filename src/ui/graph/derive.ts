@@ -13,6 +13,7 @@ export interface RegistrationEdge {
   kind: 'registration' | 'handle' | 'cycle' | 'tree';
   source: string;
   target: string;
+  sourceHandle?: string;
   targetHandle?: string;
   status: EdgeStatus;
   /** The notification at the cursor travels along this edge. */
@@ -337,6 +338,7 @@ export function deriveGraph({ universe: u, snapshot, trace, collapsed, isApp }: 
       id: `tree:${d.id}`,
       kind: 'tree',
       source: src,
+      ...(src === 'root' ? { sourceHandle: 'tree' } : {}),
       target: `dev:${d.id}`,
       status: 'active',
       current: false,

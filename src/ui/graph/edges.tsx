@@ -78,7 +78,14 @@ function PnpEdgeImpl(props: EdgeProps<PnpEdge>) {
             className={`nodrag nopan pointer-events-none absolute whitespace-nowrap rounded-full px-2 py-0.5 text-[10px] font-semibold shadow ${
               m.kind === 'cycle' ? 'bg-red-600 text-white' : 'bg-violet-700 text-white'
             }`}
-            style={{ transform: `translate(-50%, -100%) translate(${labelX}px, ${labelY - 9}px)` }}
+            style={{
+              // A cycle's caption sits mid-edge; a notification's just after the callback owner,
+              // where the eye already is (the node that runs the code).
+              transform:
+                m.kind === 'cycle'
+                  ? `translate(-50%, -100%) translate(${labelX}px, ${labelY - 9}px)`
+                  : `translate(0, -100%) translate(${props.sourceX + 12}px, ${props.sourceY - 8}px)`,
+            }}
           >
             {m.caption}
           </div>

@@ -175,3 +175,59 @@ describe('derive', () => {
     expect(g.nodes.get('cpus')?.counts).toEqual({ active: 21 });
   });
 });
+
+describe('derive: edge states', () => {
+  const isApp = (s: NormalizedScenario) => (id: string) => id in s.apps;
+  const at = (s: NormalizedScenario, trace: TraceEntry[], i: number) =>
+    deriveGraph({ universe: universeOf(s), snapshot: createSeeker(s, trace).at(i), trace, collapsed: false, isApp: isApp(s) });
+
+  it('vetoing: a handle callback that refuses the query-remove', () => {
+    const vetoing = structuredClone(monitor);
+    vetoing.apps!.monitor.routines!.OnDevice = {
+      switch: 'Action',
+      cases: { CM_NOTIFY_ACTION_DEVICEQUERYREMOVE: [{ op: 'return', value: 'ERROR_CANCELLED' }] },
+    };
+    vetoing.timeline!.push({ do: 'eject', device: 'toaster1' });
+    const s = norm(vetoing);
+    const trace = run(s);
+    const done = trace.findIndex((e) => e.type === 'complete' && e.routine === 'OnDevice' && e.result === 'ERROR_CANCELLED');
+    expect(done).toBeGreaterThan(0);
+    const reg = at(s, trace, done).edges.find((e) => e.kind === 'registration' && e.target === 'dev:toaster1' && !e.targetHandle);
+    expect(reg?.status).toBe('vetoing');
+  });
+
+  it('pinned: a registration unregistered from inside its own callback, while that callback still runs', () => {
+    const s = norm({
+      format: 'pnp-scenario/1',
+      machine: { processors: 1, maxProcessors: 2 },
+      drivers: {
+        once: {
+          routines: {
+            DriverEntry: [
+              {
+                call: 'IoRegisterPlugPlayNotification',
+                EventCategory: 'EventCategoryDeviceInterfaceChange',
+                EventCategoryFlags: [],
+                EventCategoryData: 'GUID_DEVICE_PROCESSOR',
+                CallbackRoutine: 'OnProcessor',
+                Context: null,
+                NotificationEntry: 'Entry',
+                result: 'Status',
+              },
+            ],
+            OnProcessor: [{ call: 'IoUnregisterPlugPlayNotificationEx', NotificationEntry: 'Entry' }, { op: 'note', text: 'still in the callback' }],
+          },
+        },
+      },
+      timeline: [{ do: 'load', driver: 'once' }, { do: 'hotAddProcessor' }],
+    });
+    const trace = run(s);
+    const i = trace.findIndex((e) => e.type === 'note' && e.text === 'still in the callback');
+    expect(i).toBeGreaterThan(0);
+    const g = at(s, trace, i);
+    expect(g.edges.find((e) => e.kind === 'registration')).toMatchObject({ source: 'drv:once', target: 'partition', status: 'pinned' });
+    // Once the callback returned, the registration is gone from the graph.
+    const after = at(s, trace, trace.length - 1);
+    expect(after.edges.filter((e) => e.kind === 'registration')).toEqual([]);
+  });
+});

@@ -3,8 +3,9 @@
 //
 //   components column        │ Hardware partition (processors, memory)
 //   (apps, then drivers,     │
-//    ordered by what they    │ PnP manager / root bus ─┬─ device ── child
-//    talk to)                │                         └─ device
+//    ordered by what they    │ PnP manager / root bus
+//    talk to)                │  ├─ device ── child
+//                            │  └─ device
 //
 // The device tree is laid out with dagre (left to right), one subtree per root device, and the
 // subtrees are packed into columns so dozens of devices stay readable. Past COLLAPSE_AT processors
@@ -84,7 +85,7 @@ export function layoutGraph(u: Universe, expandProcessors = false): GraphLayout 
   const partW = innerW + 2 * pad;
   const partH = header + cpuRows * (cpuH + gap) + (memRows > 0 ? memRows * (SIZE.memory.h + gap) : 0) + pad - gap;
 
-  const colB = SIZE.component.w + 260;
+  const colB = SIZE.component.w + 210;
   nodes.push({ id: 'partition', kind: 'partition', x: colB, y: 0, w: partW, h: partH });
   if (collapsed) {
     nodes.push({ id: 'cpus', kind: 'cpus', x: pad, y: header, w: SIZE.cpus.w, h: SIZE.cpus.h, parentId: 'partition' });
@@ -122,14 +123,16 @@ export function layoutGraph(u: Universe, expandProcessors = false): GraphLayout 
   const children = new Map<string, string[]>();
   for (const d of u.devices) children.set(d.parent, [...(children.get(d.parent) ?? []), d.id]);
   const info = new Map(u.devices.map((d) => [d.id, d]));
-  let colX = colB + SIZE.root.w + COLUMN_GAP;
-  let y = treeTop;
+  // Devices hang under the root bus, indented (a tree view's trunk), in columns.
+  const devicesTop = treeTop + SIZE.root.h + 32;
+  let colX = colB + 48;
+  let y = devicesTop;
   let colW = 0;
   for (const top of children.get('root') ?? []) {
     const sub = layoutSubtree(top, children, info);
-    if (y > treeTop && y + sub.h > treeTop + MAX_COLUMN_HEIGHT) {
+    if (y > devicesTop && y + sub.h > devicesTop + MAX_COLUMN_HEIGHT) {
       colX += colW + COLUMN_GAP;
-      y = treeTop;
+      y = devicesTop;
       colW = 0;
     }
     for (const n of sub.nodes) nodes.push({ ...n, x: colX + n.x, y: y + n.y });

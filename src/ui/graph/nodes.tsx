@@ -241,6 +241,7 @@ function RootNodeImpl({ data, selected }: NodeProps<PnpNode>) {
   return (
     <div className={`${cardClass(v, selected, data.dropTarget)} !border-slate-400 !bg-slate-800 !text-slate-50 dark:!border-slate-500 dark:!bg-slate-800`}>
       <Ports />
+      <Handle type="source" id="tree" position={Position.Bottom} isConnectable={false} className={hidden} style={{ left: 24 }} />
       <Badges v={v} />
       <div className="flex h-full flex-col justify-center px-3">
         <span className="text-[12.5px] font-semibold">{data.title}</span>
