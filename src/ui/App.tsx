@@ -129,7 +129,7 @@ export function App() {
         >
           {props && (
             <>
-              <div className="max-h-[42%] shrink-0 overflow-y-auto border-b border-slate-200 dark:border-slate-800">
+              <div className="flex h-[40%] min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800">
                 <ExplanationPanel {...props} />
               </div>
               <SidePanels props={props} />

@@ -260,9 +260,16 @@ function GraphCanvas() {
   useEffect(() => {
     if (framedExpansion.current === expanded) return;
     framedExpansion.current = expanded;
-    const t = setTimeout(() => void flow.fitView({ nodes: [{ id: 'partition' }], padding: 0.06, maxZoom: 1, duration: 200 }), 40);
+    const t = setTimeout(() => {
+      if (expanded) void flow.fitView({ nodes: [{ id: 'partition' }], padding: 0.06, maxZoom: 1, duration: 200 });
+      else if (layout) {
+        const overview = overviewBounds(layout);
+        if (overview) void flow.fitBounds(overview, { padding: 0.04, duration: 200 });
+        else void flow.fitView({ padding: 0.08, maxZoom: 1.4, duration: 200 });
+      }
+    }, 40);
     return () => clearTimeout(t);
-  }, [expanded, flow]);
+  }, [expanded, flow, layout]);
 
   // Bring what a gesture added (the new selection) into view.
   const lastSelected = useRef<string | null>(null);

@@ -63,7 +63,7 @@ function PnpEdgeImpl(props: EdgeProps<PnpEdge>) {
         id={props.id}
         path={path}
         className={className}
-        style={{ stroke, strokeWidth: width, strokeDasharray: dash, opacity: props.data?.quiet ? 0.16 : 1 }}
+        style={{ stroke, strokeWidth: width, strokeDasharray: dash, opacity: props.data?.quiet ? 0.12 : 1 }}
         interactionWidth={12}
       />
       {m.current && (
