@@ -104,7 +104,7 @@ export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps
   const id = entry ? ruleFor(entry, trace, cursor) : null;
   const r = id ? rule(id) : null;
   return (
-    <PanelFrame title="Explanation" className="h-full" bodyClassName="overflow-auto">
+    <PanelFrame title="Explanation" className="h-full" bodyClassName="overflow-auto" scrollable>
       <div className="space-y-3 p-3 [overflow-wrap:anywhere]">
         {entry ? (
           <>

@@ -122,7 +122,7 @@ function rowClass(e: TraceEntry, selected: boolean): string {
         : e.type === 'action'
           ? 'border-slate-400 bg-slate-100 dark:border-slate-500 dark:bg-slate-800'
           : 'border-transparent hover:bg-slate-100 dark:hover:bg-slate-800/70';
-  return selected ? `${base} !bg-sky-100 ring-1 ring-inset ring-sky-600 dark:!bg-sky-900/70 dark:ring-sky-400` : base;
+  return selected ? `${base} !bg-sky-100 ring-1 ring-inset ring-sky-600 dark:!bg-sky-950 dark:ring-sky-400` : base;
 }
 
 const Row = memo(function Row({

@@ -5,9 +5,11 @@ import type { Provenance } from '../../engine/rules/ids.ts';
 import type { Severity } from '../../engine/rules/ids.ts';
 
 export function PanelFrame({
-  title, subtitle, actions, children, className = '', bodyClassName = '', headingId,
+  title, subtitle, actions, children, className = '', bodyClassName = '', headingId, scrollable = false,
 }: {
   title: string;
+  /** The body scrolls: make it a tab stop so keyboard users can scroll it (axe scrollable-region-focusable). */
+  scrollable?: boolean;
   subtitle?: ReactNode;
   actions?: ReactNode;
   children: ReactNode;
@@ -29,7 +31,12 @@ export function PanelFrame({
         {subtitle !== undefined && <div className="min-w-0 truncate text-xs text-slate-600 dark:text-slate-400">{subtitle}</div>}
         {actions !== undefined && <div className="ml-auto flex flex-wrap items-center gap-2">{actions}</div>}
       </header>
-      <div className={`min-h-0 flex-1 ${bodyClassName}`}>{children}</div>
+      <div
+        className={`min-h-0 flex-1 ${bodyClassName}`}
+        {...(scrollable ? { tabIndex: 0 } : {})}
+      >
+        {children}
+      </div>
     </section>
   );
 }
