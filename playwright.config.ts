@@ -11,7 +11,8 @@ function chromiumPath(): string | undefined {
   return undefined;
 }
 
-const PORT = 4173;
+// E2E_PORT lets two checkouts run their e2e suites side by side.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 const baseURL = `http://localhost:${PORT}`;
 const CI = !!process.env.CI;
 
@@ -51,7 +52,7 @@ export default defineConfig({
   ],
   // Against the production build: `npm run test:e2e` runs `vite build` first.
   webServer: {
-    command: 'npm run preview',
+    command: `npx vite preview --port ${PORT} --strictPort`,
     url: baseURL,
     reuseExistingServer: !CI,
     timeout: 60_000,
