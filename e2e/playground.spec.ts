@@ -136,13 +136,13 @@ test('a bad link shows an alert with the error and keeps going with the last sce
   await expect.poll(() => page.evaluate(() => localStorage.getItem('pnp-playground:last-link'))).toMatch(/&step=20$/);
   await page.goto('/#s1.AAAA-this-is-not-a-link!');
   await page.reload();
-  const alert = page.getByRole('alert').filter({ hasText: 'This link could not be opened' });
-  await expect(alert).toContainText('corrupt');
-  await expect(alert).toContainText('Showing the last scenario you had open instead');
+  const alert = page.getByRole('alert').filter({ hasText: 'This link is damaged.' });
+  await expect(alert).toContainText('unexpected character "!"');
+  await expect(alert).toContainText('The page shows the last scenario you had open instead.');
   await expect(page.getByRole('heading', { name: 'A toaster, watched from user mode and from the kernel' })).toBeVisible();
   // Pasting a bad link while working keeps the current work.
   await page.evaluate(() => (location.hash = '#s1.truncated-'));
-  await expect(page.getByRole('alert').filter({ hasText: 'This link could not be opened' })).toContainText('Your current scenario is unchanged');
+  await expect(page.getByRole('alert').filter({ hasText: 'This link is damaged.' })).toContainText('Your current scenario is unchanged.');
   await expect(page.getByRole('heading', { name: 'A toaster, watched from user mode and from the kernel' })).toBeVisible();
 });
 

@@ -1,6 +1,8 @@
 // The playground page: header; left the palette and the actions panel; centre the machine graph
 // with the stepper under it; right the explanation and the trace, threads, sequence and code
-// panels. The scenario comes from the URL (or the built-in seed-000 demo) and the URL follows it.
+// panels. The scenario comes from the URL (else the last one this browser had open, else the
+// built-in seed-000 demo) and the URL follows it. The header has the share and teach tools (demos,
+// editor, copy link); `?embed=1` shows the compact read-only embed layout instead.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TraceEntry } from '../engine/trace.ts';
 import { sessionStore, useSession } from '../store/session.ts';
@@ -15,11 +17,18 @@ import { ThreadsPanel } from './panels/ThreadsPanel.tsx';
 import { TracePanel } from './panels/TracePanel.tsx';
 import type { PanelProps } from './panels/types.ts';
 import { Header } from './shell/Header.tsx';
-import { BadLinkAlert, NoticeToast, RunProblems } from './shell/Notices.tsx';
+import { NoticeToast, RunProblems } from './shell/Notices.tsx';
 import { Tabs } from './shell/Tabs.tsx';
 import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
 import './theme.ts';
+import { EmbedView } from './embed/EmbedView.tsx';
+import { isEmbed } from './embed/isEmbed.ts';
+import { fullLink } from './share/link.ts';
+import { LinkAlert, ShareTools, useCurrentHash } from './share/ShareTools.tsx';
 import { startUrlSync } from './url.ts';
+
+/** Decided once, when the page opens. */
+const EMBED = typeof window !== 'undefined' && isEmbed(window.location);
 
 /** The props every panel gets, or null until the first scenario has run. */
 function usePanelProps(): PanelProps | null {
@@ -44,11 +53,12 @@ function fatalSeqs(trace: readonly TraceEntry[]): number[] {
 }
 
 function Overlay({ props }: { props: PanelProps }) {
-  const [dismissed, setDismissed] = useState<number | null>(null);
+  // Dismissed for this trace only: another scenario's bug check at the same seq shows again.
+  const [dismissed, setDismissed] = useState<{ trace: readonly TraceEntry[]; seq: number } | null>(null);
   const fatals = useMemo(() => fatalSeqs(props.trace), [props.trace]);
   const fatal = fatals.findLast((seq) => seq <= props.cursor) ?? null;
-  if (fatal === null || fatal === dismissed) return null;
-  return <HazardOverlay {...props} onDismiss={() => setDismissed(fatal)} />;
+  if (fatal === null || (dismissed?.trace === props.trace && fatal === dismissed.seq)) return null;
+  return <HazardOverlay {...props} onDismiss={() => setDismissed({ trace: props.trace, seq: fatal })} />;
 }
 
 type TabId = 'trace' | 'threads' | 'sequence' | 'code';
@@ -98,15 +108,37 @@ function SidePanels({ props }: { props: PanelProps }) {
   );
 }
 
+/** The embed layout: graph, step controls, explanation and a link out; nothing that edits. */
+function Embed() {
+  useEffect(() => startUrlSync(sessionStore, window, { readOnly: true }), []);
+  useStepShortcuts();
+  const props = usePanelProps();
+  const title = useSession((s) => s.title);
+  const hash = useCurrentHash();
+  return (
+    <EmbedView
+      title={title}
+      fullLink={fullLink(window.location, hash)}
+      graph={<Graph readOnly />}
+      stepper={<Stepper />}
+      explanation={props ? <ExplanationPanel {...props} /> : <p>Loading…</p>}
+    />
+  );
+}
+
 export function App() {
+  return EMBED ? <Embed /> : <Playground />;
+}
+
+function Playground() {
   useEffect(() => startUrlSync(), []);
   useStepShortcuts();
   const props = usePanelProps();
 
   return (
     <div className="flex h-dvh min-h-[640px] flex-col">
-      <Header />
-      <BadLinkAlert />
+      <Header tools={<ShareTools />} />
+      <LinkAlert />
       <RunProblems />
       <main className="grid min-h-0 flex-1 grid-cols-1 lg:grid-cols-[236px_minmax(0,1fr)_minmax(340px,30%)]">
         <aside

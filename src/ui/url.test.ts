@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scenarioToHash } from '../scenario/codec.ts';
-import { DEFAULT_SCENARIO, openingFor, withStep } from './url.ts';
+import { DEFAULT_SCENARIO, lastOpening, openingFor, withStep } from './url.ts';
 
 describe('url', () => {
   it('appending the step gives exactly the codec link with that step', () => {
@@ -18,5 +18,55 @@ describe('url', () => {
   it('a bad link falls back to the demo (no last link in this environment)', () => {
     const opened = openingFor('#s1.AAAA!');
     expect(opened.scenario).toBe(DEFAULT_SCENARIO);
+  });
+});
+
+/** A Storage stand-in: a Map, optionally full or with a broken getter. */
+function fakeStorage(init: Record<string, string> = {}, opts: { full?: boolean; broken?: boolean } = {}): Storage {
+  const m = new Map(Object.entries(init));
+  return {
+    get length() {
+      return m.size;
+    },
+    clear: () => m.clear(),
+    key: (i: number) => [...m.keys()][i] ?? null,
+    getItem: (k: string) => {
+      if (opts.broken) throw new Error('SecurityError');
+      return m.get(k) ?? null;
+    },
+    setItem: (k: string, v: string) => {
+      if (opts.full) throw new DOMException('full', 'QuotaExceededError');
+      m.set(k, v);
+    },
+    removeItem: (k: string) => void m.delete(k),
+  };
+}
+
+describe('url: the last scenario this browser had open', () => {
+  const KEY = 'pnp-playground:last-link';
+
+  it('no hash restores the stored scenario and step', () => {
+    const store = fakeStorage({ [KEY]: scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Saved' }, 9) });
+    const opened = openingFor('', store);
+    expect(opened.scenario.title).toBe('Saved');
+    expect(opened.step).toBe(9);
+    expect(lastOpening(store)?.step).toBe(9);
+  });
+
+  it('a corrupt stored value is dropped and the demo opens', () => {
+    const store = fakeStorage({ [KEY]: '#s1.%%%garbage' });
+    expect(openingFor('', store).scenario).toBe(DEFAULT_SCENARIO);
+    expect(store.getItem(KEY)).toBeNull();
+    expect(openingFor('#embed=1', fakeStorage({ [KEY]: '{"not":"a link"}' })).scenario).toBe(DEFAULT_SCENARIO);
+  });
+
+  it('storage that throws never breaks opening', () => {
+    expect(openingFor('', fakeStorage({}, { broken: true })).scenario).toBe(DEFAULT_SCENARIO);
+    expect(openingFor('', null).scenario).toBe(DEFAULT_SCENARIO);
+  });
+
+  it('a bad link keeps the stored scenario as the one to go back to', () => {
+    const saved = scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Saved' }, 3);
+    expect(openingFor('#s1.AAAA!', fakeStorage({ [KEY]: saved })).scenario.title).toBe('Saved');
   });
 });

@@ -2,9 +2,11 @@
 // in memory"). The hash is `scenarioToHash(scenario, cursor)`, written with history.replaceState
 // (stepping does not flood the back button) and debounced.
 //
-// Opening: a hash → decodeHash; a bad link shows an alert and keeps going with the last scenario
-// this browser had open (else the built-in seed-000 demo). Bad-link UX hook: `onBadLink` below is
-// the single place a link error surfaces; the store keeps it in `linkError` (see useLinkError).
+// Opening: a hash → decodeHash; no hash → the last scenario and step this browser had open
+// (localStorage, saved with the URL), else the built-in seed-000 demo; a bad link shows an alert
+// and keeps going with the last scenario (else the demo). Bad-link UX hook: `onBadLink` below is
+// the single place a link error surfaces; `restorePrevious` goes back to the work it replaced.
+// Storage is best effort: a full quota, disabled storage or a corrupt stored value is ignored.
 import { useSyncExternalStore } from 'react';
 import seed000 from '../scenario/demos/seed000-sync.json';
 import { decodeHash, scenarioToHash, type LinkError } from '../scenario/codec.ts';
@@ -30,6 +32,8 @@ export interface BadLink {
   hash: string;
   /** What the page shows instead. */
   fallback: 'last' | 'demo' | 'current';
+  /** The scenario and step the person had before the link (what "Go back" restores), if any. */
+  previous?: Opening | null;
 }
 
 let badLink: BadLink | null = null;
@@ -67,25 +71,80 @@ function storage(): Storage | null {
   }
 }
 
-/** The last good scenario this browser had open (it is kept when a link is bad). */
-function lastOpening(): Opening | null {
-  const hash = storage()?.getItem(LAST_LINK_KEY);
-  if (!hash) return null;
-  const r = decodeHash(hash);
-  return r.ok ? { scenario: r.scenario, ...(r.step === undefined ? {} : { step: r.step }) } : null;
+/** The stored last link, or null; never throws (storage disabled, or a getter that throws). */
+function readLast(store: Storage | null): string | null {
+  try {
+    const v = store?.getItem(LAST_LINK_KEY);
+    return typeof v === 'string' && v.length > 0 ? v : null;
+  } catch {
+    return null;
+  }
 }
 
-/** What to open for this hash: the link's scenario, or (bad link) the last one / the demo, with the error reported. */
-export function openingFor(hash: string): Opening {
-  if (!hash || hash === '#') return { scenario: DEFAULT_SCENARIO };
+/** Save the last link; a full quota or disabled storage only means nothing is saved. */
+function saveLast(store: Storage | null, hash: string): void {
+  try {
+    store?.setItem(LAST_LINK_KEY, hash);
+  } catch {
+    // QuotaExceededError, SecurityError: the URL still has the scenario.
+  }
+}
+
+function forgetLast(store: Storage | null): void {
+  try {
+    store?.removeItem(LAST_LINK_KEY);
+  } catch {
+    // ignore
+  }
+}
+
+/** The last good scenario this browser had open (it is kept when a link is bad). A corrupt stored value is dropped. */
+export function lastOpening(store: Storage | null = storage()): Opening | null {
+  const hash = readLast(store);
+  if (!hash) return null;
+  const r = decodeHash(hash);
+  if (!r.ok) {
+    forgetLast(store);
+    return null;
+  }
+  return { scenario: r.scenario, ...(r.step === undefined ? {} : { step: r.step }) };
+}
+
+/**
+ * What to open for this hash: the link's scenario; no hash, the last scenario and step (else the
+ * demo); a bad link, the last one / the demo, with the error reported.
+ */
+export function openingFor(hash: string, store: Storage | null = storage()): Opening {
+  // `#embed=1` and other parameters without a scenario count as no link.
+  const bare = hash.replace(/^#/, '');
+  if (!bare || !bare.startsWith('s')) {
+    onBadLink(null);
+    return lastOpening(store) ?? { scenario: DEFAULT_SCENARIO };
+  }
   const r = decodeHash(hash);
   if (r.ok) {
     onBadLink(null);
     return { scenario: r.scenario, ...(r.step === undefined ? {} : { step: r.step }) };
   }
-  const last = lastOpening();
-  onBadLink({ error: r.error, hash, fallback: last ? 'last' : 'demo' });
+  const last = lastOpening(store);
+  onBadLink({ error: r.error, hash, fallback: last ? 'last' : 'demo', previous: last });
   return last ?? { scenario: DEFAULT_SCENARIO };
+}
+
+export interface UrlSyncOptions {
+  /**
+   * Read-only pages (the embed): open the link and follow hash changes, but never rewrite the
+   * address nor touch the saved last scenario.
+   */
+  readOnly?: boolean;
+  storage?: Storage | null;
+}
+
+let restoreHook: (() => void) | null = null;
+
+/** "Go back to your previous scenario": reopen what the person had before the bad link. */
+export function restorePrevious(): void {
+  restoreHook?.();
 }
 
 // ---- following
@@ -94,7 +153,9 @@ export function openingFor(hash: string): Opening {
  * Open the page's hash in the store, then keep the hash in step with the store; follow the hash
  * when the user edits or pastes one. Returns the stop function.
  */
-export function startUrlSync(store: SessionStore = sessionStore, win: Window = window): () => void {
+export function startUrlSync(store: SessionStore = sessionStore, win: Window = window, options: UrlSyncOptions = {}): () => void {
+  const readOnly = options.readOnly ?? false;
+  const saved = 'storage' in options ? (options.storage ?? null) : storage();
   let written = win.location.hash;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // Encoding deflates the scenario: do it once per scenario, and only append the step per step.
@@ -110,15 +171,33 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
       encodedFor = scenario;
     }
     const hash = withStep(encoded, cursor);
-    storage()?.setItem(LAST_LINK_KEY, hash);
+    if (readOnly) return;
+    saveLast(saved, hash);
     if (hash === written) return;
     written = hash;
     win.history.replaceState(win.history.state, '', hash);
   };
 
   const open = (hash: string) => {
-    const { scenario, step } = openingFor(hash);
+    const { scenario, step } = openingFor(hash, readOnly ? null : saved);
     void store.getState().run(scenario, step === undefined ? {} : { cursor: step });
+  };
+
+  /** Back to the scenario the bad link would have replaced: run it if needed, and put its link in the address. */
+  restoreHook = () => {
+    const previous = badLink?.previous;
+    onBadLink(null);
+    if (!previous) return;
+    const s = store.getState();
+    const base = scenarioToHash(previous.scenario);
+    // Still showing it (the page kept it): only the address needs fixing; else run it again.
+    const showing = s.scenario !== null && scenarioToHash(s.scenario) === base;
+    if (!showing) void s.run(previous.scenario, { cursor: previous.step ?? 0, select: null });
+    if (readOnly) return;
+    // Write the good link now (the store may not change, so the debounced write may not come).
+    const hash = withStep(base, showing ? s.cursor : (previous.step ?? 0));
+    written = hash;
+    win.history.replaceState(win.history.state, '', hash);
   };
 
   open(win.location.hash);
@@ -140,7 +219,8 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     const r = decodeHash(hash);
     if (!r.ok) {
       // Keep the user's current work; say what is wrong with the link.
-      onBadLink({ error: r.error, hash, fallback: 'current' });
+      const { scenario, cursor } = store.getState();
+      onBadLink({ error: r.error, hash, fallback: 'current', previous: scenario ? { scenario, step: cursor } : null });
       return;
     }
     onBadLink(null);
@@ -158,6 +238,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   win.addEventListener('pagehide', flush);
 
   return () => {
+    restoreHook = null;
     unsubscribe();
     if (timer !== undefined) clearTimeout(timer);
     win.removeEventListener('hashchange', onHashChange);

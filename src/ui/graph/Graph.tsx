@@ -209,7 +209,7 @@ function Legend() {
   );
 }
 
-function GraphCanvas() {
+function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
   const scenario = useSession((s) => s.scenario);
   const trace = useSession((s) => s.trace);
   const snapshot = useSession((s) => s.snapshot);
@@ -351,9 +351,9 @@ function GraphCanvas() {
       <div
         ref={wrapper}
         className="pnp-graph relative h-full w-full"
-        onDragOver={onDragOver}
-        onDragLeave={onDragLeave}
-        onDrop={onDrop}
+        onDragOver={readOnly ? undefined : onDragOver}
+        onDragLeave={readOnly ? undefined : onDragLeave}
+        onDrop={readOnly ? undefined : onDrop}
         data-testid="graph"
       >
         <ReactFlow<PnpNode, PnpEdge>
@@ -407,11 +407,11 @@ function GraphCanvas() {
   );
 }
 
-/** The graph, with its own React Flow provider. */
-export function Graph() {
+/** The graph, with its own React Flow provider. `readOnly` (the embed): nothing can be dropped on it. */
+export function Graph({ readOnly = false }: { readOnly?: boolean }) {
   return (
     <ReactFlowProvider>
-      <GraphCanvas />
+      <GraphCanvas readOnly={readOnly} />
     </ReactFlowProvider>
   );
 }

@@ -1,34 +1,14 @@
-// Messages about the session: a link that could not be opened (role="alert"; the bad-link UX
-// hook is src/ui/url.ts `onBadLink`), an invalid scenario or engine failure, and short notices
-// (a refused gesture, a restarted worker).
+// Messages about the session: an invalid scenario or engine failure, and short notices (a refused
+// gesture, a restarted worker). A link that could not be opened is src/ui/share/ShareTools.tsx
+// LinkAlert (fed by src/ui/url.ts `onBadLink`).
 import { useEffect } from 'react';
 import { sessionStore, useSession } from '../../store/session.ts';
-import { onBadLink, useBadLink } from '../url.ts';
 
 function Close({ onClick, label }: { onClick(): void; label: string }) {
   return (
     <button type="button" onClick={onClick} aria-label={label} className="ml-auto shrink-0 rounded px-1.5 text-lg leading-none opacity-80 hover:opacity-100">
       ×
     </button>
-  );
-}
-
-export function BadLinkAlert() {
-  const bad = useBadLink();
-  if (!bad) return null;
-  const instead =
-    bad.fallback === 'current'
-      ? 'Your current scenario is unchanged.'
-      : bad.fallback === 'last'
-        ? 'Showing the last scenario you had open instead.'
-        : 'Showing the built-in demo instead.';
-  return (
-    <div role="alert" className="flex items-start gap-2 border-b border-red-300 bg-red-50 px-4 py-2 text-[13px] text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
-      <p>
-        <strong className="font-semibold">This link could not be opened ({bad.error.kind}).</strong> {bad.error.message} {instead}
-      </p>
-      <Close onClick={() => onBadLink(null)} label="Dismiss the link error" />
-    </div>
   );
 }
 

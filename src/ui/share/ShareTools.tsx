@@ -1,0 +1,60 @@
+// The header's scenario tools: "Demos" (the gallery), "Edit scenario" (the editor) and "Copy link",
+// and the alert for a link that could not be opened. The dialogs load on demand.
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { scenarioToHash } from '../../scenario/codec.ts';
+import { useSession } from '../../store/session.ts';
+import { onBadLink, restorePrevious, useBadLink, withStep } from '../url.ts';
+import { CopyLinkButton } from './CopyLinkButton.tsx';
+import { LinkErrorAlert } from './LinkErrorAlert.tsx';
+
+const DemoDialog = lazy(() => import('../gallery/DemoDialog.tsx'));
+const EditorDialog = lazy(() => import('../editor/EditorDialog.tsx'));
+
+const TOOL =
+  'inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:opacity-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700';
+
+/** `#s1.…&step=N` for the scenario and step on screen ('' before the first run). Deflates once per scenario. */
+export function useCurrentHash(): string {
+  const scenario = useSession((s) => s.scenario);
+  const cursor = useSession((s) => s.cursor);
+  const base = useMemo(() => (scenario ? scenarioToHash(scenario) : ''), [scenario]);
+  return base ? withStep(base, cursor) : '';
+}
+
+export function ShareTools() {
+  const [open, setOpen] = useState<'demos' | 'editor' | null>(null);
+  const hash = useCurrentHash();
+  const close = () => setOpen(null);
+  return (
+    <>
+      <button type="button" className={TOOL} onClick={() => setOpen('demos')}>
+        Demos
+      </button>
+      <button type="button" className={TOOL} onClick={() => setOpen('editor')} disabled={!hash}>
+        Edit scenario
+      </button>
+      {hash && <CopyLinkButton hash={hash} />}
+      <Suspense fallback={null}>
+        {open === 'demos' && <DemoDialog onClose={close} />}
+        {open === 'editor' && <EditorDialog onClose={close} />}
+      </Suspense>
+    </>
+  );
+}
+
+/** A link that could not be opened: what is wrong, and the way back to the previous scenario. */
+export function LinkAlert() {
+  const bad = useBadLink();
+  if (!bad) return null;
+  return (
+    <div className="border-b border-red-200 px-3 py-2 dark:border-red-900">
+      <LinkErrorAlert
+        error={bad.error}
+        fallback={bad.fallback}
+        hasPrevious={!!bad.previous}
+        onRestorePrevious={restorePrevious}
+        onDismiss={() => onBadLink(null)}
+      />
+    </div>
+  );
+}
