@@ -160,3 +160,13 @@ export function formatPrefix(e: TraceEntry): string {
 export function formatEntry(e: TraceEntry): string {
   return `${formatPrefix(e)} ${formatBody(e)}`;
 }
+
+/** Short names for labels: `Start`, `ARRIVAL`, `QUERYREMOVE`, `QUERY_REMOVE_DEVICE`. */
+export const shortName = (s: unknown) =>
+  String(s)
+    .replace(/^KeProcessorAdd(\w+)Notify$/, '$1')
+    .replace(/^GUID_DEVICE_INTERFACE_/, '')
+    .replace(/^GUID_TARGET_DEVICE_/, '')
+    .replace(/^CM_NOTIFY_ACTION_DEVICE/, '')
+    .replace(/^CM_NOTIFY_ACTION_/, '')
+    .replace(/^IRP_MN_/, '');

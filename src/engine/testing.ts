@@ -4,14 +4,8 @@ import { load } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { runScenario, type RunOptions } from './index.ts';
 import type { HaltReason, TraceEntry, TraceType } from './trace.ts';
+import { shortName } from './format.ts';
 
-const short = (s: unknown) =>
-  String(s)
-    .replace(/^KeProcessorAdd(\w+)Notify$/, '$1')
-    .replace(/^GUID_DEVICE_INTERFACE_/, '')
-    .replace(/^GUID_TARGET_DEVICE_/, '')
-    .replace(/^CM_NOTIFY_ACTION_DEVICE/, '')
-    .replace(/^IRP_MN_/, '');
 
 export class Run {
   readonly trace: TraceEntry[];
@@ -54,12 +48,12 @@ export class Run {
       case 'invoke': {
         const a = e.args;
         const head = `${e.component}!${e.routine}`;
-        if ('State' in a) return `${head}:${short(a.State)}(${a.NtNumber})`;
+        if ('State' in a) return `${head}:${shortName(a.State)}(${a.NtNumber})`;
         if ('Action' in a) {
           const what = a.SymbolicLink ? `(${this.deviceOf(a.SymbolicLink)})` : a.EventGuid ? `(${a.EventGuid})` : '';
-          return `${head}:${short(a.Action)}${what}`;
+          return `${head}:${shortName(a.Action)}${what}`;
         }
-        if ('Event' in a) return `${head}:${short(a.Event)}${a.SymbolicLinkName ? `(${this.deviceOf(a.SymbolicLinkName)})` : ''}`;
+        if ('Event' in a) return `${head}:${shortName(a.Event)}${a.SymbolicLinkName ? `(${this.deviceOf(a.SymbolicLinkName)})` : ''}`;
         return head;
       }
       case 'complete':
@@ -69,11 +63,11 @@ export class Run {
       case 'return':
         return `${e.component}<${e.api}=${String(e.result)}`;
       case 'irp':
-        return `${short(e.minor)}@${e.device}:${e.driver}`;
+        return `${shortName(e.minor)}@${e.device}:${e.driver}`;
       case 'irpComplete':
-        return `${short(e.minor)}@${e.device}:${e.driver}=${e.status}`;
+        return `${shortName(e.minor)}@${e.device}:${e.driver}=${e.status}`;
       case 'queue':
-        return `queue ${short(e.event)}(${e.device})`;
+        return `queue ${shortName(e.event)}(${e.device})`;
       case 'state':
         return `${e.entity} ${e.from}>${e.to}`;
       case 'hazard':

@@ -21,7 +21,7 @@
 //   queue        queuing lane → pnp (dotted)
 //   action, hazard, halt  notes across the lanes (hazards over the lane where they happened)
 import { APIS, isApiName } from '../../engine/api.ts';
-import { formatAction, formatValue } from '../../engine/format.ts';
+import { formatAction, formatValue, shortName } from '../../engine/format.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import { frameParents, lastAtOrBefore, perTrace, type Trace } from './traceIndex.ts';
@@ -54,19 +54,12 @@ export function threadLane(thread: string): string {
   return thread;
 }
 
-const short = (s: unknown) =>
-  String(s)
-    .replace(/^KeProcessorAdd(\w+)Notify$/, '$1')
-    .replace(/^GUID_DEVICE_INTERFACE_/, '')
-    .replace(/^GUID_TARGET_DEVICE_/, '')
-    .replace(/^CM_NOTIFY_ACTION_DEVICE/, '')
-    .replace(/^CM_NOTIFY_ACTION_/, '');
 
 /** The arguments that say which notification this is, compactly: `(Start, 2)`, `(QUERYREMOVE)`. */
 function invokeArgs(args: Record<string, unknown>): string {
-  if ('State' in args) return `(${short(args.State)}, ${formatValue(args.NtNumber)})`;
-  if ('Action' in args) return `(${short(args.Action)})`;
-  if ('Event' in args) return `(${short(args.Event)})`;
+  if ('State' in args) return `(${shortName(args.State)}, ${formatValue(args.NtNumber)})`;
+  if ('Action' in args) return `(${shortName(args.Action)})`;
+  if ('Event' in args) return `(${shortName(args.Event)})`;
   return '()';
 }
 
@@ -195,7 +188,7 @@ function buildModel(scenario: NormalizedScenario, trace: Trace): SequenceModel {
         items.push({ seq: e.seq, kind: 'irpComplete', from: lanes.component(e.driver), to: threadLane(e.thread), label: `${e.minor} = ${e.status}`, dashed: true });
         break;
       case 'queue':
-        items.push({ seq: e.seq, kind: 'queue', from: frameLane(i, e.thread), to: 'pnp', label: `queue ${short(e.event)} (${e.device})`, dashed: true });
+        items.push({ seq: e.seq, kind: 'queue', from: frameLane(i, e.thread), to: 'pnp', label: `queue ${shortName(e.event)} (${e.device})`, dashed: true });
         break;
       case 'hazard': {
         const tone: NoteTone = e.severity === 'bugcheck' || e.severity === 'deadlock' ? 'fatal' : e.severity === 'error' ? 'error' : 'warning';
