@@ -172,6 +172,9 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     }
     const hash = withStep(encoded, cursor);
     if (readOnly) return;
+    // The address changed under us (a link was opened) and its hashchange has not run yet: writing
+    // now would overwrite that link before it is read. Its hashchange decides what to show.
+    if (win.location.hash !== written) return;
     saveLast(saved, hash);
     if (hash === written) return;
     written = hash;

@@ -41,3 +41,9 @@ describe('filterDemos', () => {
     expect(filterDemos(demos, 'nothing here')).toEqual([]);
   });
 });
+
+describe('the built-in demos in the gallery', () => {
+  it('have distinct titles (each card’s “Open …” button has its own accessible name)', () => {
+    expect(new Set(DEMOS.map((x) => x.title)).size).toBe(DEMOS.length);
+  });
+});

@@ -1,6 +1,7 @@
 // The header's scenario tools: "Demos" (the gallery), "Edit scenario" (the editor) and "Copy link",
 // and the alert for a link that could not be opened. The dialogs load on demand.
 import { lazy, Suspense, useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { scenarioToHash } from '../../scenario/codec.ts';
 import { useSession } from '../../store/session.ts';
 import { onBadLink, restorePrevious, useBadLink, withStep } from '../url.ts';
@@ -34,10 +35,15 @@ export function ShareTools() {
         Edit scenario
       </button>
       {hash && <CopyLinkButton hash={hash} />}
-      <Suspense fallback={null}>
-        {open === 'demos' && <DemoDialog onClose={close} />}
-        {open === 'editor' && <EditorDialog onClose={close} />}
-      </Suspense>
+      {/* Outside the header's banner landmark: a dialog is not part of the banner. */}
+      {open &&
+        createPortal(
+          <Suspense fallback={null}>
+            {open === 'demos' && <DemoDialog onClose={close} />}
+            {open === 'editor' && <EditorDialog onClose={close} />}
+          </Suspense>,
+          document.body,
+        )}
     </>
   );
 }
