@@ -3,6 +3,7 @@
 // iframe (own origin only), the `npm run link` CLI, markup in a scenario shown as text, and the
 // local restore of the last scenario and step.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { deflateSync } from 'fflate';
 import { runScenario } from '../src/engine/index.ts';
@@ -156,6 +157,13 @@ test('(c) Copy link copies a link that reopens the same scenario and step', asyn
   await other.goto(link);
   await expect(title(other)).toHaveText(toasterMonitors.title!);
   await expect(stepStatus(other)).toHaveText(`Step ${k} of ${n}`);
+  await expect(page.getByRole('status').filter({ hasText: 'chat apps may truncate' })).toHaveCount(0);
+
+  // A link over 2,000 characters: the header warns (incompressible text makes a long link).
+  const long = { ...toasterMonitors, description: randomBytes(1800).toString('base64') };
+  await page.goto(`/${scenarioToHash(long, 0)}`);
+  await expect(page.getByRole('status').filter({ hasText: /This link is [\d,]+ characters long; chat apps may truncate links over 2,000 characters/ })).toBeAttached();
+  await expect(page.getByText('⚠ long link')).toBeVisible();
 });
 
 test('(d) the editor: invalid JSON is flagged at its path and cannot be applied; a title edit applies and the URL follows', async ({ page }) => {
@@ -290,6 +298,8 @@ test('no hash restores the last scenario and step; a corrupt saved value never b
   await expect(title(page)).toHaveText(toasterMonitors.title!);
   await expect(stepStatus(page)).toHaveText(/^Step 13 of/);
   await expect(page.getByRole('alert')).toHaveCount(0);
+  // Let the page's own (debounced) save land first, so that it does not overwrite the corrupt value.
+  await expect.poll(() => urlStep(page)).toBe(12);
 
   await page.evaluate(() => localStorage.setItem('pnp-playground:last-link', '#s1.%%%{not a link'));
   await page.goto('about:blank');

@@ -6,6 +6,7 @@ import { scenarioToHash } from '../../scenario/codec.ts';
 import { useSession } from '../../store/session.ts';
 import { onBadLink, restorePrevious, useBadLink, withStep } from '../url.ts';
 import { CopyLinkButton } from './CopyLinkButton.tsx';
+import { fullLink, linkLengthWarning } from './link.ts';
 import { LinkErrorAlert } from './LinkErrorAlert.tsx';
 
 const DemoDialog = lazy(() => import('../gallery/DemoDialog.tsx'));
@@ -34,7 +35,8 @@ export function ShareTools() {
       <button type="button" className={TOOL} onClick={() => setOpen('editor')} disabled={!hash}>
         Edit scenario
       </button>
-      {hash && <CopyLinkButton hash={hash} />}
+      {hash && <CopyLinkButton hash={hash} showWarning={false} />}
+      <LongLinkBadge hash={hash} />
       {/* Outside the header's banner landmark: a dialog is not part of the banner. */}
       {open &&
         createPortal(
@@ -45,6 +47,21 @@ export function ShareTools() {
           document.body,
         )}
     </>
+  );
+}
+
+/** The header has no room for the full warning: a badge that says it (hover, or the status text for screen readers). */
+function LongLinkBadge({ hash }: { hash: string }) {
+  const warning = hash ? linkLengthWarning(fullLink(window.location, hash).length) : undefined;
+  return (
+    <span role="status" className="empty:hidden">
+      {warning && (
+        <span title={warning} className="inline-flex items-center rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          <span aria-hidden="true">⚠ long link</span>
+          <span className="sr-only">{warning}</span>
+        </span>
+      )}
+    </span>
   );
 }
 
