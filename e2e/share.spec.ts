@@ -14,6 +14,9 @@ import type { Scenario } from '../src/scenario/types.ts';
 import { focusPage, open, seed000, step, stepStatus, urlStep } from './support/playground.ts';
 import { toasterMonitors } from './support/scenarios.ts';
 
+// The preview server's origin (playwright.config.ts: E2E_PORT, default 4173).
+const ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 4173}`;
+
 test.describe.configure({ timeout: 90_000 });
 
 /** The scenario title in the page header (dialogs have their own header). */
@@ -151,7 +154,7 @@ test('(c) Copy link copies a link that reopens the same scenario and step', asyn
   await page.getByRole('banner').getByRole('button', { name: 'Copy link' }).click();
   await expect(page.getByRole('banner').getByText('Link copied')).toBeVisible();
   const link = await page.evaluate(() => navigator.clipboard.readText());
-  expect(link).toMatch(/^http:\/\/localhost:4173\/#s1\.[A-Za-z0-9_-]+&step=13$/);
+  expect(link).toMatch(new RegExp(`^${ORIGIN}/#s1\\.[A-Za-z0-9_-]+&step=13$`));
 
   const other = await context.newPage();
   await other.goto(link);
@@ -226,7 +229,7 @@ test('(e) embed mode in an iframe: graph, step controls, a link out, and no requ
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   const hash = scenarioToHash(seed000, 4);
-  await page.setContent(`<!doctype html><title>Course page</title><iframe title="PnP demo" src="http://localhost:4173/?embed=1${hash}" style="width:1000px;height:640px;border:0"></iframe>`);
+  await page.setContent(`<!doctype html><title>Course page</title><iframe title="PnP demo" src="${ORIGIN}/?embed=1${hash}" style="width:1000px;height:640px;border:0"></iframe>`);
   const frame = page.frameLocator('iframe');
   await expect(frame.getByTestId('graph')).toBeVisible();
   await expect(frame.getByTestId('step-status')).toHaveText('Step 5 of 57');
@@ -234,7 +237,7 @@ test('(e) embed mode in an iframe: graph, step controls, a link out, and no requ
   await expect(frame.getByTestId('step-status')).toHaveText('Step 6 of 57');
   const out = frame.getByRole('link', { name: /Open in the full playground/ });
   await expect(out).toBeVisible();
-  await expect(out).toHaveAttribute('href', /^http:\/\/localhost:4173\/#s1\.[A-Za-z0-9_-]+&step=5$/);
+  await expect(out).toHaveAttribute('href', new RegExp(`^${ORIGIN}/#s1\\.[A-Za-z0-9_-]+&step=5$`));
   await expect(out).toHaveAttribute('target', '_blank');
   // Read-only: no palette, no editor, no demos, no copy-link tools.
   await expect(frame.getByRole('button', { name: 'Edit scenario' })).toHaveCount(0);
@@ -242,7 +245,7 @@ test('(e) embed mode in an iframe: graph, step controls, a link out, and no requ
   await expect(frame.getByRole('complementary', { name: 'Palette and actions' })).toHaveCount(0);
   await page.screenshot({ path: 'test-results/share-embed.png' });
   await page.waitForTimeout(500);
-  const foreign = requests.filter((u) => !u.startsWith('http://localhost:4173/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const foreign = requests.filter((u) => !u.startsWith(`${ORIGIN}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
   expect(foreign).toEqual([]);
   expect(requests.length).toBeGreaterThan(0);
 });
