@@ -204,6 +204,12 @@ function buildModel(scenario: NormalizedScenario, trace: Trace): SequenceModel {
     }
   }
   const seqs = Int32Array.from(items, (it) => it.seq);
+  const allLanes = [...lanesUsedBy(items)].sort((a, b) => lanes.lane(a).rank - lanes.lane(b).rank || a.localeCompare(b));
+  return { items, seqs, lanes, allLanes };
+}
+
+/** The lanes the items draw on (notes on every lane add none). */
+function lanesUsedBy(items: readonly SeqItem[]): Set<string> {
   const used = new Set<string>();
   for (const it of items) {
     if (it.kind === 'note') {
@@ -213,8 +219,7 @@ function buildModel(scenario: NormalizedScenario, trace: Trace): SequenceModel {
       used.add(it.to);
     }
   }
-  const allLanes = [...used].sort((a, b) => lanes.lane(a).rank - lanes.lane(b).rank || a.localeCompare(b));
-  return { items, seqs, lanes, allLanes };
+  return used;
 }
 
 export interface SequenceWindow {
@@ -234,15 +239,7 @@ export function sequenceWindow(model: SequenceModel, cursor: number, max = WINDO
   let laneIds: string[];
   if (model.allLanes.length <= STABLE_LANES) laneIds = model.allLanes;
   else {
-    const used = new Set<string>();
-    for (const it of items) {
-      if (it.kind === 'note') {
-        if (it.lanes !== 'all') for (const l of it.lanes) used.add(l);
-      } else {
-        used.add(it.from);
-        used.add(it.to);
-      }
-    }
+    const used = lanesUsedBy(items);
     laneIds = model.allLanes.filter((l) => used.has(l));
   }
   const lanes = laneIds.map((id) => {
