@@ -146,7 +146,8 @@ function PartitionNodeImpl({ data, selected }: NodeProps<PnpNode>) {
   );
 }
 
-function ProcessorNodeImpl({ data, selected }: NodeProps<PnpNode>) {
+/** A unit of the hardware partition (processor or memory module): icon, title, a detail, its state. */
+function UnitCard({ data, selected, icon, detail }: NodeProps<PnpNode> & { icon: ReactNode; detail?: string }) {
   const v = data.visual;
   return (
     <div className={cardClass(v, selected)}>
@@ -154,9 +155,9 @@ function ProcessorNodeImpl({ data, selected }: NodeProps<PnpNode>) {
       <Badges v={v} />
       <div className="flex h-full flex-col justify-center px-2.5">
         <div className="flex items-center gap-1.5">
-          <Chip />
+          {icon}
           <span className="truncate text-[12px] font-semibold">{data.title}</span>
-          <span className="ml-auto font-mono text-[9.5px] text-slate-600 dark:text-slate-400">{data.subtitle?.replace('group ', 'g')}</span>
+          <span className="ml-auto font-mono text-[9.5px] text-slate-600 dark:text-slate-400">{detail}</span>
         </div>
         <div className="mt-0.5 flex items-center gap-1.5 pl-[22px]">
           <StateDot state={v.state} />
@@ -165,6 +166,10 @@ function ProcessorNodeImpl({ data, selected }: NodeProps<PnpNode>) {
       </div>
     </div>
   );
+}
+
+function ProcessorNodeImpl(props: NodeProps<PnpNode>) {
+  return <UnitCard {...props} icon={<Chip />} detail={props.data.subtitle?.replace('group ', 'g')} />;
 }
 
 function Chip() {
@@ -212,28 +217,14 @@ function ProcessorsNodeImpl({ data, selected }: NodeProps<PnpNode>) {
   );
 }
 
-function MemoryNodeImpl({ data, selected }: NodeProps<PnpNode>) {
-  const v = data.visual;
-  return (
-    <div className={cardClass(v, selected)}>
-      <Ports />
-      <Badges v={v} />
-      <div className="flex h-full flex-col justify-center px-2.5">
-        <div className="flex items-center gap-1.5">
-          <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4 shrink-0 text-slate-500 dark:text-slate-400">
-            <rect x="1.5" y="4.5" width="13" height="6" rx="1" fill="none" stroke="currentColor" strokeWidth="1.3" />
-            <path d="M4 10.5v2M7 10.5v2M10 10.5v2M13 10.5v2M4 6.5v2M7 6.5v2M10 6.5v2" stroke="currentColor" strokeWidth="1.1" />
-          </svg>
-          <span className="truncate text-[12px] font-semibold">{data.title}</span>
-          <span className="ml-auto font-mono text-[10px] text-slate-600 dark:text-slate-400">{data.subtitle}</span>
-        </div>
-        <div className="mt-0.5 flex items-center gap-1.5 pl-[22px]">
-          <StateDot state={v.state} />
-          <StateText state={v.state} />
-        </div>
-      </div>
-    </div>
+function MemoryNodeImpl(props: NodeProps<PnpNode>) {
+  const icon = (
+    <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4 shrink-0 text-slate-500 dark:text-slate-400">
+      <rect x="1.5" y="4.5" width="13" height="6" rx="1" fill="none" stroke="currentColor" strokeWidth="1.3" />
+      <path d="M4 10.5v2M7 10.5v2M10 10.5v2M13 10.5v2M4 6.5v2M7 6.5v2M10 6.5v2" stroke="currentColor" strokeWidth="1.1" />
+    </svg>
   );
+  return <UnitCard {...props} icon={icon} detail={props.data.subtitle} />;
 }
 
 function RootNodeImpl({ data, selected }: NodeProps<PnpNode>) {
