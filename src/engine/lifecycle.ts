@@ -3,12 +3,13 @@ import { OP, type Body, type Engine } from './engine.ts';
 import { ntSuccess } from './constants.ts';
 import { hasRoutine, invoke } from './interp.ts';
 import type { Component } from './model.ts';
+import type { RuleId } from './rules/ids.ts';
 import { liveIoRegistrations, registrationsOf, unregister } from './kernel/registrations.ts';
 import { closeHandle } from './pnp/devices.ts';
 
-function setState(engine: Engine, c: Component, to: Component['state']) {
+function setState(engine: Engine, c: Component, to: Component['state'], rule?: RuleId) {
   if (c.state === to) return;
-  engine.state(`${c.kind}:${c.id}`, c.state, to);
+  engine.state(`${c.kind}:${c.id}`, c.state, to, undefined, rule ? { rule } : {});
   c.state = to;
 }
 
@@ -19,17 +20,17 @@ export function* loadDriver(engine: Engine, driver: string): Body<void> {
     engine.emit({ type: 'note', text: `${driver} is already loaded (${c.state}).` });
     return;
   }
-  setState(engine, c, 'loaded');
+  setState(engine, c, 'loaded', 'DRV-1');
   const result = hasRoutine(engine, driver, 'DriverEntry')
     ? yield* invoke(engine, driver, 'DriverEntry', {
         DriverObject: driver,
         RegistryPath: `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${driver}`,
-      })
+      }, { rule: 'DRV-1' })
     : 'STATUS_SUCCESS';
   if (engine.halted || ntSuccess(result)) return;
   // An io registration left behind keeps the DriverObject: unload-blocked, never "unloaded" first (IO-6).
   leftovers(engine, driver, `DriverEntry failed with ${String(result)}`);
-  if ((c.state as string) !== 'unload-blocked') setState(engine, c, 'unloaded');
+  if ((c.state as string) !== 'unload-blocked') setState(engine, c, 'unloaded', 'DRV-1');
 }
 
 /** KE-5 / IO-6: what a driver that is going away left registered. */
@@ -41,7 +42,7 @@ function leftovers(engine: Engine, driver: string, why: string) {
   const io = liveIoRegistrations(engine, driver);
   if (io.length > 0) {
     engine.raise('IO-6', 'leak', `${why} with ${io.map((r) => r.id).join(', ')} still registered: each registration references the DriverObject, so ${driver} cannot be unloaded and its callbacks keep being called.`);
-    setState(engine, engine.world.components[driver], 'unload-blocked');
+    setState(engine, engine.world.components[driver], 'unload-blocked', 'IO-6');
   }
 }
 
@@ -52,13 +53,13 @@ export function* unloadDriver(engine: Engine, driver: string): Body<void> {
     engine.emit({ type: 'note', text: `${driver} is not loaded (${c.state}); nothing to unload.` });
     return;
   }
-  setState(engine, c, 'unloading');
+  setState(engine, c, 'unloading', 'DRV-2');
   if (hasRoutine(engine, driver, 'Unload')) {
-    yield* invoke(engine, driver, 'Unload', { DriverObject: driver }, { isVoid: true });
+    yield* invoke(engine, driver, 'Unload', { DriverObject: driver }, { isVoid: true, rule: 'DRV-2' });
     if (engine.halted) return;
   }
   leftovers(engine, driver, `${driver}'s Unload returned`);
-  if (!engine.halted && (c.state as string) !== 'unload-blocked') setState(engine, c, 'unloaded');
+  if (!engine.halted && (c.state as string) !== 'unload-blocked') setState(engine, c, 'unloaded', 'DRV-2');
 }
 
 export function* startApp(engine: Engine, app: string): Body<void> {

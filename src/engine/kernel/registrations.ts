@@ -47,7 +47,7 @@ function releaseDriverObject(engine: Engine, driver: string) {
   const c = engine.world.components[driver];
   if (c?.state === 'unload-blocked' && liveIoRegistrations(engine, driver).length === 0) {
     c.state = 'unloaded';
-    engine.state(`driver:${driver}`, 'unload-blocked', 'unloaded');
+    engine.state(`driver:${driver}`, 'unload-blocked', 'unloaded', undefined, { rule: 'DRV-2' });
   }
 }
 

@@ -1,4 +1,4 @@
-// For the current entry: the rule that explains it (from the catalogue only), with its provenance
+// For the current entry: the rule the engine stamped on it, looked up in the catalogue, with its provenance
 // shown next to it — a modelling choice is never dressed up as documented behaviour — and the
 // scenario's narration up to this step. Notes are plain text, rendered as text.
 import { useMemo } from 'react';
@@ -6,7 +6,6 @@ import { formatEntry } from '../../engine/format.ts';
 import { PROVENANCE_LABEL, rule, type Rule } from '../../engine/rules/catalog.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
 import { describeEntry, sourceText } from './explain.ts';
-import { ruleFor } from './ruleFor.ts';
 import { lastAtOrBefore, noteSeqs } from './traceIndex.ts';
 import type { PanelProps } from './types.ts';
 import { Badge, PanelFrame, PROVENANCE_CLASS, SEVERITY_CLASS, VERDICT_OBEYS_CLASS } from './ui.tsx';
@@ -127,8 +126,8 @@ function Narration({ trace, cursor, description, onSeek }: { trace: PanelProps['
 
 export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps) {
   const entry = cursor >= 0 && cursor < trace.length ? trace[cursor] : null;
-  const id = entry ? ruleFor(entry, trace, cursor) : null;
-  const r = id ? rule(id) : null;
+  // The engine stamps the rule it applied on the entry; the panel only looks it up in the catalogue.
+  const r = entry?.rule ? rule(entry.rule) : null;
   return (
     <PanelFrame title="Explanation" className="h-full" bodyClassName="overflow-auto" scrollable>
       <div className="space-y-3 p-3 [overflow-wrap:anywhere]">
