@@ -3,6 +3,8 @@ import type { TimelineAction } from '../scenario/types.ts';
 import type { RuleId, Severity } from './rules/ids.ts';
 
 export type HaltReason = 'quiescent' | 'bugcheck' | 'deadlock' | 'stalled' | 'budget';
+/** Which limit of the run a `budget` halt reached (DL-3; README "Limits of a run"). */
+export type RunLimit = 'ops' | 'entries' | 'threads' | 'wakeups' | 'depth';
 
 export interface TraceBase {
   seq: number;
@@ -61,7 +63,8 @@ export type TraceBody =
       cycle?: WaitEdge[];
     }
   | { type: 'note'; text: string; component?: string; op?: string }
-  | { type: 'halt'; reason: HaltReason };
+  /** `limit`: with reason `budget`, the limit of the run that was reached (DL-3). */
+  | { type: 'halt'; reason: HaltReason; limit?: RunLimit };
 
 export type TraceEntry = TraceBase & TraceBody;
 export type TraceType = TraceEntry['type'];

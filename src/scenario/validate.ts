@@ -49,6 +49,7 @@ import {
   type Path,
   type ValidationError,
 } from './errors.ts';
+import { dict, dictOf } from '../engine/dict.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Own-property helpers
@@ -80,7 +81,7 @@ function copyArray(a: readonly unknown[]): unknown[] {
 }
 
 /** A null-prototype map, for ids chosen by the scenario. */
-const makeMap = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+const makeMap = dict;
 
 const isIdentifier = (s: unknown): s is string => typeof s === 'string' && ID_PATTERN.test(s);
 
@@ -227,7 +228,7 @@ export function checkLimits(root: Obj): ValidationError[] {
 // ---------------------------------------------------------------------------------------------
 // zod: structural schemas and issue conversion
 
-const TYPE_NAMES: Record<string, string> = {
+const TYPE_NAMES: Readonly<Record<string, string>> = dictOf({
   string: 'a string',
   number: 'a number',
   int: 'an integer',
@@ -235,7 +236,7 @@ const TYPE_NAMES: Record<string, string> = {
   array: 'an array',
   object: 'an object',
   null: 'null',
-};
+});
 
 function zodMessage(iss: z.core.$ZodIssue): string {
   // Messages our schemas give themselves ("expected …", "missing …") are used as they are.
@@ -391,13 +392,13 @@ const FILTER_TYPES = [
   'CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE',
 ] as const;
 const POOLS = ['Paged', 'NonPaged'] as const;
-const CONTROL_FIELDS: Record<string, readonly string[]> = {
+const CONTROL_FIELDS: Readonly<Record<string, readonly string[]>> = dictOf({
   return: ['op', 'value'],
   set: ['op', 'var', 'value'],
   if: ['op', 'cond', 'then', 'else'],
   forEach: ['op', 'in', 'as', 'do'],
   note: ['op', 'text'],
-};
+});
 /** NULL is accepted for these even though they are required: CM-1 shows the CR_INVALID_DATA case. */
 const NULLABLE_PARAMS = new Set(['CM_Register_Notification.pFilter', 'CM_Register_Notification.pCallback']);
 
@@ -746,7 +747,8 @@ function checkCall(c: Ctx, path: Path, op: Obj): Op | undefined {
   }
   const params: Record<string, { kind: ParamKind; required?: boolean }> = spec.params;
   const paramNames = keysOf(params);
-  const out: Record<string, unknown> = { call };
+  const out = dict<unknown>();
+  out.call = call;
   for (const k of keysOf(op)) {
     if (k === 'call' || k === 'result' || has(params, k)) continue;
     const list = paramNames.length ? `parameters: ${listOf(paramNames, false)}` : 'it takes no parameters';
@@ -1300,7 +1302,8 @@ function checkTimeline(w: World, raw: unknown[], memoryIds: ReadonlyMap<string, 
         break;
     }
     if (!ok) return;
-    const action: Record<string, unknown> = { do: verb };
+    const action = dict<unknown>();
+    action.do = verb;
     for (const k of fields) if (k !== 'do' && has(a, k)) action[k] = a[k];
     out.push(action as TimelineAction);
   });

@@ -2,6 +2,7 @@
 // panels must explain (KE-1/2/4/5, IO-1/2/10, UN-3, RM-1/2/3/4/5, CM-4/6, CU-1). Plain JSON,
 // loaded and run through the real engine (src/engine/testing.ts `run`).
 import seed000 from '../../../scenario/demos/seed000-sync.json';
+import { dictOf } from '../../../engine/dict.ts';
 
 const TOASTER = 'GUID_DEVINTERFACE_TOASTER';
 
@@ -256,6 +257,6 @@ export const CONCURRENT: unknown = {
   timeline: [{ do: 'load', driver: 'a' }, { do: 'load', driver: 'b', concurrent: true }, { do: 'hotAddProcessor' }],
 };
 
-export const ALL: Record<string, unknown> = {
+export const ALL: Readonly<Record<string, unknown>> = dictOf({
   SEED000, KE_VETO, KE_BUGCHECK, IO_ASYNC, UN3_DEADLOCK, CM_REMOVAL, CM_SURPRISE, CM_VETO, CM_OPEN_HANDLE, KM_VETO, CM6_DEADLOCK, CONCURRENT,
-};
+});
