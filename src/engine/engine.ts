@@ -4,8 +4,9 @@ import type { Irql } from './api.ts';
 import { IRQL_NAMES } from './api.ts';
 import type { NormalizedScenario, ScheduleOverride } from '../scenario/types.ts';
 import { LIMITS } from '../scenario/types.ts';
-import type { HaltReason, RunLimit, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
-import type { RuleId, Severity } from './rules/ids.ts';
+import type { HaltReason, RuleStamp, RunLimit, StampedBody, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
+import type { RuleId } from './rules/ids.ts';
+import { ruleCase, type CaseOf } from './rules/catalog.ts';
 import type { Wait, World } from './model.ts';
 import { own } from './dict.ts';
 
@@ -45,6 +46,9 @@ export interface Thread {
   frames: { component: string; routine: string }[];
 }
 
+/** The rules with a `deadlock` case: what a wait-for cycle can be reported as. */
+export type DeadlockRule = { [R in RuleId]: 'deadlock' extends CaseOf<R> ? R : never }[RuleId];
+
 export interface ScheduleError {
   path: string;
   message: string;
@@ -52,7 +56,7 @@ export interface ScheduleError {
 
 /**
  * What one run may do at most (DL-3). Every run ends: each limit, when reached, halts the run with a
- * DL-3 hazard naming it and a `halt` entry with reason `budget` and `limit`.
+ * DL-3 hazard of that case and a `halt` entry with reason `budget` and `limit`.
  */
 export interface RunLimits {
   /** Ops executed plus routines invoked (an empty callback still costs one). */
@@ -136,43 +140,54 @@ export class Engine {
 
   // ---------------------------------------------------------------- trace
 
-  emit(body: TraceBody, thread = this.current?.name ?? 'system'): void {
-    if (this.halted) return;
-    this.trace.push({ seq: this.trace.length, step: this.step, thread, ...body } as TraceEntry);
+  /**
+   * Append an entry. A body may carry the rule stamp (`rule`, `verdict`) of the rule applied here;
+   * returns the entry (or null once halted) so a handler can stamp its call when it decides the rule.
+   */
+  emit(body: StampedBody, thread = this.current?.name ?? 'system'): TraceEntry | null {
+    if (this.halted) return null;
+    const entry = { seq: this.trace.length, step: this.step, thread, ...body } as TraceEntry;
+    this.trace.push(entry);
     // Room is kept for the DL-3 hazard and the halt.
     if (this.trace.length >= this.limits.maxEntries - 2 && this.limitReached === null) {
       this.stop('entries', `The run reached its limit of ${n(this.limits.maxEntries)} trace entries; the trace stops here.`);
     }
+    return entry;
   }
 
-  /** A limit of the run was reached (DL-3): say which, and halt. */
+  /** A limit of the run was reached (DL-3, the case named after the limit): say which, and halt. */
   stop(limit: RunLimit, message: string): void {
     if (this.halted || this.limitReached !== null) return;
     this.limitReached = limit;
-    this.hazard('DL-3', 'error', message);
+    this.raise('DL-3', limit, message);
     if (this.halted) return;
-    this.emit({ type: 'halt', reason: 'budget', limit }, 'system');
+    this.emit({ type: 'halt', reason: 'budget', rule: 'DL-3', limit }, 'system');
     this.halted = true;
   }
 
-  hazard(rule: RuleId, severity: Severity, message: string, extra: { bugcheck?: string; cycle?: WaitEdge[] } = {}) {
-    this.emit({ type: 'hazard', rule, severity, message, ...extra });
+  /**
+   * Raise a hazard: rule `rule` is broken, in its catalogue case `kase`. Severity and bug check come
+   * from the catalogue, nowhere else; a bug check or a deadlock halts the run (spec §2.3, §2.5).
+   */
+  raise<R extends RuleId>(rule: R, kase: CaseOf<R>, message: string, extra: { cycle?: WaitEdge[] } = {}): void {
+    const c = ruleCase(rule, kase);
+    this.emit({
+      type: 'hazard', rule, severity: c.severity, message,
+      ...(c.bugcheck ? { bugcheck: c.bugcheck } : {}), ...extra, case: kase, verdict: 'breaks',
+    });
+    if (c.severity === 'bugcheck') this.halt('bugcheck', rule);
+    else if (c.severity === 'deadlock') this.halt('deadlock', rule);
   }
 
-  /** A bug check: record it and halt the run (spec §2.5). */
-  bugcheck(rule: RuleId, code: string, message: string): void {
-    this.hazard(rule, 'bugcheck', message, { bugcheck: code });
-    this.halt('bugcheck');
-  }
-
-  halt(reason: HaltReason): void {
+  /** End the run; `rule` is the rule whose hazard ended it (a bug check, a deadlock, a stall, the budget). */
+  halt(reason: HaltReason, rule?: RuleId): void {
     if (this.halted || this.limitReached !== null) return;
-    this.emit({ type: 'halt', reason }, 'system');
+    this.emit(rule ? { type: 'halt', reason, rule } : { type: 'halt', reason }, 'system');
     this.halted = true;
   }
 
-  state(entity: string, from: string, to: string, info?: Record<string, unknown>): void {
-    this.emit(info ? { type: 'state', entity, from, to, info } : { type: 'state', entity, from, to });
+  state(entity: string, from: string, to: string, info?: Record<string, unknown>, stamp: RuleStamp = {}): void {
+    this.emit(info ? { type: 'state', entity, from, to, info, ...stamp } : { type: 'state', entity, from, to, ...stamp });
   }
 
   irqlName(t: Thread = this.thread): string {
@@ -373,7 +388,7 @@ export class Engine {
   }
 
   /** The most specific documented rule that explains a cycle (spec §2.3), else DL-1. */
-  private cycleRule(cycle: WaitEdge[]): RuleId {
+  private cycleRule(cycle: WaitEdge[]): DeadlockRule {
     const rules = new Set<RuleId>();
     for (const e of cycle) {
       const w = this.threads.get(e.thread)?.wait;
@@ -392,15 +407,12 @@ export class Engine {
         rules.delete('CM-6');
       }
     }
-    const priority: RuleId[] = ['UN-3', 'UN-4', 'CU-8', 'CM-6', 'KE-7', 'CM-12', 'IO-7', 'UN-2'];
-    for (const r of priority) if (rules.has(r)) return r === 'UN-2' ? 'DL-1' : r;
+    // A cycle through an Ex routine's wait (UN-2) that no rule above explains is a plain DL-1.
+    const priority: DeadlockRule[] = ['UN-3', 'UN-4', 'CU-8', 'CM-6', 'KE-7', 'CM-12', 'IO-7'];
+    for (const r of priority) if (rules.has(r)) return r;
     return 'DL-1';
   }
 
-  deadlock(rule: RuleId, message: string, cycle: WaitEdge[]): void {
-    this.hazard(rule, 'deadlock', message, { cycle });
-    this.halt('deadlock');
-  }
 
   // ---------------------------------------------------------------- scheduler
 
@@ -432,8 +444,8 @@ export class Engine {
         const blocked = this.threadList.filter((t) => t.status === 'blocked');
         if (blocked.length > 0) {
           const what = blocked.map((t) => `${t.name} waits for ${t.wait?.what}`).join('; ');
-          this.hazard('DL-2', 'error', `No thread can run, yet ${what}, and no wait cycle explains it: the run is stalled.`);
-          this.halt('stalled');
+          this.raise('DL-2', 'stall', `No thread can run, yet ${what}, and no wait cycle explains it: the run is stalled.`);
+          this.halt('stalled', 'DL-2');
         }
         return;
       }
@@ -505,7 +517,7 @@ export class Engine {
       if (cycle) {
         const rule = this.cycleRule(cycle);
         const desc = cycle.map((e) => `${e.thread} waits for ${e.waitsFor} (${e.reason})`).join('; ');
-        this.deadlock(rule, `Deadlock: ${desc}.`, cycle);
+        this.raise(rule, 'deadlock', `Deadlock: ${desc}.`, { cycle });
       }
     }
   }

@@ -4,13 +4,25 @@ import type { RuleId, Severity } from './rules/ids.ts';
 
 export type HaltReason = 'quiescent' | 'bugcheck' | 'deadlock' | 'stalled' | 'budget';
 /** Which limit of the run a `budget` halt reached (DL-3; README "Limits of a run"). */
-export type RunLimit = 'ops' | 'entries' | 'threads' | 'wakeups' | 'depth';
+export type RunLimit = 'ops' | 'entries' | 'threads' | 'wakeups' | 'nesting';
 
 export interface TraceBase {
   seq: number;
   /** Timeline step: 0 is boot, k is the k-th timeline action. */
   step: number;
   thread: string;
+}
+
+/** How an entry went against the rule it names: a hazard is the breaking case. */
+export type Verdict = 'obeys' | 'breaks';
+
+/**
+ * Added to v1 (fields only): the rule the engine applied at this entry, stamped where it applied
+ * it, and, where the rule was checked, whether the code obeyed or broke it.
+ */
+export interface RuleStamp {
+  rule?: RuleId;
+  verdict?: Verdict;
 }
 
 /** One edge of a wait-for cycle: `thread` waits for `waitsFor` because of `reason`. */
@@ -61,11 +73,15 @@ export type TraceBody =
       message: string;
       bugcheck?: string;
       cycle?: WaitEdge[];
+      /** The catalogue case of the rule (severity and bug check come from it). */
+      case?: string;
     }
   | { type: 'note'; text: string; component?: string; op?: string }
   /** `limit`: with reason `budget`, the limit of the run that was reached (DL-3). */
   | { type: 'halt'; reason: HaltReason; limit?: RunLimit };
 
-export type TraceEntry = TraceBase & TraceBody;
+/** A body as the engine emits it: the entry's own fields, plus the rule stamp where one applies. */
+export type StampedBody = TraceBody & RuleStamp;
+export type TraceEntry = TraceBase & StampedBody;
 export type TraceType = TraceEntry['type'];
 export type EntryOf<T extends TraceType> = Extract<TraceEntry, { type: T }>;
