@@ -170,12 +170,12 @@ function* irpDown(engine: Engine, devices: Device[], minor: string, canFail: boo
 const APP_QUERY: DeliveryRule = { rule: 'RM-1', veto: (r) => (r !== 'ERROR_SUCCESS' ? 'RM-2' : undefined) };
 /** QUERY_REMOVE to a kernel callback: a failure status vetoes (RM-3, IO-5). */
 const KERNEL_QUERY: DeliveryRule = { rule: 'RM-1', veto: (r) => (ntSuccess(r) ? undefined : 'RM-3') };
-const VETO_RULE: Record<string, RuleId> = {
-  PNP_VetoWindowsApp: 'RM-2', PNP_VetoDriver: 'RM-3', PNP_VetoDevice: 'RM-4', PNP_VetoOutstandingOpen: 'RM-4',
-};
+const VETO_RULE = new Map<string, RuleId>([
+  ['PNP_VetoWindowsApp', 'RM-2'], ['PNP_VetoDriver', 'RM-3'], ['PNP_VetoDevice', 'RM-4'], ['PNP_VetoOutstandingOpen', 'RM-4'],
+]);
 
 /** The rule a veto of this PNP_VETO_TYPE answers to. */
-export const vetoRule = (vetoType: string): RuleId => (Object.hasOwn(VETO_RULE, vetoType) ? VETO_RULE[vetoType] : 'RM-4');
+export const vetoRule = (vetoType: string): RuleId => VETO_RULE.get(vetoType) ?? 'RM-4';
 
 function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
   const root = engine.world.devices[ev.device];
