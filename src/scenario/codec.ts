@@ -26,8 +26,7 @@
 
 import { Inflate, deflateSync } from 'fflate';
 import { load, type LoadResult, type ValidationError } from './load.ts';
-import { migrate } from './migrations.ts';
-import { LIMITS, SCENARIO_FORMAT, type NormalizedScenario, type Scenario } from './types.ts';
+import { LIMITS, type NormalizedScenario, type Scenario } from './types.ts';
 
 export type LinkErrorKind = 'corrupt' | 'truncated' | 'too-large' | 'newer-version' | 'invalid' | 'not-a-link';
 
@@ -381,14 +380,7 @@ function decodeUnsafe(hash: string): DecodeResult {
   const hostile = hostileShape(raw);
   if (hostile) return fail('invalid', `The link's scenario is not valid: ${hostile.path || '(root)'}: ${hostile.message}.`, [hostile]);
 
-  const migrated = migrate(raw);
-  if (!migrated.ok) {
-    if (migrated.error.kind === 'newer-version') return fail('newer-version', NEWER);
-    const err = { path: migrated.error.path, message: migrated.error.message };
-    return fail('invalid', `The link's scenario cannot be opened: ${err.message}.`, [err]);
-  }
-
-  const loaded = safeLoad(migrated.value);
+  const loaded = safeLoad(raw);
   if (!loaded) return fail('invalid', "The link's scenario could not be checked.");
   if (!loaded.ok) {
     if (loaded.newerVersion) return fail('newer-version', NEWER, loaded.errors);
@@ -397,6 +389,6 @@ function decodeUnsafe(hash: string): DecodeResult {
   }
   const result: DecodeResult = { ok: true, scenario: loaded.scenario };
   if (step !== undefined) result.step = step;
-  if (migrated.from !== SCENARIO_FORMAT) result.migratedFrom = migrated.from;
+  if (loaded.migratedFrom !== undefined) result.migratedFrom = loaded.migratedFrom;
   return result;
 }
