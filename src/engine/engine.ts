@@ -3,7 +3,7 @@
 import type { Irql } from './api.ts';
 import { IRQL_NAMES } from './api.ts';
 import type { NormalizedScenario, ScheduleOverride } from '../scenario/types.ts';
-import { LIMITS } from '../scenario/types.ts';
+import { RUN_LIMITS } from './limits.ts';
 import type { HaltReason, RuleStamp, StampedBody, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
 import type { RuleId } from './rules/ids.ts';
 import { ruleCase, type CaseOf } from './rules/catalog.ts';
@@ -85,7 +85,7 @@ export class Engine {
     readonly world: World,
     options: { opBudget?: number } = {},
   ) {
-    this.opBudget = options.opBudget ?? LIMITS.opBudget;
+    this.opBudget = options.opBudget ?? RUN_LIMITS.opBudget;
     scenario.schedule.forEach((o: ScheduleOverride, index) => {
       const first = this.overrides.get(o.at);
       if (!first) this.overrides.set(o.at, { run: o.run, index, used: false });
