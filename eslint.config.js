@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    // The engine is framework-free: no React, DOM-only or worker imports (design.md).
+    // The engine is framework-free: no React, DOM-only or worker imports (docs/architecture.md).
     files: ['src/engine/**/*.ts'],
     rules: {
       // API handlers share one generator signature; many never block.

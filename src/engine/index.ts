@@ -1,4 +1,4 @@
-// The engine's public entry: boot (scenario-format §2), the timeline (§4) and the run.
+// The engine's public entry: boot (docs/scenario-format.md §2), the timeline (§4) and the run.
 import type { NormalizedScenario, TimelineAction } from '../scenario/types.ts';
 import type { ValidationError } from '../scenario/errors.ts';
 import type { ApiName } from './api.ts';

@@ -1,4 +1,4 @@
-// Scenario format v1 (../shared/spec/scenario-format.md). This is a public contract:
+// Scenario format v1 (docs/scenario-format.md). This is a public contract:
 // fields may be added, nothing may be renamed or change meaning without a new format version.
 
 import type { ApiName } from '../engine/api.ts';
