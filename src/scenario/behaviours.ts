@@ -16,6 +16,7 @@
 
 import { call, note, ret } from './builder.ts';
 import type { Op, RoutineBody, Scenario } from './types.ts';
+import { dict } from '../engine/dict.ts';
 
 export type BehaviourId = 'succeed' | 'veto' | 'close-handle' | 'unregister-inline' | 'unregister-deferred' | 'free-context' | 'wait-work-item';
 
@@ -398,12 +399,12 @@ export function applyBehaviour(scenario: Scenario | Record<string, unknown>, inf
   const body = routines[info.routine];
   let next: RoutineBody;
   if (isObj(body) && isObj(body.cases)) {
-    const cases: Record<string, Op[]> = {};
+    const cases = dict<Op[]>();
     for (const [k, v] of Object.entries(body.cases)) define(cases, k, v as Op[]);
     define(cases, event, b.ops);
     next = { ...(body as unknown as RoutineBody & object), cases } as RoutineBody;
   } else {
-    const cases: Record<string, Op[]> = {};
+    const cases = dict<Op[]>();
     define(cases, event, b.ops);
     next = { switch: info.switchOn, cases, default: Array.isArray(body) ? (body as Op[]) : [] };
   }

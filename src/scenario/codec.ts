@@ -27,6 +27,7 @@
 import { Inflate, deflateSync } from 'fflate';
 import { load, type LoadResult, type ValidationError } from './load.ts';
 import { LIMITS, type NormalizedScenario, type Scenario } from './types.ts';
+import { dict, dictOf } from '../engine/dict.ts';
 
 export type LinkErrorKind = 'corrupt' | 'truncated' | 'too-large' | 'newer-version' | 'invalid' | 'not-a-link';
 
@@ -102,7 +103,7 @@ function isEmpty(v: unknown): boolean {
 }
 
 function without(rec: Record<string, unknown>, drop: (key: string, value: unknown) => boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = dict<unknown>();
   for (const [k, v] of Object.entries(rec)) if (!drop(k, v)) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
@@ -117,7 +118,7 @@ function compactComponents(v: unknown): unknown {
 
 /** Leave out what load() fills in by default (docs/scenario-format.md §1–§2). */
 function compact(n: NormalizedScenario): Record<string, unknown> {
-  const env: Record<string, unknown> = { ...n };
+  const env = dictOf<unknown>(n as unknown as Record<string, unknown>);
   if (isPlainObject(env.machine)) {
     const m = without(env.machine, (k, v) => (k === 'processors' && v === 1) || (k === 'maxProcessors' && v === 64) || ((k === 'memory' || k === 'devices') && isEmpty(v)));
     if (Array.isArray(m.devices)) {

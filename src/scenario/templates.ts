@@ -14,6 +14,7 @@ import {
   interfaceFilter, ioRegister, ioRegisterTarget, ioUnregister, ioUnregisterEx, keDeregister, keRegister, note, ret, set, sw, TOASTER,
 } from './builder.ts';
 import type { ComponentSpec, DeviceSpec, Op, Scenario, TimelineAction } from './types.ts';
+import { dict } from '../engine/dict.ts';
 
 export type TemplateId = 'seed000-sync-driver' | 'seed001-async-driver' | 'interface-watcher' | 'toastmon-monitor' | 'seed002-monitor-app';
 
@@ -129,7 +130,7 @@ function newToaster(ctx: TemplateContext, components: Set<string>, present: bool
   const id = `toaster${n}`;
   // Reuse the stack of an existing toaster device, so every toaster has one function driver.
   const sibling = ctx.devices.find((d) => (d.interfaces ?? []).includes(TOASTER_CLASS) && d.stack.length > 0);
-  const drivers: Record<string, ComponentSpec> = {};
+  const drivers = dict<ComponentSpec>();
   let stack: string[];
   if (sibling) stack = [...sibling.stack];
   else {

@@ -3,7 +3,7 @@
 // `npm run docs:rules` writes the file (scripts/gen-rules-doc.ts); doc.test.ts fails when the file
 // is stale or a rule has no conformance test.
 import { PROVENANCE_LABEL, RULES, type Rule, type RuleCase } from './catalog.ts';
-import { RULE_IDS, type RuleId } from './ids.ts';
+import { RULE_IDS, type RuleId, type Severity } from './ids.ts';
 
 export interface SourceFile {
   /** Repository-relative path, e.g. `src/engine/conformance/ke.test.ts`. */
@@ -55,7 +55,7 @@ export function conformanceTests(files: readonly SourceFile[]): Map<RuleId, Conf
   return out;
 }
 
-const SEVERITY_LABEL: Record<string, string> = {
+const SEVERITY_LABEL: Record<Severity, string> = {
   bugcheck: 'bug check',
   deadlock: 'deadlock',
   error: 'error',
@@ -70,7 +70,7 @@ function severityLines(r: Rule): string[] {
   if (cases.length === 0) return ['Raises no hazard: the rule describes what Windows does, and the trace shows it.'];
   const lines = ['| case | severity | bug check | when |', '| --- | --- | --- | --- |'];
   for (const [name, c] of cases) {
-    lines.push(`| \`${name}\` | ${SEVERITY_LABEL[c.severity] ?? c.severity} | ${c.bugcheck ? cell(c.bugcheck) : '—'} | ${cell(c.when)} |`);
+    lines.push(`| \`${name}\` | ${SEVERITY_LABEL[c.severity]} | ${c.bugcheck ? cell(c.bugcheck) : '—'} | ${cell(c.when)} |`);
   }
   return lines;
 }
@@ -99,7 +99,7 @@ export function renderRulesDoc(conformanceFiles: readonly SourceFile[]): string 
   ];
   for (const r of rules) {
     const cases = Object.values((r as { cases?: Record<string, RuleCase> }).cases ?? {});
-    const sev = cases.length === 0 ? '—' : [...new Set(cases.map((c) => SEVERITY_LABEL[c.severity] ?? c.severity))].join(', ');
+    const sev = cases.length === 0 ? '—' : [...new Set(cases.map((c) => SEVERITY_LABEL[c.severity]))].join(', ');
     out.push(`| [${r.id}](#${r.id.toLowerCase()}) | ${cell(r.title)} | ${PROVENANCE_LABEL[r.provenance]} | ${sev} |`);
   }
   let section = '';

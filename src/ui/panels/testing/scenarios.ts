@@ -8,6 +8,7 @@ import {
 } from '../../../scenario/builder.ts';
 import seed000 from '../../../scenario/demos/seed000-sync.json';
 import type { DeviceSpec } from '../../../scenario/types.ts';
+import { dictOf } from '../../../engine/dict.ts';
 
 export const SEED000: unknown = seed000;
 
@@ -161,6 +162,6 @@ export const CONCURRENT: unknown = scenario({
   timeline: [load('a'), load('b', { concurrent: true }), hotAdd()],
 });
 
-export const ALL: Record<string, unknown> = {
+export const ALL: Readonly<Record<string, unknown>> = dictOf({
   SEED000, KE_VETO, KE_BUGCHECK, IO_ASYNC, UN3_DEADLOCK, CM_REMOVAL, CM_SURPRISE, CM_VETO, CM_OPEN_HANDLE, KM_VETO, CM6_DEADLOCK, CONCURRENT,
-};
+});
