@@ -1,4 +1,4 @@
-// Every rule id of the behavioural spec, as a closed union, and the one place rule ids are parsed.
+// Every rule id (docs/rules.md), as a closed union, and the one place rule ids are parsed.
 
 const range = <P extends string>(prefix: P, n: number) =>
   Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}` as const);
