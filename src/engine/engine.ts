@@ -182,6 +182,21 @@ export class Engine {
     }
   }
 
+  /** Take a kernel mutex (re-entrant for its owner), waiting while another thread holds it. */
+  *acquire(mutex: string, what: string, rule?: Wait['rule']): Body<void> {
+    const self = this.thread.name;
+    const wait: Wait = { k: 'mutex', mutex, waiter: self, what, ...(rule ? { rule } : {}) };
+    yield* this.waitUntil(wait, () => this.satisfied(wait));
+    const m = this.world.mutexes.get(mutex);
+    if (m) m.depth++;
+    else this.world.mutexes.set(mutex, { thread: self, depth: 1 });
+  }
+
+  release(mutex: string): void {
+    const m = this.world.mutexes.get(mutex);
+    if (m && --m.depth === 0) this.world.mutexes.delete(mutex);
+  }
+
   /** Block the running thread until `satisfied()` holds. */
   *waitUntil(wait: Wait, satisfied: () => boolean): Body<void> {
     while (!satisfied()) yield { t: 'block', wait };
@@ -197,6 +212,10 @@ export class Engine {
         return this.callbackThreads(w).length === 0;
       case 'event':
         return this.world.events.find((e) => e.id === w.event)?.done ?? true;
+      case 'mutex': {
+        const m = this.world.mutexes.get(w.mutex);
+        return !m || m.thread === w.waiter;
+      }
     }
   }
 
@@ -228,6 +247,10 @@ export class Engine {
         return this.callbackThreads(w);
       case 'event':
         return ['pnp'];
+      case 'mutex': {
+        const m = this.world.mutexes.get(w.mutex);
+        return m && m.thread !== w.waiter ? [m.thread] : [];
+      }
     }
   }
 

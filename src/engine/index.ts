@@ -61,7 +61,7 @@ function createWorld(s: NormalizedScenario): World {
   const world: World = {
     maxProcessors: s.machine.maxProcessors, processors: [], memory: [], devices: {}, deviceOrder: [],
     interfaces: {}, interfaceOrder: [], components: {}, registrations: {}, registrationOrder: [],
-    handles: {}, allocations: {}, workItems: {}, events: [], counters: {}, locks: {},
+    handles: {}, allocations: {}, workItems: {}, events: [], counters: {}, locks: {}, mutexes: new Map(),
   };
   for (const [id, spec] of Object.entries(s.drivers)) {
     world.components[id] = { id, kind: 'driver', state: 'not-loaded', vars: { ...spec.globals } };
