@@ -233,7 +233,10 @@ export function* execOps(act: Activation, ops: Op[], base: string): Body<Flow> {
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
     const at = `${base}/${i}`;
+    act.thread.pendingOp = at;
+    act.thread.pendingWhat = 'call' in op ? `call ${String(op.call)}` : op.op;
     yield OP;
+    act.thread.pendingOp = undefined;
     if (imageReleased(act, `goes on to its next op (${at})`)) return yield* halted();
     engine.opCount++;
     if ('call' in op) {

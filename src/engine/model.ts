@@ -150,6 +150,8 @@ export interface PnpEvent {
   className?: string;
   /** Custom events (CU-1). */
   custom?: CustomEvent;
+  /** DeviceArrival of a hot-added processor or memory module: the interface its device enables. */
+  unit?: { symlink: string; className: string };
   /** Result for the initiator of a query-and-remove (CM_Query_And_Remove_SubTree). */
   result?: { status: string; vetoType?: string; vetoName?: string };
   done: boolean;

@@ -4,7 +4,7 @@ import { OP, type Body, type Engine } from '../engine.ts';
 import { invoke, type Activation, type Handler } from '../interp.ts';
 import { nextId, type Processor, type Registration } from '../model.ts';
 import { checkContextAlive, registrationsOf, newRegistration, unregister } from './registrations.ts';
-import { enableInterface, processorSymlink } from '../pnp/devices.ts';
+import { processorDevice, processorSymlink, queueEvent } from '../pnp/devices.ts';
 
 type KeState = 'KeProcessorAddStartNotify' | 'KeProcessorAddCompleteNotify' | 'KeProcessorAddFailureNotify';
 
@@ -120,8 +120,8 @@ function* addProcessor(engine: Engine): Body<void> {
     engine.state(`processor:${n}`, 'starting', 'active');
     status.state = 'KeProcessorAddCompleteNotify';
     for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
-    // KE-9: only now does the processor's device start; its arrival goes to the asynchronous queue.
-    enableInterface(engine, p.symlink, 'GUID_DEVICE_PROCESSOR', `processor${n}`, true);
+    // KE-9: only now does the processor's device start (on the pnp thread); then its interface arrives.
+    queueEvent(engine, { kind: 'DeviceArrival', device: processorDevice(n), unit: { symlink: p.symlink, className: 'GUID_DEVICE_PROCESSOR' } });
     return;
   }
   status.state = 'KeProcessorAddFailureNotify';
