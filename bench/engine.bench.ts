@@ -9,7 +9,7 @@
 //     order, same fields) the same way — and the ratio (a)/(b);
 // (c) seek: createSeeker build time, then createSeeker(...).at(k) for random k — p50/p95/max;
 // (d) the runner's peak resident memory, as a child process
-//     `node --import tsx src/cli/simulate.ts stress.json > /dev/null` (/usr/bin/time -v, else
+//     `node bin/pnp-playground.mjs simulate stress.json > /dev/null` (/usr/bin/time -v, else
 //     VmHWM sampled from /proc/<pid>/status).
 //
 // Prints a table with targets and PASS/FAIL and writes bench/results/engine.json. A missed target
@@ -214,7 +214,7 @@ function runChild(cmd: string, args: string[], onSpawn?: (pid: number) => void):
 }
 
 async function runnerPeakRss(scenarioFile: string): Promise<RssResult> {
-  const runner = ['--import', 'tsx', join(ROOT, 'src/cli/simulate.ts'), scenarioFile];
+  const runner = [join(ROOT, 'bin/pnp-playground.mjs'), 'simulate', scenarioFile];
   if (existsSync('/usr/bin/time')) {
     const { code, stderr } = await runChild('/usr/bin/time', ['-v', process.execPath, ...runner]);
     const m = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(stderr);

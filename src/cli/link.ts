@@ -6,15 +6,15 @@
 // stderr: validation errors (`path: message`, one a line), load() warnings, and a warning when the
 // link is longer than MAX_LINK_CHARS (chat apps truncate long links).
 // Exit status: 0 link printed; 1 usage or unreadable file; 2 not JSON, invalid, or from a newer version.
+// src/cli/pnp-playground.ts is the entry point that wires this command to the process.
 
-import { readFileSync } from 'node:fs';
 import { MAX_LINK_CHARS, scenarioToHash } from '../scenario/codec.ts';
 import { findJsonError, lineColumn, load } from '../scenario/load.ts';
 import { migrate } from '../scenario/migrations.ts';
 
 const USAGE = 'usage: npm run --silent link -- <scenario.json | -> [--step N]';
 
-interface Io {
+export interface Io {
   readFile(path: string): string;
   readStdin(): string;
   out(line: string): void;
@@ -88,14 +88,4 @@ export function main(argv: string[], io: Io): number {
   }
   io.out(link);
   return 0;
-}
-
-const isEntry = typeof process !== 'undefined' && process.argv[1] !== undefined && /[\\/]cli[\\/]link\.ts$/.test(process.argv[1]);
-if (isEntry) {
-  process.exitCode = main(process.argv.slice(2), {
-    readFile: (path) => readFileSync(path, 'utf8'),
-    readStdin: () => readFileSync(0, 'utf8'),
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  });
 }

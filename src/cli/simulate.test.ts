@@ -1,23 +1,28 @@
-// The headless runner, driven as a real process (`node --import tsx src/cli/simulate.ts …`), plus
-// unit tests of its pieces.
+// The headless runner, driven as a real process (`node bin/pnp-playground.mjs simulate …`, what
+// `npm run simulate` runs), plus unit tests of its pieces.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, isStale } from '../../scripts/cli-bundle.mjs';
 import { formatEntry } from '../engine/format.ts';
 import type { TraceEntry } from '../engine/index.ts';
 import { stressScenarioText } from '../../bench/stress.ts';
 import { EXIT, main, parseArgs, traceChunks, type Io } from './simulate.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'src/cli/simulate.ts');
+const CLI = join(ROOT, 'bin/pnp-playground.mjs');
 const SEED000 = join(ROOT, 'src/scenario/demos/seed000-sync.json');
 const TIMEOUT = 60_000;
 
 const tmp = mkdtempSync(join(tmpdir(), 'simulate-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+// Build once here rather than in each of the concurrent processes below (each would rebuild if stale).
+beforeAll(async () => {
+  if (isStale()) await buildCli();
+}, TIMEOUT);
 
 interface Result {
   code: number | null;
@@ -27,7 +32,7 @@ interface Result {
 
 function simulate(args: string[], stdin?: string): Promise<Result> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'simulate', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -140,7 +145,7 @@ describe.concurrent('simulate (process)', () => {
     const file = join(tmp, 'stress-small.json');
     writeFileSync(file, stressScenarioText({ drivers: 10, hotAdds: 60 })); // a few MB of JSON Lines
     const r = await new Promise<Result & { got: string }>((done, fail) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI, file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, 'simulate', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let got = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (s: string) => {

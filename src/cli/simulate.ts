@@ -12,9 +12,9 @@
 //              run); 1 internal error, unreadable file or bad usage.
 //
 // Output is written in ~1 MB chunks with backpressure, and a closed stdout (`| head`) ends the
-// run quietly.
+// run quietly. This module is the command's logic; src/cli/pnp-playground.ts is the entry point
+// that wires it to the process.
 
-import { readFileSync } from 'node:fs';
 import { loadText, type ValidationError } from '../scenario/load.ts';
 import { runScenario, type TraceEntry } from '../engine/index.ts';
 import { formatEntry } from '../engine/format.ts';
@@ -130,51 +130,3 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-async function readStdin(): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const chunk of process.stdin) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(parts).toString('utf8');
-}
-
-/**
- * process.stdout, one chunk in flight at a time (memory stays flat however long the trace).
- * EPIPE (the reader went away, `| head`) ends the output quietly; another write error is reported.
- */
-function stdoutWriter(): { write: Io['write']; failed: () => boolean } {
-  const out = process.stdout;
-  let closed = false;
-  let failed = false;
-  out.on('error', (err: NodeJS.ErrnoException) => {
-    closed = true;
-    if (err.code !== 'EPIPE' && !failed) {
-      failed = true;
-      process.stderr.write(`simulate: cannot write the trace: ${err.message}\n`);
-    }
-  });
-  const write = (chunk: string) =>
-    new Promise<boolean>((resolve) => {
-      if (closed || out.destroyed) return resolve(false);
-      out.write(chunk, (err) => resolve(!err && !closed));
-    });
-  return { write, failed: () => failed };
-}
-
-const isEntry = typeof process !== 'undefined' && process.argv[1] !== undefined && /[\\/]cli[\\/]simulate\.ts$/.test(process.argv[1]);
-if (isEntry) {
-  const stdout = stdoutWriter();
-  main(process.argv.slice(2), {
-    readFile: (path) => readFileSync(path, 'utf8'),
-    readStdin,
-    write: stdout.write,
-    err: (line) => process.stderr.write(`${line}\n`),
-  }).then(
-    (code) => {
-      process.exitCode = stdout.failed() ? EXIT.internal : code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`simulate: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = EXIT.internal;
-    },
-  );
-}

@@ -67,10 +67,10 @@ function leftovers(engine: Engine, driver: string, why: string) {
     const next = io.length > 0
       ? `for now ${io.map((r) => r.id).join(', ')} keep${io.length === 1 ? 's' : ''} the image loaded (IO-6), so the next processor hot-add still runs ${driver}'s callback; once the image is released, the next hot-add calls into unloaded code (bug check 0xCE)`
       : `nothing keeps ${driver}'s image (KeRegisterProcessorChangeCallback takes no reference on the DriverObject), so the next processor hot-add calls into unloaded code (bug check 0xCE)`;
-    engine.hazard('KE-5', 'warning', `${why}, but ${ids} is still registered with KeRegisterProcessorChangeCallback: ${next}.`);
+    engine.raise('KE-5', 'unload', `${why}, but ${ids} is still registered with KeRegisterProcessorChangeCallback: ${next}.`);
   }
   if (io.length > 0) {
-    engine.hazard('IO-6', 'warning', `${why} with ${io.map((r) => r.id).join(', ')} still registered: each registration references the DriverObject, so ${driver} cannot be unloaded and its callbacks keep being called.`);
+    engine.raise('IO-6', 'leak', `${why} with ${io.map((r) => r.id).join(', ')} still registered: each registration references the DriverObject, so ${driver} cannot be unloaded and its callbacks keep being called.`);
     setState(engine, engine.world.components[driver], 'unload-blocked');
   }
 }

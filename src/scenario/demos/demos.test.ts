@@ -237,17 +237,15 @@ const CASES: Record<string, Case> = {
   'seed003-non-ex-window': {
     opensAt: 'note A processor arrived*',
     outcome: (r) => {
-      // UN-1: the obsolete routine returns while the callback runs; Unload returns and the image is
-      // released (nothing holds the DriverObject); DRV-3: the callback's next op runs in released code.
+      // UN-1: the obsolete routine returns while the callback runs; UN-5: the callback then touches the freed context.
       expect(r.hazards()).toEqual([
         { rule: 'UN-1', severity: 'warning' },
-        { rule: 'DRV-3', severity: 'bugcheck', bugcheck: '0xCE' },
+        { rule: 'UN-5', severity: 'bugcheck', bugcheck: '0x50' },
       ]);
-      expectInOrder(
-        r, 'sampledrv!AsyncProcessorCallback:ARRIVAL(processor1)', 'sampledrv<IoUnregisterPlugPlayNotification=STATUS_SUCCESS', 'pool:1 allocated>freed',
-        'driver:sampledrv unloading>unloaded', 'hazard DRV-3 bugcheck 0xCE',
-      );
+      expectInOrder(r, 'sampledrv!AsyncProcessorCallback:ARRIVAL(processor1)', 'sampledrv<IoUnregisterPlugPlayNotification=STATUS_SUCCESS', 'pool:1 allocated>freed', 'hazard UN-5 bugcheck 0x50');
       expect(r.labels('complete')).not.toContain('sampledrv!AsyncProcessorCallback=STATUS_SUCCESS');
+      // A routine the timeline runs holds the DriverObject; the driver stays loaded (DRV-2).
+      expect(r.states('driver:sampledrv')).toEqual(['not-loaded>loaded']);
       expect(r.halt).toBe('bugcheck');
     },
   },

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// `pnp-playground <command> …` (npm run simulate / npm run link, npx pnp-playground): starts the
+// prebuilt command-line tools with plain node, rebuilding them first if a source changed since the
+// last build (scripts/cli-bundle.mjs), so what runs is never stale.
+import { pathToFileURL } from 'node:url';
+import { BUNDLE, buildCli, isStale } from '../scripts/cli-bundle.mjs';
+
+if (isStale()) {
+  try {
+    await buildCli();
+  } catch (e) {
+    process.stderr.write(`pnp-playground: could not build the command-line tools: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+}
+await import(pathToFileURL(BUNDLE).href);

@@ -1,0 +1,97 @@
+// The entry point of the command-line tools: `pnp-playground <command> [arguments]`.
+//
+//   npm run --silent simulate -- scenario.json     = pnp-playground simulate scenario.json
+//   npm run --silent link -- scenario.json         = pnp-playground link scenario.json
+//
+// This file only wires the commands (src/cli/simulate.ts, src/cli/link.ts: importable, no effects)
+// to the process: arguments, files, stdin, stdout with backpressure, exit status. It runs its
+// command when loaded. scripts/build-cli.mjs bundles it into dist-cli/pnp-playground.mjs, which
+// bin/pnp-playground.mjs starts with plain `node` (rebuilding first if a source changed).
+import { readFileSync } from 'node:fs';
+import { main as link } from './link.ts';
+import { EXIT, main as simulate } from './simulate.ts';
+
+const USAGE = `usage: pnp-playground <command> [arguments]
+
+Commands:
+  simulate [--pretty] <scenario.json | ->   run a scenario, print its trace (JSON Lines)
+  link [--step N] <scenario.json | ->       print the playground link of a scenario
+
+"pnp-playground <command> --help" describes a command.`;
+
+const errLine = (line: string) => process.stderr.write(`${line}\n`);
+
+async function readStdin(): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of process.stdin) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/**
+ * process.stdout, one chunk in flight at a time (memory stays flat however long the trace).
+ * EPIPE (the reader went away, `| head`) ends the output quietly; another write error is reported.
+ */
+function stdoutWriter(): { write: (chunk: string) => Promise<boolean>; failed: () => boolean } {
+  const out = process.stdout;
+  let closed = false;
+  let failed = false;
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    closed = true;
+    if (err.code !== 'EPIPE' && !failed) {
+      failed = true;
+      process.stderr.write(`simulate: cannot write the trace: ${err.message}\n`);
+    }
+  });
+  const write = (chunk: string) =>
+    new Promise<boolean>((resolve) => {
+      if (closed || out.destroyed) return resolve(false);
+      out.write(chunk, (err) => resolve(!err && !closed));
+    });
+  return { write, failed: () => failed };
+}
+
+async function runSimulate(argv: string[]): Promise<number> {
+  const stdout = stdoutWriter();
+  const code = await simulate(argv, { readFile: (path) => readFileSync(path, 'utf8'), readStdin, write: stdout.write, err: errLine });
+  return stdout.failed() ? EXIT.internal : code;
+}
+
+async function runLink(argv: string[]): Promise<number> {
+  return link(argv, {
+    readFile: (path) => readFileSync(path, 'utf8'),
+    readStdin: () => readFileSync(0, 'utf8'),
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: errLine,
+  });
+}
+
+/** The commands by name (a Map: `pnp-playground constructor` is an unknown command, not a crash). */
+const COMMANDS = new Map<string, (argv: string[]) => Promise<number>>([
+  ['simulate', runSimulate],
+  ['link', runLink],
+]);
+
+async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help') {
+    (name === undefined ? errLine : (line: string) => process.stdout.write(`${line}\n`))(USAGE);
+    return name === undefined ? EXIT.internal : EXIT.ran;
+  }
+  const command = COMMANDS.get(name);
+  if (!command) {
+    errLine(`pnp-playground: unknown command ${JSON.stringify(name)}`);
+    errLine(USAGE);
+    return EXIT.internal;
+  }
+  return command(rest);
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    errLine(`pnp-playground: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = EXIT.internal;
+  },
+);
