@@ -408,7 +408,7 @@ export class Engine {
 
   private choose(runnable: Thread[]): Thread | null {
     const seq = this.trace.length;
-    let pick =
+    const pick =
       this.current && this.current.status === 'runnable'
         ? this.current
         : runnable.reduce((a, b) => (b.since < a.since || (b.since === a.since && b.order < a.order) ? b : a));

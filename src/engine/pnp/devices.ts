@@ -56,7 +56,8 @@ export function queueEvent(engine: Engine, ev: Omit<PnpEvent, 'id' | 'done'>): P
     : ev.kind === 'InterfaceRemoval' ? 'GUID_DEVICE_INTERFACE_REMOVAL'
     : ev.kind === 'CustomEvent' ? ev.custom!.event
     : ev.kind;
-  engine.emit({ type: 'queue', event: name, device: ev.device, ...(ev.symlink ? { interface: ev.symlink } : {}) });
+  const symlink = ev.symlink ?? ev.unit?.symlink;
+  engine.emit({ type: 'queue', event: name, device: ev.device, ...(symlink ? { interface: symlink } : {}) });
   engine.submit('pnp', name, () => processEvent(engine, event));
   return event;
 }
