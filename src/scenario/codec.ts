@@ -26,8 +26,8 @@
 
 import { Inflate, deflateSync } from 'fflate';
 import { load, type LoadResult, type ValidationError } from './load.ts';
-import { migrate } from './migrations.ts';
-import { LIMITS, SCENARIO_FORMAT, type NormalizedScenario, type Scenario } from './types.ts';
+import { LIMITS, type NormalizedScenario, type Scenario } from './types.ts';
+import { dict, dictOf } from '../engine/dict.ts';
 
 export type LinkErrorKind = 'corrupt' | 'truncated' | 'too-large' | 'newer-version' | 'invalid' | 'not-a-link';
 
@@ -103,7 +103,7 @@ function isEmpty(v: unknown): boolean {
 }
 
 function without(rec: Record<string, unknown>, drop: (key: string, value: unknown) => boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = dict<unknown>();
   for (const [k, v] of Object.entries(rec)) if (!drop(k, v)) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
@@ -118,7 +118,7 @@ function compactComponents(v: unknown): unknown {
 
 /** Leave out what load() fills in by default (scenario-format.md §1–§2). */
 function compact(n: NormalizedScenario): Record<string, unknown> {
-  const env: Record<string, unknown> = { ...n };
+  const env = dictOf<unknown>(n as unknown as Record<string, unknown>);
   if (isPlainObject(env.machine)) {
     const m = without(env.machine, (k, v) => (k === 'processors' && v === 1) || (k === 'maxProcessors' && v === 64) || ((k === 'memory' || k === 'devices') && isEmpty(v)));
     if (Array.isArray(m.devices)) {
@@ -381,14 +381,7 @@ function decodeUnsafe(hash: string): DecodeResult {
   const hostile = hostileShape(raw);
   if (hostile) return fail('invalid', `The link's scenario is not valid: ${hostile.path || '(root)'}: ${hostile.message}.`, [hostile]);
 
-  const migrated = migrate(raw);
-  if (!migrated.ok) {
-    if (migrated.error.kind === 'newer-version') return fail('newer-version', NEWER);
-    const err = { path: migrated.error.path, message: migrated.error.message };
-    return fail('invalid', `The link's scenario cannot be opened: ${err.message}.`, [err]);
-  }
-
-  const loaded = safeLoad(migrated.value);
+  const loaded = safeLoad(raw);
   if (!loaded) return fail('invalid', "The link's scenario could not be checked.");
   if (!loaded.ok) {
     if (loaded.newerVersion) return fail('newer-version', NEWER, loaded.errors);
@@ -397,6 +390,6 @@ function decodeUnsafe(hash: string): DecodeResult {
   }
   const result: DecodeResult = { ok: true, scenario: loaded.scenario };
   if (step !== undefined) result.step = step;
-  if (migrated.from !== SCENARIO_FORMAT) result.migratedFrom = migrated.from;
+  if (loaded.migratedFrom !== undefined) result.migratedFrom = loaded.migratedFrom;
   return result;
 }

@@ -185,14 +185,18 @@ function layoutSubtree(top: string, children: Map<string, string[]>, info: Map<s
   g.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 56, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
   const ids: string[] = [];
+  // dagre keys its graph by node name in plain objects: a device called `constructor` or `toString`
+  // would meet Object.prototype there. It gets names of its own (`n0`, `n1`…), never a scenario id.
+  const key = new Map<string, string>();
   const visit = (id: string) => {
+    key.set(id, `n${ids.length}`);
     ids.push(id);
     const d = info.get(id)!;
-    g.setNode(id, { width: SIZE.device.w, height: deviceHeight(d.stack, d.interfaces) });
+    g.setNode(key.get(id)!, { width: SIZE.device.w, height: deviceHeight(d.stack, d.interfaces) });
     for (const c of children.get(id) ?? []) {
-      if (ids.includes(c)) continue; // a malformed cycle cannot hang the layout
+      if (key.has(c)) continue; // a malformed cycle cannot hang the layout
       visit(c);
-      g.setEdge(id, c);
+      g.setEdge(key.get(id)!, key.get(c)!);
     }
   };
   visit(top);
@@ -202,7 +206,7 @@ function layoutSubtree(top: string, children: Map<string, string[]>, info: Map<s
   let maxX = -Infinity;
   let maxY = -Infinity;
   const placed = ids.map((id) => {
-    const n = g.node(id) as { x: number; y: number; width: number; height: number };
+    const n = g.node(key.get(id)!) as { x: number; y: number; width: number; height: number };
     const x = n.x - n.width / 2;
     const y = n.y - n.height / 2;
     minX = Math.min(minX, x);
