@@ -1,16 +1,21 @@
 // The URL always follows the scenario and the step (design.md: "nothing a user builds is ever only
 // in memory"). The hash is `scenarioToHash(scenario, cursor)`, written with history.replaceState
-// (stepping does not flood the back button) and debounced.
+// (stepping does not flood the back button) and debounced. An edit (a gesture, an Apply, a demo)
+// adds a history entry instead (history.ts): Undo / Back and Redo / Forward walk the edits.
 //
 // Opening: a hash → decodeHash; no hash → the last scenario and step this browser had open
-// (localStorage, saved with the URL), else the built-in seed-000 demo; a bad link shows an alert
+// (localStorage, saved with the URL), else the built-in seed-000 demo at its teaching moment (its
+// first callback: a processor dropped there is hot-added while the callback is registered); a bad link shows an alert
 // and keeps going with the last scenario (else the demo). Bad-link UX hook: `onBadLink` below is
 // the single place a link error surfaces; `restorePrevious` goes back to the work it replaced.
 // Storage is best effort: a full quota, disabled storage or a corrupt stored value is ignored.
 import { useSyncExternalStore } from 'react';
 import seed000 from '../scenario/demos/seed000-sync.json';
 import { decodeHash, scenarioToHash, type LinkError } from '../scenario/codec.ts';
+import type { TraceEntry } from '../engine/trace.ts';
 import type { NormalizedScenario, Scenario } from '../scenario/types.ts';
+import { adoptEntry, followEntry, pushEntry } from './history.ts';
+import { callbackSeqs } from './stepper/model.ts';
 import { sessionStore, type SessionStore } from '../store/session.ts';
 
 /** The built-in scenario a first visit opens. */
@@ -61,6 +66,13 @@ export function useBadLink(): BadLink | null {
 export interface Opening {
   scenario: Scenario | NormalizedScenario;
   step?: number;
+  /** Where to open when there is no step: a function of the trace (the first visit's teaching moment). */
+  start?: (trace: readonly TraceEntry[]) => number;
+}
+
+/** The first visit: seed 000 at its first callback. */
+export function firstVisit(): Opening {
+  return { scenario: DEFAULT_SCENARIO, start: (trace) => callbackSeqs(trace)[0] ?? 0 };
 }
 
 function storage(): Storage | null {
@@ -119,7 +131,7 @@ export function openingFor(hash: string, store: Storage | null = storage()): Ope
   const bare = hash.replace(/^#/, '');
   if (!bare || !bare.startsWith('s')) {
     onBadLink(null);
-    return lastOpening(store) ?? { scenario: DEFAULT_SCENARIO };
+    return lastOpening(store) ?? firstVisit();
   }
   const r = decodeHash(hash);
   if (r.ok) {
@@ -128,7 +140,7 @@ export function openingFor(hash: string, store: Storage | null = storage()): Ope
   }
   const last = lastOpening(store);
   onBadLink({ error: r.error, hash, fallback: last ? 'last' : 'demo', previous: last });
-  return last ?? { scenario: DEFAULT_SCENARIO };
+  return last ?? firstVisit();
 }
 
 export interface UrlSyncOptions {
@@ -166,11 +178,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     timer = undefined;
     const { scenario, cursor } = store.getState();
     if (!scenario) return;
-    if (encodedFor !== scenario) {
-      encoded = scenarioToHash(scenario);
-      encodedFor = scenario;
-    }
-    const hash = withStep(encoded, cursor);
+    const hash = hashOf(scenario, cursor);
     if (readOnly) return;
     // The address changed under us (a link was opened) and its hashchange has not run yet: writing
     // now would overwrite that link before it is read. Its hashchange decides what to show.
@@ -182,8 +190,8 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   };
 
   const open = (hash: string) => {
-    const { scenario, step } = openingFor(hash, readOnly ? null : saved);
-    void store.getState().run(scenario, step === undefined ? {} : { cursor: step });
+    const { scenario, step, start } = openingFor(hash, readOnly ? null : saved);
+    void store.getState().run(scenario, step !== undefined ? { cursor: step } : start ? { cursor: start } : {});
   };
 
   /** Back to the scenario the bad link would have replaced: run it if needed, and put its link in the address. */
@@ -203,14 +211,45 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     win.history.replaceState(win.history.state, '', hash);
   };
 
+  if (!readOnly) adoptEntry(win);
   open(win.location.hash);
+
+  const hashOf = (scenario: NormalizedScenario, cursor: number) => {
+    if (encodedFor !== scenario) {
+      encoded = scenarioToHash(scenario);
+      encodedFor = scenario;
+    }
+    return withStep(encoded, cursor);
+  };
 
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.scenario === prev.scenario && s.cursor === prev.cursor) return;
+    if (!readOnly && s.edits !== prev.edits && s.scenario && win.location.hash === written) {
+      // An edit: the entry we leave keeps the scenario and step the user had; a new entry has the edit.
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      if (prev.scenario) {
+        const before = hashOf(prev.scenario, prev.cursor);
+        if (before !== written) win.history.replaceState(win.history.state, '', before);
+      }
+      const hash = hashOf(s.scenario, s.cursor);
+      written = hash;
+      pushEntry(win, hash);
+      saveLast(saved, hash);
+      return;
+    }
     if (timer === undefined) timer = setTimeout(write, HASH_DEBOUNCE_MS);
   });
 
+  const onPopState = () => {
+    if (!readOnly) followEntry(win);
+  };
+  win.addEventListener('popstate', onPopState);
+
   const onHashChange = () => {
+    if (!readOnly) followEntry(win);
     const hash = win.location.hash;
     if (hash === written) return;
     written = hash;
@@ -245,6 +284,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     unsubscribe();
     if (timer !== undefined) clearTimeout(timer);
     win.removeEventListener('hashchange', onHashChange);
+    win.removeEventListener('popstate', onPopState);
     win.removeEventListener('pagehide', flush);
   };
 }
