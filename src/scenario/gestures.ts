@@ -1,4 +1,4 @@
-// Gestures edit the scenario (design.md): every drag, drop or button in the playground is a pure
+// Gestures edit the scenario (docs/architecture.md): every drag, drop or button in the playground is a pure
 // function from one scenario to the next. Nothing here runs the engine; the store re-runs the
 // result in the worker and the URL follows.
 //
@@ -272,7 +272,7 @@ const atOrAfter = (o: NormalizedScenario['schedule'][number], p: ChoiceAddress) 
 
 /**
  * The thread picker: at choice point `p`, run `thread`. Writes the stable form `{ step, choice, run }`
- * (scenario-format §5); replaces an override at `p` and drops the ones after it, which may no longer
+ * (docs/scenario-format.md §5); replaces an override at `p` and drops the ones after it, which may no longer
  * be reachable.
  */
 export function pickThread(s: NormalizedScenario, p: ChoiceAddress, thread: string): NormalizedScenario {

@@ -1,4 +1,4 @@
-// Devices, interfaces, open handles and the PnP event queue (spec §1.2, §5).
+// Devices, interfaces, open handles and the PnP event queue (docs/architecture.md §1.2, RM rules).
 import type { Engine } from '../engine.ts';
 import { guidOf } from '../constants.ts';
 import type { Device, PnpEvent } from '../model.ts';
@@ -17,7 +17,7 @@ export function deviceSymlink(d: Device, className: string, index: number): stri
 export const instanceId = (d: Device) => `${d.parent === 'root' ? 'ROOT' : d.parent.toUpperCase()}\\${d.id.toUpperCase()}\\0000`;
 
 /**
- * Processors and memory modules are PnP devices too (spec §1.1): a processor is the ACPI device
+ * Processors and memory modules are PnP devices too (docs/architecture.md §1.1): a processor is the ACPI device
  * ACPI0007 with its NtNumber as instance, a memory module the ACPI memory device PNP0C80 with its
  * id — the same names their symbolic links use.
  */
@@ -100,7 +100,7 @@ export function openHandlesOn(engine: Engine, devices: string[]) {
   return Object.values(engine.world.handles).filter((h) => h.open && set.has(h.device));
 }
 
-/** The device and its started descendants, children before parents (spec §1.2). */
+/** The device and its started descendants, children before parents (docs/architecture.md §1.2). */
 export function subtree(engine: Engine, root: string, states: Device['state'][]): Device[] {
   const w = engine.world;
   const out: Device[] = [];
@@ -121,7 +121,7 @@ export function setDeviceState(engine: Engine, d: Device, to: Device['state']) {
 
 /**
  * Can a surprise-removed device get its IRP_MN_REMOVE_DEVICE: every handle and file object on it is
- * closed (RM-5) and its descendants are gone already (children before parents, spec §1.2).
+ * closed (RM-5) and its descendants are gone already (children before parents, docs/architecture.md §1.2).
  */
 export function readyForRemove(engine: Engine, d: Device): boolean {
   if (d.state !== 'surprise-removed' || openHandlesOn(engine, [d.id]).length > 0) return false;
