@@ -1,7 +1,8 @@
-// Scenario format v1 (../shared/spec/scenario-format.md). This is a public contract:
+// Scenario format v1 (docs/scenario-format.md). This is a public contract:
 // fields may be added, nothing may be renamed or change meaning without a new format version.
 
 import type { ApiName } from '../engine/api.ts';
+import { RUN_LIMITS } from '../engine/limits.ts';
 import type { CONDITIONS, CONTROL_OPS, ConditionName, ControlOpName, FieldKind, OperandKind, SwitchOn } from './grammar.ts';
 
 export type { ApiName } from '../engine/api.ts';
@@ -99,9 +100,20 @@ export type TimelineAction = (
 
 export type TimelineVerb = TimelineAction['do'];
 
+/**
+ * A scheduling override at a choice point (docs/architecture.md §2.2). The choice point is addressed either by
+ * `step` + `choice` — the timeline step it belongs to (0 = boot, k = the k-th action, as a trace
+ * entry's `step`) and its ordinal among that step's choice points (1 = the first) — which survives
+ * engine changes that add trace entries; or, in the old form, by `at`, the `seq` of the next trace
+ * entry there. An `at` override is migrated to `step` + `choice` at its first run (`migrateSchedule`).
+ */
 export interface ScheduleOverride {
-  /** The `seq` of the next trace entry at the choice point. */
-  at: number;
+  /** Old form: the `seq` of the next trace entry at the choice point. */
+  at?: number;
+  /** The timeline step of the choice point (0 = boot). */
+  step?: number;
+  /** The ordinal of the choice point within its step, from 1. */
+  choice?: number;
   /** The thread to run there. */
   run: string;
 }
@@ -140,7 +152,7 @@ export const LIMITS = {
   ops: 100_000,
   depth: 64,
   bytes: 1024 * 1024,
-  opBudget: 1_000_000,
+  opBudget: RUN_LIMITS.opBudget,
 } as const;
 
 export const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

@@ -1,4 +1,4 @@
-// Conformance: synchronous processor notification (spec §3, seed 000).
+// Conformance: synchronous processor notification (KE rules, seed 000).
 import { describe, expect, it } from 'vitest';
 import { run } from '../testing.ts';
 import {
@@ -9,7 +9,7 @@ const S = (drv: string, n: number) => sync(drv, 'Start', n);
 const C = (drv: string, n: number) => sync(drv, 'Complete', n);
 const F = (drv: string, n: number) => sync(drv, 'Failure', n);
 
-/** Seed 000, as in scenario-format §8: load, hot-add, unload. */
+/** Seed 000, as in docs/scenario-format.md §8: load, hot-add, unload. */
 const seed000 = (extra: object = {}) =>
   scenario({
     machine: { processors: 2, maxProcessors: 4 },
@@ -297,7 +297,7 @@ describe('KE-7 deregistration waits', () => {
     expect(labels).toEqual([
       S('a', 1), 'a!Stop', 'a>KeDeregisterProcessorChangeCallback',
       'note start: step 1', 'note start: step 2', 'a!SyncProcessorCallback=null',
-      // The wait is satisfied between the two callbacks, but hotplug keeps running (spec §2.2 default),
+      // The wait is satisfied between the two callbacks, but hotplug keeps running (docs/architecture.md §2.2 default),
       // so the add's Complete is still delivered before sys:a runs again.
       C('a', 1), 'a!SyncProcessorCallback=null',
       'a<KeDeregisterProcessorChangeCallback=null', 'note Stop: deregistered', 'a!Stop=STATUS_SUCCESS',
@@ -349,15 +349,17 @@ describe('KE-9 order with the asynchronous notification', () => {
     extraRoutines: { AsyncProcessorCallback: [] },
   });
 
-  it('KE-9 Start, Complete (hotplug), then the GUID_DEVICE_INTERFACE_ARRIVAL on the pnp thread', () => {
+  it('KE-9 Start, Complete (hotplug), then the processor\'s device starts and its GUID_DEVICE_INTERFACE_ARRIVAL is delivered on the pnp thread', () => {
     const r = run(scenario({ machine: { processors: 1, maxProcessors: 4 }, drivers: { both }, timeline: [load('both'), hotAdd()] }));
     expect(r.callbacks()).toEqual([S('both', 1), C('both', 1), 'both!AsyncProcessorCallback:ARRIVAL(processor1)']);
     expect(r.of('invoke').filter((e) => e.registration).map((e) => e.thread)).toEqual(['hotplug', 'hotplug', 'pnp']);
-    const labels = r.labels('invoke', 'queue', 'state').filter((l) => l.startsWith('processor:1') || l.startsWith('queue') || l.includes('Callback'));
+    const labels = r.labels('invoke', 'queue', 'state').filter((l) => l.startsWith('processor:1') || l.startsWith('queue') || (l.startsWith('interface:') && l.includes('ACPI0007#1#')) || l.includes('Callback'));
     expect(labels).toEqual([
       'processor:1 not-present>starting', S('both', 1), 'processor:1 starting>active', C('both', 1),
-      'queue ARRIVAL(processor1)', 'both!AsyncProcessorCallback:ARRIVAL(processor1)',
+      'queue DeviceArrival(processor1)',
+      `interface:${r.of('queue')[1].interface} none>enabled`, 'queue ARRIVAL(processor1)', 'both!AsyncProcessorCallback:ARRIVAL(processor1)',
     ]);
+    expect(r.of('queue').map((e) => e.thread)).toEqual(['hotplug', 'pnp']);
     const arrival = r.of('invoke').find((e) => e.routine === 'AsyncProcessorCallback');
     expect(arrival?.args).toMatchObject({ Event: 'GUID_DEVICE_INTERFACE_ARRIVAL', InterfaceClassGuid: 'GUID_DEVICE_PROCESSOR', Context: null });
     expect(r.hazards()).toEqual([]);

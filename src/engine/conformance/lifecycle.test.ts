@@ -1,4 +1,4 @@
-// Conformance: driver lifecycle (spec §8: DRV-1…DRV-3), IRQL (§2.4, §9: IRQL-1) and
+// Conformance: driver lifecycle (DRV-1…DRV-3), IRQL (docs/architecture.md §2.4, IRQL-1) and
 // deadlock / stall / budget (§2.3: DL-1…DL-3).
 import { describe, expect, it } from 'vitest';
 import { load as loadScenario } from '../../scenario/load.ts';
@@ -209,7 +209,7 @@ describe('DL-2 stall', () => {
     if (!loaded.ok) throw new Error('scenario');
     const world: World = {
       maxProcessors: 1, processors: [], memory: [], devices: {}, deviceOrder: [], interfaces: {}, interfaceOrder: [], components: {},
-      registrations: {}, registrationOrder: [], handles: {}, allocations: {}, workItems: {}, events: [], counters: {}, locks: {},
+      registrations: {}, registrationOrder: [], handles: {}, allocations: {}, workItems: {}, events: [], counters: {}, locks: {}, mutexes: new Map(),
     };
     world.workItems['workitem:9'] = { id: 'workitem:9', owner: 'drv', routine: 'Work', thread: 'worker:9', done: false };
     const engine = new Engine(loaded.scenario, world);

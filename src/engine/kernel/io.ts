@@ -1,4 +1,4 @@
-// IoRegisterPlugPlayNotification and unregistering (spec §4, seeds 001 and 003), and the kernel's
+// IoRegisterPlugPlayNotification and unregistering (IO and UN rules, seeds 001 and 003), and the kernel's
 // way of opening a device (IoGetDeviceObjectPointer / ObDereferenceObject, IO-8, IO-9, RM-6).
 import { OP } from '../engine.ts';
 import type { Handler } from '../interp.ts';
@@ -99,7 +99,8 @@ export const IoUnregisterPlugPlayNotificationEx: Handler = function* (x) {
     { k: 'callbacks', registration: reg.id, waiter: self.name, includeSelf: false, rule: 'UN-2', what: `the callbacks of ${reg.id} on other threads to return` },
     () => engine.inFlightElsewhere(reg.id, self.name).length === 0,
   );
-  unregister(engine, reg);
+  // Called from the registration's own callback: that callback keeps the DriverObject until it returns (DRV-2).
+  unregister(engine, reg, { pinWhileRunning: true });
   return { result: 'STATUS_SUCCESS' };
 };
 
