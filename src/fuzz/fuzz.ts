@@ -75,7 +75,6 @@ const clone = (v: Json): Json => JSON.parse(JSON.stringify(v)) as Json;
 /** Identifiers used in a scenario (ids, variables, routines): the candidates for a rename. */
 export function identifiers(v: Json): string[] {
   const out = new Set<string>();
-  const root = v as Record<string, Json>;
   for (const s of stringSpots(v)) {
     const parent = parentOf(v, s.path);
     const last = s.path[s.path.length - 1];
@@ -83,7 +82,6 @@ export function identifiers(v: Json): string[] {
     if (typeof text === 'string' && /^[A-Za-z_]\w*$/.test(text) && !/^(STATUS|CR|CM|KE|GUID|PNP|IRP|POOL|ERROR|EventCategory)_?/.test(text)) out.add(text);
   }
   for (const k of ['format', 'title', 'description', 'machine', 'drivers', 'apps', 'timeline', 'schedule']) out.delete(k);
-  void root;
   return [...out].sort();
 }
 
@@ -135,8 +133,18 @@ function arrays(v: Json, path: (string | number)[] = [], out: { path: (string | 
 }
 
 function numbers(v: Json, out: { parent: Record<string, Json> | Json[]; key: string | number }[] = []) {
-  if (Array.isArray(v)) v.forEach((x, i) => (typeof x === 'number' ? out.push({ parent: v, key: i }) : numbers(x, out)));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (typeof x === 'number' ? out.push({ parent: v, key: k }) : numbers(x, out));
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      if (typeof x === 'number') out.push({ parent: v, key: i });
+      else numbers(x, out);
+    });
+  }
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (typeof x === 'number') out.push({ parent: v, key: k });
+      else numbers(x, out);
+    }
+  }
   return out;
 }
 
