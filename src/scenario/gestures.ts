@@ -47,6 +47,16 @@ export function insertionPoint(s: NormalizedScenario, trace: readonly TraceEntry
   return { index, seq: firstSeqOfStep(trace, index + 1) };
 }
 
+/**
+ * Insert at timeline index `index` (a boundary: not inside a group of `concurrent` actions, which
+ * start together). The caller picks the point (the palette's "Goes in" choice).
+ */
+export function insertionAt(s: NormalizedScenario, trace: readonly TraceEntry[], index: number): Insertion {
+  let i = Math.max(0, Math.min(Math.trunc(index), s.timeline.length));
+  while (i < s.timeline.length && s.timeline[i].concurrent) i++;
+  return { index: i, seq: trace.length === 0 ? Number.POSITIVE_INFINITY : firstSeqOfStep(trace, i + 1) };
+}
+
 /** The seq of the first entry of timeline step `step` or later (trace.length when there is none). */
 function firstSeqOfStep(trace: readonly TraceEntry[], step: number): number {
   // Steps are non-decreasing along the trace: binary search.

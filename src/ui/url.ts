@@ -1,16 +1,21 @@
 // The URL always follows the scenario and the step (design.md: "nothing a user builds is ever only
 // in memory"). The hash is `scenarioToHash(scenario, cursor)`, written with history.replaceState
-// (stepping does not flood the back button) and debounced.
+// (stepping does not flood the back button) and debounced. An edit (a gesture, an Apply, a demo)
+// adds a history entry instead (history.ts): Undo / Back and Redo / Forward walk the edits.
 //
 // Opening: a hash → decodeHash; no hash → the last scenario and step this browser had open
-// (localStorage, saved with the URL), else the built-in seed-000 demo; a bad link shows an alert
+// (localStorage, saved with the URL), else the built-in seed-000 demo at its teaching moment (its
+// first callback: a processor dropped there is hot-added while the callback is registered); a bad link shows an alert
 // and keeps going with the last scenario (else the demo). Bad-link UX hook: `onBadLink` below is
 // the single place a link error surfaces; `restorePrevious` goes back to the work it replaced.
 // Storage is best effort: a full quota, disabled storage or a corrupt stored value is ignored.
 import { useSyncExternalStore } from 'react';
 import seed000 from '../scenario/demos/seed000-sync.json';
 import { decodeHash, scenarioToHash, type LinkError } from '../scenario/codec.ts';
+import type { TraceEntry } from '../engine/trace.ts';
 import type { NormalizedScenario, Scenario } from '../scenario/types.ts';
+import { adoptEntry, followEntry, pushEntry } from './history.ts';
+import { callbackSeqs } from './stepper/model.ts';
 import { sessionStore, type SessionStore } from '../store/session.ts';
 
 /** The built-in scenario a first visit opens. */
@@ -61,6 +66,13 @@ export function useBadLink(): BadLink | null {
 export interface Opening {
   scenario: Scenario | NormalizedScenario;
   step?: number;
+  /** Where to open when there is no step: a function of the trace (the first visit's teaching moment). */
+  start?: (trace: readonly TraceEntry[]) => number;
+}
+
+/** The first visit: seed 000 at its first callback. */
+export function firstVisit(): Opening {
+  return { scenario: DEFAULT_SCENARIO, start: (trace) => callbackSeqs(trace)[0] ?? 0 };
 }
 
 function storage(): Storage | null {
@@ -138,7 +150,7 @@ export const hasLink = (hash: string): boolean => {
 function resolveOpening(hash: string, store: Storage | null, onDropped?: (why: string) => void): { opening: Opening; source: Source } {
   const saved = (): { opening: Opening; source: Source } => {
     const last = lastOpening(store, onDropped);
-    return last ? { opening: last, source: 'saved' } : { opening: { scenario: DEFAULT_SCENARIO }, source: 'demo' };
+    return last ? { opening: last, source: 'saved' } : { opening: firstVisit(), source: 'demo' };
   };
   if (!hasLink(hash)) {
     onBadLink(null);
@@ -198,11 +210,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     timer = undefined;
     const { scenario, cursor } = store.getState();
     if (!scenario) return;
-    if (encodedFor !== scenario) {
-      encoded = scenarioToHash(scenario);
-      encodedFor = scenario;
-    }
-    const hash = withStep(encoded, cursor);
+    const hash = hashOf(scenario, cursor);
     if (readOnly) return;
     // The address changed under us (a link was opened) and its hashchange has not run yet: writing
     // now would overwrite that link before it is read. Its hashchange decides what to show.
@@ -213,7 +221,8 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     win.history.replaceState(win.history.state, '', hash);
   };
 
-  const runOpening = (o: Opening) => store.getState().run(o.scenario, o.step === undefined ? {} : { cursor: o.step });
+  const runOpening = (o: Opening) =>
+    store.getState().run(o.scenario, o.step !== undefined ? { cursor: o.step } : o.start ? { cursor: o.start } : {});
 
   /**
    * First visit: open the link (else the saved scenario, else the demo). Whatever cannot be shown
@@ -229,7 +238,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     if (await runOpening(opening)) return;
     const failure = runFailure(store);
     if (!failure || source === 'demo') return;
-    let next: Opening = { scenario: DEFAULT_SCENARIO };
+    let next: Opening = firstVisit();
     if (source === 'saved') {
       forgetLast(from);
       dropNotice(failure.errors?.[0]?.message ?? failure.message);
@@ -241,7 +250,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     if (await runOpening(next)) return;
     if (next.scenario !== DEFAULT_SCENARIO && runFailure(store)) {
       forgetLast(from);
-      await runOpening({ scenario: DEFAULT_SCENARIO });
+      await runOpening(firstVisit());
     }
   };
 
@@ -262,14 +271,45 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     win.history.replaceState(win.history.state, '', hash);
   };
 
+  if (!readOnly) adoptEntry(win);
   void open(win.location.hash);
+
+  const hashOf = (scenario: NormalizedScenario, cursor: number) => {
+    if (encodedFor !== scenario) {
+      encoded = scenarioToHash(scenario);
+      encodedFor = scenario;
+    }
+    return withStep(encoded, cursor);
+  };
 
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.scenario === prev.scenario && s.cursor === prev.cursor) return;
+    if (!readOnly && s.edits !== prev.edits && s.scenario && win.location.hash === written) {
+      // An edit: the entry we leave keeps the scenario and step the user had; a new entry has the edit.
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      if (prev.scenario) {
+        const before = hashOf(prev.scenario, prev.cursor);
+        if (before !== written) win.history.replaceState(win.history.state, '', before);
+      }
+      const hash = hashOf(s.scenario, s.cursor);
+      written = hash;
+      pushEntry(win, hash);
+      saveLast(saved, hash);
+      return;
+    }
     if (timer === undefined) timer = setTimeout(write, HASH_DEBOUNCE_MS);
   });
 
+  const onPopState = () => {
+    if (!readOnly) followEntry(win);
+  };
+  win.addEventListener('popstate', onPopState);
+
   const onHashChange = () => {
+    if (!readOnly) followEntry(win);
     const hash = win.location.hash;
     if (hash === written) return;
     written = hash;
@@ -304,6 +344,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     unsubscribe();
     if (timer !== undefined) clearTimeout(timer);
     win.removeEventListener('hashchange', onHashChange);
+    win.removeEventListener('popstate', onPopState);
     win.removeEventListener('pagehide', flush);
   };
 }
