@@ -34,8 +34,10 @@ const huge = {
 async function firstVisit(page: Page, hash: string): Promise<number> {
   const t0 = Date.now();
   await page.goto(`/${hash}`);
-  await expect(stepStatus(page)).toHaveText(/^Step \d+ of \d+$/);
-  return Date.now() - t0;
+  await expect(stepStatus(page)).toHaveText(/^Step \d+ of \d+$/, { timeout: 60_000 });
+  const ms = Date.now() - t0;
+  console.log(`opened ${hash.slice(0, 12)}… in ${ms} ms`);
+  return ms;
 }
 
 test('a link that decodes but cannot run: on a first visit, the alert and the seed-000 demo', async ({ page }) => {
