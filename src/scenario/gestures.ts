@@ -1,4 +1,4 @@
-// Gestures edit the scenario (design.md): every drag, drop or button in the playground is a pure
+// Gestures edit the scenario (docs/architecture.md): every drag, drop or button in the playground is a pure
 // function from one scenario to the next. Nothing here runs the engine; the store re-runs the
 // result in the worker and the URL follows.
 //
@@ -260,7 +260,7 @@ export function removeMemory(s: NormalizedScenario, ins: Insertion, id: string):
 
 /**
  * The thread picker: at the choice point whose next entry is `at`, run `thread`. Replaces an
- * override at `at` and drops the ones after it, which may no longer be reachable (scenario-format §5).
+ * override at `at` and drops the ones after it, which may no longer be reachable (docs/scenario-format.md §5).
  */
 export function pickThread(s: NormalizedScenario, at: number, thread: string): NormalizedScenario {
   const next = clone(s);

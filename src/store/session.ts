@@ -1,5 +1,5 @@
 // The session store: mirrors what the engine worker sent for the current scenario, plus where the
-// user is in its trace (design.md: scenario → engine in worker → store → views). Views read it
+// user is in its trace (docs/architecture.md: scenario → engine in worker → store → views). Views read it
 // through narrow selectors; only this store talks to the worker.
 //
 // - The scenario is the source of truth: a gesture edits it (src/scenario/gestures.ts) and re-runs.

@@ -1,4 +1,4 @@
-// The URL always follows the scenario and the step (design.md: "nothing a user builds is ever only
+// The URL always follows the scenario and the step (docs/architecture.md: "nothing a user builds is ever only
 // in memory"). The hash is `scenarioToHash(scenario, cursor)`, written with history.replaceState
 // (stepping does not flood the back button) and debounced. An edit (a gesture, an Apply, a demo)
 // adds a history entry instead (history.ts): Undo / Back and Redo / Forward walk the edits.
