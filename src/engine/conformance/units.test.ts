@@ -3,7 +3,7 @@
 // KE-5 warning says when a driver goes away with a processor-change registration left (KE-5, IO-6).
 import { describe, expect, it } from 'vitest';
 import { run } from '../testing.ts';
-import type { Op } from '../../scenario/types.ts';
+import type { ComponentSpec, Op } from '../../scenario/types.ts';
 import { hotAdd, hotAddMemory, keRegister, load, scenario, seed000Driver, seed001Driver, sync, unload } from './fixtures.ts';
 
 const instances = (flags: unknown): Op => ({
@@ -63,11 +63,11 @@ describe('KE-9 IO-10 processors and memory modules are devices to user mode', ()
 });
 
 describe('CM-2 CM_Get_Device_Interface_List and _Size honour pDeviceID', () => {
-  const lister = (pDeviceID: unknown, cls = 'GUID_DEVICE_PROCESSOR') => ({
+  const lister = (pDeviceID: unknown, cls = 'GUID_DEVICE_PROCESSOR'): ComponentSpec => ({
     routines: {
       main: [
-        { call: 'CM_Get_Device_Interface_List_Size', InterfaceClassGuid: cls, pDeviceID, ulFlags: 'CM_GET_DEVICE_INTERFACE_LIST_PRESENT', pulLen: 'Len', result: 'cr' },
-        { call: 'CM_Get_Device_Interface_List', InterfaceClassGuid: cls, pDeviceID, ulFlags: 'CM_GET_DEVICE_INTERFACE_LIST_PRESENT', Buffer: 'Links', result: 'cr' },
+        { call: 'CM_Get_Device_Interface_List_Size' as const, InterfaceClassGuid: cls, pDeviceID, ulFlags: 'CM_GET_DEVICE_INTERFACE_LIST_PRESENT', pulLen: 'Len', result: 'cr' },
+        { call: 'CM_Get_Device_Interface_List' as const, InterfaceClassGuid: cls, pDeviceID, ulFlags: 'CM_GET_DEVICE_INTERFACE_LIST_PRESENT', Buffer: 'Links', result: 'cr' },
       ],
     },
   });
