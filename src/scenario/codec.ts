@@ -29,7 +29,8 @@ import { load, type LoadResult, type ValidationError } from './load.ts';
 import { LIMITS, type NormalizedScenario, type Scenario } from './types.ts';
 import { dict, dictOf } from '../engine/dict.ts';
 
-export type LinkErrorKind = 'corrupt' | 'truncated' | 'too-large' | 'newer-version' | 'invalid' | 'not-a-link';
+/** `cannot-run`: the link decoded, but its scenario could not be run (the page reports it; the codec never does). */
+export type LinkErrorKind = 'corrupt' | 'truncated' | 'too-large' | 'newer-version' | 'invalid' | 'not-a-link' | 'cannot-run';
 
 export type LinkError = { kind: LinkErrorKind; message: string; errors?: ValidationError[] };
 

@@ -110,13 +110,17 @@ function forgetLast(store: Storage | null): void {
   }
 }
 
-/** The last good scenario this browser had open (it is kept when a link is bad). A corrupt stored value is dropped. */
-export function lastOpening(store: Storage | null = storage()): Opening | null {
+/**
+ * The last good scenario this browser had open (it is kept when a link is bad). A corrupt stored
+ * value is dropped; `onDropped` hears why.
+ */
+export function lastOpening(store: Storage | null = storage(), onDropped?: (why: string) => void): Opening | null {
   const hash = readLast(store);
   if (!hash) return null;
   const r = decodeHash(hash);
   if (!r.ok) {
     forgetLast(store);
+    onDropped?.(r.error.message);
     return null;
   }
   return { scenario: r.scenario, ...(r.step === undefined ? {} : { step: r.step }) };
@@ -127,20 +131,48 @@ export function lastOpening(store: Storage | null = storage()): Opening | null {
  * demo); a bad link, the last one / the demo, with the error reported.
  */
 export function openingFor(hash: string, store: Storage | null = storage()): Opening {
-  // `#embed=1` and other parameters without a scenario count as no link.
-  const bare = hash.replace(/^#/, '');
-  if (!bare || !bare.startsWith('s')) {
+  return resolveOpening(hash, store).opening;
+}
+
+/** Where an opening came from: a link in the address, the saved last scenario, or the built-in demo. */
+type Source = 'link' | 'saved' | 'demo';
+
+/**
+ * A hash carries a link unless it is empty or only `name=value` parameters (`#embed=1`): every other
+ * prefix (`#x1.…`, `#S1.…`) is a link that does not open, reported the same on a first visit as on
+ * a hash change.
+ */
+export const hasLink = (hash: string): boolean => {
+  const first = hash.replace(/^#/, '').split('&')[0];
+  return first.length > 0 && !first.includes('=');
+};
+
+function resolveOpening(hash: string, store: Storage | null, onDropped?: (why: string) => void): { opening: Opening; source: Source } {
+  const saved = (): { opening: Opening; source: Source } => {
+    const last = lastOpening(store, onDropped);
+    return last ? { opening: last, source: 'saved' } : { opening: firstVisit(), source: 'demo' };
+  };
+  if (!hasLink(hash)) {
     onBadLink(null);
-    return lastOpening(store) ?? firstVisit();
+    return saved();
   }
   const r = decodeHash(hash);
   if (r.ok) {
     onBadLink(null);
-    return { scenario: r.scenario, ...(r.step === undefined ? {} : { step: r.step }) };
+    return { opening: { scenario: r.scenario, ...(r.step === undefined ? {} : { step: r.step }) }, source: 'link' };
   }
-  const last = lastOpening(store);
+  const fallback = saved();
+  const last = fallback.source === 'saved' ? fallback.opening : null;
   onBadLink({ error: r.error, hash, fallback: last ? 'last' : 'demo', previous: last });
-  return last ?? firstVisit();
+  return fallback;
+}
+
+/** Why the store could not show a run it was asked for (after `run` resolved false), or null if it was superseded. */
+function runFailure(store: SessionStore): LinkError | null {
+  const s = store.getState();
+  if (s.status === 'invalid') return { kind: 'invalid', message: 'The scenario cannot be run.', errors: [...s.errors] };
+  if (s.status === 'error') return { kind: 'cannot-run', message: s.message ?? 'The engine failed.' };
+  return null;
 }
 
 export interface UrlSyncOptions {
@@ -189,9 +221,37 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     win.history.replaceState(win.history.state, '', hash);
   };
 
-  const open = (hash: string) => {
-    const { scenario, step, start } = openingFor(hash, readOnly ? null : saved);
-    void store.getState().run(scenario, step !== undefined ? { cursor: step } : start ? { cursor: start } : {});
+  const runOpening = (o: Opening) =>
+    store.getState().run(o.scenario, o.step !== undefined ? { cursor: o.step } : o.start ? { cursor: o.start } : {});
+
+  /**
+   * First visit: open the link (else the saved scenario, else the demo). Whatever cannot be shown
+   * falls back, so the page always opens to something usable: a link that decodes but cannot run
+   * gets the alert and the last scenario or the demo; a saved scenario that cannot be read or run is
+   * dropped with a notice.
+   */
+  const open = async (hash: string) => {
+    const from = readOnly ? null : saved;
+    const dropNotice = (why: string) =>
+      store.getState().notify('warning', `Your last scenario could not be opened again (${why.replace(/[.\s]+$/, '')}); it was dropped, and the built-in demo opened instead.`);
+    const { opening, source } = resolveOpening(hash, from, dropNotice);
+    if (await runOpening(opening)) return;
+    const failure = runFailure(store);
+    if (!failure || source === 'demo') return;
+    let next: Opening = firstVisit();
+    if (source === 'saved') {
+      forgetLast(from);
+      dropNotice(failure.errors?.[0]?.message ?? failure.message);
+    } else {
+      const last = lastOpening(from, dropNotice);
+      onBadLink({ error: failure, hash, fallback: last ? 'last' : 'demo', previous: last });
+      if (last) next = last;
+    }
+    if (await runOpening(next)) return;
+    if (next.scenario !== DEFAULT_SCENARIO && runFailure(store)) {
+      forgetLast(from);
+      await runOpening(firstVisit());
+    }
   };
 
   /** Back to the scenario the bad link would have replaced: run it if needed, and put its link in the address. */
@@ -212,7 +272,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   };
 
   if (!readOnly) adoptEntry(win);
-  open(win.location.hash);
+  void open(win.location.hash);
 
   const hashOf = (scenario: NormalizedScenario, cursor: number) => {
     if (encodedFor !== scenario) {
