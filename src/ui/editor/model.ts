@@ -44,6 +44,7 @@ export function check(text: string): Checked {
 
 /** The text parsed as JSON when it is an object (so the forms can work on it), else undefined. */
 export function parseObject(text: string): Record<string, unknown> | undefined {
+  if (text.length > 2 * LIMITS.bytes) return undefined; // never a scenario: not worth a long parse on the page
   try {
     const v: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
