@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scenarioToHash } from '../scenario/codec.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { DEFAULT_SCENARIO, lastOpening, openingFor, withStep } from './url.ts';
 
 describe('url', () => {
@@ -9,10 +10,13 @@ describe('url', () => {
   });
 
   it('no hash opens the built-in demo; a link opens its scenario and step', () => {
-    expect(openingFor('')).toEqual({ scenario: DEFAULT_SCENARIO });
+    expect(openingFor('')).toEqual({ scenario: DEFAULT_SCENARIO, from: 'demo' });
     const opened = openingFor(scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Mine' }, 12));
     expect(opened.step).toBe(12);
-    expect(opened.scenario.title).toBe('Mine');
+    expect(opened.from).toBe('link');
+    expect(opened.link).toBe(scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Mine' }));
+    // Not validated here (the worker does it when it runs): the JSON data of the link.
+    expect((opened.scenario as Scenario).title).toBe('Mine');
   });
 
   it('a bad link falls back to the demo (no last link in this environment)', () => {
@@ -48,7 +52,8 @@ describe('url: the last scenario this browser had open', () => {
   it('no hash restores the stored scenario and step', () => {
     const store = fakeStorage({ [KEY]: scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Saved' }, 9) });
     const opened = openingFor('', store);
-    expect(opened.scenario.title).toBe('Saved');
+    expect((opened.scenario as Scenario).title).toBe('Saved');
+    expect(opened.from).toBe('last');
     expect(opened.step).toBe(9);
     expect(lastOpening(store)?.step).toBe(9);
   });
@@ -67,6 +72,6 @@ describe('url: the last scenario this browser had open', () => {
 
   it('a bad link keeps the stored scenario as the one to go back to', () => {
     const saved = scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Saved' }, 3);
-    expect(openingFor('#s1.AAAA!', fakeStorage({ [KEY]: saved })).scenario.title).toBe('Saved');
+    expect((openingFor('#s1.AAAA!', fakeStorage({ [KEY]: saved })).scenario as Scenario).title).toBe('Saved');
   });
 });

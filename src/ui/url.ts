@@ -1,17 +1,23 @@
 // The URL always follows the scenario and the step (design.md: "nothing a user builds is ever only
-// in memory"). The hash is `scenarioToHash(scenario, cursor)`, written with history.replaceState
-// (stepping does not flood the back button) and debounced.
+// in memory"). The hash is the scenario's link (made by the engine worker with each run, the
+// store's `link`) plus `&step=<cursor>`, written with history.replaceState (stepping does not flood
+// the back button) and debounced.
 //
-// Opening: a hash → decodeHash; no hash → the last scenario and step this browser had open
+// Opening: a hash → readLink; no hash → the last scenario and step this browser had open
 // (localStorage, saved with the URL), else the built-in seed-000 demo; a bad link shows an alert
-// and keeps going with the last scenario (else the demo). Bad-link UX hook: `onBadLink` below is
-// the single place a link error surfaces; `restorePrevious` goes back to the work it replaced.
-// Storage is best effort: a full quota, disabled storage or a corrupt stored value is ignored.
+// and keeps going with the last scenario (else the demo). The page never validates: the worker
+// does when it runs the scenario, and a link whose scenario it refuses is a bad link too
+// (invalidLinkError). Bad-link UX hook: `onBadLink` below is the single place a link error
+// surfaces; `restorePrevious` goes back to the work it replaced. Storage is best effort: a full
+// quota, disabled storage or a corrupt stored value is ignored.
 import { useSyncExternalStore } from 'react';
 import seed000 from '../scenario/demos/seed000-sync.json';
-import { decodeHash, scenarioToHash, type LinkError } from '../scenario/codec.ts';
-import type { NormalizedScenario, Scenario } from '../scenario/types.ts';
+import { invalidLinkError, readLink, withStep, type LinkError } from '../scenario/link.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { sessionStore, type SessionStore } from '../store/session.ts';
+import type { ProtocolValidationError } from '../worker/protocol.ts';
+
+export { withStep };
 
 /** The built-in scenario a first visit opens. */
 export const DEFAULT_SCENARIO = seed000 as Scenario;
@@ -19,10 +25,8 @@ export const DEFAULT_SCENARIO = seed000 as Scenario;
 const LAST_LINK_KEY = 'pnp-playground:last-link';
 export const HASH_DEBOUNCE_MS = 250;
 
-/** `#s1.<payload>&step=<n>` from a hash made without a step. */
-export function withStep(base: string, step: number): string {
-  return step >= 0 ? `${base}&step=${step}` : base;
-}
+/** The link of a hash without its parameters (`#s1.<payload>`). */
+const linkOf = (hash: string) => (hash.startsWith('#') ? hash : `#${hash}`).replace(/&.*$/s, '');
 
 // ---- the bad-link hook
 
@@ -59,9 +63,16 @@ export function useBadLink(): BadLink | null {
 // ---- opening
 
 export interface Opening {
-  scenario: Scenario | NormalizedScenario;
+  /** The scenario as JSON data (the worker validates it when it runs). */
+  scenario: unknown;
   step?: number;
+  /** Its link without the step, when it came from one ("Go back" compares it with the store's). */
+  link?: string;
+  /** Where it came from: the page's link, the last scenario of this browser, or the built-in demo. */
+  from: 'link' | 'last' | 'demo' | 'current';
 }
+
+const DEMO: Opening = { scenario: DEFAULT_SCENARIO, from: 'demo' };
 
 function storage(): Storage | null {
   try {
@@ -102,12 +113,12 @@ function forgetLast(store: Storage | null): void {
 export function lastOpening(store: Storage | null = storage()): Opening | null {
   const hash = readLast(store);
   if (!hash) return null;
-  const r = decodeHash(hash);
+  const r = readLink(hash);
   if (!r.ok) {
     forgetLast(store);
     return null;
   }
-  return { scenario: r.scenario, ...(r.step === undefined ? {} : { step: r.step }) };
+  return { scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), link: linkOf(hash), from: 'last' };
 }
 
 /**
@@ -119,16 +130,21 @@ export function openingFor(hash: string, store: Storage | null = storage()): Ope
   const bare = hash.replace(/^#/, '');
   if (!bare || !bare.startsWith('s')) {
     onBadLink(null);
-    return lastOpening(store) ?? { scenario: DEFAULT_SCENARIO };
+    return lastOpening(store) ?? DEMO;
   }
-  const r = decodeHash(hash);
+  const r = readLink(hash);
   if (r.ok) {
     onBadLink(null);
-    return { scenario: r.scenario, ...(r.step === undefined ? {} : { step: r.step }) };
+    return { scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), link: linkOf(hash), from: 'link' };
   }
+  return badLinkOpening(r.error, hash, store);
+}
+
+/** A link that cannot be opened: report it, and open the last scenario instead (else the demo). */
+function badLinkOpening(error: LinkError, hash: string, store: Storage | null): Opening {
   const last = lastOpening(store);
-  onBadLink({ error: r.error, hash, fallback: last ? 'last' : 'demo', previous: last });
-  return last ?? { scenario: DEFAULT_SCENARIO };
+  onBadLink({ error, hash, fallback: last ? 'last' : 'demo', previous: last });
+  return last ?? DEMO;
 }
 
 export interface UrlSyncOptions {
@@ -156,21 +172,15 @@ export function restorePrevious(): void {
 export function startUrlSync(store: SessionStore = sessionStore, win: Window = window, options: UrlSyncOptions = {}): () => void {
   const readOnly = options.readOnly ?? false;
   const saved = 'storage' in options ? (options.storage ?? null) : storage();
+  const last = readOnly ? null : saved;
   let written = win.location.hash;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // Encoding deflates the scenario: do it once per scenario, and only append the step per step.
-  let encodedFor: NormalizedScenario | null = null;
-  let encoded = '';
 
   const write = () => {
     timer = undefined;
-    const { scenario, cursor } = store.getState();
-    if (!scenario) return;
-    if (encodedFor !== scenario) {
-      encoded = scenarioToHash(scenario);
-      encodedFor = scenario;
-    }
-    const hash = withStep(encoded, cursor);
+    const { scenario, link, cursor } = store.getState();
+    if (!scenario || !link) return;
+    const hash = withStep(link, cursor);
     if (readOnly) return;
     // The address changed under us (a link was opened) and its hashchange has not run yet: writing
     // now would overwrite that link before it is read. Its hashchange decides what to show.
@@ -181,9 +191,22 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     win.history.replaceState(win.history.state, '', hash);
   };
 
+  /** Run an opening; `onInvalid` when the worker refuses its scenario (the session is left as it was). */
+  const runOpening = (o: Opening, onInvalid?: (errors: ProtocolValidationError[], newerVersion: boolean) => void) =>
+    void store.getState().run(o.scenario, { ...(o.step === undefined ? {} : { cursor: o.step }), ...(onInvalid ? { onInvalid } : {}) });
+
+  /** Open what the page was opened with; a refused scenario falls back like an unreadable link. */
   const open = (hash: string) => {
-    const { scenario, step } = openingFor(hash, readOnly ? null : saved);
-    void store.getState().run(scenario, step === undefined ? {} : { cursor: step });
+    const opening = openingFor(hash, last);
+    const fallBack = (o: Opening): void =>
+      runOpening(o, () => {
+        // The last scenario no longer opens (e.g. stored by an older version): forget it, open the demo.
+        forgetLast(last);
+        runOpening(DEMO);
+      });
+    if (opening.from === 'demo') runOpening(opening);
+    else if (opening.from === 'last') fallBack(opening);
+    else runOpening(opening, (errors, newerVersion) => fallBack(badLinkOpening(invalidLinkError(errors, newerVersion), hash, last)));
   };
 
   /** Back to the scenario the bad link would have replaced: run it if needed, and put its link in the address. */
@@ -192,22 +215,24 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     onBadLink(null);
     if (!previous) return;
     const s = store.getState();
-    const base = scenarioToHash(previous.scenario);
     // Still showing it (the page kept it): only the address needs fixing; else run it again.
-    const showing = s.scenario !== null && scenarioToHash(s.scenario) === base;
+    const showing = s.scenario !== null && previous.link !== undefined && s.link === previous.link;
     if (!showing) void s.run(previous.scenario, { cursor: previous.step ?? 0, select: null });
-    if (readOnly) return;
+    if (readOnly || previous.link === undefined) return;
     // Write the good link now (the store may not change, so the debounced write may not come).
-    const hash = withStep(base, showing ? s.cursor : (previous.step ?? 0));
+    const hash = withStep(previous.link, showing ? s.cursor : (previous.step ?? 0));
     written = hash;
     win.history.replaceState(win.history.state, '', hash);
   };
 
   open(win.location.hash);
 
+  // Debounced: while the user holds → (or drags the scrubber) nothing is written; the address and
+  // the saved copy follow HASH_DEBOUNCE_MS after the last change (and at once when the page hides).
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.scenario === prev.scenario && s.cursor === prev.cursor) return;
-    if (timer === undefined) timer = setTimeout(write, HASH_DEBOUNCE_MS);
+    if (s.scenario === prev.scenario && s.cursor === prev.cursor && s.link === prev.link) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(write, HASH_DEBOUNCE_MS);
   });
 
   const onHashChange = () => {
@@ -219,15 +244,17 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
       clearTimeout(timer);
       timer = undefined;
     }
-    const r = decodeHash(hash);
-    if (!r.ok) {
-      // Keep the user's current work; say what is wrong with the link.
-      const { scenario, cursor } = store.getState();
-      onBadLink({ error: r.error, hash, fallback: 'current', previous: scenario ? { scenario, step: cursor } : null });
-      return;
-    }
+    // A link that cannot be opened keeps the user's current work and says what is wrong with it.
+    const keepCurrent = (error: LinkError) => {
+      const { scenario, cursor, link } = store.getState();
+      onBadLink({ error, hash, fallback: 'current', previous: scenario ? { scenario, step: cursor, link, from: 'current' } : null });
+    };
+    const r = readLink(hash);
+    if (!r.ok) return keepCurrent(r.error);
     onBadLink(null);
-    void store.getState().run(r.scenario, r.step === undefined ? {} : { cursor: r.step });
+    runOpening({ scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), from: 'link' }, (errors, newerVersion) =>
+      keepCurrent(invalidLinkError(errors, newerVersion)),
+    );
   };
   win.addEventListener('hashchange', onHashChange);
 
