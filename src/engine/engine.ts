@@ -4,8 +4,9 @@ import type { Irql } from './api.ts';
 import { IRQL_NAMES } from './api.ts';
 import type { NormalizedScenario, ScheduleOverride } from '../scenario/types.ts';
 import { LIMITS } from '../scenario/types.ts';
-import type { HaltReason, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
-import type { RuleId, Severity } from './rules/ids.ts';
+import type { HaltReason, RuleStamp, StampedBody, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
+import type { RuleId } from './rules/ids.ts';
+import { ruleCase, type CaseOf } from './rules/catalog.ts';
 import type { Wait, World } from './model.ts';
 
 export type Yield = { t: 'op' } | { t: 'block'; wait: Wait };
@@ -43,6 +44,9 @@ export interface Thread {
   /** Routine frames (component!routine), innermost last. */
   frames: { component: string; routine: string }[];
 }
+
+/** The rules with a `deadlock` case: what a wait-for cycle can be reported as. */
+export type DeadlockRule = { [R in RuleId]: 'deadlock' extends CaseOf<R> ? R : never }[RuleId];
 
 export interface ScheduleError {
   path: string;
@@ -92,29 +96,40 @@ export class Engine {
 
   // ---------------------------------------------------------------- trace
 
-  emit(body: TraceBody, thread = this.current?.name ?? 'system'): void {
+  /**
+   * Append an entry. A body may carry the rule stamp (`rule`, `verdict`) of the rule applied here;
+   * returns the entry (or null once halted) so a handler can stamp its call when it decides the rule.
+   */
+  emit(body: StampedBody, thread = this.current?.name ?? 'system'): TraceEntry | null {
+    if (this.halted) return null;
+    const entry = { seq: this.trace.length, step: this.step, thread, ...body } as TraceEntry;
+    this.trace.push(entry);
+    return entry;
+  }
+
+  /**
+   * Raise a hazard: rule `rule` is broken, in its catalogue case `kase`. Severity and bug check come
+   * from the catalogue, nowhere else; a bug check or a deadlock halts the run (spec §2.3, §2.5).
+   */
+  raise<R extends RuleId>(rule: R, kase: CaseOf<R>, message: string, extra: { cycle?: WaitEdge[] } = {}): void {
+    const c = ruleCase(rule, kase);
+    this.emit({
+      type: 'hazard', rule, severity: c.severity, message,
+      ...(c.bugcheck ? { bugcheck: c.bugcheck } : {}), ...extra, case: kase, verdict: 'breaks',
+    });
+    if (c.severity === 'bugcheck') this.halt('bugcheck', rule);
+    else if (c.severity === 'deadlock') this.halt('deadlock', rule);
+  }
+
+  /** End the run; `rule` is the rule whose hazard ended it (a bug check, a deadlock, a stall, the budget). */
+  halt(reason: HaltReason, rule?: RuleId): void {
     if (this.halted) return;
-    this.trace.push({ seq: this.trace.length, step: this.step, thread, ...body } as TraceEntry);
-  }
-
-  hazard(rule: RuleId, severity: Severity, message: string, extra: { bugcheck?: string; cycle?: WaitEdge[] } = {}) {
-    this.emit({ type: 'hazard', rule, severity, message, ...extra });
-  }
-
-  /** A bug check: record it and halt the run (spec §2.5). */
-  bugcheck(rule: RuleId, code: string, message: string): void {
-    this.hazard(rule, 'bugcheck', message, { bugcheck: code });
-    this.halt('bugcheck');
-  }
-
-  halt(reason: HaltReason): void {
-    if (this.halted) return;
-    this.emit({ type: 'halt', reason }, 'system');
+    this.emit(rule ? { type: 'halt', reason, rule } : { type: 'halt', reason }, 'system');
     this.halted = true;
   }
 
-  state(entity: string, from: string, to: string, info?: Record<string, unknown>): void {
-    this.emit(info ? { type: 'state', entity, from, to, info } : { type: 'state', entity, from, to });
+  state(entity: string, from: string, to: string, info?: Record<string, unknown>, stamp: RuleStamp = {}): void {
+    this.emit(info ? { type: 'state', entity, from, to, info, ...stamp } : { type: 'state', entity, from, to, ...stamp });
   }
 
   irqlName(t: Thread = this.thread): string {
@@ -252,7 +267,7 @@ export class Engine {
   }
 
   /** The most specific documented rule that explains a cycle (spec §2.3), else DL-1. */
-  private cycleRule(cycle: WaitEdge[]): RuleId {
+  private cycleRule(cycle: WaitEdge[]): DeadlockRule {
     const rules = new Set<RuleId>();
     for (const e of cycle) {
       const w = this.threads.get(e.thread)?.wait;
@@ -271,15 +286,12 @@ export class Engine {
         rules.delete('CM-6');
       }
     }
-    const priority: RuleId[] = ['UN-3', 'UN-4', 'CU-8', 'CM-6', 'KE-7', 'CM-12', 'IO-7', 'UN-2'];
-    for (const r of priority) if (rules.has(r)) return r === 'UN-2' ? 'DL-1' : r;
+    // A cycle through an Ex routine's wait (UN-2) that no rule above explains is a plain DL-1.
+    const priority: DeadlockRule[] = ['UN-3', 'UN-4', 'CU-8', 'CM-6', 'KE-7', 'CM-12', 'IO-7'];
+    for (const r of priority) if (rules.has(r)) return r;
     return 'DL-1';
   }
 
-  deadlock(rule: RuleId, message: string, cycle: WaitEdge[]): void {
-    this.hazard(rule, 'deadlock', message, { cycle });
-    this.halt('deadlock');
-  }
 
   // ---------------------------------------------------------------- scheduler
 
@@ -292,8 +304,8 @@ export class Engine {
   private loop(): void {
     while (!this.halted) {
       if (this.opCount > this.opBudget) {
-        this.hazard('DL-3', 'error', `The run exceeded its budget of ${this.opBudget.toLocaleString('en-US')} ops; it never became quiescent.`);
-        this.halt('budget');
+        this.raise('DL-3', 'ops', `The run exceeded its budget of ${this.opBudget.toLocaleString('en-US')} ops; it never became quiescent.`);
+        this.halt('budget', 'DL-3');
         return;
       }
       for (const t of this.threadList) {
@@ -307,8 +319,8 @@ export class Engine {
         const blocked = this.threadList.filter((t) => t.status === 'blocked');
         if (blocked.length > 0) {
           const what = blocked.map((t) => `${t.name} waits for ${t.wait?.what}`).join('; ');
-          this.hazard('DL-2', 'error', `No thread can run, yet ${what}, and no wait cycle explains it: the run is stalled.`);
-          this.halt('stalled');
+          this.raise('DL-2', 'stall', `No thread can run, yet ${what}, and no wait cycle explains it: the run is stalled.`);
+          this.halt('stalled', 'DL-2');
         }
         return;
       }
@@ -378,7 +390,7 @@ export class Engine {
       if (cycle) {
         const rule = this.cycleRule(cycle);
         const desc = cycle.map((e) => `${e.thread} waits for ${e.waitsFor} (${e.reason})`).join('; ');
-        this.deadlock(rule, `Deadlock: ${desc}.`, cycle);
+        this.raise(rule, 'deadlock', `Deadlock: ${desc}.`, { cycle });
       }
     }
   }

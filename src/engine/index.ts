@@ -141,11 +141,11 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
       });
     case 'removeProcessor':
       engine.emit({ type: 'action', action: a, index }, 'hotplug');
-      engine.hazard('KE-6', 'warning', `Processor ${a.NtNumber} cannot be removed: Windows never removes an active processor; the number of active processors and groups only grows. Nothing changes.`);
+      engine.raise('KE-6', 'remove', `Processor ${a.NtNumber} cannot be removed: Windows never removes an active processor; the number of active processors and groups only grows. Nothing changes.`);
       return;
     case 'removeMemory':
       engine.emit({ type: 'action', action: a, index }, 'hotplug');
-      engine.hazard('KE-6', 'warning', `Memory module ${a.id} is not removed: like processors, memory is only ever added in this playground (a modelling choice — Windows practically never completes a memory hot-remove).`);
+      engine.raise('KE-6', 'remove', `Memory module ${a.id} is not removed: like processors, memory is only ever added in this playground (a modelling choice — Windows practically never completes a memory hot-remove).`);
       return;
     case 'plug':
       engine.emit({ type: 'action', action: a, index }, 'pnp');

@@ -4,7 +4,6 @@ import { APIS, IRQL_NAMES, isApiName, type ApiName, type Irql } from './api.ts';
 import { isConstant, ntSuccess } from './constants.ts';
 import { OP, type Body, type Engine, type Thread } from './engine.ts';
 import type { Component, Registration } from './model.ts';
-import type { RuleId } from './rules/ids.ts';
 
 /** A running routine: its component, arguments and loop variables. */
 export interface Activation {
@@ -69,9 +68,9 @@ function checkUse(act: Activation, id: string) {
   if (!a?.freed) return;
   const who = `${act.component.id}!${act.routine}`;
   if (a.kind === 'heap') {
-    act.engine.hazard('CM-10', 'error', `${who} uses its context ${id} after it was freed: a use-after-free (access violation in ${act.component.id}).`);
+    act.engine.raise('CM-10', 'useAfterFree', `${who} uses its context ${id} after it was freed: a use-after-free (access violation in ${act.component.id}).`);
   } else {
-    act.engine.bugcheck('UN-5', '0x50 PAGE_FAULT_IN_NONPAGED_AREA', `${who} uses its context ${id}, which ${a.owner} already freed: free the context only after the unregister returned.`);
+    act.engine.raise('UN-5', 'useAfterFree', `${who} uses its context ${id}, which ${a.owner} already freed: free the context only after the unregister returned.`);
   }
 }
 
@@ -131,7 +130,7 @@ export interface InvokeOptions {
   /** VOID routines complete with NULL. */
   isVoid?: boolean;
   /** The rule a call into an unloaded image breaks (KE-5 for processor callbacks, else DRV-3). */
-  unloadedRule?: RuleId;
+  unloadedRule?: 'KE-5' | 'DRV-3';
   /** Check that the routine returns at the IRQL it was called at (IO-7). */
   checkIrql?: boolean;
   operationStatus?: Activation['operationStatus'];
@@ -149,9 +148,9 @@ export function* invoke(
   const component = engine.world.components[componentId];
   if (component.kind === 'driver' && component.state === 'unloaded') {
     const rule = opts.unloadedRule ?? 'DRV-3';
-    engine.bugcheck(
+    engine.raise(
       rule,
-      '0xCE DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS',
+      'call',
       `The system called ${componentId}!${routine}, but driver ${componentId} is unloaded: the call lands in unloaded code.`,
     );
     yield OP;
@@ -159,8 +158,8 @@ export function* invoke(
   if (thread.frames.length >= MAX_NESTED_ROUTINES) {
     // A callback that re-registers with a replay (ADD_EXISTING, INCLUDE_EXISTING) recurses without end:
     // halt like the op budget (DL-3), never overflow the host's stack.
-    engine.hazard('DL-3', 'error', `${componentId}!${routine} would be routine number ${MAX_NESTED_ROUTINES + 1} nested on ${thread.name}: the scenario recurses without end (a real kernel stack would overflow). The run halts.`);
-    engine.halt('budget');
+    engine.raise('DL-3', 'nesting', `${componentId}!${routine} would be routine number ${MAX_NESTED_ROUTINES + 1} nested on ${thread.name}: the scenario recurses without end (a real kernel stack would overflow). The run halts.`);
+    engine.halt('budget', 'DL-3');
     yield OP;
     return null;
   }
@@ -189,9 +188,9 @@ export function* invoke(
   }
   const result = opts.isVoid ? null : flow.ret ? flow.value : component.kind === 'app' ? 'ERROR_SUCCESS' : 'STATUS_SUCCESS';
   if (opts.checkIrql && thread.irql !== irqlAtCall) {
-    engine.bugcheck(
+    engine.raise(
       'IO-7',
-      '0xCA PNP_DETECTED_FATAL_ERROR (parameter 1 = 0xA)',
+      'irql',
       `${componentId}!${routine} was called at ${IRQL_NAMES[irqlAtCall]} and returned at ${IRQL_NAMES[thread.irql]}.`,
     );
     yield OP;
@@ -253,20 +252,20 @@ function setOperationStatus(act: Activation, value: unknown) {
   const st = act.operationStatus;
   const who = `${act.component.id}!${act.routine}`;
   if (!st) {
-    engine.hazard('KE-3', 'error', `${who} wrote *OperationStatus outside a processor-change callback; the write is ignored.`);
+    engine.raise('KE-3', 'write', `${who} wrote *OperationStatus outside a processor-change callback; the write is ignored.`);
     return;
   }
   const v = String(value);
   if (st.state !== 'KeProcessorAddStartNotify') {
-    engine.hazard('KE-3', 'error', `${who} wrote *OperationStatus = ${v} in a ${st.state} callback; only a Start callback may report an error. The write is ignored.`);
+    engine.raise('KE-3', 'write', `${who} wrote *OperationStatus = ${v} in a ${st.state} callback; only a Start callback may report an error. The write is ignored.`);
     return;
   }
   if (st.value !== 'STATUS_SUCCESS') {
-    engine.hazard('KE-3', 'error', `${who} wrote *OperationStatus = ${v}, but ${st.writer} already reported ${st.value}; a callback must not overwrite an error. The write is ignored.`);
+    engine.raise('KE-3', 'write', `${who} wrote *OperationStatus = ${v}, but ${st.writer} already reported ${st.value}; a callback must not overwrite an error. The write is ignored.`);
     return;
   }
   if (ntSuccess(v)) {
-    if (v !== 'STATUS_SUCCESS') engine.hazard('KE-3', 'error', `${who} wrote the success status ${v} to *OperationStatus; only errors may be reported.`);
+    if (v !== 'STATUS_SUCCESS') engine.raise('KE-3', 'write', `${who} wrote the success status ${v} to *OperationStatus; only errors may be reported.`);
     return;
   }
   st.value = v;
@@ -323,9 +322,9 @@ export function* callApi(act: Activation, op: ApiCallOp, at: string): Body<void>
     ...(spec.mode === 'kernel' ? { irql: IRQL_NAMES[thread.irql] } : {}),
   });
   if (spec.mode === 'kernel' && thread.irql > maxIrqlFor(api, args)) {
-    engine.bugcheck(
+    engine.raise(
       'IRQL-1',
-      '0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION',
+      'verifier',
       `${act.component.id} called ${api} at ${IRQL_NAMES[thread.irql]}; it may be called at ${IRQL_NAMES[maxIrqlFor(api, args)]} at most.`,
     );
     yield OP;

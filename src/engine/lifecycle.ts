@@ -36,11 +36,11 @@ export function* loadDriver(engine: Engine, driver: string): Body<void> {
 function leftovers(engine: Engine, driver: string, why: string) {
   const ke = registrationsOf(engine, (r) => r.kind === 'ke' && r.owner === driver);
   if (ke.length > 0) {
-    engine.hazard('KE-5', 'warning', `${why}, but ${ke.map((r) => r.id).join(', ')} still registered with KeRegisterProcessorChangeCallback: the next processor hot-add calls into unloaded code.`);
+    engine.raise('KE-5', 'unload', `${why}, but ${ke.map((r) => r.id).join(', ')} still registered with KeRegisterProcessorChangeCallback: the next processor hot-add calls into unloaded code.`);
   }
   const io = liveIoRegistrations(engine, driver);
   if (io.length > 0) {
-    engine.hazard('IO-6', 'warning', `${why} with ${io.map((r) => r.id).join(', ')} still registered: each registration references the DriverObject, so ${driver} cannot be unloaded and its callbacks keep being called.`);
+    engine.raise('IO-6', 'leak', `${why} with ${io.map((r) => r.id).join(', ')} still registered: each registration references the DriverObject, so ${driver} cannot be unloaded and its callbacks keep being called.`);
     setState(engine, engine.world.components[driver], 'unload-blocked');
   }
 }

@@ -1,5 +1,6 @@
 // A headless harness that reads like intent (design.md): `run(s).labels('invoke')`.
 // Used by the conformance corpus, property tests and benchmarks; never by the app.
+import { hazardMismatches } from './rules/hazards.ts';
 import { load } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { runScenario, type RunOptions } from './index.ts';
@@ -110,6 +111,9 @@ export function run(input: unknown, options?: RunOptions): Run {
   if (!loaded.ok) throw new Error(`invalid scenario:\n${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('\n')}`);
   const out = runScenario(loaded.scenario, options);
   if (!out.ok) throw new Error(`schedule error:\n${out.errors.map((e) => `${e.path}: ${e.message}`).join('\n')}`);
+  // Every conformance run also checks that each hazard is exactly the catalogue's case.
+  const mismatches = hazardMismatches(out.trace);
+  if (mismatches.length > 0) throw new Error(`hazards differ from the rule catalogue:\n${mismatches.join('\n')}`);
   return new Run(loaded.scenario, out.trace);
 }
 

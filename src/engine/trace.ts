@@ -11,6 +11,18 @@ export interface TraceBase {
   thread: string;
 }
 
+/** How an entry went against the rule it names: a hazard is the breaking case. */
+export type Verdict = 'obeys' | 'breaks';
+
+/**
+ * Added to v1 (fields only): the rule the engine applied at this entry, stamped where it applied
+ * it, and, where the rule was checked, whether the code obeyed or broke it.
+ */
+export interface RuleStamp {
+  rule?: RuleId;
+  verdict?: Verdict;
+}
+
 /** One edge of a wait-for cycle: `thread` waits for `waitsFor` because of `reason`. */
 export interface WaitEdge {
   thread: string;
@@ -59,10 +71,14 @@ export type TraceBody =
       message: string;
       bugcheck?: string;
       cycle?: WaitEdge[];
+      /** The catalogue case of the rule (severity and bug check come from it). */
+      case?: string;
     }
   | { type: 'note'; text: string; component?: string; op?: string }
   | { type: 'halt'; reason: HaltReason };
 
-export type TraceEntry = TraceBase & TraceBody;
+/** A body as the engine emits it: the entry's own fields, plus the rule stamp where one applies. */
+export type StampedBody = TraceBody & RuleStamp;
+export type TraceEntry = TraceBase & StampedBody;
 export type TraceType = TraceEntry['type'];
 export type EntryOf<T extends TraceType> = Extract<TraceEntry, { type: T }>;

@@ -14,7 +14,7 @@
 // Pure functions over scenario JSON (which may not be valid yet while someone edits it): nothing
 // here throws on odd input, and every edit returns a new object.
 
-import type { Op, RoutineBody, Scenario } from './types.ts';
+import type { ApiName, Op, RoutineBody, Scenario } from './types.ts';
 
 export type BehaviourId = 'succeed' | 'veto' | 'close-handle' | 'unregister-inline' | 'unregister-deferred' | 'free-context' | 'wait-work-item';
 
@@ -207,7 +207,7 @@ export function findCallbacks(scenario: unknown): CallbackInfo[] {
 
 const note = (text: string): Op => ({ op: 'note', text });
 const ret = (value: string): Op => ({ op: 'return', value });
-const call = (name: string, params: Record<string, unknown>): Op => ({ call: name, ...params });
+const call = (name: ApiName, params: Record<string, unknown>): Op => ({ call: name, ...params });
 
 /** The name of the work routine a deferred behaviour adds next to `routine` (≤ 64 characters). */
 export const workRoutineName = (routine: string): string => `${routine.slice(0, 54)}Unregister`;

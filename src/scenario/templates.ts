@@ -9,7 +9,7 @@
 // into one that already holds it (templates.test.ts).
 
 import { SEED_DOCS, type SeedId } from '../engine/rules/catalog.ts';
-import type { ComponentSpec, DeviceSpec, Op, RoutineBody, Scenario, TimelineAction } from './types.ts';
+import type { ApiName, ComponentSpec, DeviceSpec, Op, RoutineBody, Scenario, TimelineAction } from './types.ts';
 
 export type TemplateId = 'seed000-sync-driver' | 'seed001-async-driver' | 'interface-watcher' | 'toastmon-monitor' | 'seed002-monitor-app';
 
@@ -106,7 +106,7 @@ const note = (text: string): Op => ({ op: 'note', text });
 const ret = (value: string): Op => ({ op: 'return', value });
 const set = (v: string, value: string | null): Op => ({ op: 'set', var: v, value });
 const ifThen = (cond: unknown, then: Op[], otherwise?: Op[]): Op => ({ op: 'if', cond, then, ...(otherwise ? { else: otherwise } : {}) }) as Op;
-const call = (name: string, params: Record<string, unknown>): Op => ({ call: name, ...params });
+const call = (name: ApiName, params: Record<string, unknown>): Op => ({ call: name, ...params });
 const sw = (on: 'State' | 'Event' | 'Action', cases: Record<string, Op[]>, dflt?: Op[]): RoutineBody => ({ switch: on, cases, ...(dflt ? { default: dflt } : {}) });
 
 const TOASTER_CLASS = 'GUID_DEVINTERFACE_TOASTER';

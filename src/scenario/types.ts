@@ -1,28 +1,44 @@
 // Scenario format v1 (../shared/spec/scenario-format.md). This is a public contract:
 // fields may be added, nothing may be renamed or change meaning without a new format version.
 
+import type { ApiName } from '../engine/api.ts';
+import type { CONDITIONS, CONTROL_OPS, ConditionName, ControlOpName, FieldKind, OperandKind, SwitchOn } from './grammar.ts';
+
+export type { ApiName } from '../engine/api.ts';
+
 export const SCENARIO_FORMAT = 'pnp-scenario/1';
 
 /** A JSON scalar as written in a scenario: a constant, `$Arg`, a variable name, a number, a boolean or NULL. */
 export type Value = string | number | boolean | null;
 
-export type Cond =
-  | { isNull: Value }
-  | { eq: [Value, Value] }
-  | { ntSuccess: Value }
-  | { not: Cond }
-  | { contains: [string, Value] };
+/** A condition: an object with exactly one operator of the grammar (grammar.ts CONDITIONS). */
+export type Cond = { [N in ConditionName]: { [P in N]: OperandValue<(typeof CONDITIONS)[N]> } }[ConditionName];
 
-export type ControlOp =
-  | { op: 'return'; value?: Value }
-  | { op: 'set'; var: string; value: Value }
-  | { op: 'if'; cond: Cond; then: Op[]; else?: Op[] }
-  | { op: 'forEach'; in: string; as: string; do: Op[] }
-  | { op: 'note'; text: string };
+type OperandValue<K extends OperandKind> = K extends 'value'
+  ? Value
+  : K extends 'cond'
+    ? Cond
+    : K extends 'pair'
+      ? [Value, Value]
+      : K extends 'listValue'
+        ? [string, Value]
+        : never;
+
+type FieldValue<K extends FieldKind> = K extends 'value' ? Value : K extends 'cond' ? Cond : K extends 'ops' ? Op[] : string;
+type KindOf<F> = F extends { kind: infer K extends FieldKind } ? K : never;
+type Flat<T> = { [K in keyof T]: T[K] };
+type ControlOpOf<N extends ControlOpName, S = (typeof CONTROL_OPS)[N]> = Flat<
+  { op: N } & { -readonly [K in keyof S as S[K] extends { required: true } ? K : never]: FieldValue<KindOf<S[K]>> } & {
+    -readonly [K in keyof S as S[K] extends { required: true } ? never : K]?: FieldValue<KindOf<S[K]>>;
+  }
+>;
+
+/** A control op: `{ "op": <name>, <fields> }`, one member per row of grammar.ts CONTROL_OPS. */
+export type ControlOp = { [N in ControlOpName]: ControlOpOf<N> }[ControlOpName];
 
 /** An API call: `call` is the documented function name, other keys are its documented parameter names. */
 export interface ApiCallOp {
-  call: string;
+  call: ApiName;
   result?: string;
   [param: string]: unknown;
 }
@@ -30,7 +46,7 @@ export interface ApiCallOp {
 export type Op = ControlOp | ApiCallOp;
 
 export interface SwitchBody {
-  switch: 'State' | 'Event' | 'Action';
+  switch: SwitchOn;
   cases: Record<string, Op[]>;
   default?: Op[];
 }

@@ -51,7 +51,7 @@ describe('CM-1 validation', () => {
       expect(cr).toEqual(['CR_INVALID_DATA']);
       expect(r.returned('CM_Register_Notification')[0].out).toEqual({ pNotifyContext: null });
       expect(notes).toEqual(['hNotify is NULL']);
-      expect(r.hazards()).toEqual([{ rule: 'CM-1', severity: 'warning' }]);
+      expect(r.hazards()).toEqual([{ rule: 'CM-1', severity: 'error' }]);
       expect(r.of('state').filter((e) => e.entity.startsWith('registration:'))).toEqual([]);
     });
   }
@@ -132,7 +132,7 @@ describe('CM-4 open, then register the handle', () => {
   it('CM-4 registering a handle that is not open is refused (CR_INVALID_DATA)', () => {
     const r = run(startApp([list(TOASTER), { op: 'forEach', in: 'Links', as: 'Link', do: [createFile('Link'), closeHandle(), registerHandle('hDevice', 'OnDevice', 'hDeviceNotify')] }]));
     expect(results(r, 'CM_Register_Notification')).toEqual(['CR_INVALID_DATA']);
-    expect(r.hazards()).toEqual([{ rule: 'CM-1', severity: 'warning' }]);
+    expect(r.hazards()).toEqual([{ rule: 'CM-1', severity: 'error' }]);
   });
 });
 

@@ -58,7 +58,7 @@ describe('IO-1 INCLUDE_EXISTING', () => {
 
   it('IO-1 INCLUDE_EXISTING with another category is STATUS_INVALID_PARAMETER (CHOICE); NotificationEntry stays NULL', () => {
     const withFlag = (category: string, data: string | null, entry: string) => ({
-      call: 'IoRegisterPlugPlayNotification', EventCategory: category, EventCategoryFlags: ['PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES'],
+      call: 'IoRegisterPlugPlayNotification' as const, EventCategory: category, EventCategoryFlags: ['PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES'],
       EventCategoryData: data, CallbackRoutine: 'Cb', Context: null, NotificationEntry: entry, result: 'Status',
     });
     const r = run(scenario({
@@ -95,7 +95,7 @@ describe('IO-2 asynchronous delivery', () => {
   const app = {
     globals: {},
     routines: {
-      main: [{ call: 'CM_Register_Notification', pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE', ClassGuid: TOASTER }, pContext: null, pCallback: 'OnInterface', pNotifyContext: 'hNotify', result: 'cr' }],
+      main: [{ call: 'CM_Register_Notification' as const, pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE', ClassGuid: TOASTER }, pContext: null, pCallback: 'OnInterface', pNotifyContext: 'hNotify', result: 'cr' }],
       OnInterface: [],
     },
   };

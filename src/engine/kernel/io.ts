@@ -31,7 +31,7 @@ export const IoRegisterPlugPlayNotification: Handler = function* ({ engine, act,
     if (!fo || fo.kind !== 'fileObject' || !fo.open) return invalid;
     const device = engine.world.devices[fo.device];
     if (device?.stack.includes(act.component.id)) {
-      engine.hazard('IO-8', 'error', `${act.component.id} registered for target-device notification on ${fo.device}, a device in its own stack; a driver must not register on its own device.`);
+      engine.raise('IO-8', 'ownDevice', `${act.component.id} registered for target-device notification on ${fo.device}, a device in its own stack; a driver must not register on its own device.`);
     }
     const reg = newRegistration(engine, { ...base, device: fo.device, fileObject: fo.id });
     return { result: 'STATUS_SUCCESS', out: { NotificationEntry: reg.id } };
@@ -59,7 +59,7 @@ function liveEntry(x: Parameters<Handler>[0]) {
   const id = x.args.NotificationEntry;
   const reg = typeof id === 'string' ? x.engine.world.registrations[id] : undefined;
   if (reg && reg.kind === 'io' && reg.state === 'active') return reg;
-  x.engine.hazard('UN-7', 'error', `${x.act.component.id} called ${x.op.call} with ${JSON.stringify(id ?? null)}, which is not a live registration (unregistered twice, or never returned by a successful IoRegisterPlugPlayNotification).`);
+  x.engine.raise('UN-7', 'invalidEntry', `${x.act.component.id} called ${x.op.call} with ${JSON.stringify(id ?? null)}, which is not a live registration (unregistered twice, or never returned by a successful IoRegisterPlugPlayNotification).`);
   return null;
 }
 
@@ -70,7 +70,7 @@ export const IoUnregisterPlugPlayNotification: Handler = function* (x) {
   const running = x.engine.inFlightElsewhere(reg.id, x.act.thread.name);
   unregister(x.engine, reg);
   if (running.length > 0) {
-    x.engine.hazard('UN-1', 'warning', `IoUnregisterPlugPlayNotification returns while ${reg.owner}!${reg.routine} of ${reg.id} is still running on ${running.join(', ')}: that callback goes on after the unregister returned (the hazard window). Freeing its context now would be a use-after-free; use IoUnregisterPlugPlayNotificationEx.`);
+    x.engine.raise('UN-1', 'window', `IoUnregisterPlugPlayNotification returns while ${reg.owner}!${reg.routine} of ${reg.id} is still running on ${running.join(', ')}: that callback goes on after the unregister returned (the hazard window). Freeing its context now would be a use-after-free; use IoUnregisterPlugPlayNotificationEx.`);
   }
   return { result: 'STATUS_SUCCESS' };
 };
@@ -83,10 +83,11 @@ export const IoUnregisterPlugPlayNotificationEx: Handler = function* (x) {
   for (const id of self.callbacks) {
     const r = engine.world.registrations[id];
     if (r?.registering && r.includeExisting && r.owner === act.component.id && entryVar !== null && r.entryVar === entryVar) {
-      engine.deadlock(
+      engine.raise(
         'UN-3',
+        'deadlock',
         `${act.component.id} calls IoUnregisterPlugPlayNotificationEx(${entryVar}) from the INCLUDE_EXISTING replay of ${r.id}, while IoRegisterPlugPlayNotification has not returned — ${entryVar} is not even written yet. The unregister waits for the registration the in-progress call holds: deadlock.`,
-        [{ thread: self.name, waitsFor: self.name, reason: `IoRegisterPlugPlayNotification(${r.id}) to return` }],
+        { cycle: [{ thread: self.name, waitsFor: self.name, reason: `IoRegisterPlugPlayNotification(${r.id}) to return` }] },
       );
       yield OP;
       return { result: null };

@@ -63,7 +63,7 @@ export const KeDeregisterProcessorChangeCallback: Handler = function* ({ engine,
   const id = args.CallbackHandle;
   const reg = typeof id === 'string' ? engine.world.registrations[id] : undefined;
   if (!reg || reg.kind !== 'ke' || reg.state !== 'active') {
-    engine.hazard('UN-7', 'error', `${act.component.id} called KeDeregisterProcessorChangeCallback with ${JSON.stringify(id ?? null)}, which is not a live processor-change registration.`);
+    engine.raise('UN-7', 'invalidEntry', `${act.component.id} called KeDeregisterProcessorChangeCallback with ${JSON.stringify(id ?? null)}, which is not a live processor-change registration.`);
     return { result: null };
   }
   // KE-7: waits for an in-flight callback of the registration — including its own.
@@ -79,7 +79,7 @@ export const KeDeregisterProcessorChangeCallback: Handler = function* ({ engine,
 export function* hotAddProcessor(engine: Engine): Body<void> {
   const w = engine.world;
   if (w.processors.length >= w.maxProcessors) {
-    engine.hazard('KE-10', 'warning', `The machine already has ${w.processors.length} processors, its boot-time maximum (maxProcessors); the hot-add is refused before any notification.`);
+    engine.raise('KE-10', 'capacity', `The machine already has ${w.processors.length} processors, its boot-time maximum (maxProcessors); the hot-add is refused before any notification.`);
     return;
   }
   const n = w.processors.length;

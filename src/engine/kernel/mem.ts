@@ -16,8 +16,8 @@ export function free(engine: Engine, owner: string, id: unknown): boolean {
   const a = typeof id === 'string' ? engine.world.allocations[id] : undefined;
   if (!a) return false;
   if (a.freed) {
-    if (a.kind === 'pool') engine.bugcheck('UN-5', '0xC2 BAD_POOL_CALLER', `${owner} frees ${a.id} a second time.`);
-    else engine.hazard('CM-10', 'error', `${owner} frees ${a.id} a second time (heap corruption).`);
+    if (a.kind === 'pool') engine.raise('UN-5', 'doubleFree', `${owner} frees ${a.id} a second time.`);
+    else engine.raise('CM-10', 'doubleFree', `${owner} frees ${a.id} a second time (heap corruption).`);
     return false;
   }
   a.freed = true;
@@ -32,11 +32,11 @@ export function free(engine: Engine, owner: string, id: unknown): boolean {
  */
 export function flagBlockingCallback(engine: Engine, t: Thread, what: string) {
   if (t.inCompletion) {
-    engine.hazard('CU-7', 'error', `A device-change completion callback on ${t.name} waits for ${what}; it must not block.`);
+    engine.raise('CU-7', 'blocks', `A device-change completion callback on ${t.name} waits for ${what}; it must not block.`);
   } else if (t.callbacks.length > 0 && (t.name === 'pnp' || t.name === 'hotplug' || t.name.endsWith(':notify'))) {
     const reg = engine.world.registrations[t.callbacks[t.callbacks.length - 1]];
     const rule = reg?.kind === 'cm' ? 'CM-12' : 'IO-7';
-    engine.hazard(rule, 'error', `${reg?.owner}!${reg?.routine} waits for ${what} inside a notification callback on ${t.name}; every other PnP notification waits with it.`);
+    engine.raise(rule, 'blocks', `${reg?.owner}!${reg?.routine} waits for ${what} inside a notification callback on ${t.name}; every other PnP notification waits with it.`);
   }
 }
 
@@ -48,7 +48,7 @@ export const ExAllocatePool2: Handler = function* ({ engine, act, op, args }) {
 export const ExFreePool: Handler = function* ({ engine, act, args }) {
   const a = typeof args.P === 'string' ? engine.world.allocations[args.P] : undefined;
   if (a?.paged && act.thread.irql > 1) {
-    engine.bugcheck('IRQL-1', '0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION', `${act.component.id} frees paged pool ${a.id} at ${IRQL_NAMES[act.thread.irql]}; paged pool may be freed at APC_LEVEL at most.`);
+    engine.raise('IRQL-1', 'verifier', `${act.component.id} frees paged pool ${a.id} at ${IRQL_NAMES[act.thread.irql]}; paged pool may be freed at APC_LEVEL at most.`);
     yield OP;
   }
   free(engine, act.component.id, args.P);

@@ -61,9 +61,9 @@ export function checkContextAlive(engine: Engine, reg: Registration): boolean {
   const a = engine.world.allocations[ctx];
   if (!a?.freed) return true;
   if (reg.kind === 'cm') {
-    engine.hazard('CM-10', 'error', `${reg.owner}'s callback for ${reg.id} runs with its context ${ctx}, which was freed before CM_Unregister_Notification returned: a use-after-free (access violation in ${reg.owner}).`);
+    engine.raise('CM-10', 'useAfterFree', `${reg.owner}'s callback for ${reg.id} runs with its context ${ctx}, which was freed before CM_Unregister_Notification returned: a use-after-free (access violation in ${reg.owner}).`);
     return true;
   }
-  engine.bugcheck('UN-5', '0x50 PAGE_FAULT_IN_NONPAGED_AREA', `The callback of ${reg.id} (${reg.owner}!${reg.routine}) is called with Context ${ctx}, which ${a.owner} already freed: free the context only after unregistering.`);
+  engine.raise('UN-5', 'useAfterFree', `The callback of ${reg.id} (${reg.owner}!${reg.routine}) is called with Context ${ctx}, which ${a.owner} already freed: free the context only after unregistering.`);
   return false;
 }

@@ -23,15 +23,15 @@ function prepare({ engine, act, op, args }: CallCtx): CustomEvent | string {
   const offset = typeof ns.NameBufferOffset === 'number' ? ns.NameBufferOffset : -1;
   const size = typeof ns.Size === 'number' ? ns.Size : HEADER_SIZE + dataLength(data);
   if ((SYSTEM_TARGET_EVENTS as readonly string[]).includes(event)) {
-    engine.hazard('CU-2', 'error', `${op.call} refuses the system event ${event}: custom events need a driver-defined GUID.`);
+    engine.raise('CU-2', 'refused', `${op.call} refuses the system event ${event}: custom events need a driver-defined GUID.`);
     return 'STATUS_INVALID_DEVICE_REQUEST';
   }
   if (size < HEADER_SIZE || offset > dataLength(data)) {
-    engine.hazard('CU-2', 'error', `${op.call} refuses the structure: ${size < HEADER_SIZE ? `Size ${size} is smaller than the header (${HEADER_SIZE})` : `NameBufferOffset ${offset} is past the ${dataLength(data)} bytes of data`}.`);
+    engine.raise('CU-2', 'refused', `${op.call} refuses the structure: ${size < HEADER_SIZE ? `Size ${size} is smaller than the header (${HEADER_SIZE})` : `NameBufferOffset ${offset} is past the ${dataLength(data)} bytes of data`}.`);
     return 'STATUS_INVALID_DEVICE_REQUEST';
   }
   if (ns.FileObject !== null && ns.FileObject !== undefined) {
-    engine.hazard('CU-3', 'error', `${act.component.id} passed FileObject = ${String(ns.FileObject)}; it must be NULL. The PnP manager fills in each registrant's own file object regardless.`);
+    engine.raise('CU-3', 'fileObject', `${act.component.id} passed FileObject = ${String(ns.FileObject)}; it must be NULL. The PnP manager fills in each registrant's own file object regardless.`);
   }
   return {
     event, nameBufferOffset: offset, data, reporter: act.component.id,
@@ -50,11 +50,11 @@ export const IoReportTargetDeviceChangeAsynchronous: Handler = function* (x) {
   const { engine, act, op, args } = x;
   const raw = (op.NotificationStructure ?? {}) as Record<string, unknown>;
   if (act.thread.irql >= 2 && raw.Pool === 'Paged') {
-    engine.bugcheck('CU-5', '0xD1 DRIVER_IRQL_NOT_LESS_OR_EQUAL', `${act.component.id} passed a NotificationStructure in paged pool at ${IRQL_NAMES[act.thread.irql]}; at DISPATCH_LEVEL it must be non-paged.`);
+    engine.raise('CU-5', 'pagedAtDispatch', `${act.component.id} passed a NotificationStructure in paged pool at ${IRQL_NAMES[act.thread.irql]}; at DISPATCH_LEVEL it must be non-paged.`);
     yield OP;
   }
   const ctx = typeof args.Context === 'string' ? engine.world.allocations[args.Context] : undefined;
-  if (ctx?.paged) engine.hazard('CU-5', 'error', `The Context ${ctx.id} is paged pool; the caller must allocate it from non-paged memory.`);
+  if (ctx?.paged) engine.raise('CU-5', 'pagedContext', `The Context ${ctx.id} is paged pool; the caller must allocate it from non-paged memory.`);
   const device = deviceOk(x);
   if (!device) return { result: 'STATUS_INVALID_DEVICE_REQUEST' };
   const custom = prepare(x);

@@ -38,9 +38,9 @@ export function checkCmReturn(engine: Engine, reg: Registration, action: string,
   const queryRemove = action === 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVE';
   if (result === 'ERROR_SUCCESS') return 'ok';
   if (queryRemove && result === 'ERROR_CANCELLED') return 'veto';
-  engine.hazard(
+  engine.raise(
     'CM-8',
-    'error',
+    'returnValue',
     queryRemove
       ? `${reg.owner}!${reg.routine} returned ${String(result)} to ${action}; only ERROR_SUCCESS or ERROR_CANCELLED are allowed. It counts as a veto.`
       : `${reg.owner}!${reg.routine} returned ${String(result)} to ${action}; it must return ERROR_SUCCESS. The value is ignored.`,

@@ -205,7 +205,7 @@ function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
     if (open.length > 0) {
       const holders = open.map((h) => `${h.owner} (${h.kind === 'handle' ? 'handle' : 'file object'} ${h.id})`);
       veto = { vetoType: 'PNP_VetoOutstandingOpen', vetoName: holders.join(', ') };
-      engine.hazard('RM-4', 'warning', `The query-remove of ${ev.device} fails: ${holders.join(', ')} still open on the device after IRP_MN_QUERY_REMOVE_DEVICE.`);
+      engine.raise('RM-4', 'outstandingOpen', `The query-remove of ${ev.device} fails: ${holders.join(', ')} still open on the device after IRP_MN_QUERY_REMOVE_DEVICE.`);
     }
   }
   if (veto) return yield* queryRemoveFailed(engine, ev, devices, notified, veto, true);

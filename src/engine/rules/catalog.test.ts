@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RULE_IDS, type RuleId } from './ids.ts';
-import { BUGCHECKS, PROVENANCE_LABEL, RULES, SEED_DOCS, rule } from './catalog.ts';
+import { BUGCHECKS, PROVENANCE_LABEL, RULES, SEED_DOCS, rule, ruleCase, worstCase } from './catalog.ts';
 
 const all = Object.values(RULES);
 const sentences = (text: string) => text.split(/(?<=[.!?])\s+(?=[A-Z'(*])/).filter((s) => s.trim() !== '');
@@ -106,37 +106,49 @@ describe('rule catalogue: provenance', () => {
   });
 });
 
-describe('rule catalogue: severity and bug checks', () => {
-  it('gives the deadlock rules severity deadlock', () => {
-    for (const id of ['UN-3', 'UN-4', 'CM-6', 'KE-7', 'CU-8', 'DL-1'] as const) expect(rule(id).severity, id).toBe('deadlock');
+describe('rule catalogue: cases, severity and bug checks', () => {
+  const cases = all.flatMap((r) => Object.entries(r.cases).map(([name, c]) => [r.id, name, c] as const));
+
+  it('gives the deadlock rules a deadlock case', () => {
+    for (const id of ['UN-3', 'UN-4', 'CM-6', 'KE-7', 'CU-8', 'DL-1', 'CM-12', 'IO-7'] as const) expect(ruleCase(id, 'deadlock').severity, id).toBe('deadlock');
   });
 
-  it('gives a bug check code to every bug check rule, and only to those', () => {
-    for (const r of all) {
-      if (r.severity === 'bugcheck') expect(r.bugcheck, r.id).toMatch(/^0x[0-9A-F]{2} [A-Z_]+/);
-      else expect(r.bugcheck, r.id).toBeUndefined();
+  it('gives a bug check code to every bug check case, and only to those', () => {
+    for (const [id, name, c] of cases) {
+      if (c.severity === 'bugcheck') expect(c.bugcheck, `${id} ${name}`).toMatch(/^0x[0-9A-F]{2} [A-Z_]+/);
+      else expect(c.bugcheck, `${id} ${name}`).toBeUndefined();
+      expect(c.when.trim(), `${id} ${name}`).not.toBe('');
     }
   });
 
-  it('uses the bug check codes of the spec', () => {
-    const expected: [RuleId, string][] = [
-      ['KE-5', '0xCE'],
-      ['DRV-1', '0xCE'],
-      ['DRV-3', '0xCE'],
-      ['IO-7', '0xCA'],
-      ['UN-5', '0x50'],
-      ['IRQL-1', '0xC4'],
-      ['CU-5', '0xD1'],
+  it('uses the bug check codes of the spec, per case', () => {
+    const expected: [RuleId, string, string][] = [
+      ['KE-5', 'call', '0xCE'],
+      ['DRV-3', 'call', '0xCE'],
+      ['IO-7', 'irql', '0xCA'],
+      ['UN-5', 'useAfterFree', '0x50'],
+      ['UN-5', 'doubleFree', '0xC2'],
+      ['IRQL-1', 'verifier', '0xC4'],
+      ['CU-5', 'pagedAtDispatch', '0xD1'],
     ];
-    for (const [id, code] of expected) {
-      expect(rule(id).severity, id).toBe('bugcheck');
-      expect(rule(id).bugcheck?.startsWith(code + ' '), id).toBe(true);
+    for (const [id, name, code] of expected) {
+      expect(ruleCase(id, name).severity, id).toBe('bugcheck');
+      expect(ruleCase(id, name).bugcheck?.startsWith(code + ' '), id).toBe(true);
     }
     expect(BUGCHECKS.PNP_FATAL_IRQL).toMatch(/0xA/);
   });
 
+  it('lists each circumstance of a rule whose consequence depends on it', () => {
+    expect(rule('KE-5').cases).toMatchObject({ unload: { severity: 'warning' }, call: { severity: 'bugcheck' } });
+    expect(rule('CU-5').cases).toMatchObject({ pagedAtDispatch: { severity: 'bugcheck' }, pagedContext: { severity: 'error' } });
+    expect(worstCase('KE-5')?.severity).toBe('bugcheck');
+    expect(worstCase('KE-1')).toBeNull();
+    expect(() => ruleCase('KE-5', 'nope')).toThrow(/KE-5.*nope/);
+    expect(() => ruleCase('KE-1', 'toString')).toThrow(/KE-1/);
+  });
+
   it('does not present a user-mode use-after-free as a system bug check', () => {
-    expect(rule('CM-10').severity).not.toBe('bugcheck');
+    for (const c of Object.values(rule('CM-10').cases)) expect(c.severity).not.toBe('bugcheck');
     expect(rule('CM-10').explanation).toMatch(/does not bug check Windows/);
   });
 });

@@ -1,5 +1,6 @@
-// The rule catalogue: the single place the UI, the trace and the tests take rule text from.
-// Every rule of ../shared/spec/semantics.md, with the provenance exactly as the spec marks it.
+// The rule catalogue: the single place the UI, the trace and the tests take rule text from, and the
+// only place a hazard's severity and bug check code come from (Engine.raise looks them up here).
+// Every rule of the behavioural spec, with the provenance exactly as the spec marks it.
 // A modelling choice is never presented as documented behaviour: where a rule mixes
 // provenances, provenanceNote says which part is which.
 
@@ -13,16 +14,27 @@ export interface SourceDoc {
   title: string;
 }
 
+/** One way a rule can be broken, and what the engine records then. */
+export interface RuleCase {
+  severity: Exclude<Severity, 'info'>;
+  /** Code and name, for a bug check. */
+  bugcheck?: string;
+  /** When this case applies, in a few plain words. */
+  when: string;
+}
+
 export interface Rule {
   id: RuleId;
   /** Short, e.g. "Each callback is called twice per hot-add". */
   title: string;
   /** Spec section, e.g. "§3 Synchronous processor notification". */
   section: string;
-  /** Severity of the hazard this rule raises when broken; 'info' for rules that never raise one. */
-  severity: Severity;
-  /** Code and name, where the rule's consequence is a bug check. */
-  bugcheck?: string;
+  /**
+   * The hazards the engine raises when the rule is broken, one per circumstance (e.g. KE-5: a
+   * warning when the driver unloads, bug check 0xCE when the next hot-add calls the callback).
+   * Empty for a rule that never raises a hazard (it describes what Windows does).
+   */
+  cases: Readonly<Record<string, RuleCase>>;
   /** As the spec marks it. */
   provenance: Provenance;
   /** When the rule mixes provenances (or the spec leaves it unmarked): which part is which. */
@@ -51,13 +63,14 @@ export const SEED_DOCS: Record<SeedId, SourceDoc> = {
   '004': { id: '004', title: 'IoReportTargetDeviceChangeAsynchronous function (wdm.h)' },
 };
 
-/** Bug check codes the engine reports (spec §2.4, §2.5, §3, §7, §8). */
+/** Bug check codes the engine reports (spec §2.4, §2.5, §3, §4, §7, §8). */
 export const BUGCHECKS = {
   DRIVER_UNLOADED: '0xCE DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS',
-  PNP_FATAL_IRQL: '0xCA PNP_DETECTED_FATAL_ERROR (parameter 0xA)',
+  PNP_FATAL_IRQL: '0xCA PNP_DETECTED_FATAL_ERROR (parameter 1 = 0xA)',
   PAGE_FAULT: '0x50 PAGE_FAULT_IN_NONPAGED_AREA',
   VERIFIER: '0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION',
   IRQL_NOT_LESS: '0xD1 DRIVER_IRQL_NOT_LESS_OR_EQUAL',
+  BAD_POOL_CALLER: '0xC2 BAD_POOL_CALLER',
 } as const;
 
 const other = (title: string): SourceDoc => ({ id: 'other', title });
@@ -94,13 +107,13 @@ const SEC = {
   dl: '§2.3 Blocking, deadlock, stall',
 } as const;
 
-export const RULES: Record<RuleId, Rule> = {
+export const RULES = {
   // ---------------------------------------------------------------- §3 KE
   'KE-1': {
     id: 'KE-1',
     title: 'Each callback is called twice per hot-add',
     section: SEC.ke,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "When a processor is hot-added, the kernel calls every callback registered with KeRegisterProcessorChangeCallback in registration order, first with KeProcessorAddStartNotify while the new processor is not yet started. If *OperationStatus is still STATUS_SUCCESS after all of them, the processor starts and becomes available for thread scheduling, and every callback is called again with KeProcessorAddCompleteNotify. Otherwise the add fails: every callback gets KeProcessorAddFailureNotify with ChangeContext->Status holding the error, and no processor is added. So each registered callback runs exactly twice per hot-add, once to prepare and once to learn the outcome, and a correct driver allocates its per-processor data in Start, starts using the processor only in Complete, and frees what Start allocated in Failure.",
@@ -111,7 +124,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'KE-2',
     title: 'A Start callback can veto the hot-add',
     section: SEC.ke,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC+OBS',
     provenanceNote:
       'That only a KeProcessorAddStartNotify callback may write *OperationStatus, and only to report an error, is documented. That the callbacks after the vetoer still receive Start and find the error already there, and that the failure pass runs in registration order rather than reversed, are observed.',
@@ -124,7 +137,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'KE-3',
     title: 'Only a Start callback may write OperationStatus, and only an error',
     section: SEC.ke,
-    severity: 'error',
+    cases: {
+      write: { severity: 'error', when: 'a callback writes *OperationStatus outside a Start callback, over an error, or writes a success status; the write is ignored' },
+    },
     provenance: 'DOC',
     explanation:
       "The OperationStatus pointer is not a general return channel: a driver may change the variable only in a KeProcessorAddStartNotify callback, and only to report an error. Writing it in a Complete or Failure callback, overwriting an error that another callback already wrote, or writing STATUS_SUCCESS over an error breaks that contract, because it would invent a failure after the fact or hide another driver's veto. The engine flags each such write as an error, ignores a write over an existing error, and lets the run continue. A correct callback writes *OperationStatus only when its own Start work fails, and otherwise leaves it alone.",
@@ -135,7 +150,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'KE-4',
     title: 'KE_PROCESSOR_CHANGE_ADD_EXISTING replays the active processors',
     section: SEC.ke,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     provenanceNote:
       'The replay for existing processors is documented, including that after a failed Start the other processors that got Start receive KeProcessorAddFailureNotify, excluding the one that failed. That the registration is then removed and the call returns NULL is observed: the documentation says only that the return value reports whether the registration itself succeeded.',
@@ -148,8 +163,10 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'KE-5',
     title: 'Deregister the processor callback before unloading',
     section: SEC.ke,
-    severity: 'bugcheck',
-    bugcheck: BUGCHECKS.DRIVER_UNLOADED,
+    cases: {
+      unload: { severity: 'warning', when: 'the driver unloads (or DriverEntry fails) with the registration still live' },
+      call: { severity: 'bugcheck', bugcheck: BUGCHECKS.DRIVER_UNLOADED, when: 'the next hot-add calls the callback in the unloaded image' },
+    },
     provenance: 'DOC',
     explanation:
       "A driver must call KeDeregisterProcessorChangeCallback, normally in its Unload routine, before it is unloaded. Unlike IoRegisterPlugPlayNotification, KeRegisterProcessorChangeCallback takes no reference on the DriverObject, so nothing stops the image from being unloaded while the registration is still live. The kernel then keeps a pointer to a callback whose code is gone, and at the next processor hot-add it calls into unloaded memory: the engine records bug check 0xCE DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS and halts. Every successful KeRegisterProcessorChangeCallback needs a matching KeDeregisterProcessorChangeCallback on every path out of the driver, including a DriverEntry that fails after registering (DRV-1).",
@@ -160,7 +177,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'KE-6',
     title: 'Processors are never hot-removed',
     section: SEC.ke,
-    severity: 'warning',
+    cases: {
+      remove: { severity: 'warning', when: 'a processor or memory module is asked to go away; nothing changes' },
+    },
     provenance: 'DOC',
     provenanceNote:
       'That Windows does not remove an active processor is documented. Refusing memory hot-remove in the same way is a modelling choice (Windows practically never completes it).',
@@ -173,7 +192,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'KE-7',
     title: 'Deregistering from inside the processor callback deadlocks',
     section: SEC.ke,
-    severity: 'deadlock',
+    cases: {
+      deadlock: { severity: 'deadlock', when: "KeDeregisterProcessorChangeCallback is called from the registration's own callback" },
+    },
     provenance: 'OBS',
     explanation:
       "Windows is observed to make KeDeregisterProcessorChangeCallback wait while a callback of that registration is still running, so that once it returns the callback can no longer be running. Called from inside that same callback, it therefore waits for itself: the callback cannot finish until the deregistration returns, and the deregistration cannot return until the callback finishes. The engine records this one-thread wait cycle as a deadlock and halts. Deregister from Unload, or from another thread that is not inside the processor-change callback.",
@@ -184,8 +205,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'KE-8',
     title: 'Processor-change registration is PASSIVE_LEVEL only',
     section: SEC.ke,
-    severity: 'bugcheck',
-    bugcheck: BUGCHECKS.VERIFIER,
+    cases: {},
     provenance: 'DOC',
     explanation:
       "KeRegisterProcessorChangeCallback and KeDeregisterProcessorChangeCallback must be called at PASSIVE_LEVEL, and the kernel calls processor-change callbacks at PASSIVE_LEVEL. A routine limited to PASSIVE_LEVEL may block or touch pageable memory, which a thread at DISPATCH_LEVEL, for example one holding a spin lock, must never do. Calling either routine above PASSIVE_LEVEL is therefore an IRQL violation, which the engine reports as IRQL-1 (bug check 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION, as Driver Verifier reports it) and halts. Register in DriverEntry and deregister in Unload, both of which run at PASSIVE_LEVEL, and release any spin lock before calling either routine.",
@@ -196,7 +216,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'KE-9',
     title: 'Synchronous Complete comes before the asynchronous arrival',
     section: SEC.ke,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "A processor hot-add notifies drivers twice over, in a fixed order. First the synchronous KeRegisterProcessorChangeCallback callbacks run (Start, then Complete); only after KeProcessorAddCompleteNotify does the processor's device start and its GUID_DEVICE_PROCESSOR interface arrival get queued for the PnP manager, which later delivers GUID_DEVICE_INTERFACE_ARRIVAL to IoRegisterPlugPlayNotification callbacks (IO-2, IO-10). A failed add produces no arrival at all. So a driver that must prepare before the new processor runs anything uses the synchronous notification; the asynchronous one only tells it, some time afterwards, that the processor is already there.",
@@ -207,7 +227,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'KE-10',
     title: 'A hot-add beyond the boot-time maximum is refused',
     section: SEC.ke,
-    severity: 'warning',
+    cases: {
+      capacity: { severity: 'warning', when: 'a hot-add beyond maxProcessors is refused' },
+    },
     provenance: 'OBS',
     explanation:
       "A machine has a maximum number of processors fixed at boot (maxProcessors in the scenario), and Windows is observed to refuse a hot-add once that many processors exist. The refusal happens before any notification, so no callback receives KeProcessorAddStartNotify and no interface arrival is queued. The playground records a warning naming this rule and leaves the machine unchanged. Nothing a driver does causes or prevents this; its callbacks simply never hear about the refused processor.",
@@ -220,7 +242,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'IO-1',
     title: 'INCLUDE_EXISTING replays existing interfaces before the call returns',
     section: SEC.io,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC+OBS',
     provenanceNote:
       'The synchronous replay of the already enabled interfaces is documented. That *NotificationEntry is written only after the replay is observed. Returning STATUS_INVALID_PARAMETER when the flag is used with another category is a modelling choice.',
@@ -233,7 +255,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'IO-2',
     title: 'PnP events are queued and delivered one at a time',
     section: SEC.io,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC+OBS',
     provenanceNote:
       'Queued, asynchronous delivery is documented. Calling the registrants of one event one at a time in registration order, and in reverse order for GUID_TARGET_DEVICE_REMOVE_CANCELLED, is observed. Notifying kernel registrants before user-mode ones for interface arrival and removal is a modelling choice.',
@@ -246,7 +268,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'IO-3',
     title: 'With INCLUDE_EXISTING one interface may arrive twice',
     section: SEC.io,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     provenanceNote:
       'That the callback may be called twice for one existing interface, and never more, is documented. The mechanism the engine uses to produce the duplicate is observed.',
@@ -259,7 +281,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'IO-4',
     title: 'A registration made during an event does not receive that event',
     section: SEC.io,
-    severity: 'info',
+    cases: {},
     provenance: 'OBS',
     explanation:
       "A registration, kernel or user-mode, that is created while the PnP manager is delivering an event does not receive that event; it becomes active for later events. This is observed rather than documented, and real clients depend on it: the toastmon sample re-registers inside its GUID_TARGET_DEVICE_REMOVE_CANCELLED callback, and the user-mode recipe re-registers inside CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED. It means a callback can register a replacement for itself without being called back again for the event it is handling.",
@@ -270,7 +292,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'IO-5',
     title: 'Only query events can be vetoed',
     section: SEC.io,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "The return value of an IoRegisterPlugPlayNotification callback matters only for GUID_TARGET_DEVICE_QUERY_REMOVE (and GUID_HWPROFILE_QUERY_CHANGE): a failure status there vetoes the proposed removal or profile change (RM-3). For every other event the PnP manager ignores the return value, so failing an arrival or a REMOVE_COMPLETE undoes nothing. Because a driver is notified of every event in the category it registered for, including kinds it does not handle, it should return STATUS_SUCCESS for everything it does not deliberately veto; otherwise it risks failing a query event by mistake.",
@@ -281,7 +303,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'IO-6',
     title: 'Each registration holds a reference on the DriverObject',
     section: SEC.io,
-    severity: 'warning',
+    cases: {
+      leak: { severity: 'warning', when: 'Unload returns (or DriverEntry fails) with registrations left: the driver is unload-blocked' },
+    },
     provenance: 'DOC',
     explanation:
       "IoRegisterPlugPlayNotification takes a counted reference on the DriverObject and keeps it until the registration is removed, so a driver image cannot be unloaded while any of its PnP notification registrations is live. If Unload returns with registrations left, the driver is unload-blocked: the image stays loaded and its callbacks keep being called. The engine records this as a warning, because it is a leak and leaves a driver that cannot be updated. A correct Unload calls IoUnregisterPlugPlayNotificationEx for every NotificationEntry it obtained (the sample in 'Registering for Asynchronous Driver Notification' still uses the older IoUnregisterPlugPlayNotification, see UN-1).",
@@ -292,8 +316,11 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'IO-7',
     title: 'Notification callbacks must not block or change IRQL',
     section: SEC.io,
-    severity: 'bugcheck',
-    bugcheck: BUGCHECKS.PNP_FATAL_IRQL,
+    cases: {
+      irql: { severity: 'bugcheck', bugcheck: BUGCHECKS.PNP_FATAL_IRQL, when: 'a callback returns at another IRQL than it was called at' },
+      blocks: { severity: 'error', when: 'a callback waits: every other PnP notification waits with it' },
+      deadlock: { severity: 'deadlock', when: 'what the waiting callback waits for needs the PnP manager' },
+    },
     provenance: 'DOC',
     explanation:
       "The PnP manager calls notification callbacks at PASSIVE_LEVEL and waits for each one to return, so a callback sits on the path of every other driver and application waiting for PnP events. A callback that returns at a different IRQL than it was called at, for example one that leaves a spin lock acquired, is bug check 0xCA PNP_DETECTED_FATAL_ERROR with parameter 0xA. A callback that blocks stalls all other PnP notification, which the engine flags as an error, and becomes a deadlock if what it waits for needs the PnP manager, such as the synchronous IoReportTargetDeviceChange (CU-8). Do quick bookkeeping in the callback and hand anything slow to a work item that the callback does not wait for.",
@@ -304,7 +331,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'IO-8',
     title: 'Target-device registration uses a file object without referencing it',
     section: SEC.io,
-    severity: 'error',
+    cases: {
+      ownDevice: { severity: 'error', when: 'a driver registers for target-device notification on a device in its own stack' },
+    },
     provenance: 'DOC',
     explanation:
       "To hear about the removal of a particular device, a driver opens it with IoGetDeviceObjectPointer and passes the resulting file object as EventCategoryData with EventCategoryTargetDeviceChange. The PnP manager takes no reference on that file object, and the registration survives closing it, which is exactly what lets the driver close it on GUID_TARGET_DEVICE_QUERY_REMOVE and still receive GUID_TARGET_DEVICE_REMOVE_CANCELLED. Each registrant receives its own file object in the notification structure. A driver must not register for target-device notification on a device it drives itself (the engine flags it as an error); the device's own drivers already receive the PnP removal IRPs.",
@@ -315,7 +344,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'IO-9',
     title: 'Release the file object on QUERY_REMOVE',
     section: SEC.io,
-    severity: 'warning',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "A kernel registrant that holds a file object on the device must release it with ObDereferenceObject while handling GUID_TARGET_DEVICE_QUERY_REMOVE: an open file object counts as an open handle, and the query-remove then fails with PNP_VetoOutstandingOpen (RM-4). Releasing it does not end the registration, and the driver should stay registered, because the removal may still be cancelled. On GUID_TARGET_DEVICE_REMOVE_CANCELLED it reopens the device and registers on the new file object, removing the old registration; on GUID_TARGET_DEVICE_REMOVE_COMPLETE it unregisters. This is the kernel-mode counterpart of the user-mode handle table in CM-5.",
@@ -326,7 +355,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'IO-10',
     title: 'Processor and memory arrivals come as interface arrivals',
     section: SEC.io,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "Each processor and memory module is a PnP device exposing one interface of class GUID_DEVICE_PROCESSOR or GUID_DEVICE_MEMORY, both defined in poclass.h. After a processor hot-add completes (KE-1) or a memory module is added, the arrival of that interface is queued, and drivers registered with IoRegisterPlugPlayNotification for that class receive GUID_DEVICE_INTERFACE_ARRIVAL. Memory has no synchronous notification, so this is the only way a driver learns about added memory. A driver registered only for GUID_DEVICE_PROCESSOR gets nothing for memory and vice versa, which is why the sample on this page registers twice, one callback per class.",
@@ -339,7 +368,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'UN-1',
     title: 'IoUnregisterPlugPlayNotification does not wait for running callbacks',
     section: SEC.un,
-    severity: 'warning',
+    cases: {
+      window: { severity: 'warning', when: 'IoUnregisterPlugPlayNotification returns while a callback still runs on another thread' },
+    },
     provenance: 'DOC',
     explanation:
       "The older IoUnregisterPlugPlayNotification, obsolete from Windows 7, marks the registration unregistered and returns at once, even while a callback of that registration is still running on another thread, and that callback carries on after the routine has returned. The documentation says exactly this: unlike the Ex routine, it cannot guarantee that no further callback occurs after it returns. A driver that frees its Context or unloads right after the call can therefore pull memory or code out from under a running callback, and the engine shows that window as a warning. Use IoUnregisterPlugPlayNotificationEx, which waits (UN-2).",
@@ -350,7 +381,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'UN-2',
     title: 'IoUnregisterPlugPlayNotificationEx: no callback after it returns',
     section: SEC.un,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC+OBS',
     provenanceNote:
       'That no callback occurs after the routine returns, and that calling it from the registration\'s own callback is usually safe, are documented. How it achieves this (it waits only for callbacks running on other threads, because the per-registration lock is re-entrant) is observed.',
@@ -363,7 +394,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'UN-3',
     title: 'Do not cancel your own registration during the INCLUDE_EXISTING replay',
     section: SEC.un,
-    severity: 'deadlock',
+    cases: {
+      deadlock: { severity: 'deadlock', when: 'the Ex routine cancels the registration during its own INCLUDE_EXISTING replay' },
+    },
     provenance: 'DOC',
     explanation:
       "The documentation warns that a callback must not call IoUnregisterPlugPlayNotificationEx to cancel its own registration when that registration was made with PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES and the IoRegisterPlugPlayNotification call has not returned yet, that is, during the replay of existing interfaces. The trap is visible in the code: by IO-1, *NotificationEntry is written only after the replay, so the NotificationEntry variable the callback would pass is not even written yet. The documentation only says this is not safe; the engine shows it as a deadlock, with the unregister waiting for a registration call that is still running further down the same thread's stack. If a replay callback decides the registration is unwanted, it records that in its Context, and the driver calls IoUnregisterPlugPlayNotificationEx after IoRegisterPlugPlayNotification has returned.",
@@ -374,7 +407,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'UN-4',
     title: 'Do not wait for a work item that unregisters you',
     section: SEC.un,
-    severity: 'deadlock',
+    cases: {
+      deadlock: { severity: 'deadlock', when: "a callback waits for a work item that unregisters the callback's registration with the Ex routine" },
+    },
     provenance: 'DOC',
     explanation:
       "A callback that queues a work item which calls IoUnregisterPlugPlayNotificationEx on the callback's own registration, and then waits for that work item, deadlocks: the work item's IoUnregisterPlugPlayNotificationEx waits for the callback to return (UN-2), and the callback waits for the work item. The documentation gives exactly this as the example of a badly designed callback that deadlocks the operating system. Moving the unregister to a worker thread is fine by itself; the mistake is the wait. Either unregister directly in the callback, which is allowed (UN-2), or queue the work item and return without waiting for it.",
@@ -385,8 +420,10 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'UN-5',
     title: 'Unregister first, then free the context',
     section: SEC.un,
-    severity: 'bugcheck',
-    bugcheck: BUGCHECKS.PAGE_FAULT,
+    cases: {
+      useAfterFree: { severity: 'bugcheck', bugcheck: BUGCHECKS.PAGE_FAULT, when: 'a callback runs with, or reads, a context buffer that was already freed' },
+      doubleFree: { severity: 'bugcheck', bugcheck: BUGCHECKS.BAD_POOL_CALLER, when: 'the same pool buffer is freed a second time' },
+    },
     provenance: 'DOC',
     provenanceNote:
       'Unregister first, then free the context buffer, is documented. Reporting the resulting use-after-free as bug check 0x50 PAGE_FAULT_IN_NONPAGED_AREA is a modelling choice: it is the usual consequence, not the only possible one.',
@@ -399,7 +436,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'UN-6',
     title: 'Unload needs every registration removed',
     section: SEC.un,
-    severity: 'warning',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "A driver cannot be unloaded until it has removed all of its PnP notification registrations, because each live registration holds a counted reference on the DriverObject that represents the loaded image (IO-6). If Unload returns with a registration left, the driver is unload-blocked: the image stays loaded and its callbacks keep running, and the engine records a warning. Keep every NotificationEntry you obtained and call IoUnregisterPlugPlayNotificationEx on each one in Unload, or earlier, when the device it watches goes away.",
@@ -410,7 +447,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'UN-7',
     title: 'Unregistering an invalid entry',
     section: SEC.un,
-    severity: 'error',
+    cases: {
+      invalidEntry: { severity: 'error', when: 'an entry unregistered twice, or never returned by a successful registration' },
+    },
     provenance: 'CHOICE',
     explanation:
       "IoUnregisterPlugPlayNotificationEx is documented to return STATUS_SUCCESS for a valid NotificationEntry, but the documentation does not say what happens with an invalid one. The engine's choice is to flag as an error any call with an entry that was already unregistered, or that never came from a successful IoRegisterPlugPlayNotification, and to return STATUS_INVALID_PARAMETER. What real Windows does with such an entry is not documented, so do not rely on that status. Clear your saved NotificationEntry after unregistering it, and unregister only entries whose registration returned STATUS_SUCCESS.",
@@ -423,7 +462,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'RM-1',
     title: 'Orderly removal, step by step',
     section: SEC.rm,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     provenanceNote:
       'The order is documented, except three parts: the position of CM_NOTIFY_ACTION_DEVICEREMOVEPENDING and the delivery of the interface REMOVAL events as separate, later PnP events are observed, and placing CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE after IRP_MN_REMOVE_DEVICE is a modelling choice.',
@@ -436,7 +475,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'RM-2',
     title: 'A user-mode callback can veto with ERROR_CANCELLED',
     section: SEC.rm,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     provenanceNote:
       'The veto, and DEVICEQUERYREMOVEFAILED going to every handle registration including ones that never got DEVICEQUERYREMOVE, are documented. Stopping the DEVICEQUERYREMOVE delivery at the vetoing callback is a modelling choice.',
@@ -449,7 +488,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'RM-3',
     title: 'A kernel callback can veto QUERY_REMOVE',
     section: SEC.rm,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     provenanceNote:
       'The veto and the GUID_TARGET_DEVICE_REMOVE_CANCELLED notifications are documented; their order (the vetoer and the registrants before it, in reverse) is observed.',
@@ -462,7 +501,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'RM-4',
     title: 'A failing driver or an open handle vetoes the removal',
     section: SEC.rm,
-    severity: 'info',
+    cases: {
+      outstandingOpen: { severity: 'warning', when: 'a handle or file object is still open after IRP_MN_QUERY_REMOVE_DEVICE: the query-remove fails with PNP_VetoOutstandingOpen' },
+    },
     provenance: 'DOC',
     provenanceNote:
       'The veto and the cancel sequence are documented; delivering GUID_TARGET_DEVICE_REMOVE_CANCELLED in reverse registration order is observed.',
@@ -475,7 +516,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'RM-5',
     title: 'Surprise removal asks no one',
     section: SEC.rm,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     provenanceNote:
       'The sequence is documented; the order of the user-mode and kernel-mode REMOVE_COMPLETE notifications is observed.',
@@ -488,7 +529,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'RM-6',
     title: 'Opens fail while a removal is pending',
     section: SEC.rm,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     provenanceNote:
       'That opens are refused is documented; the exact error codes for the remove-pending device (ERROR_ACCESS_DENIED, STATUS_DELETE_PENDING) are a modelling choice.',
@@ -501,7 +542,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'RM-7',
     title: 'A late registration gets QUERYREMOVEFAILED without QUERYREMOVE',
     section: SEC.rm,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "A handle registration made on a device after CM_NOTIFY_ACTION_DEVICEQUERYREMOVE has been sent, but before the query-remove failed, receives CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED without ever having received DEVICEQUERYREMOVE. The documentation warns about exactly this. It happens naturally when an application re-registers from a deferred routine while another removal attempt is under way. A callback must handle each action on its own and must not assume the actions arrive in pairs.",
@@ -512,7 +553,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'RM-8',
     title: 'A removed device can be plugged in again',
     section: SEC.rm,
-    severity: 'info',
+    cases: {},
     provenance: 'CHOICE',
     provenanceNote:
       'The spec gives this rule no provenance, so it is shown as a modelling choice rather than claimed as documented.',
@@ -527,7 +568,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-1',
     title: 'CM_Register_Notification validates its arguments',
     section: SEC.cm,
-    severity: 'error',
+    cases: {
+      invalidArgs: { severity: 'error', when: 'CM_Register_Notification refuses its arguments (CR_FAILURE or CR_INVALID_DATA)' },
+    },
     provenance: 'OBS',
     provenanceNote:
       'Observed in conformance tests run on Windows. The results for the last four cases (CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES with a non-zero ClassGuid, a flag with the wrong filter type, both flags together, a non-zero Reserved field) are modelling choices.',
@@ -540,7 +583,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-2',
     title: 'An interface registration does not report existing interfaces',
     section: SEC.cm,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "Unlike IoRegisterPlugPlayNotification with PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES, CM_Register_Notification with CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE has no replay: it reports only interfaces that arrive after the registration. Interfaces that already exist must be listed with CM_Get_Device_Interface_List (or SetupDiGetClassDevs), which by default returns only present interfaces; CM_GET_DEVICE_INTERFACE_LIST_ALL_DEVICES also includes the others. That is why the documented recipe has two steps, register and then list (CM-3).",
@@ -551,7 +594,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-3',
     title: 'Register first, then list, and de-duplicate',
     section: SEC.cm,
-    severity: 'warning',
+    cases: {
+      missedArrival: { severity: 'warning', when: 'an interface arrives between the list and a later registration: neither listed nor notified' },
+    },
     provenance: 'DOC',
     explanation:
       "The order of the two steps matters. If the application registers first and lists second, an interface that arrives in between is both in the list and notified, so it shows up twice and the application must de-duplicate, for example by symbolic link. If it lists first and registers second, an interface that arrives in between is in neither, and the application never learns about it; the engine flags that missed arrival as a warning. Always call CM_Register_Notification before CM_Get_Device_Interface_List, and treat a second sighting of the same symbolic link as harmless.",
@@ -562,7 +607,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-4',
     title: 'Open the interface, then register the handle',
     section: SEC.cm,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "To learn when a device it uses is about to go away, an application opens the interface's symbolic link with CreateFile and then calls CM_Register_Notification with CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE on that handle. The registration does not depend on the handle staying open: the handle may be closed after registering, as it must be on CM_NOTIFY_ACTION_DEVICEQUERYREMOVE, and the registration keeps receiving events such as DEVICEQUERYREMOVEFAILED or DEVICEREMOVECOMPLETE. It ends only with CM_Unregister_Notification or when the process exits.",
@@ -573,7 +618,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-5',
     title: 'What a handle callback must do for each action',
     section: SEC.cm,
-    severity: 'warning',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "On CM_NOTIFY_ACTION_DEVICEQUERYREMOVE the callback closes the device handle, otherwise the open handle makes the query-remove fail (RM-4). On CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED the device is still there: the application unregisters the old handle's registration from a deferred routine, then opens a new handle and registers it, either in that deferred routine or in the callback. On CM_NOTIFY_ACTION_DEVICEREMOVEPENDING and CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE it unregisters from a deferred routine and closes the handle if it is still open. The unregister is always deferred because calling CM_Unregister_Notification in the callback itself deadlocks (CM-6). When the application is finished with the device, it also unregisters its interface registration.",
@@ -584,7 +629,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-6',
     title: 'Never unregister a registration from its own callback',
     section: SEC.cm,
-    severity: 'deadlock',
+    cases: {
+      deadlock: { severity: 'deadlock', when: "CM_Unregister_Notification is called from the registration's own callback" },
+    },
     provenance: 'DOC',
     explanation:
       "CM_Unregister_Notification waits for every pending callback of that registration to finish, so that after it returns the context can safely be freed. Called from that registration's own callback, it waits for the very callback it is running in, which can only finish after CM_Unregister_Notification returns: a deadlock, and the PnP manager, which is waiting for the callback, is stuck with it. Unregistering a different registration from a callback is allowed, because that only waits for the other registration's callbacks. The documented fix is to defer: the callback calls SubmitThreadpoolWork (or QueueUserWorkItem) and returns at once, and the work item, running on a threadpool thread, calls CM_Unregister_Notification, which then only has to wait for a callback that has already returned or soon will.",
@@ -595,7 +642,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-7',
     title: 'Notifications keep coming until the deferred unregister returns',
     section: SEC.cm,
-    severity: 'error',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "Deferring the unregister (CM-6) opens a window: between SubmitThreadpoolWork and the moment the work item's CM_Unregister_Notification returns, more notifications for that registration can arrive, and the callback runs again with the same context. So the context structure, including the PTP_WORK it holds, must stay valid until CM_Unregister_Notification has returned; only then may it be freed. The documented example also keeps a flag under a lock in the context so that the work is submitted only once. Freeing the context earlier is the use-after-free of CM-10.",
@@ -606,7 +653,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-8',
     title: 'Callback return values',
     section: SEC.cm,
-    severity: 'error',
+    cases: {
+      returnValue: { severity: 'error', when: 'a callback returns a value the action does not allow' },
+    },
     provenance: 'DOC',
     provenanceNote:
       'The allowed return values are documented. Counting any other value as a veto on DEVICEQUERYREMOVE, and ignoring it for other actions, is a modelling choice.',
@@ -619,7 +668,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-9',
     title: 'The callback can run before CM_Register_Notification returns',
     section: SEC.cm,
-    severity: 'warning',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "A registration's callback can be called before CM_Register_Notification has returned, so the variable that receives the HCMNOTIFICATION through pNotifyContext may still be unset when the callback first runs. Code that reads that variable in the callback, for example to hand it to a work item that calls CM_Unregister_Notification, can end up with a NULL or stale handle. The callback's own hNotify argument is always the correct handle. Use hNotify, or store it in the context from the callback, instead of relying on the variable written by the register call.",
@@ -630,7 +679,10 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-10',
     title: 'Unregister, then free the context',
     section: SEC.cm,
-    severity: 'error',
+    cases: {
+      useAfterFree: { severity: 'error', when: 'a callback runs with, or reads, a context freed before the unregister returned' },
+      doubleFree: { severity: 'error', when: 'the same heap buffer is freed a second time (heap corruption)' },
+    },
     provenance: 'DOC',
     explanation:
       "CM_Unregister_Notification is the point after which no callback of that registration can run, so the pContext buffer passed to CM_Register_Notification may be freed only after it has returned. Freeing it earlier, for example in the callback that decided to unregister or right after SubmitThreadpoolWork, leaves the next callback (CM-7) working on freed heap memory. In a user-mode process this does not bug check Windows: the application itself reads garbage, corrupts its heap or crashes with an access violation, often far from the cause, and the engine reports it as an error naming this rule. The order is always CM_Unregister_Notification first, then free the context, the user-mode twin of UN-5.",
@@ -641,7 +693,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-11',
     title: 'Unregistering an unknown or closed handle',
     section: SEC.cm,
-    severity: 'error',
+    cases: {
+      invalidHandle: { severity: 'error', when: 'CM_Unregister_Notification on an unknown or already closed handle' },
+    },
     provenance: 'CHOICE',
     explanation:
       "What CM_Unregister_Notification does with a handle it never returned, or with one that was already unregistered, is not documented. The engine's choice is to return CR_INVALID_DATA and flag the call as an error. A double unregister usually means two code paths both think they own the registration, for example the callback's deferred work item and the application's shutdown code. Give one place ownership of each HCMNOTIFICATION and clear the saved handle once it has been unregistered.",
@@ -652,7 +706,10 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-12',
     title: 'Callbacks must be quick',
     section: SEC.cm,
-    severity: 'error',
+    cases: {
+      blocks: { severity: 'error', when: 'a callback waits: the PnP manager waits for it' },
+      deadlock: { severity: 'deadlock', when: 'what the waiting callback waits for needs the PnP manager or the same registration' },
+    },
     provenance: 'DOC',
     explanation:
       "The PnP manager waits for each callback to return before it goes on, so a CM_Register_Notification callback that blocks holds up this event and every later PnP event for all other applications and drivers. The engine flags a waiting callback as an error, and records a deadlock when what it waits for needs the PnP manager or the same registration. The documentation asks callbacks to handle events as quickly as possible and to move anything that can block, such as I/O, to another thread. Do the bookkeeping in the callback and hand slow work to a threadpool work item that the callback does not wait for.",
@@ -663,7 +720,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CM-13',
     title: 'The interface list can grow between size and list',
     section: SEC.cm,
-    severity: 'warning',
+    cases: {
+      bufferSmall: { severity: 'warning', when: 'the list grew between CM_Get_Device_Interface_List_Size and CM_Get_Device_Interface_List' },
+    },
     provenance: 'DOC',
     explanation:
       "Listing interfaces takes two calls: CM_Get_Device_Interface_List_Size returns the buffer length, then CM_Get_Device_Interface_List fills the buffer. If an interface arrives between the two calls the list has grown, and the second call returns CR_BUFFER_SMALL. The caller must loop: get the size again, reallocate, and retry until it gets CR_SUCCESS. In the playground this race appears only with a schedule that puts an arrival between the two calls, because the scenario's combined CM_Get_Device_Interface_List op is atomic.",
@@ -676,7 +735,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CU-1',
     title: 'IoReportTargetDeviceChangeAsynchronous returns at once',
     section: SEC.cu,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     provenanceNote:
       'Queueing, returning without waiting, the user-mode-then-kernel order and the completion Callback are documented; the STATUS_PENDING return value is observed.',
@@ -689,7 +748,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CU-2',
     title: 'System event GUIDs cannot be reported',
     section: SEC.cu,
-    severity: 'error',
+    cases: {
+      refused: { severity: 'error', when: 'a system event GUID, a Size below the header or a NameBufferOffset past the data' },
+    },
     provenance: 'DOC',
     provenanceNote:
       'Refusing the system GUIDs is documented; refusing a Size smaller than the header or a NameBufferOffset past the data is observed.',
@@ -702,7 +763,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CU-3',
     title: 'NotificationStructure.FileObject must be NULL',
     section: SEC.cu,
-    severity: 'error',
+    cases: {
+      fileObject: { severity: 'error', when: 'NotificationStructure.FileObject is not NULL' },
+    },
     provenance: 'DOC',
     explanation:
       "The caller must set NotificationStructure.FileObject to NULL, because the PnP manager fills that field in itself, giving each kernel registrant the file object it registered with. A non-NULL value is flagged as an error; the PnP manager overwrites it regardless, so nobody ever sees the value the caller put there. Zero the whole TARGET_DEVICE_CUSTOM_NOTIFICATION before filling in Version, Size, Event, NameBufferOffset and the custom data.",
@@ -713,7 +776,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CU-4',
     title: 'The notification structure is copied',
     section: SEC.cu,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "The PnP manager makes a shallow copy of the caller's TARGET_DEVICE_CUSTOM_NOTIFICATION, delivers from the copy, and frees the copy itself when it is no longer needed. So the caller may free or reuse its structure as soon as IoReportTargetDeviceChangeAsynchronous returns, even though delivery happens later, and the engine does not treat that as a hazard. The Context for the completion Callback is not copied: it is passed to the Callback as is, so it must stay valid until the Callback has run.",
@@ -724,8 +787,10 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CU-5',
     title: 'IRQL and memory for IoReportTargetDeviceChangeAsynchronous',
     section: SEC.cu,
-    severity: 'bugcheck',
-    bugcheck: BUGCHECKS.IRQL_NOT_LESS,
+    cases: {
+      pagedAtDispatch: { severity: 'bugcheck', bugcheck: BUGCHECKS.IRQL_NOT_LESS, when: 'a paged NotificationStructure at DISPATCH_LEVEL' },
+      pagedContext: { severity: 'error', when: 'a paged Context for the completion Callback' },
+    },
     provenance: 'DOC',
     explanation:
       "IoReportTargetDeviceChangeAsynchronous may be called at IRQL <= DISPATCH_LEVEL, which makes it usable where the synchronous IoReportTargetDeviceChange is not. At DISPATCH_LEVEL a page fault cannot be serviced, so the NotificationStructure must then be allocated from non-paged memory; a paged structure at that level is bug check 0xD1 DRIVER_IRQL_NOT_LESS_OR_EQUAL. The Context for the completion Callback must be non-paged at any IRQL, and the engine flags it if it is not. Allocate both with ExAllocatePool2 and POOL_FLAG_NON_PAGED.",
@@ -736,7 +801,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CU-6',
     title: 'Reported during a removal IRP, delivered after it',
     section: SEC.cu,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "A driver may call IoReportTargetDeviceChangeAsynchronous while it handles IRP_MN_REMOVE_DEVICE or IRP_MN_SURPRISE_REMOVAL, or while the PnP manager is processing another event. The custom event is then queued behind the current event: its notifications and the completion Callback happen only after the driver has returned and the stack has unwound. So the driver cannot expect anyone to have seen the event before its IRP handler returns, and must keep the Context valid until the Callback runs, even though its device is being removed.",
@@ -747,7 +812,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CU-7',
     title: 'The completion Callback must not block',
     section: SEC.cu,
-    severity: 'error',
+    cases: {
+      blocks: { severity: 'error', when: 'the completion Callback waits' },
+    },
     provenance: 'DOC',
     explanation:
       "The PnP manager calls the completion Callback (a PDEVICE_CHANGE_COMPLETE_CALLBACK) at PASSIVE_LEVEL, after it has notified every registrant, and waits for it to return. Like a notification callback, it must not block and must not call synchronous routines that generate PnP events, such as IoReportTargetDeviceChange, because the PnP manager cannot move on until it returns (CU-8). Use it to release the Context or to signal the driver, and queue anything longer as a work item.",
@@ -758,7 +825,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CU-8',
     title: 'The synchronous IoReportTargetDeviceChange deadlocks in a callback',
     section: SEC.cu,
-    severity: 'deadlock',
+    cases: {
+      deadlock: { severity: 'deadlock', when: "IoReportTargetDeviceChange is called on the PnP manager's own thread" },
+    },
     provenance: 'DOC',
     explanation:
       "IoReportTargetDeviceChange is the synchronous variant: it runs at PASSIVE_LEVEL and does not return until every registrant has been notified of the custom event. Those notifications are delivered by the PnP manager's thread, so if that same thread calls IoReportTargetDeviceChange, from a notification callback or a completion Callback, it waits for work that only it can do: a deadlock. 'Guidelines for Writing PnP Notification Callback Routines' forbids exactly this and names IoReportTargetDeviceChangeAsynchronous as the replacement. From any callback, use the asynchronous routine.",
@@ -769,7 +838,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'CU-9',
     title: 'Only drivers raise custom events',
     section: SEC.cu,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     explanation:
       "Custom device events are raised only in kernel mode, by a driver calling IoReportTargetDeviceChangeAsynchronous or IoReportTargetDeviceChange for a device's PDO. User mode can only receive them, as CM_NOTIFY_ACTION_DEVICECUSTOMEVENT on a CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE registration; there is no user-mode routine that raises one. An application that needs to tell a driver something sends it an I/O request instead, for example DeviceIoControl on a handle to the device.",
@@ -782,8 +851,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'DRV-1',
     title: 'A failing DriverEntry unloads the driver without calling Unload',
     section: SEC.drv,
-    severity: 'bugcheck',
-    bugcheck: BUGCHECKS.DRIVER_UNLOADED,
+    cases: {},
     provenance: 'DOC',
     provenanceNote:
       "The spec gives this rule no provenance of its own. That Unload is not called after a failing DriverEntry is stated on 'DriverEntry Return Values'; the consequences are those of IO-6 and KE-5, both documented.",
@@ -796,7 +864,7 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'DRV-2',
     title: 'Unload runs, then the image goes once nothing references it',
     section: SEC.drv,
-    severity: 'info',
+    cases: {},
     provenance: 'DOC',
     provenanceNote:
       'The spec gives this rule no provenance of its own; it restates IO-6, which is documented.',
@@ -809,8 +877,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'DRV-3',
     title: 'No code may run in an unloaded driver',
     section: SEC.drv,
-    severity: 'bugcheck',
-    bugcheck: BUGCHECKS.DRIVER_UNLOADED,
+    cases: {
+      call: { severity: 'bugcheck', bugcheck: BUGCHECKS.DRIVER_UNLOADED, when: 'the system calls into an unloaded image (a work item still queued for it)' },
+    },
     provenance: 'DOC',
     provenanceNote:
       'The spec gives this rule no provenance of its own. The callback case is KE-5, which is documented; treating a work item still queued for the unloaded driver the same way is the engine\'s model.',
@@ -825,8 +894,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'IRQL-1',
     title: 'A routine was called above its maximum IRQL',
     section: SEC.irql,
-    severity: 'bugcheck',
-    bugcheck: BUGCHECKS.VERIFIER,
+    cases: {
+      verifier: { severity: 'bugcheck', bugcheck: BUGCHECKS.VERIFIER, when: 'a routine is called above its maximum IRQL' },
+    },
     provenance: 'DOC',
     provenanceNote:
       'The IRQL limits are documented on each routine\'s reference page, except the limit for ObDereferenceObject (file object close), which is a modelling choice. The engine reports the violation as Driver Verifier does.',
@@ -841,7 +911,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'DL-1',
     title: 'Deadlock: a cycle of waits',
     section: SEC.dl,
-    severity: 'deadlock',
+    cases: {
+      deadlock: { severity: 'deadlock', when: 'a wait-for cycle that no more specific rule explains' },
+    },
     provenance: 'CHOICE',
     explanation:
       "The engine keeps a wait-for graph of the simulated threads: which thread waits for which callback, work item, thread or registration. When the graph contains a cycle, including a thread waiting for itself, none of those threads can ever run again, and the engine records a deadlock with the cycle and halts. It names the most specific rule that explains the cycle (UN-3, UN-4, CM-6, KE-7, CU-8 and so on) and uses this rule only when none of those fits. The detection and the wording are the playground's, but the hang is real: on Windows the same cycle leaves those threads stuck for good, and if the PnP manager's thread is one of them, no later PnP event is delivered.",
@@ -852,7 +924,9 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'DL-2',
     title: 'Stall: a thread waits for something that never happens',
     section: SEC.dl,
-    severity: 'error',
+    cases: {
+      stall: { severity: 'error', when: 'no thread can run, a thread is blocked, and no cycle explains it' },
+    },
     provenance: 'CHOICE',
     provenanceNote:
       'The spec gives this rule no provenance; stall detection is part of the simulation, not of Windows.',
@@ -865,7 +939,10 @@ export const RULES: Record<RuleId, Rule> = {
     id: 'DL-3',
     title: 'Budget: the run exceeded its operation limit',
     section: SEC.dl,
-    severity: 'warning',
+    cases: {
+      ops: { severity: 'error', when: 'the run exceeds its budget of operations' },
+      nesting: { severity: 'error', when: 'routines nest deeper than the engine allows on one thread (unbounded recursion)' },
+    },
     provenance: 'CHOICE',
     provenanceNote:
       'The spec gives this rule no provenance; the budget is part of the simulation, not of Windows.',
@@ -874,11 +951,32 @@ export const RULES: Record<RuleId, Rule> = {
     source: ENGINE_ONLY,
     seeds: [],
   },
-};
+
+} satisfies Record<RuleId, Rule>;
+
+/** The names of the cases of rule `R` (`never` for a rule that raises no hazard). */
+export type CaseOf<R extends RuleId> = keyof (typeof RULES)[R]['cases'] & string;
 
 /** The rule with this id. */
 export function rule(id: RuleId): Rule {
-  const r = RULES[id];
+  const r: Rule | undefined = Object.hasOwn(RULES, id) ? RULES[id] : undefined;
   if (!r) throw new Error(`Unknown rule id: ${String(id)}`);
   return r;
+}
+
+/** One case of a rule: the severity and bug check the engine records when it raises it. */
+export function ruleCase(id: RuleId, name: string): RuleCase {
+  const cases = rule(id).cases;
+  const c = Object.hasOwn(cases, name) ? cases[name] : undefined;
+  if (!c) throw new Error(`Rule ${id} has no case "${name}"`);
+  return c;
+}
+
+const RANK: Record<RuleCase['severity'], number> = { warning: 0, error: 1, deadlock: 2, bugcheck: 3 };
+
+/** The most severe case of a rule (for a summary line), or null for a rule that raises no hazard. */
+export function worstCase(id: RuleId): RuleCase | null {
+  let worst: RuleCase | null = null;
+  for (const c of Object.values(rule(id).cases)) if (!worst || RANK[c.severity] > RANK[worst.severity]) worst = c;
+  return worst;
 }

@@ -46,7 +46,7 @@ export const CM_Register_Notification: Handler = function* ({ engine, act, op, a
     ? { error: 'CR_INVALID_DATA', why: 'pCallback is NULL' }
     : checkFilter(engine, app, (args.pFilter ?? {}) as Record<string, unknown>);
   if ('error' in target) {
-    engine.hazard('CM-1', 'warning', `CM_Register_Notification refuses the filter: ${target.why}.`);
+    engine.raise('CM-1', 'invalidArgs', `CM_Register_Notification refuses the filter: ${target.why}.`);
     return { result: target.error, out: { pNotifyContext: null } };
   }
   const filterType = String((args.pFilter as Record<string, unknown>).FilterType);
@@ -69,7 +69,7 @@ function missedArrivals(engine: Engine, app: string, className: string) {
   if (registrationsOf(engine, (r) => r.kind === 'cm' && r.owner === app && r.category === 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE' && (r.className === className || r.className === 'ALL')).length > 0) return;
   const missed = interfacesOf(engine, className).filter((i) => (i.enabledAt ?? -1) > listedAt);
   if (missed.length > 0) {
-    engine.hazard('CM-3', 'warning', `${app} listed ${className} interfaces first and registered afterwards: ${missed.map((i) => i.symlink).join(', ')} arrived in between and is neither listed nor notified (a missed arrival). Register first, then list, and de-duplicate.`);
+    engine.raise('CM-3', 'missedArrival', `${app} listed ${className} interfaces first and registered afterwards: ${missed.map((i) => i.symlink).join(', ')} arrived in between and is neither listed nor notified (a missed arrival). Register first, then list, and de-duplicate.`);
   }
 }
 
@@ -78,7 +78,7 @@ export const CM_Unregister_Notification: Handler = function* ({ engine, act, arg
   const id = args.NotifyContext;
   const reg = typeof id === 'string' ? engine.world.registrations[id] : undefined;
   if (!reg || reg.kind !== 'cm' || reg.state !== 'active' || reg.owner !== act.component.id) {
-    engine.hazard('CM-11', 'error', `CM_Unregister_Notification(${JSON.stringify(id ?? null)}): not a live notification handle of ${act.component.id}.`);
+    engine.raise('CM-11', 'invalidHandle', `CM_Unregister_Notification(${JSON.stringify(id ?? null)}): not a live notification handle of ${act.component.id}.`);
     return { result: 'CR_INVALID_DATA' };
   }
   yield* engine.waitUntil(
@@ -100,7 +100,7 @@ function listInterfaces(engine: Engine, app: string, args: Record<string, unknow
 export const CM_Get_Device_Interface_List: Handler = function* ({ engine, act, args }) {
   const links = listInterfaces(engine, act.component.id, args);
   if (typeof args.BufferLen === 'number' && links.length > args.BufferLen) {
-    engine.hazard('CM-13', 'warning', `The list grew from ${args.BufferLen} to ${links.length} interfaces since CM_Get_Device_Interface_List_Size: CR_BUFFER_SMALL, the caller must get the size again and retry.`);
+    engine.raise('CM-13', 'bufferSmall', `The list grew from ${args.BufferLen} to ${links.length} interfaces since CM_Get_Device_Interface_List_Size: CR_BUFFER_SMALL, the caller must get the size again and retry.`);
     return { result: 'CR_BUFFER_SMALL', out: { Buffer: [] } };
   }
   return { result: 'CR_SUCCESS', out: { Buffer: links } };

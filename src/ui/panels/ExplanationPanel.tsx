@@ -10,7 +10,7 @@ import { describeEntry, sourceText } from './explain.ts';
 import { ruleFor } from './ruleFor.ts';
 import { lastAtOrBefore, noteSeqs } from './traceIndex.ts';
 import type { PanelProps } from './types.ts';
-import { Badge, PanelFrame, PROVENANCE_CLASS, SEVERITY_CLASS } from './ui.tsx';
+import { Badge, PanelFrame, PROVENANCE_CLASS, SEVERITY_CLASS, VERDICT_OBEYS_CLASS } from './ui.tsx';
 
 /** How many narration notes up to the cursor are shown (newest last). */
 export const NARRATION_SHOWN = 3;
@@ -25,6 +25,43 @@ export function ProvenanceBadge({ r }: { r: Rule }) {
   );
 }
 
+/** What the engine records when the rule is broken, per circumstance: reference text, in calm colours. */
+function RuleCases({ r }: { r: Rule }) {
+  const cases = Object.entries(r.cases);
+  if (cases.length === 0) return null;
+  return (
+    <div className="text-xs text-slate-600 dark:text-slate-400">
+      <h4 className="font-semibold">When broken</h4>
+      <ul className="list-disc pl-4">
+        {cases.map(([name, c]) => (
+          <li key={name}>
+            {c.severity}
+            {c.bugcheck ? ` (bug check ${c.bugcheck})` : ''}: {c.when}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** "obeys UN-5" in a calm colour; what breaks a rule wears the severity of its hazard. */
+export function VerdictBadge({ entry }: { entry: TraceEntry }) {
+  if (!entry.rule || !entry.verdict) return null;
+  if (entry.verdict === 'obeys') {
+    return (
+      <Badge className={VERDICT_OBEYS_CLASS} title={`This step follows rule ${entry.rule}`}>
+        obeys {entry.rule}
+      </Badge>
+    );
+  }
+  const severity = entry.type === 'hazard' ? entry.severity : 'error';
+  return (
+    <Badge className={SEVERITY_CLASS[severity]} title={`This step breaks rule ${entry.rule}`}>
+      breaks {entry.rule}
+    </Badge>
+  );
+}
+
 function RuleCard({ r }: { r: Rule }) {
   return (
     <article aria-labelledby={`rule-${r.id}`} className="space-y-2">
@@ -34,11 +71,6 @@ function RuleCard({ r }: { r: Rule }) {
           {r.title}
         </h3>
         <ProvenanceBadge r={r} />
-        {r.severity !== 'info' && (
-          <Badge className={SEVERITY_CLASS[r.severity]} title="Severity when the rule is broken">
-            {r.severity}
-          </Badge>
-        )}
       </div>
       {r.provenanceNote && (
         <p className="rounded border border-dashed border-slate-300 px-2 py-1 text-xs leading-relaxed text-slate-700 dark:border-slate-600 dark:text-slate-300">
@@ -52,14 +84,8 @@ function RuleCard({ r }: { r: Rule }) {
         <span aria-hidden="true"> · </span>
         <span className="sr-only">, </span>
         {r.section}
-        {r.bugcheck && (
-          <>
-            <span aria-hidden="true"> · </span>
-            <span className="sr-only">, </span>
-            bug check {r.bugcheck}
-          </>
-        )}
       </p>
+      <RuleCases r={r} />
     </article>
   );
 }
@@ -114,8 +140,14 @@ export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps
             <p className="break-words rounded bg-slate-100 px-2 py-1 font-mono text-xs text-slate-800 dark:bg-slate-800 dark:text-slate-200">
               {formatEntry(entry)}
             </p>
+            {entry.verdict === 'obeys' && (
+              <div className="flex flex-wrap items-start gap-2">
+                <VerdictBadge entry={entry} />
+              </div>
+            )}
             {entry.type === 'hazard' && (
               <div className="flex flex-wrap items-start gap-2">
+                <VerdictBadge entry={entry} />
                 <Badge className={SEVERITY_CLASS[entry.severity]}>{entry.severity}</Badge>
                 {entry.bugcheck && <span className="font-mono text-xs font-semibold">bug check {entry.bugcheck}</span>}
                 <p className="basis-full leading-relaxed">{entry.message}</p>

@@ -127,7 +127,7 @@ export function HazardOverlay({ trace, cursor, onSeek, onDismiss }: HazardOverla
   };
 
   if (hazard.severity === 'bugcheck') {
-    const { code, name } = splitBugcheck(hazard.bugcheck ?? r.bugcheck);
+    const { code, name } = splitBugcheck(hazard.bugcheck);
     return (
       <div className="absolute inset-0 z-40 flex overflow-auto bg-slate-950/50 p-4" onKeyDown={onKeyDown}>
         <div

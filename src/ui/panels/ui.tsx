@@ -59,6 +59,9 @@ export const SEVERITY_CLASS: Record<Severity, string> = {
   info: 'bg-slate-100 text-slate-800 dark:bg-slate-800 dark:text-slate-200',
 };
 
+/** A step that follows its rule: calm, never an alarm colour. */
+export const VERDICT_OBEYS_CLASS = 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200';
+
 /** Thread state → badge classes. */
 export const THREAD_STATE_CLASS: Record<string, string> = {
   runnable: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',

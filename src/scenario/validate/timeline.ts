@@ -1,0 +1,123 @@
+// The timeline (gestures, with references to drivers, apps, routines, devices and memory) and the
+// schedule overrides.
+import type { ScheduleOverride, TimelineAction } from '../types.ts';
+import { describe, didYouMean, expectedOneOf, listOf, pointer } from '../errors.ts';
+import { unknownRef, type World } from './context.ts';
+import { has, isObj, keysOf, own } from './own.ts';
+import { isVerb, parseWith, ScheduleSchema, VERB_SCHEMAS, VERBS } from './structure.ts';
+
+export function checkTimeline(w: World, raw: unknown[], memoryIds: ReadonlyMap<string, string>) {
+  const issues = w.issues;
+  const out: TimelineAction[] = [];
+  const loaded = new Set<string>();
+  const started = new Set<string>();
+  const memory = new Map(memoryIds);
+  raw.forEach((a, i) => {
+    const path = ['timeline', i];
+    if (!isObj(a)) {
+      issues.error(path, `expected a timeline action ({ "do": ${listOf(VERBS)}, … }); got ${describe(a)}`);
+      return;
+    }
+    const verb = own(a, 'do');
+    if (!isVerb(verb)) {
+      issues.error([...path, 'do'], has(a, 'do') ? expectedOneOf(VERBS, verb) : `missing "do"; expected one of ${listOf(VERBS)}`);
+      return;
+    }
+    const schema = VERB_SCHEMAS[verb];
+    const fields = keysOf(schema.shape);
+    for (const k of keysOf(a)) {
+      if (!fields.includes(k)) issues.warn([...path, k], `unknown field ${JSON.stringify(k)} of a "${verb}" action is ignored${didYouMean(k, fields)}`);
+    }
+    if (!parseWith(issues, path, schema, a)) return;
+    let ok = true;
+    const ref = (field: string, known: readonly string[], what: string, plural: string) => {
+      const v = a[field] as string;
+      if (!known.includes(v)) {
+        issues.error([...path, field], unknownRef(what, v, known, plural));
+        ok = false;
+      }
+      return v;
+    };
+    switch (verb) {
+      case 'load':
+        loaded.add(ref('driver', w.driverIds, 'driver', 'drivers'));
+        break;
+      case 'unload':
+        ref('driver', w.driverIds, 'driver', 'drivers');
+        break;
+      case 'start':
+        started.add(ref('app', w.appIds, 'app', 'apps'));
+        break;
+      case 'exit':
+        ref('app', w.appIds, 'app', 'apps');
+        break;
+      case 'run': {
+        const comp = a.component as string;
+        const routine = a.routine as string;
+        const names = w.routines.get(comp);
+        if (!w.driverIds.includes(comp) && !w.appIds.includes(comp)) {
+          const all = [...w.driverIds, ...w.appIds];
+          issues.error(
+            [...path, 'component'],
+            `unknown component ${JSON.stringify(comp)}; expected a driver or app id (drivers: ${listOf(w.driverIds, false) || 'none'}; apps: ${listOf(w.appIds, false) || 'none'})${didYouMean(comp, all)}`,
+          );
+          ok = false;
+        } else if (names && !names.has(routine)) {
+          const kind = w.driverIds.includes(comp) ? 'driver' : 'app';
+          issues.error(
+            [...path, 'routine'],
+            `unknown routine ${JSON.stringify(routine)} in ${kind} ${JSON.stringify(comp)} (routines: ${listOf([...names], false) || 'none'})${didYouMean(routine, names)}`,
+          );
+          ok = false;
+        }
+        break;
+      }
+      case 'hotAddMemory': {
+        const id = a.id as string;
+        const prev = memory.get(id);
+        if (prev !== undefined) {
+          issues.error([...path, 'id'], `memory module ${JSON.stringify(id)} already exists (${prev}); a hot-added module needs a new id`);
+          ok = false;
+        } else if (w.deviceIds.has(id)) {
+          issues.error([...path, 'id'], `${JSON.stringify(id)} is already a device id; memory and device ids must be distinct`);
+          ok = false;
+        }
+        if (prev === undefined) memory.set(id, pointer(path));
+        break;
+      }
+      case 'removeMemory': {
+        const id = a.id as string;
+        if (!memory.has(id)) {
+          issues.error([...path, 'id'], unknownRef('memory module', id, [...memory.keys()], 'memory modules present or hot-added before this action'));
+          ok = false;
+        }
+        break;
+      }
+      case 'plug':
+      case 'eject':
+      case 'surpriseRemove':
+        ref('device', [...w.deviceIds], 'device', 'devices');
+        break;
+      case 'hotAddProcessor':
+      case 'removeProcessor':
+        break;
+    }
+    if (!ok) return;
+    const action: Record<string, unknown> = { do: verb };
+    for (const k of fields) if (k !== 'do' && has(a, k)) action[k] = a[k];
+    out.push(action as TimelineAction);
+  });
+  return { timeline: out, loaded, started };
+}
+
+export function checkSchedule(w: World, raw: unknown[]): ScheduleOverride[] {
+  const out: ScheduleOverride[] = [];
+  raw.forEach((s, i) => {
+    if (!isObj(s)) {
+      w.issues.error(['schedule', i], `expected a schedule override ({ "at": step, "run": thread }); got ${describe(s)}`);
+      return;
+    }
+    if (parseWith(w.issues, ['schedule', i], ScheduleSchema, s)) out.push({ at: s.at as number, run: s.run as string });
+  });
+  return out;
+}
