@@ -396,6 +396,15 @@ function createFrameStore(source: SessionStore) {
   };
 }
 
+/**
+ * The session as of this moment, for the little that must follow a key press in the same frame
+ * (the stepper's "Step k of n"); everything else reads useSession.
+ */
+export function useSessionNow<T>(selector: (state: SessionState) => T): T {
+  const get = () => selector(sessionStore.getState());
+  return useSyncExternalStore(sessionStore.subscribe, get, get);
+}
+
 /** Read the session with a narrow selector: `useSession((s) => s.status)` (updated once per frame, see frameStore). */
 export function useSession<T>(selector: (state: SessionState) => T): T {
   const get = () => selector(frameStore.getState());

@@ -3,7 +3,7 @@
 // Stepping only moves the store's cursor; the snapshot follows by worker round trips (coalesced).
 import { memo, useEffect, useMemo } from 'react';
 import { formatAction, formatBody } from '../../engine/format.ts';
-import { sessionStore, useSession } from '../../store/session.ts';
+import { sessionStore, useSession, useSessionNow } from '../../store/session.ts';
 import { actionSeqs, markers, nextAction, previousAction } from './model.ts';
 
 /** Do not take keys from text fields, selects, sliders, or anything that handled them already. */
@@ -92,13 +92,13 @@ const Icon = ({ d }: { d: string }) => (
 );
 
 export function Stepper() {
-  const length = useSession((s) => s.trace.length);
-  const cursor = useSession((s) => s.cursor);
-  const entry = useSession((s) => (s.cursor >= 0 ? s.trace[s.cursor] : undefined));
-  const timeline = useSession((s) => s.scenario?.timeline);
-  const choice = useSession((s) => s.choices.find((c) => c.at === s.cursor + 1));
+  const length = useSessionNow((s) => s.trace.length);
+  const cursor = useSessionNow((s) => s.cursor);
+  const entry = useSessionNow((s) => (s.cursor >= 0 ? s.trace[s.cursor] : undefined));
+  const timeline = useSessionNow((s) => s.scenario?.timeline);
+  const choice = useSessionNow((s) => s.choices.find((c) => c.at === s.cursor + 1));
   const { seek, step } = sessionStore.getState();
-  const trace = useSession((s) => s.trace);
+  const trace = useSessionNow((s) => s.trace);
   const starts = useMemo(() => actionSeqs(trace), [trace]);
 
   const atStart = cursor <= 0;
