@@ -9,12 +9,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { Deflate, deflateSync } from 'fflate';
 import { MAX_LINK_CHARS, base64urlEncode, canonicalScenarioJson, decodeHash, scenarioToHash } from '../src/scenario/codec.ts';
+import { ioRegister, ioUnregisterEx, keDeregister, scenario, TOASTER } from '../src/scenario/builder.ts';
 import { load } from '../src/scenario/load.ts';
 import type { Op, Scenario } from '../src/scenario/types.ts';
 
 function bigScenario(drivers: number): Scenario {
   const s: Required<Pick<Scenario, 'drivers' | 'timeline'>> & Scenario = {
-    format: 'pnp-scenario/1',
+    ...scenario(),
     title: `${drivers} drivers watching toaster interfaces`,
     description: 'Benchmark scenario: every driver registers for interface arrivals and processor changes.',
     machine: { processors: 4, maxProcessors: 16, devices: [] },
@@ -25,16 +26,7 @@ function bigScenario(drivers: number): Scenario {
     const id = `drv${i}`;
     const entry: Op[] = [
       { op: 'note', text: `DriverEntry of ${id}: register for toaster interface arrivals.` },
-      {
-        call: 'IoRegisterPlugPlayNotification',
-        EventCategory: 'EventCategoryDeviceInterfaceChange',
-        EventCategoryFlags: ['PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES'],
-        EventCategoryData: 'GUID_DEVINTERFACE_TOASTER',
-        CallbackRoutine: 'OnInterface',
-        Context: null,
-        NotificationEntry: 'InterfaceEntry',
-        result: 'Status',
-      },
+      ioRegister(TOASTER, 'OnInterface', 'InterfaceEntry', { includeExisting: true }),
       { op: 'if', cond: { not: { ntSuccess: 'Status' } }, then: [{ op: 'return', value: 'Status' }] },
       { call: 'KeRegisterProcessorChangeCallback', CallbackFunction: 'OnProcessor', Flags: ['KE_PROCESSOR_CHANGE_ADD_EXISTING'], result: 'ProcessorHandle' },
     ];
@@ -42,10 +34,7 @@ function bigScenario(drivers: number): Scenario {
       globals: { Status: 'STATUS_SUCCESS', Count: i },
       routines: {
         DriverEntry: entry,
-        Unload: [
-          { call: 'IoUnregisterPlugPlayNotificationEx', NotificationEntry: 'InterfaceEntry' },
-          { call: 'KeDeregisterProcessorChangeCallback', CallbackHandle: 'ProcessorHandle' },
-        ],
+        Unload: [ioUnregisterEx('InterfaceEntry', null), keDeregister('ProcessorHandle')],
         OnInterface: [{ op: 'note', text: `${id} sees $SymbolicLinkName arrive` }],
         OnProcessor: {
           switch: 'State',

@@ -11,6 +11,7 @@
 //   npx tsx bench/stress.ts [drivers] [hotAdds] > stress.json    # writes the scenario JSON
 
 import { pathToFileURL } from 'node:url';
+import { hotAdd, ifThen, ioRegister, ioUnregisterEx, keDeregister, keRegister, load, note, ret, scenario, set, sw } from '../src/scenario/builder.ts';
 import type { DriverSpec, Scenario } from '../src/scenario/types.ts';
 
 export interface StressOptions {
@@ -29,56 +30,21 @@ function driver(id: string): DriverSpec {
     globals: { CallbackStatus: 'STATUS_SUCCESS', Status: 'STATUS_SUCCESS', LastLink: null, Count: 0 },
     routines: {
       DriverEntry: [
-        {
-          call: 'KeRegisterProcessorChangeCallback',
-          CallbackFunction: 'SyncProcessorCallback',
-          CallbackContext: 'CallbackStatus',
-          Flags: ['KE_PROCESSOR_CHANGE_ADD_EXISTING'],
-          result: 'CallbackRegistrationHandle',
-        },
-        {
-          op: 'if',
-          cond: { isNull: 'CallbackRegistrationHandle' },
-          then: [{ op: 'return', value: 'STATUS_UNSUCCESSFUL' }],
-        },
-        {
-          call: 'IoRegisterPlugPlayNotification',
-          EventCategory: 'EventCategoryDeviceInterfaceChange',
-          EventCategoryFlags: [],
-          EventCategoryData: 'GUID_DEVICE_PROCESSOR',
-          CallbackRoutine: 'AsyncProcessorCallback',
-          Context: null,
-          NotificationEntry: 'ProcessorNotificationEntry',
-          result: 'Status',
-        },
+        keRegister('SyncProcessorCallback', 'CallbackStatus', true),
+        ifThen({ isNull: 'CallbackRegistrationHandle' }, [ret('STATUS_UNSUCCESSFUL')]),
+        ioRegister('GUID_DEVICE_PROCESSOR', 'AsyncProcessorCallback', 'ProcessorNotificationEntry'),
       ],
-      Unload: [
-        { call: 'IoUnregisterPlugPlayNotificationEx', NotificationEntry: 'ProcessorNotificationEntry' },
-        { call: 'KeDeregisterProcessorChangeCallback', CallbackHandle: 'CallbackRegistrationHandle' },
-      ],
-      SyncProcessorCallback: {
-        switch: 'State',
-        cases: {
-          KeProcessorAddStartNotify: [
-            { op: 'note', text: `${id}: allocate per-processor data` },
-            { op: 'set', var: 'Count', value: '$NtNumber' },
-          ],
-          KeProcessorAddCompleteNotify: [
-            { op: 'if', cond: { eq: ['$State', 'KeProcessorAddCompleteNotify'] }, then: [{ op: 'note', text: `${id}: processor active` }] },
-          ],
-          KeProcessorAddFailureNotify: [{ op: 'note', text: `${id}: free per-processor data` }],
-        },
-      },
-      AsyncProcessorCallback: {
-        switch: 'Event',
-        cases: {
-          GUID_DEVICE_INTERFACE_ARRIVAL: [
-            { op: 'set', var: 'LastLink', value: '$SymbolicLinkName' },
-            { op: 'note', text: `${id}: processor interface arrived` },
-          ],
-        },
-        default: [],
-      },
+      Unload: [ioUnregisterEx('ProcessorNotificationEntry', null), keDeregister()],
+      SyncProcessorCallback: sw('State', {
+        KeProcessorAddStartNotify: [note(`${id}: allocate per-processor data`), set('Count', '$NtNumber')],
+        KeProcessorAddCompleteNotify: [ifThen({ eq: ['$State', 'KeProcessorAddCompleteNotify'] }, [note(`${id}: processor active`)])],
+        KeProcessorAddFailureNotify: [note(`${id}: free per-processor data`)],
+      }),
+      AsyncProcessorCallback: sw(
+        'Event',
+        { GUID_DEVICE_INTERFACE_ARRIVAL: [set('LastLink', '$SymbolicLinkName'), note(`${id}: processor interface arrived`)] },
+        [],
+      ),
     },
   };
 }
@@ -89,7 +55,7 @@ export function stressScenario(options: StressOptions = {}): Scenario {
   const hotAdds = options.hotAdds ?? STRESS_DEFAULTS.hotAdds;
   const processors = options.processors ?? STRESS_DEFAULTS.processors;
   const s: Scenario & Required<Pick<Scenario, 'drivers' | 'timeline'>> = {
-    format: 'pnp-scenario/1',
+    ...scenario(),
     title: `Stress: ${drivers} drivers, ${hotAdds} processor hot-adds`,
     description:
       'Benchmark scenario: every driver registers a synchronous processor-change callback (with ADD_EXISTING) and an asynchronous GUID_DEVICE_PROCESSOR interface notification, then processors are hot-added one after another.',
@@ -100,9 +66,9 @@ export function stressScenario(options: StressOptions = {}): Scenario {
   for (let i = 0; i < drivers; i++) {
     const id = `drv${String(i).padStart(3, '0')}`;
     s.drivers[id] = driver(id);
-    s.timeline.push({ do: 'load', driver: id });
+    s.timeline.push(load(id));
   }
-  for (let i = 0; i < hotAdds; i++) s.timeline.push({ do: 'hotAddProcessor' });
+  for (let i = 0; i < hotAdds; i++) s.timeline.push(hotAdd());
   return s;
 }
 

@@ -9,8 +9,7 @@
 // src/cli/pnp-playground.ts is the entry point that wires this command to the process.
 
 import { MAX_LINK_CHARS, scenarioToHash } from '../scenario/codec.ts';
-import { findJsonError, lineColumn, load } from '../scenario/load.ts';
-import { migrate } from '../scenario/migrations.ts';
+import { loadText } from '../scenario/load.ts';
 
 const USAGE = 'usage: npm run --silent link -- <scenario.json | -> [--step N]';
 
@@ -60,22 +59,7 @@ export function main(argv: string[], io: Io): number {
     io.err(`link: cannot read ${name}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark is not an error
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch (e) {
-    const found = findJsonError(body);
-    const where = found ? lineColumn(body, found.offset) : undefined;
-    io.err(`${name}: not valid JSON: ${found && where ? `line ${where.line}, column ${where.column}: ${found.message}` : e instanceof Error ? e.message : String(e)}`);
-    return 2;
-  }
-  const migrated = migrate(raw);
-  if (!migrated.ok) {
-    io.err(`${name}: ${migrated.error.path || '(root)'}: ${migrated.error.message}`);
-    return 2;
-  }
-  const loaded = load(migrated.value);
+  const loaded = loadText(text);
   if (!loaded.ok) {
     io.err(`${name}: ${loaded.newerVersion ? 'made by a newer version of the playground; ' : ''}${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'}:`);
     for (const e of loaded.errors) io.err(`${e.path || '(root)'}: ${e.message}`);

@@ -182,9 +182,14 @@ describe('simulate (in process)', () => {
   };
 
   it('parses arguments', () => {
-    expect(parseArgs(['a.json'])).toEqual({ file: 'a.json', pretty: false });
-    expect(parseArgs(['--pretty', '-'])).toEqual({ file: '-', pretty: true });
-    expect(parseArgs(['--', '--pretty'])).toEqual({ file: '--pretty', pretty: false });
+    expect(parseArgs(['a.json'])).toEqual({ file: 'a.json', pretty: false, limits: {} });
+    expect(parseArgs(['--pretty', '-'])).toEqual({ file: '-', pretty: true, limits: {} });
+    expect(parseArgs(['--', '--pretty'])).toEqual({ file: '--pretty', pretty: false, limits: {} });
+    expect(parseArgs(['--max-ops', '10', '--max-entries=200', '--max-threads', '3', '--max-wakeups', '0', 'a.json'])).toEqual({
+      file: 'a.json', pretty: false, limits: { maxOps: 10, maxEntries: 200, maxThreads: 3, maxWakeups: 0 },
+    });
+    expect(parseArgs(['--max-entries', 'many', 'a.json'])).toHaveProperty('error');
+    expect(parseArgs(['a.json', '--max-threads'])).toHaveProperty('error');
     expect(parseArgs(['-h'])).toBe('help');
     expect(parseArgs(['a', 'b'])).toHaveProperty('error');
     expect(parseArgs(['-x'])).toHaveProperty('error');
@@ -214,5 +219,15 @@ describe('simulate (in process)', () => {
     for (const c of out.slice(0, -1)) expect(c.length).toBeGreaterThanOrEqual(1 << 20);
     const all = lines(out.join(''));
     expect(JSON.parse(all.at(-1)!)).toMatchObject({ type: 'halt', seq: all.length - 1 });
+  });
+
+  it('--max-entries caps the trace with a DL-3 halt naming the limit (exit 0)', async () => {
+    const { io, out, err } = fakeIo({ 'big.json': stressScenarioText({ drivers: 20, hotAdds: 100 }) });
+    expect(await main(['--max-entries', '1000', 'big.json'], io)).toBe(EXIT.ran);
+    expect(err).toEqual([]);
+    const all = lines(out.join(''));
+    expect(all).toHaveLength(1000);
+    expect(JSON.parse(all.at(-2)!)).toMatchObject({ type: 'hazard', rule: 'DL-3', message: expect.stringContaining('1,000 trace entries') });
+    expect(JSON.parse(all.at(-1)!)).toMatchObject({ type: 'halt', reason: 'budget', limit: 'entries', seq: 999 });
   });
 });

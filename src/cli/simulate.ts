@@ -16,15 +16,23 @@
 // that wires it to the process.
 
 import { loadText, type ValidationError } from '../scenario/load.ts';
-import { runScenario, type TraceEntry } from '../engine/index.ts';
+import { DEFAULT_LIMITS, runScenario, type RunLimits, type TraceEntry } from '../engine/index.ts';
 import { formatEntry } from '../engine/format.ts';
 
-export const USAGE = `usage: npm run --silent simulate -- [--pretty] <scenario.json | ->
+const n = (x: number) => String(x);
+
+export const USAGE = `usage: npm run --silent simulate -- [--pretty] [--max-<limit> N …] <scenario.json | ->
 
 Runs a pnp-scenario/1 scenario and prints its trace on stdout.
-  <scenario.json>  the scenario file; "-" reads it from stdin
-  --pretty         one readable line per trace entry instead of JSON Lines
-  -h, --help       this text
+  <scenario.json>    the scenario file; "-" reads it from stdin
+  --pretty           one readable line per trace entry instead of JSON Lines
+  --max-ops N        ops executed plus routines invoked (default ${n(DEFAULT_LIMITS.maxOps)})
+  --max-entries N    trace entries, the final DL-3 hazard and halt included (default ${n(DEFAULT_LIMITS.maxEntries)})
+  --max-threads N    threads created (default ${n(DEFAULT_LIMITS.maxThreads)})
+  --max-wakeups N    wake-ups of blocked threads (default ${n(DEFAULT_LIMITS.maxWakeups)})
+  -h, --help         this text
+
+A run that reaches a limit ends with a DL-3 hazard naming it and a "budget" halt (exit 0).
 
 Exit status: 0 the scenario ran (whatever the halt reason); 2 invalid scenario (each error on
 stderr as "<json-path>: <message>"); 1 internal error or unreadable file.`;
@@ -37,23 +45,41 @@ export const CHUNK_CHARS = 1 << 20;
 export interface Args {
   file: string;
   pretty: boolean;
+  limits: Partial<RunLimits>;
 }
+
+/** The command-line names of the run's limits (README "Limits of a run"). */
+export const LIMIT_FLAGS: Readonly<Record<string, keyof RunLimits>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, keyof RunLimits>, {
+    '--max-ops': 'maxOps', '--max-entries': 'maxEntries', '--max-threads': 'maxThreads', '--max-wakeups': 'maxWakeups',
+  }),
+);
 
 /** Parsed arguments; `'help'` for --help; a string message for a usage error. */
 export function parseArgs(argv: readonly string[]): Args | 'help' | { error: string } {
   let file: string | undefined;
   let pretty = false;
   let options = true;
-  for (const a of argv) {
+  const limits: Partial<RunLimits> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith('--max-') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     if (options && a === '--') options = false;
     else if (options && (a === '-h' || a === '--help')) return 'help';
     else if (options && a === '--pretty') pretty = true;
+    else if (options && Object.hasOwn(LIMIT_FLAGS, flag)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || !/^[0-9]+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+        return { error: `${flag} needs a whole number (got ${value === undefined ? 'nothing' : JSON.stringify(value)})` };
+      }
+      limits[LIMIT_FLAGS[flag]] = Number(value);
+    }
     else if (options && a.startsWith('-') && a !== '-') return { error: `unknown option ${a}` };
     else if (file === undefined) file = a;
     else return { error: `one scenario file at a time (got ${JSON.stringify(file)} and ${JSON.stringify(a)})` };
   }
   if (file === undefined) return { error: 'no scenario file given' };
-  return { file, pretty };
+  return { file, pretty, limits };
 }
 
 /** One output line per entry. */
@@ -112,7 +138,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return EXIT.invalid;
     }
     for (const w of loaded.warnings) io.err(`warning: ${formatError(w)}`);
-    const outcome = runScenario(loaded.scenario);
+    const outcome = runScenario(loaded.scenario, args.limits);
     if (!outcome.ok) {
       for (const e of outcome.errors) io.err(formatError(e));
       return EXIT.invalid;

@@ -1,7 +1,8 @@
 // Windows constant names the engine knows (scenario-format §3.1) and the GUIDs behind them.
+import { dictOf } from './dict.ts';
 
 /** Interface classes and events with their documented GUIDs. */
-export const KNOWN_GUIDS: Record<string, string> = {
+export const KNOWN_GUIDS: Readonly<Record<string, string>> = dictOf({
   GUID_DEVICE_PROCESSOR: '{97fadb10-4e33-40ae-359c-8bef029dbdd0}',
   GUID_DEVICE_MEMORY: '{3fd0f03d-92e0-45fb-b75c-5ed8ffb01021}',
   GUID_DEVICE_INTERFACE_ARRIVAL: '{cb3a4004-46f0-11d0-b08f-00609713053f}',
@@ -11,7 +12,7 @@ export const KNOWN_GUIDS: Record<string, string> = {
   GUID_TARGET_DEVICE_REMOVE_COMPLETE: '{cb3a4008-46f0-11d0-b08f-00609713053f}',
   GUID_HWPROFILE_QUERY_CHANGE: '{cb3a4001-46f0-11d0-b08f-00609713053f}',
   GUID_DEVINTERFACE_TOASTER: '{781ef630-72b2-11d2-b852-00c04fad5171}',
-};
+});
 
 /** The three system target-device events a custom report may not use (CU-2). */
 export const SYSTEM_TARGET_EVENTS = [
@@ -42,7 +43,8 @@ export function fnv1a(s: string): number {
 
 /** The GUID text of a class name: known, literal, or derived stably from an unknown `GUID_…` name. */
 export function guidOf(name: string): string {
-  if (KNOWN_GUIDS[name]) return KNOWN_GUIDS[name];
+  const known = KNOWN_GUIDS[name];
+  if (known) return known;
   if (GUID_LITERAL.test(name)) return name.toLowerCase();
   const h = (n: number) => fnv1a(name + n).toString(16).padStart(8, '0');
   const a = h(1), b = h(2), c = h(3), d = h(4);

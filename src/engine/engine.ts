@@ -4,10 +4,11 @@ import type { Irql } from './api.ts';
 import { IRQL_NAMES } from './api.ts';
 import type { NormalizedScenario, ScheduleOverride } from '../scenario/types.ts';
 import { LIMITS } from '../scenario/types.ts';
-import type { HaltReason, RuleStamp, StampedBody, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
+import type { HaltReason, RuleStamp, RunLimit, StampedBody, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
 import type { RuleId } from './rules/ids.ts';
 import { ruleCase, type CaseOf } from './rules/catalog.ts';
 import type { Wait, World } from './model.ts';
+import { own } from './dict.ts';
 
 export type Yield = { t: 'op' } | { t: 'block'; wait: Wait };
 export type Body<R = unknown> = Generator<Yield, R, void>;
@@ -53,6 +54,28 @@ export interface ScheduleError {
   message: string;
 }
 
+/**
+ * What one run may do at most (DL-3). Every run ends: each limit, when reached, halts the run with a
+ * DL-3 hazard of that case and a `halt` entry with reason `budget` and `limit`.
+ */
+export interface RunLimits {
+  /** Ops executed plus routines invoked (an empty callback still costs one). */
+  maxOps: number;
+  /** Trace entries, the final hazard and halt included. */
+  maxEntries: number;
+  /** Threads created (each work item runs on a new thread). */
+  maxThreads: number;
+  /** Blocked threads made runnable again. */
+  maxWakeups: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<RunLimits> = {
+  maxOps: LIMITS.opBudget,
+  maxEntries: 500_000,
+  maxThreads: 10_000,
+  maxWakeups: 1_000_000,
+};
+
 export interface ChoicePoint {
   /** The seq of the next trace entry: a `schedule` override `{ at, run }` picks the thread here. */
   at: number;
@@ -63,7 +86,21 @@ export interface ChoicePoint {
 export class Engine {
   readonly trace: TraceEntry[] = [];
   readonly threads = new Map<string, Thread>();
+  /** Threads that may still run, in creation order: a finished thread leaves it (per-step cost stays flat). */
   private threadList: Thread[] = [];
+  /** The runnable threads, in creation order (kept, not recomputed at every step). */
+  private runnableList: Thread[] = [];
+  private threadsCreated = 0;
+  wakeups = 0;
+  // Which blocked threads to re-check after a step, so a step never scans every blocked thread: a
+  // wait for a job or a work item can only end when that job's thread steps (or threads are killed);
+  // other waits are re-checked after every step.
+  private watchers = new Map<string, Set<Thread>>();
+  private watching = new Map<Thread, string>();
+  private everyStep = new Set<Thread>();
+  private fresh: Thread[] = [];
+  private recheckAll = true;
+  private lastStepped: Thread | null = null;
   step = 0;
   halted = false;
   opCount = 0;
@@ -78,14 +115,21 @@ export class Engine {
   private visitedBoundary = -1;
   /** The PnP event being processed by the pnp thread (for CU-6 and IO-4). */
   currentEvent: number | null = null;
-  readonly opBudget: number;
+  readonly limits: RunLimits;
+  /** Which limit ended the run, if one did. */
+  limitReached: RunLimit | null = null;
 
   constructor(
     readonly scenario: NormalizedScenario,
     readonly world: World,
-    options: { opBudget?: number } = {},
+    options: Partial<RunLimits> & { opBudget?: number } = {},
   ) {
-    this.opBudget = options.opBudget ?? LIMITS.opBudget;
+    this.limits = {
+      maxOps: options.maxOps ?? options.opBudget ?? DEFAULT_LIMITS.maxOps,
+      maxEntries: Math.max(16, options.maxEntries ?? DEFAULT_LIMITS.maxEntries),
+      maxThreads: options.maxThreads ?? DEFAULT_LIMITS.maxThreads,
+      maxWakeups: options.maxWakeups ?? DEFAULT_LIMITS.maxWakeups,
+    };
     scenario.schedule.forEach((o: ScheduleOverride, index) => {
       const first = this.overrides.get(o.at);
       if (!first) this.overrides.set(o.at, { run: o.run, index, used: false });
@@ -104,7 +148,21 @@ export class Engine {
     if (this.halted) return null;
     const entry = { seq: this.trace.length, step: this.step, thread, ...body } as TraceEntry;
     this.trace.push(entry);
+    // Room is kept for the DL-3 hazard and the halt.
+    if (this.trace.length >= this.limits.maxEntries - 2 && this.limitReached === null) {
+      this.stop('entries', `The run reached its limit of ${n(this.limits.maxEntries)} trace entries; the trace stops here.`);
+    }
     return entry;
+  }
+
+  /** A limit of the run was reached (DL-3, the case named after the limit): say which, and halt. */
+  stop(limit: RunLimit, message: string): void {
+    if (this.halted || this.limitReached !== null) return;
+    this.limitReached = limit;
+    this.raise('DL-3', limit, message);
+    if (this.halted) return;
+    this.emit({ type: 'halt', reason: 'budget', rule: 'DL-3', limit }, 'system');
+    this.halted = true;
   }
 
   /**
@@ -123,7 +181,7 @@ export class Engine {
 
   /** End the run; `rule` is the rule whose hazard ended it (a bug check, a deadlock, a stall, the budget). */
   halt(reason: HaltReason, rule?: RuleId): void {
-    if (this.halted) return;
+    if (this.halted || this.limitReached !== null) return;
     this.emit(rule ? { type: 'halt', reason, rule } : { type: 'halt', reason }, 'system');
     this.halted = true;
   }
@@ -146,8 +204,11 @@ export class Engine {
   thread_(name: string, service: boolean): Thread {
     let t = this.threads.get(name);
     if (!t) {
+      if (this.threadsCreated >= this.limits.maxThreads) {
+        this.stop('threads', `The run reached its limit of ${n(this.limits.maxThreads)} threads created (every work item runs on a new thread); it never became quiescent.`);
+      }
       t = {
-        name, order: this.threadList.length, service, jobs: [], job: null, gen: null, status: 'idle',
+        name, order: this.threadsCreated++, service, jobs: [], job: null, gen: null, status: 'idle',
         wait: null, since: 0, irql: 0, callbacks: [], frames: [],
       };
       this.threads.set(name, t);
@@ -156,10 +217,25 @@ export class Engine {
     return t;
   }
 
+  /** A finished thread leaves the scheduler's list; a job submitted to it later puts it back in order. */
+  private retire(t: Thread): void {
+    const i = this.threadList.indexOf(t);
+    if (i >= 0) this.threadList.splice(i, 1);
+  }
+
+  private revive(t: Thread): void {
+    if (!this.threadList.includes(t)) insertByOrder(this.threadList, t);
+  }
+
   private setStatus(t: Thread, to: ThreadStatus, on?: string, by = t.name) {
     const from = t.status;
     t.status = to;
     if (to === 'runnable') t.since = this.tick++;
+    if (to === 'done') this.retire(t);
+    else if (from === 'done') this.revive(t);
+    if (from === 'blocked' && to !== 'blocked') this.unwatch(t);
+    if (to === 'runnable' && from !== 'runnable') insertByOrder(this.runnableList, t);
+    else if (from === 'runnable' && to !== 'runnable') this.runnableList.splice(this.runnableList.indexOf(t), 1);
     const body: TraceBody = { type: 'state', entity: `thread:${t.name}`, from, to };
     if (on) body.on = on;
     this.emit(body, by);
@@ -175,8 +251,53 @@ export class Engine {
     return job;
   }
 
+  /** The thread whose step alone can end this wait, or null when any step can. */
+  private waitTarget(w: Wait): string | null {
+    if (w.k === 'job') return w.thread;
+    if (w.k === 'work') return own(this.world.workItems, w.item)?.thread ?? null;
+    return null;
+  }
+
+  private watch(t: Thread, w: Wait): void {
+    this.fresh.push(t);
+    const target = this.waitTarget(w);
+    if (target === null) {
+      this.everyStep.add(t);
+      return;
+    }
+    let set = this.watchers.get(target);
+    if (!set) this.watchers.set(target, (set = new Set()));
+    set.add(t);
+    this.watching.set(t, target);
+  }
+
+  private unwatch(t: Thread): void {
+    this.everyStep.delete(t);
+    const target = this.watching.get(t);
+    if (target === undefined) return;
+    this.watching.delete(t);
+    const set = this.watchers.get(target);
+    set?.delete(t);
+    if (set?.size === 0) this.watchers.delete(target);
+  }
+
+  /** Blocked threads whose wait may have ended since the last check, in creation order. */
+  private wakeCandidates(): Thread[] {
+    const out = new Set<Thread>(this.everyStep);
+    if (this.recheckAll) {
+      this.recheckAll = false;
+      for (const t of this.threadList) if (t.status === 'blocked') out.add(t);
+    }
+    for (const t of this.fresh) out.add(t);
+    this.fresh = [];
+    if (this.lastStepped) for (const t of this.watchers.get(this.lastStepped.name) ?? []) out.add(t);
+    this.lastStepped = null;
+    return out.size <= 1 ? [...out] : [...out].sort((a, b) => a.order - b.order);
+  }
+
   /** Process exit: the app's threads end where they are; jobs others wait for count as returned. */
   killThreads(prefix: string): void {
+    this.recheckAll = true;
     for (const t of this.threadList) {
       if (!t.name.startsWith(prefix)) continue;
       for (const job of [t.job, ...t.jobs]) {
@@ -297,24 +418,28 @@ export class Engine {
 
   /** Run threads until the system is quiescent (or the run halts). */
   runUntilQuiescent(): void {
+    this.recheckAll = true;
     this.loop();
     this.current = null;
   }
 
   private loop(): void {
     while (!this.halted) {
-      if (this.opCount > this.opBudget) {
-        this.raise('DL-3', 'ops', `The run exceeded its budget of ${this.opBudget.toLocaleString('en-US')} ops; it never became quiescent.`);
-        this.halt('budget', 'DL-3');
+      if (this.opCount > this.limits.maxOps) {
+        this.stop('ops', `The run exceeded its budget of ${n(this.limits.maxOps)} ops; it never became quiescent.`);
         return;
       }
-      for (const t of this.threadList) {
+      for (const t of this.wakeCandidates()) {
         if (t.status === 'blocked' && t.wait && this.satisfied(t.wait)) {
+          if (++this.wakeups > this.limits.maxWakeups) {
+            this.stop('wakeups', `The run reached its limit of ${n(this.limits.maxWakeups)} wake-ups of blocked threads; it never became quiescent.`);
+            return;
+          }
           t.wait = null;
           this.setStatus(t, 'runnable');
         }
       }
-      const runnable = this.threadList.filter((t) => t.status === 'runnable');
+      const runnable = this.runnableList.slice();
       if (runnable.length === 0) {
         const blocked = this.threadList.filter((t) => t.status === 'blocked');
         if (blocked.length > 0) {
@@ -361,6 +486,7 @@ export class Engine {
 
   private stepThread(t: Thread): void {
     this.current = t;
+    this.lastStepped = t;
     if (!t.gen) {
       const job = t.jobs.shift();
       if (!job) {
@@ -386,6 +512,7 @@ export class Engine {
     if (y.t === 'block') {
       t.wait = y.wait;
       this.setStatus(t, 'blocked', y.wait.what);
+      this.watch(t, y.wait);
       const cycle = this.findCycle(t);
       if (cycle) {
         const rule = this.cycleRule(cycle);
@@ -411,4 +538,18 @@ export class Engine {
   quiescent(): boolean {
     return this.threadList.every((t) => t.status === 'idle' || t.status === 'done');
   }
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** Insert a thread into a list kept in creation order. */
+function insertByOrder(list: Thread[], t: Thread): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].order < t.order) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, t);
 }

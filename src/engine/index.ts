@@ -2,10 +2,11 @@
 import type { NormalizedScenario, TimelineAction } from '../scenario/types.ts';
 import type { ValidationError } from '../scenario/load.ts';
 import type { ApiName } from './api.ts';
-import { Engine, OP, type Body, type ChoicePoint } from './engine.ts';
-export type { ChoicePoint } from './engine.ts';
+import { Engine, OP, type Body, type ChoicePoint, type RunLimits } from './engine.ts';
+export { DEFAULT_LIMITS, type ChoicePoint, type RunLimits } from './engine.ts';
 import { setHandlers, type Handler } from './interp.ts';
 import type { World } from './model.ts';
+import { dict, dictOf } from './dict.ts';
 import type { TraceEntry } from './trace.ts';
 import * as ke from './kernel/ke.ts';
 import * as io from './kernel/io.ts';
@@ -53,21 +54,22 @@ export type RunOutcome =
   | { ok: true; trace: TraceEntry[]; choices: ChoicePoint[] }
   | { ok: false; errors: ValidationError[] };
 
-export interface RunOptions {
+/** The limits of a run (DL-3), each defaulting to DEFAULT_LIMITS; `opBudget` is the older name of `maxOps`. */
+export interface RunOptions extends Partial<RunLimits> {
   opBudget?: number;
 }
 
 function createWorld(s: NormalizedScenario): World {
   const world: World = {
-    maxProcessors: s.machine.maxProcessors, processors: [], memory: [], devices: {}, deviceOrder: [],
-    interfaces: {}, interfaceOrder: [], components: {}, registrations: {}, registrationOrder: [],
-    handles: {}, allocations: {}, workItems: {}, events: [], counters: {}, locks: {},
+    maxProcessors: s.machine.maxProcessors, processors: [], memory: [], devices: dict(), deviceOrder: [],
+    interfaces: dict(), interfaceOrder: [], components: dict(), registrations: dict(), registrationOrder: [],
+    handles: dict(), allocations: dict(), workItems: dict(), events: [], counters: dict(), locks: dict(),
   };
   for (const [id, spec] of Object.entries(s.drivers)) {
-    world.components[id] = { id, kind: 'driver', state: 'not-loaded', vars: { ...spec.globals } };
+    world.components[id] = { id, kind: 'driver', state: 'not-loaded', vars: dictOf(spec.globals) };
   }
   for (const [id, spec] of Object.entries(s.apps)) {
-    world.components[id] = { id, kind: 'app', state: 'not-started', vars: { ...spec.globals } };
+    world.components[id] = { id, kind: 'app', state: 'not-started', vars: dictOf(spec.globals) };
   }
   for (const d of s.machine.devices) {
     world.devices[d.id] = { id: d.id, parent: d.parent, stack: [...d.stack], classes: [...d.interfaces], state: 'not-present', symlinks: [], arrivals: 0 };

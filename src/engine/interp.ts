@@ -4,6 +4,7 @@ import { APIS, IRQL_NAMES, isApiName, type ApiName, type Irql } from './api.ts';
 import { isConstant, ntSuccess } from './constants.ts';
 import { OP, type Body, type Engine, type Thread } from './engine.ts';
 import type { Component, Registration } from './model.ts';
+import { dict, own } from './dict.ts';
 
 /** A running routine: its component, arguments and loop variables. */
 export interface Activation {
@@ -118,7 +119,7 @@ export function bodyOps(body: RoutineBody | undefined, args: Record<string, unkn
 }
 
 export function hasRoutine(engine: Engine, component: string, routine: string): boolean {
-  const spec = engine.scenario.drivers[component] ?? engine.scenario.apps[component];
+  const spec = own(engine.scenario.drivers, component) ?? own(engine.scenario.apps, component);
   return !!spec && Object.hasOwn(spec.routines, routine);
 }
 
@@ -158,8 +159,7 @@ export function* invoke(
   if (thread.frames.length >= MAX_NESTED_ROUTINES) {
     // A callback that re-registers with a replay (ADD_EXISTING, INCLUDE_EXISTING) recurses without end:
     // halt like the op budget (DL-3), never overflow the host's stack.
-    engine.raise('DL-3', 'nesting', `${componentId}!${routine} would be routine number ${MAX_NESTED_ROUTINES + 1} nested on ${thread.name}: the scenario recurses without end (a real kernel stack would overflow). The run halts.`);
-    engine.halt('budget', 'DL-3');
+    engine.stop('nesting', `${componentId}!${routine} would be routine number ${MAX_NESTED_ROUTINES + 1} nested on ${thread.name}: the scenario recurses without end (a real kernel stack would overflow). The run halts.`);
     yield OP;
     return null;
   }
@@ -168,6 +168,7 @@ export function* invoke(
     type: 'invoke', component: componentId, routine, args,
     ...(reg ? { registration: reg.id } : {}), irql: IRQL_NAMES[thread.irql],
   });
+  engine.opCount++; // an empty routine still costs one op: replays and broadcasts are bounded too
   const irqlAtCall: Irql = thread.irql;
   if (reg) reg.inFlight.push(thread.name);
   if (reg) thread.callbacks.push(reg.id);
@@ -176,8 +177,8 @@ export function* invoke(
     engine, thread, component, routine, args, locals: Object.create(null) as Record<string, unknown>,
     operationStatus: opts.operationStatus,
   };
-  const spec = engine.scenario.drivers[componentId] ?? engine.scenario.apps[componentId];
-  const body = bodyOps(spec?.routines[routine], args);
+  const spec = own(engine.scenario.drivers, componentId) ?? own(engine.scenario.apps, componentId);
+  const body = bodyOps(own(spec?.routines, routine), args);
   const base = `/${component.kind === 'app' ? 'apps' : 'drivers'}/${componentId}/routines/${routine}${body.path}`;
   const flow = yield* execOps(act, body.ops, base);
   thread.frames.pop();
@@ -282,7 +283,7 @@ export function setHandlers(h: Record<ApiName, Handler>) {
 /** The trace shows evaluated arguments: values evaluated, out-parameters as `&Var`. */
 function traceArgs(act: Activation, op: ApiCallOp, api: ApiName): Record<string, unknown> {
   const params = APIS[api].params as Record<string, { kind: string }>;
-  const out: Record<string, unknown> = {};
+  const out = dict<unknown>();
   for (const [name, p] of Object.entries(params)) {
     if (!Object.hasOwn(op, name)) continue;
     const raw = op[name] as Value;
@@ -297,7 +298,7 @@ function traceArgs(act: Activation, op: ApiCallOp, api: ApiName): Record<string,
         break;
       case 'filter':
       case 'notification': {
-        const o: Record<string, unknown> = {};
+        const o = dict<unknown>();
         for (const [k, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
           o[k] = k === 'CustomData' || k === 'Pool' || Array.isArray(v) ? v : evaluate(act, v as Value);
         }

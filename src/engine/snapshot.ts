@@ -3,6 +3,7 @@
 // k is a fold of entries 0..k; a checkpoint every CHECKPOINT_EVERY entries keeps any seek short.
 import type { NormalizedScenario } from '../scenario/types.ts';
 import type { HaltReason, TraceEntry } from './trace.ts';
+import { dict, dictOf, own } from './dict.ts';
 
 export interface FrameView {
   component: string;
@@ -48,24 +49,41 @@ export interface Snapshot {
   halted: HaltReason | null;
 }
 
-const KIND_TO_TABLE: Record<string, keyof Snapshot> = {
+const KIND_TO_TABLE: Readonly<Record<string, keyof Snapshot>> = dictOf({
   processor: 'processors', memory: 'memory', device: 'devices', interface: 'interfaces', driver: 'drivers',
   app: 'apps', registration: 'registrations', handle: 'handles', pool: 'allocations', heap: 'allocations',
   workitem: 'workItems',
-};
+});
+
+/** The snapshot's tables, keyed by ids from the scenario: prototype-free (src/engine/dict.ts). */
+const TABLES = ['processors', 'memory', 'devices', 'interfaces', 'drivers', 'apps', 'registrations', 'handles', 'allocations', 'workItems', 'threads'] as const;
 
 export function initialSnapshot(scenario: NormalizedScenario): Snapshot {
   const snap: Snapshot = {
-    seq: -1, step: 0, processors: {}, memory: {}, devices: {}, interfaces: {}, drivers: {}, apps: {},
-    registrations: {}, handles: {}, allocations: {}, workItems: {}, threads: {}, hazards: [], halted: null,
+    seq: -1, step: 0, processors: dict(), memory: dict(), devices: dict(), interfaces: dict(), drivers: dict(), apps: dict(),
+    registrations: dict(), handles: dict(), allocations: dict(), workItems: dict(), threads: dict(), hazards: [], halted: null,
   };
   for (const id of Object.keys(scenario.drivers)) snap.drivers[id] = { id, state: 'not-loaded', info: {} };
   for (const id of Object.keys(scenario.apps)) snap.apps[id] = { id, state: 'not-started', info: {} };
   return snap;
 }
 
+/**
+ * A snapshot's tables as prototype-free records again, after a structured clone or a postMessage
+ * (which give every object Object.prototype back). Mutates and returns `snap`.
+ */
+export function reviveSnapshot(snap: Snapshot): Snapshot {
+  for (const t of TABLES) {
+    const table = snap[t] as Record<string, unknown> | undefined;
+    if (table && Object.getPrototypeOf(table) !== null) (snap as unknown as Record<string, unknown>)[t] = dictOf(table);
+  }
+  return snap;
+}
+
+const cloneSnapshot = (snap: Snapshot): Snapshot => reviveSnapshot(structuredClone(snap));
+
 function thread(snap: Snapshot, name: string): ThreadView {
-  return (snap.threads[name] ??= { name, state: 'runnable', irql: 'PASSIVE_LEVEL', stack: [] });
+  return own(snap.threads, name) ?? (snap.threads[name] = { name, state: 'runnable', irql: 'PASSIVE_LEVEL', stack: [] });
 }
 
 /** Apply one entry (mutates `snap`). */
@@ -89,11 +107,11 @@ export function apply(snap: Snapshot, e: TraceEntry): void {
         thread(snap, id).irql = e.to;
         return;
       }
-      const table = KIND_TO_TABLE[kind];
+      const table = own(KIND_TO_TABLE, kind);
       if (!table) return;
       const rows = snap[table] as Record<string, EntityView>;
       const key = kind === 'pool' || kind === 'heap' ? e.entity : id;
-      const row = rows[key];
+      const row = own(rows, key);
       if (row) {
         row.state = e.to;
         if (e.info) row.info = { ...row.info, ...e.info };
@@ -135,17 +153,17 @@ export interface Seeker {
 export function createSeeker(scenario: NormalizedScenario, trace: readonly TraceEntry[]): Seeker {
   const checkpoints: Snapshot[] = [];
   const snap = initialSnapshot(scenario);
-  checkpoints.push(structuredClone(snap));
+  checkpoints.push(cloneSnapshot(snap));
   for (let i = 0; i < trace.length; i++) {
     apply(snap, trace[i]);
-    if ((i + 1) % CHECKPOINT_EVERY === 0) checkpoints.push(structuredClone(snap));
+    if ((i + 1) % CHECKPOINT_EVERY === 0) checkpoints.push(cloneSnapshot(snap));
   }
   return {
     length: trace.length,
     at(seq: number): Snapshot {
       const target = Math.max(-1, Math.min(seq, trace.length - 1));
       const k = Math.floor((target + 1) / CHECKPOINT_EVERY);
-      const s = structuredClone(checkpoints[k]);
+      const s = cloneSnapshot(checkpoints[k]);
       for (let i = k * CHECKPOINT_EVERY; i <= target; i++) apply(s, trace[i]);
       return s;
     },

@@ -3,6 +3,8 @@ import type { TimelineAction } from '../scenario/types.ts';
 import type { RuleId, Severity } from './rules/ids.ts';
 
 export type HaltReason = 'quiescent' | 'bugcheck' | 'deadlock' | 'stalled' | 'budget';
+/** Which limit of the run a `budget` halt reached (DL-3; README "Limits of a run"). */
+export type RunLimit = 'ops' | 'entries' | 'threads' | 'wakeups' | 'nesting';
 
 export interface TraceBase {
   seq: number;
@@ -75,7 +77,8 @@ export type TraceBody =
       case?: string;
     }
   | { type: 'note'; text: string; component?: string; op?: string }
-  | { type: 'halt'; reason: HaltReason };
+  /** `limit`: with reason `budget`, the limit of the run that was reached (DL-3). */
+  | { type: 'halt'; reason: HaltReason; limit?: RunLimit };
 
 /** A body as the engine emits it: the entry's own fields, plus the rule stamp where one applies. */
 export type StampedBody = TraceBody & RuleStamp;

@@ -14,7 +14,9 @@
 // Pure functions over scenario JSON (which may not be valid yet while someone edits it): nothing
 // here throws on odd input, and every edit returns a new object.
 
-import type { ApiName, Op, RoutineBody, Scenario } from './types.ts';
+import { call, note, ret } from './builder.ts';
+import type { Op, RoutineBody, Scenario } from './types.ts';
+import { dict } from '../engine/dict.ts';
 
 export type BehaviourId = 'succeed' | 'veto' | 'close-handle' | 'unregister-inline' | 'unregister-deferred' | 'free-context' | 'wait-work-item';
 
@@ -204,10 +206,6 @@ export function findCallbacks(scenario: unknown): CallbackInfo[] {
 
 // ---------------------------------------------------------------------------------------------
 // The behaviours' ops
-
-const note = (text: string): Op => ({ op: 'note', text });
-const ret = (value: string): Op => ({ op: 'return', value });
-const call = (name: ApiName, params: Record<string, unknown>): Op => ({ call: name, ...params });
 
 /** The name of the work routine a deferred behaviour adds next to `routine` (≤ 64 characters). */
 export const workRoutineName = (routine: string): string => `${routine.slice(0, 54)}Unregister`;
@@ -401,12 +399,12 @@ export function applyBehaviour(scenario: Scenario | Record<string, unknown>, inf
   const body = routines[info.routine];
   let next: RoutineBody;
   if (isObj(body) && isObj(body.cases)) {
-    const cases: Record<string, Op[]> = {};
+    const cases = dict<Op[]>();
     for (const [k, v] of Object.entries(body.cases)) define(cases, k, v as Op[]);
     define(cases, event, b.ops);
     next = { ...(body as unknown as RoutineBody & object), cases } as RoutineBody;
   } else {
-    const cases: Record<string, Op[]> = {};
+    const cases = dict<Op[]>();
     define(cases, event, b.ops);
     next = { switch: info.switchOn, cases, default: Array.isArray(body) ? (body as Op[]) : [] };
   }

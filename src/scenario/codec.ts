@@ -29,6 +29,7 @@
 import { canonicalJson, encodePayload, ENVELOPE_ORDER, invalidLinkError, isPlainObject, isStep, LINK_PREFIX, readLink, type LinkError } from './link.ts';
 import { load, type LoadResult } from './load.ts';
 import type { NormalizedScenario, Scenario } from './types.ts';
+import { dict, dictOf } from '../engine/dict.ts';
 
 export * from './link.ts';
 
@@ -44,7 +45,7 @@ function isEmpty(v: unknown): boolean {
 }
 
 function without(rec: Record<string, unknown>, drop: (key: string, value: unknown) => boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = dict<unknown>();
   for (const [k, v] of Object.entries(rec)) if (!drop(k, v)) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
@@ -59,7 +60,7 @@ function compactComponents(v: unknown): unknown {
 
 /** Leave out what load() fills in by default (scenario-format.md §1–§2). */
 function compact(n: NormalizedScenario): Record<string, unknown> {
-  const env: Record<string, unknown> = { ...n };
+  const env = dictOf<unknown>(n as unknown as Record<string, unknown>);
   if (isPlainObject(env.machine)) {
     const m = without(env.machine, (k, v) => (k === 'processors' && v === 1) || (k === 'maxProcessors' && v === 64) || ((k === 'memory' || k === 'devices') && isEmpty(v)));
     if (Array.isArray(m.devices)) {
@@ -119,6 +120,6 @@ export function decodeHash(hash: string): DecodeResult {
   if (!loaded.ok) return { ok: false, error: invalidLinkError(loaded.errors, loaded.newerVersion) };
   const result: DecodeResult = { ok: true, scenario: loaded.scenario };
   if (read.step !== undefined) result.step = read.step;
-  if (read.migratedFrom !== undefined) result.migratedFrom = read.migratedFrom;
+  if (loaded.migratedFrom !== undefined) result.migratedFrom = loaded.migratedFrom;
   return result;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../engine/index.ts';
 import type { TraceEntry } from '../engine/trace.ts';
+import { cmRegister, cmUnregister, interfaceFilter, note, scenario, start, TOASTER, toasterDevice } from './builder.ts';
 import seed000 from './demos/seed000-sync.json';
 import {
   addDevice,
@@ -48,32 +49,20 @@ const atEnd = insertionPoint(seed, seedTrace, end);
 /** The last entry of timeline step 1 (load sampledrv): the driver is loaded and registered. */
 const afterLoad = seedTrace.findLastIndex((e) => e.step === 1);
 
-const monitorScenario: Scenario = {
-  format: 'pnp-scenario/1',
-  machine: {
-    processors: 1,
-    devices: [{ id: 'toaster0', stack: ['toaster'], interfaces: ['GUID_DEVINTERFACE_TOASTER'], present: true }],
-  },
+const monitorScenario: Scenario = scenario({
+  machine: { processors: 1, devices: [toasterDevice()] },
   drivers: { toaster: { routines: {} } },
   apps: {
     monitor: {
       routines: {
-        main: [
-          {
-            call: 'CM_Register_Notification',
-            pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE', ClassGuid: 'GUID_DEVINTERFACE_TOASTER' },
-            pContext: null,
-            pCallback: 'OnInterface',
-            pNotifyContext: 'hNotify',
-          },
-        ],
-        OnInterface: [{ op: 'note', text: 'interface event' }],
-        Cleanup: [{ call: 'CM_Unregister_Notification', NotifyContext: 'hNotify' }],
+        main: [cmRegister(interfaceFilter(TOASTER), 'OnInterface', 'hNotify', { result: null })],
+        OnInterface: [note('interface event')],
+        Cleanup: [cmUnregister('hNotify')],
       },
     },
   },
-  timeline: [{ do: 'start', app: 'monitor' }],
-};
+  timeline: [start('monitor')],
+});
 
 describe('insertionPoint', () => {
   it('inserts after the action the cursor is in', () => {

@@ -7,15 +7,14 @@
 
 import { Inflate, deflateSync } from 'fflate';
 import type { ValidationError } from './errors.ts';
-import { migrate } from './migrations.ts';
-import { LIMITS, SCENARIO_FORMAT } from './types.ts';
+import { LIMITS } from './types.ts';
 
 export type LinkErrorKind = 'corrupt' | 'truncated' | 'too-large' | 'newer-version' | 'invalid' | 'not-a-link';
 
 export type LinkError = { kind: LinkErrorKind; message: string; errors?: ValidationError[] };
 
-/** A link read up to validation: the scenario as JSON data (migrated to the current format), not yet checked. */
-export type ReadResult = { ok: true; value: unknown; step?: number; migratedFrom?: string } | { ok: false; error: LinkError };
+/** A link read up to validation: the scenario as JSON data, not yet migrated nor checked (load() does both). */
+export type ReadResult = { ok: true; value: unknown; step?: number } | { ok: false; error: LinkError };
 
 /** The link codec version this build writes. */
 export const LINK_VERSION = 1;
@@ -305,16 +304,8 @@ function readUnsafe(hash: string): ReadResult {
   const hostile = hostileShape(raw);
   if (hostile) return fail('invalid', `The link's scenario is not valid: ${hostile.path || '(root)'}: ${hostile.message}.`, [hostile]);
 
-  const migrated = migrate(raw);
-  if (!migrated.ok) {
-    if (migrated.error.kind === 'newer-version') return fail('newer-version', NEWER);
-    const err = { path: migrated.error.path, message: migrated.error.message };
-    return fail('invalid', `The link's scenario cannot be opened: ${err.message}.`, [err]);
-  }
-
-  const result: ReadResult = { ok: true, value: migrated.value };
+  const result: ReadResult = { ok: true, value: raw };
   if (step !== undefined) result.step = step;
-  if (migrated.from !== SCENARIO_FORMAT) result.migratedFrom = migrated.from;
   return result;
 }
 

@@ -1,14 +1,25 @@
-// Loading a scenario: JSON text → checks → validation → NormalizedScenario (scenario-format §6).
+// The one way in for every scenario (docs/architecture.md): links, file import, the editor's Apply,
+// the demo gallery, local restore, the engine worker and both command-line tools call `load` (or
+// `loadText` for JSON text). It runs, in order:
+//   raw checks (nesting depth, size) → a newer format is refused → migration to SCENARIO_FORMAT
+//   (migrations.ts) → format and hard limits → validation and normalisation (validate.ts).
 // `load` and `loadText` never throw: every problem comes back as an error with a JSON Pointer.
 
-import { LIMITS, type NormalizedScenario } from './types.ts';
+import { LIMITS, SCENARIO_FORMAT, type NormalizedScenario } from './types.ts';
 import { describe, type ValidationError } from './errors.ts';
+import { migrate } from './migrations.ts';
 import { checkDepth, checkFormat, checkLimits, isObj, validateScenario } from './validate.ts';
 
 export type { ValidationError } from './errors.ts';
 
 export type LoadResult =
-  | { ok: true; scenario: NormalizedScenario; warnings: ValidationError[] }
+  | {
+      ok: true;
+      scenario: NormalizedScenario;
+      warnings: ValidationError[];
+      /** The older format the input was migrated from (absent when it was already current). */
+      migratedFrom?: string;
+    }
   | { ok: false; errors: ValidationError[]; newerVersion?: boolean };
 
 const fail = (errors: ValidationError[]): LoadResult => ({ ok: false, errors });
@@ -28,16 +39,31 @@ function loadValue(input: unknown): LoadResult {
   const deep = checkDepth(input);
   if (deep) return fail([deep]);
   if (!isObj(input)) {
-    return fail([{ path: '', message: `expected a scenario: a JSON object with "format": "pnp-scenario/1"; got ${describe(input)}` }]);
+    return fail([{ path: '', message: `expected a scenario: a JSON object with "format": "${SCENARIO_FORMAT}"; got ${describe(input)}` }]);
   }
-  const format = checkFormat(input);
-  if (format.kind === 'newer') return { ok: false, errors: [format.error], newerVersion: true };
-  const limits = checkLimits(input);
+  const declared = checkFormat(input);
+  if (declared.kind === 'newer') return { ok: false, errors: [declared.error], newerVersion: true };
+
+  // An older format goes through the migration chain. A version no chain leads from is left as it
+  // is: checkFormat reports it at /format, and the rest is still validated.
+  const migrated = migrate(input);
+  if (!migrated.ok && migrated.error.kind === 'failed') return fail([{ path: migrated.error.path, message: migrated.error.message }]);
+  let root = input;
+  let migratedFrom: string | undefined;
+  if (migrated.ok && migrated.from !== SCENARIO_FORMAT && isObj(migrated.value)) {
+    const deeper = checkDepth(migrated.value);
+    if (deeper) return fail([deeper]);
+    root = migrated.value;
+    migratedFrom = migrated.from;
+  }
+
+  const format = checkFormat(root);
+  const limits = checkLimits(root);
   if (limits.length > 0) return fail(format.kind === 'bad' ? [format.error, ...limits] : limits);
-  const outcome = validateScenario(input);
+  const outcome = validateScenario(root);
   const errors = format.kind === 'bad' ? [format.error, ...outcome.errors] : outcome.errors;
   if (errors.length > 0 || !outcome.scenario) return fail(errors);
-  return { ok: true, scenario: outcome.scenario, warnings: outcome.warnings };
+  return { ok: true, scenario: outcome.scenario, warnings: outcome.warnings, ...(migratedFrom === undefined ? {} : { migratedFrom }) };
 }
 
 /** Parses JSON text (at most 1 MiB, nesting at most 64) and loads it. */

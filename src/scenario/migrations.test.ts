@@ -23,7 +23,8 @@ vi.mock('./migrations.ts', async (importOriginal) => {
 const { MIGRATIONS, formatVersion, migrateWith } = await vi.importActual<typeof import('./migrations.ts')>('./migrations.ts');
 const realMigrate = (raw: unknown) => migrateWith(MIGRATIONS, raw);
 const { decodeHash, base64urlEncode } = await import('./codec.ts');
-const { load } = await import('./load.ts');
+const { load, loadText } = await import('./load.ts');
+const { main: linkMain } = await import('../cli/link.ts');
 
 describe('migrate (the real chain)', () => {
   it('leaves a v1 scenario untouched (identity)', () => {
@@ -172,5 +173,29 @@ describe('a link in an older format', () => {
     const r = decodeHash(v0Link({ format: 'pnp-scenario/0', name: 'bad', cpus: 'many' }));
     expect(r).toMatchObject({ ok: false, error: { kind: 'invalid' } });
     if (!r.ok) expect(r.error.errors?.some((e) => e.path.startsWith('/machine/processors'))).toBe(true);
+  });
+});
+
+describe('every way in migrates (one load)', () => {
+  const v0 = { format: 'pnp-scenario/0', name: 'From v0', cpus: 2 };
+
+  it('load and loadText (the worker, the editor, file import, simulate) migrate and say from where', () => {
+    for (const r of [load(v0), loadText(JSON.stringify(v0))]) {
+      expect(r).toMatchObject({ ok: true, migratedFrom: 'pnp-scenario/0', scenario: { title: 'From v0', machine: { processors: 2 } } });
+    }
+    const current = load({ format: 'pnp-scenario/1' });
+    expect(current.ok && current.migratedFrom).toBeUndefined();
+  });
+
+  it('the link command prints the same link for the v0 file as for its migrated v1 form', () => {
+    const out: string[] = [];
+    const linkOf = (text: string) => {
+      out.length = 0;
+      const code = linkMain(['x.json'], { readFile: () => text, readStdin: () => '', out: (l) => out.push(l), err: () => {} });
+      return [code, out[0]];
+    };
+    const [code, fromV0] = linkOf(JSON.stringify(v0));
+    expect(code).toBe(0);
+    expect(linkOf(JSON.stringify({ format: 'pnp-scenario/1', title: 'From v0', machine: { processors: 2 } }))).toEqual([0, fromV0]);
   });
 });

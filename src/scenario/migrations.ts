@@ -1,5 +1,5 @@
 // Scenario format migrations: a typed sequence of steps, one per format version, applied to a raw
-// (parsed, not yet validated) scenario before load() validates it. Like tldraw's migrations, a
+// (parsed, not yet validated) scenario by load() (load.ts), before it validates it. Like tldraw's migrations, a
 // failure is a value with a kind ("made by a newer version" is one), never an exception.
 //
 // Today the current format is pnp-scenario/1 and the chain is empty (v1 → v1 is the identity).

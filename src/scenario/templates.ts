@@ -9,7 +9,12 @@
 // into one that already holds it (templates.test.ts).
 
 import { SEED_DOCS, type SeedId } from '../engine/rules/catalog.ts';
-import type { ApiName, ComponentSpec, DeviceSpec, Op, RoutineBody, Scenario, TimelineAction } from './types.ts';
+import {
+  allocNonPaged, call, closeHandle, cmGetInterfaceList, cmRegister, createFile, forEach, freePool, getDeviceObjectPointer, handleFilter, ifThen,
+  interfaceFilter, ioRegister, ioRegisterTarget, ioUnregister, ioUnregisterEx, keDeregister, keRegister, note, ret, set, sw, TOASTER,
+} from './builder.ts';
+import type { ComponentSpec, DeviceSpec, Op, Scenario, TimelineAction } from './types.ts';
+import { dict } from '../engine/dict.ts';
 
 export type TemplateId = 'seed000-sync-driver' | 'seed001-async-driver' | 'interface-watcher' | 'toastmon-monitor' | 'seed002-monitor-app';
 
@@ -102,14 +107,7 @@ export interface TemplateResult {
 // ---------------------------------------------------------------------------------------------
 // Small op builders
 
-const note = (text: string): Op => ({ op: 'note', text });
-const ret = (value: string): Op => ({ op: 'return', value });
-const set = (v: string, value: string | null): Op => ({ op: 'set', var: v, value });
-const ifThen = (cond: unknown, then: Op[], otherwise?: Op[]): Op => ({ op: 'if', cond, then, ...(otherwise ? { else: otherwise } : {}) }) as Op;
-const call = (name: ApiName, params: Record<string, unknown>): Op => ({ call: name, ...params });
-const sw = (on: 'State' | 'Event' | 'Action', cases: Record<string, Op[]>, dflt?: Op[]): RoutineBody => ({ switch: on, cases, ...(dflt ? { default: dflt } : {}) });
-
-const TOASTER_CLASS = 'GUID_DEVINTERFACE_TOASTER';
+const TOASTER_CLASS = TOASTER;
 
 /** `base`, or `base2`, `base3`… — the first not in `taken`. */
 export function freshId(base: string, taken: ReadonlySet<string>): string {
@@ -132,7 +130,7 @@ function newToaster(ctx: TemplateContext, components: Set<string>, present: bool
   const id = `toaster${n}`;
   // Reuse the stack of an existing toaster device, so every toaster has one function driver.
   const sibling = ctx.devices.find((d) => (d.interfaces ?? []).includes(TOASTER_CLASS) && d.stack.length > 0);
-  const drivers: Record<string, ComponentSpec> = {};
+  const drivers = dict<ComponentSpec>();
   let stack: string[];
   if (sibling) stack = [...sibling.stack];
   else {
@@ -159,17 +157,12 @@ function seed000(id: string): TemplateResult {
       routines: {
         DriverEntry: [
           note('Register for synchronous processor notifications. With KE_PROCESSOR_CHANGE_ADD_EXISTING the callback runs for every active processor before this call returns.'),
-          call('KeRegisterProcessorChangeCallback', {
-            CallbackFunction: 'SyncProcessorCallback',
-            CallbackContext: 'CallbackStatus',
-            Flags: ['KE_PROCESSOR_CHANGE_ADD_EXISTING'],
-            result: 'CallbackRegistrationHandle',
-          }),
+          keRegister('SyncProcessorCallback', 'CallbackStatus', true),
           ifThen({ isNull: 'CallbackRegistrationHandle' }, [
             ifThen({ not: { eq: ['CallbackStatus', 'STATUS_SUCCESS'] } }, [ret('CallbackStatus')], [ret('STATUS_UNSUCCESSFUL')]),
           ]),
         ],
-        Unload: [call('KeDeregisterProcessorChangeCallback', { CallbackHandle: 'CallbackRegistrationHandle' })],
+        Unload: [keDeregister()],
         SyncProcessorCallback: sw('State', {
           KeProcessorAddStartNotify: [note('Start: the processor is not running yet. Allocate per-processor data; an error here would veto the add.')],
           KeProcessorAddCompleteNotify: [note('Complete: the processor is active. Start using its per-processor data.')],
@@ -184,16 +177,6 @@ function seed000(id: string): TemplateResult {
 }
 
 function seed001(id: string, ctx: TemplateContext): TemplateResult {
-  const register = (guid: string, routine: string, entry: string) =>
-    call('IoRegisterPlugPlayNotification', {
-      EventCategory: 'EventCategoryDeviceInterfaceChange',
-      EventCategoryFlags: [],
-      EventCategoryData: guid,
-      CallbackRoutine: routine,
-      Context: null,
-      NotificationEntry: entry,
-      result: 'Status',
-    });
   const memId = freshId('mem', ctx.memory);
   return {
     kind: 'driver',
@@ -201,11 +184,14 @@ function seed001(id: string, ctx: TemplateContext): TemplateResult {
     spec: {
       globals: {},
       routines: {
-        DriverEntry: [register('GUID_DEVICE_PROCESSOR', 'AsyncProcessorCallback', 'ProcessorNotificationEntry'), register('GUID_DEVICE_MEMORY', 'AsyncMemoryCallback', 'MemoryNotificationEntry')],
+        DriverEntry: [
+          ioRegister('GUID_DEVICE_PROCESSOR', 'AsyncProcessorCallback', 'ProcessorNotificationEntry'),
+          ioRegister('GUID_DEVICE_MEMORY', 'AsyncMemoryCallback', 'MemoryNotificationEntry'),
+        ],
         Unload: [
           note('Seed 001 unregisters with IoUnregisterPlugPlayNotification; since Windows 7 the Ex routine is preferred (seed 003).'),
-          call('IoUnregisterPlugPlayNotification', { NotificationEntry: 'ProcessorNotificationEntry' }),
-          call('IoUnregisterPlugPlayNotification', { NotificationEntry: 'MemoryNotificationEntry' }),
+          ioUnregister('ProcessorNotificationEntry', null),
+          ioUnregister('MemoryNotificationEntry', null),
         ],
         AsyncProcessorCallback: sw('Event', { GUID_DEVICE_INTERFACE_ARRIVAL: [note('A processor was added; its synchronous Start and Complete have already run.')] }, []),
         AsyncMemoryCallback: sw('Event', { GUID_DEVICE_INTERFACE_ARRIVAL: [note('A memory module was added.')] }, []),
@@ -227,22 +213,14 @@ function watcher(id: string, ctx: TemplateContext): TemplateResult {
       globals: {},
       routines: {
         DriverEntry: [
-          call('ExAllocatePool2', { Flags: ['POOL_FLAG_NON_PAGED'], NumberOfBytes: 64, Tag: 'Wtch', result: 'WatcherContext' }),
-          call('IoRegisterPlugPlayNotification', {
-            EventCategory: 'EventCategoryDeviceInterfaceChange',
-            EventCategoryFlags: [],
-            EventCategoryData: TOASTER_CLASS,
-            CallbackRoutine: 'InterfaceCallback',
-            Context: 'WatcherContext',
-            NotificationEntry: 'InterfaceEntry',
-            result: 'Status',
-          }),
-          ifThen({ not: { ntSuccess: 'Status' } }, [call('ExFreePool', { P: 'WatcherContext' }), ret('Status')]),
+          allocNonPaged('WatcherContext', 'Wtch'),
+          ioRegister(TOASTER_CLASS, 'InterfaceCallback', 'InterfaceEntry', { context: 'WatcherContext' }),
+          ifThen({ not: { ntSuccess: 'Status' } }, [freePool('WatcherContext'), ret('Status')]),
         ],
         Unload: [
           note('Unregister first, then free the context (UN-5): the Ex routine returns only when no callback is running.'),
-          call('IoUnregisterPlugPlayNotificationEx', { NotificationEntry: 'InterfaceEntry' }),
-          call('ExFreePool', { P: 'WatcherContext' }),
+          ioUnregisterEx('InterfaceEntry', null),
+          freePool('WatcherContext'),
         ],
         InterfaceCallback: sw(
           'Event',
@@ -269,19 +247,8 @@ function toastmon(id: string, ctx: TemplateContext): TemplateResult {
   const components = new Set([...ctx.components, id]);
   const toaster = presentToaster(ctx, components);
   const open = (link: string): Op[] => [
-    call('IoGetDeviceObjectPointer', { ObjectName: link, FileObject: 'FileObject', DeviceObject: 'TargetDevice', result: 'Status' }),
-    ifThen({ ntSuccess: 'Status' }, [
-      set('DeviceLink', link),
-      call('IoRegisterPlugPlayNotification', {
-        EventCategory: 'EventCategoryTargetDeviceChange',
-        EventCategoryFlags: [],
-        EventCategoryData: 'FileObject',
-        CallbackRoutine: 'TargetCallback',
-        Context: null,
-        NotificationEntry: 'TargetEntry',
-        result: 'Status',
-      }),
-    ]),
+    getDeviceObjectPointer(link, 'FileObject'),
+    ifThen({ ntSuccess: 'Status' }, [set('DeviceLink', link), ioRegisterTarget('FileObject', 'TargetCallback', 'TargetEntry')]),
   ];
   return {
     kind: 'driver',
@@ -291,18 +258,10 @@ function toastmon(id: string, ctx: TemplateContext): TemplateResult {
       routines: {
         DriverEntry: [
           note('With INCLUDE_EXISTING the callback runs for toasters that are already there, before this call returns (IO-1).'),
-          call('IoRegisterPlugPlayNotification', {
-            EventCategory: 'EventCategoryDeviceInterfaceChange',
-            EventCategoryFlags: ['PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES'],
-            EventCategoryData: TOASTER_CLASS,
-            CallbackRoutine: 'InterfaceCallback',
-            Context: null,
-            NotificationEntry: 'InterfaceEntry',
-            result: 'Status',
-          }),
+          ioRegister(TOASTER_CLASS, 'InterfaceCallback', 'InterfaceEntry', { includeExisting: true }),
           ret('Status'),
         ],
-        Unload: [call('IoUnregisterPlugPlayNotificationEx', { NotificationEntry: 'InterfaceEntry' })],
+        Unload: [ioUnregisterEx('InterfaceEntry', null)],
         InterfaceCallback: sw('Event', { GUID_DEVICE_INTERFACE_ARRIVAL: [ifThen({ isNull: 'FileObject' }, open('$SymbolicLinkName'))] }, []),
         TargetCallback: sw(
           'Event',
@@ -340,21 +299,15 @@ function toastmon(id: string, ctx: TemplateContext): TemplateResult {
 function seed002(id: string, ctx: TemplateContext): TemplateResult {
   const components = new Set([...ctx.components, id]);
   const toaster = presentToaster(ctx, components);
-  const registerHandle = call('CM_Register_Notification', {
-    pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE', hTarget: 'hDevice' },
-    pContext: 'DevCtx',
-    pCallback: 'OnDevice',
-    pNotifyContext: 'hDeviceNotify',
-    result: 'cr',
-  });
+  const registerHandle = cmRegister(handleFilter('hDevice'), 'OnDevice', 'hDeviceNotify', { context: 'DevCtx' });
   // Steps 3 and 4: open the interface, then register the handle (with its own heap context).
   const open = (link: string): Op[] => [
-    call('CreateFile', { lpFileName: link, result: 'hDevice' }),
+    createFile(link),
     set('DeviceLink', link),
     call('HeapAlloc', { result: 'DevCtx' }),
     registerHandle,
   ];
-  const closeIfOpen = ifThen({ not: { isNull: 'hDevice' } }, [call('CloseHandle', { hObject: 'hDevice' }), set('hDevice', null)]);
+  const closeIfOpen = ifThen({ not: { isNull: 'hDevice' } }, [closeHandle(), set('hDevice', null)]);
   // CM-6: never unregister a handle from its own callback; defer it (the registration and its
   // context travel to the work routine; the context is freed only after the unregister, CM-10).
   const defer = ifThen({ not: { eq: ['Unregistering', '$hNotify'] } }, [
@@ -371,16 +324,10 @@ function seed002(id: string, ctx: TemplateContext): TemplateResult {
         main: [
           note('Step 1: register for interface arrivals first…'),
           call('HeapAlloc', { result: 'InterfaceCtx' }),
-          call('CM_Register_Notification', {
-            pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE', ClassGuid: TOASTER_CLASS },
-            pContext: 'InterfaceCtx',
-            pCallback: 'OnInterface',
-            pNotifyContext: 'hInterfaceNotify',
-            result: 'cr',
-          }),
+          cmRegister(interfaceFilter(TOASTER_CLASS), 'OnInterface', 'hInterfaceNotify', { context: 'InterfaceCtx' }),
           note('Step 2: …then list the interfaces that already exist (CM-2, CM-3).'),
-          call('CM_Get_Device_Interface_List', { InterfaceClassGuid: TOASTER_CLASS, ulFlags: 'CM_GET_DEVICE_INTERFACE_LIST_PRESENT', Buffer: 'Links', result: 'cr' }),
-          { op: 'forEach', in: 'Links', as: 'Link', do: [ifThen({ isNull: 'hDevice' }, open('Link'))] },
+          cmGetInterfaceList(TOASTER_CLASS),
+          forEach('Links', 'Link', [ifThen({ isNull: 'hDevice' }, open('Link'))]),
         ],
         OnInterface: sw('Action', {
           CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL: [

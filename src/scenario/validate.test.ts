@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { load, type LoadResult } from './load.ts';
+import { cmGetInterfaceList, cmRegister, interfaceFilter, TOASTER } from './builder.ts';
 import { escapeSegment, pointer } from './errors.ts';
 
 // A valid scenario that exercises every part of the format; each invalid case below edits it.
@@ -68,12 +69,8 @@ const base = () => ({
     monitor: {
       routines: {
         main: [
-          {
-            call: 'CM_Register_Notification',
-            pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE', ClassGuid: 'GUID_DEVINTERFACE_TOASTER' },
-            pContext: null, pCallback: 'OnInterface', pNotifyContext: 'hIface', result: 'cr',
-          },
-          { call: 'CM_Get_Device_Interface_List', InterfaceClassGuid: 'GUID_DEVINTERFACE_TOASTER', ulFlags: 'CM_GET_DEVICE_INTERFACE_LIST_PRESENT', Buffer: 'Links', result: 'cr' },
+          cmRegister(interfaceFilter(TOASTER), 'OnInterface', 'hIface'),
+          cmGetInterfaceList(TOASTER),
           {
             op: 'forEach', in: 'Links', as: 'Link',
             do: [

@@ -8,9 +8,10 @@
 // `seek` round trip. `run` results carry the normalised scenario and the choice points, and a run
 // can ask for the snapshot at a position in the same round trip.
 import type { ChoicePoint } from '../engine/engine.ts';
-import type { Snapshot } from '../engine/snapshot.ts';
+import { reviveSnapshot, type Snapshot } from '../engine/snapshot.ts';
+import { dictOf } from '../engine/dict.ts';
 import type { TraceEntry } from '../engine/trace.ts';
-import type { NormalizedScenario } from '../scenario/types.ts';
+import type { ComponentSpec, NormalizedScenario } from '../scenario/types.ts';
 
 export const PROTOCOL_VERSION = 2;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
@@ -203,5 +204,24 @@ export function parseResponse(data: unknown): WorkerResponse {
   if (data.type === 'invalid' && !Array.isArray(data.errors)) {
     return errorResponse(id, 'Malformed response from the engine worker: no errors.');
   }
+  // postMessage gives every object Object.prototype back: key scenario data without it again.
+  if (data.type === 'result') reviveScenario(data.scenario as unknown as NormalizedScenario);
+  if ((data.type === 'result' || data.type === 'snapshot') && isRecord(data.snapshot)) reviveSnapshot(data.snapshot as unknown as Snapshot);
   return data as unknown as WorkerResponse;
+}
+
+/** The records of a normalised scenario keyed by its ids, prototype-free again (mutates `n`). */
+export function reviveScenario(n: NormalizedScenario): NormalizedScenario {
+  const components = (group: Record<string, Required<ComponentSpec>>) => {
+    const out = dictOf(group);
+    for (const c of Object.values(out)) {
+      c.globals = dictOf(c.globals);
+      c.routines = dictOf(c.routines);
+      for (const body of Object.values(c.routines)) if (!Array.isArray(body) && isRecord(body.cases)) body.cases = dictOf(body.cases);
+    }
+    return out;
+  };
+  if (isRecord(n.drivers)) n.drivers = components(n.drivers);
+  if (isRecord(n.apps)) n.apps = components(n.apps);
+  return n;
 }

@@ -4,6 +4,7 @@
 
 import { runRaw, type Run } from '../testing.ts';
 import type { TraceEntry, TraceType } from '../trace.ts';
+import { dictOf } from '../dict.ts';
 
 export const TOASTER = 'GUID_DEVINTERFACE_TOASTER';
 export const CUSTOM = 'GUID_TOASTER_CUSTOM';
@@ -40,7 +41,7 @@ export interface ScenarioParts {
 
 /** A scenario: one processor, the given devices, drivers and apps. Every driver named in a stack needs an entry. */
 export function scenario(p: ScenarioParts) {
-  const drivers: Record<string, Component> = { ...(p.drivers ?? {}) };
+  const drivers = dictOf<Component>(p.drivers);
   for (const d of p.devices ?? []) for (const drv of d.stack) drivers[drv] ??= { routines: {} };
   return {
     format: 'pnp-scenario/1',

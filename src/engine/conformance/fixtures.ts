@@ -2,64 +2,21 @@
 // tests. The drivers follow the seed documents' own code shapes: seed 000's DriverEntry / Unload /
 // SyncProcessorCallback, seed 001's two IoRegisterPlugPlayNotification calls, seed 003's
 // IoUnregisterPlugPlayNotificationEx discipline.
-import type { Op, RoutineBody, Scenario, TimelineAction } from '../../scenario/types.ts';
+import type { Scenario } from '../../scenario/types.ts';
+import {
+  getDeviceObjectPointer, ifNull, ioRegister, ioRegisterTarget, ioUnregister, ioUnregisterEx, keDeregister, keRegister, obDereference, ret, set,
+  type Globals, type Ops, type Routines,
+} from '../../scenario/builder.ts';
 import { run, type Run } from '../testing.ts';
 
-export type Ops = Op[];
-type Routines = Record<string, RoutineBody>;
-type Globals = Record<string, string | number | boolean | null>;
+// The conformance corpus builds with the scenario builder; its pieces are re-exported here so a
+// test imports one module.
+export * from '../../scenario/builder.ts';
+
 export interface Component {
   globals?: Globals;
   routines: Routines;
 }
-
-/** The scenario envelope; everything but `format` optional. */
-export function scenario(parts: Omit<Scenario, 'format'> = {}): Scenario {
-  return { format: 'pnp-scenario/1', ...parts };
-}
-
-// ---------------------------------------------------------------- ops
-
-export const note = (text: string): Op => ({ op: 'note', text });
-export const ret = (value: string | null = 'STATUS_SUCCESS'): Op => ({ op: 'return', value });
-export const set = (v: string, value: string | number | boolean | null): Op => ({ op: 'set', var: v, value });
-export const veto = (status = 'STATUS_INSUFFICIENT_RESOURCES'): Op => ({ op: 'set', var: '*OperationStatus', value: status });
-export const ifNull = (v: string, then: Ops, otherwise: Ops = []): Op => ({ op: 'if', cond: { isNull: v }, then, else: otherwise });
-
-export const keRegister = (callback: string, context: string | null, addExisting: boolean, result = 'CallbackRegistrationHandle'): Op => ({
-  call: 'KeRegisterProcessorChangeCallback', CallbackFunction: callback, CallbackContext: context,
-  Flags: addExisting ? ['KE_PROCESSOR_CHANGE_ADD_EXISTING'] : [], result,
-});
-export const keDeregister = (handle = 'CallbackRegistrationHandle'): Op => ({ call: 'KeDeregisterProcessorChangeCallback', CallbackHandle: handle });
-
-/** IoRegisterPlugPlayNotification for a device interface class (seed 001's call shape). */
-export const ioRegister = (
-  guid: string, callback: string, entry: string,
-  opts: { includeExisting?: boolean; context?: string | null; result?: string } = {},
-): Op => ({
-  call: 'IoRegisterPlugPlayNotification', EventCategory: 'EventCategoryDeviceInterfaceChange',
-  EventCategoryFlags: opts.includeExisting ? ['PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES'] : [],
-  EventCategoryData: guid, CallbackRoutine: callback, Context: opts.context ?? null,
-  NotificationEntry: entry, result: opts.result ?? 'Status',
-});
-/** IoRegisterPlugPlayNotification on a target device, by file object (IO-8). */
-export const ioRegisterTarget = (fileObject: string, callback: string, entry: string, context: string | null = null): Op => ({
-  call: 'IoRegisterPlugPlayNotification', EventCategory: 'EventCategoryTargetDeviceChange', EventCategoryFlags: [],
-  EventCategoryData: fileObject, CallbackRoutine: callback, Context: context, NotificationEntry: entry, result: 'Status',
-});
-export const ioUnregister = (entry: string): Op => ({ call: 'IoUnregisterPlugPlayNotification', NotificationEntry: entry, result: 'Status' });
-export const ioUnregisterEx = (entry: string): Op => ({ call: 'IoUnregisterPlugPlayNotificationEx', NotificationEntry: entry, result: 'Status' });
-export const getDeviceObjectPointer = (name: string, fileObject = 'TargetFileObject', device = 'TargetDevice'): Op => ({
-  call: 'IoGetDeviceObjectPointer', ObjectName: name, FileObject: fileObject, DeviceObject: device, result: 'Status',
-});
-export const obDereference = (v = 'TargetFileObject'): Op => ({ call: 'ObDereferenceObject', Object: v });
-export const allocNonPaged = (result: string, tag = 'Ctx0'): Op => ({ call: 'ExAllocatePool2', Flags: ['POOL_FLAG_NON_PAGED'], NumberOfBytes: 64, Tag: tag, result });
-export const allocPaged = (result: string, tag = 'Pgd0'): Op => ({ call: 'ExAllocatePool2', Flags: ['POOL_FLAG_PAGED'], NumberOfBytes: 64, Tag: tag, result });
-export const freePool = (v: string): Op => ({ call: 'ExFreePool', P: v });
-export const queueWorkItem = (routine: string, context: string | null, result = 'WorkItem'): Op => ({ call: 'IoQueueWorkItem', WorkerRoutine: routine, Context: context, result });
-export const waitFor = (v = 'WorkItem'): Op => ({ call: 'KeWaitForSingleObject', Object: v });
-export const acquire = (lock = 'Lock'): Op => ({ call: 'KeAcquireSpinLock', SpinLock: lock });
-export const release = (lock = 'Lock'): Op => ({ call: 'KeReleaseSpinLock', SpinLock: lock });
 
 // ---------------------------------------------------------------- seed 000
 
@@ -122,11 +79,6 @@ export function seed001Driver(
 
 // ---------------------------------------------------------------- devices (IO-8, IO-9)
 
-/** A toaster device whose function driver is `driver`, exposing GUID_DEVINTERFACE_TOASTER. */
-export const toasterDevice = (id = 'toaster0', driver = 'toaster', present = true) => ({
-  id, parent: 'root', stack: [driver], interfaces: ['GUID_DEVINTERFACE_TOASTER'], present,
-});
-
 /** A function driver that does nothing special (default IRP handlers). */
 export const plainDriver = (routines: Routines = {}): Component => ({ globals: {}, routines });
 
@@ -170,16 +122,6 @@ export function toastmonDriver(opts: { closeOnQueryRemove?: boolean; queryRemove
     },
   };
 }
-
-export const load = (driver: string, extra: Partial<TimelineAction> = {}): TimelineAction => ({ do: 'load', driver, ...extra }) as TimelineAction;
-export const unload = (driver: string, extra: Partial<TimelineAction> = {}): TimelineAction => ({ do: 'unload', driver, ...extra }) as TimelineAction;
-export const runRoutine = (component: string, routine: string, extra: Partial<TimelineAction> = {}): TimelineAction =>
-  ({ do: 'run', component, routine, ...extra }) as TimelineAction;
-export const hotAdd = (extra: Partial<TimelineAction> = {}): TimelineAction => ({ do: 'hotAddProcessor', ...extra }) as TimelineAction;
-export const hotAddMemory = (id = 'mem1', sizeMiB = 2048, extra: Partial<TimelineAction> = {}): TimelineAction =>
-  ({ do: 'hotAddMemory', id, sizeMiB, ...extra }) as TimelineAction;
-export const plug = (device: string, extra: Partial<TimelineAction> = {}): TimelineAction => ({ do: 'plug', device, ...extra }) as TimelineAction;
-export const eject = (device: string, extra: Partial<TimelineAction> = {}): TimelineAction => ({ do: 'eject', device, ...extra }) as TimelineAction;
 
 /** Callback label helpers matching `Run.callbacks()`. */
 export const sync = (drv: string, state: 'Start' | 'Complete' | 'Failure', n: number, routine = 'SyncProcessorCallback') => `${drv}!${routine}:${state}(${n})`;

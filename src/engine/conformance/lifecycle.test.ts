@@ -230,11 +230,14 @@ describe('DL-3 budget', () => {
       machine: { processors: 1 },
       drivers: { a: seed000Driver({ addExisting: false, start: [note('1'), note('2'), note('3')] }) },
       timeline: [load('a'), hotAdd(), hotAdd(), hotAdd()],
-    }), { opBudget: 5 });
+    }), { opBudget: 9 });
     expect(r.hazards()).toEqual([{ rule: 'DL-3', severity: 'error' }]);
-    expect(r.of('hazard')[0].message).toContain('budget of 5 ops');
+    expect(r.of('hazard')[0].message).toContain('budget of 9 ops');
     expect(r.halt).toBe('budget');
-    // DriverEntry's 2 ops + the first Start's 3 notes + one more: the budget ends the run inside the second add.
+    expect(r.trace.at(-1)).toMatchObject({ type: 'halt', reason: 'budget', limit: 'ops' });
+    // Each routine invoked costs one op, as each op does: DriverEntry (1 + 2 ops), the first Start
+    // (1 + 3 notes), the first Complete (1, empty), the second Start (1) and one note more: the
+    // budget ends the run inside the second add.
     expect(r.callbacks()).toEqual([sync('a', 'Start', 1), sync('a', 'Complete', 1), sync('a', 'Start', 2)]);
     expect(r.of('action').map((e) => e.action.do)).toEqual(['load', 'hotAddProcessor', 'hotAddProcessor']);
   });

@@ -11,7 +11,7 @@ export function newRegistration(engine: Engine, spec: NewRegistration): Registra
   const reg: Registration = { inFlight: [], registering: false, state: 'active', ...spec, id };
   w.registrations[id] = reg;
   w.registrationOrder.push(id);
-  const info: Record<string, unknown> = { kind: reg.kind, owner: reg.owner, routine: reg.routine };
+  const info: { [k: string]: unknown } = { kind: reg.kind, owner: reg.owner, routine: reg.routine };
   for (const k of ['category', 'className', 'device', 'fileObject', 'handle', 'instanceId', 'includeExisting'] as const) {
     if (reg[k] !== undefined) info[k] = reg[k];
   }

@@ -942,6 +942,9 @@ export const RULES = {
     cases: {
       ops: { severity: 'error', when: 'the run exceeds its budget of operations' },
       nesting: { severity: 'error', when: 'routines nest deeper than the engine allows on one thread (unbounded recursion)' },
+      entries: { severity: 'error', when: 'the trace reaches its limit of entries' },
+      threads: { severity: 'error', when: 'the run creates more threads than its limit (work items that keep queuing themselves)' },
+      wakeups: { severity: 'error', when: 'blocked threads are made runnable more often than the limit allows' },
     },
     provenance: 'CHOICE',
     provenanceNote:

@@ -41,6 +41,11 @@ describe('hazards come from the catalogue: the raise sites', () => {
         expect(Object.keys(RULES[id as RuleId].cases), `${f.path}: ${id} ${name}`).toContain(name);
         raised.add(`${id} ${name}`);
       }
+      // A limit of the run reached (Engine.stop): DL-3, in the case named after the limit.
+      for (const m of f.text.matchAll(/\.stop\(\s*'(\w+)'/g)) {
+        expect(Object.keys(RULES['DL-3'].cases), `${f.path}: DL-3 ${m[1]}`).toContain(m[1]);
+        raised.add(`DL-3 ${m[1]}`);
+      }
       // A rule chosen at run time (a deadlock's rule, IO-7 / CM-12 for a blocking callback, KE-5 / DRV-3): the case literal.
       for (const m of f.text.matchAll(/\.raise\(\s*\w+,\s*'(\w+)'/g)) raised.add(`* ${m[1]}`);
     }

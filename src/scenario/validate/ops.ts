@@ -51,7 +51,8 @@ function checkCall(c: Ctx, path: Path, op: Obj): Op | undefined {
   }
   const params: Record<string, { kind: ParamKind; required?: boolean }> = spec.params;
   const paramNames = keysOf(params);
-  const out: Record<string, unknown> = { call };
+  const out = makeMap<unknown>();
+  out.call = call;
   for (const k of keysOf(op)) {
     if (k === 'call' || k === 'result' || has(params, k)) continue;
     const list = paramNames.length ? `parameters: ${listOf(paramNames, false)}` : 'it takes no parameters';
@@ -162,7 +163,8 @@ function checkControl(c: Ctx, path: Path, op: Obj, kind: ControlOpName): Op | un
       issues.warn([...path, k], `unknown field ${JSON.stringify(k)} of a "${kind}" op is ignored${didYouMean(k, known)}`);
     }
   }
-  const out: Record<string, unknown> = { op: kind };
+  const out = makeMap<unknown>();
+  out.op = kind;
   let ok = true;
   for (const k of keysOf(fields)) {
     const spec = fields[k];

@@ -1,6 +1,7 @@
 // Own-property helpers: validation reads own properties only (never an inherited `constructor`),
 // and every map it builds from scenario ids is a null-prototype object.
 import { ID_PATTERN } from '../types.ts';
+import { dict } from '../../engine/dict.ts';
 
 export type Obj = Record<string, unknown>;
 
@@ -29,7 +30,7 @@ export function copyArray(a: readonly unknown[]): unknown[] {
 }
 
 /** A null-prototype map, for ids chosen by the scenario. */
-export const makeMap = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+export const makeMap = dict;
 
 export const isIdentifier = (s: unknown): s is string => typeof s === 'string' && ID_PATTERN.test(s);
 

@@ -1,6 +1,7 @@
 // Checks on the raw value that run before validation (iterative: they never recurse on hostile
 // input): nesting depth and size, the `format` field, and the hard limits (docs/scenario-format.md).
 import { NESTED_OP_FIELDS } from '../grammar.ts';
+import { formatVersion } from '../migrations.ts';
 import { LIMITS, SCENARIO_FORMAT } from '../types.ts';
 import { describe, pointer, type ValidationError } from '../errors.ts';
 import { has, isObj, keysOf, own, type Obj } from './own.ts';
@@ -56,13 +57,15 @@ export function checkDepth(root: unknown): ValidationError | undefined {
 
 export type FormatCheck = { kind: 'ok' } | { kind: 'newer'; error: ValidationError } | { kind: 'bad'; error: ValidationError };
 
-/** `format` is required: "pnp-scenario/1"; a higher version is refused with a "newer version" message. */
+const CURRENT_VERSION = formatVersion(SCENARIO_FORMAT)!;
+
+/** `format` is required: SCENARIO_FORMAT; a higher version is refused with a "newer version" message. */
 export function checkFormat(root: Obj): FormatCheck {
   const f = own(root, 'format');
   if (f === SCENARIO_FORMAT) return { kind: 'ok' };
   if (typeof f === 'string') {
-    const m = /^pnp-scenario\/([1-9][0-9]{0,8})$/.exec(f);
-    if (m && Number(m[1]) > 1) {
+    const version = formatVersion(f);
+    if (version !== undefined && version > CURRENT_VERSION) {
       return {
         kind: 'newer',
         error: {

@@ -8,8 +8,9 @@ import { isGuidLiteral } from '../../engine/constants.ts';
 import { ID_PATTERN, LIMITS } from '../types.ts';
 import { describe, expectedOneOf, type Issues, type Path } from '../errors.ts';
 import { has, ID_HINT, isObj, ownCopy, type Obj } from './own.ts';
+import { dictOf } from '../../engine/dict.ts';
 
-export const TYPE_NAMES: Record<string, string> = {
+export const TYPE_NAMES: Readonly<Record<string, string>> = dictOf({
   string: 'a string',
   number: 'a number',
   int: 'an integer',
@@ -17,7 +18,7 @@ export const TYPE_NAMES: Record<string, string> = {
   array: 'an array',
   object: 'an object',
   null: 'null',
-};
+});
 
 export function zodMessage(iss: z.core.$ZodIssue): string {
   // Messages our schemas give themselves ("expected …", "missing …") are used as they are.

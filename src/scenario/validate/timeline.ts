@@ -3,7 +3,7 @@
 import type { ScheduleOverride, TimelineAction } from '../types.ts';
 import { describe, didYouMean, expectedOneOf, listOf, pointer } from '../errors.ts';
 import { unknownRef, type World } from './context.ts';
-import { has, isObj, keysOf, own } from './own.ts';
+import { has, isObj, keysOf, makeMap, own } from './own.ts';
 import { isVerb, parseWith, ScheduleSchema, VERB_SCHEMAS, VERBS } from './structure.ts';
 
 export function checkTimeline(w: World, raw: unknown[], memoryIds: ReadonlyMap<string, string>) {
@@ -103,7 +103,8 @@ export function checkTimeline(w: World, raw: unknown[], memoryIds: ReadonlyMap<s
         break;
     }
     if (!ok) return;
-    const action: Record<string, unknown> = { do: verb };
+    const action = makeMap<unknown>();
+    action.do = verb;
     for (const k of fields) if (k !== 'do' && has(a, k)) action[k] = a[k];
     out.push(action as TimelineAction);
   });

@@ -5,6 +5,7 @@ import { diagnosticRange, pointerRange, syntaxErrorOffset } from '../../scenario
 import { prettyJson } from '../../scenario/exporters.ts';
 import { loadText, type LoadResult, type ValidationError } from '../../scenario/load.ts';
 import { LIMITS } from '../../scenario/types.ts';
+import { dict } from '../../engine/dict.ts';
 
 export interface Problem {
   severity: 'error' | 'warning';
@@ -63,7 +64,7 @@ export function setEnvelopeString(text: string, key: 'title' | 'description', va
   if (!raw) return text;
   const at = pointerRange(text, `/${key}`);
   if (value !== '' && at?.exact && at.kind === 'scalar') return text.slice(0, at.from) + JSON.stringify(value) + text.slice(at.to);
-  const next: Record<string, unknown> = {};
+  const next = dict<unknown>();
   const keys = Object.keys(raw);
   const order = [...ENVELOPE.filter((k) => k === key || keys.includes(k)), ...keys.filter((k) => !ENVELOPE.includes(k))];
   for (const k of order) {

@@ -5,6 +5,7 @@ import { ntSuccess } from '../../engine/constants.ts';
 import type { Snapshot, ThreadView } from '../../engine/snapshot.ts';
 import type { TraceEntry, WaitEdge } from '../../engine/trace.ts';
 import { PARTITION_CLASSES, type Universe } from './universe.ts';
+import { dict } from '../../engine/dict.ts';
 
 export type EdgeStatus = 'active' | 'pinned' | 'inflight' | 'vetoing' | 'blocked';
 
@@ -177,7 +178,7 @@ export function deriveGraph({ universe: u, snapshot, trace, collapsed, isApp }: 
   visual('partition', 'active');
   const procState = (n: number) => snap?.processors[String(n)]?.state ?? 'not-present';
   if (collapsed) {
-    const counts: Record<string, number> = {};
+    const counts = dict<number>();
     for (let n = 0; n < u.processors; n++) {
       const st = procState(n);
       counts[st] = (counts[st] ?? 0) + 1;

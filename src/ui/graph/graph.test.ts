@@ -3,6 +3,7 @@ import { runScenario } from '../../engine/index.ts';
 import { createSeeker } from '../../engine/snapshot.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
 import seed000 from '../../scenario/demos/seed000-sync.json';
+import { cmRegister, createFile, handleFilter, interfaceFilter, note, plug, scenario, start, sw, TOASTER, toasterDevice } from '../../scenario/builder.ts';
 import { addDevice, addProcessor } from '../../scenario/gestures.ts';
 import { load } from '../../scenario/load.ts';
 import type { NormalizedScenario, Scenario } from '../../scenario/types.ts';
@@ -24,49 +25,22 @@ function run(s: NormalizedScenario): TraceEntry[] {
 
 const seed = norm(seed000);
 
-const monitor: Scenario = {
-  format: 'pnp-scenario/1',
-  machine: {
-    processors: 1,
-    devices: [
-      { id: 'toaster0', stack: ['toaster'], interfaces: ['GUID_DEVINTERFACE_TOASTER'], present: true },
-      { id: 'toaster1', stack: ['toaster'], interfaces: ['GUID_DEVINTERFACE_TOASTER'], present: false },
-    ],
-  },
+const monitor: Scenario = scenario({
+  machine: { processors: 1, devices: [toasterDevice('toaster0'), toasterDevice('toaster1', 'toaster', false)] },
   drivers: { toaster: {} },
   apps: {
     monitor: {
       routines: {
-        main: [
-          {
-            call: 'CM_Register_Notification',
-            pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE', ClassGuid: 'GUID_DEVINTERFACE_TOASTER' },
-            pContext: null,
-            pCallback: 'OnInterface',
-            pNotifyContext: 'hInterfaceNotify',
-          },
-        ],
-        OnInterface: {
-          switch: 'Action',
-          cases: {
-            CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL: [
-              { call: 'CreateFile', lpFileName: '$SymbolicLink', result: 'hDevice' },
-              {
-                call: 'CM_Register_Notification',
-                pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE', hTarget: 'hDevice' },
-                pContext: null,
-                pCallback: 'OnDevice',
-                pNotifyContext: 'hDeviceNotify',
-              },
-            ],
-          },
-        },
-        OnDevice: [{ op: 'note', text: 'device event' }],
+        main: [cmRegister(interfaceFilter(TOASTER), 'OnInterface', 'hInterfaceNotify', { result: null })],
+        OnInterface: sw('Action', {
+          CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL: [createFile('$SymbolicLink'), cmRegister(handleFilter('hDevice'), 'OnDevice', 'hDeviceNotify', { result: null })],
+        }),
+        OnDevice: [note('device event')],
       },
     },
   },
-  timeline: [{ do: 'start', app: 'monitor' }, { do: 'plug', device: 'toaster1' }],
-};
+  timeline: [start('monitor'), plug('toaster1')],
+});
 
 describe('universe and layout', () => {
   it('counts every processor and memory module the scenario can ever have', () => {

@@ -5,8 +5,9 @@ import type { ChoicePoint } from '../../engine/index.ts';
 import type { FrameView, ThreadView } from '../../engine/snapshot.ts';
 import type { PanelProps } from './types.ts';
 import { Badge, BUTTON, PanelFrame, THREAD_STATE_CLASS } from './ui.tsx';
+import { dictOf } from '../../engine/dict.ts';
 
-const IRQL_SHORT: Record<string, string> = { PASSIVE_LEVEL: 'PASSIVE', APC_LEVEL: 'APC', DISPATCH_LEVEL: 'DISPATCH' };
+const IRQL_SHORT: Readonly<Record<string, string>> = dictOf({ PASSIVE_LEVEL: 'PASSIVE', APC_LEVEL: 'APC', DISPATCH_LEVEL: 'DISPATCH' });
 
 function Frame({ frame, onSeek }: { frame: FrameView; onSeek(seq: number): void }) {
   const routine = frame.routine !== undefined;

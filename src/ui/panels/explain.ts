@@ -3,13 +3,14 @@
 import { formatAction, formatValue } from '../../engine/format.ts';
 import type { Rule } from '../../engine/rules/catalog.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
+import { dictOf } from '../../engine/dict.ts';
 
-const THREAD_STATE: Record<string, string> = {
+const THREAD_STATE: Readonly<Record<string, string>> = dictOf({
   runnable: 'becomes runnable: it has work and waits for the scheduler to pick it',
   blocked: 'blocks',
   idle: 'goes idle: it has nothing left to do for now',
   done: 'ends',
-};
+});
 
 /** A generic, one-paragraph explanation of an entry (used when no rule of the catalogue applies). */
 export function describeEntry(e: TraceEntry): string {

@@ -9,6 +9,7 @@
 // Pure: no React, no DOM. Memoised per scenario object.
 import { APIS, isApiName, type ParamKind } from '../../engine/api.ts';
 import type { ApiCallOp, Cond, NormalizedScenario, Op, RoutineBody, Value } from '../../scenario/types.ts';
+import { dictOf } from '../../engine/dict.ts';
 
 export interface CodeLine {
   /** The line without indentation. */
@@ -209,13 +210,13 @@ function argExpr(role: RoutineRole, name: string): string {
 const cString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
 /** CM_NOTIFY_FILTER fields at their place in the C structure. */
-const FILTER_PATH: Record<string, string> = {
+const FILTER_PATH: Readonly<Record<string, string>> = dictOf({
   ClassGuid: 'u.DeviceInterface.ClassGuid',
   hTarget: 'u.DeviceHandle.hTarget',
   InstanceId: 'u.DeviceInstance.InstanceId',
-};
+});
 /** TARGET_DEVICE_CUSTOM_NOTIFICATION fields. */
-const NOTIFICATION_PATH: Record<string, string> = { CustomData: 'CustomDataBuffer' };
+const NOTIFICATION_PATH: Readonly<Record<string, string>> = dictOf({ CustomData: 'CustomDataBuffer' });
 
 const CONTEXT_PARAMS = new Set(['CallbackContext', 'Context', 'pContext']);
 
@@ -225,10 +226,10 @@ const C_ORDER: Partial<Record<string, string[]>> = {
   CM_Get_Device_Interface_List_Size: ['pulLen', 'InterfaceClassGuid', 'pDeviceID', 'ulFlags'],
 };
 /** What an omitted optional parameter reads as in C. */
-const C_DEFAULT: Record<string, (op: ApiCallOp) => string> = {
+const C_DEFAULT: Readonly<Record<string, (op: ApiCallOp) => string>> = dictOf({
   DesiredAccess: () => 'FILE_READ_DATA',
   BufferLen: (op) => (typeof op.Buffer === 'string' ? `ARRAYSIZE(${op.Buffer})` : '0'),
-};
+});
 
 class Writer {
   readonly lines: CodeLine[] = [];

@@ -25,6 +25,7 @@ import { formatAction, formatValue, shortName } from '../../engine/format.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import { frameParents, lastAtOrBefore, perTrace, type Trace } from './traceIndex.ts';
+import { dictOf } from '../../engine/dict.ts';
 
 export type LaneKind = 'thread' | 'api' | 'driver' | 'app';
 
@@ -459,7 +460,7 @@ export function toSvg(layout: SequenceLayout, title: string, fullLabel: (seq: nu
 }
 
 /** Text inside a Mermaid statement: no line breaks, and the characters Mermaid parses escaped as entity codes. */
-const MERMAID_ENTITY: Record<string, string> = { '#': '#35;', ';': '#59;', '<': '#lt;', '>': '#gt;', '%': '#37;', '"': '#quot;', '&': '#38;' };
+const MERMAID_ENTITY: Readonly<Record<string, string>> = dictOf({ '#': '#35;', ';': '#59;', '<': '#lt;', '>': '#gt;', '%': '#37;', '"': '#quot;', '&': '#38;' });
 export function mermaidText(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').replace(/[#;<>%"&]/g, (ch) => MERMAID_ENTITY[ch]);
 }

@@ -3,6 +3,7 @@
 import { useId, type ReactNode } from 'react';
 import type { Provenance } from '../../engine/rules/ids.ts';
 import type { Severity } from '../../engine/rules/ids.ts';
+import { dictOf } from '../../engine/dict.ts';
 
 export function PanelFrame({
   title, subtitle, actions, children, className = '', bodyClassName = '', headingId, scrollable = false,
@@ -63,12 +64,12 @@ export const SEVERITY_CLASS: Record<Severity, string> = {
 export const VERDICT_OBEYS_CLASS = 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200';
 
 /** Thread state → badge classes. */
-export const THREAD_STATE_CLASS: Record<string, string> = {
+export const THREAD_STATE_CLASS: Readonly<Record<string, string>> = dictOf({
   runnable: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200',
   blocked: 'bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200',
   idle: 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300',
   done: 'bg-slate-100 text-slate-500 line-through dark:bg-slate-800 dark:text-slate-400',
-};
+});
 
 export function Badge({ className, children, title }: { className: string; children: ReactNode; title?: string }) {
   return (
