@@ -44,12 +44,35 @@ export default tseslint.config(
     },
   },
   {
-    // The engine is framework-free: no React, DOM-only or worker imports (design.md).
+    // The engine is framework-free: no React, DOM-only or worker imports (docs/architecture.md).
     files: ['src/engine/**/*.ts'],
     rules: {
       // API handlers share one generator signature; many never block.
       'require-yield': 'off',
       'no-restricted-imports': ['error', { patterns: ['react', 'react-*', '@xyflow/*', 'zustand', '../ui/*', '../worker/*', '../store/*'] }],
+    },
+  },
+  {
+    // One direction between the layers (docs/architecture.md): the scenario layer imports the
+    // engine (its API table, constants, rule catalogue, trace types); the engine imports nothing
+    // from src/scenario at run time. It may name the types of what it runs (`import type` from
+    // src/scenario/types.ts): they are erased and create no module edge. Tests and the test
+    // harness (testing.ts, the conformance corpus) load scenarios, so they may use the scenario layer.
+    files: ['src/engine/**/*.ts'],
+    ignores: ['src/engine/**/*.test.ts', 'src/engine/testing.ts', 'src/engine/conformance/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/scenario/*', '**/scenario/**'],
+              allowTypeImports: true,
+              message: 'The engine does not import the scenario layer (scenario → engine): use `import type`, or move the value into src/engine.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

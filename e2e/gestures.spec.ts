@@ -18,11 +18,11 @@ async function landedOn(page: Page, action: RegExp, selected: string) {
 
 test.describe('palette: processor', () => {
   test('drag a processor in after the driver loaded, then step through Start and Complete reaching its callback', async ({ page }) => {
-    await open(page);
+    await open(page, seed000, 0);
     await focusPage(page);
     await page.keyboard.press('Shift+ArrowRight'); // to the start of "load sampledrv"
     await expect(stepStatus(page)).toHaveText('Step 5 of 57');
-    await expect(page.getByText('Goes in as action 2, after “load sampledrv”')).toBeVisible();
+    await expect(page.getByText('Goes in after action 1; seen by sampledrv.')).toBeVisible();
 
     await palette(page, 'Processor').dragTo(graph(page));
     await landedOn(page, /▶ hotAddProcessor$/, 'CPU 2');
@@ -44,12 +44,12 @@ test.describe('palette: processor', () => {
     await expect.poll(() => urlStep(page)).toBe(k - 1);
   });
 
-  test('keyboard: Enter on the Processor button hot-adds one at the cursor', async ({ page }) => {
+  test('keyboard: Enter on the Processor button hot-adds one where it teaches', async ({ page }) => {
     await open(page);
     await palette(page, 'Processor').focus();
     await page.keyboard.press('Enter');
     await landedOn(page, /▶ hotAddProcessor$/, 'CPU 2');
-    await expect(page.getByText('Added action 1')).toBeVisible();
+    await expect(page.getByText('Added action 2')).toBeVisible();
     // Space works too: another one.
     await palette(page, 'Processor').focus();
     await page.keyboard.press(' ');

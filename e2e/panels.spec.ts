@@ -38,7 +38,7 @@ async function seriousAxe(page: Page, selector: string): Promise<string[]> {
 test('the Trace listbox: arrow keys, Home/End and filters; the current entry is selected and in view', async ({ page }) => {
   await open(page);
   const list = traceList(page);
-  await seekTo(page, /^#5 s1 /);
+  await seekTo(page, /^#6 s1 /); // step 6 is entry seq 5
   await expect(list).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
@@ -104,7 +104,7 @@ test('Sequence: the diagram up to the step, exported as a standalone SVG and as 
   await traceList(page).getByRole('option').first().click();
   await page.keyboard.press('End');
   await tab(page, 'Sequence').click();
-  const diagram = page.getByRole('img', { name: /^Sequence diagram up to entry #\d+/ });
+  const diagram = page.getByRole('img', { name: /^Sequence diagram up to step #\d+/ });
   await expect(diagram).toBeVisible();
   await expect(diagram.locator('[data-current="true"]')).toHaveCount(0); // the last item is the halt note
   await expect(diagram).toContainText('OnDevice(QUERYREMOVE)');

@@ -19,6 +19,11 @@ async function seriousAxe(page: Page): Promise<string[]> {
 test('first visit: seed 000; stepping back and forth by buttons, keys and scrubber; the Trace panel follows', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Synchronous processor notification' })).toBeVisible();
+  // It opens at its teaching moment, the first callback; Home goes to the first entry.
+  await expect(stepStatus(page)).toHaveText('Step 13 of 57');
+  await expect.poll(() => entryText(page)).toMatch(/sampledrv!SyncProcessorCallback\(/);
+  await focusPage(page);
+  await page.keyboard.press('Home');
   await expect(stepStatus(page)).toHaveText('Step 1 of 57');
   await expect(node(page, 'Hardware partition')).toBeVisible();
   await expect(node(page, 'CPU 0 · group 0/0')).toHaveAttribute('aria-label', /, active/);
@@ -91,13 +96,13 @@ test('thread picker: at a choice point pick the other thread; the scenario re-ru
   await page.keyboard.press('ArrowRight');
   await expect.poll(() => entryText(page)).not.toBe('');
   await page.getByRole('tab', { name: 'Trace' }).click();
-  await expect(currentEntry(page)).toHaveAttribute('title', /^#31 s\d+ \[sys:sampledrv\]/);
+  await expect(currentEntry(page)).toHaveAttribute('title', /^#32 s\d+ \[sys:sampledrv\]/);
   // The link carries the override.
   const [k] = await step(page);
   await expect.poll(() => urlStep(page)).toBe(k - 1);
   await page.reload();
   await expect(stepStatus(page)).toHaveText(new RegExp(`^Step ${k} of \\d+$`));
-  await expect(currentEntry(page)).toHaveAttribute('title', /^#31 s\d+ \[sys:sampledrv\]/);
+  await expect(currentEntry(page)).toHaveAttribute('title', /^#32 s\d+ \[sys:sampledrv\]/);
 });
 
 test('a bug check: the hazard overlay names the rule, the graph shows where it stopped', async ({ page }) => {

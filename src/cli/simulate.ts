@@ -2,7 +2,7 @@
 //
 //   npm run --silent simulate -- <scenario.json | -> [--pretty]
 //
-// stdout: the trace as JSON Lines (trace format v1, scenario-format §7): one entry per line,
+// stdout: the trace as JSON Lines (trace format v1, docs/trace-format.md): one entry per line,
 //         `JSON.stringify(entry)`, nothing else; the last line is the `halt`. With --pretty, one
 //         readable line per entry (formatEntry, the formatter the page uses) instead.
 // stderr: validation errors (`<json-path>: <message>`, one a line; `(root)` for the root),

@@ -1,5 +1,5 @@
 // The API surface a scenario can call: the documented names, the documented parameter names,
-// what kind of thing each parameter is, who may call it and at which IRQL (spec §9).
+// what kind of thing each parameter is, who may call it and at which IRQL (IRQL-1).
 // Shared by validation (src/scenario) and the interpreter (src/engine): one table, no copies.
 
 export type Irql = 0 | 1 | 2; // PASSIVE_LEVEL, APC_LEVEL, DISPATCH_LEVEL
@@ -39,7 +39,7 @@ export interface ParamSpec {
 
 export interface ApiSpec {
   mode: 'kernel' | 'user';
-  /** Maximum IRQL (kernel only, spec §9). */
+  /** Maximum IRQL (kernel only, IRQL-1). */
   maxIrql?: Irql;
   params: Record<string, ParamSpec>;
   /** Does the call return something a `result` variable can receive? */

@@ -1,4 +1,4 @@
-// Windows constant names the engine knows (scenario-format §3.1) and the GUIDs behind them.
+// Windows constant names the engine knows (docs/scenario-format.md §3.1) and the GUIDs behind them.
 import { dictOf } from './dict.ts';
 
 /** Interface classes and events with their documented GUIDs. */

@@ -1,4 +1,4 @@
-// Determinism (spec §2, scenario-format §1): the same scenario gives the same trace, byte for byte;
+// Determinism (docs/architecture.md §2, docs/scenario-format.md §1): the same scenario gives the same trace, byte for byte;
 // the default schedule is exactly the explicit schedule that names the default at every choice point.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,9 +1,9 @@
-// The engine core: threads, the scheduler of spec §2, the trace, hazards and halting.
+// The engine core: threads, the scheduler of docs/architecture.md §2, the trace, hazards and halting.
 // Deterministic: no clock, no randomness; the same scenario gives the same trace.
 import type { Irql } from './api.ts';
 import { IRQL_NAMES } from './api.ts';
 import type { NormalizedScenario, ScheduleOverride } from '../scenario/types.ts';
-import { LIMITS } from '../scenario/types.ts';
+import { RUN_LIMITS } from './limits.ts';
 import type { HaltReason, RuleStamp, RunLimit, StampedBody, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
 import type { RuleId } from './rules/ids.ts';
 import { ruleCase, type CaseOf } from './rules/catalog.ts';
@@ -13,7 +13,7 @@ import { own } from './dict.ts';
 export type Yield = { t: 'op' } | { t: 'block'; wait: Wait };
 export type Body<R = unknown> = Generator<Yield, R, void>;
 
-/** A step boundary: the scheduler may run another thread here (spec §2.2 choice points). */
+/** A step boundary: the scheduler may run another thread here (docs/architecture.md §2.2 choice points). */
 export const OP: Yield = { t: 'op' };
 
 export interface Job {
@@ -70,7 +70,7 @@ export interface RunLimits {
 }
 
 export const DEFAULT_LIMITS: Readonly<RunLimits> = {
-  maxOps: LIMITS.opBudget,
+  maxOps: RUN_LIMITS.opBudget,
   maxEntries: 500_000,
   maxThreads: 10_000,
   maxWakeups: 1_000_000,
@@ -110,7 +110,7 @@ export class Engine {
   private current: Thread | null = null;
   private overrides = new Map<number, { run: string; index: number; used: boolean }>();
   scheduleErrors: ScheduleError[] = [];
-  /** Choice points (spec §2.2): boundaries where more than one thread was runnable. */
+  /** Choice points (docs/architecture.md §2.2): boundaries where more than one thread was runnable. */
   readonly choices: ChoicePoint[] = [];
   private visitedBoundary = -1;
   /** The PnP event being processed by the pnp thread (for CU-6 and IO-4). */
@@ -133,7 +133,7 @@ export class Engine {
     scenario.schedule.forEach((o: ScheduleOverride, index) => {
       const first = this.overrides.get(o.at);
       if (!first) this.overrides.set(o.at, { run: o.run, index, used: false });
-      // Two choices for one step boundary: never ignore one silently (spec §2.2).
+      // Two choices for one step boundary: never ignore one silently (docs/architecture.md §2.2).
       else this.scheduleErrors.push({ path: `/schedule/${index}/at`, message: `step ${o.at} already has an override (/schedule/${first.index}); a step has one choice` });
     });
   }
@@ -167,7 +167,7 @@ export class Engine {
 
   /**
    * Raise a hazard: rule `rule` is broken, in its catalogue case `kase`. Severity and bug check come
-   * from the catalogue, nowhere else; a bug check or a deadlock halts the run (spec §2.3, §2.5).
+   * from the catalogue, nowhere else; a bug check or a deadlock halts the run (docs/architecture.md §2.3, §2.5).
    */
   raise<R extends RuleId>(rule: R, kase: CaseOf<R>, message: string, extra: { cycle?: WaitEdge[] } = {}): void {
     const c = ruleCase(rule, kase);
@@ -351,7 +351,7 @@ export class Engine {
     return r ? [...new Set(r.inFlight.filter((n) => n !== self))] : [];
   }
 
-  /** The threads a wait is waiting for (the wait-for graph, spec §2.3). */
+  /** The threads a wait is waiting for (the wait-for graph, docs/architecture.md §2.3). */
   private waitsFor(w: Wait): string[] {
     switch (w.k) {
       case 'job':
@@ -387,7 +387,7 @@ export class Engine {
     return visit(start) ? path : null;
   }
 
-  /** The most specific documented rule that explains a cycle (spec §2.3), else DL-1. */
+  /** The most specific documented rule that explains a cycle (docs/architecture.md §2.3), else DL-1. */
   private cycleRule(cycle: WaitEdge[]): DeadlockRule {
     const rules = new Set<RuleId>();
     for (const e of cycle) {

@@ -1,4 +1,4 @@
-// One readable line per trace entry (trace format v1, scenario-format §7), using the Windows
+// One readable line per trace entry (trace format v1, docs/trace-format.md), using the Windows
 // names as they appear in the trace. Pure and framework-free: the UI, the CLI's --pretty mode and
 // tests all read traces through this one formatter.
 import type { TimelineAction } from '../scenario/types.ts';

@@ -1,6 +1,6 @@
-// The engine's public entry: boot (scenario-format §2), the timeline (§4) and the run.
+// The engine's public entry: boot (docs/scenario-format.md §2), the timeline (§4) and the run.
 import type { NormalizedScenario, TimelineAction } from '../scenario/types.ts';
-import type { ValidationError } from '../scenario/load.ts';
+import type { ValidationError } from '../scenario/errors.ts';
 import type { ApiName } from './api.ts';
 import { Engine, OP, type Body, type ChoicePoint, type RunLimits } from './engine.ts';
 export { DEFAULT_LIMITS, type ChoicePoint, type RunLimits } from './engine.ts';

@@ -1,4 +1,4 @@
-// The op interpreter: routine bodies, values, conditions, and API calls (scenario-format §3).
+// The op interpreter: routine bodies, values, conditions, and API calls (docs/scenario-format.md §3).
 import type { ApiCallOp, Cond, Op, RoutineBody, Value } from '../scenario/types.ts';
 import { APIS, IRQL_NAMES, isApiName, type ApiName, type Irql } from './api.ts';
 import { isConstant, ntSuccess } from './constants.ts';

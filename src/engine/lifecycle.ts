@@ -1,4 +1,4 @@
-// Driver and app lifecycle (spec §8, §1.3): DriverEntry, Unload, process start and exit.
+// Driver and app lifecycle (DRV rules, docs/architecture.md §1.3): DriverEntry, Unload, process start and exit.
 import { OP, type Body, type Engine } from './engine.ts';
 import { ntSuccess } from './constants.ts';
 import { hasRoutine, invoke } from './interp.ts';
@@ -85,7 +85,7 @@ export function* runRoutine(engine: Engine, component: string, routine: string):
   yield* invoke(engine, component, routine, {});
 }
 
-/** Process exit closes the app's handles and ends its registrations (spec §1.3). */
+/** Process exit closes the app's handles and ends its registrations (docs/architecture.md §1.3). */
 export function exitApp(engine: Engine, app: string): void {
   const c = engine.world.components[app];
   if (c.state !== 'running') {

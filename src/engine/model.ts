@@ -1,4 +1,4 @@
-// The simulated world as plain data (spec §1). The engine mutates it in place while it runs;
+// The simulated world as plain data (docs/architecture.md §1). The engine mutates it in place while it runs;
 // views never see it directly — they fold the trace (snapshot.ts), which records every change.
 import type { Irql } from './api.ts';
 import type { RuleId } from './rules/ids.ts';

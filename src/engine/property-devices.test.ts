@@ -1,7 +1,7 @@
 // Property tests (fast-check) for the device side: random device gestures on 1–3 devices, random
 // apps following or breaking seed 002's recipe, random toastmon-shaped monitors, random handle
 // closes and process exits, some gestures concurrent. Whatever happens, the engine never throws,
-// ends with exactly one halt, is deterministic, and keeps the invariants of spec §5 and §6.
+// ends with exactly one halt, is deterministic, and keeps the invariants of the RM and CM rules.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { run, runRaw, type Run } from './testing.ts';
@@ -44,7 +44,7 @@ const arbWorld = fc.record({
   apps: fc.array(arbApp, { maxLength: 4 }),
   monitors: fc.array(arbMonitor, { maxLength: 2 }),
   gestures: fc.array(arbGesture, { minLength: 1, maxLength: 8 }),
-  /** Scheduling overrides (spec §2.2): skip that many later choice points, then run the pick-th runnable thread. */
+  /** Scheduling overrides (docs/architecture.md §2.2): skip that many later choice points, then run the pick-th runnable thread. */
   picks: fc.array(fc.record({ skip: fc.nat({ max: 30 }), pick: fc.nat({ max: 5 }) }), { maxLength: 4 }),
 });
 type World = typeof arbWorld extends fc.Arbitrary<infer T> ? T : never;

@@ -298,7 +298,7 @@ describe('property: random valid scenarios', () => {
 
   // Each pick chooses a choice point after the previous override (often one of the next few) and a
   // runnable thread there: the run up to that point is unchanged, so the override must be accepted
-  // (spec §2.2, scenario-format §5) — a random scheduler driven through the schedule format.
+  // (docs/architecture.md §2.2, docs/scenario-format.md §5) — a random scheduler driven through the schedule format.
   const picks = fc.array(fc.tuple(fc.oneof(fc.nat({ max: 2 }), fc.nat()), fc.nat()), { minLength: 1, maxLength: 6 });
 
   function walk(s: Scenario, steps: [number, number][]) {

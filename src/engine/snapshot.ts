@@ -1,5 +1,5 @@
 // The state of the world at any trace position, as plain data for the views.
-// Step-back is seek, not undo (design.md): the trace records every change, so the state after entry
+// Step-back is seek, not undo (docs/architecture.md): the trace records every change, so the state after entry
 // k is a fold of entries 0..k; a checkpoint every CHECKPOINT_EVERY entries keeps any seek short.
 import type { NormalizedScenario } from '../scenario/types.ts';
 import type { HaltReason, TraceEntry } from './trace.ts';

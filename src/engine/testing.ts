@@ -1,4 +1,4 @@
-// A headless harness that reads like intent (design.md): `run(s).labels('invoke')`.
+// A headless harness that reads like intent (docs/architecture.md): `run(s).labels('invoke')`.
 // Used by the conformance corpus, property tests and benchmarks; never by the app.
 import { hazardMismatches } from './rules/hazards.ts';
 import { load } from '../scenario/load.ts';

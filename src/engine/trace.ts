@@ -1,4 +1,4 @@
-// Trace format v1 (scenario-format §7). Fields may be added; none renamed.
+// Trace format v1 (docs/trace-format.md). Fields may be added; none renamed.
 import type { TimelineAction } from '../scenario/types.ts';
 import type { RuleId, Severity } from './rules/ids.ts';
 

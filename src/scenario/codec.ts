@@ -58,7 +58,7 @@ function compactComponents(v: unknown): unknown {
   return Object.fromEntries(Object.entries(v).map(([id, c]) => [id, isPlainObject(c) ? without(c, COMPONENT_DEFAULTS) : c]));
 }
 
-/** Leave out what load() fills in by default (scenario-format.md §1–§2). */
+/** Leave out what load() fills in by default (docs/scenario-format.md §1–§2). */
 function compact(n: NormalizedScenario): Record<string, unknown> {
   const env = dictOf<unknown>(n as unknown as Record<string, unknown>);
   if (isPlainObject(env.machine)) {

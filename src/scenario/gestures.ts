@@ -1,4 +1,4 @@
-// Gestures edit the scenario (design.md): every drag, drop or button in the playground is a pure
+// Gestures edit the scenario (docs/architecture.md): every drag, drop or button in the playground is a pure
 // function from one scenario to the next. Nothing here runs the engine; the store re-runs the
 // result in the worker and the URL follows.
 //
@@ -45,6 +45,16 @@ export function insertionPoint(s: NormalizedScenario, trace: readonly TraceEntry
   // …and the actions started together with it.
   while (index < timeline.length && timeline[index].concurrent) index++;
   return { index, seq: firstSeqOfStep(trace, index + 1) };
+}
+
+/**
+ * Insert at timeline index `index` (a boundary: not inside a group of `concurrent` actions, which
+ * start together). The caller picks the point (the palette's "Goes in" choice).
+ */
+export function insertionAt(s: NormalizedScenario, trace: readonly TraceEntry[], index: number): Insertion {
+  let i = Math.max(0, Math.min(Math.trunc(index), s.timeline.length));
+  while (i < s.timeline.length && s.timeline[i].concurrent) i++;
+  return { index: i, seq: trace.length === 0 ? Number.POSITIVE_INFINITY : firstSeqOfStep(trace, i + 1) };
 }
 
 /** The seq of the first entry of timeline step `step` or later (trace.length when there is none). */
@@ -250,7 +260,7 @@ export function removeMemory(s: NormalizedScenario, ins: Insertion, id: string):
 
 /**
  * The thread picker: at the choice point whose next entry is `at`, run `thread`. Replaces an
- * override at `at` and drops the ones after it, which may no longer be reachable (scenario-format §5).
+ * override at `at` and drops the ones after it, which may no longer be reachable (docs/scenario-format.md §5).
  */
 export function pickThread(s: NormalizedScenario, at: number, thread: string): NormalizedScenario {
   const next = clone(s);

@@ -1,5 +1,5 @@
 // JSON Pointer (RFC 6901) → text range, by scanning the JSON text itself. The editor uses it to
-// put each validation error (which names a JSON pointer, scenario-format §6) under the text it is
+// put each validation error (which names a JSON pointer, docs/scenario-format.md §6) under the text it is
 // about. Pure and tolerant: a pointer that does not resolve fully gives its deepest existing
 // ancestor (`exact: false`), text that stops being valid JSON part-way still resolves what comes
 // before the damage, and nothing here throws.

@@ -4,7 +4,7 @@ import { findJsonError, lineColumn, load, loadText, type LoadResult } from './lo
 import { APIS } from '../engine/api.ts';
 import { LIMITS } from './types.ts';
 
-// scenario-format.md §8 (seed 000)
+// docs/scenario-format.md §8 (seed 000)
 const SEED_000 = `{
   "format": "pnp-scenario/1",
   "title": "Synchronous processor notification",
@@ -76,7 +76,7 @@ function errorsOf(r: LoadResult) {
   return r.errors;
 }
 
-describe('load: seed 000 (scenario-format §8)', () => {
+describe('load: seed 000 (docs/scenario-format.md §8)', () => {
   it('loads from text and from a parsed value, with no warnings', () => {
     const r = ok(loadText(SEED_000));
     expect(r.warnings).toEqual([]);
@@ -188,7 +188,7 @@ describe('load: format versions', () => {
   });
 });
 
-describe('load: hard limits (scenario-format §6)', () => {
+describe('load: hard limits (docs/scenario-format.md §6)', () => {
   const notes = (n: number) => Array.from({ length: n }, () => ({ op: 'note', text: 'x' }));
 
   it('1,024 processors + memory modules + devices', () => {

@@ -1,7 +1,8 @@
-// Scenario format v1 (../shared/spec/scenario-format.md). This is a public contract:
+// Scenario format v1 (docs/scenario-format.md). This is a public contract:
 // fields may be added, nothing may be renamed or change meaning without a new format version.
 
 import type { ApiName } from '../engine/api.ts';
+import { RUN_LIMITS } from '../engine/limits.ts';
 import type { CONDITIONS, CONTROL_OPS, ConditionName, ControlOpName, FieldKind, OperandKind, SwitchOn } from './grammar.ts';
 
 export type { ApiName } from '../engine/api.ts';
@@ -140,7 +141,7 @@ export const LIMITS = {
   ops: 100_000,
   depth: 64,
   bytes: 1024 * 1024,
-  opBudget: 1_000_000,
+  opBudget: RUN_LIMITS.opBudget,
 } as const;
 
 export const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

@@ -1,5 +1,5 @@
 // The session store: mirrors what the engine worker sent for the current scenario, plus where the
-// user is in its trace (design.md: scenario → engine in worker → store → views). Views read it
+// user is in its trace (docs/architecture.md: scenario → engine in worker → store → views). Views read it
 // through narrow selectors; only this store talks to the worker.
 //
 // - The scenario is the source of truth: a gesture edits it (src/scenario/gestures.ts) and re-runs.
@@ -69,6 +69,11 @@ export interface SessionState {
   restarts: number;
   /** Increases with every submitted run; a result for an older run is dropped. */
   runId: number;
+  /**
+   * Increases when a run is an edit the user can undo (a gesture, an Apply, opening a demo): the
+   * URL sync then adds a browser history entry, so Undo / Back and Redo / Forward walk the edits.
+   */
+  edits: number;
 
   /** Validate and run a raw scenario in the engine worker; go to `cursor` (default 0) in its trace. */
   run(scenario: unknown, options?: OpenOptions): Promise<boolean>;
@@ -76,8 +81,11 @@ export interface SessionState {
   seek(seq: number): void;
   /** Move by `delta` entries. */
   step(delta: number): void;
-  /** Apply a gesture at the cursor ("now"), re-run, jump to where its action starts and select what it added. */
-  gesture(edit: (s: NormalizedScenario, at: Insertion) => GestureResult): Promise<boolean>;
+  /**
+   * Apply a gesture at the cursor ("now") or at `at`, re-run, jump to where its action starts and
+   * select what it added.
+   */
+  gesture(edit: (s: NormalizedScenario, at: Insertion) => GestureResult, at?: (s: NormalizedScenario, trace: readonly TraceEntry[], cursor: number) => Insertion): Promise<boolean>;
   /** The thread picker: at the choice point after the cursor, run `thread`; the cursor stays. */
   pickThread(thread: string): Promise<boolean>;
   select(node: string | null): void;
@@ -95,6 +103,8 @@ export interface OpenOptions {
    * open): the session stays exactly as it was, and the caller decides what to show.
    */
   onInvalid?: (errors: ProtocolValidationError[], newerVersion: boolean) => void;
+  /** An edit the user can undo (see `edits`). */
+  edit?: boolean;
 }
 
 /** What the store needs from the engine: the worker client, or a fake in tests. */
@@ -244,6 +254,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
             errors: [],
             warnings: response.warnings ?? [],
             newerVersion: false,
+            edits: options.edit ? s.edits + 1 : s.edits,
           }));
           requestSnapshot();
           return true;
@@ -282,6 +293,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       lastAction: null,
       restarts: 0,
       runId: 0,
+      edits: 0,
 
       async run(raw, options) {
         const ok = await runScenario(raw, options);
@@ -301,12 +313,12 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
         get().seek(get().cursor + delta);
       },
 
-      async gesture(edit) {
+      async gesture(edit, at) {
         const { scenario, trace, cursor } = get();
         if (!scenario) return false;
         let result: GestureResult;
         try {
-          result = edit(scenario, insertionPoint(scenario, trace, cursor));
+          result = edit(scenario, (at ?? insertionPoint)(scenario, trace, cursor));
         } catch (err) {
           if (err instanceof GestureError) {
             get().notify('error', err.message);
@@ -316,6 +328,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
         }
         const { actionIndex, select } = result;
         const ok = await runScenario(result.scenario, {
+          edit: true,
           cursor: (t) => actionStart(t, actionIndex),
           select: select ? (t) => nodeIdOf(select, t, actionIndex) : undefined,
         });
@@ -332,7 +345,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           get().notify('error', `${thread} cannot run here: the thread picker applies at a choice point, where more than one thread is runnable.`);
           return false;
         }
-        return runScenario(pickThreadGesture(scenario, at, thread), { cursor });
+        return runScenario(pickThreadGesture(scenario, at, thread), { cursor, edit: true });
       },
 
       select(node) {

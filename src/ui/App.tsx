@@ -17,6 +17,7 @@ import type { PanelProps } from './panels/types.ts';
 import { Header } from './shell/Header.tsx';
 import { NoticeToast, RunProblems } from './shell/Notices.tsx';
 import { Tabs } from './shell/Tabs.tsx';
+import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
 import './theme.ts';
 import { EmbedView } from './embed/EmbedView.tsx';
@@ -133,22 +134,32 @@ export function App() {
 
 function Playground() {
   useStepShortcuts();
+  useHistoryShortcuts();
   const props = usePanelProps();
 
   return (
-    <div className="flex h-dvh min-h-[640px] flex-col">
-      <Header tools={<ShareTools />} />
+    // Below lg the page is one column that scrolls (machine, palette and actions, explanation and
+    // panels); from lg up, three columns that fill the window.
+    <div className="flex min-h-dvh flex-col lg:h-dvh lg:min-h-[640px]">
+      <Header
+        tools={
+          <>
+            <UndoRedo />
+            <ShareTools />
+          </>
+        }
+      />
       <LinkAlert />
       <RunProblems />
-      <main className="grid min-h-0 flex-1 grid-cols-1 lg:grid-cols-[236px_minmax(0,1fr)_minmax(340px,30%)]">
+      <main className="grid grid-cols-1 lg:min-h-0 lg:flex-1 lg:grid-cols-[236px_minmax(0,1fr)_minmax(340px,30%)]">
         <aside
           aria-label="Palette and actions"
-          className="min-h-0 space-y-5 overflow-y-auto border-b border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900 lg:border-b-0 lg:border-r"
+          className="order-2 min-w-0 space-y-5 border-b border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900 lg:order-none lg:min-h-0 lg:overflow-y-auto lg:border-b-0 lg:border-r"
         >
           <Palette />
           <ActionsPanel />
         </aside>
-        <section aria-label="Machine" className="flex min-h-[480px] min-w-0 flex-col lg:min-h-0">
+        <section aria-label="Machine" className="order-1 flex h-[min(78dvh,620px)] min-w-0 flex-col lg:order-none lg:h-auto lg:min-h-0">
           <div className="relative isolate min-h-0 flex-1">
             <Graph />
             {props && <Overlay props={props} />}
@@ -157,7 +168,7 @@ function Playground() {
         </section>
         <aside
           aria-label="Explanation and panels"
-          className="relative z-10 flex min-h-[480px] min-w-0 flex-col border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 lg:min-h-0 lg:border-l lg:border-t-0"
+          className="relative z-10 order-3 flex h-[90dvh] min-h-[480px] min-w-0 flex-col border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 lg:order-none lg:h-auto lg:min-h-0 lg:border-l lg:border-t-0"
         >
           {props && (
             <>

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runScenario } from '../engine/index.ts';
 import { scenarioToHash } from '../scenario/codec.ts';
+import { load } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { DEFAULT_SCENARIO, lastOpening, openingFor, withStep } from './url.ts';
 
@@ -9,8 +11,18 @@ describe('url', () => {
     for (const step of [0, 7, 123]) expect(withStep(base, step)).toBe(scenarioToHash(DEFAULT_SCENARIO, step));
   });
 
-  it('no hash opens the built-in demo; a link opens its scenario and step', () => {
-    expect(openingFor('')).toEqual({ scenario: DEFAULT_SCENARIO, from: 'demo' });
+  it('no hash opens the built-in demo at its first callback; a link opens its scenario and step', () => {
+    const first = openingFor('');
+    expect(first.scenario).toBe(DEFAULT_SCENARIO);
+    expect(first.step).toBeUndefined();
+    expect(first.from).toBe('demo');
+    const loaded = load(DEFAULT_SCENARIO);
+    if (!loaded.ok) throw new Error('seed 000 does not load');
+    const run = runScenario(loaded.scenario);
+    if (!run.ok) throw new Error('seed 000 does not run');
+    const at = first.start!(run.trace);
+    expect(run.trace[at]).toMatchObject({ type: 'invoke', routine: 'SyncProcessorCallback' });
+    expect(run.trace.slice(0, at).some((e) => e.type === 'invoke' && e.registration)).toBe(false);
     const opened = openingFor(scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Mine' }, 12));
     expect(opened.step).toBe(12);
     expect(opened.from).toBe('link');

@@ -1,29 +1,34 @@
-// The URL always follows the scenario and the step (design.md: "nothing a user builds is ever only
-// in memory"). The hash is the scenario's link (made by the engine worker with each run, the
+// The URL always follows the scenario and the step (docs/architecture.md: "nothing a user builds is ever only
+// in memory"). The hash is the scenario's link (made by the engine worker with each run: the
 // store's `link`) plus `&step=<cursor>`, written with history.replaceState (stepping does not flood
-// the back button) and debounced.
+// the back button) HASH_DEBOUNCE_MS after the last change. An edit (a gesture, an Apply, a demo)
+// adds a history entry instead (history.ts): Undo / Back and Redo / Forward walk the edits.
 //
 // Opening: a hash → readLink; no hash → the last scenario and step this browser had open
-// (localStorage, saved with the URL), else the built-in seed-000 demo; a bad link shows an alert
-// and keeps going with the last scenario (else the demo). The page never validates: the worker
-// does when it runs the scenario, and a link whose scenario it refuses is a bad link too
+// (localStorage, saved with the URL), else the built-in seed-000 demo at its teaching moment (its
+// first callback: a processor dropped there is hot-added while the callback is registered); a bad link shows an alert
+// and keeps going with the last scenario (else the demo). The page never validates: the worker does
+// when it runs the scenario, and a link whose scenario it refuses is a bad link too
 // (invalidLinkError). Bad-link UX hook: `onBadLink` below is the single place a link error
 // surfaces; `restorePrevious` goes back to the work it replaced. Storage is best effort: a full
 // quota, disabled storage or a corrupt stored value is ignored.
 import { useSyncExternalStore } from 'react';
 import seed000 from '../scenario/demos/seed000-sync.json';
 import { invalidLinkError, readLink, withStep, type LinkError } from '../scenario/link.ts';
+import type { TraceEntry } from '../engine/trace.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { sessionStore, type SessionStore } from '../store/session.ts';
 import type { ProtocolValidationError } from '../worker/protocol.ts';
-
-export { withStep };
+import { adoptEntry, followEntry, pushEntry } from './history.ts';
+import { callbackSeqs } from './stepper/model.ts';
+import { sessionStore, type SessionStore } from '../store/session.ts';
 
 /** The built-in scenario a first visit opens. */
 export const DEFAULT_SCENARIO = seed000 as Scenario;
 
 const LAST_LINK_KEY = 'pnp-playground:last-link';
 export const HASH_DEBOUNCE_MS = 250;
+
+export { withStep };
 
 /** The link of a hash without its parameters (`#s1.<payload>`). */
 const linkOf = (hash: string) => (hash.startsWith('#') ? hash : `#${hash}`).replace(/&.*$/s, '');
@@ -66,13 +71,18 @@ export interface Opening {
   /** The scenario as JSON data (the worker validates it when it runs). */
   scenario: unknown;
   step?: number;
+  /** Where to open when there is no step: a function of the trace (the first visit's teaching moment). */
+  start?: (trace: readonly TraceEntry[]) => number;
   /** Its link without the step, when it came from one ("Go back" compares it with the store's). */
   link?: string;
-  /** Where it came from: the page's link, the last scenario of this browser, or the built-in demo. */
+  /** Where it came from: the page's link, the last scenario of this browser, the built-in demo, or what the page showed. */
   from: 'link' | 'last' | 'demo' | 'current';
 }
 
-const DEMO: Opening = { scenario: DEFAULT_SCENARIO, from: 'demo' };
+/** The first visit: seed 000 at its first callback. */
+export function firstVisit(): Opening {
+  return { scenario: DEFAULT_SCENARIO, start: (trace) => callbackSeqs(trace)[0] ?? 0, from: 'demo' };
+}
 
 function storage(): Storage | null {
   try {
@@ -130,7 +140,7 @@ export function openingFor(hash: string, store: Storage | null = storage()): Ope
   const bare = hash.replace(/^#/, '');
   if (!bare || !bare.startsWith('s')) {
     onBadLink(null);
-    return lastOpening(store) ?? DEMO;
+    return lastOpening(store) ?? firstVisit();
   }
   const r = readLink(hash);
   if (r.ok) {
@@ -144,7 +154,7 @@ export function openingFor(hash: string, store: Storage | null = storage()): Ope
 function badLinkOpening(error: LinkError, hash: string, store: Storage | null): Opening {
   const last = lastOpening(store);
   onBadLink({ error, hash, fallback: last ? 'last' : 'demo', previous: last });
-  return last ?? DEMO;
+  return last ?? firstVisit();
 }
 
 export interface UrlSyncOptions {
@@ -192,8 +202,10 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   };
 
   /** Run an opening; `onInvalid` when the worker refuses its scenario (the session is left as it was). */
-  const runOpening = (o: Opening, onInvalid?: (errors: ProtocolValidationError[], newerVersion: boolean) => void) =>
-    void store.getState().run(o.scenario, { ...(o.step === undefined ? {} : { cursor: o.step }), ...(onInvalid ? { onInvalid } : {}) });
+  const runOpening = (o: Opening, onInvalid?: (errors: ProtocolValidationError[], newerVersion: boolean) => void) => {
+    const cursor = o.step !== undefined ? { cursor: o.step } : o.start ? { cursor: o.start } : {};
+    void store.getState().run(o.scenario, { ...cursor, ...(onInvalid ? { onInvalid } : {}) });
+  };
 
   /** Open what the page was opened with; a refused scenario falls back like an unreadable link. */
   const open = (hash: string) => {
@@ -202,7 +214,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
       runOpening(o, () => {
         // The last scenario no longer opens (e.g. stored by an older version): forget it, open the demo.
         forgetLast(last);
-        runOpening(DEMO);
+        runOpening(firstVisit());
       });
     if (opening.from === 'demo') runOpening(opening);
     else if (opening.from === 'last') fallBack(opening);
@@ -225,17 +237,40 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     win.history.replaceState(win.history.state, '', hash);
   };
 
+  if (!readOnly) adoptEntry(win);
   open(win.location.hash);
 
-  // Debounced: while the user holds → (or drags the scrubber) nothing is written; the address and
-  // the saved copy follow HASH_DEBOUNCE_MS after the last change (and at once when the page hides).
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.scenario === prev.scenario && s.cursor === prev.cursor && s.link === prev.link) return;
+    if (!readOnly && s.edits !== prev.edits && s.scenario && s.link && win.location.hash === written) {
+      // An edit: the entry we leave keeps the scenario and step the user had; a new entry has the edit.
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      if (prev.scenario && prev.link) {
+        const before = withStep(prev.link, prev.cursor);
+        if (before !== written) win.history.replaceState(win.history.state, '', before);
+      }
+      const hash = withStep(s.link, s.cursor);
+      written = hash;
+      pushEntry(win, hash);
+      saveLast(saved, hash);
+      return;
+    }
+    // Debounced: while the user holds → (or drags the scrubber) nothing is written; the address and
+    // the saved copy follow HASH_DEBOUNCE_MS after the last change (and at once when the page hides).
     if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(write, HASH_DEBOUNCE_MS);
   });
 
+  const onPopState = () => {
+    if (!readOnly) followEntry(win);
+  };
+  win.addEventListener('popstate', onPopState);
+
   const onHashChange = () => {
+    if (!readOnly) followEntry(win);
     const hash = win.location.hash;
     if (hash === written) return;
     written = hash;
@@ -272,6 +307,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     unsubscribe();
     if (timer !== undefined) clearTimeout(timer);
     win.removeEventListener('hashchange', onHashChange);
+    win.removeEventListener('popstate', onPopState);
     win.removeEventListener('pagehide', flush);
   };
 }

@@ -1,7 +1,7 @@
 // The page's side of the engine worker: request/response by id with a Promise API.
 // A crashed worker (error event) or a hung one (no answer within the timeout) is terminated and
 // replaced on the next request; the pending requests resolve with an `error` response, so callers
-// handle one union and never a rejected promise (design.md: "a crashed or hung worker is restarted").
+// handle one union and never a rejected promise (docs/architecture.md: "a crashed or hung worker is restarted").
 import {
   errorResponse,
   parseResponse,

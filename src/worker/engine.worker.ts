@@ -1,4 +1,4 @@
-// The engine's Web Worker: a thin adapter (design.md). Messages in, results out; the simulation
+// The engine's Web Worker: a thin adapter (docs/architecture.md). Messages in, results out; the simulation
 // itself lives in src/engine and the validation in src/scenario, both framework-free.
 import type { ChoicePoint } from '../engine/engine.ts';
 import { runScenario } from '../engine/index.ts';
@@ -69,7 +69,7 @@ export function handleMessage(data: unknown): WorkerResponse {
     const { scenario } = loaded;
     const outcome = runScenario(scenario, request.opBudget === undefined ? undefined : { opBudget: request.opBudget });
     if (!outcome.ok) {
-      // e.g. a schedule override naming a thread that is not runnable (scenario-format §5).
+      // e.g. a schedule override naming a thread that is not runnable (docs/scenario-format.md §5).
       return { v: PROTOCOL_VERSION, id: request.id, type: 'invalid', ok: false, errors: outcome.errors };
     }
     const run: LastRun = { key: request.id, scenario, trace: outcome.trace, choices: outcome.choices, seeker: null };
@@ -90,7 +90,7 @@ export function handleMessage(data: unknown): WorkerResponse {
       ...(request.seek === undefined ? {} : { snapshot: snapshotAt(run, request.seek).snapshot }),
     };
   } catch (err) {
-    // The engine must never throw on a valid scenario (design.md); if it does, say so clearly.
+    // The engine must never throw on a valid scenario (docs/architecture.md); if it does, say so clearly.
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     return errorResponse(request.id, `Internal engine error: ${message}`);
   }

@@ -1,4 +1,4 @@
-// The message protocol between the UI thread and the engine worker (design.md: "typed, versioned
+// The message protocol between the UI thread and the engine worker (docs/architecture.md: "typed, versioned
 // messages"). Every message carries the protocol version; either side rejects a message of
 // another version with a clear error instead of misreading it (a stale cached worker after a
 // deploy is the usual cause). Plain data only: everything here crosses postMessage.

@@ -1,4 +1,4 @@
-// Conformance: the user-mode notification API (spec §6, CM-1…CM-13; seed 002).
+// Conformance: the user-mode notification API (CM-1…CM-13; seed 002).
 import { describe, expect, it } from 'vitest';
 import { run } from '../testing.ts';
 import {

@@ -1,4 +1,4 @@
-// Conformance: custom device events (spec §7, CU-1…CU-9; seed 004).
+// Conformance: custom device events (CU-1…CU-9; seed 004).
 import { describe, expect, it } from 'vitest';
 import { load } from '../../scenario/load.ts';
 import { run } from '../testing.ts';

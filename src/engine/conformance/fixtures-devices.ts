@@ -1,4 +1,4 @@
-// Builders for the device-side conformance scenarios (spec §5 removal, §6 user-mode API, §7 custom
+// Builders for the device-side conformance scenarios (RM rules: removal, CM rules: user-mode API, CU rules: custom
 // events): devices and stacks, user-mode apps following (or breaking) seed 002's recipe, and a
 // toastmon-shaped kernel monitor. Plain data in, plain scenario JSON out.
 
@@ -292,7 +292,7 @@ export const ejects = (r: Run) =>
 export const results = (r: Run, api: string, component?: string) =>
   r.returned(api).filter((e) => !component || e.component === component).map((e) => e.result);
 
-// ---------------------------------------------------------------- schedules (spec §2.2 choice points)
+// ---------------------------------------------------------------- schedules (docs/architecture.md §2.2 choice points)
 
 type WithSchedule = { schedule?: { at: number; run: string }[] };
 
@@ -320,7 +320,7 @@ function wanted(rules: SteerRule[], prefix: TraceEntry[], runnable: string[], ch
 }
 
 /**
- * Reproduce a race by hand (spec §2.2): add `schedule` overrides, earliest first, so that every
+ * Reproduce a race by hand (docs/architecture.md §2.2): add `schedule` overrides, earliest first, so that every
  * choice point follows the rules. Each `at` is read from a run with the overrides so far — the way
  * a user finds it: run once, inspect the trace, pick the thread.
  */

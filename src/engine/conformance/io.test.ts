@@ -1,4 +1,4 @@
-// Conformance: asynchronous notification and IoRegisterPlugPlayNotification (spec §4, seeds 001, 003).
+// Conformance: asynchronous notification and IoRegisterPlugPlayNotification (IO and UN rules, seeds 001, 003).
 import { describe, expect, it } from 'vitest';
 import { run } from '../testing.ts';
 import type { Scenario } from '../../scenario/types.ts';

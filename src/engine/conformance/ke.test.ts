@@ -1,4 +1,4 @@
-// Conformance: synchronous processor notification (spec §3, seed 000).
+// Conformance: synchronous processor notification (KE rules, seed 000).
 import { describe, expect, it } from 'vitest';
 import { run } from '../testing.ts';
 import {
@@ -9,7 +9,7 @@ const S = (drv: string, n: number) => sync(drv, 'Start', n);
 const C = (drv: string, n: number) => sync(drv, 'Complete', n);
 const F = (drv: string, n: number) => sync(drv, 'Failure', n);
 
-/** Seed 000, as in scenario-format §8: load, hot-add, unload. */
+/** Seed 000, as in docs/scenario-format.md §8: load, hot-add, unload. */
 const seed000 = (extra: object = {}) =>
   scenario({
     machine: { processors: 2, maxProcessors: 4 },
@@ -297,7 +297,7 @@ describe('KE-7 deregistration waits', () => {
     expect(labels).toEqual([
       S('a', 1), 'a!Stop', 'a>KeDeregisterProcessorChangeCallback',
       'note start: step 1', 'note start: step 2', 'a!SyncProcessorCallback=null',
-      // The wait is satisfied between the two callbacks, but hotplug keeps running (spec §2.2 default),
+      // The wait is satisfied between the two callbacks, but hotplug keeps running (docs/architecture.md §2.2 default),
       // so the add's Complete is still delivered before sys:a runs again.
       C('a', 1), 'a!SyncProcessorCallback=null',
       'a<KeDeregisterProcessorChangeCallback=null', 'note Stop: deregistered', 'a!Stop=STATUS_SUCCESS',

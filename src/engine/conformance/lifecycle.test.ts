@@ -1,4 +1,4 @@
-// Conformance: driver lifecycle (spec §8: DRV-1…DRV-3), IRQL (§2.4, §9: IRQL-1) and
+// Conformance: driver lifecycle (DRV-1…DRV-3), IRQL (docs/architecture.md §2.4, IRQL-1) and
 // deadlock / stall / budget (§2.3: DL-1…DL-3).
 import { describe, expect, it } from 'vitest';
 import { load as loadScenario } from '../../scenario/load.ts';

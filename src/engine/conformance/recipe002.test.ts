@@ -1,4 +1,4 @@
-// Conformance: seed 002's complete recipe as one app (spec §6 CM-2…CM-10, §5 RM-1/RM-4/RM-5) —
+// Conformance: seed 002's complete recipe as one app (CM-2…CM-10, RM-1/RM-4/RM-5) —
 // register the DEVICEINTERFACE class, list, de-duplicate, CreateFile, register the handle, the
 // per-action table with deferred unregistration, heap contexts freed only after the unregister —
 // through an orderly removal, a failed query-remove and a surprise removal; then each documented

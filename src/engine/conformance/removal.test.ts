@@ -1,4 +1,4 @@
-// Conformance: device removal flows (spec §5, RM-1…RM-8; seeds 002, 003, 004), and the device
+// Conformance: device removal flows (RM-1…RM-8; seeds 002, 003, 004), and the device
 // side of IO-4, IO-8 and IO-9.
 import { describe, expect, it } from 'vitest';
 import { run } from '../testing.ts';

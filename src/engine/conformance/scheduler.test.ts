@@ -1,5 +1,5 @@
-// Conformance: the execution model (spec §2.1, §2.2): threads, the default schedule, timeline
-// actions, choice points and schedule overrides (scenario-format §5).
+// Conformance: the execution model (docs/architecture.md §2.1, §2.2): threads, the default schedule, timeline
+// actions, choice points and schedule overrides (docs/scenario-format.md §5).
 import { describe, expect, it } from 'vitest';
 import { run, runRaw } from '../testing.ts';
 import type { Scenario } from '../../scenario/types.ts';
@@ -21,7 +21,7 @@ const choicesOf = (s: Scenario) => {
   return out.choices;
 };
 
-describe('spec §2.2 default schedule', () => {
+describe('docs/architecture.md §2.2 default schedule', () => {
   it('the running thread keeps running until it finishes; then the earliest runnable thread runs', () => {
     const r = run(twoRoutines());
     expect(r.labels('note')).toEqual(['note a1', 'note a2', 'note a3', 'note b1', 'note b2']);
@@ -66,7 +66,7 @@ describe('spec §2.2 default schedule', () => {
   });
 });
 
-describe('spec §2.2 choice points and overrides', () => {
+describe('docs/architecture.md §2.2 choice points and overrides', () => {
   it('a choice point is a boundary with more than one runnable thread; the default choice is reported', () => {
     const choices = choicesOf(twoRoutines());
     expect(choices.length).toBeGreaterThan(0);
@@ -134,7 +134,7 @@ describe('spec §2.2 choice points and overrides', () => {
   });
 });
 
-describe('spec §2.5 / trace format: halting', () => {
+describe('docs/architecture.md §2.5 / trace format: halting', () => {
   it('every run ends with exactly one halt, the last entry; seq is the position and step the timeline index', () => {
     for (const s of [twoRoutines(), scenario({}), scenario({ drivers: { a: seed000Driver({ unload: false }) }, timeline: [load('a'), { do: 'unload', driver: 'a' }, hotAdd()] })]) {
       const r = run(s);

@@ -1,4 +1,4 @@
-// Conformance: unregistering (spec §4 "Unregistering", seed 003: IoUnregisterPlugPlayNotificationEx).
+// Conformance: unregistering (UN rules, seed 003: IoUnregisterPlugPlayNotificationEx).
 import { describe, expect, it } from 'vitest';
 import { run } from '../testing.ts';
 import type { Scenario } from '../../scenario/types.ts';

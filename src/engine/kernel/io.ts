@@ -1,4 +1,4 @@
-// IoRegisterPlugPlayNotification and unregistering (spec §4, seeds 001 and 003), and the kernel's
+// IoRegisterPlugPlayNotification and unregistering (IO and UN rules, seeds 001 and 003), and the kernel's
 // way of opening a device (IoGetDeviceObjectPointer / ObDereferenceObject, IO-8, IO-9, RM-6).
 import { OP } from '../engine.ts';
 import type { Handler } from '../interp.ts';

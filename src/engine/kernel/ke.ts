@@ -1,4 +1,4 @@
-// Synchronous processor notification (spec §3, seed 000): KeRegisterProcessorChangeCallback,
+// Synchronous processor notification (KE rules, seed 000): KeRegisterProcessorChangeCallback,
 // KeDeregisterProcessorChangeCallback and the hot-add path on the `hotplug` thread.
 import { OP, type Body, type Engine } from '../engine.ts';
 import { invoke, type Activation, type Handler } from '../interp.ts';

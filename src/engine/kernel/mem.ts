@@ -1,4 +1,4 @@
-// Pool, work items, waits and IRQL (spec §1.4, §2.3, §2.4, §9).
+// Pool, work items, waits and IRQL (docs/architecture.md §1.4, §2.3, §2.4; IRQL-1).
 import { OP, type Engine, type Thread } from '../engine.ts';
 import { IRQL_NAMES, type Irql } from '../api.ts';
 import { invoke, type Handler } from '../interp.ts';

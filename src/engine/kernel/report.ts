@@ -1,4 +1,4 @@
-// Custom device events (spec §7, seed 004): IoReportTargetDeviceChange(Asynchronous).
+// Custom device events (CU rules, seed 004): IoReportTargetDeviceChange(Asynchronous).
 import { OP } from '../engine.ts';
 import { IRQL_NAMES } from '../api.ts';
 import { SYSTEM_TARGET_EVENTS } from '../constants.ts';

@@ -1,4 +1,4 @@
-// Delivery of one notification to one registrant (spec §2.2 "Delivery is synchronous").
+// Delivery of one notification to one registrant (docs/architecture.md §2.2 "Delivery is synchronous").
 import { OP, type Body, type Engine } from '../engine.ts';
 import { invoke } from '../interp.ts';
 import type { Registration } from '../model.ts';
@@ -14,7 +14,7 @@ export function* deliverKernel(engine: Engine, reg: Registration, args: Record<s
 }
 
 /**
- * A user-mode callback runs on the app's notify thread, one at a time per app (spec §2.1); the
+ * A user-mode callback runs on the app's notify thread, one at a time per app (docs/architecture.md §2.1); the
  * delivering thread waits until it returns, because its return value matters (CM-12).
  */
 export function* deliverUser(engine: Engine, reg: Registration, args: Record<string, unknown>): Body<unknown> {

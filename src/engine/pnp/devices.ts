@@ -1,4 +1,4 @@
-// Devices, interfaces, open handles and the PnP event queue (spec §1.2, §5).
+// Devices, interfaces, open handles and the PnP event queue (docs/architecture.md §1.2, RM rules).
 import type { Engine } from '../engine.ts';
 import { guidOf } from '../constants.ts';
 import type { Device, PnpEvent } from '../model.ts';
@@ -69,7 +69,7 @@ export function openHandlesOn(engine: Engine, devices: string[]) {
   return Object.values(engine.world.handles).filter((h) => h.open && set.has(h.device));
 }
 
-/** The device and its started descendants, children before parents (spec §1.2). */
+/** The device and its started descendants, children before parents (docs/architecture.md §1.2). */
 export function subtree(engine: Engine, root: string, states: Device['state'][]): Device[] {
   const w = engine.world;
   const out: Device[] = [];
@@ -90,7 +90,7 @@ export function setDeviceState(engine: Engine, d: Device, to: Device['state']) {
 
 /**
  * Can a surprise-removed device get its IRP_MN_REMOVE_DEVICE: every handle and file object on it is
- * closed (RM-5) and its descendants are gone already (children before parents, spec §1.2).
+ * closed (RM-5) and its descendants are gone already (children before parents, docs/architecture.md §1.2).
  */
 export function readyForRemove(engine: Engine, d: Device): boolean {
   if (d.state !== 'surprise-removed' || openHandlesOn(engine, [d.id]).length > 0) return false;

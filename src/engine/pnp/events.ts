@@ -1,4 +1,4 @@
-// The PnP manager's event worker (`pnp` thread): one event at a time, FIFO (spec §2.1, IO-2, §5, §7).
+// The PnP manager's event worker (`pnp` thread): one event at a time, FIFO (docs/architecture.md §2.1, IO-2, RM and CU rules).
 import { OP, type Body, type Engine } from '../engine.ts';
 import { hasRoutine, invoke } from '../interp.ts';
 import { ntSuccess } from '../constants.ts';
@@ -265,7 +265,7 @@ function* removeAfterSurprise(engine: Engine, ev: PnpEvent): Body<void> {
   yield* irpDown(engine, [d], 'IRP_MN_REMOVE_DEVICE', false);
   setDeviceState(engine, d, 'removed');
   yield* instanceBroadcast(engine, d, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
-  // Children before parents (spec §1.2): the parent may have been waiting for this child.
+  // Children before parents (docs/architecture.md §1.2): the parent may have been waiting for this child.
   handleClosed(engine, d.parent);
 }
 

@@ -63,7 +63,7 @@ export const SEED_DOCS: Record<SeedId, SourceDoc> = {
   '004': { id: '004', title: 'IoReportTargetDeviceChangeAsynchronous function (wdm.h)' },
 };
 
-/** Bug check codes the engine reports (spec §2.4, §2.5, §3, §4, §7, §8). */
+/** Bug check codes the engine reports (docs/architecture.md §2.4, §2.5, and the KE, IO, UN, CU and DRV rules). */
 export const BUGCHECKS = {
   DRIVER_UNLOADED: '0xCE DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS',
   PNP_FATAL_IRQL: '0xCA PNP_DETECTED_FATAL_ERROR (parameter 1 = 0xA)',
@@ -93,7 +93,7 @@ const IO_REPORT_SYNC = other('IoReportTargetDeviceChange function (wdm.h)');
 const DRIVERENTRY_RETURN = other('DriverEntry Return Values');
 const BUGCHECK_CE = other('Bug Check 0xCE: DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS');
 const DRIVER_VERIFIER = other('Driver Verifier');
-const ENGINE_ONLY = other('No Microsoft page: a rule of the playground engine (spec §2.3)');
+const ENGINE_ONLY = other('No Microsoft page: a rule of the playground engine (docs/architecture.md §2.3)');
 
 const SEC = {
   ke: '§3 Synchronous processor notification',

@@ -1,4 +1,4 @@
-// Every rule id of ../shared/spec/semantics.md, as a closed union.
+// Every rule id (docs/rules.md), as a closed union.
 
 const range = <P extends string>(prefix: P, n: number) =>
   Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}` as const);

@@ -1,4 +1,4 @@
-// The user-mode notification API (spec §6, seed 002): CM_Register_Notification and friends,
+// The user-mode notification API (CM rules, seed 002): CM_Register_Notification and friends,
 // CreateFile/CloseHandle, threadpool work and heap contexts.
 import { OP, type Engine } from '../engine.ts';
 import { CM_NOTIFY_FILTER_SIZE } from '../constants.ts';

@@ -1,5 +1,5 @@
 // The demo gallery: every demo loads cleanly, runs to its documented key outcome, opens at the
-// intended step, and its link stays short enough to paste into a chat (design.md: < 2,000 chars).
+// intended step, and its link stays short enough to paste into a chat (docs/architecture.md: < 2,000 chars).
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { run, type Run } from '../../engine/testing.ts';

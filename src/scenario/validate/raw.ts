@@ -102,7 +102,7 @@ export function countOps(body: unknown): number {
   return n;
 }
 
-/** Hard limits (scenario-format §6). Any error here means the scenario is refused as a whole. */
+/** Hard limits (docs/scenario-format.md §6). Any error here means the scenario is refused as a whole. */
 export function checkLimits(root: Obj): ValidationError[] {
   const errors: ValidationError[] = [];
   const fmt = (n: number) => n.toLocaleString('en-US');

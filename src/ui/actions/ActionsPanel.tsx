@@ -1,7 +1,8 @@
 // The actions panel: what the user can do with the selected node. Every button is a gesture that
 // inserts a timeline action at the cursor ("now"), re-runs and jumps to where it starts; the
 // outcome of the last one (a refusal such as KE-6, a bug check) is shown underneath.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useId, useMemo, useState, type ReactNode } from 'react';
+import type { TraceEntry } from '../../engine/trace.ts';
 import { formatAction } from '../../engine/format.ts';
 import {
   addDevice,
@@ -10,6 +11,7 @@ import {
   appAction,
   deviceAction,
   driverAction,
+  insertionPoint,
   removeMemory,
   removeProcessor,
   runnableRoutines,
@@ -17,8 +19,21 @@ import {
 } from '../../scenario/gestures.ts';
 import { sessionStore, useSession } from '../../store/session.ts';
 import { parseNodeId } from '../graph/ids.ts';
+import { outcomeOf, seenSoFar, tallyText, type Tally } from './outcome.ts';
 
-function ActionButton({ onClick, children, tone = 'plain', describedBy }: { onClick(): void; children: ReactNode; tone?: 'plain' | 'danger'; describedBy?: string }) {
+function ActionButton({
+  onClick,
+  children,
+  tone = 'plain',
+  describedBy,
+  disabled = false,
+}: {
+  onClick(): void;
+  children: ReactNode;
+  tone?: 'plain' | 'danger';
+  describedBy?: string;
+  disabled?: boolean;
+}) {
   const cls =
     tone === 'danger'
       ? 'border-red-300 text-red-800 hover:bg-red-50 dark:border-red-800 dark:text-red-200 dark:hover:bg-red-950'
@@ -27,8 +42,9 @@ function ActionButton({ onClick, children, tone = 'plain', describedBy }: { onCl
     <button
       type="button"
       onClick={onClick}
+      disabled={disabled}
       aria-describedby={describedBy}
-      className={`rounded-md border bg-white px-2.5 py-1.5 text-left text-[12.5px] font-medium shadow-sm dark:bg-slate-800 ${cls}`}
+      className={`rounded-md border bg-white px-2.5 py-1.5 text-left text-[12.5px] font-medium shadow-sm disabled:cursor-not-allowed disabled:opacity-60 dark:bg-slate-800 ${cls}`}
     >
       {children}
     </button>
@@ -63,6 +79,68 @@ function Routines({ component }: { component: string }) {
   );
 }
 
+/** Device states in which the device is not in the machine: nothing to eject or remove, it can be plugged in. */
+const UNPLUGGED = new Set(['not-present', 'removed', 'surprise-removed']);
+/** States in which plugging it in is not a new arrival (it is there already). */
+const PLUGGABLE = new Set(['not-present', 'removed', 'start-failed']);
+
+/** The device's state where a gesture would go in (the end of the cursor's action), from the trace. */
+export function deviceStateAt(trace: readonly TraceEntry[], device: string, beforeSeq: number): string {
+  const entity = `device:${device}`;
+  for (let i = Math.min(beforeSeq, trace.length) - 1; i >= 0; i--) {
+    const e = trace[i];
+    if (e.type === 'state' && e.entity === entity) return e.to;
+  }
+  return 'not-present';
+}
+
+function DeviceActions({ device, state }: { device: string; state: string }) {
+  const scenario = useSession((s) => s.scenario);
+  const trace = useSession((s) => s.trace);
+  const cursor = useSession((s) => s.cursor);
+  const reasonId = useId();
+  const there = useMemo(() => {
+    if (!scenario) return state;
+    const { seq } = insertionPoint(scenario, trace, cursor);
+    return deviceStateAt(trace, device, seq);
+  }, [scenario, trace, cursor, device, state]);
+  const { gesture } = sessionStore.getState();
+  const unplugged = UNPLUGGED.has(there);
+  const pluggable = PLUGGABLE.has(there);
+  const reason = unplugged
+    ? `Eject and Surprise remove need the device in the machine: where the next action goes, ${device} is ${there}. Plug it in first.`
+    : !pluggable
+      ? `Plug in: ${device} is already in the machine (${there}) where the next action goes.`
+      : null;
+  return (
+    <>
+      <StateLine state={state} />
+      <div className="flex flex-wrap gap-1.5">
+        <ActionButton disabled={unplugged} describedBy={unplugged ? reasonId : undefined} onClick={() => void gesture((s, at) => deviceAction(s, at, 'eject', device))}>
+          Eject
+        </ActionButton>
+        <ActionButton
+          tone="danger"
+          disabled={unplugged}
+          describedBy={unplugged ? reasonId : undefined}
+          onClick={() => void gesture((s, at) => deviceAction(s, at, 'surpriseRemove', device))}
+        >
+          Surprise remove
+        </ActionButton>
+        <ActionButton disabled={!pluggable} describedBy={!pluggable ? reasonId : undefined} onClick={() => void gesture((s, at) => deviceAction(s, at, 'plug', device))}>
+          Plug in
+        </ActionButton>
+        <ActionButton onClick={() => void gesture((s, at) => addDevice(s, at, device))}>Add child device</ActionButton>
+      </div>
+      {reason && (
+        <p id={reasonId} data-testid="action-reason" className="text-[11.5px] leading-snug text-slate-600 dark:text-slate-400">
+          {reason}
+        </p>
+      )}
+    </>
+  );
+}
+
 function RemoveProcessorPicker({ count }: { count: number }) {
   const [nt, setNt] = useState(count - 1);
   const { gesture } = sessionStore.getState();
@@ -86,41 +164,56 @@ function RemoveProcessorPicker({ count }: { count: number }) {
   );
 }
 
-/** Hazards of the last gesture's action: what the engine said about it. */
+function causedText(tallies: Tally[], hazards: number): string {
+  const parts = tallies.map(tallyText);
+  if (hazards > 0) parts.push(`${hazards} rule ${hazards === 1 ? 'report' : 'reports'}`);
+  const callbacks = tallies.some((t) => t.what.startsWith('callback'));
+  const none = 'no callback: no registration saw it';
+  if (parts.length === 0) return `It caused ${none}.`;
+  return `It caused ${parts.join(', ')}${callbacks || hazards > 0 ? '' : `; ${none}`}.`;
+}
+
+/** What the last gesture's action caused (callbacks, interface changes, hazards), as far as the cursor has come. */
 function Outcome() {
   const lastAction = useSession((s) => s.lastAction);
   const trace = useSession((s) => s.trace);
   const scenario = useSession((s) => s.scenario);
+  const cursor = useSession((s) => s.cursor);
   const result = useMemo(() => {
     if (lastAction === null || !scenario) return null;
     const action = scenario.timeline[lastAction];
     if (!action) return null;
-    const step = lastAction + 1;
-    const hazards = trace.filter((e) => e.step === step && e.type === 'hazard');
-    const started = trace.some((e) => e.type === 'action' && e.index === lastAction);
-    return { action, hazards, started };
+    return { action, ...outcomeOf(trace, lastAction) };
   }, [lastAction, trace, scenario]);
   if (!result) return null;
+  const total = result.tallies.reduce((n, t) => n + t.seqs.length, 0);
   return (
-    <div role="status" className="space-y-1.5 rounded-lg border border-slate-200 bg-slate-50 p-2.5 text-[12px] dark:border-slate-700 dark:bg-slate-800/60">
+    <div role="status" aria-label="Outcome" className="space-y-1.5 rounded-lg border border-slate-200 bg-slate-50 p-2.5 text-[12px] dark:border-slate-700 dark:bg-slate-800/60">
       <p className="font-semibold text-slate-800 dark:text-slate-200">
         Added action {lastAction! + 1}: <span className="font-mono">{formatAction(result.action)}</span>
       </p>
       {!result.started && <p className="text-slate-700 dark:text-slate-300">It never started: the run ended before it.</p>}
-      {result.hazards.map((h) =>
-        h.type === 'hazard' ? (
-          <p
-            key={h.seq}
-            className={
-              h.severity === 'warning' || h.severity === 'info' ? 'text-amber-900 dark:text-amber-200' : 'font-medium text-red-800 dark:text-red-200'
-            }
-          >
-            <span className="font-mono font-semibold">{h.rule}</span> ({h.severity}
-            {h.bugcheck ? `, bug check ${h.bugcheck}` : ''}): {h.message}
-          </p>
-        ) : null,
+      {result.started && (
+        <p data-testid="outcome-caused" className="text-slate-800 dark:text-slate-200">
+          {causedText(result.tallies, result.hazards.length)}
+        </p>
       )}
-      {result.started && result.hazards.length === 0 && <p className="text-slate-700 dark:text-slate-300">No rule fired. Step forward to watch it.</p>}
+      {result.started && total > 0 && (
+        <p data-testid="outcome-so-far" className="text-slate-600 dark:text-slate-400">
+          Up to step {cursor + 1}: {result.tallies.map((t) => `${seenSoFar(t.seqs, cursor)} of ${tallyText(t)}`).join('; ')}.
+          {seenSoFar(result.tallies.flatMap((t) => t.seqs), cursor) < total ? ' Next callback (N) goes to the next one.' : ''}
+        </p>
+      )}
+      {result.hazards.map((h) => (
+        <p
+          key={h.seq}
+          className={h.severity === 'warning' || h.severity === 'info' ? 'text-amber-900 dark:text-amber-200' : 'font-medium text-red-800 dark:text-red-200'}
+        >
+          <span className="font-mono font-semibold">{h.rule}</span> ({h.severity}
+          {h.bugcheck ? `, bug check ${h.bugcheck}` : ''}) at step {h.seq + 1}
+          {h.seq > cursor ? ' (ahead)' : ''}: {h.message}
+        </p>
+      ))}
     </div>
   );
 }
@@ -144,19 +237,7 @@ export function ActionsPanel() {
     switch (node.kind) {
       case 'device': {
         heading = `Device ${node.id}`;
-        body = (
-          <>
-            <StateLine state={snapshot?.devices[node.id]?.state ?? 'not-present'} />
-            <div className="flex flex-wrap gap-1.5">
-              <ActionButton onClick={() => void gesture((s, at) => deviceAction(s, at, 'eject', node.id))}>Eject</ActionButton>
-              <ActionButton tone="danger" onClick={() => void gesture((s, at) => deviceAction(s, at, 'surpriseRemove', node.id))}>
-                Surprise remove
-              </ActionButton>
-              <ActionButton onClick={() => void gesture((s, at) => deviceAction(s, at, 'plug', node.id))}>Plug in</ActionButton>
-              <ActionButton onClick={() => void gesture((s, at) => addDevice(s, at, node.id))}>Add child device</ActionButton>
-            </div>
-          </>
-        );
+        body = <DeviceActions device={node.id} state={snapshot?.devices[node.id]?.state ?? 'not-present'} />;
         break;
       }
       case 'driver':

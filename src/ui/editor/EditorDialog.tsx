@@ -25,7 +25,7 @@ export default function EditorDialog({ onClose }: { onClose(): void }) {
   const apply = useCallback((next: NormalizedScenario) => {
     // A new scenario: start at its beginning with nothing selected (no stale cursor or selection).
     onBadLink(null);
-    void sessionStore.getState().run(next, { cursor: 0, select: null });
+    void sessionStore.getState().run(next, { cursor: 0, select: null, edit: true });
   }, []);
   if (!scenario) return null;
   return <ScenarioEditor scenario={scenario} trace={trace} onApply={apply} onClose={onClose} sequenceSvg={svg} sequenceMermaid={mermaid} />;

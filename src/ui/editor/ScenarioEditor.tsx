@@ -46,6 +46,8 @@ export function ScenarioEditor({ scenario, trace, onApply, onClose, sequenceSvg,
   const [checked, setChecked] = useState<Checked>(() => check(initial));
   const [confirmingClose, setConfirmingClose] = useState(false);
   const [announcement, setAnnouncement] = useState('');
+  /** The visible confirmation of the last Apply (cleared by the next edit). */
+  const [applied, setApplied] = useState<string | null>(null);
   const [importProblem, setImportProblem] = useState<{ title: string; errors: ValidationError[] } | null>(null);
   const editor = useRef<JsonEditorHandle>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -91,6 +93,7 @@ export function ScenarioEditor({ scenario, trace, onApply, onClose, sequenceSvg,
 
   function edit(next: string, said?: string) {
     setText(next);
+    setApplied(null);
     setConfirmingClose(false);
     if (said) setAnnouncement(said);
   }
@@ -100,6 +103,8 @@ export function ScenarioEditor({ scenario, trace, onApply, onClose, sequenceSvg,
     onApply(result.scenario, text);
     setBaseline(text);
     setAnnouncement('Applied: the scenario runs again.');
+    const at = new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    setApplied(`Applied at ${at}: the scenario re-ran from step 1. Undo (header) takes it back.`);
   }
 
   function requestClose() {
@@ -283,6 +288,12 @@ export function ScenarioEditor({ scenario, trace, onApply, onClose, sequenceSvg,
           <p aria-live="polite" className="sr-only">
             {announcement}
           </p>
+          {applied && (
+            <p data-testid="editor-applied" className="basis-full text-sm font-medium text-emerald-800 dark:text-emerald-300 sm:basis-auto">
+              <span aria-hidden="true">✓ </span>
+              {applied}
+            </p>
+          )}
           {confirmingClose ? (
             <div role="alertdialog" aria-labelledby={`${ids}-discard`} className="flex flex-wrap items-center gap-2">
               <span id={`${ids}-discard`} className="text-sm font-medium">

@@ -7,7 +7,7 @@ import { DemoGallery } from './DemoGallery.tsx';
 
 export function openDemo(demo: Demo): Promise<boolean> {
   onBadLink(null);
-  return sessionStore.getState().run(demo.scenario, { cursor: (trace) => startSeq(demo, trace), select: null });
+  return sessionStore.getState().run(demo.scenario, { cursor: (trace) => startSeq(demo, trace), select: null, edit: true });
 }
 
 export default function DemoDialog({ onClose }: { onClose(): void }) {

@@ -94,7 +94,7 @@ function DemoCard({ demo, onOpen }: { demo: GalleryDemo; onOpen(): void }) {
         <span className="rounded bg-sky-100 px-1.5 py-0.5 font-mono text-sky-900 dark:bg-sky-950 dark:text-sky-200">seed {demo.seed}</span>
         {mistake && <span className="rounded bg-red-100 px-1.5 py-0.5 text-red-900 dark:bg-red-950 dark:text-red-200">mistake</span>}
       </div>
-      <h4 id={titleId} className="font-semibold leading-snug">
+      <h4 id={titleId} className="font-semibold leading-snug [overflow-wrap:anywhere]">
         {demo.title}
       </h4>
       <p id={descriptionId} className={`text-sm leading-relaxed text-slate-700 [overflow-wrap:anywhere] dark:text-slate-300 ${long && !expanded ? 'line-clamp-4' : ''}`}>

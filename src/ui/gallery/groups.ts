@@ -1,7 +1,8 @@
 // The gallery's sections: one per seed document (000 … 004, with the Microsoft page's English
 // title), then "Documented mistakes". A demo tagged `guided` belongs to its seed's walk-through; a
-// demo tagged `mistake` is listed under the mistakes; one tagged both appears in both (it is part
-// of the walk-through and a mistake). A demo with neither tag goes to its seed. Pure.
+// demo tagged `mistake` only is listed under the mistakes; one tagged both is listed once, in its
+// seed's walk-through (its card carries the "mistake" badge). A demo with neither tag goes to its
+// seed. Pure.
 import { SEED_DOCS, type SeedId } from '../../engine/rules/catalog.ts';
 import type { Demo } from '../../scenario/demos/index.ts';
 
@@ -32,7 +33,7 @@ export function groupDemos<D extends GalleryDemo>(demos: readonly D[]): DemoGrou
     const guided = d.tags.includes('guided');
     const mistake = d.tags.includes('mistake');
     if (guided || !mistake) groups.find((g) => g.id === d.seed)?.demos.push(d);
-    if (mistake) mistakes.demos.push(d);
+    else mistakes.demos.push(d);
   }
   return [...groups, mistakes].filter((g) => g.demos.length > 0);
 }

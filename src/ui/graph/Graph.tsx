@@ -99,10 +99,11 @@ function useFlowNodes(layout: GraphLayout, state: GraphState, universe: Universe
       const isSelected = selected === n.id;
       const isDrop = dropTarget === n.id;
       const canCollapse = n.kind === 'partition' && universe.processors > COLLAPSE_AT && !layout.collapsed;
-      const key = JSON.stringify([n.x, n.y, n.w, n.h, v, isSelected, isDrop, canCollapse]);
+      // The text depends on the universe too (the partition's processor count): it is part of the key.
+      const { title, subtitle, aria } = describe(n, v, universe);
+      const key = JSON.stringify([n.x, n.y, n.w, n.h, v, isSelected, isDrop, canCollapse, title, subtitle, aria]);
       out.push(
         pass.get(n.id, key, () => {
-          const { title, subtitle, aria } = describe(n, v, universe);
           const label = n.kind === 'label';
           return {
             id: n.id,

@@ -1,12 +1,13 @@
 // The palette: drag a processor or memory module into the partition, a device onto the PnP
 // manager (root bus) or a parent device — or activate the button (Enter/Space, or a click) to add
-// it to its default place. Either way the action goes in "now": after the cursor's action.
-import { useMemo, type DragEvent, type ReactNode } from 'react';
-import { formatAction } from '../../engine/format.ts';
-import { insertionPoint } from '../../scenario/gestures.ts';
+// it to its default place. Either way the action goes in where it teaches (placement.ts: where
+// registrations that would see it are live) unless "Goes in" names another point; each item says
+// where and who would see it.
+import { useId, useMemo, type DragEvent, type ReactNode } from 'react';
 import { useSession } from '../../store/session.ts';
 import { PALETTE_MIME, type PaletteKind } from '../graph/ids.ts';
-import { addFromPalette } from './add.ts';
+import { addFromPalette, setPaletteAt, usePaletteAt } from './add.ts';
+import { boundaries, placementAt, seesFor, teachingPlacement, watchersAt, whereText, type Placement } from './placement.ts';
 
 const ITEMS: { kind: PaletteKind; label: string; hint: string; icon: ReactNode }[] = [
   {
@@ -45,24 +46,61 @@ const ITEMS: { kind: PaletteKind; label: string; hint: string; icon: ReactNode }
   },
 ];
 
-/** "after action 2 (hotAddProcessor)" — where gestures insert their action. */
-export function useInsertionText(): string {
+/** Where each palette item goes in now, and who would see it there. */
+function usePlacements(): Record<PaletteKind, Placement> | null {
   const scenario = useSession((s) => s.scenario);
   const trace = useSession((s) => s.trace);
   const cursor = useSession((s) => s.cursor);
+  const chosen = usePaletteAt();
   return useMemo(() => {
-    if (!scenario) return '';
-    const { index } = insertionPoint(scenario, trace, cursor);
-    if (index === 0) return scenario.timeline.length > 0 ? 'right after boot, before the first action' : 'right after boot';
-    const before = scenario.timeline[index - 1];
-    const where = index === scenario.timeline.length ? 'at the end of the timeline' : `as action ${index + 1}`;
-    return `${where}, after “${formatAction(before)}”`;
-  }, [scenario, trace, cursor]);
+    if (!scenario) return null;
+    const place = (kind: PaletteKind) =>
+      chosen === 'auto'
+        ? teachingPlacement(scenario, trace, cursor, kind)
+        : placementAt(scenario, trace, chosen, watchersAt(scenario, trace, seesFor(kind, scenario)));
+    return { processor: place('processor'), memory: place('memory'), device: place('device') };
+  }, [scenario, trace, cursor, chosen]);
+}
+
+/** "Goes in after action 1; seen by sampledrv." */
+function placementText(p: Placement): string {
+  const where = p.index === 0 ? 'right after boot' : `after action ${p.index}`;
+  const who = p.watchers.length === 0 ? 'no registration sees it there' : `seen by ${p.watchers.join(', ')}`;
+  return `Goes in ${where}; ${who}.`;
+}
+
+/** "Goes in": where it teaches (default), or any point between timeline actions. */
+function GoesIn() {
+  const scenario = useSession((s) => s.scenario);
+  const chosen = usePaletteAt();
+  const id = useId();
+  if (!scenario) return null;
+  const points = boundaries(scenario);
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-[11.5px] font-medium text-slate-700 dark:text-slate-300">
+        Goes in
+      </label>
+      <select
+        id={id}
+        value={String(chosen)}
+        onChange={(e) => setPaletteAt(e.currentTarget.value === 'auto' ? 'auto' : Number(e.currentTarget.value))}
+        className="w-full rounded-md border border-slate-300 bg-white px-1.5 py-1 text-[12px] text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100"
+      >
+        <option value="auto">Where it teaches: callbacks fire</option>
+        {points.map((i) => (
+          <option key={i} value={i}>
+            {whereText(scenario, i)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }
 
 export function Palette() {
   const ready = useSession((s) => s.scenario !== null);
-  const where = useInsertionText();
+  const placements = usePlacements();
 
   const onDragStart = (kind: PaletteKind) => (e: DragEvent) => {
     e.dataTransfer.setData(PALETTE_MIME[kind], kind);
@@ -76,35 +114,42 @@ export function Palette() {
         Add hardware
       </h2>
       <ul className="space-y-1.5">
-        {ITEMS.map((item) => (
-          <li key={item.kind}>
-            <button
-              type="button"
-              draggable
-              disabled={!ready}
-              onDragStart={onDragStart(item.kind)}
-              onClick={() => void addFromPalette(item.kind)}
-              aria-label={item.label}
-              aria-describedby="palette-help"
-              data-palette={item.kind}
-              className="group flex w-full cursor-grab items-center gap-2.5 rounded-lg border border-slate-300 bg-white px-2.5 py-2 text-left shadow-sm transition hover:border-sky-400 hover:bg-sky-50 active:cursor-grabbing disabled:cursor-not-allowed disabled:opacity-60 dark:border-slate-700 dark:bg-slate-800 dark:hover:border-sky-500 dark:hover:bg-slate-700"
-            >
-              <span className="flex size-8 shrink-0 items-center justify-center rounded-md bg-slate-100 text-slate-700 group-hover:bg-sky-100 group-hover:text-sky-800 dark:bg-slate-700 dark:text-slate-200 dark:group-hover:bg-sky-900 dark:group-hover:text-sky-100">
-                {item.icon}
-              </span>
-              <span className="min-w-0">
-                <span className="block text-[13px] font-semibold text-slate-900 dark:text-slate-100">{item.label}</span>
-                <span className="block truncate text-[11px] text-slate-600 dark:text-slate-400">{item.hint}</span>
-              </span>
-              <span aria-hidden="true" className="ml-auto text-slate-400 group-hover:text-sky-600 dark:text-slate-500">
-                ⠿
-              </span>
-            </button>
-          </li>
-        ))}
+        {ITEMS.map((item) => {
+          const p = placements?.[item.kind];
+          return (
+            <li key={item.kind}>
+              <button
+                type="button"
+                draggable
+                disabled={!ready}
+                onDragStart={onDragStart(item.kind)}
+                onClick={() => void addFromPalette(item.kind)}
+                aria-label={item.label}
+                aria-describedby={`palette-where-${item.kind} palette-help`}
+                data-palette={item.kind}
+                className="group flex w-full cursor-grab items-center gap-2.5 rounded-lg border border-slate-300 bg-white px-2.5 py-2 text-left shadow-sm transition hover:border-sky-400 hover:bg-sky-50 active:cursor-grabbing disabled:cursor-not-allowed disabled:opacity-60 dark:border-slate-700 dark:bg-slate-800 dark:hover:border-sky-500 dark:hover:bg-slate-700"
+              >
+                <span className="flex size-8 shrink-0 items-center justify-center rounded-md bg-slate-100 text-slate-700 group-hover:bg-sky-100 group-hover:text-sky-800 dark:bg-slate-700 dark:text-slate-200 dark:group-hover:bg-sky-900 dark:group-hover:text-sky-100">
+                  {item.icon}
+                </span>
+                <span className="min-w-0">
+                  <span className="block text-[13px] font-semibold text-slate-900 dark:text-slate-100">{item.label}</span>
+                  <span className="block text-[11px] text-slate-600 dark:text-slate-300">{item.hint}</span>
+                  <span id={`palette-where-${item.kind}`} data-testid={`palette-where-${item.kind}`} className="block text-[11px] leading-snug text-sky-800 dark:text-sky-200">
+                    {p ? placementText(p) : ''}
+                  </span>
+                </span>
+                <span aria-hidden="true" className="ml-auto text-slate-400 group-hover:text-sky-600 dark:text-slate-500">
+                  ⠿
+                </span>
+              </button>
+            </li>
+          );
+        })}
       </ul>
+      <GoesIn />
       <p id="palette-help" className="text-[11.5px] leading-snug text-slate-600 dark:text-slate-400">
-        Drag onto the graph, or press Enter to add. Goes in {where || 'at the cursor'}.
+        Drag onto the graph, or press Enter to add.
       </p>
     </section>
   );

@@ -2,7 +2,6 @@
 // shown next to it — a modelling choice is never dressed up as documented behaviour — and the
 // scenario's narration up to this step. Notes are plain text, rendered as text.
 import { useMemo } from 'react';
-import { formatEntry } from '../../engine/format.ts';
 import type { Rule } from '../../engine/rules/catalog.ts';
 import { useCatalog } from './catalog.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
@@ -10,6 +9,7 @@ import { describeEntry, sourceText } from './explain.ts';
 import { ruleFor } from './ruleFor.ts';
 import { lastAtOrBefore, noteSeqs } from './traceIndex.ts';
 import type { PanelProps } from './types.ts';
+import { entryLine } from '../stepper/numbering.ts';
 import { Badge, PanelFrame, PROVENANCE_CLASS, SEVERITY_CLASS, VERDICT_OBEYS_CLASS } from './ui.tsx';
 
 /** How many narration notes up to the cursor are shown (newest last). */
@@ -109,10 +109,10 @@ function Narration({ trace, cursor, description, onSeek }: { trace: PanelProps['
                 <button
                   type="button"
                   onClick={() => onSeek(seq)}
-                  aria-label={`Go to entry ${seq}`}
+                  aria-label={`Go to step ${seq + 1}`}
                   className="shrink-0 font-mono text-xs tabular-nums text-slate-500 hover:text-sky-700 hover:underline dark:text-slate-400 dark:hover:text-sky-300"
                 >
-                  #{seq}
+                  #{seq + 1}
                 </button>
                 <p className={`leading-relaxed ${latest ? 'font-medium' : ''}`}>
                   {e.component && <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{e.component}: </span>}
@@ -138,7 +138,7 @@ export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps
         {entry ? (
           <>
             <p className="break-words rounded bg-slate-100 px-2 py-1 font-mono text-xs text-slate-800 dark:bg-slate-800 dark:text-slate-200">
-              {formatEntry(entry)}
+              {entryLine(entry)}
             </p>
             {entry.verdict === 'obeys' && (
               <div className="flex flex-wrap items-start gap-2">

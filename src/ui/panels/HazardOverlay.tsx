@@ -153,14 +153,14 @@ export function HazardOverlay({ trace, cursor, onSeek, onDismiss }: HazardOverla
               <span className="rounded bg-white/15 px-1.5 py-px text-xs">{PROVENANCE_LABEL[r.provenance]}</span>
             </dd>
             <dt className="text-white/85">Step</dt>
-            <dd className="font-mono">#{hazard.seq}</dd>
+            <dd className="font-mono">#{hazard.seq + 1}</dd>
           </dl>
           <p className="mt-4 text-sm leading-relaxed">{hazard.message}</p>
           <p className="mt-3 text-sm leading-relaxed text-white/90">{r.explanation}</p>
           <p className="mt-2 text-xs text-white/85">Source: {sourceText(r)}</p>
           <div className="mt-6 flex flex-wrap gap-3">
             <button type="button" onClick={() => onSeek(hazard.seq)} className={`${ACTION_BUTTON} border-white bg-white text-[#0058a3] hover:bg-white/90 focus-visible:outline-white`}>
-              Go to step #{hazard.seq}
+              Go to step #{hazard.seq + 1}
             </button>
             <button ref={dismissRef} type="button" onClick={onDismiss} className={`${ACTION_BUTTON} border-white/80 text-white hover:bg-white/10 focus-visible:outline-white`}>
               Dismiss
@@ -211,7 +211,7 @@ export function HazardOverlay({ trace, cursor, onSeek, onDismiss }: HazardOverla
             onClick={() => onSeek(hazard.seq)}
             className={`${ACTION_BUTTON} border-red-700 bg-red-700 text-white hover:bg-red-800 focus-visible:outline-red-700 dark:border-red-500 dark:bg-red-600`}
           >
-            Go to step #{hazard.seq}
+            Go to step #{hazard.seq + 1}
           </button>
           <button
             ref={dismissRef}

@@ -41,9 +41,9 @@ const ArrowBody = memo(function ArrowBody({ item, g, current, onSeek }: { item: 
   const dash = item.kind === 'queue' ? '2 3' : item.dashed ? '5 3' : undefined;
   return (
     <g onClick={() => onSeek(item.seq)} className="cursor-pointer" data-seq={item.seq} data-current={current || undefined}>
-      <title>{`#${item.seq} ${item.label}`}</title>
+      <title>{`#${item.seq + 1} ${item.label}`}</title>
       <text x={LAYOUT.gutter - 6} y={4} textAnchor="end" className="fill-slate-500 dark:fill-slate-400">
-        #{item.seq}
+        #{item.seq + 1}
       </text>
       <path d={g.path} fill="none" strokeWidth={current ? 2.4 : 1.4} strokeDasharray={dash} className={cls.stroke} />
       <polygon points={g.head} className={cls.fill} />
@@ -58,9 +58,9 @@ const NoteBody = memo(function NoteBody({ item, g, onSeek }: { item: LaidNote['i
   const cls = NOTE_CLASS[item.tone];
   return (
     <g onClick={() => onSeek(item.seq)} className="cursor-pointer" data-seq={item.seq}>
-      <title>{`#${item.seq} ${item.label}`}</title>
+      <title>{`#${item.seq + 1} ${item.label}`}</title>
       <text x={LAYOUT.gutter - 6} y={4} textAnchor="end" className="fill-slate-500 dark:fill-slate-400">
-        #{item.seq}
+        #{item.seq + 1}
       </text>
       <rect x={g.x} y={-9} width={g.width} height={18} rx={3} className={cls.box} />
       <text x={g.x + g.width / 2} y={4} textAnchor="middle" className={`font-semibold ${cls.text}`}>
@@ -131,7 +131,7 @@ export function SequencePanel({ scenario, trace, cursor, onSeek }: PanelProps) {
   }, [layout, win]);
 
   const fullLabel = (seq: number) => (trace[seq] ? formatEntry(trace[seq]) : '');
-  const step = cursor >= 0 ? `entry #${cursor}` : 'the start';
+  const step = cursor >= 0 ? `step #${cursor + 1}` : 'the start';
   const fileBase = `${slug(title)}-sequence-${Math.max(0, cursor)}`;
 
   const exportSvg = () => {
@@ -224,7 +224,7 @@ export function SequencePanel({ scenario, trace, cursor, onSeek }: PanelProps) {
             <title id={titleId}>
               {`Sequence diagram up to ${step}: ${win.items.length} messages${win.hidden > 0 ? ` (the last ${WINDOW})` : ''} between ${layout.lanes
                 .map((l) => l.label)
-                .join(', ')}.${current ? ` Current: #${current.seq} ${current.label}.` : ''}`}
+                .join(', ')}.${current ? ` Current: #${current.seq + 1} ${current.label}.` : ''}`}
             </title>
             {layout.current >= 0 && (
               <rect

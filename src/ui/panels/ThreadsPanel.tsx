@@ -16,10 +16,10 @@ function Frame({ frame, onSeek }: { frame: FrameView; onSeek(seq: number): void 
       <button
         type="button"
         onClick={() => onSeek(frame.seq)}
-        aria-label={`Go to entry ${frame.seq}`}
+        aria-label={`Go to step ${frame.seq + 1}`}
         className="w-12 shrink-0 text-right tabular-nums text-slate-500 hover:text-sky-700 hover:underline dark:text-slate-400 dark:hover:text-sky-300"
       >
-        #{frame.seq}
+        #{frame.seq + 1}
       </button>
       {routine ? (
         <span className="min-w-0 truncate text-violet-800 dark:text-violet-300" title={`${frame.component}!${frame.routine}`}>
@@ -79,7 +79,7 @@ function ChoicePicker({ choice, onPickThread }: { choice: ChoicePoint; onPickThr
         Choice point: pick the thread that runs next
       </p>
       <p className="mt-0.5 text-xs text-amber-900 dark:text-amber-200">
-        {choice.runnable.length} threads can run at entry #{choice.at}. Picking another one re-runs the scenario with that choice.
+        {choice.runnable.length} threads can run at step #{choice.at + 1}. Picking another one re-runs the scenario with that choice.
       </p>
       <ul className="mt-1.5 flex flex-wrap gap-2">
         {choice.runnable.map((t) => (

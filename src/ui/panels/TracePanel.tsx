@@ -4,10 +4,12 @@
 // (aria-activedescendant), arrow keys / Page keys / Home / End seek.
 import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatBody } from '../../engine/format.ts';
-import type { TraceEntry, TraceType } from '../../engine/trace.ts';
-import { componentOf, lastAtOrBefore, nestingDepths, perTrace, traceComponents, type Trace } from './traceIndex.ts';
+import type { TraceEntry } from '../../engine/trace.ts';
+import { kindOf, setTraceFilter, traceThreads, useTraceFilter, visibleSeqs, type EntryKind } from './traceFilter.ts';
+import { lastAtOrBefore, nestingDepths, traceComponents } from './traceIndex.ts';
 import type { PanelProps } from './types.ts';
 import { PanelFrame } from './ui.tsx';
+import { entryLine } from '../stepper/numbering.ts';
 
 /** 12,345: digits grouped by thousands (cheaper than toLocaleString, which the subtitle would call on every step). */
 const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -15,8 +17,6 @@ const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
 
-/** Filterable kinds: the trace types, with scheduler bookkeeping (thread / IRQL states) apart from other state changes. */
-export type EntryKind = TraceType | 'thread';
 export const ENTRY_KINDS: { kind: EntryKind; label: string }[] = [
   { kind: 'action', label: 'Timeline actions' },
   { kind: 'call', label: 'API calls' },
@@ -32,38 +32,6 @@ export const ENTRY_KINDS: { kind: EntryKind; label: string }[] = [
   { kind: 'note', label: 'Narration' },
   { kind: 'halt', label: 'Halt' },
 ];
-
-export function kindOf(e: TraceEntry): EntryKind {
-  if (e.type === 'state' && (e.entity.startsWith('thread:') || e.entity.startsWith('irql:'))) return 'thread';
-  return e.type;
-}
-
-const traceThreads = perTrace((trace: Trace) => {
-  const seen = new Set<string>();
-  for (const e of trace) seen.add(e.thread);
-  return [...seen];
-});
-
-export interface TraceFilter {
-  component: string;
-  thread: string;
-  hidden: ReadonlySet<EntryKind>;
-}
-
-/** Seqs of the entries the filter lets through (ascending), or null when it lets everything through. */
-export function filterTrace(trace: Trace, f: TraceFilter): Int32Array | null {
-  if (!f.component && !f.thread && f.hidden.size === 0) return null;
-  const out = new Int32Array(trace.length);
-  let n = 0;
-  for (let i = 0; i < trace.length; i++) {
-    const e = trace[i];
-    if (f.hidden.size > 0 && f.hidden.has(kindOf(e))) continue;
-    if (f.thread && e.thread !== f.thread) continue;
-    if (f.component && componentOf(e) !== f.component) continue;
-    out[n++] = i;
-  }
-  return out.subarray(0, n);
-}
 
 const THREAD_COLORS = [
   'bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200',
@@ -152,12 +120,12 @@ const Row = memo(function Row({
       data-seq={entry.seq}
       data-tone={tone ?? undefined}
       onClick={() => onSeek(entry.seq)}
-      title={`#${entry.seq} s${entry.step} [${entry.thread}] ${body}`}
+      title={entryLine(entry)}
       className={`absolute inset-x-0 flex cursor-default items-center gap-2 whitespace-nowrap border-l-4 pr-2 font-mono text-xs ${rowClass(entry, selected)}`}
       style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}
     >
-      <span className="w-12 shrink-0 text-right tabular-nums text-slate-600 dark:text-slate-400">#{entry.seq}</span>{' '}
-      <span className="w-6 shrink-0 tabular-nums text-slate-600 dark:text-slate-400">s{entry.step}</span>{' '}
+      <span className="w-12 shrink-0 text-right tabular-nums text-slate-600 dark:text-slate-400">#{entry.seq + 1}</span>{' '}
+      <span className="w-6 shrink-0 tabular-nums text-slate-600 dark:text-slate-400" title={entry.step === 0 ? 's0: boot' : `s${entry.step}: timeline action ${entry.step}`}>s{entry.step}</span>{' '}
       <span className="w-32 shrink-0 truncate">
         <span className={`rounded px-1 ${threadColor(entry.thread)}`}>[{entry.thread}]</span>
       </span>{' '}
@@ -173,16 +141,19 @@ const SELECT =
 
 export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
   const idBase = useId().replace(/:/g, '');
-  const [component, setComponent] = useState('');
-  const [thread, setThread] = useState('');
-  const [hidden, setHidden] = useState<ReadonlySet<EntryKind>>(() => new Set());
+  // The filter lives in a store the stepper reads too: stepping follows it.
+  const filter = useTraceFilter();
+  const { component, thread, hidden } = filter;
+  const setComponent = (c: string) => setTraceFilter({ component: c });
+  const setThread = (t: string) => setTraceFilter({ thread: t });
+  const setHidden = (next: (prev: ReadonlySet<EntryKind>) => ReadonlySet<EntryKind>) => setTraceFilter({ hidden: next(hidden) });
   const components = useMemo(() => traceComponents(trace), [trace]);
   const threads = useMemo(() => traceThreads(trace), [trace]);
   const depths = useMemo(() => nestingDepths(trace), [trace]);
   // A filter naming a component / thread the new trace does not have shows nothing: drop it.
   const comp = components.includes(component) ? component : '';
   const thr = threads.includes(thread) ? thread : '';
-  const visible = useMemo(() => filterTrace(trace, { component: comp, thread: thr, hidden }), [trace, comp, thr, hidden]);
+  const visible = useMemo(() => visibleSeqs(trace, filter), [trace, filter]);
   const count = visible ? visible.length : trace.length;
   const seqAt = useCallback((k: number) => (visible ? visible[k] : k), [visible]);
 
@@ -325,7 +296,7 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
                 </label>
               ))}
               {hidden.size > 0 && (
-                <button type="button" className="justify-self-start text-sky-700 underline dark:text-sky-300" onClick={() => setHidden(new Set())}>
+                <button type="button" className="justify-self-start text-sky-700 underline dark:text-sky-300" onClick={() => setHidden(() => new Set())}>
                   Show all types
                 </button>
               )}
@@ -337,7 +308,7 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
     >
       {cursor >= 0 && currentRow < 0 && count > 0 && (
         <p className="border-b border-slate-200 px-3 py-1 text-xs text-slate-600 dark:border-slate-700 dark:text-slate-400">
-          The current entry #{cursor} is hidden by the filter.
+          The current step #{cursor + 1} is hidden by the filter.
         </p>
       )}
       <div

@@ -12,7 +12,8 @@ import { ExplanationPanel } from './ExplanationPanel.tsx';
 import { HazardOverlay, fatalHazardAt, splitBugcheck } from './HazardOverlay.tsx';
 import { SequencePanel } from './SequencePanel.tsx';
 import { ThreadsPanel } from './ThreadsPanel.tsx';
-import { TracePanel, filterTrace, hazardTone, kindOf } from './TracePanel.tsx';
+import { TracePanel, hazardTone } from './TracePanel.tsx';
+import { filterTrace, kindOf } from './traceFilter.ts';
 import type { PanelProps } from './types.ts';
 import * as S from './testing/scenarios.ts';
 
@@ -41,7 +42,7 @@ describe('TracePanel', () => {
     const selected = /<div role="option" id="([^"]+)" aria-selected="true" aria-current="step"[^>]*>(.*?)<\/div>/.exec(html)!;
     expect(selected).not.toBeNull();
     expect(html).toContain(`aria-activedescendant="${selected[1]}"`);
-    expect(text(selected[2]).trim()).toBe('#10 s1 [sys:sampledrv] → KeRegisterProcessorChangeCallback(CallbackFunction=SyncProcessorCallback, CallbackContext=&amp;CallbackStatus, Flags=KE_PROCESSOR_CHANGE_ADD_EXISTING)');
+    expect(text(selected[2]).trim()).toBe('#11 s1 [sys:sampledrv] → KeRegisterProcessorChangeCallback(CallbackFunction=SyncProcessorCallback, CallbackContext=&amp;CallbackStatus, Flags=KE_PROCESSOR_CHANGE_ADD_EXISTING)');
     expect(html).toContain('<select');
     expect(html).toContain('Entry types');
   });
@@ -73,7 +74,7 @@ describe('ThreadsPanel', () => {
     expect(html).toContain('>Threads</h2>');
     const t = text(html);
     expect(t).toContain('sys:sampledrv runnable current IRQL PASSIVE');
-    const stack = t.slice(t.indexOf('#12'));
+    const stack = t.slice(t.indexOf('#13'));
     expect(stack.indexOf('sampledrv!SyncProcessorCallback')).toBeLessThan(stack.indexOf('KeRegisterProcessorChangeCallback'));
     expect(stack.indexOf('KeRegisterProcessorChangeCallback')).toBeLessThan(stack.indexOf('sampledrv!DriverEntry'));
     expect(t).toContain('callback ke:1');
@@ -173,7 +174,7 @@ describe('HazardOverlay', () => {
     expect(html).toContain('0xCE');
     expect(html).toContain('DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS');
     expect(html).toContain('KE-5');
-    expect(html).toContain(`Go to step #${h.seq}`);
+    expect(html).toContain(`Go to step #${h.seq + 1}`);
     expect(html).toContain('>Dismiss</button>');
     expect(splitBugcheck('0xCA PNP_DETECTED_FATAL_ERROR (parameter 1 = 0xA)')).toEqual({ code: '0xCA', name: 'PNP_DETECTED_FATAL_ERROR (parameter 1 = 0xA)' });
   });

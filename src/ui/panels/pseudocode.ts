@@ -327,7 +327,7 @@ class Writer {
         // A caller-allocated buffer (PZZWSTR) is passed as itself, not by address.
         else if (name === 'Buffer' && typeof op.Buffer === 'string') args.push(op.Buffer);
         else args.push(this.param(name, kind, op[name], present));
-        // The DriverObject parameter is implicit in a scenario: the calling driver (scenario-format §3.2).
+        // The DriverObject parameter is implicit in a scenario: the calling driver (docs/scenario-format.md §3.2).
         if (api === 'IoRegisterPlugPlayNotification' && name === 'EventCategoryData') args.push('DriverObject');
       }
     } else args = [];

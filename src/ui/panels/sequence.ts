@@ -9,7 +9,7 @@
 //   API lanes       `kernel` (Ke*/Io*/Ex*/Ob* routines) and `user` (cfgmgr32 / kernel32 routines);
 //   components      every driver, then every app, in scenario order.
 // App-owned threads are not lanes: a user-mode callback on `app:<id>:notify` is drawn from `pnp`
-// (the PnP manager delivers it and waits for it, spec §2.2), `app:<id>:main` and `app:<id>:pool:<n>`
+// (the PnP manager delivers it and waits for it, docs/architecture.md §2.2), `app:<id>:main` and `app:<id>:pool:<n>`
 // routines from `system`.
 //
 // Arrows, from the trace (state changes and notes are left out; they are in the trace panel):

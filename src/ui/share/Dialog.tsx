@@ -69,8 +69,9 @@ export function Dialog({ title, onClose, children, actions, size = 'medium', des
         e.preventDefault();
         onClose();
       }}
-      className={`m-auto max-h-[calc(100dvh-2rem)] w-[calc(100vw-2rem)] flex-col overflow-hidden rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-950/60 open:flex open:flex-col dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 ${
-        size === 'large' ? 'h-[calc(100dvh-2rem)] max-w-[1400px]' : 'max-w-5xl'
+      // Below 640 px a dialog takes the whole screen (its Close button always in view).
+      className={`m-0 h-dvh max-h-dvh w-screen max-w-[100vw] flex-col overflow-hidden rounded-none border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-950/60 open:flex open:flex-col sm:m-auto sm:max-h-[calc(100dvh-2rem)] sm:w-[calc(100vw-2rem)] sm:rounded-xl sm:border dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 ${
+        size === 'large' ? 'sm:h-[calc(100dvh-2rem)] sm:max-w-[1400px]' : 'sm:h-auto sm:max-w-5xl'
       }`}
     >
       <header className="flex shrink-0 items-center gap-3 border-b border-slate-200 px-5 py-3 dark:border-slate-700">

@@ -1,6 +1,6 @@
 // The page header: logo and title, the scenario's title, room for the scenario buttons another
 // view adds (Demos, Edit scenario, Copy link: pass them as `tools`), and the theme toggle.
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useSession } from '../../store/session.ts';
 import { toggleTheme, useTheme } from '../theme.ts';
 
@@ -41,20 +41,29 @@ export function ThemeToggle() {
   );
 }
 
+/** The tab title names the scenario: "Synchronous processor notification — PnP Playground". */
+export function useDocumentTitle(): void {
+  const title = useSession((s) => s.title);
+  useEffect(() => {
+    document.title = title ? `${title} — PnP Playground` : 'PnP Playground';
+  }, [title]);
+}
+
 export function Header({ tools }: { tools?: ReactNode }) {
   const title = useSession((s) => s.title);
+  useDocumentTitle();
   return (
-    <header className="flex h-14 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-3 dark:border-slate-800 dark:bg-slate-900 sm:px-4">
+    <header className="flex min-h-14 shrink-0 flex-wrap items-center gap-x-3 gap-y-1.5 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-900 sm:flex-nowrap sm:px-4 sm:py-0">
       <Logo />
       <div className="min-w-0 shrink-0">
         <h1 className="text-[15px] font-semibold leading-tight tracking-tight">PnP Playground</h1>
         <p className="hidden text-[11.5px] leading-tight text-slate-600 dark:text-slate-400 md:block">How Windows delivers Plug and Play notifications</p>
       </div>
       <div aria-hidden="true" className="mx-1 hidden h-7 w-px bg-slate-200 dark:bg-slate-700 sm:block" />
-      <h2 className="min-w-0 flex-1 truncate text-[14px] font-medium text-slate-800 dark:text-slate-200" title={title}>
+      <h2 className="order-last min-w-0 basis-full truncate text-[14px] font-medium text-slate-800 dark:text-slate-200 sm:order-none sm:flex-1 sm:basis-auto" title={title}>
         {title || 'Loading…'}
       </h2>
-      <div className="flex items-center gap-2" data-slot="scenario-tools">
+      <div className="ml-auto flex flex-wrap items-center justify-end gap-2" data-slot="scenario-tools">
         {tools}
         <ThemeToggle />
       </div>

@@ -56,3 +56,45 @@ export function markers(trace: readonly TraceEntry[], buckets = 600): Marker[] {
   }
   return [...byBucket.values()].sort((a, b) => a.seq - b.seq);
 }
+
+/** A notification callback starts: the system invokes a registered routine (the entry names the registration). */
+export function isCallbackStart(e: TraceEntry): boolean {
+  return e.type === 'invoke' && e.registration !== undefined;
+}
+
+const callbackCache = new WeakMap<readonly TraceEntry[], number[]>();
+
+/** Seqs where a callback starts, ascending (computed once per trace). */
+export function callbackSeqs(trace: readonly TraceEntry[]): number[] {
+  let seqs = callbackCache.get(trace);
+  if (!seqs) {
+    seqs = [];
+    for (const e of trace) if (isCallbackStart(e)) seqs.push(e.seq);
+    callbackCache.set(trace, seqs);
+  }
+  return seqs;
+}
+
+/** The first of `sorted` after `cursor`, or null. */
+export function nextOf(sorted: readonly number[], cursor: number): number | null {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= cursor) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length ? sorted[lo] : null;
+}
+
+/** The last of `sorted` before `cursor`, or null. */
+export function previousOf(sorted: readonly number[], cursor: number): number | null {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < cursor) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? sorted[lo - 1] : null;
+}

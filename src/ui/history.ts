@@ -1,0 +1,83 @@
+// Undo / Redo are the browser's history: every edit (a gesture, an Apply, opening a demo, a thread
+// pick) adds a history entry whose address is the edited scenario's link, so Undo is Back, Redo is
+// Forward, and both walk the same list. Each entry the page adds carries its position in
+// `history.state.pnp`; entries before the first one this tab opened are not ours to undo into.
+import { useSyncExternalStore } from 'react';
+
+interface Position {
+  /** Position of the current entry among this page's entries (0: the one the page opened on). */
+  index: number;
+  /** The last position known to exist ahead (Redo is possible while index < max). */
+  max: number;
+}
+
+let position: Position = { index: 0, max: 0 };
+const listeners = new Set<() => void>();
+
+function setPosition(next: Position) {
+  if (next.index === position.index && next.max === position.max) return;
+  position = next;
+  for (const l of listeners) l();
+}
+
+function stateIndex(win: Window): number | undefined {
+  const st = win.history.state as { pnp?: unknown } | null;
+  return typeof st?.pnp === 'number' ? st.pnp : undefined;
+}
+
+/** When the page opens: number the current entry (a reload keeps its number, Redo is unknown). */
+export function adoptEntry(win: Window): void {
+  const index = stateIndex(win);
+  if (index === undefined) {
+    win.history.replaceState({ ...(win.history.state as object | null), pnp: 0 }, '');
+    setPosition({ index: 0, max: 0 });
+  } else setPosition({ index, max: index });
+}
+
+/** An edit: a new entry after the current one (the entries ahead are gone, as in any browser). */
+export function pushEntry(win: Window, hash: string): void {
+  const index = position.index + 1;
+  win.history.pushState({ pnp: index }, '', hash);
+  setPosition({ index, max: index });
+}
+
+/** The address changed (Back, Forward, a pasted link): where are we now? */
+export function followEntry(win: Window): void {
+  const index = stateIndex(win);
+  if (index === undefined) {
+    // A link typed or pasted into the address bar: a new entry after the one we were on.
+    const next = position.index + 1;
+    win.history.replaceState({ ...(win.history.state as object | null), pnp: next }, '');
+    setPosition({ index: next, max: next });
+  } else setPosition({ index, max: Math.max(position.max, index) });
+}
+
+export function undo(win: Window = window): void {
+  if (position.index > 0) win.history.back();
+}
+
+export function redo(win: Window = window): void {
+  if (position.index < position.max) win.history.forward();
+}
+
+export function useHistoryPosition(): { canUndo: boolean; canRedo: boolean } {
+  const p = useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => position,
+  );
+  return { canUndo: p.index > 0, canRedo: p.index < p.max };
+}
+
+/** Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y; ⌘ on a Mac), outside text fields that have their own undo. */
+export function historyShortcut(e: KeyboardEvent): 'undo' | 'redo' | null {
+  if (!(e.ctrlKey || e.metaKey) || e.altKey) return null;
+  const t = e.target;
+  if (t instanceof Element && t.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"], dialog[open]')) return null;
+  const key = e.key.toLowerCase();
+  if (key === 'z') return e.shiftKey ? 'redo' : 'undo';
+  if (key === 'y' && !e.shiftKey) return 'redo';
+  return null;
+}
