@@ -96,8 +96,10 @@ describe('determinism', () => {
     const out = runRaw(s);
     if (!out.ok) throw new Error(JSON.stringify(out.errors));
     const original = ((s as Scenario).schedule ?? []);
-    const taken = new Set(original.map((o) => o.at));
-    const explicit = [...original, ...out.choices.filter((c) => !taken.has(c.at)).map((c) => ({ at: c.at, run: c.chosen }))];
+    const key = (o: { step?: number; choice?: number; at?: number }) =>
+      o.step !== undefined ? `${o.step}/${o.choice}` : (() => { const c = out.choices.find((p) => p.at === o.at); return c ? `${c.step}/${c.choice}` : `at ${o.at}`; })();
+    const taken = new Set(original.map(key));
+    const explicit = [...original, ...out.choices.filter((c) => !taken.has(key(c))).map((c) => ({ step: c.step, choice: c.choice, run: c.chosen }))];
     const again = runRaw({ ...(s as Scenario), schedule: explicit });
     if (!again.ok) throw new Error(JSON.stringify(again.errors));
     expect(JSON.stringify(again.trace)).toBe(JSON.stringify(out.trace));

@@ -44,6 +44,9 @@ export interface Thread {
   inCompletion?: number;
   /** Routine frames (component!routine), innermost last. */
   frames: { component: string; routine: string }[];
+  /** At a step boundary before a scenario op: its JSON pointer and what it does (`--choices`). */
+  pendingOp?: string;
+  pendingWhat?: string;
 }
 
 /** The rules with a `deadlock` case: what a wait-for cycle can be reported as. */
@@ -52,6 +55,21 @@ export type DeadlockRule = { [R in RuleId]: 'deadlock' extends CaseOf<R> ? R : n
 export interface ScheduleError {
   path: string;
   message: string;
+}
+
+/** What a runnable thread would do if it ran next at a choice point. */
+export interface NextStep {
+  thread: string;
+  /** `start` (its next job), `op` (a scenario op, see `op`/`what`), or `continue` (engine code: a delivery, an IRP, a wait that ended). */
+  does: 'start' | 'op' | 'continue';
+  /** The innermost routine it runs, `component!routine`. */
+  routine?: string;
+  /** The JSON pointer of the scenario op it runs next. */
+  op?: string;
+  /** The op: `call <API>`, or the control op's name (`note`, `set`, `if`, `forEach`, `return`). */
+  what?: string;
+  /** The job it is running or would start (a timeline verb, an event, a routine). */
+  job?: string;
 }
 
 /**
@@ -77,10 +95,33 @@ export const DEFAULT_LIMITS: Readonly<RunLimits> = {
 };
 
 export interface ChoicePoint {
-  /** The seq of the next trace entry: a `schedule` override `{ at, run }` picks the thread here. */
+  /** The seq of the next trace entry (the old `schedule` form `{ at, run }`). */
   at: number;
+  /** The timeline step it belongs to, and its ordinal within that step (from 1): `{ step, choice, run }`. */
+  step: number;
+  choice: number;
   runnable: string[];
   chosen: string;
+  /** For each runnable thread, in `runnable` order: what it would do next. */
+  next: NextStep[];
+}
+
+interface Override {
+  run: string;
+  index: number;
+  used: boolean;
+  /** Where it was applied (for migrating `at` to `step` + `choice`). */
+  step?: number;
+  choice?: number;
+}
+
+/** What `t` would do next if it ran (docs/architecture.md §2.2 choice points, `simulate --choices`). */
+function nextStep(t: Thread): NextStep {
+  const top = t.frames.at(-1);
+  const routine = top ? { routine: `${top.component}!${top.routine}` } : {};
+  if (!t.gen) return { thread: t.name, does: 'start', ...(t.jobs[0] ? { job: t.jobs[0].label } : {}) };
+  if (t.pendingOp !== undefined) return { thread: t.name, does: 'op', ...routine, op: t.pendingOp, what: t.pendingWhat };
+  return { thread: t.name, does: 'continue', ...routine, ...(t.job ? { job: t.job.label } : {}) };
 }
 
 export class Engine {
@@ -108,7 +149,11 @@ export class Engine {
   private jobIds = 0;
   private jobs = new Map<number, Job>();
   private current: Thread | null = null;
-  private overrides = new Map<number, { run: string; index: number; used: boolean }>();
+  /** Overrides by choice point (`step/choice`) and, in the old form, by `at`. */
+  private overrides = new Map<string, Override>();
+  private overridesAt = new Map<number, Override>();
+  private choiceStep = -1;
+  private choiceCount = 0;
   scheduleErrors: ScheduleError[] = [];
   /** Choice points (docs/architecture.md §2.2): boundaries where more than one thread was runnable. */
   readonly choices: ChoicePoint[] = [];
@@ -131,10 +176,18 @@ export class Engine {
       maxWakeups: options.maxWakeups ?? DEFAULT_LIMITS.maxWakeups,
     };
     scenario.schedule.forEach((o: ScheduleOverride, index) => {
-      const first = this.overrides.get(o.at);
-      if (!first) this.overrides.set(o.at, { run: o.run, index, used: false });
+      const ovr: Override = { run: o.run, index, used: false };
       // Two choices for one step boundary: never ignore one silently (docs/architecture.md §2.2).
-      else this.scheduleErrors.push({ path: `/schedule/${index}/at`, message: `step ${o.at} already has an override (/schedule/${first.index}); a step has one choice` });
+      if (o.at !== undefined) {
+        const first = this.overridesAt.get(o.at);
+        if (!first) this.overridesAt.set(o.at, ovr);
+        else this.scheduleErrors.push({ path: `/schedule/${index}/at`, message: `step ${o.at} already has an override (/schedule/${first.index}); a step has one choice` });
+        return;
+      }
+      const key = `${o.step}/${o.choice}`;
+      const first = this.overrides.get(key);
+      if (!first) this.overrides.set(key, ovr);
+      else this.scheduleErrors.push({ path: `/schedule/${index}/choice`, message: `choice ${o.choice} of step ${o.step} already has an override (/schedule/${first.index}); a choice point has one choice` });
     });
   }
 
@@ -318,6 +371,21 @@ export class Engine {
     }
   }
 
+  /** Take a kernel mutex (re-entrant for its owner), waiting while another thread holds it. */
+  *acquire(mutex: string, what: string, rule?: Wait['rule']): Body<void> {
+    const self = this.thread.name;
+    const wait: Wait = { k: 'mutex', mutex, waiter: self, what, ...(rule ? { rule } : {}) };
+    yield* this.waitUntil(wait, () => this.satisfied(wait));
+    const m = this.world.mutexes.get(mutex);
+    if (m) m.depth++;
+    else this.world.mutexes.set(mutex, { thread: self, depth: 1 });
+  }
+
+  release(mutex: string): void {
+    const m = this.world.mutexes.get(mutex);
+    if (m && --m.depth === 0) this.world.mutexes.delete(mutex);
+  }
+
   /** Block the running thread until `satisfied()` holds. */
   *waitUntil(wait: Wait, satisfied: () => boolean): Body<void> {
     while (!satisfied()) yield { t: 'block', wait };
@@ -333,6 +401,10 @@ export class Engine {
         return this.callbackThreads(w).length === 0;
       case 'event':
         return this.world.events.find((e) => e.id === w.event)?.done ?? true;
+      case 'mutex': {
+        const m = this.world.mutexes.get(w.mutex);
+        return !m || m.thread === w.waiter;
+      }
     }
   }
 
@@ -364,6 +436,10 @@ export class Engine {
         return this.callbackThreads(w);
       case 'event':
         return ['pnp'];
+      case 'mutex': {
+        const m = this.world.mutexes.get(w.mutex);
+        return m && m.thread !== w.waiter ? [m.thread] : [];
+      }
     }
   }
 
@@ -457,31 +533,45 @@ export class Engine {
 
   private choose(runnable: Thread[]): Thread | null {
     const seq = this.trace.length;
-    let pick =
+    const pick =
       this.current && this.current.status === 'runnable'
         ? this.current
         : runnable.reduce((a, b) => (b.since < a.since || (b.since === a.since && b.order < a.order) ? b : a));
-    if (seq !== this.visitedBoundary) {
-      this.visitedBoundary = seq;
-      if (runnable.length > 1) this.choices.push({ at: seq, runnable: runnable.map((t) => t.name), chosen: pick.name });
-      const o = this.overrides.get(seq);
-      if (o && !o.used) {
-        o.used = true;
-        const named = runnable.find((t) => t.name === o.run);
-        if (!named) {
-          this.scheduleErrors.push({
-            path: `/schedule/${o.index}/run`,
-            message: `at step ${seq} thread "${o.run}" is not runnable; runnable threads: ${runnable.map((t) => t.name).join(', ')}`,
-          });
-          this.halted = true;
-          return null;
-        }
-        pick = named;
-        const last = this.choices[this.choices.length - 1];
-        if (last?.at === seq) last.chosen = named.name;
+    if (seq === this.visitedBoundary) return pick;
+    this.visitedBoundary = seq;
+    let point: ChoicePoint | undefined;
+    let o: Override | undefined;
+    if (runnable.length > 1) {
+      if (this.step !== this.choiceStep) {
+        this.choiceStep = this.step;
+        this.choiceCount = 0;
       }
+      const choice = ++this.choiceCount;
+      point = { at: seq, step: this.step, choice, runnable: runnable.map((t) => t.name), chosen: pick.name, next: runnable.map(nextStep) };
+      this.choices.push(point);
+      o = this.overrides.get(`${this.step}/${choice}`);
     }
-    return pick;
+    const legacy = this.overridesAt.get(seq);
+    if (legacy && !legacy.used) o = legacy;
+    if (!o || o.used) return pick;
+    o.used = true;
+    if (point) {
+      o.step = point.step;
+      o.choice = point.choice;
+    }
+    const named = runnable.find((t) => t.name === o.run);
+    if (!named) {
+      // The old form keeps its old wording ("step" was the seq then).
+      const where = o === legacy ? `step ${seq}` : `choice ${point!.choice} of step ${point!.step} (seq ${seq})`;
+      this.scheduleErrors.push({
+        path: `/schedule/${o.index}/run`,
+        message: `at ${where} thread "${o.run}" is not runnable; runnable threads: ${runnable.map((t) => t.name).join(', ')}`,
+      });
+      this.halted = true;
+      return null;
+    }
+    if (point) point.chosen = named.name;
+    return named;
   }
 
   private stepThread(t: Thread): void {
@@ -524,7 +614,7 @@ export class Engine {
 
   /** Check the schedule overrides that were never reached (after the run). */
   finishSchedule(): void {
-    for (const [at, o] of this.overrides) {
+    for (const [at, o] of this.overridesAt) {
       if (!o.used) {
         this.scheduleErrors.push({
           path: `/schedule/${o.index}/at`,
@@ -532,6 +622,22 @@ export class Engine {
         });
       }
     }
+    for (const [key, o] of this.overrides) {
+      if (o.used) continue;
+      const [step, choice] = key.split('/').map(Number);
+      const had = this.choices.filter((c) => c.step === step).length;
+      this.scheduleErrors.push({
+        path: `/schedule/${o.index}/choice`,
+        message: `step ${step} has ${had} choice point${had === 1 ? '' : 's'}; choice ${choice} is never reached`,
+      });
+    }
+  }
+
+  /** Where each old-form (`at`) override was applied, by its index in `schedule`: for `migrateSchedule`. */
+  appliedAt(): Map<number, { step: number; choice: number }> {
+    const out = new Map<number, { step: number; choice: number }>();
+    for (const o of this.overridesAt.values()) if (o.step !== undefined && o.choice !== undefined) out.set(o.index, { step: o.step, choice: o.choice });
+    return out;
   }
 
   /** Is the system quiescent: no runnable or blocked thread and no PnP event waiting? */

@@ -1,5 +1,5 @@
 // The engine's public entry: boot (docs/scenario-format.md §2), the timeline (§4) and the run.
-import type { NormalizedScenario, TimelineAction } from '../scenario/types.ts';
+import type { NormalizedScenario, ScheduleOverride, TimelineAction } from '../scenario/types.ts';
 import type { ValidationError } from '../scenario/errors.ts';
 import type { ApiName } from './api.ts';
 import { Engine, OP, type Body, type ChoicePoint, type RunLimits } from './engine.ts';
@@ -51,7 +51,17 @@ const HANDLERS: Record<ApiName, Handler> = {
 setHandlers(HANDLERS);
 
 export type RunOutcome =
-  | { ok: true; trace: TraceEntry[]; choices: ChoicePoint[] }
+  | {
+      ok: true;
+      trace: TraceEntry[];
+      choices: ChoicePoint[];
+      /**
+       * Present when the scenario's schedule had old-form (`at`) overrides: the same schedule with each
+       * of them addressed as `{ step, choice, run }` (an `at` that fell on a boundary with a single
+       * runnable thread chose nothing and is dropped). The trace is the same either way.
+       */
+      migratedSchedule?: ScheduleOverride[];
+    }
   | { ok: false; errors: ValidationError[] };
 
 /** The limits of a run (DL-3), each defaulting to DEFAULT_LIMITS; `opBudget` is the older name of `maxOps`. */
@@ -63,7 +73,7 @@ function createWorld(s: NormalizedScenario): World {
   const world: World = {
     maxProcessors: s.machine.maxProcessors, processors: [], memory: [], devices: dict(), deviceOrder: [],
     interfaces: dict(), interfaceOrder: [], components: dict(), registrations: dict(), registrationOrder: [],
-    handles: dict(), allocations: dict(), workItems: dict(), events: [], counters: dict(), locks: dict(),
+    handles: dict(), allocations: dict(), workItems: dict(), events: [], counters: dict(), locks: dict(), mutexes: new Map(),
   };
   for (const [id, spec] of Object.entries(s.drivers)) {
     world.components[id] = { id, kind: 'driver', state: 'not-loaded', vars: dictOf(spec.globals) };
@@ -105,11 +115,13 @@ function boot(engine: Engine) {
   engine.runUntilQuiescent();
 }
 
-function addMemory(engine: Engine, id: string, sizeMiB: number, announce: boolean) {
+/** A memory module: present at boot (interface enabled silently), or hot-added (its device starts on pnp, IO-10). */
+function addMemory(engine: Engine, id: string, sizeMiB: number, hotAdded: boolean) {
   const symlink = memorySymlink(id);
   engine.world.memory.push({ id, sizeMiB, state: 'active', symlink });
   engine.state(`memory:${id}`, 'not-present', 'active', { sizeMiB });
-  enableInterface(engine, symlink, 'GUID_DEVICE_MEMORY', id, announce);
+  if (hotAdded) queueEvent(engine, { kind: 'DeviceArrival', device: id, unit: { symlink, className: 'GUID_DEVICE_MEMORY' } });
+  else enableInterface(engine, symlink, 'GUID_DEVICE_MEMORY', id, false);
 }
 
 /** The thread a timeline action runs on, and the job it submits. */
@@ -195,5 +207,16 @@ export function runScenario(scenario: NormalizedScenario, options: RunOptions = 
     engine.finishSchedule();
   }
   if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
-  return { ok: true, trace: engine.trace, choices: engine.choices };
+  const migrated = migrateSchedule(scenario.schedule, engine.appliedAt());
+  return { ok: true, trace: engine.trace, choices: engine.choices, ...(migrated ? { migratedSchedule: migrated } : {}) };
+}
+
+/** Old-form overrides (`at`) rewritten as `{ step, choice, run }`, from where the run applied them; undefined when there is none. */
+function migrateSchedule(schedule: ScheduleOverride[], applied: Map<number, { step: number; choice: number }>): ScheduleOverride[] | undefined {
+  if (!schedule.some((o) => o.at !== undefined)) return undefined;
+  return schedule.flatMap((o, i) => {
+    if (o.at === undefined) return [o];
+    const where = applied.get(i);
+    return where ? [{ step: where.step, choice: where.choice, run: o.run }] : [];
+  });
 }

@@ -4,6 +4,7 @@ import { APIS, IRQL_NAMES, isApiName, type ApiName, type Irql } from './api.ts';
 import { isConstant, ntSuccess } from './constants.ts';
 import { OP, type Body, type Engine, type Thread } from './engine.ts';
 import type { Component, Registration } from './model.ts';
+import { unpin } from './kernel/registrations.ts';
 import { dict, own } from './dict.ts';
 
 /** A running routine: its component, arguments and loop variables. */
@@ -35,6 +36,12 @@ export interface CallCtx {
 export type Handler = (x: CallCtx) => Body<CallResult>;
 
 type Flow = { ret: false } | { ret: true; value: unknown };
+
+/** The run halted: the thread never resumes (the scheduler stops), so this never returns a flow. */
+function* halted(): Body<Flow> {
+  yield OP;
+  return { ret: false };
+}
 
 // ---------------------------------------------------------------- values
 
@@ -181,6 +188,7 @@ export function* invoke(
   const body = bodyOps(own(spec?.routines, routine), args);
   const base = `/${component.kind === 'app' ? 'apps' : 'drivers'}/${componentId}/routines/${routine}${body.path}`;
   const flow = yield* execOps(act, body.ops, base);
+  if (!engine.halted && imageReleased(act, 'returns')) yield OP;
   thread.frames.pop();
   if (reg) {
     thread.callbacks.pop();
@@ -197,7 +205,24 @@ export function* invoke(
     yield OP;
   }
   engine.emit({ type: 'complete', component: componentId, routine, result });
+  // DRV-2: a registration unregistered with the Ex routine from its own callback keeps the image until that callback returned.
+  if (reg && reg.pinned && reg.inFlight.length === 0) unpin(engine, reg);
   return result;
+}
+
+/**
+ * DRV-3: code of a driver whose image was released runs — e.g. a callback that goes on after Unload
+ * returned through IoUnregisterPlugPlayNotification's window (UN-1). Bug check 0xCE at that moment.
+ */
+function imageReleased(act: Activation, what: string): boolean {
+  const c = act.component;
+  if (c.kind !== 'driver' || c.state !== 'unloaded') return false;
+  act.engine.raise(
+    'DRV-3',
+    'released',
+    `${c.id}!${act.routine} ${what} on ${act.thread.name}, but ${c.id}'s image was already released (nothing kept the DriverObject once its registrations were gone): its code no longer exists.`,
+  );
+  return true;
 }
 
 /** Run ops; `base` is their JSON path in the scenario, so the trace can point at the op (`op` field). */
@@ -206,7 +231,11 @@ export function* execOps(act: Activation, ops: Op[], base: string): Body<Flow> {
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
     const at = `${base}/${i}`;
+    act.thread.pendingOp = at;
+    act.thread.pendingWhat = 'call' in op ? `call ${String(op.call)}` : op.op;
     yield OP;
+    act.thread.pendingOp = undefined;
+    if (imageReleased(act, `goes on to its next op (${at})`)) return yield* halted();
     engine.opCount++;
     if ('call' in op) {
       yield* callApi(act, op as ApiCallOp, at);
@@ -331,6 +360,8 @@ export function* callApi(act: Activation, op: ApiCallOp, at: string): Body<void>
     yield OP;
   }
   const { result, out } = yield* handlers[api]({ engine, act, op, args });
+  if (engine.halted) return;
+  if (imageReleased(act, `gets ${api}'s return`)) return yield OP;
   if (out) for (const [param, value] of Object.entries(out)) {
     const target = op[param];
     if (typeof target === 'string') writeVar(act, target, value);

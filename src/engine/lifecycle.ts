@@ -3,7 +3,7 @@ import { OP, type Body, type Engine } from './engine.ts';
 import { ntSuccess } from './constants.ts';
 import { hasRoutine, invoke } from './interp.ts';
 import type { Component } from './model.ts';
-import { liveIoRegistrations, registrationsOf, unregister } from './kernel/registrations.ts';
+import { dropImage, holdImage, liveIoRegistrations, registrationsOf, unregister } from './kernel/registrations.ts';
 import { closeHandle } from './pnp/devices.ts';
 
 function setState(engine: Engine, c: Component, to: Component['state']) {
@@ -28,17 +28,47 @@ export function* loadDriver(engine: Engine, driver: string): Body<void> {
     : 'STATUS_SUCCESS';
   if (engine.halted || ntSuccess(result)) return;
   // An io registration left behind keeps the DriverObject: unload-blocked, never "unloaded" first (IO-6).
-  leftovers(engine, driver, `DriverEntry failed with ${String(result)}`);
-  if ((c.state as string) !== 'unload-blocked') setState(engine, c, 'unloaded');
+  releaseAfter(engine, driver, `DriverEntry failed with ${String(result)}`);
 }
 
-/** KE-5 / IO-6: what a driver that is going away left registered. */
+/**
+ * DRV-1 / DRV-2: Unload returned or DriverEntry failed. Report what is left registered (KE-5, IO-6),
+ * then release the image — unless a registration still references the DriverObject (unload-blocked,
+ * IO-6) or a callback that unregistered itself with the Ex routine is still running (DRV-2: the
+ * image goes when it returns).
+ */
+function releaseAfter(engine: Engine, driver: string, why: string) {
+  const c = engine.world.components[driver];
+  leftovers(engine, driver, why);
+  if (c.state === 'unload-blocked') return;
+  if (!c.holds) return setState(engine, c, 'unloaded');
+  setState(engine, c, 'unloading');
+  c.unloadReturned = true;
+  const running = runningCode(engine, driver);
+  engine.emit({ type: 'note', text: `${driver}'s image stays loaded until ${running} returns: that code still holds the DriverObject (DRV-2).` });
+}
+
+/** Where a driver's code runs right now, for the DRV-2 note. */
+function runningCode(engine: Engine, driver: string): string {
+  const here: string[] = [];
+  for (const t of engine.threads.values()) {
+    const frame = t.frames.findLast((f) => f.component === driver);
+    if (frame && t !== engine.thread) here.push(`${driver}!${frame.routine} on ${t.name}`);
+  }
+  return here.length > 0 ? here.join(', ') : `${driver}'s running code`;
+}
+
+/** KE-5 / IO-6: what a driver that is going away left registered, and what happens because of it. */
 function leftovers(engine: Engine, driver: string, why: string) {
   const ke = registrationsOf(engine, (r) => r.kind === 'ke' && r.owner === driver);
-  if (ke.length > 0) {
-    engine.raise('KE-5', 'unload', `${why}, but ${ke.map((r) => r.id).join(', ')} still registered with KeRegisterProcessorChangeCallback: the next processor hot-add calls into unloaded code.`);
-  }
   const io = liveIoRegistrations(engine, driver);
+  if (ke.length > 0) {
+    const ids = ke.map((r) => r.id).join(', ');
+    const next = io.length > 0
+      ? `for now ${io.map((r) => r.id).join(', ')} keep${io.length === 1 ? 's' : ''} the image loaded (IO-6), so the next processor hot-add still runs ${driver}'s callback; once the image is released, the next hot-add calls into unloaded code (bug check 0xCE)`
+      : `nothing keeps ${driver}'s image (KeRegisterProcessorChangeCallback takes no reference on the DriverObject), so the next processor hot-add calls into unloaded code (bug check 0xCE)`;
+    engine.raise('KE-5', 'unload', `${why}, but ${ids} is still registered with KeRegisterProcessorChangeCallback: ${next}.`);
+  }
   if (io.length > 0) {
     engine.raise('IO-6', 'leak', `${why} with ${io.map((r) => r.id).join(', ')} still registered: each registration references the DriverObject, so ${driver} cannot be unloaded and its callbacks keep being called.`);
     setState(engine, engine.world.components[driver], 'unload-blocked');
@@ -57,8 +87,7 @@ export function* unloadDriver(engine: Engine, driver: string): Body<void> {
     yield* invoke(engine, driver, 'Unload', { DriverObject: driver }, { isVoid: true });
     if (engine.halted) return;
   }
-  leftovers(engine, driver, `${driver}'s Unload returned`);
-  if (!engine.halted && (c.state as string) !== 'unload-blocked') setState(engine, c, 'unloaded');
+  if (!engine.halted) releaseAfter(engine, driver, `${driver}'s Unload returned`);
 }
 
 export function* startApp(engine: Engine, app: string): Body<void> {
@@ -82,7 +111,10 @@ export function* runRoutine(engine: Engine, component: string, routine: string):
     return;
   }
   yield OP;
+  // The system calls the routine like a dispatch routine and holds the DriverObject while it runs (DRV-2, CHOICE).
+  if (c.kind === 'driver') holdImage(engine, component);
   yield* invoke(engine, component, routine, {});
+  if (c.kind === 'driver') dropImage(engine, component);
 }
 
 /** Process exit closes the app's handles and ends its registrations (docs/architecture.md §1.3). */

@@ -59,6 +59,13 @@ export interface Component {
   kind: 'driver' | 'app';
   state: DriverState | AppState;
   vars: Record<string, unknown>;
+  /** Driver: Unload returned (or DriverEntry failed) and the image goes once nothing holds it (DRV-2). */
+  unloadReturned?: boolean;
+  /**
+   * Driver: references on the DriverObject held by code that is running — a callback that unregistered
+   * itself with the Ex routine, a work item, a routine the timeline runs (DRV-2).
+   */
+  holds?: number;
 }
 
 export type RegistrationKind = 'ke' | 'io' | 'cm';
@@ -89,6 +96,8 @@ export interface Registration {
   registering: boolean;
   /** Variable named as NotificationEntry / pNotifyContext of the register call (UN-3). */
   entryVar?: string;
+  /** io: unregistered with the Ex routine from its own callback, which still runs and holds the DriverObject (DRV-2). */
+  pinned?: boolean;
 }
 
 export interface OpenHandle {
@@ -123,7 +132,8 @@ export type Wait =
   | { k: 'job'; thread: string; job: number; rule?: RuleId; what: string }
   | { k: 'work'; item: string; rule?: RuleId; what: string }
   | { k: 'callbacks'; registration: string; waiter: string; includeSelf: boolean; rule: RuleId; what: string }
-  | { k: 'event'; event: number; rule?: RuleId; what: string };
+  | { k: 'event'; event: number; rule?: RuleId; what: string }
+  | { k: 'mutex'; mutex: string; waiter: string; rule?: RuleId; what: string };
 
 export interface PnpEvent {
   id: number;
@@ -140,6 +150,8 @@ export interface PnpEvent {
   className?: string;
   /** Custom events (CU-1). */
   custom?: CustomEvent;
+  /** DeviceArrival of a hot-added processor or memory module: the interface its device enables. */
+  unit?: { symlink: string; className: string };
   /** Result for the initiator of a query-and-remove (CM_Query_And_Remove_SubTree). */
   result?: { status: string; vetoType?: string; vetoName?: string };
   done: boolean;
@@ -174,6 +186,8 @@ export interface World {
   counters: Record<string, number>;
   /** Spin locks held: lock name → thread. */
   locks: Record<string, { thread: string; previous: Irql }>;
+  /** Kernel mutexes the engine itself takes (not scenario data): name → owner and recursion depth. */
+  mutexes: Map<string, { thread: string; depth: number }>;
 }
 
 export function nextId(world: World, key: string): number {

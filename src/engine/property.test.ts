@@ -306,7 +306,7 @@ describe('property: random valid scenarios', () => {
     let last = runRaw(s, OPTS);
     for (const [i, j] of steps) {
       if (!last.ok) throw new Error(`schedule error at a real choice point: ${JSON.stringify(last.errors)}`);
-      const after = schedule.length > 0 ? schedule[schedule.length - 1].at : -1;
+      const after = schedule.length > 0 ? schedule[schedule.length - 1].at! : -1;
       const later = last.choices.filter((c) => c.at > after);
       if (later.length === 0) break;
       const c = later[i % later.length];

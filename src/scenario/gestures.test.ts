@@ -214,12 +214,16 @@ describe('schedule', () => {
   const r = runScenario(racing);
   if (!r.ok) throw new Error('racing scenario failed');
 
-  it('pickThread replaces the override at `at` and drops later ones; the result runs with that choice', () => {
+  it('pickThread writes { step, choice, run }, replaces the override at that choice point and drops later ones; the result runs with that choice', () => {
     const first = r.choices[0];
     const other = first.runnable.find((t) => t !== first.chosen)!;
-    const s1 = pickThread({ ...racing, schedule: [{ at: 1, run: 'x' }, { at: first.at, run: first.chosen }, { at: first.at + 50, run: 'y' }] }, first.at, other);
-    expect(s1.schedule).toEqual([{ at: 1, run: 'x' }, { at: first.at, run: other }]);
-    const s2 = pickThread(racing, first.at, other);
+    const { step, choice } = first;
+    const s1 = pickThread({
+      ...racing,
+      schedule: [{ at: 1, run: 'x' }, { at: first.at, run: first.chosen }, { step, choice, run: first.chosen }, { step, choice: choice + 1, run: 'y' }, { at: first.at + 50, run: 'y' }],
+    }, first, other);
+    expect(s1.schedule).toEqual([{ at: 1, run: 'x' }, { step, choice, run: other }]);
+    const s2 = pickThread(racing, first, other);
     const again = runScenario(norm(s2));
     expect(again.ok).toBe(true);
     if (again.ok) expect(again.choices.find((c) => c.at === first.at)?.chosen).toBe(other);
@@ -232,5 +236,12 @@ describe('schedule', () => {
     expect(kept.scenario.schedule).toEqual([{ at: c.at, run: c.chosen }]);
     const dropped = addMemory(s, { index: 1, seq: c.at });
     expect(dropped.scenario.schedule).toEqual([]);
+  });
+
+  it('a gesture keeps stable overrides of the steps before the inserted action and drops the later ones', () => {
+    const c = r.choices[0];
+    const s = { ...racing, schedule: [{ step: c.step, choice: c.choice, run: c.chosen }] };
+    expect(addMemory(s, { index: c.step, seq: 0 }).scenario.schedule).toEqual(s.schedule);
+    expect(addMemory(s, { index: c.step - 1, seq: 0 }).scenario.schedule).toEqual([]);
   });
 });

@@ -79,7 +79,8 @@ function insert(s: NormalizedScenario, ins: Insertion, ...actions: TimelineActio
   const next = clone(s);
   const index = Math.max(0, Math.min(ins.index, next.timeline.length));
   next.timeline.splice(index, 0, ...actions);
-  next.schedule = next.schedule.filter((o) => o.at < ins.seq);
+  // Steps up to the action before the insertion are unchanged (step k is timeline[k - 1]).
+  next.schedule = next.schedule.filter((o) => (o.step !== undefined ? o.step <= index : (o.at ?? 0) < ins.seq));
   return { scenario: next, actionIndex: index };
 }
 
@@ -258,12 +259,24 @@ export function removeMemory(s: NormalizedScenario, ins: Insertion, id: string):
   return { ...r, select: { kind: 'memory', id } };
 }
 
+/** A choice point as the engine reports it: its old `at` and its stable address. */
+export interface ChoiceAddress {
+  at: number;
+  step: number;
+  choice: number;
+}
+
+/** Does override `o` address a choice point at or after `p`? */
+const atOrAfter = (o: NormalizedScenario['schedule'][number], p: ChoiceAddress) =>
+  o.step !== undefined && o.choice !== undefined ? o.step > p.step || (o.step === p.step && o.choice >= p.choice) : (o.at ?? 0) >= p.at;
+
 /**
- * The thread picker: at the choice point whose next entry is `at`, run `thread`. Replaces an
- * override at `at` and drops the ones after it, which may no longer be reachable (docs/scenario-format.md §5).
+ * The thread picker: at choice point `p`, run `thread`. Writes the stable form `{ step, choice, run }`
+ * (docs/scenario-format.md §5); replaces an override at `p` and drops the ones after it, which may no longer
+ * be reachable.
  */
-export function pickThread(s: NormalizedScenario, at: number, thread: string): NormalizedScenario {
+export function pickThread(s: NormalizedScenario, p: ChoiceAddress, thread: string): NormalizedScenario {
   const next = clone(s);
-  next.schedule = [...next.schedule.filter((o) => o.at < at), { at, run: thread }];
+  next.schedule = [...next.schedule.filter((o) => !atOrAfter(o, p)), { step: p.step, choice: p.choice, run: thread }];
   return next;
 }

@@ -100,9 +100,20 @@ export type TimelineAction = (
 
 export type TimelineVerb = TimelineAction['do'];
 
+/**
+ * A scheduling override at a choice point (docs/architecture.md §2.2). The choice point is addressed either by
+ * `step` + `choice` — the timeline step it belongs to (0 = boot, k = the k-th action, as a trace
+ * entry's `step`) and its ordinal among that step's choice points (1 = the first) — which survives
+ * engine changes that add trace entries; or, in the old form, by `at`, the `seq` of the next trace
+ * entry there. An `at` override is migrated to `step` + `choice` at its first run (`migrateSchedule`).
+ */
 export interface ScheduleOverride {
-  /** The `seq` of the next trace entry at the choice point. */
-  at: number;
+  /** Old form: the `seq` of the next trace entry at the choice point. */
+  at?: number;
+  /** The timeline step of the choice point (0 = boot). */
+  step?: number;
+  /** The ordinal of the choice point within its step, from 1. */
+  choice?: number;
   /** The thread to run there. */
   run: string;
 }

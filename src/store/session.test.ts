@@ -130,7 +130,7 @@ describe('session store', () => {
     expect(await store.getState().pickThread(other)).toBe(true);
     const s = store.getState();
     expect(s.cursor).toBe(point.at - 1);
-    expect(s.scenario?.schedule).toEqual([{ at: point.at, run: other }]);
+    expect(s.scenario?.schedule).toEqual([{ step: point.step, choice: point.choice, run: other }]);
     expect(s.trace[point.at].thread).toBe(other);
     expect(await store.getState().pickThread('nobody')).toBe(false);
   });

@@ -345,7 +345,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           get().notify('error', `${thread} cannot run here: the thread picker applies at a choice point, where more than one thread is runnable.`);
           return false;
         }
-        return runScenario(pickThreadGesture(scenario, at, thread), { cursor, edit: true });
+        return runScenario(pickThreadGesture(scenario, point, thread), { cursor, edit: true });
       },
 
       select(node) {

@@ -151,7 +151,7 @@ describe('IO-3 duplicate arrival', () => {
     // boundary it goes straight on to deliver it (to nobody yet) and goes idle. Run sys:mon there instead.
     const s = overrideBefore(base, 'thread:pnp runnable>idle', 'sys:mon', 'queue ARRIVAL(toaster1)');
     const r0 = run(base);
-    expect(r0.label(r0.trace[s.schedule![0].at - 1])).toBe('queue ARRIVAL(toaster1)');
+    expect(r0.label(r0.trace[s.schedule![0].at! - 1])).toBe('queue ARRIVAL(toaster1)');
     const r = run(s);
     expect(r.callbacks()).toEqual([ARRIVAL('mon', 'toaster0'), ARRIVAL('mon', 'toaster1'), ARRIVAL('mon', 'toaster1')]);
     expect(r.of('invoke').filter((e) => e.registration).map((e) => e.thread)).toEqual(['sys:mon', 'sys:mon', 'pnp']);

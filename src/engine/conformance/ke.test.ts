@@ -349,15 +349,17 @@ describe('KE-9 order with the asynchronous notification', () => {
     extraRoutines: { AsyncProcessorCallback: [] },
   });
 
-  it('KE-9 Start, Complete (hotplug), then the GUID_DEVICE_INTERFACE_ARRIVAL on the pnp thread', () => {
+  it('KE-9 Start, Complete (hotplug), then the processor\'s device starts and its GUID_DEVICE_INTERFACE_ARRIVAL is delivered on the pnp thread', () => {
     const r = run(scenario({ machine: { processors: 1, maxProcessors: 4 }, drivers: { both }, timeline: [load('both'), hotAdd()] }));
     expect(r.callbacks()).toEqual([S('both', 1), C('both', 1), 'both!AsyncProcessorCallback:ARRIVAL(processor1)']);
     expect(r.of('invoke').filter((e) => e.registration).map((e) => e.thread)).toEqual(['hotplug', 'hotplug', 'pnp']);
-    const labels = r.labels('invoke', 'queue', 'state').filter((l) => l.startsWith('processor:1') || l.startsWith('queue') || l.includes('Callback'));
+    const labels = r.labels('invoke', 'queue', 'state').filter((l) => l.startsWith('processor:1') || l.startsWith('queue') || (l.startsWith('interface:') && l.includes('ACPI0007#1#')) || l.includes('Callback'));
     expect(labels).toEqual([
       'processor:1 not-present>starting', S('both', 1), 'processor:1 starting>active', C('both', 1),
-      'queue ARRIVAL(processor1)', 'both!AsyncProcessorCallback:ARRIVAL(processor1)',
+      'queue DeviceArrival(processor1)',
+      `interface:${r.of('queue')[1].interface} none>enabled`, 'queue ARRIVAL(processor1)', 'both!AsyncProcessorCallback:ARRIVAL(processor1)',
     ]);
+    expect(r.of('queue').map((e) => e.thread)).toEqual(['hotplug', 'pnp']);
     const arrival = r.of('invoke').find((e) => e.routine === 'AsyncProcessorCallback');
     expect(arrival?.args).toMatchObject({ Event: 'GUID_DEVICE_INTERFACE_ARRIVAL', InterfaceClassGuid: 'GUID_DEVICE_PROCESSOR', Context: null });
     expect(r.hazards()).toEqual([]);

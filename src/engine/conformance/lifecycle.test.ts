@@ -209,7 +209,7 @@ describe('DL-2 stall', () => {
     if (!loaded.ok) throw new Error('scenario');
     const world: World = {
       maxProcessors: 1, processors: [], memory: [], devices: {}, deviceOrder: [], interfaces: {}, interfaceOrder: [], components: {},
-      registrations: {}, registrationOrder: [], handles: {}, allocations: {}, workItems: {}, events: [], counters: {}, locks: {},
+      registrations: {}, registrationOrder: [], handles: {}, allocations: {}, workItems: {}, events: [], counters: {}, locks: {}, mutexes: new Map(),
     };
     world.workItems['workitem:9'] = { id: 'workitem:9', owner: 'drv', routine: 'Work', thread: 'worker:9', done: false };
     const engine = new Engine(loaded.scenario, world);

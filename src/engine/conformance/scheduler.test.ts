@@ -77,7 +77,13 @@ describe('docs/architecture.md §2.2 choice points and overrides', () => {
     // While sys:a runs its routine, sys:b is runnable: sys:a is the default each time.
     const r = run(twoRoutines());
     const a1 = r.of('note')[0].seq;
-    expect(choices.find((c) => c.at === a1)).toEqual({ at: a1, runnable: ['sys:a', 'sys:b'], chosen: 'sys:a' });
+    expect(choices.find((c) => c.at === a1)).toEqual({
+      at: a1, step: 4, choice: 2, runnable: ['sys:a', 'sys:b'], chosen: 'sys:a',
+      next: [
+        { thread: 'sys:a', does: 'op', routine: 'a!Work', op: '/drivers/a/routines/Work/0', what: 'note' },
+        { thread: 'sys:b', does: 'start', job: 'run' },
+      ],
+    });
   });
 
   it('an override runs the named thread at that boundary; the choice is reported as made', () => {
@@ -144,5 +150,63 @@ describe('docs/architecture.md §2.5 / trace format: halting', () => {
       for (const a of r.of('action')) expect(a.step).toBe(a.index + 1);
       expect(r.trace.filter((e) => e.step === 0).every((e) => e.type !== 'action')).toBe(true);
     }
+  });
+});
+
+describe('scenario-format §5 stable schedule addressing: { step, choice, run }', () => {
+  it('an override addressed by step and choice ordinal runs the named thread there, exactly like the old `at` form', () => {
+    const old = overrideBefore(twoRoutines(), 'note a2', 'sys:b');
+    const at = old.schedule![0].at!;
+    const point = choicesOf(twoRoutines()).find((c) => c.at === at)!;
+    expect([point.step, point.choice]).toEqual([4, 3]);
+    const stable = { ...twoRoutines(), schedule: [{ step: 4, choice: 3, run: 'sys:b' }] };
+    expect(JSON.stringify(run(stable).trace)).toBe(JSON.stringify(run(old).trace));
+    expect(run(stable).labels('note')).toEqual(['note a1', 'note b1', 'note b2', 'note a2', 'note a3']);
+  });
+
+  it('the old `at` form is migrated at its first run: the outcome carries the schedule as { step, choice, run }', () => {
+    const old = overrideBefore(overrideBefore(twoRoutines(), 'note a2', 'sys:b'), 'note b2', 'sys:a');
+    const out = runRaw(old);
+    if (!out.ok) throw new Error('schedule');
+    // sys:b runs at the third choice point (before a2); b1 is the fourth; before b2, the fifth.
+    expect(out.migratedSchedule).toEqual([{ step: 4, choice: 3, run: 'sys:b' }, { step: 4, choice: 5, run: 'sys:a' }]);
+    const again = runRaw({ ...old, schedule: out.migratedSchedule });
+    if (!again.ok) throw new Error('schedule');
+    expect(JSON.stringify(again.trace)).toBe(JSON.stringify(out.trace));
+    expect(again.migratedSchedule).toBeUndefined();
+  });
+
+  it('a stable override survives a change that adds trace entries before it; the old form does not', () => {
+    const old = overrideBefore(twoRoutines(), 'note a2', 'sys:b');
+    const stable = { ...twoRoutines(), schedule: [{ step: 4, choice: 3, run: 'sys:b' }] };
+    // One more op in an earlier step shifts every later seq by two entries.
+    const longer = (s: Scenario): Scenario => ({ ...s, drivers: { ...s.drivers, a: { routines: { DriverEntry: [note('a loads')], Work: [note('a1'), note('a2'), note('a3')] } } } });
+    expect(run(longer(stable)).labels('note')).toEqual(['note a loads', 'note a1', 'note b1', 'note b2', 'note a2', 'note a3']);
+    expect(run(longer(old)).labels('note')).not.toEqual(['note a loads', 'note a1', 'note b1', 'note b2', 'note a2', 'note a3']);
+  });
+
+  it('a stable override naming a thread that is not runnable: ok:false with the choice point and the runnable threads', () => {
+    const out = runRaw({ ...twoRoutines(), schedule: [{ step: 4, choice: 2, run: 'hotplug' }] });
+    const at = run(twoRoutines()).of('note')[0].seq;
+    expect(out).toEqual({ ok: false, errors: [{ path: '/schedule/0/run', message: `at choice 2 of step 4 (seq ${at}) thread "hotplug" is not runnable; runnable threads: sys:a, sys:b` }] });
+  });
+
+  it('a choice point that is never reached, and two overrides for one choice point, are reported', () => {
+    const never = runRaw({ ...twoRoutines(), schedule: [{ step: 4, choice: 9, run: 'sys:a' }] });
+    expect(never).toEqual({ ok: false, errors: [{ path: '/schedule/0/choice', message: 'step 4 has 4 choice points; choice 9 is never reached' }] });
+    const twice = runRaw({ ...twoRoutines(), schedule: [{ step: 4, choice: 1, run: 'sys:a' }, { step: 4, choice: 1, run: 'sys:b' }] });
+    expect(twice).toEqual({ ok: false, errors: [{ path: '/schedule/1/choice', message: 'choice 1 of step 4 already has an override (/schedule/0); a choice point has one choice' }] });
+  });
+
+  it('validation: step and choice go together, and not with `at`', () => {
+    const bad = (schedule: unknown[]) => {
+      const out = runRaw({ ...twoRoutines(), schedule } as Scenario);
+      return out.ok ? [] : out.errors.map((e) => e.path);
+    };
+    expect(bad([{ step: 4, run: 'sys:a' }])).toEqual(['/schedule/0/choice']);
+    expect(bad([{ choice: 1, run: 'sys:a' }])).toEqual(['/schedule/0/step']);
+    expect(bad([{ at: 3, step: 4, choice: 1, run: 'sys:a' }])).toEqual(['/schedule/0/at']);
+    expect(bad([{ run: 'sys:a' }])).toEqual(['/schedule/0']);
+    expect(bad([{ step: 4, choice: 0, run: 'sys:a' }])).toEqual(['/schedule/0/choice']);
   });
 });

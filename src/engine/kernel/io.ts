@@ -99,7 +99,8 @@ export const IoUnregisterPlugPlayNotificationEx: Handler = function* (x) {
     { k: 'callbacks', registration: reg.id, waiter: self.name, includeSelf: false, rule: 'UN-2', what: `the callbacks of ${reg.id} on other threads to return` },
     () => engine.inFlightElsewhere(reg.id, self.name).length === 0,
   );
-  unregister(engine, reg);
+  // Called from the registration's own callback: that callback keeps the DriverObject until it returns (DRV-2).
+  unregister(engine, reg, { pinWhileRunning: true });
   return { result: 'STATUS_SUCCESS' };
 };
 

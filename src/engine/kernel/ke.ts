@@ -4,7 +4,7 @@ import { OP, type Body, type Engine } from '../engine.ts';
 import { invoke, type Activation, type Handler } from '../interp.ts';
 import { nextId, type Processor, type Registration } from '../model.ts';
 import { checkContextAlive, registrationsOf, newRegistration, unregister } from './registrations.ts';
-import { enableInterface, processorSymlink } from '../pnp/devices.ts';
+import { processorDevice, processorSymlink, queueEvent } from '../pnp/devices.ts';
 
 type KeState = 'KeProcessorAddStartNotify' | 'KeProcessorAddCompleteNotify' | 'KeProcessorAddFailureNotify';
 
@@ -28,7 +28,26 @@ function* notify(
 
 const newStatus = (state: KeState) => ({ value: 'STATUS_SUCCESS', state }) as NonNullable<Activation['operationStatus']>;
 
-export const KeRegisterProcessorChangeCallback: Handler = function* ({ engine, act, op, args }) {
+/**
+ * KE-4: one lock guards the callback list and a processor add, so a registration and a hot-add never
+ * interleave: a registration made while an add is in progress waits for it (and its replay then
+ * includes the new processor); an add that starts during a replay waits for the register call.
+ * Re-entrant for its owner (CHOICE): a callback of the add or of the replay may register again.
+ */
+const PROCESSOR_LOCK = 'processor-change';
+const lockWhat = (engine: Engine) => `the processor-change lock, held by ${engine.world.mutexes.get(PROCESSOR_LOCK)?.thread ?? 'another thread'}`;
+
+export const KeRegisterProcessorChangeCallback: Handler = function* (x) {
+  const { engine } = x;
+  yield* engine.acquire(PROCESSOR_LOCK, lockWhat(engine));
+  try {
+    return yield* register(x);
+  } finally {
+    engine.release(PROCESSOR_LOCK);
+  }
+};
+
+const register: Handler = function* ({ engine, act, op, args }) {
   const flags = ([] as unknown[]).concat(args.Flags ?? []);
   const reg = newRegistration(engine, {
     kind: 'ke', owner: act.component.id, routine: String(op.CallbackFunction), context: args.CallbackContext,
@@ -82,6 +101,13 @@ export function* hotAddProcessor(engine: Engine): Body<void> {
     engine.raise('KE-10', 'capacity', `The machine already has ${w.processors.length} processors, its boot-time maximum (maxProcessors); the hot-add is refused before any notification.`);
     return;
   }
+  yield* engine.acquire(PROCESSOR_LOCK, lockWhat(engine));
+  yield* addProcessor(engine);
+  engine.release(PROCESSOR_LOCK);
+}
+
+function* addProcessor(engine: Engine): Body<void> {
+  const w = engine.world;
   const n = w.processors.length;
   const p: Processor = { NtNumber: n, Group: Math.floor(n / 64), Number: n % 64, state: 'starting', symlink: processorSymlink(n) };
   w.processors.push(p);
@@ -94,8 +120,8 @@ export function* hotAddProcessor(engine: Engine): Body<void> {
     engine.state(`processor:${n}`, 'starting', 'active');
     status.state = 'KeProcessorAddCompleteNotify';
     for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
-    // KE-9: only now does the processor's device start; its arrival goes to the asynchronous queue.
-    enableInterface(engine, p.symlink, 'GUID_DEVICE_PROCESSOR', `processor${n}`, true);
+    // KE-9: only now does the processor's device start (on the pnp thread); then its interface arrives.
+    queueEvent(engine, { kind: 'DeviceArrival', device: processorDevice(n), unit: { symlink: p.symlink, className: 'GUID_DEVICE_PROCESSOR' } });
     return;
   }
   status.state = 'KeProcessorAddFailureNotify';

@@ -3,6 +3,7 @@ import { OP, type Engine, type Thread } from '../engine.ts';
 import { IRQL_NAMES, type Irql } from '../api.ts';
 import { invoke, type Handler } from '../interp.ts';
 import { nextId } from '../model.ts';
+import { dropImage, holdImage } from './registrations.ts';
 
 export function allocate(engine: Engine, owner: string, kind: 'pool' | 'heap', tag: string, paged: boolean) {
   const id = `${kind}:${nextId(engine.world, kind)}`;
@@ -65,7 +66,12 @@ export const IoQueueWorkItem: Handler = function* ({ engine, act, op, args }) {
   engine.world.workItems[id] = { id, owner, routine, thread, done: false };
   engine.state(id, 'none', 'queued', { owner, routine, thread });
   engine.submit(thread, routine, function* () {
+    // IoQueueWorkItem keeps the driver's objects until the routine returns (DRV-2); a work item that
+    // starts after the image was released is DRV-3 (invoke).
+    const gone = engine.world.components[owner]?.state === 'unloaded';
+    if (!gone) holdImage(engine, owner);
     yield* invoke(engine, owner, routine, { Context: args.Context ?? null }, { isVoid: true });
+    if (!gone) dropImage(engine, owner);
     engine.world.workItems[id].done = true;
     engine.state(id, 'queued', 'done');
   }, false);

@@ -30,25 +30,59 @@ export function registrationsOf(engine: Engine, pred: (r: Registration) => boole
   return out;
 }
 
-export function unregister(engine: Engine, reg: Registration): void {
+/**
+ * Mark a registration unregistered. With `pinWhileRunning` (the Ex routine called from the
+ * registration's own callback, UN-2), its DriverObject reference is dropped only when that callback
+ * returns (DRV-2): the image cannot go while the code that unregistered is still running.
+ */
+export function unregister(engine: Engine, reg: Registration, opts: { pinWhileRunning?: boolean } = {}): void {
   if (reg.state === 'unregistered') return;
   reg.state = 'unregistered';
   engine.state(`registration:${reg.id}`, 'active', 'unregistered');
   const w = engine.world;
   w.registrationOrder = w.registrationOrder.filter((id) => id !== reg.id);
-  if (reg.kind === 'io') releaseDriverObject(engine, reg.owner);
+  if (reg.kind !== 'io') return;
+  if (opts.pinWhileRunning && reg.inFlight.length > 0) {
+    reg.pinned = true;
+    holdImage(engine, reg.owner);
+    return;
+  }
+  releaseImage(engine, reg.owner);
+}
+
+/** The callback that unregistered its own registration with the Ex routine returned: drop the reference (DRV-2). */
+export function unpin(engine: Engine, reg: Registration): void {
+  reg.pinned = false;
+  dropImage(engine, reg.owner);
 }
 
 export const liveIoRegistrations = (engine: Engine, driver: string) =>
   registrationsOf(engine, (r) => r.kind === 'io' && r.owner === driver);
 
-/** DRV-2: an unload-blocked driver's image is released when its last registration goes. */
-function releaseDriverObject(engine: Engine, driver: string) {
+/** Something running holds a reference on the driver's DriverObject (DRV-2). */
+export function holdImage(engine: Engine, driver: string): void {
   const c = engine.world.components[driver];
-  if (c?.state === 'unload-blocked' && liveIoRegistrations(engine, driver).length === 0) {
-    c.state = 'unloaded';
-    engine.state(`driver:${driver}`, 'unload-blocked', 'unloaded');
-  }
+  if (c?.kind === 'driver') c.holds = (c.holds ?? 0) + 1;
+}
+
+export function dropImage(engine: Engine, driver: string): void {
+  const c = engine.world.components[driver];
+  if (c?.kind !== 'driver') return;
+  c.holds = Math.max(0, (c.holds ?? 0) - 1);
+  releaseImage(engine, driver);
+}
+
+/**
+ * DRV-2: the image of a driver whose Unload returned (or whose DriverEntry failed) is released once no
+ * registration references the DriverObject and nothing running holds it.
+ */
+export function releaseImage(engine: Engine, driver: string): void {
+  const c = engine.world.components[driver];
+  if (!c || !(c.state === 'unload-blocked' || (c.state === 'unloading' && c.unloadReturned))) return;
+  if ((c.holds ?? 0) > 0 || liveIoRegistrations(engine, driver).length > 0) return;
+  engine.state(`driver:${driver}`, c.state, 'unloaded');
+  c.state = 'unloaded';
+  c.unloadReturned = false;
 }
 
 /**

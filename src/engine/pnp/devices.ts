@@ -16,6 +16,36 @@ export function deviceSymlink(d: Device, className: string, index: number): stri
 /** The instance path a CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE filter names. */
 export const instanceId = (d: Device) => `${d.parent === 'root' ? 'ROOT' : d.parent.toUpperCase()}\\${d.id.toUpperCase()}\\0000`;
 
+/**
+ * Processors and memory modules are PnP devices too (docs/architecture.md §1.1): a processor is the ACPI device
+ * ACPI0007 with its NtNumber as instance, a memory module the ACPI memory device PNP0C80 with its
+ * id — the same names their symbolic links use.
+ */
+export const processorInstanceId = (n: number) => `ACPI\\ACPI0007\\${n}`;
+export const memoryInstanceId = (id: string) => `ACPI\\PNP0C80\\${id}`;
+/** The device name a processor's interface belongs to. */
+export const processorDevice = (n: number) => `processor${n}`;
+
+/** The instance id of any device: a device of the machine, a processor or a memory module. */
+export function instanceIdOf(engine: Engine, device: string): string | undefined {
+  const w = engine.world;
+  if (Object.hasOwn(w.devices, device)) return instanceId(w.devices[device]);
+  const p = w.processors.find((q) => processorDevice(q.NtNumber) === device);
+  if (p) return processorInstanceId(p.NtNumber);
+  return w.memory.some((m) => m.id === device) ? memoryInstanceId(device) : undefined;
+}
+
+/**
+ * The device a device instance id names (case-insensitive, as Windows compares them), or its id in
+ * the scenario; undefined when there is none.
+ */
+export function deviceByInstanceId(engine: Engine, id: string): string | undefined {
+  const w = engine.world;
+  const wanted = id.toUpperCase();
+  const all = [...w.deviceOrder, ...w.processors.map((p) => processorDevice(p.NtNumber)), ...w.memory.map((m) => m.id)];
+  return all.find((d) => d === id || instanceIdOf(engine, d)?.toUpperCase() === wanted);
+}
+
 /** The driver owning the FDO: the only driver of a one-element stack, else the one above the bus driver. */
 export const functionDriver = (d: Device) => (d.stack.length === 1 ? d.stack[0] : d.stack[1]);
 
@@ -26,7 +56,8 @@ export function queueEvent(engine: Engine, ev: Omit<PnpEvent, 'id' | 'done'>): P
     : ev.kind === 'InterfaceRemoval' ? 'GUID_DEVICE_INTERFACE_REMOVAL'
     : ev.kind === 'CustomEvent' ? ev.custom!.event
     : ev.kind;
-  engine.emit({ type: 'queue', event: name, device: ev.device, ...(ev.symlink ? { interface: ev.symlink } : {}) });
+  const symlink = ev.symlink ?? ev.unit?.symlink;
+  engine.emit({ type: 'queue', event: name, device: ev.device, ...(symlink ? { interface: symlink } : {}) });
   engine.submit('pnp', name, () => processEvent(engine, event));
   return event;
 }

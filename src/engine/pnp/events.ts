@@ -7,7 +7,7 @@ import { registrationsOf } from '../kernel/registrations.ts';
 import { loadDriver } from '../lifecycle.ts';
 import { checkCmReturn, deliverKernel, deliverUser } from './deliver.ts';
 import {
-  deviceSymlink, disableInterface, enableInterface, functionDriver, handleClosed, instanceId, openHandlesOn,
+  deviceSymlink, disableInterface, enableInterface, functionDriver, handleClosed, instanceIdOf, openHandlesOn,
   readyForRemove, setDeviceState, subtree,
 } from './devices.ts';
 
@@ -74,10 +74,13 @@ function* broadcastKernel(engine: Engine, regs: Registration[], event: string) {
   }
 }
 
-function* instanceBroadcast(engine: Engine, d: Device, action: string) {
-  const id = instanceId(d);
+/** DEVICEINSTANCE registrations of the device, by its instance id (or ALL_DEVICE_INSTANCES), get `action`. */
+function* instanceBroadcast(engine: Engine, device: string, action: string) {
+  const id = instanceIdOf(engine, device) ?? device;
+  const upper = id.toUpperCase();
   const regs = registrationsOf(engine, (r) =>
-    r.kind === 'cm' && r.category === 'CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE' && (r.instanceId === 'ALL' || r.instanceId === id || r.instanceId === d.id));
+    r.kind === 'cm' && r.category === 'CM_NOTIFY_FILTER_TYPE_DEVICEINSTANCE'
+    && (r.instanceId === 'ALL' || r.instanceId?.toUpperCase() === upper || r.instanceId === device));
   for (const reg of regs) {
     if (reg.state !== 'active') continue;
     yield OP;
@@ -89,6 +92,7 @@ function* instanceBroadcast(engine: Engine, d: Device, action: string) {
 // ---------------------------------------------------------------- arrival
 
 function* deviceArrival(engine: Engine, ev: PnpEvent): Body<void> {
+  if (ev.unit) return yield* unitArrival(engine, ev, ev.unit);
   const d = engine.world.devices[ev.device];
   if (!['not-present', 'removed', 'start-failed'].includes(d.state)) return;
   for (const drv of d.stack) {
@@ -106,10 +110,21 @@ function* deviceArrival(engine: Engine, ev: PnpEvent): Body<void> {
   }
   d.arrivals++;
   setDeviceState(engine, d, 'started');
-  yield* instanceBroadcast(engine, d, 'CM_NOTIFY_ACTION_DEVICEINSTANCEENUMERATED');
-  yield* instanceBroadcast(engine, d, 'CM_NOTIFY_ACTION_DEVICEINSTANCESTARTED');
+  yield* instanceBroadcast(engine, d.id, 'CM_NOTIFY_ACTION_DEVICEINSTANCEENUMERATED');
+  yield* instanceBroadcast(engine, d.id, 'CM_NOTIFY_ACTION_DEVICEINSTANCESTARTED');
   d.symlinks = d.classes.map((cls, i) => deviceSymlink(d, cls, i));
   d.classes.forEach((cls, i) => enableInterface(engine, d.symlinks[i], cls, d.id, true));
+}
+
+/**
+ * A hot-added processor (after its Complete pass, KE-9) or memory module (IO-10) is a device that
+ * starts: user-mode instance registrations learn of it, then its interface is enabled and its
+ * ARRIVAL queued (IO-2).
+ */
+function* unitArrival(engine: Engine, ev: PnpEvent, unit: NonNullable<PnpEvent['unit']>): Body<void> {
+  yield* instanceBroadcast(engine, ev.device, 'CM_NOTIFY_ACTION_DEVICEINSTANCEENUMERATED');
+  yield* instanceBroadcast(engine, ev.device, 'CM_NOTIFY_ACTION_DEVICEINSTANCESTARTED');
+  enableInterface(engine, unit.symlink, unit.className, ev.device, true);
 }
 
 /** IO-2: kernel registrants first (CHOICE), then user mode; registration order within each. */
@@ -218,7 +233,7 @@ function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
   yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE');
   for (const d of devices) {
     setDeviceState(engine, d, 'removed');
-    yield* instanceBroadcast(engine, d, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
+    yield* instanceBroadcast(engine, d.id, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
   }
   ev.result = { status: 'CR_SUCCESS' };
 }
@@ -264,7 +279,7 @@ function* removeAfterSurprise(engine: Engine, ev: PnpEvent): Body<void> {
   if (!readyForRemove(engine, d)) return;
   yield* irpDown(engine, [d], 'IRP_MN_REMOVE_DEVICE', false);
   setDeviceState(engine, d, 'removed');
-  yield* instanceBroadcast(engine, d, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
+  yield* instanceBroadcast(engine, d.id, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
   // Children before parents (docs/architecture.md §1.2): the parent may have been waiting for this child.
   handleClosed(engine, d.parent);
 }

@@ -879,6 +879,7 @@ export const RULES = {
     section: SEC.drv,
     cases: {
       call: { severity: 'bugcheck', bugcheck: BUGCHECKS.DRIVER_UNLOADED, when: 'the system calls into an unloaded image (a work item still queued for it)' },
+      released: { severity: 'bugcheck', bugcheck: BUGCHECKS.DRIVER_UNLOADED, when: "a driver's code goes on running after its image was released (a callback still running after Unload returned through IoUnregisterPlugPlayNotification's window)" },
     },
     provenance: 'DOC',
     provenanceNote:

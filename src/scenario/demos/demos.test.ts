@@ -244,6 +244,8 @@ const CASES: Record<string, Case> = {
       ]);
       expectInOrder(r, 'sampledrv!AsyncProcessorCallback:ARRIVAL(processor1)', 'sampledrv<IoUnregisterPlugPlayNotification=STATUS_SUCCESS', 'pool:1 allocated>freed', 'hazard UN-5 bugcheck 0x50');
       expect(r.labels('complete')).not.toContain('sampledrv!AsyncProcessorCallback=STATUS_SUCCESS');
+      // A routine the timeline runs holds the DriverObject; the driver stays loaded (DRV-2).
+      expect(r.states('driver:sampledrv')).toEqual(['not-loaded>loaded']);
       expect(r.halt).toBe('bugcheck');
     },
   },

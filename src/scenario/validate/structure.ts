@@ -131,4 +131,5 @@ export type Verb = keyof typeof VERB_SCHEMAS;
 export const VERBS = Object.keys(VERB_SCHEMAS) as Verb[];
 export const isVerb = (s: unknown): s is Verb => typeof s === 'string' && has(VERB_SCHEMAS, s);
 
-export const ScheduleSchema = z.object({ at: intSchema(0), run: z.string().min(1) });
+/** `{ step, choice, run }` (a choice point by timeline step and ordinal), or the old `{ at, run }`; which one is checked in timeline.ts. */
+export const ScheduleSchema = z.object({ at: intSchema(0).optional(), step: intSchema(0).optional(), choice: intSchema(1).optional(), run: z.string().min(1) });

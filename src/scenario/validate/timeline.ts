@@ -115,10 +115,24 @@ export function checkSchedule(w: World, raw: unknown[]): ScheduleOverride[] {
   const out: ScheduleOverride[] = [];
   raw.forEach((s, i) => {
     if (!isObj(s)) {
-      w.issues.error(['schedule', i], `expected a schedule override ({ "at": step, "run": thread }); got ${describe(s)}`);
+      w.issues.error(['schedule', i], `expected a schedule override ({ "step": k, "choice": n, "run": thread }); got ${describe(s)}`);
       return;
     }
-    if (parseWith(w.issues, ['schedule', i], ScheduleSchema, s)) out.push({ at: s.at as number, run: s.run as string });
+    if (!parseWith(w.issues, ['schedule', i], ScheduleSchema, s)) return;
+    const stable = has(s, 'step') || has(s, 'choice');
+    if (stable && !(has(s, 'step') && has(s, 'choice'))) {
+      w.issues.error(['schedule', i, has(s, 'step') ? 'choice' : 'step'], 'expected both "step" and "choice": a choice point is addressed by its timeline step and its ordinal within that step');
+      return;
+    }
+    if (stable && has(s, 'at')) {
+      w.issues.error(['schedule', i, 'at'], 'expected either "at" (the old form) or "step" + "choice", not both');
+      return;
+    }
+    if (!stable && !has(s, 'at')) {
+      w.issues.error(['schedule', i], 'expected "step" + "choice" (or the old "at") to say which choice point the override is for');
+      return;
+    }
+    out.push(stable ? { step: s.step as number, choice: s.choice as number, run: s.run as string } : { at: s.at as number, run: s.run as string });
   });
   return out;
 }

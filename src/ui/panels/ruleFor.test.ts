@@ -31,8 +31,8 @@ describe('ruleFor on seed 000 (synchronous processor notification)', () => {
     expect(rulesOf(trace, (e) => e.type === 'return' && e.api === 'KeRegisterProcessorChangeCallback')).toEqual(['KE-4']);
   });
 
-  it('explains the processor arrival queued after Complete as KE-9', () => {
-    expect(rulesOf(trace, type('queue'))).toEqual(['KE-9']);
+  it('explains the processor\'s device start and its interface arrival, queued after Complete, as KE-9', () => {
+    expect(rulesOf(trace, type('queue'))).toEqual(['KE-9', 'KE-9']);
   });
 
   it('explains DriverEntry and Unload as DRV-1 / DRV-2 and the deregister call as KE-5', () => {

@@ -256,6 +256,8 @@ const ruleTable = perTrace((trace: Trace): (RuleId | null)[] => {
       case 'RemoveDevice':
         return 'RM-5';
       case 'DeviceArrival':
+        // A hot-added processor's device starts after its Complete pass (KE-9); a memory module's (IO-10).
+        if (isPartitionLink(e.interface)) return String(e.interface).toLowerCase().includes(PROCESSOR_GUID) ? 'KE-9' : 'IO-10';
         return removed.has(e.device) ? 'RM-8' : null;
       default:
         return e.event.startsWith('GUID_') ? 'CU-1' : null;

@@ -21,7 +21,9 @@ describe('sequenceModel', () => {
     expect(lines).toContain('kernel --> drv:sampledrv: KeRegisterProcessorChangeCallback = ke:1');
     expect(lines).toContain('hotplug -> drv:sampledrv: SyncProcessorCallback(Complete, 2) [ke:1]');
     expect(lines).toContain('drv:sampledrv --> hotplug: SyncProcessorCallback returned');
-    expect(lines).toContain('hotplug --> pnp: queue ARRIVAL (processor2)');
+    // KE-9: after Complete the processor's device starts on pnp, which then queues its interface arrival.
+    expect(lines).toContain('hotplug --> pnp: queue DeviceArrival (processor2)');
+    expect(lines).toContain('pnp --> pnp: queue ARRIVAL (processor2)');
     expect(lines).toContain('kernel --> drv:sampledrv: KeDeregisterProcessorChangeCallback return');
     expect(lines).toContain('note ▶ step 2: hotAddProcessor');
     expect(lines.at(-1)).toBe('note ■ halt: quiescent');
@@ -184,7 +186,7 @@ describe('exports', () => {
     expect(lines).toContain('  L4->>L3: #35;10 KeRegisterProcessorChangeCallback(SyncProcessorCallback, #38;CallbackStatus, KE_PROCESSOR_CHANGE_ADD_EXISTING)');
     expect(lines).toContain('  L3-->>L4: #35;24 KeRegisterProcessorChangeCallback = ke:1');
     expect(lines).toContain('  Note over L0,L4: #35;28 ▶ step 2: hotAddProcessor');
-    expect(lines.slice(-3)).toEqual(['  rect rgb(254, 243, 199)', '    Note over L0,L4: #35;56 ■ halt: quiescent', '  end']);
+    expect(lines.slice(-3)).toEqual(['  rect rgb(254, 243, 199)', '    Note over L0,L4: #35;57 ■ halt: quiescent', '  end']);
     // Every statement is on one line and names only declared participants.
     const declared = new Set(lines.filter((l) => l.includes('participant')).map((l) => l.trim().split(' ')[1]));
     for (const l of lines) {
