@@ -86,7 +86,7 @@ export const handleFilter = (handle: string) => ({ FilterType: 'CM_NOTIFY_FILTER
 /** CM_Register_Notification (seed 002's call shape); `result: null` leaves the CONFIGRET unread. */
 export const cmRegister = (
   filter: Record<string, unknown> | null, callback: string | null, notifyContext: string | null,
-  opts: { context?: string | null; result?: string | null } = {},
+  opts: { context?: Value; result?: string | null } = {},
 ): Op => {
   const result = opts.result === undefined ? 'cr' : opts.result;
   return call('CM_Register_Notification', {
@@ -100,6 +100,8 @@ export const cmGetInterfaceList = (classGuid: string, buffer = 'Links'): Op =>
   call('CM_Get_Device_Interface_List', { InterfaceClassGuid: classGuid, ulFlags: 'CM_GET_DEVICE_INTERFACE_LIST_PRESENT', Buffer: buffer, result: 'cr' });
 export const createFile = (name: string, result = 'hDevice'): Op => call('CreateFile', { lpFileName: name, result });
 export const closeHandle = (handle = 'hDevice'): Op => call('CloseHandle', { hObject: handle });
+export const heapAlloc = (result: string): Op => call('HeapAlloc', { result });
+export const heapFree = (v: string): Op => call('HeapFree', { lpMem: v });
 
 // ---------------------------------------------------------------- machine
 

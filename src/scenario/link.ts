@@ -9,7 +9,8 @@ import { Inflate, deflateSync } from 'fflate';
 import type { ValidationError } from './errors.ts';
 import { LIMITS } from './types.ts';
 
-export type LinkErrorKind = 'corrupt' | 'truncated' | 'too-large' | 'newer-version' | 'invalid' | 'not-a-link';
+/** `cannot-run`: the link decoded, but its scenario could not be run (the page reports it; the codec never does). */
+export type LinkErrorKind = 'corrupt' | 'truncated' | 'too-large' | 'newer-version' | 'invalid' | 'not-a-link' | 'cannot-run';
 
 export type LinkError = { kind: LinkErrorKind; message: string; errors?: ValidationError[] };
 

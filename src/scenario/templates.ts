@@ -13,7 +13,7 @@ import {
   allocNonPaged, call, closeHandle, cmGetInterfaceList, cmRegister, createFile, forEach, freePool, getDeviceObjectPointer, handleFilter, ifThen,
   interfaceFilter, ioRegister, ioRegisterTarget, ioUnregister, ioUnregisterEx, keDeregister, keRegister, note, ret, set, sw, TOASTER,
 } from './builder.ts';
-import type { ComponentSpec, DeviceSpec, Op, Scenario, TimelineAction } from './types.ts';
+import type { ComponentSpec, DeviceSpec, Op, RoutineBody, Scenario, TimelineAction } from './types.ts';
 import { dict } from '../engine/dict.ts';
 
 export type TemplateId = 'seed000-sync-driver' | 'seed001-async-driver' | 'interface-watcher' | 'toastmon-monitor' | 'seed002-monitor-app';
@@ -148,99 +148,95 @@ function newToaster(ctx: TemplateContext, components: Set<string>, present: bool
 // ---------------------------------------------------------------------------------------------
 // The templates
 
+/** A template's result: the component, the timeline that shows it, and the toaster it needs (if any). */
+function result(
+  kind: TemplateResult['kind'], id: string, globals: ComponentSpec['globals'], routines: Record<string, RoutineBody>,
+  timeline: TimelineAction[], toaster?: { devices: DeviceSpec[]; drivers: Record<string, ComponentSpec> },
+): TemplateResult {
+  return { kind, id, spec: { globals, routines }, timeline, devices: toaster?.devices ?? [], drivers: toaster?.drivers ?? {} };
+}
+
 function seed000(id: string): TemplateResult {
-  return {
-    kind: 'driver',
+  return result(
+    'driver',
     id,
-    spec: {
-      globals: { CallbackStatus: 'STATUS_SUCCESS' },
-      routines: {
-        DriverEntry: [
-          note('Register for synchronous processor notifications. With KE_PROCESSOR_CHANGE_ADD_EXISTING the callback runs for every active processor before this call returns.'),
-          keRegister('SyncProcessorCallback', 'CallbackStatus', true),
-          ifThen({ isNull: 'CallbackRegistrationHandle' }, [
-            ifThen({ not: { eq: ['CallbackStatus', 'STATUS_SUCCESS'] } }, [ret('CallbackStatus')], [ret('STATUS_UNSUCCESSFUL')]),
-          ]),
-        ],
-        Unload: [keDeregister()],
-        SyncProcessorCallback: sw('State', {
-          KeProcessorAddStartNotify: [note('Start: the processor is not running yet. Allocate per-processor data; an error here would veto the add.')],
-          KeProcessorAddCompleteNotify: [note('Complete: the processor is active. Start using its per-processor data.')],
-          KeProcessorAddFailureNotify: [note('Failure: the add was vetoed. Free the per-processor data allocated in Start.')],
-        }),
-      },
+    { CallbackStatus: 'STATUS_SUCCESS' },
+    {
+      DriverEntry: [
+        note('Register for synchronous processor notifications. With KE_PROCESSOR_CHANGE_ADD_EXISTING the callback runs for every active processor before this call returns.'),
+        keRegister('SyncProcessorCallback', 'CallbackStatus', true),
+        ifThen({ isNull: 'CallbackRegistrationHandle' }, [
+          ifThen({ not: { eq: ['CallbackStatus', 'STATUS_SUCCESS'] } }, [ret('CallbackStatus')], [ret('STATUS_UNSUCCESSFUL')]),
+        ]),
+      ],
+      Unload: [keDeregister()],
+      SyncProcessorCallback: sw('State', {
+        KeProcessorAddStartNotify: [note('Start: the processor is not running yet. Allocate per-processor data; an error here would veto the add.')],
+        KeProcessorAddCompleteNotify: [note('Complete: the processor is active. Start using its per-processor data.')],
+        KeProcessorAddFailureNotify: [note('Failure: the add was vetoed. Free the per-processor data allocated in Start.')],
+      }),
     },
-    timeline: [{ do: 'load', driver: id }, { do: 'hotAddProcessor' }, { do: 'unload', driver: id }],
-    devices: [],
-    drivers: {},
-  };
+    [{ do: 'load', driver: id }, { do: 'hotAddProcessor' }, { do: 'unload', driver: id }],
+  );
 }
 
 function seed001(id: string, ctx: TemplateContext): TemplateResult {
   const memId = freshId('mem', ctx.memory);
-  return {
-    kind: 'driver',
+  return result(
+    'driver',
     id,
-    spec: {
-      globals: {},
-      routines: {
-        DriverEntry: [
-          ioRegister('GUID_DEVICE_PROCESSOR', 'AsyncProcessorCallback', 'ProcessorNotificationEntry'),
-          ioRegister('GUID_DEVICE_MEMORY', 'AsyncMemoryCallback', 'MemoryNotificationEntry'),
-        ],
-        Unload: [
-          note('Seed 001 unregisters with IoUnregisterPlugPlayNotification; since Windows 7 the Ex routine is preferred (seed 003).'),
-          ioUnregister('ProcessorNotificationEntry', null),
-          ioUnregister('MemoryNotificationEntry', null),
-        ],
-        AsyncProcessorCallback: sw('Event', { GUID_DEVICE_INTERFACE_ARRIVAL: [note('A processor was added; its synchronous Start and Complete have already run.')] }, []),
-        AsyncMemoryCallback: sw('Event', { GUID_DEVICE_INTERFACE_ARRIVAL: [note('A memory module was added.')] }, []),
-      },
+    {},
+    {
+      DriverEntry: [
+        ioRegister('GUID_DEVICE_PROCESSOR', 'AsyncProcessorCallback', 'ProcessorNotificationEntry'),
+        ioRegister('GUID_DEVICE_MEMORY', 'AsyncMemoryCallback', 'MemoryNotificationEntry'),
+      ],
+      Unload: [
+        note('Seed 001 unregisters with IoUnregisterPlugPlayNotification; since Windows 7 the Ex routine is preferred (seed 003).'),
+        ioUnregister('ProcessorNotificationEntry', null),
+        ioUnregister('MemoryNotificationEntry', null),
+      ],
+      AsyncProcessorCallback: sw('Event', { GUID_DEVICE_INTERFACE_ARRIVAL: [note('A processor was added; its synchronous Start and Complete have already run.')] }, []),
+      AsyncMemoryCallback: sw('Event', { GUID_DEVICE_INTERFACE_ARRIVAL: [note('A memory module was added.')] }, []),
     },
-    timeline: [{ do: 'load', driver: id }, { do: 'hotAddProcessor' }, { do: 'hotAddMemory', id: memId, sizeMiB: 1024 }, { do: 'unload', driver: id }],
-    devices: [],
-    drivers: {},
-  };
+    [{ do: 'load', driver: id }, { do: 'hotAddProcessor' }, { do: 'hotAddMemory', id: memId, sizeMiB: 1024 }, { do: 'unload', driver: id }],
+  );
 }
 
 function watcher(id: string, ctx: TemplateContext): TemplateResult {
   const components = new Set([...ctx.components, id]);
   const toaster = newToaster(ctx, components, false);
-  return {
-    kind: 'driver',
+  return result(
+    'driver',
     id,
-    spec: {
-      globals: {},
-      routines: {
-        DriverEntry: [
-          allocNonPaged('WatcherContext', 'Wtch'),
-          ioRegister(TOASTER_CLASS, 'InterfaceCallback', 'InterfaceEntry', { context: 'WatcherContext' }),
-          ifThen({ not: { ntSuccess: 'Status' } }, [freePool('WatcherContext'), ret('Status')]),
-        ],
-        Unload: [
-          note('Unregister first, then free the context (UN-5): the Ex routine returns only when no callback is running.'),
-          ioUnregisterEx('InterfaceEntry', null),
-          freePool('WatcherContext'),
-        ],
-        InterfaceCallback: sw(
-          'Event',
-          {
-            GUID_DEVICE_INTERFACE_ARRIVAL: [note('A toaster interface was enabled.'), ret('STATUS_SUCCESS')],
-            GUID_DEVICE_INTERFACE_REMOVAL: [note('A toaster interface was disabled.'), ret('STATUS_SUCCESS')],
-          },
-          [],
-        ),
-      },
+    {},
+    {
+      DriverEntry: [
+        allocNonPaged('WatcherContext', 'Wtch'),
+        ioRegister(TOASTER_CLASS, 'InterfaceCallback', 'InterfaceEntry', { context: 'WatcherContext' }),
+        ifThen({ not: { ntSuccess: 'Status' } }, [freePool('WatcherContext'), ret('Status')]),
+      ],
+      Unload: [
+        note('Unregister first, then free the context (UN-5): the Ex routine returns only when no callback is running.'),
+        ioUnregisterEx('InterfaceEntry', null),
+        freePool('WatcherContext'),
+      ],
+      InterfaceCallback: sw(
+        'Event',
+        {
+          GUID_DEVICE_INTERFACE_ARRIVAL: [note('A toaster interface was enabled.'), ret('STATUS_SUCCESS')],
+          GUID_DEVICE_INTERFACE_REMOVAL: [note('A toaster interface was disabled.'), ret('STATUS_SUCCESS')],
+        },
+        [],
+      ),
     },
-    timeline: [
-      { do: 'load', driver: id },
-      { do: 'plug', device: toaster.id },
-      { do: 'eject', device: toaster.id },
-      { do: 'unload', driver: id },
-    ],
-    devices: toaster.devices,
-    drivers: toaster.drivers,
-  };
+    [
+    { do: 'load', driver: id },
+    { do: 'plug', device: toaster.id },
+    { do: 'eject', device: toaster.id },
+    { do: 'unload', driver: id },
+  ], toaster,
+  );
 }
 
 function toastmon(id: string, ctx: TemplateContext): TemplateResult {
@@ -250,50 +246,46 @@ function toastmon(id: string, ctx: TemplateContext): TemplateResult {
     getDeviceObjectPointer(link, 'FileObject'),
     ifThen({ ntSuccess: 'Status' }, [set('DeviceLink', link), ioRegisterTarget('FileObject', 'TargetCallback', 'TargetEntry')]),
   ];
-  return {
-    kind: 'driver',
+  return result(
+    'driver',
     id,
-    spec: {
-      globals: { FileObject: null },
-      routines: {
-        DriverEntry: [
-          note('With INCLUDE_EXISTING the callback runs for toasters that are already there, before this call returns (IO-1).'),
-          ioRegister(TOASTER_CLASS, 'InterfaceCallback', 'InterfaceEntry', { includeExisting: true }),
-          ret('Status'),
-        ],
-        Unload: [ioUnregisterEx('InterfaceEntry', null)],
-        InterfaceCallback: sw('Event', { GUID_DEVICE_INTERFACE_ARRIVAL: [ifThen({ isNull: 'FileObject' }, open('$SymbolicLinkName'))] }, []),
-        TargetCallback: sw(
-          'Event',
-          {
-            GUID_TARGET_DEVICE_QUERY_REMOVE: [
-              note('Release the file object, or the open handle fails the query-remove (IO-9, RM-4).'),
-              call('ObDereferenceObject', { Object: 'FileObject' }),
-              set('FileObject', null),
-            ],
-            GUID_TARGET_DEVICE_REMOVE_CANCELLED: [
-              note('The device stays: reopen it and register again (IO-9).'),
-              call('IoUnregisterPlugPlayNotificationEx', { NotificationEntry: 'TargetEntry' }),
-              ...open('DeviceLink'),
-            ],
-            GUID_TARGET_DEVICE_REMOVE_COMPLETE: [
-              note('The device is gone: unregister (IO-9).'),
-              call('IoUnregisterPlugPlayNotificationEx', { NotificationEntry: 'TargetEntry' }),
-              ifThen({ not: { isNull: 'FileObject' } }, [call('ObDereferenceObject', { Object: 'FileObject' }), set('FileObject', null)]),
-            ],
-          },
-          [],
-        ),
-      },
+    { FileObject: null },
+    {
+      DriverEntry: [
+        note('With INCLUDE_EXISTING the callback runs for toasters that are already there, before this call returns (IO-1).'),
+        ioRegister(TOASTER_CLASS, 'InterfaceCallback', 'InterfaceEntry', { includeExisting: true }),
+        ret('Status'),
+      ],
+      Unload: [ioUnregisterEx('InterfaceEntry', null)],
+      InterfaceCallback: sw('Event', { GUID_DEVICE_INTERFACE_ARRIVAL: [ifThen({ isNull: 'FileObject' }, open('$SymbolicLinkName'))] }, []),
+      TargetCallback: sw(
+        'Event',
+        {
+          GUID_TARGET_DEVICE_QUERY_REMOVE: [
+            note('Release the file object, or the open handle fails the query-remove (IO-9, RM-4).'),
+            call('ObDereferenceObject', { Object: 'FileObject' }),
+            set('FileObject', null),
+          ],
+          GUID_TARGET_DEVICE_REMOVE_CANCELLED: [
+            note('The device stays: reopen it and register again (IO-9).'),
+            call('IoUnregisterPlugPlayNotificationEx', { NotificationEntry: 'TargetEntry' }),
+            ...open('DeviceLink'),
+          ],
+          GUID_TARGET_DEVICE_REMOVE_COMPLETE: [
+            note('The device is gone: unregister (IO-9).'),
+            call('IoUnregisterPlugPlayNotificationEx', { NotificationEntry: 'TargetEntry' }),
+            ifThen({ not: { isNull: 'FileObject' } }, [call('ObDereferenceObject', { Object: 'FileObject' }), set('FileObject', null)]),
+          ],
+        },
+        [],
+      ),
     },
-    timeline: [
-      { do: 'load', driver: id },
-      { do: 'eject', device: toaster.id },
-      { do: 'plug', device: toaster.id },
-    ],
-    devices: toaster.devices,
-    drivers: toaster.drivers,
-  };
+    [
+    { do: 'load', driver: id },
+    { do: 'eject', device: toaster.id },
+    { do: 'plug', device: toaster.id },
+  ], toaster,
+  );
 }
 
 function seed002(id: string, ctx: TemplateContext): TemplateResult {
@@ -315,63 +307,59 @@ function seed002(id: string, ctx: TemplateContext): TemplateResult {
     set('OldCtx', '$Context'),
     call('SubmitThreadpoolWork', { Callback: 'UnregisterWork', Context: '$hNotify', result: 'Work' }),
   ]);
-  return {
-    kind: 'app',
+  return result(
+    'app',
     id,
-    spec: {
-      globals: { hDevice: null },
-      routines: {
-        main: [
-          note('Step 1: register for interface arrivals first…'),
-          call('HeapAlloc', { result: 'InterfaceCtx' }),
-          cmRegister(interfaceFilter(TOASTER_CLASS), 'OnInterface', 'hInterfaceNotify', { context: 'InterfaceCtx' }),
-          note('Step 2: …then list the interfaces that already exist (CM-2, CM-3).'),
-          cmGetInterfaceList(TOASTER_CLASS),
-          forEach('Links', 'Link', [ifThen({ isNull: 'hDevice' }, open('Link'))]),
+    { hDevice: null },
+    {
+      main: [
+        note('Step 1: register for interface arrivals first…'),
+        call('HeapAlloc', { result: 'InterfaceCtx' }),
+        cmRegister(interfaceFilter(TOASTER_CLASS), 'OnInterface', 'hInterfaceNotify', { context: 'InterfaceCtx' }),
+        note('Step 2: …then list the interfaces that already exist (CM-2, CM-3).'),
+        cmGetInterfaceList(TOASTER_CLASS),
+        forEach('Links', 'Link', [ifThen({ isNull: 'hDevice' }, open('Link'))]),
+      ],
+      OnInterface: sw('Action', {
+        CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL: [
+          ifThen(
+            { contains: ['Links', '$SymbolicLink'] },
+            [note('Already listed: a duplicate arrival, ignored (CM-3).')],
+            [ifThen({ isNull: 'hDevice' }, open('$SymbolicLink'))],
+          ),
         ],
-        OnInterface: sw('Action', {
-          CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL: [
-            ifThen(
-              { contains: ['Links', '$SymbolicLink'] },
-              [note('Already listed: a duplicate arrival, ignored (CM-3).')],
-              [ifThen({ isNull: 'hDevice' }, open('$SymbolicLink'))],
-            ),
-          ],
-          CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL: [set('Links', null)],
-        }),
-        OnDevice: sw('Action', {
-          CM_NOTIFY_ACTION_DEVICEQUERYREMOVE: [note('Close the handle, or it fails the query-remove (CM-5, RM-4).'), closeIfOpen],
-          CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED: [note('The device stays: unregister the old handle (deferred) and open a new one.'), defer, closeIfOpen, ...open('DeviceLink')],
-          CM_NOTIFY_ACTION_DEVICEREMOVEPENDING: [defer, closeIfOpen],
-          CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE: [defer, closeIfOpen],
-        }),
-        UnregisterWork: [
-          note('A deferred routine may unregister the handle registration (CM-6); then its context can be freed (CM-10).'),
-          call('CM_Unregister_Notification', { NotifyContext: '$Context' }),
-          call('HeapFree', { lpMem: 'OldCtx' }),
-          set('Unregistering', null),
-        ],
-        Cleanup: [
-          note('Step 6: done with the device: unregister the interface registration.'),
-          ifThen({ not: { isNull: 'hDevice' } }, [
-            call('CM_Unregister_Notification', { NotifyContext: 'hDeviceNotify' }),
-            call('CloseHandle', { hObject: 'hDevice' }),
-            call('HeapFree', { lpMem: 'DevCtx' }),
-          ]),
-          call('CM_Unregister_Notification', { NotifyContext: 'hInterfaceNotify' }),
-          call('HeapFree', { lpMem: 'InterfaceCtx' }),
-        ],
-      },
+        CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL: [set('Links', null)],
+      }),
+      OnDevice: sw('Action', {
+        CM_NOTIFY_ACTION_DEVICEQUERYREMOVE: [note('Close the handle, or it fails the query-remove (CM-5, RM-4).'), closeIfOpen],
+        CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED: [note('The device stays: unregister the old handle (deferred) and open a new one.'), defer, closeIfOpen, ...open('DeviceLink')],
+        CM_NOTIFY_ACTION_DEVICEREMOVEPENDING: [defer, closeIfOpen],
+        CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE: [defer, closeIfOpen],
+      }),
+      UnregisterWork: [
+        note('A deferred routine may unregister the handle registration (CM-6); then its context can be freed (CM-10).'),
+        call('CM_Unregister_Notification', { NotifyContext: '$Context' }),
+        call('HeapFree', { lpMem: 'OldCtx' }),
+        set('Unregistering', null),
+      ],
+      Cleanup: [
+        note('Step 6: done with the device: unregister the interface registration.'),
+        ifThen({ not: { isNull: 'hDevice' } }, [
+          call('CM_Unregister_Notification', { NotifyContext: 'hDeviceNotify' }),
+          call('CloseHandle', { hObject: 'hDevice' }),
+          call('HeapFree', { lpMem: 'DevCtx' }),
+        ]),
+        call('CM_Unregister_Notification', { NotifyContext: 'hInterfaceNotify' }),
+        call('HeapFree', { lpMem: 'InterfaceCtx' }),
+      ],
     },
-    timeline: [
-      { do: 'start', app: id },
-      { do: 'eject', device: toaster.id },
-      { do: 'plug', device: toaster.id },
-      { do: 'run', component: id, routine: 'Cleanup' },
-    ],
-    devices: toaster.devices,
-    drivers: toaster.drivers,
-  };
+    [
+    { do: 'start', app: id },
+    { do: 'eject', device: toaster.id },
+    { do: 'plug', device: toaster.id },
+    { do: 'run', component: id, routine: 'Cleanup' },
+  ], toaster,
+  );
 }
 
 const BUILDERS: Record<TemplateId, (id: string, ctx: TemplateContext) => TemplateResult> = {

@@ -228,7 +228,8 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       const seek = typeof wanted === 'number' ? wanted : undefined;
       let response = await safeRun(client, raw, seek);
       // A crashed or hung worker fails the request and is replaced: try once more on the fresh one.
-      if (response.type === 'error' && get().runId === runId) response = await safeRun(engine(), raw, seek);
+      // Not after an internal engine error: the run itself failed (deterministically), so say so.
+      if (response.type === 'error' && response.code !== 'internal' && get().runId === runId) response = await safeRun(engine(), raw, seek);
       if (get().runId !== runId) return false; // superseded by a newer run
       switch (response.type) {
         case 'result': {

@@ -3,7 +3,7 @@ import { runScenario } from '../engine/index.ts';
 import { scenarioToHash } from '../scenario/codec.ts';
 import { load } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { DEFAULT_SCENARIO, lastOpening, openingFor, withStep } from './url.ts';
+import { DEFAULT_SCENARIO, hasLink, lastOpening, openingFor, withStep } from './url.ts';
 
 describe('url', () => {
   it('appending the step gives exactly the codec link with that step', () => {
@@ -85,5 +85,21 @@ describe('url: the last scenario this browser had open', () => {
   it('a bad link keeps the stored scenario as the one to go back to', () => {
     const saved = scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Saved' }, 3);
     expect((openingFor('#s1.AAAA!', fakeStorage({ [KEY]: saved })).scenario as Scenario).title).toBe('Saved');
+  });
+});
+
+describe('url: what counts as a link', () => {
+  it('every prefix but parameters is a link (reported when it does not open), on a first visit as on a hash change', () => {
+    for (const h of ['#s1.AAAA', '#x1.AAAA', '#S1.AAAA', 's1.x&step=2', '#garbage']) expect(hasLink(h), h).toBe(true);
+    for (const h of ['', '#', '#embed=1', '#step=3&embed=1']) expect(hasLink(h), h).toBe(false);
+    expect(openingFor('#x1.AAAA').scenario).toBe(DEFAULT_SCENARIO);
+  });
+
+  it('a corrupt saved value is dropped and the caller hears why', () => {
+    const store = fakeStorage({ 'pnp-playground:last-link': '#s1.%%%garbage' });
+    const why: string[] = [];
+    expect(lastOpening(store, (w) => why.push(w))).toBeNull();
+    expect(why).toHaveLength(1);
+    expect(store.getItem('pnp-playground:last-link')).toBeNull();
   });
 });

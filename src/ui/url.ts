@@ -17,7 +17,6 @@ import seed000 from '../scenario/demos/seed000-sync.json';
 import { invalidLinkError, readLink, withStep, type LinkError } from '../scenario/link.ts';
 import type { TraceEntry } from '../engine/trace.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { ProtocolValidationError } from '../worker/protocol.ts';
 import { adoptEntry, followEntry, pushEntry } from './history.ts';
 import { callbackSeqs } from './stepper/model.ts';
 import { sessionStore, type SessionStore } from '../store/session.ts';
@@ -119,13 +118,17 @@ function forgetLast(store: Storage | null): void {
   }
 }
 
-/** The last good scenario this browser had open (it is kept when a link is bad). A corrupt stored value is dropped. */
-export function lastOpening(store: Storage | null = storage()): Opening | null {
+/**
+ * The last good scenario this browser had open (it is kept when a link is bad). A corrupt stored
+ * value is dropped; `onDropped` hears why.
+ */
+export function lastOpening(store: Storage | null = storage(), onDropped?: (why: string) => void): Opening | null {
   const hash = readLast(store);
   if (!hash) return null;
   const r = readLink(hash);
   if (!r.ok) {
     forgetLast(store);
+    onDropped?.(r.error.message);
     return null;
   }
   return { scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), link: linkOf(hash), from: 'last' };
@@ -135,26 +138,42 @@ export function lastOpening(store: Storage | null = storage()): Opening | null {
  * What to open for this hash: the link's scenario; no hash, the last scenario and step (else the
  * demo); a bad link, the last one / the demo, with the error reported.
  */
-export function openingFor(hash: string, store: Storage | null = storage()): Opening {
-  // `#embed=1` and other parameters without a scenario count as no link.
-  const bare = hash.replace(/^#/, '');
-  if (!bare || !bare.startsWith('s')) {
+export function openingFor(hash: string, store: Storage | null = storage(), onDropped?: (why: string) => void): Opening {
+  if (!hasLink(hash)) {
     onBadLink(null);
-    return lastOpening(store) ?? firstVisit();
+    return lastOpening(store, onDropped) ?? firstVisit();
   }
   const r = readLink(hash);
   if (r.ok) {
     onBadLink(null);
     return { scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), link: linkOf(hash), from: 'link' };
   }
-  return badLinkOpening(r.error, hash, store);
+  return badLinkOpening(r.error, hash, store, onDropped);
 }
 
+/**
+ * A hash carries a link unless it is empty or only `name=value` parameters (`#embed=1`): every other
+ * prefix (`#x1.…`, `#S1.…`) is a link that does not open, reported the same on a first visit as on
+ * a hash change.
+ */
+export const hasLink = (hash: string): boolean => {
+  const first = hash.replace(/^#/, '').split('&')[0];
+  return first.length > 0 && !first.includes('=');
+};
+
 /** A link that cannot be opened: report it, and open the last scenario instead (else the demo). */
-function badLinkOpening(error: LinkError, hash: string, store: Storage | null): Opening {
-  const last = lastOpening(store);
+function badLinkOpening(error: LinkError, hash: string, store: Storage | null, onDropped?: (why: string) => void): Opening {
+  const last = lastOpening(store, onDropped);
   onBadLink({ error, hash, fallback: last ? 'last' : 'demo', previous: last });
   return last ?? firstVisit();
+}
+
+/** Why the store could not show a run it was asked for (after `run` resolved false), or null if it was superseded. */
+function runFailure(store: SessionStore): LinkError | null {
+  const s = store.getState();
+  if (s.status === 'invalid') return { kind: 'invalid', message: 'The scenario cannot be run.', errors: [...s.errors] };
+  if (s.status === 'error') return { kind: 'cannot-run', message: s.message ?? 'The engine failed.' };
+  return null;
 }
 
 export interface UrlSyncOptions {
@@ -201,24 +220,42 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     win.history.replaceState(win.history.state, '', hash);
   };
 
-  /** Run an opening; `onInvalid` when the worker refuses its scenario (the session is left as it was). */
-  const runOpening = (o: Opening, onInvalid?: (errors: ProtocolValidationError[], newerVersion: boolean) => void) => {
+  /**
+   * Run an opening. `failure`: why it could not be shown — the worker refused its scenario (the
+   * session is then left exactly as it was) or could not run it; null when it ran or was superseded.
+   */
+  const runOpening = async (o: Opening): Promise<{ ok: boolean; failure: LinkError | null }> => {
+    let refused: LinkError | null = null;
     const cursor = o.step !== undefined ? { cursor: o.step } : o.start ? { cursor: o.start } : {};
-    void store.getState().run(o.scenario, { ...cursor, ...(onInvalid ? { onInvalid } : {}) });
+    const ok = await store.getState().run(o.scenario, { ...cursor, onInvalid: (errors, newerVersion) => (refused = invalidLinkError(errors, newerVersion)) });
+    return { ok, failure: ok ? null : (refused ?? runFailure(store)) };
   };
 
-  /** Open what the page was opened with; a refused scenario falls back like an unreadable link. */
-  const open = (hash: string) => {
-    const opening = openingFor(hash, last);
-    const fallBack = (o: Opening): void =>
-      runOpening(o, () => {
-        // The last scenario no longer opens (e.g. stored by an older version): forget it, open the demo.
-        forgetLast(last);
-        runOpening(firstVisit());
-      });
-    if (opening.from === 'demo') runOpening(opening);
-    else if (opening.from === 'last') fallBack(opening);
-    else runOpening(opening, (errors, newerVersion) => fallBack(badLinkOpening(invalidLinkError(errors, newerVersion), hash, last)));
+  /**
+   * First visit: open the link (else the saved scenario, else the demo). Whatever cannot be shown
+   * falls back, so the page always opens to something usable: a link that does not validate or
+   * cannot run gets the alert and the last scenario or the demo; a saved scenario that cannot be
+   * read or run is dropped with a notice.
+   */
+  const open = async (hash: string) => {
+    const dropNotice = (why: string) =>
+      store.getState().notify('warning', `Your last scenario could not be opened again (${why.replace(/[.\s]+$/, '')}); it was dropped, and the built-in demo opened instead.`);
+    const opening = openingFor(hash, last, dropNotice);
+    const first = await runOpening(opening);
+    if (first.ok || !first.failure || opening.from === 'demo') return;
+    let next: Opening = firstVisit();
+    if (opening.from === 'last') {
+      forgetLast(last);
+      dropNotice(first.failure.errors?.[0]?.message ?? first.failure.message);
+    } else {
+      const previous = lastOpening(last, dropNotice);
+      onBadLink({ error: first.failure, hash, fallback: previous ? 'last' : 'demo', previous });
+      if (previous) next = previous;
+    }
+    const second = await runOpening(next);
+    if (second.ok || !second.failure || next.from === 'demo') return;
+    forgetLast(last);
+    await runOpening(firstVisit());
   };
 
   /** Back to the scenario the bad link would have replaced: run it if needed, and put its link in the address. */
@@ -238,7 +275,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   };
 
   if (!readOnly) adoptEntry(win);
-  open(win.location.hash);
+  void open(win.location.hash);
 
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.scenario === prev.scenario && s.cursor === prev.cursor && s.link === prev.link) return;
@@ -287,9 +324,10 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     const r = readLink(hash);
     if (!r.ok) return keepCurrent(r.error);
     onBadLink(null);
-    runOpening({ scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), from: 'link' }, (errors, newerVersion) =>
-      keepCurrent(invalidLinkError(errors, newerVersion)),
-    );
+    void runOpening({ scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), from: 'link' }).then(({ failure }) => {
+      // A refused link keeps the current work; one the engine cannot run shows its error as any run does.
+      if (failure && failure.kind !== 'cannot-run') keepCurrent(failure);
+    });
   };
   win.addEventListener('hashchange', onHashChange);
 

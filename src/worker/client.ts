@@ -106,7 +106,12 @@ export class EngineClient {
     if (this.worker) return this.worker;
     const worker = this.factory();
     this.started++;
-    worker.onmessage = (event) => this.settle(parseResponse(event.data));
+    worker.onmessage = (event) => {
+      const response = parseResponse(event.data);
+      this.settle(response);
+      // The engine failed inside a run: whatever that run left behind dies with this worker.
+      if (response.type === 'error' && response.code === 'internal' && this.worker === worker) this.restart(response.message, false);
+    };
     worker.onerror = (event) => {
       event.preventDefault?.();
       this.restart(`The engine worker crashed${event.message ? `: ${event.message}` : ''}; it was restarted.`);

@@ -21,6 +21,12 @@ interface LastRun {
 
 let last: LastRun | null = null;
 
+/**
+ * The page's cap on a trace (the command line has its own, higher default): a longer run stops there
+ * with a DL-3 halt (limit `entries`) and the page says the trace was capped.
+ */
+export const PAGE_MAX_ENTRIES = 200_000;
+
 /** Forget the last run (tests). */
 export function resetWorkerState(): void {
   last = null;
@@ -67,7 +73,10 @@ export function handleMessage(data: unknown): WorkerResponse {
       };
     }
     const { scenario } = loaded;
-    const outcome = runScenario(scenario, request.opBudget === undefined ? undefined : { opBudget: request.opBudget });
+    const outcome = runScenario(scenario, {
+      maxEntries: request.maxEntries ?? PAGE_MAX_ENTRIES,
+      ...(request.opBudget === undefined ? {} : { opBudget: request.opBudget }),
+    });
     if (!outcome.ok) {
       // e.g. a schedule override naming a thread that is not runnable (docs/scenario-format.md §5).
       return { v: PROTOCOL_VERSION, id: request.id, type: 'invalid', ok: false, errors: outcome.errors };
@@ -91,8 +100,10 @@ export function handleMessage(data: unknown): WorkerResponse {
     };
   } catch (err) {
     // The engine must never throw on a valid scenario (docs/architecture.md); if it does, say so clearly.
+    // The run's state is dropped, and the page replaces this worker before its next run (code `internal`).
+    last = null;
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return errorResponse(request.id, `Internal engine error: ${message}`);
+    return errorResponse(request.id, `Internal engine error: ${message}`, 'internal');
   }
 }
 

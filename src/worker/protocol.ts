@@ -32,6 +32,8 @@ export interface RunRequest {
   scenario: unknown;
   /** Override the engine's op budget (tests, benchmarks). */
   opBudget?: number;
+  /** Override the page's trace-entry cap (PAGE_MAX_ENTRIES): tests. */
+  maxEntries?: number;
   /** Also return the snapshot after this trace entry (clamped to the trace). */
   seek?: number;
 }
@@ -108,7 +110,8 @@ export interface ErrorResponse {
   ok: false;
   message: string;
   /** `no-run`: the worker does not hold the run a seek names (it was restarted, or a newer run replaced it). */
-  code?: 'no-run';
+  /** `no-run`: the worker does not hold that run. `internal`: the engine failed inside the run (a bug); the page replaces that worker. */
+  code?: 'no-run' | 'internal';
 }
 
 export interface PongResponse {
@@ -167,6 +170,9 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
       if (!('scenario' in data)) return { ok: false, error: errorResponse(id, 'Malformed run request: no scenario.') };
       if (data.opBudget !== undefined && !(typeof data.opBudget === 'number' && data.opBudget > 0)) {
         return { ok: false, error: errorResponse(id, 'Malformed run request: opBudget must be a positive number.') };
+      }
+      if (data.maxEntries !== undefined && !(typeof data.maxEntries === 'number' && data.maxEntries > 0)) {
+        return { ok: false, error: errorResponse(id, 'Malformed run request: maxEntries must be a positive number.') };
       }
       if (data.seek !== undefined && !isSeq(data.seek)) {
         return { ok: false, error: errorResponse(id, 'Malformed run request: seek must be an integer ≥ −1.') };

@@ -101,3 +101,27 @@ describe('client: restart', () => {
     expect(reasons).toHaveLength(1);
   });
 });
+
+describe('client: a fault inside a run', () => {
+  it('is reported as the internal error of that run (code `internal`), and the client replaces that worker before the next run', async () => {
+    const workers: FakeWorker[] = [];
+    const client = new EngineClient(() => {
+      resetWorkerState();
+      const w = new FakeWorker();
+      workers.push(w);
+      return w;
+    });
+    const reasons: string[] = [];
+    client.onRestart((r) => reasons.push(r));
+    expect((await client.run(seed000)).type).toBe('result');
+    // The first worker's engine now fails inside runs (src/worker/fault.test.ts makes the real one throw).
+    workers[0].postMessage = (message: WorkerRequest) => {
+      queueMicrotask(() => workers[0].onmessage?.({ data: { v: PROTOCOL_VERSION, id: message.id, type: 'error', ok: false, message: 'Internal engine error: TypeError: x', code: 'internal' } } as MessageEvent));
+    };
+    expect(await client.run(seed000)).toMatchObject({ type: 'error', code: 'internal', message: expect.stringContaining('Internal engine error') });
+    expect(workers[0].terminated).toBe(true);
+    expect(reasons).toEqual([]); // not a crash to recover from: the run itself failed
+    expect((await client.run(seed000)).type).toBe('result');
+    expect(client.started).toBe(2);
+  });
+});

@@ -2,13 +2,23 @@
 // events): devices and stacks, user-mode apps following (or breaking) seed 002's recipe, and a
 // toastmon-shaped kernel monitor. Plain data in, plain scenario JSON out.
 
+import {
+  call, closeHandle, cmGetInterfaceList, heapAlloc, heapFree, getDeviceObjectPointer, ioRegister, ioRegisterTarget, ioUnregisterEx, obDereference, cmRegister, cmUnregister, createFile, handleFilter, interfaceFilter, note, ret, set,
+} from '../../scenario/builder.ts';
+import type { Cond, Op, Value } from '../../scenario/types.ts';
 import { runRaw, type Run } from '../testing.ts';
+
+export { closeHandle, createFile, note, ret, set } from '../../scenario/builder.ts';
+
+/** `if` over loosely built ops (the builder's ifThen takes typed ones). */
+export const ifThen = (cond: Cond, then: Ops, otherwise?: Ops): Op => ({ op: 'if', cond, then: then as Op[], ...(otherwise ? { else: otherwise as Op[] } : {}) });
 import type { TraceEntry, TraceType } from '../trace.ts';
 import { dictOf } from '../dict.ts';
 
 export const TOASTER = 'GUID_DEVINTERFACE_TOASTER';
 export const CUSTOM = 'GUID_TOASTER_CUSTOM';
 
+// Loose on purpose: the device-side tests also build ops that validation must refuse.
 export type Ops = unknown[];
 export type Body = Ops | { switch: 'State' | 'Event' | 'Action'; cases: Record<string, Ops>; default?: Ops };
 export interface Component {
@@ -55,10 +65,6 @@ export function scenario(p: ScenarioParts) {
 
 // ---------------------------------------------------------------- ops
 
-export const note = (text: string) => ({ op: 'note', text });
-export const ret = (value: unknown) => ({ op: 'return', value });
-export const set = (v: string, value: unknown) => ({ op: 'set', var: v, value });
-export const ifThen = (cond: unknown, then: Ops, otherwise?: Ops) => ({ op: 'if', cond, then, ...(otherwise ? { else: otherwise } : {}) });
 export const actions = (cases: Record<string, Ops>, dflt: Ops = []): Body => ({ switch: 'Action', cases, default: dflt });
 export const events = (cases: Record<string, Ops>, dflt: Ops = []): Body => ({ switch: 'Event', cases, default: dflt });
 
@@ -80,29 +86,19 @@ export const E = {
   REMOVE_COMPLETE: 'GUID_TARGET_DEVICE_REMOVE_COMPLETE',
 } as const;
 
-export const registerInterface = (cls: string, callback: string, notifyVar: string, context: unknown = null) => ({
-  call: 'CM_Register_Notification',
-  pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE', ClassGuid: cls },
-  pContext: context, pCallback: callback, pNotifyContext: notifyVar, result: 'cr',
-});
-
-export const registerHandle = (handleVar: string, callback: string, notifyVar: string, context: unknown = null) => ({
-  call: 'CM_Register_Notification',
-  pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE', hTarget: handleVar },
-  pContext: context, pCallback: callback, pNotifyContext: notifyVar, result: 'cr',
-});
-
-export const list = (cls: string, into = 'Links') => ({ call: 'CM_Get_Device_Interface_List', InterfaceClassGuid: cls, ulFlags: 'CM_GET_DEVICE_INTERFACE_LIST_PRESENT', Buffer: into, result: 'cr' });
-export const createFile = (link: string, into = 'hDevice') => ({ call: 'CreateFile', lpFileName: link, result: into });
-export const closeHandle = (h = 'hDevice') => ({ call: 'CloseHandle', hObject: h });
-export const unregisterCm = (v: string) => ({ call: 'CM_Unregister_Notification', NotifyContext: v });
-export const submitWork = (callback: string, context: unknown) => ({ call: 'SubmitThreadpoolWork', Callback: callback, Context: context, result: 'Work' });
+export const registerInterface = (cls: string, callback: string, notifyVar: string, context: Value = null) =>
+  cmRegister(interfaceFilter(cls), callback, notifyVar, { context });
+export const registerHandle = (handleVar: string, callback: string, notifyVar: string, context: Value = null) =>
+  cmRegister(handleFilter(handleVar), callback, notifyVar, { context });
+export const list = (cls: string, into = 'Links') => cmGetInterfaceList(cls, into);
+export const unregisterCm = (v: string) => cmUnregister(v);
+export const submitWork = (callback: string, context: Value) => call('SubmitThreadpoolWork', { Callback: callback, Context: context, result: 'Work' });
 
 /**
  * A plain handle watcher (CM-4): main lists the class, opens every link and registers the handle
  * with `OnDevice`. `onDevice` is the callback body. Variables: hDevice, hDeviceNotify, DeviceLink.
  */
-export function handleApp(onDevice: Body, opts: { cls?: string; extra?: Record<string, Body>; context?: unknown; pre?: Ops } = {}): Component {
+export function handleApp(onDevice: Body, opts: { cls?: string; extra?: Record<string, Body>; context?: Value; pre?: Ops } = {}): Component {
   const cls = opts.cls ?? TOASTER;
   return {
     routines: {
@@ -148,39 +144,36 @@ export interface MonitorOpts {
 export function toastmon(o: MonitorOpts = {}): Component {
   const cls = o.cls ?? TOASTER;
   const unreg = o.unregisterApi ?? 'IoUnregisterPlugPlayNotificationEx';
-  const open = (link: unknown): Ops => [
-    { call: 'IoGetDeviceObjectPointer', ObjectName: link, FileObject: 'FileObject', DeviceObject: 'TargetDevice', result: 'Status' },
-    ifThen({ ntSuccess: 'Status' }, [
-      set('DeviceLink', link),
-      { call: 'IoRegisterPlugPlayNotification', EventCategory: 'EventCategoryTargetDeviceChange', EventCategoryFlags: [], EventCategoryData: 'FileObject', CallbackRoutine: 'TargetCallback', Context: null, NotificationEntry: 'TargetEntry', result: 'Status' },
-    ]),
+  const open = (link: string): Ops => [
+    getDeviceObjectPointer(link, 'FileObject'),
+    ifThen({ ntSuccess: 'Status' }, [set('DeviceLink', link), ioRegisterTarget('FileObject', 'TargetCallback', 'TargetEntry')]),
   ];
   const b = o.before ?? {};
   return {
     routines: {
       DriverEntry: [
-        { call: 'IoRegisterPlugPlayNotification', EventCategory: 'EventCategoryDeviceInterfaceChange', EventCategoryFlags: ['PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES'], EventCategoryData: cls, CallbackRoutine: 'InterfaceCallback', Context: null, NotificationEntry: 'InterfaceEntry', result: 'Status' },
+        ioRegister(cls, 'InterfaceCallback', 'InterfaceEntry', { includeExisting: true }),
         ret('Status'),
       ],
-      Unload: [{ call: 'IoUnregisterPlugPlayNotificationEx', NotificationEntry: 'InterfaceEntry' }],
+      Unload: [ioUnregisterEx('InterfaceEntry', null)],
       InterfaceCallback: events({ [E.ARRIVAL]: open('$SymbolicLinkName') }),
       TargetCallback: events({
         [E.QUERY_REMOVE]: [
           ...(b[E.QUERY_REMOVE] ?? []),
-          ...(o.closeOnQueryRemove === false ? [] : [{ call: 'ObDereferenceObject', Object: 'FileObject' }, set('FileObject', null)]),
+          ...(o.closeOnQueryRemove === false ? [] : [obDereference('FileObject'), set('FileObject', null)]),
           ...(o.queryRemoveStatus ? [ret(o.queryRemoveStatus)] : []),
         ],
         [E.REMOVE_CANCELLED]: [
           ...(b[E.REMOVE_CANCELLED] ?? []),
           // IO-9: the old registration is still live; unregister it, then reopen and re-register.
           { call: unreg, NotificationEntry: 'TargetEntry' },
-          ifThen({ not: { isNull: 'FileObject' } }, [{ call: 'ObDereferenceObject', Object: 'FileObject' }]),
+          ifThen({ not: { isNull: 'FileObject' } }, [obDereference('FileObject')]),
           ...open('DeviceLink'),
         ],
         [E.REMOVE_COMPLETE]: [
           ...(b[E.REMOVE_COMPLETE] ?? []),
           { call: unreg, NotificationEntry: 'TargetEntry' },
-          ifThen({ not: { isNull: 'FileObject' } }, [{ call: 'ObDereferenceObject', Object: 'FileObject' }, set('FileObject', null)]),
+          ifThen({ not: { isNull: 'FileObject' } }, [obDereference('FileObject'), set('FileObject', null)]),
         ],
       }, b.default ?? []),
     },
@@ -216,23 +209,23 @@ export function recipeApp(o: RecipeOpts = {}): Component {
     createFile(link),
     ifThen({ eq: ['hDevice', 'INVALID_HANDLE_VALUE'] }, [set('hDevice', null), note('CreateFile failed: the interface is gone')], [
       set('DeviceLink', link),
-      { call: 'HeapAlloc', result: 'DevCtx' },
+      heapAlloc('DevCtx'),
       registerHandle('hDevice', 'OnDevice', 'hDeviceNotify', 'DevCtx'),
     ]),
   ];
   // CM-5 / CM-6: unregister from a deferred routine; CM-10: free the context only after it returned.
   const deferUnregister: Ops = o.unregisterInCallback
-    ? [unregisterCm('$hNotify'), { call: 'HeapFree', lpMem: '$Context' }]
+    ? [unregisterCm('$hNotify'), heapFree('$Context')]
     : [
         ifThen({ not: { eq: ['Unregistering', '$hNotify'] } }, [
           set('Unregistering', '$hNotify'),
           set('OldCtx', '$Context'),
-          ...(o.freeContextEarly ? [{ call: 'HeapFree', lpMem: '$Context' }] : []),
+          ...(o.freeContextEarly ? [heapFree('$Context')] : []),
           submitWork('UnregisterOld', '$hNotify'),
         ]),
       ];
   const closeIfOpen: Ops = [ifThen({ not: { isNull: 'hDevice' } }, [closeHandle('hDevice'), set('hDevice', null)])];
-  const register: Ops = [{ call: 'HeapAlloc', result: 'InterfaceCtx' }, registerInterface(cls, 'OnInterface', 'hInterfaceNotify', 'InterfaceCtx')];
+  const register: Ops = [heapAlloc('InterfaceCtx'), registerInterface(cls, 'OnInterface', 'hInterfaceNotify', 'InterfaceCtx')];
   const listAndOpen: Ops = [list(cls), { op: 'forEach', in: 'Links', as: 'Link', do: [ifThen({ isNull: 'hDevice' }, open('Link'))] }];
   return {
     globals: { hDevice: null, hDeviceNotify: null, hInterfaceNotify: null, OldCtx: null, Unregistering: null },
@@ -259,15 +252,15 @@ export function recipeApp(o: RecipeOpts = {}): Component {
       }),
       UnregisterOld: [
         unregisterCm('$Context'),
-        ...(o.freeContextEarly ? [] : [{ call: 'HeapFree', lpMem: 'OldCtx' }]),
+        ...(o.freeContextEarly ? [] : [heapFree('OldCtx')]),
         ifThen({ eq: ['hDeviceNotify', '$Context'] }, [set('hDeviceNotify', null)]),
         set('Unregistering', null),
       ],
       // Step 6, once: unregister, then free; close the handle if still open.
       Cleanup: [
-        ifThen({ not: { isNull: 'hDeviceNotify' } }, [unregisterCm('hDeviceNotify'), { call: 'HeapFree', lpMem: 'DevCtx' }, set('hDeviceNotify', null)]),
+        ifThen({ not: { isNull: 'hDeviceNotify' } }, [unregisterCm('hDeviceNotify'), heapFree('DevCtx'), set('hDeviceNotify', null)]),
         ...closeIfOpen,
-        ifThen({ not: { isNull: 'hInterfaceNotify' } }, [unregisterCm('hInterfaceNotify'), { call: 'HeapFree', lpMem: 'InterfaceCtx' }, set('hInterfaceNotify', null)]),
+        ifThen({ not: { isNull: 'hInterfaceNotify' } }, [unregisterCm('hInterfaceNotify'), heapFree('InterfaceCtx'), set('hInterfaceNotify', null)]),
       ],
     },
   };

@@ -1,4 +1,4 @@
-// Conformance: when a driver's image goes (spec §8 DRV-2, DRV-3) while its code may still run —
+// Conformance: when a driver's image goes (DRV-2, DRV-3) while its code may still run —
 // IoUnregisterPlugPlayNotification's window (UN-1) against the Ex routine's guarantee (UN-2).
 import { describe, expect, it } from 'vitest';
 import { run, type Run } from '../testing.ts';

@@ -153,7 +153,7 @@ describe('docs/architecture.md §2.5 / trace format: halting', () => {
   });
 });
 
-describe('scenario-format §5 stable schedule addressing: { step, choice, run }', () => {
+describe('docs/scenario-format.md §5 stable schedule addressing: { step, choice, run }', () => {
   it('an override addressed by step and choice ordinal runs the named thread there, exactly like the old `at` form', () => {
     const old = overrideBefore(twoRoutines(), 'note a2', 'sys:b');
     const at = old.schedule![0].at!;

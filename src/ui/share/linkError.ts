@@ -42,6 +42,10 @@ const TEXT: Record<LinkErrorKind, { title: string; help: string }> = {
     title: 'This link’s scenario is not valid.',
     help: 'The link opened, but the scenario inside it breaks the scenario format:',
   },
+  'cannot-run': {
+    title: 'This link’s scenario could not be run.',
+    help: 'The link opened, but the engine failed while running its scenario. Nothing of it was kept.',
+  },
   'not-a-link': {
     title: 'This address is not a playground link.',
     help: 'A scenario link ends in #s1. followed by the scenario’s data. Nothing was opened.',
@@ -52,7 +56,7 @@ export function describeLinkError(error: LinkError): LinkErrorText {
   const base = TEXT[error.kind] ?? TEXT.corrupt;
   const errors = error.kind === 'invalid' ? (error.errors ?? []) : [];
   // The codec's message repeats the title for some kinds; keep it only where it carries facts.
-  const detail = error.kind === 'corrupt' || error.kind === 'truncated' || error.kind === 'too-large' || (error.kind === 'invalid' && errors.length === 0) ? error.message : undefined;
+  const detail = error.kind === 'corrupt' || error.kind === 'truncated' || error.kind === 'too-large' || error.kind === 'cannot-run' || (error.kind === 'invalid' && errors.length === 0) ? error.message : undefined;
   return {
     title: base.title,
     help: base.help,

@@ -2,6 +2,7 @@
 // gesture, a restarted worker). A link that could not be opened is src/ui/share/ShareTools.tsx
 // LinkAlert (fed by src/ui/url.ts `onBadLink`).
 import { useEffect } from 'react';
+import type { TraceEntry } from '../../engine/trace.ts';
 import { sessionStore, useSession } from '../../store/session.ts';
 
 function Close({ onClick, label }: { onClick(): void; label: string }) {
@@ -12,8 +13,15 @@ function Close({ onClick, label }: { onClick(): void; label: string }) {
   );
 }
 
+/** The trace stopped at the page's cap on entries (DL-3, limit `entries`): how long it is, or null. */
+function cappedAt(trace: readonly TraceEntry[]): number | null {
+  const last = trace.at(-1);
+  return last?.type === 'halt' && last.reason === 'budget' && last.limit === 'entries' ? trace.length : null;
+}
+
 export function RunProblems() {
   const status = useSession((s) => s.status);
+  const capped = useSession((s) => cappedAt(s.trace));
   const message = useSession((s) => s.message);
   const errors = useSession((s) => s.errors);
   const newerVersion = useSession((s) => s.newerVersion);
@@ -37,6 +45,16 @@ export function RunProblems() {
             </li>
           ))}
         </ul>
+      </div>
+    );
+  }
+  if (status === 'ready' && capped !== null) {
+    return (
+      <div role="status" data-testid="trace-capped" className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-[13px] text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+        <strong className="font-semibold">This trace is capped at {capped.toLocaleString('en-US')} entries</strong>, the most the page
+        holds (DL-3): the rest of the run is not shown. The command line produces all of it:{' '}
+        <code className="font-mono">npm run --silent simulate -- --max-entries 2000000 scenario.json</code> (export the scenario from
+        Edit scenario first).
       </div>
     );
   }

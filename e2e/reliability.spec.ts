@@ -1,0 +1,88 @@
+// Reliability of the page (issue 13): every link opens to something usable, on a first visit too —
+// a link that decodes but cannot run, a bad saved scenario, a trace too large for the page, and
+// links with an unknown prefix.
+import { expect, test, type Page } from '@playwright/test';
+import { scenarioToHash } from '../src/scenario/codec.ts';
+import type { Scenario } from '../src/scenario/types.ts';
+import { seed000, stepStatus } from './support/playground.ts';
+
+test.describe.configure({ timeout: 90_000 });
+
+const LAST_LINK_KEY = 'pnp-playground:last-link';
+
+const title = (page: Page) =>
+  page.getByRole('banner').filter({ has: page.getByRole('heading', { name: 'PnP Playground', level: 1 }) }).getByRole('heading', { level: 2 });
+
+/** Seed 000 with a schedule override that the run never reaches: it decodes, but cannot run. */
+const cannotRun: Scenario = { ...seed000, title: 'Never reaches its schedule', schedule: [{ at: 99_999, run: 'pnp' }] };
+
+/** Two nested INCLUDE_EXISTING replays over 1,000 processors: about 3 million entries uncapped. */
+const includeExisting = (routine: string) => ({
+  call: 'IoRegisterPlugPlayNotification', EventCategory: 'EventCategoryDeviceInterfaceChange',
+  EventCategoryFlags: ['PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES'], EventCategoryData: 'GUID_DEVICE_PROCESSOR',
+  CallbackRoutine: routine, NotificationEntry: 'e',
+});
+const huge = {
+  format: 'pnp-scenario/1',
+  title: 'Empty callbacks, a million times',
+  machine: { processors: 1000, maxProcessors: 1000 },
+  drivers: { d: { routines: { DriverEntry: [includeExisting('A')], A: [includeExisting('B')], B: [] } } },
+  timeline: [{ do: 'load', driver: 'd' }],
+} as unknown as Scenario;
+
+/** A fresh browser profile: nothing saved, so the page's first visit. */
+async function firstVisit(page: Page, hash: string): Promise<number> {
+  const t0 = Date.now();
+  await page.goto(`/${hash}`);
+  await expect(stepStatus(page)).toHaveText(/^Step \d+ of \d+$/, { timeout: 60_000 });
+  const ms = Date.now() - t0;
+  console.log(`opened ${hash.slice(0, 12)}… in ${ms} ms`);
+  return ms;
+}
+
+test('a link that decodes but cannot run: on a first visit, the alert and the seed-000 demo', async ({ page }) => {
+  const ms = await firstVisit(page, scenarioToHash(cannotRun));
+  const alert = page.getByRole('alert').filter({ hasText: 'This link’s scenario is not valid.' });
+  await expect(alert).toBeVisible();
+  await expect(alert).toContainText('/schedule/0/at');
+  await expect(alert).toContainText('The page shows the built-in demo instead.');
+  await expect(title(page)).toHaveText(seed000.title!);
+  await expect(page.getByRole('button', { name: 'Go back to your previous scenario' })).toHaveCount(0);
+  await expect(page.getByText('The scenario is not valid; the previous one is still shown')).toHaveCount(0);
+  expect(ms).toBeLessThan(10_000); // generous for a loaded machine; a blank page never resolves at all
+});
+
+test('a bad saved scenario is dropped with a notice, and the demo opens', async ({ page }) => {
+  await page.goto('/');
+  await expect(stepStatus(page)).toHaveText(/^Step \d+ of \d+$/);
+  // One that cannot be read, and one that decodes but cannot run.
+  for (const saved of ['#s1.%%%{not a link', scenarioToHash(cannotRun, 3)]) {
+    await page.evaluate(([k, v]) => localStorage.setItem(k, v), [LAST_LINK_KEY, saved]);
+    await page.goto('/');
+    await expect(stepStatus(page)).toHaveText(/^Step \d+ of \d+$/);
+    await expect(page.getByTestId('notice')).toContainText('Your last scenario could not be opened again');
+    await expect(page.getByTestId('notice')).toContainText('it was dropped');
+    await expect(title(page)).toHaveText(seed000.title!);
+    await expect.poll(() => page.evaluate((k) => localStorage.getItem(k), LAST_LINK_KEY)).not.toBe(saved);
+  }
+});
+
+test('a trace too large for the page opens capped, with a notice', async ({ page }) => {
+  await firstVisit(page, scenarioToHash(huge));
+  await expect(title(page)).toHaveText('Empty callbacks, a million times');
+  await expect(stepStatus(page)).toHaveText(/of 200000$/);
+  const capped = page.getByTestId('trace-capped');
+  await expect(capped).toContainText('This trace is capped at 200,000 entries');
+  await expect(capped).toContainText('--max-entries');
+});
+
+for (const hash of ['#x1.AAAA', '#S1.AAAA']) {
+  test(`an unknown link prefix (${hash.slice(0, 4)}…) gets the alert on a first visit, as on a hash change`, async ({ page }) => {
+    await firstVisit(page, hash);
+    await expect(page.getByRole('alert').filter({ hasText: 'This address is not a playground link.' })).toBeVisible();
+    await expect(title(page)).toHaveText(seed000.title!);
+    await page.getByRole('button', { name: 'Dismiss' }).first().click();
+    await page.evaluate((h) => (location.hash = h), `${hash}B`);
+    await expect(page.getByRole('alert').filter({ hasText: 'This address is not a playground link.' })).toBeVisible();
+  });
+}
