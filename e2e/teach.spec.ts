@@ -3,7 +3,9 @@
 // size. Controls are found by role and accessible name.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { currentEntry, entryText, focusPage, node, open, seed000, step, stepStatus, urlStep } from './support/playground.ts';
+import { DEMOS } from '../src/scenario/demos/index.ts';
+import type { Scenario } from '../src/scenario/types.ts';
+import { currentEntry, entryText, focusPage, node, open, seed000, step, stepStatus, stepUntil, urlStep } from './support/playground.ts';
 import { toasterMonitors } from './support/scenarios.ts';
 
 test.describe.configure({ timeout: 60_000 });
@@ -212,3 +214,34 @@ for (const [w, h] of [
     expect(tall).toEqual([]);
   });
 }
+
+test('threads on the graph: the hazard window shows the PnP thread still in the callback while Unload frees the context', async ({ page }) => {
+  const demo = DEMOS.find((d) => d.id === 'seed003-non-ex-window')!;
+  await open(page, demo.scenario as Scenario, 0);
+  await focusPage(page);
+  await stepUntil(page, /sampledrv!AsyncProcessorCallback\(/);
+  const chips = node(page, 'Driver sampledrv').getByTestId('thread-chips').locator('li');
+  await expect(chips).toHaveCount(1);
+  await expect(chips.first()).toContainText('pnp');
+  await expect(chips.first()).toContainText('AsyncProcessorCallback · callback');
+  // Later entries: the chip stays for the whole call, and the notification label stays on its edge.
+  await stepUntil(page, /→ ExFreePool\(P=pool:1\)/);
+  await expect(chips).toHaveCount(2);
+  await expect(node(page, 'Driver sampledrv').locator('[data-thread="pnp"]')).toContainText('AsyncProcessorCallback');
+  await expect(node(page, 'Driver sampledrv').locator('[data-thread="sys:sampledrv"]')).toContainText('Unload');
+  await expect(node(page, 'Driver sampledrv')).toHaveAttribute('aria-label', /threads: .*pnp in AsyncProcessorCallback \(callback\), runnable/);
+  await expect(node(page, 'Driver sampledrv')).toHaveAttribute('aria-label', /threads: .*sys:sampledrv in Unload, running/);
+  await expect(page.locator('.react-flow__edgelabel-renderer').getByText('GUID_DEVICE_INTERFACE_ARRIVAL')).toBeVisible();
+  await page.screenshot({ path: 'test-results/teach-hazard-window.png' });
+});
+
+test('a blocked thread shows what it waits for in full, wrapped, never clipped', async ({ page }) => {
+  await open(page, { ...toasterMonitors, timeline: [...toasterMonitors.timeline!, { do: 'eject' as const, device: 'toaster0' }] }, 0);
+  await focusPage(page);
+  await stepUntil(page, /monitor!OnDevice\(.*Action=CM_NOTIFY_ACTION_DEVICEQUERYREMOVE/);
+  const chip = node(page, 'PnP manager').locator('[data-thread="pnp"]');
+  await expect(chip).toContainText(/blocked.*waits for monitor!OnDevice/);
+  const clipped = await chip.evaluate((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+  expect(clipped).toBe(false);
+  await page.screenshot({ path: 'test-results/teach-blocked.png' });
+});

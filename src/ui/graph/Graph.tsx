@@ -39,9 +39,12 @@ function plural(n: number, one: string, many = `${one}s`) {
 
 /** Title, subtitle and accessible name of a node. */
 function describe(n: LayoutNode, v: NodeVisual, u: Universe): { title: string; subtitle?: string; aria: string } {
+  const threads = (v.threads ?? [])
+    .map((t) => `${t.thread}${t.routine ? ` in ${t.routine}` : ''}${t.callback ? ' (callback)' : ''}, ${t.state}${t.waitsFor ? `, waiting for ${t.waitsFor}` : ''}`)
+    .join('; ');
   const extra = `${v.running ? ', its code is running now' : ''}${v.blocked ? `, blocked: ${v.blocked}` : ''}${v.deadlocked ? ', in a deadlock' : ''}${
     v.changed ? ', changed at this step' : ''
-  }`;
+  }${threads ? `; threads: ${threads}` : ''}`;
   switch (n.kind) {
     case 'partition': {
       const sub = `${plural(u.processors, 'processor')} · ${plural(u.memory.length, 'memory module')}`;

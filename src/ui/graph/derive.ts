@@ -39,6 +39,18 @@ export interface InterfaceVisual {
   state: string;
 }
 
+/** A thread inside this node's code (or, blocked in system code, waiting at this node). */
+export interface ThreadChip {
+  thread: string;
+  /** The innermost routine of this node it runs ('' for a thread waiting in system code). */
+  routine: string;
+  state: string;
+  /** A blocked thread: what it waits for, in full. */
+  waitsFor?: string;
+  /** The routine is a notification callback (its frame names a registration). */
+  callback: boolean;
+}
+
 export interface NodeVisual {
   /** The entity's state at the cursor ('not-present' before it exists). */
   state: string;
@@ -56,6 +68,8 @@ export interface NodeVisual {
   counts?: Record<string, number>;
   /** One line of detail (memory size, group/number, current routine…). */
   detail?: string;
+  /** Threads in this node's code at the cursor, for the whole duration of each call. */
+  threads?: ThreadChip[];
 }
 
 export interface GraphState {
@@ -321,9 +335,30 @@ export function deriveGraph({ universe: u, snapshot, trace, collapsed, isApp }: 
 
   // ---- threads: running code, blocked waits
   const inflight = new Map<string, string>(); // registration → thread
+  const inflightSeq = new Map<string, number>(); // registration → seq of its callback's invoke entry
   if (snap) {
     for (const t of Object.values(snap.threads)) {
-      for (const f of t.stack) if (f.registration) inflight.set(f.registration, t.name);
+      for (const f of t.stack) {
+        if (!f.registration) continue;
+        inflight.set(f.registration, t.name);
+        inflightSeq.set(f.registration, f.seq);
+      }
+      // The thread's chip: on the node whose routine it runs (innermost), else where it waits.
+      const frame = t.stack.findLast((f) => f.routine !== undefined);
+      if (frame || t.state === 'blocked') {
+        const id = frame ? componentNode(frame.component, isApp) : nodeOfThread(t.name, t, isApp);
+        const v = nodes.get(id);
+        if (v) {
+          (v.threads ??= []).push({
+            thread: t.name,
+            routine: frame?.routine ?? '',
+            // The thread of the cursor's entry is the one running now; others wait their turn.
+            state: t.state === 'runnable' && entry?.thread === t.name ? 'running' : t.state,
+            ...(t.state === 'blocked' ? { waitsFor: t.on ?? '…' } : {}),
+            callback: !!frame?.registration,
+          });
+        }
+      }
       if (t.state === 'blocked') {
         const v = nodes.get(nodeOfThread(t.name, t, isApp));
         if (v) v.blocked = v.blocked ? `${v.blocked}; ${t.name} waits for ${t.on ?? '…'}` : `${t.name} waits for ${t.on ?? '…'}`;
@@ -378,7 +413,10 @@ export function deriveGraph({ universe: u, snapshot, trace, collapsed, isApp }: 
           status,
           current,
           label: `Registration ${r.id}: ${owner}!${String(r.info.routine ?? '')} for ${shortCategory(r.info)} — ${STATUS_WORDS[status]}${current ? '; notification being delivered now' : ''}`,
-          ...(current && entry?.type === 'invoke' ? { caption: notificationCaption(entry.args) } : {}),
+          // The notification stays on its edge until the callback returns.
+          ...(current && entry?.type === 'invoke'
+            ? { caption: notificationCaption(entry.args) }
+            : inflightCaption(trace, inflightSeq.get(r.id))),
         });
       }
     }
@@ -425,6 +463,11 @@ export function deriveGraph({ universe: u, snapshot, trace, collapsed, isApp }: 
     }
   }
   return { nodes, edges, focus };
+}
+
+function inflightCaption(trace: readonly TraceEntry[], seq: number | undefined): { caption?: string } {
+  const e = seq === undefined ? undefined : trace[seq];
+  return e?.type === 'invoke' ? { caption: notificationCaption(e.args) } : {};
 }
 
 function notificationCaption(args: Record<string, unknown>): string {

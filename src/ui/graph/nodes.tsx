@@ -2,7 +2,7 @@
 // threads, deadlocks); the accessible name of every node is set on the flow node (Graph.tsx).
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext, type ReactNode } from 'react';
-import type { InterfaceVisual, LayerVisual, NodeVisual } from './derive.ts';
+import type { InterfaceVisual, LayerVisual, NodeVisual, ThreadChip } from './derive.ts';
 
 export interface PnpNodeData extends Record<string, unknown> {
   title: string;
@@ -84,7 +84,7 @@ function Badges({ v }: { v: NodeVisual }) {
   return (
     <span className="pointer-events-none absolute -top-2.5 right-2 flex gap-1">
       {v.running && <Badge tone="sky">▶ running</Badge>}
-      {v.blocked && <Badge tone="amber">⏸ blocked</Badge>}
+      {v.blocked && <Badge tone="amber">blocked</Badge>}
       {v.deadlocked && <Badge tone="red">deadlock</Badge>}
     </span>
   );
@@ -237,12 +237,8 @@ function RootNodeImpl({ data, selected }: NodeProps<PnpNode>) {
       <div className="flex h-full flex-col justify-center px-3">
         <span className="text-[12.5px] font-semibold">{data.title}</span>
         <span className="truncate text-[10.5px] text-slate-300">{data.subtitle}</span>
-        {v.blocked && (
-          <span className="line-clamp-2 text-[10px] leading-tight text-amber-200" title={v.blocked}>
-            {v.blocked}
-          </span>
-        )}
       </div>
+      <ThreadChips threads={v.threads} side="left" />
       {data.dropTarget && <DropHint />}
     </div>
   );
@@ -351,7 +347,43 @@ function ComponentNodeImpl({ data, selected, type }: NodeProps<PnpNode>) {
           ) : null}
         </div>
       </div>
+      <ThreadChips threads={v.threads} />
     </div>
+  );
+}
+
+/**
+ * The threads in a node's code, beside the node (right of it, under the edge's start): the thread
+ * and the routine for the whole duration of the call, and for a blocked thread what it waits for,
+ * in full (wrapped, never clipped).
+ */
+export function ThreadChips({ threads, side = 'right' }: { threads?: ThreadChip[]; side?: 'right' | 'left' }) {
+  if (!threads || threads.length === 0) return null;
+  const place = side === 'right' ? 'left-[calc(100%+10px)] top-[calc(50%+6px)]' : 'right-[calc(100%+10px)] top-0';
+  return (
+    <ul aria-hidden="true" data-testid="thread-chips" className={`pnp-thread-chips pointer-events-none absolute z-10 flex w-[196px] flex-col gap-1 ${place}`}>
+      {threads.map((t) => (
+        <li
+          key={`${t.thread}:${t.routine}`}
+          data-thread={t.thread}
+          className={`rounded-md border px-1.5 py-0.5 text-[11px] leading-snug shadow-sm [overflow-wrap:anywhere] ${
+            t.state === 'blocked'
+              ? 'border-amber-500 bg-amber-50 text-amber-950 dark:border-amber-400 dark:bg-amber-950 dark:text-amber-100'
+              : 'border-sky-500 bg-sky-50 text-sky-950 dark:border-sky-400 dark:bg-sky-950 dark:text-sky-100'
+          }`}
+        >
+          <span className="font-mono font-semibold">{t.thread}</span>
+          <span className="ml-1 opacity-80">{t.state === 'running' ? '▶ running' : t.state}</span>
+          {t.routine && (
+            <span className="block font-mono">
+              {t.routine}
+              {t.callback && <span className="font-sans font-semibold text-violet-800 dark:text-violet-300"> · callback</span>}
+            </span>
+          )}
+          {t.state === 'blocked' && <span className="block">waits for {t.waitsFor}</span>}
+        </li>
+      ))}
+    </ul>
   );
 }
 
