@@ -181,18 +181,54 @@ describe('simulate (in process)', () => {
     return { io, out, err };
   };
 
+  it('--choices prints the choice points, one JSON object per line, and an override built from one picks that thread', async () => {
+    const demo = readFileSync(join(ROOT, 'src/scenario/demos/seed003-ex-guarantee.json'), 'utf8');
+    const racing = JSON.stringify({ ...JSON.parse(demo), schedule: [] });
+    const { io, out, err } = fakeIo({ 's.json': racing });
+    expect(await main(['--choices', 's.json'], io)).toBe(EXIT.ran);
+    expect(err).toEqual([]);
+    const points = lines(out.join('')).map((l) => JSON.parse(l) as { at: number; step: number; choice: number; runnable: string[]; chosen: string; next: { thread: string; does: string }[] });
+    expect(points.length).toBeGreaterThan(1);
+    for (const p of points) {
+      expect(Object.keys(p)).toEqual(['at', 'step', 'choice', 'runnable', 'chosen', 'next']);
+      expect(p.next.map((x) => x.thread)).toEqual(p.runnable);
+    }
+    const p = points.find((x) => x.step === 3 && x.runnable.includes('pnp') && x.next.some((n) => n.thread === 'sys:sampledrv' && n.does === 'op'))!;
+    expect(p.next.find((x) => x.thread === 'sys:sampledrv')).toMatchObject({ does: 'op', routine: 'sampledrv!Unload', op: '/drivers/sampledrv/routines/Unload/0', what: 'call IoUnregisterPlugPlayNotificationEx' });
+    const other = p.runnable.find((t) => t !== p.chosen)!;
+    const picked = fakeIo({ 's.json': JSON.stringify({ ...JSON.parse(racing), schedule: [{ step: p.step, choice: p.choice, run: other }] }) });
+    expect(await main(['s.json'], picked.io)).toBe(EXIT.ran);
+    expect((JSON.parse(lines(picked.out.join(''))[p.at]) as TraceEntry).thread).toBe(other);
+  });
+
+  it('an old-form schedule runs as before and the warning gives its stable form', async () => {
+    const demo = JSON.parse(readFileSync(join(ROOT, 'src/scenario/demos/seed003-ex-guarantee.json'), 'utf8'));
+    const stable = fakeIo({ 's.json': JSON.stringify(demo) });
+    await main(['--choices', 's.json'], stable.io);
+    const ats = demo.schedule.map((o: { step: number; choice: number }) =>
+      (lines(stable.out.join('')).map((l) => JSON.parse(l)).find((c: { step: number; choice: number }) => c.step === o.step && c.choice === o.choice) as { at: number }).at);
+    const old = fakeIo({ 's.json': JSON.stringify({ ...demo, schedule: demo.schedule.map((o: { run: string }, i: number) => ({ at: ats[i], run: o.run })) }) });
+    expect(await main(['s.json'], old.io)).toBe(EXIT.ran);
+    expect(old.err).toEqual([`warning: /schedule: overrides in the old form { "at": seq } address a trace position, which moves when the engine changes; the same choice points as { "step", "choice" }: ${JSON.stringify(demo.schedule)}`]);
+    const again = fakeIo({ 's.json': JSON.stringify(demo) });
+    await main(['s.json'], again.io);
+    expect(old.out.join('')).toBe(again.out.join(''));
+  });
+
   it('parses arguments', () => {
-    expect(parseArgs(['a.json'])).toEqual({ file: 'a.json', pretty: false, limits: {} });
-    expect(parseArgs(['--pretty', '-'])).toEqual({ file: '-', pretty: true, limits: {} });
-    expect(parseArgs(['--', '--pretty'])).toEqual({ file: '--pretty', pretty: false, limits: {} });
+    expect(parseArgs(['a.json'])).toEqual({ file: 'a.json', pretty: false, choices: false, limits: {} });
+    expect(parseArgs(['--pretty', '-'])).toEqual({ file: '-', pretty: true, choices: false, limits: {} });
+    expect(parseArgs(['--', '--pretty'])).toEqual({ file: '--pretty', pretty: false, choices: false, limits: {} });
     expect(parseArgs(['--max-ops', '10', '--max-entries=200', '--max-threads', '3', '--max-wakeups', '0', 'a.json'])).toEqual({
-      file: 'a.json', pretty: false, limits: { maxOps: 10, maxEntries: 200, maxThreads: 3, maxWakeups: 0 },
+      file: 'a.json', pretty: false, choices: false, limits: { maxOps: 10, maxEntries: 200, maxThreads: 3, maxWakeups: 0 },
     });
     expect(parseArgs(['--max-entries', 'many', 'a.json'])).toHaveProperty('error');
     expect(parseArgs(['a.json', '--max-threads'])).toHaveProperty('error');
     expect(parseArgs(['-h'])).toBe('help');
     expect(parseArgs(['a', 'b'])).toHaveProperty('error');
     expect(parseArgs(['-x'])).toHaveProperty('error');
+    expect(parseArgs(['--choices', 'a.json'])).toEqual({ file: 'a.json', pretty: false, choices: true, limits: {} });
+    expect(parseArgs(['--choices', '--pretty', 'a.json'])).toHaveProperty('error');
   });
 
   it('chunks hold whole lines, about CHUNK_CHARS each, and join to the full output', () => {

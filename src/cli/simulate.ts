@@ -1,10 +1,12 @@
 // The headless runner: run a scenario and print its trace.
 //
-//   npm run --silent simulate -- <scenario.json | -> [--pretty]
+//   npm run --silent simulate -- <scenario.json | -> [--pretty | --choices]
 //
 // stdout: the trace as JSON Lines (trace format v1, docs/trace-format.md): one entry per line,
 //         `JSON.stringify(entry)`, nothing else; the last line is the `halt`. With --pretty, one
 //         readable line per entry (formatEntry, the formatter the page uses) instead.
+//         With --choices, the run's choice points instead, one JSON object per line (ChoicePoint:
+//         `at`, `step`, `choice`, `runnable`, `chosen`, `next`), to write `schedule` overrides from.
 // stderr: validation errors (`<json-path>: <message>`, one a line; `(root)` for the root),
 //         load warnings (`warning: …`), internal errors.
 // Exit status: 0 the scenario ran (whatever the halt reason: a bug check or a deadlock is a
@@ -16,16 +18,19 @@
 // that wires it to the process.
 
 import { loadText, type ValidationError } from '../scenario/load.ts';
-import { DEFAULT_LIMITS, runScenario, type RunLimits, type TraceEntry } from '../engine/index.ts';
+import { DEFAULT_LIMITS, runScenario, type ChoicePoint, type RunLimits, type TraceEntry } from '../engine/index.ts';
 import { formatEntry } from '../engine/format.ts';
 
 const n = (x: number) => String(x);
 
-export const USAGE = `usage: npm run --silent simulate -- [--pretty] [--max-<limit> N …] <scenario.json | ->
+export const USAGE = `usage: npm run --silent simulate -- [--pretty | --choices] [--max-<limit> N …] <scenario.json | ->
 
 Runs a pnp-scenario/1 scenario and prints its trace on stdout.
   <scenario.json>    the scenario file; "-" reads it from stdin
   --pretty           one readable line per trace entry instead of JSON Lines
+  --choices          the run's choice points instead of its trace, one JSON object per line:
+                     {"at","step","choice","runnable","chosen","next"}; a schedule override
+                     {"step": S, "choice": C, "run": <one of runnable>} picks another thread there
   --max-ops N        ops executed plus routines invoked (default ${n(DEFAULT_LIMITS.maxOps)})
   --max-entries N    trace entries, the final DL-3 hazard and halt included (default ${n(DEFAULT_LIMITS.maxEntries)})
   --max-threads N    threads created (default ${n(DEFAULT_LIMITS.maxThreads)})
@@ -45,6 +50,8 @@ export const CHUNK_CHARS = 1 << 20;
 export interface Args {
   file: string;
   pretty: boolean;
+  /** Print the choice points (docs/architecture.md §2.2) instead of the trace. */
+  choices: boolean;
   limits: Partial<RunLimits>;
 }
 
@@ -59,6 +66,7 @@ export const LIMIT_FLAGS: Readonly<Record<string, keyof RunLimits>> = Object.fre
 export function parseArgs(argv: readonly string[]): Args | 'help' | { error: string } {
   let file: string | undefined;
   let pretty = false;
+  let choices = false;
   let options = true;
   const limits: Partial<RunLimits> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -67,6 +75,7 @@ export function parseArgs(argv: readonly string[]): Args | 'help' | { error: str
     if (options && a === '--') options = false;
     else if (options && (a === '-h' || a === '--help')) return 'help';
     else if (options && a === '--pretty') pretty = true;
+    else if (options && a === '--choices') choices = true;
     else if (options && Object.hasOwn(LIMIT_FLAGS, flag)) {
       const value = inline ?? argv[++i];
       if (value === undefined || !/^[0-9]+$/.test(value) || !Number.isSafeInteger(Number(value))) {
@@ -79,7 +88,8 @@ export function parseArgs(argv: readonly string[]): Args | 'help' | { error: str
     else return { error: `one scenario file at a time (got ${JSON.stringify(file)} and ${JSON.stringify(a)})` };
   }
   if (file === undefined) return { error: 'no scenario file given' };
-  return { file, pretty, limits };
+  if (pretty && choices) return { error: '--pretty and --choices do not go together' };
+  return { file, pretty, choices, limits };
 }
 
 /** One output line per entry. */
@@ -131,6 +141,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 
   let trace: TraceEntry[];
+  let choices: ChoicePoint[];
   try {
     const loaded = loadText(text);
     if (!loaded.ok) {
@@ -144,11 +155,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return EXIT.invalid;
     }
     trace = outcome.trace;
+    choices = outcome.choices;
+    if (outcome.migratedSchedule) {
+      io.err(`warning: /schedule: overrides in the old form { "at": seq } address a trace position, which moves when the engine changes; the same choice points as { "step", "choice" }: ${JSON.stringify(outcome.migratedSchedule)}`);
+    }
   } catch (e) {
     io.err(`simulate: internal error while running ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return EXIT.internal;
   }
 
+  if (args.choices) {
+    await io.write(choices.map((c) => `${JSON.stringify(c)}\n`).join(''));
+    return EXIT.ran;
+  }
   for (const chunk of traceChunks(trace, args.pretty)) {
     if (!(await io.write(chunk))) break; // stdout closed (| head): stop quietly
   }

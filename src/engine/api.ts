@@ -18,6 +18,8 @@ export type IrqlName = (typeof IRQL_NAMES)[number];
  * - literal:  literal text (or, for CustomData, an array of byte values)
  * - filter:   a CM_NOTIFY_FILTER object
  * - notification: a TARGET_DEVICE_CUSTOM_NOTIFICATION object
+ * - instanceId: a device instance id written out (`ACPI\\ACPI0007\\1`: it has backslashes, so it is
+ *               never a variable name), or a value as for `value`
  */
 export type ParamKind =
   | 'value'
@@ -30,7 +32,8 @@ export type ParamKind =
   | 'number'
   | 'literal'
   | 'filter'
-  | 'notification';
+  | 'notification'
+  | 'instanceId';
 
 export interface ParamSpec {
   kind: ParamKind;
@@ -111,11 +114,11 @@ export const APIS = {
   CM_Unregister_Notification: { mode: 'user', returns: 'configret', params: { NotifyContext: req('value') } },
   CM_Get_Device_Interface_List: {
     mode: 'user', returns: 'configret',
-    params: { InterfaceClassGuid: req('value'), pDeviceID: opt('value'), ulFlags: opt('flags'), Buffer: req('out'), BufferLen: opt('value') },
+    params: { InterfaceClassGuid: req('value'), pDeviceID: opt('instanceId'), ulFlags: opt('flags'), Buffer: req('out'), BufferLen: opt('value') },
   },
   CM_Get_Device_Interface_List_Size: {
     mode: 'user', returns: 'configret',
-    params: { InterfaceClassGuid: req('value'), pDeviceID: opt('value'), ulFlags: opt('flags'), pulLen: req('out') },
+    params: { InterfaceClassGuid: req('value'), pDeviceID: opt('instanceId'), ulFlags: opt('flags'), pulLen: req('out') },
   },
   CreateFile: { mode: 'user', returns: 'handle', params: { lpFileName: req('value') } },
   CloseHandle: { mode: 'user', returns: 'bool', params: { hObject: req('value') } },
@@ -132,7 +135,7 @@ export const isApiName = (name: string): name is ApiName => Object.prototype.has
 
 /** Fields of a CM_NOTIFY_FILTER in a scenario. */
 export const FILTER_FIELDS = {
-  FilterType: 'value', ClassGuid: 'value', hTarget: 'value', InstanceId: 'value',
+  FilterType: 'value', ClassGuid: 'value', hTarget: 'value', InstanceId: 'instanceId',
   Flags: 'flags', cbSize: 'number', Reserved: 'number',
 } as const;
 

@@ -64,6 +64,8 @@ export function evaluate(act: Activation, v: Value | undefined): unknown {
     return value;
   }
   if (isConstant(v)) return v;
+  // A device instance id written out (`ACPI\\ACPI0007\\1`): never a variable name (validation allows it for instance ids only).
+  if (v.includes('\\')) return v;
   return readVar(act, v);
 }
 

@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runScenario } from '../engine/index.ts';
 import { decodeHash, scenarioToHash } from './codec.ts';
 import { load } from './load.ts';
 import type { ControlOp, NormalizedScenario, Op, RoutineBody } from './types.ts';
@@ -72,6 +73,8 @@ function open(link: string) {
 describe('golden v1 links', () => {
   it('has links to check', () => {
     expect(LINKS.length).toBeGreaterThanOrEqual(5);
+    // Links whose schedule addresses choice points stably (docs/scenario-format.md §5) must keep opening and running.
+    expect(LINKS.filter((g) => g.expect.schedule.some((o) => (o as { step?: number }).step !== undefined)).length).toBeGreaterThanOrEqual(2);
     for (const g of LINKS) expect(g.link).toMatch(/^#s1\.[A-Za-z0-9_-]+(&step=\d+)?$/);
   });
 
@@ -105,6 +108,15 @@ describe('golden v1 links', () => {
         const source = load(JSON.parse(readFileSync(new URL(`./fixtures/golden/${g.source}`, import.meta.url), 'utf8')));
         expect(source.ok && source.scenario).toEqual(s);
       }
+    });
+
+    it('runs with its schedule: every stable override is applied at its choice point', () => {
+      const { scenario: s } = open(g.link);
+      const stable = s.schedule.filter((o) => o.step !== undefined);
+      if (stable.length === 0) return;
+      const out = runScenario(s);
+      if (!out.ok) throw new Error(out.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+      for (const o of stable) expect(out.choices.find((c) => c.step === o.step && c.choice === o.choice)?.chosen).toBe(o.run);
     });
 
     it('re-encodes stably', () => {

@@ -71,7 +71,7 @@ export function handleMessage(data: unknown): WorkerResponse {
         ...(loaded.newerVersion ? { newerVersion: true } : {}),
       };
     }
-    const { scenario } = loaded;
+    let { scenario } = loaded;
     const outcome = runScenario(scenario, {
       maxEntries: request.maxEntries ?? PAGE_MAX_ENTRIES,
       ...(request.opBudget === undefined ? {} : { opBudget: request.opBudget }),
@@ -79,6 +79,12 @@ export function handleMessage(data: unknown): WorkerResponse {
     if (!outcome.ok) {
       // e.g. a schedule override naming a thread that is not runnable (docs/scenario-format.md §5).
       return { v: PROTOCOL_VERSION, id: request.id, type: 'invalid', ok: false, errors: outcome.errors };
+    }
+    // Old-form overrides ({ at }) come back as { step, choice }: the page keeps (and links) the stable form.
+    const warnings = [...loaded.warnings];
+    if (outcome.migratedSchedule) {
+      scenario = { ...scenario, schedule: outcome.migratedSchedule };
+      warnings.push({ path: '/schedule', message: 'overrides in the old form { "at": seq } were rewritten as { "step", "choice" }, which survive engine changes' });
     }
     const run: LastRun = { key: request.id, scenario, trace: outcome.trace, choices: outcome.choices, seeker: null };
     last = run;
@@ -93,7 +99,7 @@ export function handleMessage(data: unknown): WorkerResponse {
       choices: outcome.choices,
       title: scenario.title,
       description: scenario.description,
-      warnings: loaded.warnings,
+      warnings,
       ...(request.seek === undefined ? {} : { snapshot: snapshotAt(run, request.seek).snapshot }),
     };
   } catch (err) {

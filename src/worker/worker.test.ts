@@ -16,6 +16,19 @@ describe('worker: run and seek (protocol v2)', () => {
     expect(r.snapshot?.processors['2']?.state).toBe('starting');
   });
 
+  it('a scenario with old-form schedule overrides ({ at }) comes back with them as { step, choice }, and a warning', () => {
+    const racing = { ...seed000, timeline: [seed000.timeline[0], { do: 'hotAddProcessor' }, { do: 'unload', driver: 'sampledrv', concurrent: true }] };
+    const first = handleMessage(runRequest(1, racing));
+    if (first.type !== 'result') throw new Error(first.type);
+    const c = first.choices[0];
+    const other = c.runnable.find((t) => t !== c.chosen)!;
+    const r = handleMessage(runRequest(2, { ...racing, schedule: [{ at: c.at, run: other }] }));
+    if (r.type !== 'result') throw new Error(r.type);
+    expect(r.scenario.schedule).toEqual([{ step: c.step, choice: c.choice, run: other }]);
+    expect(r.warnings).toEqual([{ path: '/schedule', message: 'overrides in the old form { "at": seq } were rewritten as { "step", "choice" }, which survive engine changes' }]);
+    expect(r.trace[c.at].thread).toBe(other);
+  });
+
   it('answers seek from the last run; clamps the position; a stale or missing run is `no-run`', () => {
     expect(handleMessage(seekRequest(1, 1, 0))).toMatchObject({ type: 'error', code: 'no-run' });
     const r = handleMessage(runRequest(2, seed000));

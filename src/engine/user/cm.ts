@@ -6,7 +6,7 @@ import { invoke, type Handler } from '../interp.ts';
 import { nextId } from '../model.ts';
 import { newRegistration, registrationsOf, unregister } from '../kernel/registrations.ts';
 import { allocate, flagBlockingCallback, free } from '../kernel/mem.ts';
-import { closeHandle, interfacesOf, newHandle } from '../pnp/devices.ts';
+import { closeHandle, deviceByInstanceId, interfacesOf, newHandle } from '../pnp/devices.ts';
 
 const ALL_CLASSES = 'CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES';
 const ALL_INSTANCES = 'CM_NOTIFY_FILTER_FLAG_ALL_DEVICE_INSTANCES';
@@ -89,16 +89,27 @@ export const CM_Unregister_Notification: Handler = function* ({ engine, act, arg
   return { result: 'CR_SUCCESS' };
 };
 
-function listInterfaces(engine: Engine, app: string, args: Record<string, unknown>) {
+/**
+ * CM-2: the symbolic links of a class — only those of one device when `pDeviceID` names a device
+ * instance (a NULL or empty pDeviceID lists the whole class). An instance id that names no device:
+ * CR_NO_SUCH_DEVNODE (a modelling choice; the page does not say).
+ */
+function listInterfaces(engine: Engine, app: string, args: Record<string, unknown>): string[] | 'CR_NO_SUCH_DEVNODE' {
   const className = String(args.InterfaceClassGuid);
   const flags = ([] as unknown[]).concat(args.ulFlags ?? []);
+  const id = args.pDeviceID;
+  const device = typeof id === 'string' && id !== '' ? deviceByInstanceId(engine, id) : null;
+  if (device === undefined) return 'CR_NO_SUCH_DEVNODE';
   engine.world.counters[`listed:${app}:${className}`] = engine.trace.length;
-  return interfacesOf(engine, className, flags.includes('CM_GET_DEVICE_INTERFACE_LIST_ALL_DEVICES')).map((i) => i.symlink);
+  return interfacesOf(engine, className, flags.includes('CM_GET_DEVICE_INTERFACE_LIST_ALL_DEVICES'))
+    .filter((i) => device === null || i.device === device)
+    .map((i) => i.symlink);
 }
 
 /** CM-2: the app lists what exists; CM-13: a buffer sized before an arrival is too small. */
 export const CM_Get_Device_Interface_List: Handler = function* ({ engine, act, args }) {
   const links = listInterfaces(engine, act.component.id, args);
+  if (!Array.isArray(links)) return { result: links, out: { Buffer: [] } };
   if (typeof args.BufferLen === 'number' && links.length > args.BufferLen) {
     engine.raise('CM-13', 'bufferSmall', `The list grew from ${args.BufferLen} to ${links.length} interfaces since CM_Get_Device_Interface_List_Size: CR_BUFFER_SMALL, the caller must get the size again and retry.`);
     return { result: 'CR_BUFFER_SMALL', out: { Buffer: [] } };
@@ -107,7 +118,8 @@ export const CM_Get_Device_Interface_List: Handler = function* ({ engine, act, a
 };
 
 export const CM_Get_Device_Interface_List_Size: Handler = function* ({ engine, act, args }) {
-  return { result: 'CR_SUCCESS', out: { pulLen: listInterfaces(engine, act.component.id, args).length } };
+  const links = listInterfaces(engine, act.component.id, args);
+  return Array.isArray(links) ? { result: 'CR_SUCCESS', out: { pulLen: links.length } } : { result: links, out: { pulLen: 0 } };
 };
 
 /** CM-4 / RM-6: open a handle on the device behind a symbolic link. */

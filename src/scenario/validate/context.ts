@@ -43,4 +43,5 @@ export const KIND_HINT: Record<ParamKind, string> = {
   literal: 'a string',
   filter: 'a CM_NOTIFY_FILTER object ({ "FilterType": …, … })',
   notification: 'a TARGET_DEVICE_CUSTOM_NOTIFICATION object ({ "Event": …, … })',
+  instanceId: 'a device instance id (e.g. "ROOT\\\\TOASTER0\\\\0000", "ACPI\\\\ACPI0007\\\\1") or a value',
 };

@@ -60,6 +60,12 @@ export function checkCustomData(c: Ctx, path: Path, v: unknown): string | number
   return undefined;
 }
 
+/** A device instance id written out (it has a backslash, so it is no variable name), or a value. */
+export function checkInstanceId(c: Ctx, path: Path, v: unknown): boolean {
+  if (typeof v === 'string' && v.includes('\\')) return true;
+  return checkValue(c, path, v);
+}
+
 /** A CM_NOTIFY_FILTER or TARGET_DEVICE_CUSTOM_NOTIFICATION object, field by field. */
 export function checkStruct(
   c: Ctx,
@@ -113,6 +119,10 @@ export function checkStruct(
           if (checkValue(c, p, x)) out[k] = x;
           else ok = false;
           break;
+        case 'instanceId':
+          if (checkInstanceId(c, p, x)) out[k] = x;
+          else ok = false;
+          break;
         case 'flags': {
           const f = checkFlags(c, p, x);
           if (f === undefined) ok = false;
@@ -141,6 +151,8 @@ export function checkParam(c: Ctx, path: Path, api: ApiName, param: string, kind
   switch (kind) {
     case 'value':
       return [checkValue(c, path, v), v];
+    case 'instanceId':
+      return [checkInstanceId(c, path, v), v];
     case 'out':
       return [checkVarName(issues, path, v, KIND_HINT.out), v];
     case 'outOrNull':

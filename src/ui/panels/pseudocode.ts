@@ -269,6 +269,8 @@ class Writer {
     switch (kind) {
       case 'value':
         return CONTEXT_PARAMS.has(name) ? this.contextValue(raw) : this.value(raw);
+      case 'instanceId':
+        return typeof raw === 'string' && raw.includes('\\') ? cString(raw) : this.value(raw);
       case 'out':
       case 'outOrNull':
       case 'lockVar':
