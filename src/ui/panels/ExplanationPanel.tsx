@@ -2,7 +2,8 @@
 // shown next to it — a modelling choice is never dressed up as documented behaviour — and the
 // scenario's narration up to this step. Notes are plain text, rendered as text.
 import { useMemo } from 'react';
-import { PROVENANCE_LABEL, rule, type Rule } from '../../engine/rules/catalog.ts';
+import type { Rule } from '../../engine/rules/catalog.ts';
+import { useCatalog } from './catalog.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
 import { describeEntry, sourceText } from './explain.ts';
 import { ruleFor } from './ruleFor.ts';
@@ -16,10 +17,11 @@ import { Badge, PanelFrame, PROVENANCE_CLASS, SEVERITY_CLASS, VERDICT_OBEYS_CLAS
 export const NARRATION_SHOWN = 3;
 
 export function ProvenanceBadge({ r }: { r: Rule }) {
+  const label = useCatalog()?.PROVENANCE_LABEL[r.provenance] ?? r.provenance;
   return (
-    <Badge className={`border ${PROVENANCE_CLASS[r.provenance]}`} title={`Provenance: ${PROVENANCE_LABEL[r.provenance]}`}>
+    <Badge className={`border ${PROVENANCE_CLASS[r.provenance]}`} title={`Provenance: ${label}`}>
       <span className="sr-only">Provenance: </span>
-      {PROVENANCE_LABEL[r.provenance]}
+      {label}
     </Badge>
   );
 }
@@ -180,7 +182,8 @@ export function RunSummaryView({ trace, onSeek }: { trace: PanelProps['trace']; 
 export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps) {
   const entry = cursor >= 0 && cursor < trace.length ? trace[cursor] : null;
   const id = entry ? ruleFor(entry, trace, cursor) : null;
-  const r = id ? rule(id) : null;
+  const catalog = useCatalog();
+  const r = id && catalog ? catalog.rule(id) : null;
   return (
     <PanelFrame title="Explanation" className="h-full" bodyClassName="overflow-auto" scrollable>
       <div className="space-y-3 p-3 [overflow-wrap:anywhere]">
@@ -203,11 +206,13 @@ export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps
               </div>
             )}
             <div aria-live="polite" className="sr-only">
-              {r ? `Rule ${r.id}: ${r.title} (${PROVENANCE_LABEL[r.provenance]})` : 'No rule applies to this entry.'}
+              {r && catalog ? `Rule ${r.id}: ${r.title} (${catalog.PROVENANCE_LABEL[r.provenance]})` : id ? '' : 'No rule applies to this entry.'}
             </div>
             {entry.type === 'halt' && <RunSummaryView trace={trace} onSeek={onSeek} />}
             {r ? (
               <RuleCard r={r} />
+            ) : id ? (
+              <p className="text-slate-600 dark:text-slate-400">Rule {id}…</p>
             ) : (
               <div className="space-y-1">
                 <p className="leading-relaxed text-slate-800 dark:text-slate-200">
