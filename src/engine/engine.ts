@@ -6,6 +6,11 @@ import type { NormalizedScenario, ScheduleOverride } from '../scenario/types.ts'
 import { RUN_LIMITS } from './limits.ts';
 import type { HaltReason, RuleStamp, RunLimit, StampedBody, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
 import { ruleMentioned, type RuleId } from './rules/ids.ts';
+import type { ApiName } from './api.ts';
+import type { Handler } from './interp.ts';
+
+/** The handler of every API a scenario can call. */
+export type ApiHandlers = Record<ApiName, Handler>;
 import { ruleCase, type CaseOf } from './rules/catalog.ts';
 import type { Wait, World } from './model.ts';
 import { own } from './dict.ts';
@@ -163,14 +168,17 @@ export class Engine {
   /** The PnP event being processed by the pnp thread (for CU-6 and IO-4). */
   currentEvent: number | null = null;
   readonly limits: RunLimits;
+  /** What each API call does: given at construction, never installed by importing a module. */
+  readonly handlers: ApiHandlers | null;
   /** Which limit ended the run, if one did. */
   limitReached: RunLimit | null = null;
 
   constructor(
     readonly scenario: NormalizedScenario,
     readonly world: World,
-    options: Partial<RunLimits> & { opBudget?: number } = {},
+    options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers } = {},
   ) {
+    this.handlers = options.handlers ?? null;
     this.limits = {
       maxOps: options.maxOps ?? options.opBudget ?? DEFAULT_LIMITS.maxOps,
       maxEntries: Math.max(16, options.maxEntries ?? DEFAULT_LIMITS.maxEntries),

@@ -1,10 +1,9 @@
 // The engine's public entry: boot (docs/scenario-format.md §2), the timeline (§4) and the run.
 import type { NormalizedScenario, ScheduleOverride, TimelineAction } from '../scenario/types.ts';
 import type { ValidationError } from '../scenario/errors.ts';
-import type { ApiName } from './api.ts';
-import { Engine, OP, type Body, type ChoicePoint, type RunLimits } from './engine.ts';
+import { Engine, OP, type Body, type ChoicePoint, type RunLimits, type ApiHandlers } from './engine.ts';
 export { DEFAULT_LIMITS, type ChoicePoint, type RunLimits } from './engine.ts';
-import { setHandlers, type Handler } from './interp.ts';
+
 import type { World } from './model.ts';
 import { dict, dictOf } from './dict.ts';
 import type { TraceEntry } from './trace.ts';
@@ -20,7 +19,7 @@ import { ruleMentioned, type RuleId } from './rules/ids.ts';
 
 export type { TraceEntry } from './trace.ts';
 
-const HANDLERS: Record<ApiName, Handler> = {
+const HANDLERS: ApiHandlers = {
   KeRegisterProcessorChangeCallback: ke.KeRegisterProcessorChangeCallback,
   KeDeregisterProcessorChangeCallback: ke.KeDeregisterProcessorChangeCallback,
   IoRegisterPlugPlayNotification: io.IoRegisterPlugPlayNotification,
@@ -50,7 +49,6 @@ const HANDLERS: Record<ApiName, Handler> = {
   HeapAlloc: cm.HeapAlloc,
   HeapFree: cm.HeapFree,
 };
-setHandlers(HANDLERS);
 
 export type RunOutcome =
   | {
@@ -225,7 +223,7 @@ function* eject(engine: Engine, device: string): Body<void> {
 
 /** Run a validated scenario to its end. Never throws on a valid scenario: faults are trace entries. */
 export function runScenario(scenario: NormalizedScenario, options: RunOptions = {}): RunOutcome {
-  const engine = new Engine(scenario, createWorld(scenario), options);
+  const engine = new Engine(scenario, createWorld(scenario), { ...options, handlers: HANDLERS });
   boot(engine);
   const timeline = scenario.timeline;
   let i = 0;

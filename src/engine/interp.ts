@@ -325,10 +325,6 @@ function setOperationStatus(act: Activation, value: unknown) {
 
 // ---------------------------------------------------------------- API calls
 
-let handlers: Record<ApiName, Handler> | null = null;
-export function setHandlers(h: Record<ApiName, Handler>) {
-  handlers = h;
-}
 
 /** The trace shows evaluated arguments: values evaluated, out-parameters as `&Var`. */
 function traceArgs(act: Activation, op: ApiCallOp, api: ApiName): Record<string, unknown> {
@@ -364,6 +360,7 @@ function traceArgs(act: Activation, op: ApiCallOp, api: ApiName): Record<string,
 
 export function* callApi(act: Activation, op: ApiCallOp, at: string): Body<void> {
   const { engine, thread } = act;
+  const handlers = engine.handlers;
   if (!isApiName(op.call) || !handlers) throw new Error(`engine: unknown API ${op.call}`);
   const api = op.call;
   const spec = APIS[api];
