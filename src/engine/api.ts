@@ -153,6 +153,8 @@ export const ARG_NAMES = [
   'CallbackContext', 'Context', 'State', 'NtNumber', 'ProcNumber', 'Status', 'Event', 'InterfaceClassGuid',
   'SymbolicLinkName', 'FileObject', 'hNotify', 'Action', 'FilterType', 'SymbolicLink', 'EventGuid', 'Data',
   'NameOffset', 'DeviceObject', 'InstanceId',
+  // Fields of a structure argument, read as `$Struct.Field` (the processor's group and number within it).
+  'ProcNumber.Group', 'ProcNumber.Number',
 ] as const;
 export type ArgName = (typeof ARG_NAMES)[number];
 
