@@ -75,6 +75,14 @@ export const APIS = {
   IoUnregisterPlugPlayNotificationEx: {
     mode: 'kernel', maxIrql: 0, returns: 'status', params: { NotificationEntry: req('value') },
   },
+  // ---- kernel: a driver's own device interfaces (IO-11)
+  IoRegisterDeviceInterface: {
+    mode: 'kernel', maxIrql: 0, returns: 'status',
+    params: { PhysicalDeviceObject: req('device'), InterfaceClassGuid: req('value'), ReferenceString: opt('value'), SymbolicLinkName: req('out') },
+  },
+  IoSetDeviceInterfaceState: {
+    mode: 'kernel', maxIrql: 0, returns: 'status', params: { SymbolicLinkName: req('value'), Enable: req('value') },
+  },
   IoGetDeviceObjectPointer: {
     mode: 'kernel', maxIrql: 0, returns: 'status',
     params: { ObjectName: req('value'), DesiredAccess: opt('value'), FileObject: opt('out'), DeviceObject: opt('out') },

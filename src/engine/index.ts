@@ -25,6 +25,8 @@ const HANDLERS: Record<ApiName, Handler> = {
   IoUnregisterPlugPlayNotification: io.IoUnregisterPlugPlayNotification,
   IoUnregisterPlugPlayNotificationEx: io.IoUnregisterPlugPlayNotificationEx,
   IoGetDeviceObjectPointer: io.IoGetDeviceObjectPointer,
+  IoRegisterDeviceInterface: io.IoRegisterDeviceInterface,
+  IoSetDeviceInterfaceState: io.IoSetDeviceInterfaceState,
   ObDereferenceObject: io.ObDereferenceObject,
   IoReportTargetDeviceChangeAsynchronous: report.IoReportTargetDeviceChangeAsynchronous,
   IoReportTargetDeviceChange: report.IoReportTargetDeviceChange,

@@ -175,6 +175,9 @@ const ruleTable = perTrace((trace: Trace): (RuleId | null)[] => {
       }
       case 'IoGetDeviceObjectPointer':
         return 'IO-8';
+      case 'IoRegisterDeviceInterface':
+      case 'IoSetDeviceInterfaceState':
+        return 'IO-11';
       case 'ObDereferenceObject': {
         const inv = invokeAround(i);
         return inv?.args.Event === 'GUID_TARGET_DEVICE_QUERY_REMOVE' ? 'IO-9' : 'IO-8';
