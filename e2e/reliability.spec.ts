@@ -86,3 +86,34 @@ for (const hash of ['#x1.AAAA', '#S1.AAAA']) {
     await expect(page.getByRole('alert').filter({ hasText: 'This address is not a playground link.' })).toBeVisible();
   });
 }
+
+test('pasting 5 MB on one line into the editor: checked off the main thread, the page stays responsive', async ({ page }) => {
+  await firstVisit(page, '');
+  await page.getByRole('button', { name: 'Edit scenario' }).click();
+  const content = page.locator('.cm-content').first();
+  await content.click();
+  await page.keyboard.press('Control+A');
+  const longest = await page.evaluate(async () => {
+    const tasks: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) tasks.push(e.duration);
+    });
+    observer.observe({ type: 'longtask', buffered: false });
+    const big = `{"format":"pnp-scenario/1","title":"${'x'.repeat(5 * 1024 * 1024)}"}`;
+    const dt = new DataTransfer();
+    dt.setData('text/plain', big);
+    document.querySelector('.cm-content')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    // Wait for the check to land (the status leaves "Checking…").
+    for (let i = 0; i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      if ([...document.querySelectorAll('[role="status"]')].some((e) => /problems? to fix/.test(e.textContent ?? ''))) break;
+    }
+    observer.disconnect();
+    const status = [...document.querySelectorAll('[role="status"]')].map((e) => e.textContent ?? '').find((t) => /problems? to fix/.test(t)) ?? '';
+    return { max: Math.max(0, ...tasks), status };
+  });
+  console.log(`5 MB paste: longest task ${Math.round(longest.max)} ms; status "${longest.status}"`);
+  // Over 1 MiB: refused with its reason (the check ran, in the checker worker).
+  expect(longest.status).toMatch(/1 problem to fix/);
+  await expect(page.getByText('the scenario is more than 1 MiB of JSON text', { exact: false }).first()).toBeVisible();
+});

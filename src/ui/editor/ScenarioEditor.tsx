@@ -13,7 +13,8 @@ import { Dialog } from '../share/Dialog.tsx';
 import { CallbackBehaviours, TemplateButtons } from './CallbackForms.tsx';
 import { downloadText } from './download.ts';
 import { JsonEditor, type JsonEditorHandle } from './JsonEditor.tsx';
-import { check, fileTooLarge, parseObject, readScenarioFile, setEnvelopeString, summary, toText, type Checked } from './model.ts';
+import { checkText } from './checker.ts';
+import { check, decodeFile, fileTooLarge, parseObject, readScenarioFile, setEnvelopeString, summary, toText, type Checked } from './model.ts';
 
 export interface ScenarioEditorProps {
   /** The scenario now running; the editor starts from its text. */
@@ -64,11 +65,19 @@ export function ScenarioEditor({ scenario, trace, onApply, onClose, sequenceSvg,
     }
   }
 
-  // Check the text once typing pauses.
+  // Check the text once typing pauses (a large paste in a worker: no long task on the page).
   useEffect(() => {
     if (checked.text === text) return;
-    const timer = setTimeout(() => setChecked(check(text)), CHECK_DELAY_MS);
-    return () => clearTimeout(timer);
+    let live = true;
+    const timer = setTimeout(() => {
+      void checkText(text).then((c) => {
+        if (live) setChecked(c);
+      });
+    }, CHECK_DELAY_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [text, checked.text]);
 
   // Scroll to what a form just added (after the editor has the new text).
@@ -129,13 +138,19 @@ export function ScenarioEditor({ scenario, trace, onApply, onClose, sequenceSvg,
       setImportProblem({ title: tooLarge.title, errors: tooLarge.errors });
       return;
     }
-    let fileText: string;
+    let bytes: Uint8Array;
     try {
-      fileText = await file.text();
+      bytes = new Uint8Array(await file.arrayBuffer());
     } catch {
       setImportProblem({ title: `${file.name} could not be read.`, errors: [] });
       return;
     }
+    const decoded = decodeFile(file.name, bytes);
+    if (!decoded.ok) {
+      setImportProblem({ title: decoded.title, errors: decoded.errors });
+      return;
+    }
+    const fileText = decoded.text;
     const read = readScenarioFile(file.name, fileText);
     if (!read.ok) {
       // Nothing is replaced: the editor keeps its text.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import seed000 from '../../scenario/demos/seed000-sync.json';
 import { scenarioToJson } from '../../scenario/exporters.ts';
 import { load } from '../../scenario/load.ts';
-import { check, fileTooLarge, minimalChange, parseObject, readScenarioFile, setEnvelopeString, summary, toText } from './model.ts';
+import { check, decodeFile, fileTooLarge, invalidUtf8Offset, minimalChange, parseObject, readScenarioFile, setEnvelopeString, summary, toText } from './model.ts';
 
 const text = scenarioToJson(seed000 as never);
 
@@ -111,5 +111,32 @@ describe('minimalChange', () => {
       const c = minimalChange(a, b)!;
       expect(a.slice(0, c.from) + c.insert + a.slice(c.to)).toBe(b);
     }
+  });
+});
+
+describe('importing a file: UTF-8 only', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  it('decodes UTF-8 (with or without a byte-order mark)', () => {
+    expect(decodeFile('a.json', enc('{"title":"é😀"}'))).toEqual({ ok: true, text: '{"title":"é😀"}' });
+    expect(decodeFile('a.json', new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d]))).toMatchObject({ ok: true });
+  });
+
+  it('invalid UTF-8 is an error with the byte offset of the first bad sequence, never U+FFFD', () => {
+    const bad = (prefix: string, tail: number[]) => new Uint8Array([...enc(prefix), ...tail]);
+    const cases: [Uint8Array, number][] = [
+      [bad('{"t":"', [0xff, 0x22, 0x7d]), 6], // a byte that never starts a sequence
+      [bad('{"é":"', [0xc3, 0x28]), 7], // a lead byte without its continuation (é is 2 bytes)
+      [bad('{', [0xc0, 0xaf]), 1], // an overlong encoding
+      [bad('ab', [0xed, 0xa0, 0x80]), 2], // a surrogate
+      [bad('abc', [0xe2, 0x82]), 3], // cut at the end
+      [bad('', [0xf5, 0x80, 0x80, 0x80]), 0], // past U+10FFFF
+    ];
+    for (const [bytes, offset] of cases) {
+      expect(invalidUtf8Offset(bytes)).toBe(offset);
+      const r = decodeFile('x.json', bytes);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.title).toContain(`byte offset ${offset}`);
+    }
+    expect(invalidUtf8Offset(enc('plain ✓ 😀'))).toBe(enc('plain ✓ 😀').length);
   });
 });

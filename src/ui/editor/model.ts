@@ -44,6 +44,7 @@ export function check(text: string): Checked {
 
 /** The text parsed as JSON when it is an object (so the forms can work on it), else undefined. */
 export function parseObject(text: string): Record<string, unknown> | undefined {
+  if (text.length > 2 * LIMITS.bytes) return undefined; // never a scenario: not worth a long parse on the page
   try {
     const v: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -92,6 +93,45 @@ export function readScenarioFile(name: string, fileText: string): FileReadResult
   }
   const raw = parseObject(fileText);
   return { ok: true, text: raw ? toText(raw) : fileText, result };
+}
+
+/**
+ * An imported file's bytes as text. Invalid UTF-8 is an error with the byte offset of the first bad
+ * sequence (TextDecoder fatal), never text with U+FFFD silently in it. A byte-order mark is fine.
+ */
+export function decodeFile(name: string, bytes: Uint8Array): { ok: true; text: string } | { ok: false; title: string; errors: ValidationError[] } {
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    const offset = invalidUtf8Offset(bytes);
+    return { ok: false, title: `${name} is not UTF-8 text: invalid byte sequence at byte offset ${offset} (0x${(bytes[offset] ?? 0).toString(16).padStart(2, '0').toUpperCase()}). Save it as UTF-8 and import it again.`, errors: [] };
+  }
+}
+
+/** The offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629), or the length. */
+export function invalidUtf8Offset(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    let n = 0;
+    let min = 0;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) [n, min] = [1, 0x80];
+    else if (c >= 0xe0 && c <= 0xef) [n, min] = [2, 0x800];
+    else if (c >= 0xf0 && c <= 0xf4) [n, min] = [3, 0x10000];
+    else return i;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const x = b[i + k];
+      if (x === undefined || (x & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (x & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return b.length;
 }
 
 /** A file too big to read at all (the 1 MiB scenario limit, with room for whitespace and a BOM). */

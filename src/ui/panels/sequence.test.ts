@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../engine/testing.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
 import {
-  layoutSequence, LAYOUT, mermaidText, sequenceModel, sequenceWindow, threadLane, toMermaid, toSvg, STABLE_LANES, type SeqItem,
+  layoutSequence, LAYOUT, mermaidText, sequenceModel, sequenceWindow, threadLane, toMermaid, toSvg, STABLE_LANES, xml, type SeqItem,
 } from './sequence.ts';
 import * as S from './testing/scenarios.ts';
 
@@ -176,6 +176,16 @@ describe('exports', () => {
     expect(opens).toBeGreaterThan(0);
     expect(opens).toBe((svg.match(/<\/g>/g) ?? []).length);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
+  });
+
+  it('SVG text is well-formed XML whatever a scenario holds: control characters and lone surrogates removed', () => {
+    const all = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('');
+    expect(xml(`a${all}b`)).toBe('a\t\nb');
+    expect(xml('x\uD800y\uDC00z\uFFFE\uFFFF')).toBe('xyz');
+    expect(xml('😀 <&>"\'')).toBe('😀 &lt;&amp;&gt;&quot;&apos;');
+    const svg = toSvg(layoutSequence(w), `T\u0000\u0007\u001B[31m<t>`, (seq) => `#${seq}\u0001`);
+    expect([...svg].some((ch) => ch.charCodeAt(0) < 0x20 && ch !== '\t' && ch !== '\n')).toBe(false);
+    expect(svg).toContain('<title>T[31m&lt;t&gt;</title>');
   });
 
   it('writes Mermaid sequenceDiagram text with aliases, dashed returns, notes and the current message highlighted', () => {

@@ -409,7 +409,20 @@ export const EXPORT_COLORS = {
   },
 } as const;
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/**
+ * Text for the SVG document, well-formed XML whatever a scenario holds: the five markup characters
+ * escaped, and what XML 1.0 cannot carry removed — control characters U+0000–U+001F but tab and line
+ * feed, lone surrogates, U+FFFE and U+FFFF.
+ */
+export const xml = (s: string) =>
+  s
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 
 /** A standalone SVG document (inline presentation attributes, no stylesheet, no script). */
 export function toSvg(layout: SequenceLayout, title: string, fullLabel: (seq: number) => string = () => ''): string {
