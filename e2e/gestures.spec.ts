@@ -21,13 +21,13 @@ test.describe('palette: processor', () => {
     await open(page, seed000, 0);
     await focusPage(page);
     await page.keyboard.press('Shift+ArrowRight'); // to the start of "load sampledrv"
-    await expect(stepStatus(page)).toHaveText('Step 5 of 57');
+    await expect(stepStatus(page)).toHaveText('Step 5 of 58');
     await expect(page.getByText('Goes in after action 1; seen by sampledrv.')).toBeVisible();
 
     await palette(page, 'Processor').dragTo(graph(page));
     await landedOn(page, /▶ hotAddProcessor$/, 'CPU 2');
     const [, n] = await step(page);
-    expect(n).toBeGreaterThan(57);
+    expect(n).toBeGreaterThan(58);
     await expect(node(page, 'CPU 3')).toBeVisible(); // the old hot-add now brings processor 3
     await expect(page.getByRole('status').filter({ hasText: 'Added action 2' })).toContainText('hotAddProcessor');
 

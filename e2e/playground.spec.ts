@@ -20,11 +20,11 @@ test('first visit: seed 000; stepping back and forth by buttons, keys and scrubb
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Synchronous processor notification' })).toBeVisible();
   // It opens at its teaching moment, the first callback; Home goes to the first entry.
-  await expect(stepStatus(page)).toHaveText('Step 13 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 13 of 58');
   await expect.poll(() => entryText(page)).toMatch(/sampledrv!SyncProcessorCallback\(/);
   await focusPage(page);
   await page.keyboard.press('Home');
-  await expect(stepStatus(page)).toHaveText('Step 1 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 1 of 58');
   await expect(node(page, 'Hardware partition')).toBeVisible();
   await expect(node(page, 'CPU 0 · group 0/0')).toHaveAttribute('aria-label', /, active/);
   await expect(node(page, 'CPU 2')).toHaveAttribute('aria-label', /not-present/);
@@ -32,31 +32,31 @@ test('first visit: seed 000; stepping back and forth by buttons, keys and scrubb
   await expect(currentEntry(page)).toHaveAttribute('data-seq', '0');
 
   await page.getByRole('button', { name: 'Step forward' }).click();
-  await expect(stepStatus(page)).toHaveText('Step 2 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 2 of 58');
   await expect(currentEntry(page)).toHaveAttribute('data-seq', '1');
   await focusPage(page);
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
-  await expect(stepStatus(page)).toHaveText('Step 7 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 7 of 58');
   await expect(currentEntry(page)).toHaveAttribute('data-seq', '6');
   await page.keyboard.press('ArrowLeft');
-  await expect(stepStatus(page)).toHaveText('Step 6 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 6 of 58');
   await page.getByRole('button', { name: 'Step back' }).click();
-  await expect(stepStatus(page)).toHaveText('Step 5 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 5 of 58');
   await expect(currentEntry(page)).toHaveAttribute('data-seq', '4');
   await expect(entryText(page)).resolves.toBe('▶ load sampledrv');
 
   await focusPage(page);
   await page.keyboard.press('End');
-  await expect(stepStatus(page)).toHaveText('Step 57 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 58 of 58');
   await expect(currentEntry(page)).toHaveAttribute('title', /■ halt: quiescent/);
   await expect(node(page, 'CPU 2')).toHaveAttribute('aria-label', /, active/);
   await expect(node(page, 'Driver sampledrv')).toHaveAttribute('aria-label', /unloaded/);
   await page.keyboard.press('Home');
-  await expect(stepStatus(page)).toHaveText('Step 1 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 1 of 58');
   await page.getByRole('button', { name: 'Run to end' }).click();
-  await expect(stepStatus(page)).toHaveText('Step 57 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 58 of 58');
   await page.getByRole('button', { name: 'Reset' }).click();
-  await expect(stepStatus(page)).toHaveText('Step 1 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 1 of 58');
 
   // By action: Shift+→ jumps to the next timeline action.
   await focusPage(page);
@@ -66,17 +66,17 @@ test('first visit: seed 000; stepping back and forth by buttons, keys and scrubb
 
   // The scrubber: a slider named with the step.
   const scrubber = page.getByRole('slider', { name: 'Trace position' });
-  await expect(scrubber).toHaveAttribute('aria-valuetext', /^Step 29 of 57: ▶ hotAddProcessor/);
+  await expect(scrubber).toHaveAttribute('aria-valuetext', /^Step 29 of 58: ▶ hotAddProcessor/);
   await scrubber.focus();
   await page.keyboard.press('ArrowRight');
-  await expect(stepStatus(page)).toHaveText('Step 30 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 30 of 58');
   await scrubber.fill('40');
-  await expect(stepStatus(page)).toHaveText('Step 41 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 41 of 58');
   await expect(currentEntry(page)).toHaveAttribute('data-seq', '40');
 
   // Clicking an entry of the Trace panel moves the stepper.
   await page.getByRole('listbox', { name: 'Trace entries' }).locator('[data-seq="36"]').click();
-  await expect(stepStatus(page)).toHaveText('Step 37 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 37 of 58');
   await expect(node(page, 'Driver sampledrv')).toHaveAttribute('aria-label', /its code is running now/);
 });
 
@@ -185,11 +185,11 @@ test('a hung engine worker is detected, restarted, and the step restored', async
   });
   await focusPage(page);
   await page.keyboard.press('ArrowRight'); // this seek never gets an answer
-  await expect(stepStatus(page)).toHaveText('Step 12 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 12 of 58');
   await expect(page.getByTestId('notice')).toContainText(/did not answer.*Your scenario and step 12 were restored/, { timeout: 15_000 });
   await expect(node(page, 'Driver sampledrv')).toHaveAttribute('aria-label', /loaded/);
   await page.keyboard.press('ArrowRight');
-  await expect(stepStatus(page)).toHaveText('Step 13 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 13 of 58');
 });
 
 test('a large machine (256 processors, 24 devices) stays readable; screenshots light and dark', async ({ page }) => {

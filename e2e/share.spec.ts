@@ -232,9 +232,9 @@ test('(e) embed mode in an iframe: graph, step controls, a link out, and no requ
   await page.setContent(`<!doctype html><title>Course page</title><iframe title="PnP demo" src="${ORIGIN}/?embed=1${hash}" style="width:1000px;height:640px;border:0"></iframe>`);
   const frame = page.frameLocator('iframe');
   await expect(frame.getByTestId('graph')).toBeVisible();
-  await expect(frame.getByTestId('step-status')).toHaveText('Step 5 of 57');
+  await expect(frame.getByTestId('step-status')).toHaveText('Step 5 of 58');
   await frame.getByRole('button', { name: 'Step forward' }).click();
-  await expect(frame.getByTestId('step-status')).toHaveText('Step 6 of 57');
+  await expect(frame.getByTestId('step-status')).toHaveText('Step 6 of 58');
   const out = frame.getByRole('link', { name: /Open in the full playground/ });
   await expect(out).toBeVisible();
   await expect(out).toHaveAttribute('href', new RegExp(`^${ORIGIN}/#s1\\.[A-Za-z0-9_-]+&step=5$`));
@@ -255,7 +255,7 @@ test('(f) the link printed by `npm run link` opens in the page', async ({ page }
   expect(out).toMatch(/^\/#s1\.[A-Za-z0-9_-]+$/);
   await page.goto(out);
   await expect(title(page)).toHaveText('Synchronous processor notification');
-  await expect(stepStatus(page)).toHaveText('Step 1 of 57');
+  await expect(stepStatus(page)).toHaveText('Step 1 of 58');
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
@@ -308,6 +308,6 @@ test('no hash restores the last scenario and step; a corrupt saved value never b
   await page.goto('about:blank');
   await page.goto('/');
   await expect(title(page)).toHaveText(seed000.title!);
-  await expect(stepStatus(page)).toHaveText('Step 13 of 57'); // the first visit's teaching moment: the first callback
+  await expect(stepStatus(page)).toHaveText('Step 13 of 58'); // the first visit's teaching moment: the first callback
   await expect(page.getByRole('alert')).toHaveCount(0);
 });

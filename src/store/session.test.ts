@@ -145,6 +145,22 @@ describe('session store', () => {
     expect(store.getState().scenario?.title).toBe('Synchronous processor notification');
   });
 
+  it('onInvalid: an invalid scenario (a link) leaves the session exactly as it was and reports the errors to the caller', async () => {
+    const store = createSessionStore(() => engine);
+    await store.getState().run(seed000);
+    const before = store.getState();
+    const got: unknown[] = [];
+    const ok = await store.getState().run({ format: 'pnp-scenario/99' }, { onInvalid: (errors, newer) => got.push(errors.length > 0, newer) });
+    expect(ok).toBe(false);
+    expect(got).toEqual([true, true]);
+    const after = store.getState();
+    expect(after.status).toBe('ready');
+    expect(after.errors).toEqual([]);
+    expect(after.scenario).toBe(before.scenario);
+    expect(after.link).toBe(before.link);
+    expect(after.trace).toBe(before.trace);
+  });
+
   it('after a worker crash the run is re-sent and the user is back at the same step', async () => {
     const store = createSessionStore(() => engine);
     await store.getState().run(seed000, { cursor: 31 });

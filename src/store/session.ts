@@ -8,7 +8,7 @@
 //   the latest cursor is asked for next.
 // - A crashed or hung worker is restarted by the client; the store then re-sends the run with a
 //   seek to the cursor, so the user is back where they were with nothing lost.
-import { useStore } from 'zustand';
+import { useSyncExternalStore } from 'react';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChoicePoint } from '../engine/engine.ts';
 import type { Snapshot } from '../engine/snapshot.ts';
@@ -42,6 +42,8 @@ export interface SessionState {
   description: string;
   /** The scenario whose trace is shown, as the worker normalised it. Gestures edit it; the URL encodes it. */
   scenario: NormalizedScenario | null;
+  /** The link of `scenario` without a step (`#s1.<payload>`, made by the worker); '' while there is none. */
+  link: string;
   /** The trace of the last scenario that ran. Kept when a later one is invalid or fails (keep the user's work). */
   trace: readonly TraceEntry[];
   choices: readonly ChoicePoint[];
@@ -96,6 +98,11 @@ export interface OpenOptions {
   cursor?: number | 'end' | ((trace: readonly TraceEntry[]) => number);
   /** What to select afterwards: a node id, or a function of the new trace. */
   select?: string | null | ((trace: readonly TraceEntry[]) => string | null);
+  /**
+   * Called instead of showing the problems when the scenario is invalid (a link that does not
+   * open): the session stays exactly as it was, and the caller decides what to show.
+   */
+  onInvalid?: (errors: ProtocolValidationError[], newerVersion: boolean) => void;
   /** An edit the user can undo (see `edits`). */
   edit?: boolean;
 }
@@ -215,6 +222,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
         client.onRestart((reason) => void recover(reason));
       }
       const runId = get().runId + 1;
+      const before = { status: get().status, message: get().message };
       set({ status: 'running', runId, message: null });
       const wanted = options.cursor;
       const seek = typeof wanted === 'number' ? wanted : undefined;
@@ -237,6 +245,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
             title: response.title,
             description: response.description,
             scenario: response.scenario,
+            link: response.link,
             trace,
             choices: response.choices,
             runKey: response.run,
@@ -252,6 +261,11 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           return true;
         }
         case 'invalid':
+          if (options.onInvalid) {
+            set(before);
+            options.onInvalid(response.errors, response.newerVersion ?? false);
+            return false;
+          }
           set({ status: 'invalid', errors: response.errors, newerVersion: response.newerVersion ?? false });
           return false;
         case 'error':
@@ -265,6 +279,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       title: '',
       description: '',
       scenario: null,
+      link: '',
       trace: [],
       choices: [],
       runKey: null,
@@ -363,7 +378,49 @@ async function safeRun(client: EngineRunner, scenario: unknown, seek: number | u
 // The app's store, bound to the shared worker client (created on the first run, not on import).
 export const sessionStore: SessionStore = createSessionStore(getEngineClient);
 
-/** Read the session with a narrow selector: `useSession((s) => s.status)`. */
+/**
+ * The views see the store at most once per animation frame: changes between two frames (the
+ * cursor moved by a key, then the snapshot for it arriving from the worker) are shown by one render,
+ * not one each, and a key held down or a scrubber dragged never renders faster than the screen
+ * paints. Without requestAnimationFrame (tests, a hidden page's fallback) changes show at once.
+ */
+const frameStore = createFrameStore(sessionStore);
+
+function createFrameStore(source: SessionStore) {
+  let shown = source.getState();
+  let scheduled = false;
+  const listeners = new Set<() => void>();
+  const flush = () => {
+    scheduled = false;
+    shown = source.getState();
+    for (const l of listeners) l();
+  };
+  source.subscribe(() => {
+    if (scheduled) return;
+    if (typeof requestAnimationFrame !== 'function' || (typeof document !== 'undefined' && document.visibilityState === 'hidden')) return flush();
+    scheduled = true;
+    requestAnimationFrame(flush);
+  });
+  return {
+    getState: () => shown,
+    subscribe: (l: () => void) => {
+      listeners.add(l);
+      return () => void listeners.delete(l);
+    },
+  };
+}
+
+/**
+ * The session as of this moment, for the little that must follow a key press in the same frame
+ * (the stepper's "Step k of n"); everything else reads useSession.
+ */
+export function useSessionNow<T>(selector: (state: SessionState) => T): T {
+  const get = () => selector(sessionStore.getState());
+  return useSyncExternalStore(sessionStore.subscribe, get, get);
+}
+
+/** Read the session with a narrow selector: `useSession((s) => s.status)` (updated once per frame, see frameStore). */
 export function useSession<T>(selector: (state: SessionState) => T): T {
-  return useStore(sessionStore, selector);
+  const get = () => selector(frameStore.getState());
+  return useSyncExternalStore(frameStore.subscribe, get, get);
 }

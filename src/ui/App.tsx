@@ -1,19 +1,17 @@
 // The playground page: header; left the palette and the actions panel; centre the machine graph
 // with the stepper under it; right the explanation and the trace, threads, sequence and code
 // panels. The scenario comes from the URL (else the last one this browser had open, else the
-// built-in seed-000 demo) and the URL follows it. The header has the share and teach tools (demos,
+// built-in seed-000 demo) and the URL follows it (startUrlSync, started by src/main.tsx before
+// the first render). The header has the share and teach tools (demos,
 // editor, copy link); `?embed=1` shows the compact read-only embed layout instead.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { TraceEntry } from '../engine/trace.ts';
 import { sessionStore, useSession } from '../store/session.ts';
 import { ActionsPanel } from './actions/ActionsPanel.tsx';
 import { Graph } from './graph/Graph.tsx';
 import { Palette } from './palette/Palette.tsx';
-import { CodePanel } from './panels/CodePanel.tsx';
 import { ExplanationPanel } from './panels/ExplanationPanel.tsx';
-import { HazardOverlay } from './panels/HazardOverlay.tsx';
-import { SequencePanel } from './panels/SequencePanel.tsx';
-import { ThreadsPanel } from './panels/ThreadsPanel.tsx';
+import { CodePanel, HazardOverlay, preloadPanels, SequencePanel, ThreadsPanel } from './panels/lazy.tsx';
 import { TracePanel } from './panels/TracePanel.tsx';
 import type { PanelProps } from './panels/types.ts';
 import { Header } from './shell/Header.tsx';
@@ -26,7 +24,6 @@ import { EmbedView } from './embed/EmbedView.tsx';
 import { isEmbed } from './embed/isEmbed.ts';
 import { fullLink } from './share/link.ts';
 import { LinkAlert, ShareTools, useCurrentHash } from './share/ShareTools.tsx';
-import { startUrlSync } from './url.ts';
 
 /** Decided once, when the page opens. */
 const EMBED = typeof window !== 'undefined' && isEmbed(window.location);
@@ -59,7 +56,11 @@ function Overlay({ props }: { props: PanelProps }) {
   const fatals = useMemo(() => fatalSeqs(props.trace), [props.trace]);
   const fatal = fatals.findLast((seq) => seq <= props.cursor) ?? null;
   if (fatal === null || (dismissed?.trace === props.trace && fatal === dismissed.seq)) return null;
-  return <HazardOverlay {...props} onDismiss={() => setDismissed({ trace: props.trace, seq: fatal })} />;
+  return (
+    <Suspense fallback={null}>
+      <HazardOverlay {...props} onDismiss={() => setDismissed({ trace: props.trace, seq: fatal })} />
+    </Suspense>
+  );
 }
 
 type TabId = 'trace' | 'threads' | 'sequence' | 'code';
@@ -67,17 +68,18 @@ type TabId = 'trace' | 'threads' | 'sequence' | 'code';
 function SidePanels({ props }: { props: PanelProps }) {
   const [tab, setTab] = useState<TabId>('trace');
   const choice = props.choices.some((c) => c.at === props.cursor + 1);
+  useEffect(preloadPanels, []);
   const content = (id: TabId) => {
     if (id !== tab) return null; // only the visible panel renders while stepping
     switch (id) {
       case 'trace':
         return <TracePanel {...props} />;
       case 'threads':
-        return <ThreadsPanel {...props} />;
+        return <Suspense fallback={<p className="p-3 text-sm">Loading…</p>}><ThreadsPanel {...props} /></Suspense>;
       case 'sequence':
-        return <SequencePanel {...props} />;
+        return <Suspense fallback={<p className="p-3 text-sm">Loading…</p>}><SequencePanel {...props} /></Suspense>;
       case 'code':
-        return <CodePanel {...props} />;
+        return <Suspense fallback={<p className="p-3 text-sm">Loading…</p>}><CodePanel {...props} /></Suspense>;
     }
   };
   return (
@@ -111,7 +113,6 @@ function SidePanels({ props }: { props: PanelProps }) {
 
 /** The embed layout: graph, step controls, explanation and a link out; nothing that edits. */
 function Embed() {
-  useEffect(() => startUrlSync(sessionStore, window, { readOnly: true }), []);
   useStepShortcuts();
   const props = usePanelProps();
   const title = useSession((s) => s.title);
@@ -132,7 +133,6 @@ export function App() {
 }
 
 function Playground() {
-  useEffect(() => startUrlSync(), []);
   useStepShortcuts();
   useHistoryShortcuts();
   const props = usePanelProps();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../engine/index.ts';
 import { scenarioToHash } from '../scenario/codec.ts';
 import { load } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { DEFAULT_SCENARIO, hasLink, lastOpening, openingFor, withStep } from './url.ts';
 
 describe('url', () => {
@@ -14,6 +15,7 @@ describe('url', () => {
     const first = openingFor('');
     expect(first.scenario).toBe(DEFAULT_SCENARIO);
     expect(first.step).toBeUndefined();
+    expect(first.from).toBe('demo');
     const loaded = load(DEFAULT_SCENARIO);
     if (!loaded.ok) throw new Error('seed 000 does not load');
     const run = runScenario(loaded.scenario);
@@ -23,7 +25,10 @@ describe('url', () => {
     expect(run.trace.slice(0, at).some((e) => e.type === 'invoke' && e.registration)).toBe(false);
     const opened = openingFor(scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Mine' }, 12));
     expect(opened.step).toBe(12);
-    expect(opened.scenario.title).toBe('Mine');
+    expect(opened.from).toBe('link');
+    expect(opened.link).toBe(scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Mine' }));
+    // Not validated here (the worker does it when it runs): the JSON data of the link.
+    expect((opened.scenario as Scenario).title).toBe('Mine');
   });
 
   it('a bad link falls back to the demo (no last link in this environment)', () => {
@@ -59,7 +64,8 @@ describe('url: the last scenario this browser had open', () => {
   it('no hash restores the stored scenario and step', () => {
     const store = fakeStorage({ [KEY]: scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Saved' }, 9) });
     const opened = openingFor('', store);
-    expect(opened.scenario.title).toBe('Saved');
+    expect((opened.scenario as Scenario).title).toBe('Saved');
+    expect(opened.from).toBe('last');
     expect(opened.step).toBe(9);
     expect(lastOpening(store)?.step).toBe(9);
   });
@@ -78,7 +84,7 @@ describe('url: the last scenario this browser had open', () => {
 
   it('a bad link keeps the stored scenario as the one to go back to', () => {
     const saved = scenarioToHash({ ...DEFAULT_SCENARIO, title: 'Saved' }, 3);
-    expect(openingFor('#s1.AAAA!', fakeStorage({ [KEY]: saved })).scenario.title).toBe('Saved');
+    expect((openingFor('#s1.AAAA!', fakeStorage({ [KEY]: saved })).scenario as Scenario).title).toBe('Saved');
   });
 });
 

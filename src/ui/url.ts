@@ -1,19 +1,22 @@
 // The URL always follows the scenario and the step (docs/architecture.md: "nothing a user builds is ever only
-// in memory"). The hash is `scenarioToHash(scenario, cursor)`, written with history.replaceState
-// (stepping does not flood the back button) and debounced. An edit (a gesture, an Apply, a demo)
+// in memory"). The hash is the scenario's link (made by the engine worker with each run: the
+// store's `link`) plus `&step=<cursor>`, written with history.replaceState (stepping does not flood
+// the back button) HASH_DEBOUNCE_MS after the last change. An edit (a gesture, an Apply, a demo)
 // adds a history entry instead (history.ts): Undo / Back and Redo / Forward walk the edits.
 //
-// Opening: a hash → decodeHash; no hash → the last scenario and step this browser had open
+// Opening: a hash → readLink; no hash → the last scenario and step this browser had open
 // (localStorage, saved with the URL), else the built-in seed-000 demo at its teaching moment (its
 // first callback: a processor dropped there is hot-added while the callback is registered); a bad link shows an alert
-// and keeps going with the last scenario (else the demo). Bad-link UX hook: `onBadLink` below is
-// the single place a link error surfaces; `restorePrevious` goes back to the work it replaced.
-// Storage is best effort: a full quota, disabled storage or a corrupt stored value is ignored.
+// and keeps going with the last scenario (else the demo). The page never validates: the worker does
+// when it runs the scenario, and a link whose scenario it refuses is a bad link too
+// (invalidLinkError). Bad-link UX hook: `onBadLink` below is the single place a link error
+// surfaces; `restorePrevious` goes back to the work it replaced. Storage is best effort: a full
+// quota, disabled storage or a corrupt stored value is ignored.
 import { useSyncExternalStore } from 'react';
 import seed000 from '../scenario/demos/seed000-sync.json';
-import { decodeHash, scenarioToHash, type LinkError } from '../scenario/codec.ts';
+import { invalidLinkError, readLink, withStep, type LinkError } from '../scenario/link.ts';
 import type { TraceEntry } from '../engine/trace.ts';
-import type { NormalizedScenario, Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { adoptEntry, followEntry, pushEntry } from './history.ts';
 import { callbackSeqs } from './stepper/model.ts';
 import { sessionStore, type SessionStore } from '../store/session.ts';
@@ -24,10 +27,10 @@ export const DEFAULT_SCENARIO = seed000 as Scenario;
 const LAST_LINK_KEY = 'pnp-playground:last-link';
 export const HASH_DEBOUNCE_MS = 250;
 
-/** `#s1.<payload>&step=<n>` from a hash made without a step. */
-export function withStep(base: string, step: number): string {
-  return step >= 0 ? `${base}&step=${step}` : base;
-}
+export { withStep };
+
+/** The link of a hash without its parameters (`#s1.<payload>`). */
+const linkOf = (hash: string) => (hash.startsWith('#') ? hash : `#${hash}`).replace(/&.*$/s, '');
 
 // ---- the bad-link hook
 
@@ -64,15 +67,20 @@ export function useBadLink(): BadLink | null {
 // ---- opening
 
 export interface Opening {
-  scenario: Scenario | NormalizedScenario;
+  /** The scenario as JSON data (the worker validates it when it runs). */
+  scenario: unknown;
   step?: number;
   /** Where to open when there is no step: a function of the trace (the first visit's teaching moment). */
   start?: (trace: readonly TraceEntry[]) => number;
+  /** Its link without the step, when it came from one ("Go back" compares it with the store's). */
+  link?: string;
+  /** Where it came from: the page's link, the last scenario of this browser, the built-in demo, or what the page showed. */
+  from: 'link' | 'last' | 'demo' | 'current';
 }
 
 /** The first visit: seed 000 at its first callback. */
 export function firstVisit(): Opening {
-  return { scenario: DEFAULT_SCENARIO, start: (trace) => callbackSeqs(trace)[0] ?? 0 };
+  return { scenario: DEFAULT_SCENARIO, start: (trace) => callbackSeqs(trace)[0] ?? 0, from: 'demo' };
 }
 
 function storage(): Storage | null {
@@ -117,25 +125,31 @@ function forgetLast(store: Storage | null): void {
 export function lastOpening(store: Storage | null = storage(), onDropped?: (why: string) => void): Opening | null {
   const hash = readLast(store);
   if (!hash) return null;
-  const r = decodeHash(hash);
+  const r = readLink(hash);
   if (!r.ok) {
     forgetLast(store);
     onDropped?.(r.error.message);
     return null;
   }
-  return { scenario: r.scenario, ...(r.step === undefined ? {} : { step: r.step }) };
+  return { scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), link: linkOf(hash), from: 'last' };
 }
 
 /**
  * What to open for this hash: the link's scenario; no hash, the last scenario and step (else the
  * demo); a bad link, the last one / the demo, with the error reported.
  */
-export function openingFor(hash: string, store: Storage | null = storage()): Opening {
-  return resolveOpening(hash, store).opening;
+export function openingFor(hash: string, store: Storage | null = storage(), onDropped?: (why: string) => void): Opening {
+  if (!hasLink(hash)) {
+    onBadLink(null);
+    return lastOpening(store, onDropped) ?? firstVisit();
+  }
+  const r = readLink(hash);
+  if (r.ok) {
+    onBadLink(null);
+    return { scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), link: linkOf(hash), from: 'link' };
+  }
+  return badLinkOpening(r.error, hash, store, onDropped);
 }
-
-/** Where an opening came from: a link in the address, the saved last scenario, or the built-in demo. */
-type Source = 'link' | 'saved' | 'demo';
 
 /**
  * A hash carries a link unless it is empty or only `name=value` parameters (`#embed=1`): every other
@@ -147,24 +161,11 @@ export const hasLink = (hash: string): boolean => {
   return first.length > 0 && !first.includes('=');
 };
 
-function resolveOpening(hash: string, store: Storage | null, onDropped?: (why: string) => void): { opening: Opening; source: Source } {
-  const saved = (): { opening: Opening; source: Source } => {
-    const last = lastOpening(store, onDropped);
-    return last ? { opening: last, source: 'saved' } : { opening: firstVisit(), source: 'demo' };
-  };
-  if (!hasLink(hash)) {
-    onBadLink(null);
-    return saved();
-  }
-  const r = decodeHash(hash);
-  if (r.ok) {
-    onBadLink(null);
-    return { opening: { scenario: r.scenario, ...(r.step === undefined ? {} : { step: r.step }) }, source: 'link' };
-  }
-  const fallback = saved();
-  const last = fallback.source === 'saved' ? fallback.opening : null;
-  onBadLink({ error: r.error, hash, fallback: last ? 'last' : 'demo', previous: last });
-  return fallback;
+/** A link that cannot be opened: report it, and open the last scenario instead (else the demo). */
+function badLinkOpening(error: LinkError, hash: string, store: Storage | null, onDropped?: (why: string) => void): Opening {
+  const last = lastOpening(store, onDropped);
+  onBadLink({ error, hash, fallback: last ? 'last' : 'demo', previous: last });
+  return last ?? firstVisit();
 }
 
 /** Why the store could not show a run it was asked for (after `run` resolved false), or null if it was superseded. */
@@ -200,17 +201,15 @@ export function restorePrevious(): void {
 export function startUrlSync(store: SessionStore = sessionStore, win: Window = window, options: UrlSyncOptions = {}): () => void {
   const readOnly = options.readOnly ?? false;
   const saved = 'storage' in options ? (options.storage ?? null) : storage();
+  const last = readOnly ? null : saved;
   let written = win.location.hash;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // Encoding deflates the scenario: do it once per scenario, and only append the step per step.
-  let encodedFor: NormalizedScenario | null = null;
-  let encoded = '';
 
   const write = () => {
     timer = undefined;
-    const { scenario, cursor } = store.getState();
-    if (!scenario) return;
-    const hash = hashOf(scenario, cursor);
+    const { scenario, link, cursor } = store.getState();
+    if (!scenario || !link) return;
+    const hash = withStep(link, cursor);
     if (readOnly) return;
     // The address changed under us (a link was opened) and its hashchange has not run yet: writing
     // now would overwrite that link before it is read. Its hashchange decides what to show.
@@ -221,37 +220,42 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     win.history.replaceState(win.history.state, '', hash);
   };
 
-  const runOpening = (o: Opening) =>
-    store.getState().run(o.scenario, o.step !== undefined ? { cursor: o.step } : o.start ? { cursor: o.start } : {});
+  /**
+   * Run an opening. `failure`: why it could not be shown — the worker refused its scenario (the
+   * session is then left exactly as it was) or could not run it; null when it ran or was superseded.
+   */
+  const runOpening = async (o: Opening): Promise<{ ok: boolean; failure: LinkError | null }> => {
+    let refused: LinkError | null = null;
+    const cursor = o.step !== undefined ? { cursor: o.step } : o.start ? { cursor: o.start } : {};
+    const ok = await store.getState().run(o.scenario, { ...cursor, onInvalid: (errors, newerVersion) => (refused = invalidLinkError(errors, newerVersion)) });
+    return { ok, failure: ok ? null : (refused ?? runFailure(store)) };
+  };
 
   /**
    * First visit: open the link (else the saved scenario, else the demo). Whatever cannot be shown
-   * falls back, so the page always opens to something usable: a link that decodes but cannot run
-   * gets the alert and the last scenario or the demo; a saved scenario that cannot be read or run is
-   * dropped with a notice.
+   * falls back, so the page always opens to something usable: a link that does not validate or
+   * cannot run gets the alert and the last scenario or the demo; a saved scenario that cannot be
+   * read or run is dropped with a notice.
    */
   const open = async (hash: string) => {
-    const from = readOnly ? null : saved;
     const dropNotice = (why: string) =>
       store.getState().notify('warning', `Your last scenario could not be opened again (${why.replace(/[.\s]+$/, '')}); it was dropped, and the built-in demo opened instead.`);
-    const { opening, source } = resolveOpening(hash, from, dropNotice);
-    if (await runOpening(opening)) return;
-    const failure = runFailure(store);
-    if (!failure || source === 'demo') return;
+    const opening = openingFor(hash, last, dropNotice);
+    const first = await runOpening(opening);
+    if (first.ok || !first.failure || opening.from === 'demo') return;
     let next: Opening = firstVisit();
-    if (source === 'saved') {
-      forgetLast(from);
-      dropNotice(failure.errors?.[0]?.message ?? failure.message);
+    if (opening.from === 'last') {
+      forgetLast(last);
+      dropNotice(first.failure.errors?.[0]?.message ?? first.failure.message);
     } else {
-      const last = lastOpening(from, dropNotice);
-      onBadLink({ error: failure, hash, fallback: last ? 'last' : 'demo', previous: last });
-      if (last) next = last;
+      const previous = lastOpening(last, dropNotice);
+      onBadLink({ error: first.failure, hash, fallback: previous ? 'last' : 'demo', previous });
+      if (previous) next = previous;
     }
-    if (await runOpening(next)) return;
-    if (next.scenario !== DEFAULT_SCENARIO && runFailure(store)) {
-      forgetLast(from);
-      await runOpening(firstVisit());
-    }
+    const second = await runOpening(next);
+    if (second.ok || !second.failure || next.from === 'demo') return;
+    forgetLast(last);
+    await runOpening(firstVisit());
   };
 
   /** Back to the scenario the bad link would have replaced: run it if needed, and put its link in the address. */
@@ -260,13 +264,12 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     onBadLink(null);
     if (!previous) return;
     const s = store.getState();
-    const base = scenarioToHash(previous.scenario);
     // Still showing it (the page kept it): only the address needs fixing; else run it again.
-    const showing = s.scenario !== null && scenarioToHash(s.scenario) === base;
+    const showing = s.scenario !== null && previous.link !== undefined && s.link === previous.link;
     if (!showing) void s.run(previous.scenario, { cursor: previous.step ?? 0, select: null });
-    if (readOnly) return;
+    if (readOnly || previous.link === undefined) return;
     // Write the good link now (the store may not change, so the debounced write may not come).
-    const hash = withStep(base, showing ? s.cursor : (previous.step ?? 0));
+    const hash = withStep(previous.link, showing ? s.cursor : (previous.step ?? 0));
     written = hash;
     win.history.replaceState(win.history.state, '', hash);
   };
@@ -274,33 +277,28 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   if (!readOnly) adoptEntry(win);
   void open(win.location.hash);
 
-  const hashOf = (scenario: NormalizedScenario, cursor: number) => {
-    if (encodedFor !== scenario) {
-      encoded = scenarioToHash(scenario);
-      encodedFor = scenario;
-    }
-    return withStep(encoded, cursor);
-  };
-
   const unsubscribe = store.subscribe((s, prev) => {
-    if (s.scenario === prev.scenario && s.cursor === prev.cursor) return;
-    if (!readOnly && s.edits !== prev.edits && s.scenario && win.location.hash === written) {
+    if (s.scenario === prev.scenario && s.cursor === prev.cursor && s.link === prev.link) return;
+    if (!readOnly && s.edits !== prev.edits && s.scenario && s.link && win.location.hash === written) {
       // An edit: the entry we leave keeps the scenario and step the user had; a new entry has the edit.
       if (timer !== undefined) {
         clearTimeout(timer);
         timer = undefined;
       }
-      if (prev.scenario) {
-        const before = hashOf(prev.scenario, prev.cursor);
+      if (prev.scenario && prev.link) {
+        const before = withStep(prev.link, prev.cursor);
         if (before !== written) win.history.replaceState(win.history.state, '', before);
       }
-      const hash = hashOf(s.scenario, s.cursor);
+      const hash = withStep(s.link, s.cursor);
       written = hash;
       pushEntry(win, hash);
       saveLast(saved, hash);
       return;
     }
-    if (timer === undefined) timer = setTimeout(write, HASH_DEBOUNCE_MS);
+    // Debounced: while the user holds → (or drags the scrubber) nothing is written; the address and
+    // the saved copy follow HASH_DEBOUNCE_MS after the last change (and at once when the page hides).
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(write, HASH_DEBOUNCE_MS);
   });
 
   const onPopState = () => {
@@ -318,15 +316,18 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
       clearTimeout(timer);
       timer = undefined;
     }
-    const r = decodeHash(hash);
-    if (!r.ok) {
-      // Keep the user's current work; say what is wrong with the link.
-      const { scenario, cursor } = store.getState();
-      onBadLink({ error: r.error, hash, fallback: 'current', previous: scenario ? { scenario, step: cursor } : null });
-      return;
-    }
+    // A link that cannot be opened keeps the user's current work and says what is wrong with it.
+    const keepCurrent = (error: LinkError) => {
+      const { scenario, cursor, link } = store.getState();
+      onBadLink({ error, hash, fallback: 'current', previous: scenario ? { scenario, step: cursor, link, from: 'current' } : null });
+    };
+    const r = readLink(hash);
+    if (!r.ok) return keepCurrent(r.error);
     onBadLink(null);
-    void store.getState().run(r.scenario, r.step === undefined ? {} : { cursor: r.step });
+    void runOpening({ scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), from: 'link' }).then(({ failure }) => {
+      // A refused link keeps the current work; one the engine cannot run shows its error as any run does.
+      if (failure && failure.kind !== 'cannot-run') keepCurrent(failure);
+    });
   };
   win.addEventListener('hashchange', onHashChange);
 

@@ -4,6 +4,7 @@ import type { ChoicePoint } from '../engine/engine.ts';
 import { runScenario } from '../engine/index.ts';
 import { createSeeker, type Seeker } from '../engine/snapshot.ts';
 import type { TraceEntry } from '../engine/trace.ts';
+import { scenarioToHash } from '../scenario/codec.ts';
 import { load } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { errorResponse, parseRequest, PROTOCOL_VERSION, type SeekRequest, type WorkerResponse } from './protocol.ts';
@@ -95,6 +96,7 @@ export function handleMessage(data: unknown): WorkerResponse {
       ok: true,
       run: run.key,
       scenario,
+      link: scenarioToHash(scenario),
       trace: outcome.trace,
       choices: outcome.choices,
       title: scenario.title,

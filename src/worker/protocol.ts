@@ -69,6 +69,8 @@ export interface RunResult {
   run: number;
   /** The scenario as validated and normalised (every default filled in). */
   scenario: NormalizedScenario;
+  /** Its link without a step (`#s1.<payload>`, codec.ts): made here so the page needs no validator to write its address. */
+  link: string;
   trace: TraceEntry[];
   /** Choice points of the run: where more than one thread was runnable (the thread picker). */
   choices: ChoicePoint[];
@@ -199,7 +201,7 @@ export function parseResponse(data: unknown): WorkerResponse {
     return errorResponse(id, `Unknown response type ${JSON.stringify(data.type)} from the engine worker.`);
   }
   if (data.type !== 'error' && id === null) return errorResponse(null, 'Malformed response from the engine worker: no id.');
-  if (data.type === 'result' && (!Array.isArray(data.trace) || !Array.isArray(data.choices) || !isRecord(data.scenario))) {
+  if (data.type === 'result' && (!Array.isArray(data.trace) || !Array.isArray(data.choices) || !isRecord(data.scenario) || typeof data.link !== 'string')) {
     return errorResponse(id, 'Malformed response from the engine worker: no trace.');
   }
   if (data.type === 'snapshot' && !isRecord(data.snapshot)) {

@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import seed000 from '../scenario/demos/seed000-sync.json';
+import { scenarioToHash } from '../scenario/codec.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { EngineClient, type WorkerLike } from './client.ts';
 import { handleMessage, resetWorkerState } from './engine.worker.ts';
 import { PROTOCOL_VERSION, runRequest, seekRequest, type WorkerRequest, type WorkerResponse } from './protocol.ts';
@@ -14,6 +16,8 @@ describe('worker: run and seek (protocol v2)', () => {
     expect(r.scenario.machine.maxProcessors).toBe(4);
     expect(r.snapshot?.seq).toBe(31);
     expect(r.snapshot?.processors['2']?.state).toBe('starting');
+    // The link is made here, so the page never needs the validator to write its address.
+    expect(r.link).toBe(scenarioToHash(seed000 as Scenario));
   });
 
   it('a scenario with old-form schedule overrides ({ at }) comes back with them as { step, choice }, and a warning', () => {

@@ -359,6 +359,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
         onDragLeave={readOnly ? undefined : onDragLeave}
         onDrop={readOnly ? undefined : onDrop}
         data-testid="graph"
+        data-snapshot-seq={snapshot?.seq}
       >
         <ReactFlow<PnpNode, PnpEdge>
           nodes={nodes}

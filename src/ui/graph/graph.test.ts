@@ -73,6 +73,28 @@ describe('universe and layout', () => {
     expect(COLLAPSE_AT).toBe(16);
   });
 
+  it('a device tree reads left to right: children one rank right of their parent, the parent centred beside them', () => {
+    // root ── device1 ─┬─ device2 ── device4
+    //                  └─ device3
+    let s = seed;
+    const add = (parent: string) => (s = addDevice(s, { index: s.timeline.length, seq: Infinity }, parent).scenario);
+    add('root');
+    add('device1');
+    add('device1');
+    add('device2');
+    const l = layoutGraph(universeOf(s));
+    const at = (id: string) => l.byId.get(`dev:${id}`)!;
+    const [d1, d2, d3, d4] = ['device1', 'device2', 'device3', 'device4'].map(at);
+    expect(d2.x).toBeGreaterThan(d1.x + d1.w);
+    expect(d3.x).toBe(d2.x);
+    expect(d4.x).toBeGreaterThan(d2.x + d2.w);
+    expect(d3.y).toBeGreaterThanOrEqual(d2.y + d2.h);
+    const centre = (n: { y: number; h: number }) => n.y + n.h / 2;
+    expect(centre(d1)).toBeGreaterThan(centre(d2));
+    expect(centre(d1)).toBeLessThan(centre(d3));
+    expect(Math.abs(centre(d2) - centre(d4))).toBeLessThanOrEqual(1);
+  });
+
   it('dozens of devices are packed in columns, without overlaps', () => {
     let s = seed;
     for (let i = 0; i < 40; i++) s = addDevice(s, { index: s.timeline.length, seq: Infinity }, i % 4 === 1 ? `device${i}` : 'root').scenario;

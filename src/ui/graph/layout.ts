@@ -7,10 +7,9 @@
 //    talk to)                │  ├─ device ── child
 //                            │  └─ device
 //
-// The device tree is laid out with dagre (left to right), one subtree per root device, and the
+// The device tree is laid out left to right (layoutSubtree), one subtree per root device, and the
 // subtrees are packed into columns so dozens of devices stay readable. Past COLLAPSE_AT processors
 // the partition shows one count node ("CPU 0–255 · 256 processors") unless expanded.
-import { Graph, layout as dagreLayout } from '@dagrejs/dagre';
 import type { Universe } from './universe.ts';
 
 export const COLLAPSE_AT = 16;
@@ -67,6 +66,9 @@ export function deviceHeight(stack: readonly string[], interfaces: readonly stri
 const MAX_COLUMN_HEIGHT = 960;
 const COLUMN_GAP = 72;
 const SUBTREE_GAP = 20;
+/** Between a device and its children's column, and between siblings. */
+const RANK_GAP = 56;
+const SIBLING_GAP = 16;
 
 export function layoutGraph(u: Universe, expandProcessors = false): GraphLayout {
   const nodes: LayoutNode[] = [];
@@ -117,7 +119,7 @@ export function layoutGraph(u: Universe, expandProcessors = false): GraphLayout 
     });
   });
 
-  // ---- the device tree: root, then one dagre layout per top-level subtree, packed in columns
+  // ---- the device tree: root, then one layout per top-level subtree, packed in columns
   const treeTop = partH + 56;
   nodes.push({ id: 'root', kind: 'root', x: colB, y: treeTop, w: SIZE.root.w, h: SIZE.root.h });
   const children = new Map<string, string[]>();
@@ -180,44 +182,37 @@ interface Subtree {
   h: number;
 }
 
+/**
+ * One top-level device and its descendants, left to right: a device's children stack in a column
+ * one rank to its right (RANK_GAP apart), SIBLING_GAP apart vertically, and a device sits at the
+ * vertical centre of its children's column (its children are centred under it when it is the
+ * taller). Every subtree owns a horizontal band, so nothing overlaps.
+ */
 function layoutSubtree(top: string, children: Map<string, string[]>, info: Map<string, { stack: string[]; interfaces: string[] }>): Subtree {
-  const g = new Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 56, marginx: 0, marginy: 0 });
-  g.setDefaultEdgeLabel(() => ({}));
-  const ids: string[] = [];
-  // dagre keys its graph by node name in plain objects: a device called `constructor` or `toString`
-  // would meet Object.prototype there. It gets names of its own (`n0`, `n1`…), never a scenario id.
-  const key = new Map<string, string>();
-  const visit = (id: string) => {
-    key.set(id, `n${ids.length}`);
-    ids.push(id);
+  const nodes: LayoutNode[] = [];
+  const seen = new Set<string>();
+  let width = 0;
+  /** Lay out `id` with its band's top at `top`; returns the band's height. */
+  const place = (id: string, depth: number, top: number): number => {
+    seen.add(id);
     const d = info.get(id)!;
-    g.setNode(key.get(id)!, { width: SIZE.device.w, height: deviceHeight(d.stack, d.interfaces) });
-    for (const c of children.get(id) ?? []) {
-      if (key.has(c)) continue; // a malformed cycle cannot hang the layout
-      visit(c);
-      g.setEdge(key.get(id)!, key.get(c)!);
+    const h = deviceHeight(d.stack, d.interfaces);
+    const kids = (children.get(id) ?? []).filter((c) => !seen.has(c)); // a malformed cycle cannot hang the layout
+    const placed = nodes.length;
+    const node: LayoutNode = { id: `dev:${id}`, kind: 'device', x: depth * (SIZE.device.w + RANK_GAP), y: 0, w: SIZE.device.w, h };
+    nodes.push(node);
+    width = Math.max(width, node.x + node.w);
+    let span = 0;
+    for (const c of kids) span += (span > 0 ? SIBLING_GAP : 0) + place(c, depth + 1, top + span);
+    const band = Math.max(h, span);
+    node.y = Math.round(top + (band - h) / 2);
+    if (span < band) {
+      // The device is taller than its children's column: centre the column beside it.
+      const shift = Math.round((band - span) / 2);
+      for (let i = placed + 1; i < nodes.length; i++) nodes[i].y += shift;
     }
+    return band;
   };
-  visit(top);
-  dagreLayout(g);
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  const placed = ids.map((id) => {
-    const n = g.node(key.get(id)!) as { x: number; y: number; width: number; height: number };
-    const x = n.x - n.width / 2;
-    const y = n.y - n.height / 2;
-    minX = Math.min(minX, x);
-    minY = Math.min(minY, y);
-    maxX = Math.max(maxX, x + n.width);
-    maxY = Math.max(maxY, y + n.height);
-    return { id, x, y, w: n.width, h: n.height };
-  });
-  return {
-    nodes: placed.map((p) => ({ id: `dev:${p.id}`, kind: 'device' as const, x: Math.round(p.x - minX), y: Math.round(p.y - minY), w: p.w, h: p.h })),
-    w: maxX - minX,
-    h: maxY - minY,
-  };
+  const h = place(top, 0, 0);
+  return { nodes, w: width, h };
 }

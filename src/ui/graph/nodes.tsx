@@ -77,7 +77,9 @@ function cardClass(v: NodeVisual, selected: boolean, dropTarget = false): string
               ? 'ring-2 ring-sky-400 ring-dashed'
               : '';
   const sel = selected && ring !== '' && !ring.includes('slate-900') ? 'outline outline-2 outline-offset-2 outline-slate-900 dark:outline-slate-100' : '';
-  return `relative h-full w-full rounded-lg border text-slate-900 dark:text-slate-100 transition-shadow ${base} ${ring} ${sel}`;
+  // No transition: a step restyles many cards at once, and an animated shadow repaints each of them
+  // for several frames (the graph's highlight should follow the step at once anyway).
+  return `relative h-full w-full rounded-lg border text-slate-900 dark:text-slate-100 ${base} ${ring} ${sel}`;
 }
 
 function Badges({ v }: { v: NodeVisual }) {

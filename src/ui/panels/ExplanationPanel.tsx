@@ -2,10 +2,12 @@
 // shown next to it — a modelling choice is never dressed up as documented behaviour — and the
 // scenario's narration up to this step. Notes are plain text, rendered as text.
 import { useMemo } from 'react';
-import { PROVENANCE_LABEL, rule, type Rule } from '../../engine/rules/catalog.ts';
+import type { Rule } from '../../engine/rules/catalog.ts';
+import { useCatalog } from './catalog.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
 import { describeEntry, sourceText } from './explain.ts';
 import { ruleFor } from './ruleFor.ts';
+import { brokenHeadline, runSummary } from './summary.ts';
 import { lastAtOrBefore, noteSeqs } from './traceIndex.ts';
 import type { PanelProps } from './types.ts';
 import { entryLine } from '../stepper/numbering.ts';
@@ -15,10 +17,11 @@ import { Badge, PanelFrame, PROVENANCE_CLASS, SEVERITY_CLASS, VERDICT_OBEYS_CLAS
 export const NARRATION_SHOWN = 3;
 
 export function ProvenanceBadge({ r }: { r: Rule }) {
+  const label = useCatalog()?.PROVENANCE_LABEL[r.provenance] ?? r.provenance;
   return (
-    <Badge className={`border ${PROVENANCE_CLASS[r.provenance]}`} title={`Provenance: ${PROVENANCE_LABEL[r.provenance]}`}>
+    <Badge className={`border ${PROVENANCE_CLASS[r.provenance]}`} title={`Provenance: ${label}`}>
       <span className="sr-only">Provenance: </span>
-      {PROVENANCE_LABEL[r.provenance]}
+      {label}
     </Badge>
   );
 }
@@ -125,10 +128,62 @@ function Narration({ trace, cursor, description, onSeek }: { trace: PanelProps['
   );
 }
 
+/** At the end of a run: what broke (each a link to its step) and what was obeyed. */
+export function RunSummaryView({ trace, onSeek }: { trace: PanelProps['trace']; onSeek(seq: number): void }) {
+  const s = runSummary(trace);
+  return (
+    <section aria-label="Run summary" data-testid="run-summary" className="space-y-2 rounded-lg border border-slate-300 p-2.5 dark:border-slate-600">
+      <h3 className="text-sm font-semibold">Run summary: {brokenHeadline(s)}</h3>
+      {s.broken.length > 0 && (
+        <ol aria-label="What broke" className="space-y-1.5">
+          {s.broken.map((b) => (
+            <li key={b.seq} className="flex flex-wrap items-baseline gap-x-2 gap-y-0.5">
+              <span className="font-mono text-xs font-bold">{b.rule}</span>
+              <Badge className={SEVERITY_CLASS[b.severity]}>{b.severity}</Badge>
+              {b.bugcheck && <span className="font-mono text-xs">bug check {b.bugcheck}</span>}
+              <button
+                type="button"
+                onClick={() => onSeek(b.seq)}
+                aria-label={`Go to step ${b.seq + 1}: ${b.rule} ${b.severity}`}
+                className="text-xs font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950 dark:text-sky-300 dark:hover:text-sky-100"
+              >
+                Go to step {b.seq + 1}
+              </button>
+              {b.message && <p className="basis-full text-xs leading-relaxed text-slate-700 dark:text-slate-300">{b.message}</p>}
+            </li>
+          ))}
+        </ol>
+      )}
+      {s.obeyed.length > 0 && (
+        <div>
+          <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">Obeyed</h4>
+          <ul aria-label="What was obeyed" className="mt-1 flex flex-wrap gap-1.5">
+            {s.obeyed.map((o) => (
+              <li key={o.rule}>
+                <button
+                  type="button"
+                  onClick={() => onSeek(o.first)}
+                  title={`First at step ${o.first + 1}`}
+                  aria-label={`${o.rule}${o.count > 1 ? ` ×${o.count}` : ''}, obeyed; go to step ${o.first + 1}`}
+                  className={`rounded px-1.5 py-px font-mono text-xs ${VERDICT_OBEYS_CLASS}`}
+                >
+                  {o.rule}
+                  {o.count > 1 ? ` ×${o.count}` : ''}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
 export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps) {
   const entry = cursor >= 0 && cursor < trace.length ? trace[cursor] : null;
   const id = entry ? ruleFor(entry, trace, cursor) : null;
-  const r = id ? rule(id) : null;
+  const catalog = useCatalog();
+  const r = id && catalog ? catalog.rule(id) : null;
   return (
     <PanelFrame title="Explanation" className="h-full" bodyClassName="overflow-auto" scrollable>
       <div className="space-y-3 p-3 [overflow-wrap:anywhere]">
@@ -151,14 +206,21 @@ export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps
               </div>
             )}
             <div aria-live="polite" className="sr-only">
-              {r ? `Rule ${r.id}: ${r.title} (${PROVENANCE_LABEL[r.provenance]})` : 'No rule applies to this entry.'}
+              {r && catalog ? `Rule ${r.id}: ${r.title} (${catalog.PROVENANCE_LABEL[r.provenance]})` : id ? '' : 'No rule applies to this entry.'}
             </div>
+            {entry.type === 'halt' && <RunSummaryView trace={trace} onSeek={onSeek} />}
             {r ? (
               <RuleCard r={r} />
+            ) : id ? (
+              <p className="text-slate-600 dark:text-slate-400">Rule {id}…</p>
             ) : (
               <div className="space-y-1">
-                <p className="leading-relaxed text-slate-800 dark:text-slate-200">{describeEntry(entry)}</p>
-                <p className="text-xs text-slate-600 dark:text-slate-400">No rule of the catalogue is specific to this entry.</p>
+                <p className="leading-relaxed text-slate-800 dark:text-slate-200">
+                  {entry.type === 'halt' && entry.reason === 'quiescent' && runSummary(trace).broken.length > 0
+                    ? `Every timeline action ran and no thread can run, but the run broke ${runSummary(trace).broken.length === 1 ? 'a rule' : 'rules'} on the way: see the Run summary above.`
+                    : describeEntry(entry)}
+                </p>
+                {entry.type !== 'halt' && <p className="text-xs text-slate-600 dark:text-slate-400">No rule of the catalogue is specific to this entry.</p>}
               </div>
             )}
           </>

@@ -11,6 +11,9 @@ import type { PanelProps } from './types.ts';
 import { PanelFrame } from './ui.tsx';
 import { entryLine } from '../stepper/numbering.ts';
 
+/** 12,345: digits grouped by thousands (cheaper than toLocaleString, which the subtitle would call on every step). */
+const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
 
@@ -172,24 +175,30 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
     return () => ro.disconnect();
   }, []);
 
-  // Keep the current entry in view: scroll as little as needed (two rows of margin).
+  // Keep the current entry in view: scroll as little as needed (two rows of margin). Computed from
+  // state (the last scroll position and the observed height), never by reading the element's
+  // geometry during the commit, which would force a layout of the whole page on every step.
+  const scrollTopRef = useRef(0); // = scrollTop, readable by the effect without re-running it on scroll
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || anchor < 0) return;
     const top = anchor * ROW_HEIGHT;
     const margin = ROW_HEIGHT * 2;
-    const h = el.clientHeight || viewport;
-    let next = el.scrollTop;
-    if (top - margin < el.scrollTop) next = Math.max(0, top - margin);
-    else if (top + ROW_HEIGHT + margin > el.scrollTop + h) next = top + ROW_HEIGHT + margin - h;
-    if (next !== el.scrollTop) {
+    const current = scrollTopRef.current;
+    let next = current;
+    if (top - margin < current) next = Math.max(0, top - margin);
+    else if (top + ROW_HEIGHT + margin > current + viewport) next = top + ROW_HEIGHT + margin - viewport;
+    if (next !== current) {
       el.scrollTop = next;
-      setScrollTop(el.scrollTop);
+      scrollTopRef.current = next;
+      setScrollTop(next);
     }
   }, [anchor, visible, viewport]);
 
   const onScroll = useCallback(() => {
-    if (scroller.current) setScrollTop(scroller.current.scrollTop);
+    if (!scroller.current) return;
+    scrollTopRef.current = scroller.current.scrollTop;
+    setScrollTop(scrollTopRef.current);
   }, []);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
@@ -249,7 +258,7 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
     <PanelFrame
       title="Trace"
       className="h-full"
-      subtitle={filtered ? `${count.toLocaleString('en')} of ${trace.length.toLocaleString('en')} entries` : `${trace.length.toLocaleString('en')} entries`}
+      subtitle={filtered ? `${grouped(count)} of ${grouped(trace.length)} entries` : `${grouped(trace.length)} entries`}
       actions={
         <>
           <label className="flex items-center gap-1 text-xs text-slate-700 dark:text-slate-300">

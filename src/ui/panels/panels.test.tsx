@@ -1,12 +1,13 @@
 // The panels rendered to static markup with real traces (no DOM needed): names, roles, the current
 // entry, the rule and its provenance, the thread picker, the overlays.
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createSeeker } from '../../engine/snapshot.ts';
 import { runRaw } from '../../engine/testing.ts';
 import { load } from '../../scenario/load.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
 import { CodePanel, codeFocus } from './CodePanel.tsx';
+import { loadCatalog } from './catalog.ts';
 import { ExplanationPanel } from './ExplanationPanel.tsx';
 import { HazardOverlay, fatalHazardAt, splitBugcheck } from './HazardOverlay.tsx';
 import { SequencePanel } from './SequencePanel.tsx';
@@ -93,6 +94,9 @@ describe('ThreadsPanel', () => {
 });
 
 describe('ExplanationPanel', () => {
+  // The page loads the rule catalogue on demand (catalog.ts); static rendering needs it loaded first.
+  beforeAll(() => loadCatalog());
+
   it('names the rule, its provenance, its source, and shows the narration as text', () => {
     const p = props(S.SEED000, seqOf((e) => e.type === 'invoke' && e.routine === 'SyncProcessorCallback'));
     const html = renderToStaticMarkup(<ExplanationPanel {...p} />);

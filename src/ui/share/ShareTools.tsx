@@ -1,8 +1,7 @@
 // The header's scenario tools: "Demos" (the gallery), "Edit scenario" (the editor) and "Copy link",
 // and the alert for a link that could not be opened. The dialogs load on demand.
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { scenarioToHash } from '../../scenario/codec.ts';
 import { useSession } from '../../store/session.ts';
 import { onBadLink, restorePrevious, useBadLink, withStep } from '../url.ts';
 import { CopyLinkButton } from './CopyLinkButton.tsx';
@@ -15,11 +14,10 @@ const EditorDialog = lazy(() => import('../editor/EditorDialog.tsx'));
 const TOOL =
   'inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:opacity-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700';
 
-/** `#s1.…&step=N` for the scenario and step on screen ('' before the first run). Deflates once per scenario. */
+/** `#s1.…&step=N` for the scenario and step on screen ('' before the first run); the worker made the link. */
 export function useCurrentHash(): string {
-  const scenario = useSession((s) => s.scenario);
+  const base = useSession((s) => s.link);
   const cursor = useSession((s) => s.cursor);
-  const base = useMemo(() => (scenario ? scenarioToHash(scenario) : ''), [scenario]);
   return base ? withStep(base, cursor) : '';
 }
 

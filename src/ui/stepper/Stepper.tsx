@@ -5,7 +5,7 @@
 // Stepping only moves the store's cursor; the snapshot follows by worker round trips (coalesced).
 import { memo, useEffect, useId, useMemo } from 'react';
 import { formatAction, formatBody } from '../../engine/format.ts';
-import { sessionStore, useSession } from '../../store/session.ts';
+import { sessionStore, useSession, useSessionNow } from '../../store/session.ts';
 import { stepVisible, useTraceFilter, visibleSeqs } from '../panels/traceFilter.ts';
 import { actionSeqs, callbackSeqs, markers, nextAction, nextOf, previousAction, previousOf } from './model.ts';
 import { setPlaying, setSpeed, SPEEDS, stepShown, usePlayback, usePlaybackTimer } from './playback.ts';
@@ -176,13 +176,14 @@ function Playback({ atEnd, empty }: { atEnd: boolean; empty: boolean }) {
 }
 
 export function Stepper() {
-  const length = useSession((s) => s.trace.length);
-  const cursor = useSession((s) => s.cursor);
-  const entry = useSession((s) => (s.cursor >= 0 ? s.trace[s.cursor] : undefined));
-  const timeline = useSession((s) => s.scenario?.timeline);
-  const choice = useSession((s) => s.choices.find((c) => c.at === s.cursor + 1));
+  // The stepper follows a key press in the same frame (useSessionNow); the graph and panels once per frame.
+  const length = useSessionNow((s) => s.trace.length);
+  const cursor = useSessionNow((s) => s.cursor);
+  const entry = useSessionNow((s) => (s.cursor >= 0 ? s.trace[s.cursor] : undefined));
+  const timeline = useSessionNow((s) => s.scenario?.timeline);
+  const choice = useSessionNow((s) => s.choices.find((c) => c.at === s.cursor + 1));
   const { seek } = sessionStore.getState();
-  const trace = useSession((s) => s.trace);
+  const trace = useSessionNow((s) => s.trace);
   const filter = useTraceFilter();
   const starts = useMemo(() => actionSeqs(trace), [trace]);
   const callbacks = useMemo(() => callbackSeqs(trace), [trace]);
