@@ -129,6 +129,6 @@ console.log(
 );
 
 // Worst case that is still accepted: ~1 MiB of JSON text.
-const padded = JSON.stringify({ format: 'pnp-scenario/1', title: 'x', description: 'lorem ipsum '.repeat(80_000) });
+const padded = JSON.stringify({ ...scenario(), title: 'x', description: 'lorem ipsum '.repeat(80_000) });
 const paddedHash = `#s1.${base64urlEncode(deflateSync(new TextEncoder().encode(padded), { level: 9 }))}`;
 console.log(`~1 MiB description: ${padded.length.toLocaleString('en-US')} bytes → ${paddedHash.length.toLocaleString('en-US')} link chars; decode ${ms(time(() => decodeHash(paddedHash), 200))}`);

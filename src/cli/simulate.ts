@@ -18,6 +18,7 @@
 // that wires it to the process.
 
 import { loadText, type ValidationError } from '../scenario/load.ts';
+import { SCENARIO_FORMAT } from '../scenario/types.ts';
 import { DEFAULT_LIMITS, runScenario, type ChoicePoint, type RunLimits, type TraceEntry } from '../engine/index.ts';
 import { formatEntry } from '../engine/format.ts';
 
@@ -25,7 +26,7 @@ const n = (x: number) => String(x);
 
 export const USAGE = `usage: npm run --silent simulate -- [--pretty | --choices] [--max-<limit> N …] <scenario.json | ->
 
-Runs a pnp-scenario/1 scenario and prints its trace on stdout.
+Runs a ${SCENARIO_FORMAT} scenario and prints its trace on stdout.
   <scenario.json>    the scenario file; "-" reads it from stdin
   --pretty           one readable line per trace entry instead of JSON Lines
   --choices          the run's choice points instead of its trace, one JSON object per line:

@@ -13,7 +13,7 @@ import {
   allocNonPaged, call, closeHandle, cmGetInterfaceList, cmRegister, createFile, forEach, freePool, getDeviceObjectPointer, handleFilter, ifThen,
   interfaceFilter, ioRegister, ioRegisterTarget, ioUnregister, ioUnregisterEx, keDeregister, keRegister, note, ret, set, sw, TOASTER,
 } from './builder.ts';
-import type { ComponentSpec, DeviceSpec, Op, RoutineBody, Scenario, TimelineAction } from './types.ts';
+import { SCENARIO_FORMAT, type ComponentSpec, type DeviceSpec, type Op, type RoutineBody, type Scenario, type TimelineAction } from './types.ts';
 import { dict } from '../engine/dict.ts';
 
 export type TemplateId = 'seed000-sync-driver' | 'seed001-async-driver' | 'interface-watcher' | 'toastmon-monitor' | 'seed002-monitor-app';
@@ -406,7 +406,7 @@ function put(target: Record<string, unknown>, key: string, value: unknown): void
  * input is not changed. The new component's id is returned too.
  */
 export function addTemplate(scenario: unknown, template: TemplateId): { scenario: Scenario; id: string } {
-  const s: Record<string, unknown> = isObj(scenario) ? structuredClone(scenario) : { format: 'pnp-scenario/1' };
+  const s: Record<string, unknown> = isObj(scenario) ? structuredClone(scenario) : { format: SCENARIO_FORMAT };
   const ctx = contextOf(s);
   const info = templateInfo(template);
   const id = freshId(info.baseId, ctx.components);

@@ -5,7 +5,7 @@
 import {
   call, closeHandle, cmGetInterfaceList, heapAlloc, heapFree, getDeviceObjectPointer, ioRegister, ioRegisterTarget, ioUnregisterEx, obDereference, cmRegister, cmUnregister, createFile, handleFilter, interfaceFilter, note, ret, set,
 } from '../../scenario/builder.ts';
-import type { Cond, Op, Value } from '../../scenario/types.ts';
+import { SCENARIO_FORMAT, type Cond, type Op, type Value } from '../../scenario/types.ts';
 import { runRaw, type Run } from '../testing.ts';
 
 export { closeHandle, createFile, note, ret, set } from '../../scenario/builder.ts';
@@ -54,7 +54,7 @@ export function scenario(p: ScenarioParts) {
   const drivers = dictOf<Component>(p.drivers);
   for (const d of p.devices ?? []) for (const drv of d.stack) drivers[drv] ??= { routines: {} };
   return {
-    format: 'pnp-scenario/1',
+    format: SCENARIO_FORMAT,
     machine: { processors: 1, devices: p.devices ?? [] },
     drivers,
     apps: p.apps ?? {},

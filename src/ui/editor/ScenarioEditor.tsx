@@ -7,7 +7,7 @@ import type { TraceEntry } from '../../engine/trace.ts';
 import { EXPORT_MIME, exportFileName, scenarioToJson, traceToJsonl, type ExportKind } from '../../scenario/exporters.ts';
 import { pointerRange } from '../../scenario/jsonpath.ts';
 import { addTemplate, templateInfo, type TemplateId } from '../../scenario/templates.ts';
-import type { NormalizedScenario } from '../../scenario/types.ts';
+import { SCENARIO_FORMAT, type NormalizedScenario } from '../../scenario/types.ts';
 import type { ValidationError } from '../../scenario/load.ts';
 import { Dialog } from '../share/Dialog.tsx';
 import { CallbackBehaviours, TemplateButtons } from './CallbackForms.tsx';
@@ -264,7 +264,7 @@ export function ScenarioEditor({ scenario, trace, onApply, onClose, sequenceSvg,
           {/* JSON */}
           <div className="flex min-h-0 flex-col">
             <p id={`${ids}-help`} className="shrink-0 border-b border-slate-200 px-4 py-1.5 text-xs text-slate-600 dark:border-slate-700 dark:text-slate-300">
-              The scenario as JSON (format pnp-scenario/1). Problems are underlined and listed below. Ctrl+Z undoes, Ctrl+Y redoes; Tab leaves the editor.
+              The scenario as JSON (format {SCENARIO_FORMAT}). Problems are underlined and listed below. Ctrl+Z undoes, Ctrl+Y redoes; Tab leaves the editor.
             </p>
             <div className="h-[60vh] min-h-0 shrink-0 lg:h-auto lg:flex-1">
               <JsonEditor ref={editor} value={text} onChange={(t) => edit(t)} problems={problems} label="Scenario JSON" describedBy={`${ids}-help`} />
