@@ -186,3 +186,31 @@ describe('session store', () => {
     await settle(() => store.getState().restarts === 1 && store.getState().snapshot?.seq === 10, 'recovery');
   });
 });
+
+describe('session store: an internal engine error', () => {
+  it('is shown as the run’s error, never retried silently (the client replaces the worker instead)', async () => {
+    const failing = new FakeEngine();
+    failing.run = async () => {
+      failing.runs++;
+      await tick();
+      return { v: 2, id: 1, type: 'error', ok: false, message: 'Internal engine error: TypeError: x', code: 'internal' } as RunResponse;
+    };
+    const store = createSessionStore(() => failing);
+    expect(await store.getState().run(seed000)).toBe(false);
+    expect(failing.runs).toBe(1);
+    expect(store.getState()).toMatchObject({ status: 'error', message: 'Internal engine error: TypeError: x', trace: [] });
+  });
+
+  it('a crash or a hang (no code) is still retried once, on the fresh worker', async () => {
+    let calls = 0;
+    const flaky = new FakeEngine();
+    const real = flaky.run.bind(flaky);
+    flaky.run = async (scenario, options) => {
+      if (calls++ === 0) return { v: 2, id: 1, type: 'error', ok: false, message: 'The engine worker crashed; it was restarted.' } as RunResponse;
+      return real(scenario, options);
+    };
+    const store = createSessionStore(() => flaky);
+    expect(await store.getState().run(seed000)).toBe(true);
+    expect(calls).toBe(2);
+  });
+});
