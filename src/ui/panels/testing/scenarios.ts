@@ -4,10 +4,10 @@
 import {
   call, closeHandle, cmGetInterfaceList, cmRegister, cmUnregister, createFile, eject, forEach, getDeviceObjectPointer, handleFilter, hotAdd,
   ifThen, interfaceFilter, ioRegister, ioRegisterTarget, ioUnregister, ioUnregisterEx, keDeregister, keRegister, load, note, plug, ret,
-  runRoutine, scenario, start, surpriseRemove, sw, TOASTER, unload, veto, type Ops,
+  runRoutine, scenario, start, surpriseRemove, sw, TOASTER, unload, veto, type Ops, type Routines,
 } from '../../../scenario/builder.ts';
 import seed000 from '../../../scenario/demos/seed000-sync.json';
-import type { DeviceSpec } from '../../../scenario/types.ts';
+import type { DeviceSpec, TimelineAction } from '../../../scenario/types.ts';
 import { dictOf } from '../../../engine/dict.ts';
 
 export const SEED000: unknown = seed000;
@@ -65,21 +65,20 @@ export const IO_ASYNC: unknown = scenario({
   timeline: [load('watcher'), plug('toaster1'), hotAdd(), unload('watcher')],
 });
 
-/** UN-3: the Ex routine from a callback of the INCLUDE_EXISTING replay: deadlock. */
-export const UN3_DEADLOCK: unknown = scenario({
-  title: 'UN-3',
-  machine: ONE_TOASTER,
-  drivers: {
-    toaster: { routines: {} },
-    watcher: {
-      routines: {
-        DriverEntry: [ioRegister(TOASTER, 'InterfaceCallback', 'InterfaceEntry', { includeExisting: true })],
-        InterfaceCallback: [ioUnregisterEx('InterfaceEntry', null)],
-      },
+/** One toaster and a kernel driver `id` registered for its interface with INCLUDE_EXISTING (IO-1). */
+const kernelMonitor = (title: string, id: string, routines: Routines, timeline: TimelineAction[]) =>
+  scenario({
+    title,
+    machine: ONE_TOASTER,
+    drivers: {
+      toaster: { routines: {} },
+      [id]: { routines: { DriverEntry: [ioRegister(TOASTER, 'InterfaceCallback', 'InterfaceEntry', { includeExisting: true })], ...routines } },
     },
-  },
-  timeline: [load('watcher')],
-});
+    timeline,
+  });
+
+/** UN-3: the Ex routine from a callback of the INCLUDE_EXISTING replay: deadlock. */
+export const UN3_DEADLOCK: unknown = kernelMonitor('UN-3', 'watcher', { InterfaceCallback: [ioUnregisterEx('InterfaceEntry', null)] }, [load('watcher')]);
 
 const cmApp = (onDevice: Record<string, Ops>) => ({
   globals: { hInterfaceNotify: null, hDeviceNotify: null, hDevice: null },
@@ -133,23 +132,17 @@ export const CM_VETO: unknown = cmEject('Veto by app', { CM_NOTIFY_ACTION_DEVICE
 export const CM_OPEN_HANDLE: unknown = cmEject('Open handle', { CM_NOTIFY_ACTION_DEVICEQUERYREMOVE: [note('keeps its handle open')] });
 
 /** RM-3: a kernel target-device callback vetoes QUERY_REMOVE. */
-export const KM_VETO: unknown = scenario({
-  title: 'Veto by driver',
-  machine: ONE_TOASTER,
-  drivers: {
-    toaster: { routines: {} },
-    mon: {
-      routines: {
-        DriverEntry: [ioRegister(TOASTER, 'InterfaceCallback', 'InterfaceEntry', { includeExisting: true })],
-        InterfaceCallback: sw('Event', {
-          GUID_DEVICE_INTERFACE_ARRIVAL: [getDeviceObjectPointer('$SymbolicLinkName', 'FileObject'), ioRegisterTarget('FileObject', 'TargetCallback', 'TargetEntry')],
-        }),
-        TargetCallback: sw('Event', { GUID_TARGET_DEVICE_QUERY_REMOVE: [ret('STATUS_UNSUCCESSFUL')] }, []),
-      },
-    },
+export const KM_VETO: unknown = kernelMonitor(
+  'Veto by driver',
+  'mon',
+  {
+    InterfaceCallback: sw('Event', {
+      GUID_DEVICE_INTERFACE_ARRIVAL: [getDeviceObjectPointer('$SymbolicLinkName', 'FileObject'), ioRegisterTarget('FileObject', 'TargetCallback', 'TargetEntry')],
+    }),
+    TargetCallback: sw('Event', { GUID_TARGET_DEVICE_QUERY_REMOVE: [ret('STATUS_UNSUCCESSFUL')] }, []),
   },
-  timeline: [load('mon'), eject('toaster0')],
-});
+  [load('mon'), eject('toaster0')],
+);
 
 /** CM-6: CM_Unregister_Notification of the handle registration inside its own callback: deadlock. */
 export const CM6_DEADLOCK: unknown = cmEject('CM-6', { CM_NOTIFY_ACTION_DEVICEQUERYREMOVE: [cmUnregister('$hNotify')] });
