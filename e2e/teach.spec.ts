@@ -223,6 +223,8 @@ for (const [w, h] of [
       els.filter((e) => (e as HTMLElement).getBoundingClientRect().height > 40).map((e) => e.getAttribute('title')),
     );
     expect(tall).toEqual([]);
+    // The header stays one row from 1024 px up.
+    if (w >= 1024) expect(await page.getByRole('banner').evaluate((el) => el.getBoundingClientRect().height)).toBeLessThanOrEqual(64);
   });
 }
 
@@ -276,4 +278,27 @@ test('Run summary: a run that ends quietly after a warning lists what broke, eac
   await open(page, seed000, N - 1);
   await expect(stepStatus(page)).toHaveText(`Step ${N} of ${N}`);
   await expect(page.getByRole('region', { name: 'Run summary' }).getByRole('heading')).toHaveText('Run summary: No rule broken');
+});
+
+test('Glossary: every abbreviation the page shows is explained; FDO / PDO and group/number have tooltips on the graph', async ({ page }) => {
+  await open(page, toasterMonitors, 10);
+  await button(page, 'Glossary').click();
+  const glossary = page.getByRole('dialog', { name: 'Glossary' });
+  for (const term of ['PDO', 'FDO', 'NtNumber', 'g0/1', 'Step k', 's0, s2', 'ke:1, io:1, cm:2', 'IRQL']) {
+    await expect(glossary.getByRole('term').filter({ hasText: term }).first()).toBeVisible();
+  }
+  await expect(glossary).toContainText('Physical device object');
+  await glossary.getByRole('button', { name: 'Close' }).click();
+  await expect(glossary).toHaveCount(0);
+  await expect(node(page, 'Device toaster0').locator('abbr[title^="FDO: Functional device object"]')).toHaveCount(1);
+  await expect(node(page, 'Device toaster0').locator('abbr[title^="PDO: Physical device object"]')).toHaveCount(1);
+  await expect(node(page, 'CPU 1').locator('[title^="g0/1: group / number"]')).toHaveCount(1);
+});
+
+test('the minimap hides when the graph area is short, shows when it is tall', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await open(page, seed000, 10);
+  await expect(page.getByTestId('graph').locator('.react-flow__minimap')).toBeHidden();
+  await page.setViewportSize({ width: 1600, height: 1200 });
+  await expect(page.getByTestId('graph').locator('.react-flow__minimap')).toBeVisible();
 });

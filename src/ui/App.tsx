@@ -18,12 +18,13 @@ import { Header } from './shell/Header.tsx';
 import { NoticeToast, RunProblems } from './shell/Notices.tsx';
 import { Tabs } from './shell/Tabs.tsx';
 import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
+import { GlossaryButton } from './shell/Glossary.tsx';
 import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
 import './theme.ts';
 import { EmbedView } from './embed/EmbedView.tsx';
 import { isEmbed } from './embed/isEmbed.ts';
 import { fullLink } from './share/link.ts';
-import { LinkAlert, ShareTools, useCurrentHash } from './share/ShareTools.tsx';
+import { LinkAlert, ShareTools, TOOL, useCurrentHash } from './share/ShareTools.tsx';
 
 /** Decided once, when the page opens. */
 const EMBED = typeof window !== 'undefined' && isEmbed(window.location);
@@ -146,6 +147,7 @@ function Playground() {
           <>
             <UndoRedo />
             <ShareTools />
+            <GlossaryButton className={TOOL} />
           </>
         }
       />

@@ -392,7 +392,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
             nodeColor={(n) => (n.type === 'partition' ? 'var(--mini-partition)' : n.type === 'label' ? 'transparent' : 'var(--mini-node)')}
             maskColor="var(--mini-mask)"
             style={{ width: 160, height: 104 }}
-            className="!hidden md:!block"
+            className="pnp-minimap"
           />
           <Panel position="top-right">
             <Legend />

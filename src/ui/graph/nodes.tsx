@@ -2,6 +2,7 @@
 // threads, deadlocks); the accessible name of every node is set on the flow node (Graph.tsx).
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext, type ReactNode } from 'react';
+import { explain } from '../shell/glossary.ts';
 import type { InterfaceVisual, LayerVisual, NodeVisual, ThreadChip } from './derive.ts';
 
 export interface PnpNodeData extends Record<string, unknown> {
@@ -159,7 +160,9 @@ function UnitCard({ data, selected, icon, detail }: NodeProps<PnpNode> & { icon:
         <div className="flex items-center gap-1.5">
           {icon}
           <span className="truncate text-[12px] font-semibold">{data.title}</span>
-          <span className="ml-auto font-mono text-[9.5px] text-slate-600 dark:text-slate-400">{detail}</span>
+          <span className="ml-auto font-mono text-[9.5px] text-slate-600 dark:text-slate-400" title={detail?.startsWith('g') ? explain('g0/1') : undefined}>
+            {detail}
+          </span>
         </div>
         <div className="mt-0.5 flex items-center gap-1.5 pl-[22px]">
           <StateDot state={v.state} />
@@ -262,7 +265,9 @@ function Layer({ layer }: { layer: LayerVisual }) {
       className={`flex h-[21px] items-center justify-between rounded px-1.5 ${roleClass} ${layer.active ? 'ring-2 ring-sky-500 dark:ring-sky-400' : ''}`}
     >
       <span className="truncate font-mono text-[10.5px]">{layer.system ? `${layer.driver} (system bus)` : layer.driver}</span>
-      <span className="ml-2 shrink-0 text-[9.5px] font-semibold uppercase tracking-wide">{layer.role}</span>
+      <abbr title={explain(layer.role)} className="ml-2 shrink-0 text-[9.5px] font-semibold uppercase tracking-wide no-underline">
+        {layer.role}
+      </abbr>
     </li>
   );
 }

@@ -11,7 +11,7 @@ import { LinkErrorAlert } from './LinkErrorAlert.tsx';
 const DemoDialog = lazy(() => import('../gallery/DemoDialog.tsx'));
 const EditorDialog = lazy(() => import('../editor/EditorDialog.tsx'));
 
-const TOOL =
+export const TOOL =
   'inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:opacity-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700';
 
 /** `#s1.…&step=N` for the scenario and step on screen ('' before the first run); the worker made the link. */

@@ -57,13 +57,13 @@ export function Header({ tools }: { tools?: ReactNode }) {
       <Logo />
       <div className="min-w-0 shrink-0">
         <h1 className="text-[15px] font-semibold leading-tight tracking-tight">PnP Playground</h1>
-        <p className="hidden text-[11.5px] leading-tight text-slate-600 dark:text-slate-400 md:block">How Windows delivers Plug and Play notifications</p>
+        <p className="hidden text-[11.5px] leading-tight text-slate-600 dark:text-slate-400 xl:block">How Windows delivers Plug and Play notifications</p>
       </div>
       <div aria-hidden="true" className="mx-1 hidden h-7 w-px bg-slate-200 dark:bg-slate-700 sm:block" />
       <h2 className="order-last min-w-0 basis-full truncate text-[14px] font-medium text-slate-800 dark:text-slate-200 sm:order-none sm:flex-1 sm:basis-auto" title={title}>
         {title || 'Loading…'}
       </h2>
-      <div className="ml-auto flex flex-wrap items-center justify-end gap-2" data-slot="scenario-tools">
+      <div className="ml-auto flex flex-wrap items-center justify-end gap-2 lg:flex-nowrap" data-slot="scenario-tools">
         {tools}
         <ThemeToggle />
       </div>
