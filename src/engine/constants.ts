@@ -57,4 +57,8 @@ export function ntSuccess(v: unknown): boolean {
   return v === 'STATUS_SUCCESS' || v === 'STATUS_PENDING' || v === 'ERROR_SUCCESS' || v === 'CR_SUCCESS';
 }
 
+/** GUID_DEVICE_PROCESSOR or GUID_DEVICE_MEMORY, by name or by value: the partition's own interfaces (IO-10). */
+export const isPartitionClass = (cls: unknown): boolean =>
+  cls === 'GUID_DEVICE_PROCESSOR' || cls === 'GUID_DEVICE_MEMORY' || cls === KNOWN_GUIDS.GUID_DEVICE_PROCESSOR || cls === KNOWN_GUIDS.GUID_DEVICE_MEMORY;
+
 export const CM_NOTIFY_FILTER_SIZE = 416; // sizeof(CM_NOTIFY_FILTER) on 64-bit Windows

@@ -5,7 +5,7 @@ import { IRQL_NAMES } from './api.ts';
 import type { NormalizedScenario, ScheduleOverride } from '../scenario/types.ts';
 import { RUN_LIMITS } from './limits.ts';
 import type { HaltReason, RuleStamp, RunLimit, StampedBody, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
-import type { RuleId } from './rules/ids.ts';
+import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import { ruleCase, type CaseOf } from './rules/catalog.ts';
 import type { Wait, World } from './model.ts';
 import { own } from './dict.ts';
@@ -44,6 +44,8 @@ export interface Thread {
   inCompletion?: number;
   /** Routine frames (component!routine), innermost last. */
   frames: { component: string; routine: string }[];
+  /** The rule of each open call and routine on this thread, innermost last (see Engine.ruleHere). */
+  ruleFrames: (RuleId | undefined)[];
   /** At a step boundary before a scenario op: its JSON pointer and what it does (`--choices`). */
   pendingOp?: string;
   pendingWhat?: string;
@@ -199,6 +201,11 @@ export class Engine {
    */
   emit(body: StampedBody, thread = this.current?.name ?? 'system'): TraceEntry | null {
     if (this.halted) return null;
+    if (body.type === 'note' && !body.rule) {
+      // Narration: the rule it names, else the rule of the call or routine it is written in.
+      const rule = ruleMentioned(body.text) ?? this.ruleHere();
+      if (rule) body = { ...body, rule };
+    }
     const entry = { seq: this.trace.length, step: this.step, thread, ...body } as TraceEntry;
     this.trace.push(entry);
     // Room is kept for the DL-3 hazard and the halt.
@@ -232,6 +239,25 @@ export class Engine {
     else if (c.severity === 'deadlock') this.halt('deadlock', rule);
   }
 
+  /**
+   * The rule of the innermost call or routine running on the current thread: the rule that governs
+   * what happens inside it (a registration created by IoRegisterPlugPlayNotification, a handle
+   * closed in a QUERYREMOVE callback…). Undefined outside any governed call.
+   */
+  ruleHere(): RuleId | undefined {
+    const frames = this.current?.ruleFrames;
+    return frames && frames.length > 0 ? frames[frames.length - 1] : undefined;
+  }
+
+  /** Open a call or routine frame governed by `rule` on the current thread; closeRule ends it. */
+  openRule(rule: RuleId | undefined): void {
+    this.current?.ruleFrames.push(rule);
+  }
+
+  closeRule(): void {
+    this.current?.ruleFrames.pop();
+  }
+
   /** End the run; `rule` is the rule whose hazard ended it (a bug check, a deadlock, a stall, the budget). */
   halt(reason: HaltReason, rule?: RuleId): void {
     if (this.halted || this.limitReached !== null) return;
@@ -239,8 +265,14 @@ export class Engine {
     this.halted = true;
   }
 
+  /**
+   * A state change of an entity. Its rule is `stamp.rule` where the caller applies one, else the
+   * rule of the call or routine it happens in (ruleHere).
+   */
   state(entity: string, from: string, to: string, info?: Record<string, unknown>, stamp: RuleStamp = {}): void {
-    this.emit(info ? { type: 'state', entity, from, to, info, ...stamp } : { type: 'state', entity, from, to, ...stamp });
+    const rule = stamp.rule ?? this.ruleHere();
+    const tail: RuleStamp = rule ? { rule, ...(stamp.verdict ? { verdict: stamp.verdict } : {}) } : {};
+    this.emit(info ? { type: 'state', entity, from, to, info, ...tail } : { type: 'state', entity, from, to, ...tail });
   }
 
   irqlName(t: Thread = this.thread): string {
@@ -262,7 +294,7 @@ export class Engine {
       }
       t = {
         name, order: this.threadsCreated++, service, jobs: [], job: null, gen: null, status: 'idle',
-        wait: null, since: 0, irql: 0, callbacks: [], frames: [],
+        wait: null, since: 0, irql: 0, callbacks: [], frames: [], ruleFrames: [],
       };
       this.threads.set(name, t);
       this.threadList.push(t);
@@ -366,6 +398,7 @@ export class Engine {
       t.wait = null;
       t.callbacks = [];
       t.frames = [];
+      t.ruleFrames = [];
       if (t.status !== 'idle' && t.status !== 'done') this.setStatus(t, 'done', undefined, 'system');
       if (this.current === t) this.current = null;
     }

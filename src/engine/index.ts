@@ -15,6 +15,8 @@ import * as report from './kernel/report.ts';
 import * as cm from './user/cm.ts';
 import { exitApp, loadDriver, runRoutine, startApp, unloadDriver } from './lifecycle.ts';
 import { enableInterface, instanceId, memorySymlink, processorSymlink, queueEvent } from './pnp/devices.ts';
+import { vetoRule } from './pnp/events.ts';
+import { ruleMentioned, type RuleId } from './rules/ids.ts';
 
 export type { TraceEntry } from './trace.ts';
 
@@ -121,18 +123,51 @@ function boot(engine: Engine) {
 function addMemory(engine: Engine, id: string, sizeMiB: number, hotAdded: boolean) {
   const symlink = memorySymlink(id);
   engine.world.memory.push({ id, sizeMiB, state: 'active', symlink });
-  engine.state(`memory:${id}`, 'not-present', 'active', { sizeMiB });
-  if (hotAdded) queueEvent(engine, { kind: 'DeviceArrival', device: id, unit: { symlink, className: 'GUID_DEVICE_MEMORY' } });
+  engine.state(`memory:${id}`, 'not-present', 'active', { sizeMiB }, hotAdded ? { rule: 'IO-10' } : {});
+  if (hotAdded) queueEvent(engine, { kind: 'DeviceArrival', device: id, unit: { symlink, className: 'GUID_DEVICE_MEMORY' } }, 'IO-10');
   else enableInterface(engine, symlink, 'GUID_DEVICE_MEMORY', id, false);
+}
+
+/** The rule a gesture sets in motion (none for starting an app or running a routine). */
+function actionRule(engine: Engine, a: TimelineAction): RuleId | undefined {
+  switch (a.do) {
+    case 'load':
+      return 'DRV-1';
+    case 'unload':
+      return 'DRV-2';
+    case 'hotAddProcessor':
+      return 'KE-1';
+    case 'hotAddMemory':
+      return 'IO-10';
+    case 'removeProcessor':
+    case 'removeMemory':
+      return 'KE-6';
+    case 'eject':
+      return 'RM-1';
+    case 'surpriseRemove':
+      return 'RM-5';
+    case 'plug':
+      return engine.world.devices[a.device]?.state === 'removed' ? 'RM-8' : 'IO-2';
+    default:
+      return undefined;
+  }
 }
 
 /** The thread a timeline action runs on, and the job it submits. */
 function startAction(engine: Engine, a: TimelineAction, index: number) {
   engine.step = index + 1;
   const { world } = engine;
+  const rule = actionRule(engine, a);
+  const action = (thread: string) => {
+    engine.emit({ type: 'action', action: a, index, ...(rule ? { rule } : {}) }, thread);
+  };
   const run = (thread: string, body: () => Body, service = true) => {
-    engine.emit({ type: 'action', action: a, index }, thread);
-    if (a.note) engine.emit({ type: 'note', text: a.note }, thread);
+    action(thread);
+    if (a.note) {
+      // The gesture's narration: the rule it names, else the gesture's own.
+      const noteRule = ruleMentioned(a.note) ?? rule;
+      engine.emit({ type: 'note', text: a.note, ...(noteRule ? { rule: noteRule } : {}) }, thread);
+    }
     engine.submit(thread, a.do, body, service);
   };
   switch (a.do) {
@@ -146,7 +181,7 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
       return run(world.components[a.component].kind === 'app' ? `app:${a.component}:main` : `sys:${a.component}`,
         () => runRoutine(engine, a.component, a.routine));
     case 'exit':
-      engine.emit({ type: 'action', action: a, index }, 'system');
+      action('system');
       return exitApp(engine, a.app);
     case 'hotAddProcessor':
       return run('hotplug', () => ke.hotAddProcessor(engine));
@@ -156,19 +191,19 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
         addMemory(engine, a.id, a.sizeMiB, true); // IO-10: no synchronous notification for memory
       });
     case 'removeProcessor':
-      engine.emit({ type: 'action', action: a, index }, 'hotplug');
+      action('hotplug');
       engine.raise('KE-6', 'remove', `Processor ${a.NtNumber} cannot be removed: Windows never removes an active processor; the number of active processors and groups only grows. Nothing changes.`);
       return;
     case 'removeMemory':
-      engine.emit({ type: 'action', action: a, index }, 'hotplug');
+      action('hotplug');
       engine.raise('KE-6', 'remove', `Memory module ${a.id} is not removed: like processors, memory is only ever added in this playground (a modelling choice — Windows practically never completes a memory hot-remove).`);
       return;
     case 'plug':
-      engine.emit({ type: 'action', action: a, index }, 'pnp');
+      action('pnp');
       queueEvent(engine, { kind: 'DeviceArrival', device: a.device });
       return;
     case 'surpriseRemove':
-      engine.emit({ type: 'action', action: a, index }, 'pnp');
+      action('pnp');
       queueEvent(engine, { kind: 'SurpriseRemoval', device: a.device });
       return;
     case 'eject':
@@ -179,13 +214,14 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
 /** The shell's "safely remove": CM_Query_And_Remove_SubTree, answered when the PnP manager is done (RM-1…RM-4). */
 function* eject(engine: Engine, device: string): Body<void> {
   const api = 'CM_Query_And_Remove_SubTree';
-  engine.emit({ type: 'call', component: 'shell', api, args: { dnAncestor: device, ulFlags: 'CM_REMOVE_UI_OK' } });
+  engine.emit({ type: 'call', component: 'shell', api, args: { dnAncestor: device, ulFlags: 'CM_REMOVE_UI_OK' }, rule: 'RM-1' });
   const ev = queueEvent(engine, { kind: 'QueryAndRemove', device });
   yield* engine.waitUntil({ k: 'event', event: ev.id, what: `the PnP manager to remove ${device}` }, () => ev.done);
   const r = ev.result ?? { status: 'CR_FAILURE' };
   engine.emit({
     type: 'return', component: 'shell', api, result: r.status,
     out: { pVetoType: r.vetoType ?? null, pszVetoName: r.vetoName ?? null },
+    rule: r.vetoType ? vetoRule(r.vetoType) : 'RM-1',
   });
 }
 

@@ -4,6 +4,8 @@ import { APIS, IRQL_NAMES, isApiName, type ApiName, type Irql } from './api.ts';
 import { isConstant, ntSuccess } from './constants.ts';
 import { OP, type Body, type Engine, type Thread } from './engine.ts';
 import type { Component, Registration } from './model.ts';
+import type { RuleId } from './rules/ids.ts';
+import type { RuleStamp, Verdict } from './trace.ts';
 import { unpin } from './kernel/registrations.ts';
 import { dict, own } from './dict.ts';
 
@@ -17,12 +19,16 @@ export interface Activation {
   locals: Record<string, unknown>;
   /** The processor add's shared *OperationStatus (KE-2), when the routine is a processor callback. */
   operationStatus?: { value: string; writer?: string; state: string };
+  /** The registration whose callback this routine is, when the system called it as one. */
+  registration?: Registration;
 }
 
 export interface CallResult {
   result: unknown;
   /** Out-parameter values by parameter name. */
   out?: Record<string, unknown>;
+  /** The rule the return answers to when it differs from the call's (a refusal: CM-1, RM-6). */
+  rule?: RuleId;
 }
 
 export interface CallCtx {
@@ -31,6 +37,11 @@ export interface CallCtx {
   op: ApiCallOp;
   /** Evaluated arguments, as shown in the trace. */
   args: Record<string, unknown>;
+  /**
+   * The handler names the rule it applies to this call (and, where it checks it, the verdict):
+   * stamped on the call and return entries, and the rule of what happens inside the call.
+   */
+  govern(rule: RuleId, verdict?: Verdict): void;
 }
 
 export type Handler = (x: CallCtx) => Body<CallResult>;
@@ -151,6 +162,10 @@ export interface InvokeOptions {
   unloadedRule?: 'KE-5' | 'DRV-3';
   /** Check that the routine returns at the IRQL it was called at (IO-7). */
   checkIrql?: boolean;
+  /** The rule under which the system calls the routine (stamped on invoke and complete). */
+  rule?: RuleId;
+  /** The rule of the completion when its result changes it (a veto: RM-2, RM-3). */
+  completeRule?: (result: unknown) => RuleId | undefined;
   operationStatus?: Activation['operationStatus'];
 }
 
@@ -184,7 +199,9 @@ export function* invoke(
   engine.emit({
     type: 'invoke', component: componentId, routine, args,
     ...(reg ? { registration: reg.id } : {}), irql: IRQL_NAMES[thread.irql],
+    ...(opts.rule ? { rule: opts.rule } : {}),
   });
+  engine.openRule(opts.rule);
   engine.opCount++; // an empty routine still costs one op: replays and broadcasts are bounded too
   const irqlAtCall: Irql = thread.irql;
   if (reg) reg.inFlight.push(thread.name);
@@ -192,7 +209,7 @@ export function* invoke(
   thread.frames.push({ component: componentId, routine });
   const act: Activation = {
     engine, thread, component, routine, args, locals: Object.create(null) as Record<string, unknown>,
-    operationStatus: opts.operationStatus,
+    operationStatus: opts.operationStatus, registration: reg,
   };
   const spec = own(engine.scenario.drivers, componentId) ?? own(engine.scenario.apps, componentId);
   const body = bodyOps(own(spec?.routines, routine), args);
@@ -200,6 +217,7 @@ export function* invoke(
   const flow = yield* execOps(act, body.ops, base);
   if (!engine.halted && imageReleased(act, 'returns')) yield OP;
   thread.frames.pop();
+  engine.closeRule();
   if (reg) {
     thread.callbacks.pop();
     const i = reg.inFlight.lastIndexOf(thread.name);
@@ -214,7 +232,8 @@ export function* invoke(
     );
     yield OP;
   }
-  engine.emit({ type: 'complete', component: componentId, routine, result });
+  const done = opts.completeRule?.(result) ?? opts.rule;
+  engine.emit({ type: 'complete', component: componentId, routine, result, ...(done ? { rule: done } : {}) });
   // DRV-2: a registration unregistered with the Ex routine from its own callback keeps the image until that callback returned.
   if (reg && reg.pinned && reg.inFlight.length === 0) unpin(engine, reg);
   return result;
@@ -357,11 +376,20 @@ export function* callApi(act: Activation, op: ApiCallOp, at: string): Body<void>
   const api = op.call;
   const spec = APIS[api];
   const args = traceArgs(act, op, api);
-  engine.emit({
+  const call = engine.emit({
     type: 'call', component: act.component.id, api, args, op: at,
     ...(spec.mode === 'kernel' ? { irql: IRQL_NAMES[thread.irql] } : {}),
   });
+  engine.openRule(undefined);
+  let stamp: RuleStamp = {};
+  const govern = (rule: RuleId, verdict?: Verdict) => {
+    stamp = verdict ? { rule, verdict } : { rule };
+    if (call) Object.assign(call, stamp);
+    engine.closeRule();
+    engine.openRule(rule);
+  };
   if (spec.mode === 'kernel' && thread.irql > maxIrqlFor(api, args)) {
+    govern('IRQL-1'); // the call itself is the violation
     engine.raise(
       'IRQL-1',
       'verifier',
@@ -369,7 +397,8 @@ export function* callApi(act: Activation, op: ApiCallOp, at: string): Body<void>
     );
     yield OP;
   }
-  const { result, out } = yield* handlers[api]({ engine, act, op, args });
+  const { result, out, rule: refusal } = yield* handlers[api]({ engine, act, op, args, govern });
+  engine.closeRule();
   if (engine.halted) return;
   if (imageReleased(act, `gets ${api}'s return`)) return yield OP;
   if (out) for (const [param, value] of Object.entries(out)) {
@@ -377,7 +406,7 @@ export function* callApi(act: Activation, op: ApiCallOp, at: string): Body<void>
     if (typeof target === 'string') writeVar(act, target, value);
   }
   if (typeof op.result === 'string') writeVar(act, op.result, result);
-  engine.emit({ type: 'return', component: act.component.id, api, result, ...(out ? { out } : {}) });
+  engine.emit({ type: 'return', component: act.component.id, api, result, ...(out ? { out } : {}), ...(refusal ? { rule: refusal } : stamp) });
 }
 
 /** §9: paged pool calls are limited to APC_LEVEL (CU-5 has its own check). */

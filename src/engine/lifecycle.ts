@@ -3,12 +3,13 @@ import { OP, type Body, type Engine } from './engine.ts';
 import { ntSuccess } from './constants.ts';
 import { hasRoutine, invoke } from './interp.ts';
 import type { Component } from './model.ts';
+import type { RuleId } from './rules/ids.ts';
 import { dropImage, holdImage, liveIoRegistrations, registrationsOf, unregister } from './kernel/registrations.ts';
 import { closeHandle } from './pnp/devices.ts';
 
-function setState(engine: Engine, c: Component, to: Component['state']) {
+function setState(engine: Engine, c: Component, to: Component['state'], rule?: RuleId) {
   if (c.state === to) return;
-  engine.state(`${c.kind}:${c.id}`, c.state, to);
+  engine.state(`${c.kind}:${c.id}`, c.state, to, undefined, rule ? { rule } : {});
   c.state = to;
 }
 
@@ -19,16 +20,16 @@ export function* loadDriver(engine: Engine, driver: string): Body<void> {
     engine.emit({ type: 'note', text: `${driver} is already loaded (${c.state}).` });
     return;
   }
-  setState(engine, c, 'loaded');
+  setState(engine, c, 'loaded', 'DRV-1');
   const result = hasRoutine(engine, driver, 'DriverEntry')
     ? yield* invoke(engine, driver, 'DriverEntry', {
         DriverObject: driver,
         RegistryPath: `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${driver}`,
-      })
+      }, { rule: 'DRV-1' })
     : 'STATUS_SUCCESS';
   if (engine.halted || ntSuccess(result)) return;
   // An io registration left behind keeps the DriverObject: unload-blocked, never "unloaded" first (IO-6).
-  releaseAfter(engine, driver, `DriverEntry failed with ${String(result)}`);
+  releaseAfter(engine, driver, `DriverEntry failed with ${String(result)}`, 'DRV-1');
 }
 
 /**
@@ -37,12 +38,12 @@ export function* loadDriver(engine: Engine, driver: string): Body<void> {
  * IO-6) or a callback that unregistered itself with the Ex routine is still running (DRV-2: the
  * image goes when it returns).
  */
-function releaseAfter(engine: Engine, driver: string, why: string) {
+function releaseAfter(engine: Engine, driver: string, why: string, rule: 'DRV-1' | 'DRV-2') {
   const c = engine.world.components[driver];
   leftovers(engine, driver, why);
   if (c.state === 'unload-blocked') return;
-  if (!c.holds) return setState(engine, c, 'unloaded');
-  setState(engine, c, 'unloading');
+  if (!c.holds) return setState(engine, c, 'unloaded', rule);
+  setState(engine, c, 'unloading', 'DRV-2');
   c.unloadReturned = true;
   const running = runningCode(engine, driver);
   engine.emit({ type: 'note', text: `${driver}'s image stays loaded until ${running} returns: that code still holds the DriverObject (DRV-2).` });
@@ -71,7 +72,7 @@ function leftovers(engine: Engine, driver: string, why: string) {
   }
   if (io.length > 0) {
     engine.raise('IO-6', 'leak', `${why} with ${io.map((r) => r.id).join(', ')} still registered: each registration references the DriverObject, so ${driver} cannot be unloaded and its callbacks keep being called.`);
-    setState(engine, engine.world.components[driver], 'unload-blocked');
+    setState(engine, engine.world.components[driver], 'unload-blocked', 'IO-6');
   }
 }
 
@@ -82,12 +83,12 @@ export function* unloadDriver(engine: Engine, driver: string): Body<void> {
     engine.emit({ type: 'note', text: `${driver} is not loaded (${c.state}); nothing to unload.` });
     return;
   }
-  setState(engine, c, 'unloading');
+  setState(engine, c, 'unloading', 'DRV-2');
   if (hasRoutine(engine, driver, 'Unload')) {
-    yield* invoke(engine, driver, 'Unload', { DriverObject: driver }, { isVoid: true });
+    yield* invoke(engine, driver, 'Unload', { DriverObject: driver }, { isVoid: true, rule: 'DRV-2' });
     if (engine.halted) return;
   }
-  if (!engine.halted) releaseAfter(engine, driver, `${driver}'s Unload returned`);
+  if (!engine.halted) releaseAfter(engine, driver, `${driver}'s Unload returned`, 'DRV-2');
 }
 
 export function* startApp(engine: Engine, app: string): Body<void> {

@@ -96,6 +96,8 @@ export interface Registration {
   registering: boolean;
   /** Variable named as NotificationEntry / pNotifyContext of the register call (UN-3). */
   entryVar?: string;
+  /** Symbolic links this registration already got an ARRIVAL for (IO-3: a second one is the duplicate). */
+  arrived?: string[];
   /** io: unregistered with the Ex routine from its own callback, which still runs and holds the DriverObject (DRV-2). */
   pinned?: boolean;
 }

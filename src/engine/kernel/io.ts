@@ -2,7 +2,8 @@
 // way of opening a device (IoGetDeviceObjectPointer / ObDereferenceObject, IO-8, IO-9, RM-6).
 import { OP } from '../engine.ts';
 import type { Handler } from '../interp.ts';
-import { deliverKernel } from '../pnp/deliver.ts';
+import { deliverKernel, interfaceRule } from '../pnp/deliver.ts';
+import { isPartitionClass } from '../constants.ts';
 import { closeHandle, deviceSymlink, disableInterface, enableInterface, interfacesOf, newHandle, registerInterface } from '../pnp/devices.ts';
 import { newRegistration, unregister } from './registrations.ts';
 
@@ -10,11 +11,14 @@ const CATEGORIES = ['EventCategoryHardwareProfileChange', 'EventCategoryDeviceIn
 const INCLUDE_EXISTING = 'PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES';
 const invalid = { result: 'STATUS_INVALID_PARAMETER', out: { NotificationEntry: null } };
 
-export const IoRegisterPlugPlayNotification: Handler = function* ({ engine, act, op, args }) {
+export const IoRegisterPlugPlayNotification: Handler = function* ({ engine, act, op, args, govern }) {
   const category = String(args.EventCategory);
   const flags = ([] as unknown[]).concat(args.EventCategoryFlags ?? []);
   const includeExisting = flags.includes(INCLUDE_EXISTING);
   const data = args.EventCategoryData ?? null;
+  if (category === 'EventCategoryTargetDeviceChange') govern('IO-8');
+  else if (includeExisting) govern('IO-1');
+  else govern(isPartitionClass(data) ? 'IO-10' : 'IO-2');
   if (!CATEGORIES.includes(category)) return invalid;
   if (includeExisting && category !== 'EventCategoryDeviceInterfaceChange') return invalid; // IO-1 (CHOICE)
   const base = { kind: 'io' as const, owner: act.component.id, routine: String(op.CallbackRoutine), context: args.Context ?? null, category };
@@ -47,7 +51,8 @@ export const IoRegisterPlugPlayNotification: Handler = function* ({ engine, act,
     for (const itf of interfacesOf(engine, data)) {
       if (reg.state !== 'active' || engine.halted) break;
       yield OP;
-      yield* deliverKernel(engine, reg, { Event: 'GUID_DEVICE_INTERFACE_ARRIVAL', InterfaceClassGuid: data, SymbolicLinkName: itf.symlink });
+      const rule = interfaceRule(reg, true, itf.symlink, data, 'IO-1');
+      yield* deliverKernel(engine, reg, { Event: 'GUID_DEVICE_INTERFACE_ARRIVAL', InterfaceClassGuid: data, SymbolicLinkName: itf.symlink }, { rule });
     }
     reg.registering = false;
   }
@@ -65,6 +70,7 @@ function liveEntry(x: Parameters<Handler>[0]) {
 
 /** UN-1: returns at once; a callback running on another thread goes on after it returned. */
 export const IoUnregisterPlugPlayNotification: Handler = function* (x) {
+  x.govern('UN-1');
   const reg = liveEntry(x);
   if (!reg) return { result: 'STATUS_INVALID_PARAMETER' };
   const running = x.engine.inFlightElsewhere(reg.id, x.act.thread.name);
@@ -80,6 +86,8 @@ export const IoUnregisterPlugPlayNotificationEx: Handler = function* (x) {
   const { engine, act, op } = x;
   const self = act.thread;
   const entryVar = typeof op.NotificationEntry === 'string' ? op.NotificationEntry : null;
+  // From a callback of an INCLUDE_EXISTING replay, the register call has not returned yet (UN-3).
+  x.govern(act.registration?.registering && act.registration.includeExisting ? 'UN-3' : 'UN-2');
   for (const id of self.callbacks) {
     const r = engine.world.registrations[id];
     if (r?.registering && r.includeExisting && r.owner === act.component.id && entryVar !== null && r.entryVar === entryVar) {
@@ -105,10 +113,11 @@ export const IoUnregisterPlugPlayNotificationEx: Handler = function* (x) {
 };
 
 /** IO-8 / RM-6: open a device by an interface's symbolic link; the file object counts as an open handle. */
-export const IoGetDeviceObjectPointer: Handler = function* ({ engine, act, args }) {
+export const IoGetDeviceObjectPointer: Handler = function* ({ engine, act, args, govern }) {
+  govern('IO-8');
   const name = args.ObjectName;
   const itf = typeof name === 'string' ? engine.world.interfaces[name] : undefined;
-  const fail = (status: string) => ({ result: status, out: { FileObject: null, DeviceObject: null } });
+  const fail = (status: string) => ({ result: status, out: { FileObject: null, DeviceObject: null }, rule: 'RM-6' as const });
   if (!itf || !itf.enabled) return fail('STATUS_OBJECT_NAME_NOT_FOUND');
   const device = engine.world.devices[itf.device];
   if (device && device.state === 'remove-pending') return fail('STATUS_DELETE_PENDING');
@@ -116,7 +125,10 @@ export const IoGetDeviceObjectPointer: Handler = function* ({ engine, act, args 
   return { result: 'STATUS_SUCCESS', out: { FileObject: fo, DeviceObject: itf.device } };
 };
 
-export const ObDereferenceObject: Handler = function* ({ engine, args }) {
+export const ObDereferenceObject: Handler = function* ({ engine, act, args, govern }) {
+  // Releasing the file object while handling QUERY_REMOVE is what IO-9 asks for.
+  if (act.args.Event === 'GUID_TARGET_DEVICE_QUERY_REMOVE') govern('IO-9', 'obeys');
+  else govern('IO-8');
   if (typeof args.Object === 'string') closeHandle(engine, args.Object);
   return { result: null };
 };
@@ -144,10 +156,10 @@ export const IoSetDeviceInterfaceState: Handler = function* ({ engine, args }) {
   if (!itf) return { result: 'STATUS_OBJECT_NAME_NOT_FOUND' };
   if (enable) {
     if (itf.enabled) return { result: 'STATUS_OBJECT_NAME_EXISTS' };
-    enableInterface(engine, itf.symlink, itf.className, itf.device, true);
+    enableInterface(engine, itf.symlink, itf.className, itf.device, true, 'IO-11');
     return { result: 'STATUS_SUCCESS' };
   }
   if (!itf.enabled) return { result: 'STATUS_OBJECT_NAME_NOT_FOUND' };
-  disableInterface(engine, itf.symlink);
+  disableInterface(engine, itf.symlink, 'IO-11');
   return { result: 'STATUS_SUCCESS' };
 };

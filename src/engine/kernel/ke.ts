@@ -8,21 +8,28 @@ import { processorDevice, processorSymlink, queueEvent } from '../pnp/devices.ts
 
 type KeState = 'KeProcessorAddStartNotify' | 'KeProcessorAddCompleteNotify' | 'KeProcessorAddFailureNotify';
 
-/** Call one processor-change callback (KE-1); `status` is the add's shared *OperationStatus (KE-2). */
+/**
+ * Call one processor-change callback (KE-1); `status` is the add's shared *OperationStatus (KE-2).
+ * In the ADD_EXISTING replay the callback runs under KE-4; on a hot-add, a Failure or a Start that
+ * finds an error already there runs under KE-2.
+ */
 function* notify(
   engine: Engine,
   reg: Registration,
   p: Processor,
   status: NonNullable<Activation['operationStatus']>,
+  replay = false,
 ): Body<void> {
   if (!checkContextAlive(engine, reg)) return yield OP;
+  const vetoed = status.state === 'KeProcessorAddFailureNotify' || status.value !== 'STATUS_SUCCESS';
+  const rule = replay ? 'KE-4' : vetoed ? 'KE-2' : 'KE-1';
   yield* invoke(
     engine, reg.owner, reg.routine,
     {
       CallbackContext: reg.context, State: status.state, NtNumber: p.NtNumber,
       ProcNumber: { Group: p.Group, Number: p.Number }, Status: status.value,
     },
-    { registration: reg, isVoid: true, unloadedRule: 'KE-5', operationStatus: status },
+    { registration: reg, isVoid: true, unloadedRule: 'KE-5', operationStatus: status, rule },
   );
 }
 
@@ -39,6 +46,7 @@ const lockWhat = (engine: Engine) => `the processor-change lock, held by ${engin
 
 export const KeRegisterProcessorChangeCallback: Handler = function* (x) {
   const { engine } = x;
+  x.govern(([] as unknown[]).concat(x.args.Flags ?? []).includes('KE_PROCESSOR_CHANGE_ADD_EXISTING') ? 'KE-4' : 'KE-1');
   yield* engine.acquire(PROCESSOR_LOCK, lockWhat(engine));
   try {
     return yield* register(x);
@@ -58,7 +66,7 @@ const register: Handler = function* ({ engine, act, op, args }) {
   let failure: string | null = null;
   for (const p of engine.world.processors.filter((q) => q.state === 'active')) {
     const status = newStatus('KeProcessorAddStartNotify');
-    yield* notify(engine, reg, p, status);
+    yield* notify(engine, reg, p, status, true);
     if (status.value !== 'STATUS_SUCCESS') {
       failure = status.value;
       break;
@@ -69,19 +77,24 @@ const register: Handler = function* ({ engine, act, op, args }) {
     for (const p of started) {
       const status = newStatus('KeProcessorAddFailureNotify');
       status.value = failure;
-      yield* notify(engine, reg, p, status);
+      yield* notify(engine, reg, p, status, true);
     }
     unregister(engine, reg);
     return { result: null };
   }
-  for (const p of started) yield* notify(engine, reg, p, newStatus('KeProcessorAddCompleteNotify'));
+  for (const p of started) yield* notify(engine, reg, p, newStatus('KeProcessorAddCompleteNotify'), true);
   return { result: reg.id };
 };
 
-export const KeDeregisterProcessorChangeCallback: Handler = function* ({ engine, act, args }) {
+export const KeDeregisterProcessorChangeCallback: Handler = function* ({ engine, act, args, govern }) {
   const id = args.CallbackHandle;
   const reg = typeof id === 'string' ? engine.world.registrations[id] : undefined;
-  if (!reg || reg.kind !== 'ke' || reg.state !== 'active') {
+  const live = !!reg && reg.kind === 'ke' && reg.state === 'active';
+  // KE-7 from inside a processor-change callback; anywhere else, deregistering a live registration obeys KE-5.
+  if (act.registration?.kind === 'ke') govern('KE-7');
+  else if (live) govern('KE-5', 'obeys');
+  else govern('KE-5');
+  if (!reg || !live) {
     engine.raise('UN-7', 'invalidEntry', `${act.component.id} called KeDeregisterProcessorChangeCallback with ${JSON.stringify(id ?? null)}, which is not a live processor-change registration.`);
     return { result: null };
   }
@@ -111,22 +124,22 @@ function* addProcessor(engine: Engine): Body<void> {
   const n = w.processors.length;
   const p: Processor = { NtNumber: n, Group: Math.floor(n / 64), Number: n % 64, state: 'starting', symlink: processorSymlink(n) };
   w.processors.push(p);
-  engine.state(`processor:${n}`, 'not-present', 'starting', { Group: p.Group, Number: p.Number });
+  engine.state(`processor:${n}`, 'not-present', 'starting', { Group: p.Group, Number: p.Number }, { rule: 'KE-1' });
   const regs = registrationsOf(engine, (r) => r.kind === 'ke');
   const status = newStatus('KeProcessorAddStartNotify');
   for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
   if (status.value === 'STATUS_SUCCESS') {
     p.state = 'active';
-    engine.state(`processor:${n}`, 'starting', 'active');
+    engine.state(`processor:${n}`, 'starting', 'active', undefined, { rule: 'KE-1' });
     status.state = 'KeProcessorAddCompleteNotify';
     for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
     // KE-9: only now does the processor's device start (on the pnp thread); then its interface arrives.
-    queueEvent(engine, { kind: 'DeviceArrival', device: processorDevice(n), unit: { symlink: p.symlink, className: 'GUID_DEVICE_PROCESSOR' } });
+    queueEvent(engine, { kind: 'DeviceArrival', device: processorDevice(n), unit: { symlink: p.symlink, className: 'GUID_DEVICE_PROCESSOR' } }, 'KE-9');
     return;
   }
   status.state = 'KeProcessorAddFailureNotify';
   for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
   w.processors.pop();
-  engine.state(`processor:${n}`, 'starting', 'failed');
+  engine.state(`processor:${n}`, 'starting', 'failed', undefined, { rule: 'KE-2' });
   nextId(w, 'failedAdds');
 }

@@ -1,7 +1,7 @@
 // Pool, work items, waits and IRQL (docs/architecture.md §1.4, §2.3, §2.4; IRQL-1).
 import { OP, type Engine, type Thread } from '../engine.ts';
 import { IRQL_NAMES, type Irql } from '../api.ts';
-import { invoke, type Handler } from '../interp.ts';
+import { invoke, type CallCtx, type Handler } from '../interp.ts';
 import { nextId } from '../model.ts';
 import { dropImage, holdImage } from './registrations.ts';
 
@@ -10,6 +10,19 @@ export function allocate(engine: Engine, owner: string, kind: 'pool' | 'heap', t
   engine.world.allocations[id] = { id, owner, tag, paged, freed: false, kind };
   engine.state(`${kind}:${id.slice(kind.length + 1)}`, 'none', 'allocated', { owner, tag, paged });
   return id;
+}
+
+/**
+ * UN-5 / CM-10 checked at the free: freeing a registration's context once every registration that
+ * uses it was unregistered, with none of its callbacks still running, obeys the rule. Freeing it while one is still live is not yet a hazard
+ * (nothing reads the buffer until a callback runs, and then the hazard is raised), so no verdict.
+ */
+export function freeVerdict(engine: Engine, id: unknown): 'obeys' | undefined {
+  const a = typeof id === 'string' ? engine.world.allocations[id] : undefined;
+  if (!a || a.freed) return undefined;
+  const users = Object.values(engine.world.registrations).filter((r) => r.context === id);
+  // Unregistered, and no callback still running with it (after IoUnregisterPlugPlayNotification one may be: UN-1).
+  return users.length > 0 && users.every((r) => r.state === 'unregistered' && r.inFlight.length === 0) ? 'obeys' : undefined;
 }
 
 /** Free a buffer; a second free of the same buffer is a use-after-free of the pool (UN-5). */
@@ -46,7 +59,8 @@ export const ExAllocatePool2: Handler = function* ({ engine, act, op, args }) {
   return { result: allocate(engine, act.component.id, 'pool', String(op.Tag ?? ''), flags.includes('POOL_FLAG_PAGED')) };
 };
 
-export const ExFreePool: Handler = function* ({ engine, act, args }) {
+export const ExFreePool: Handler = function* ({ engine, act, args, govern }) {
+  govern('UN-5', freeVerdict(engine, args.P));
   const a = typeof args.P === 'string' ? engine.world.allocations[args.P] : undefined;
   if (a?.paged && act.thread.irql > 1) {
     engine.raise('IRQL-1', 'verifier', `${act.component.id} frees paged pool ${a.id} at ${IRQL_NAMES[act.thread.irql]}; paged pool may be freed at APC_LEVEL at most.`);
@@ -57,7 +71,9 @@ export const ExFreePool: Handler = function* ({ engine, act, args }) {
 };
 
 /** A work item runs later on its own `worker:<n>` thread at PASSIVE_LEVEL (DRV-3 if the driver is gone). */
-export const IoQueueWorkItem: Handler = function* ({ engine, act, op, args }) {
+export const IoQueueWorkItem: Handler = function* ({ engine, act, op, args, govern }) {
+  // From a notification callback, a work item that unregisters must not be waited for (UN-4).
+  if (act.registration) govern('UN-4');
   const n = nextId(engine.world, 'workItem');
   const id = `workitem:${n}`;
   const owner = act.component.id;
@@ -78,7 +94,14 @@ export const IoQueueWorkItem: Handler = function* ({ engine, act, op, args }) {
   return { result: id };
 };
 
-export const KeWaitForSingleObject: Handler = function* ({ engine, act, args }) {
+/** A wait inside a notification callback holds up the PnP manager (IO-7, CM-12). */
+export function governWait(x: Pick<CallCtx, 'act' | 'govern'>) {
+  const reg = x.act.registration;
+  if (reg) x.govern(reg.kind === 'cm' ? 'CM-12' : 'IO-7');
+}
+
+export const KeWaitForSingleObject: Handler = function* ({ engine, act, args, govern }) {
+  governWait({ act, govern });
   const item = typeof args.Object === 'string' ? engine.world.workItems[args.Object] : undefined;
   if (!item) return { result: 'STATUS_SUCCESS' };
   if (!item.done) flagBlockingCallback(engine, act.thread, item.id);
@@ -88,14 +111,16 @@ export const KeWaitForSingleObject: Handler = function* ({ engine, act, args }) 
 
 const lockName = (component: string, v: unknown) => `${component}.${String(v)}`;
 
-export const KeAcquireSpinLock: Handler = function* ({ engine, act, op }) {
+export const KeAcquireSpinLock: Handler = function* ({ engine, act, op, govern }) {
+  govern('IRQL-1');
   const name = lockName(act.component.id, op.SpinLock);
   engine.world.locks[name] = { thread: act.thread.name, previous: act.thread.irql };
   setIrql(engine, act.thread, 2);
   return { result: null, out: { OldIrql: IRQL_NAMES[engine.world.locks[name].previous] } };
 };
 
-export const KeReleaseSpinLock: Handler = function* ({ engine, act, op }) {
+export const KeReleaseSpinLock: Handler = function* ({ engine, act, op, govern }) {
+  govern('IRQL-1');
   const name = lockName(act.component.id, op.SpinLock);
   const held = engine.world.locks[name];
   if (held) {
@@ -107,13 +132,15 @@ export const KeReleaseSpinLock: Handler = function* ({ engine, act, op }) {
 
 const irqlOf = (v: unknown): Irql => Math.max(0, IRQL_NAMES.indexOf(v as (typeof IRQL_NAMES)[number])) as Irql;
 
-export const KeRaiseIrql: Handler = function* ({ engine, act, args }) {
+export const KeRaiseIrql: Handler = function* ({ engine, act, args, govern }) {
+  govern('IRQL-1');
   const old = act.thread.irql;
   setIrql(engine, act.thread, Math.max(old, irqlOf(args.NewIrql)) as Irql);
   return { result: null, out: { OldIrql: IRQL_NAMES[old] } };
 };
 
-export const KeLowerIrql: Handler = function* ({ engine, act, args }) {
+export const KeLowerIrql: Handler = function* ({ engine, act, args, govern }) {
+  govern('IRQL-1');
   setIrql(engine, act.thread, Math.min(act.thread.irql, irqlOf(args.NewIrql)) as Irql);
   return { result: null };
 };

@@ -80,7 +80,7 @@ export function releaseImage(engine: Engine, driver: string): void {
   const c = engine.world.components[driver];
   if (!c || !(c.state === 'unload-blocked' || (c.state === 'unloading' && c.unloadReturned))) return;
   if ((c.holds ?? 0) > 0 || liveIoRegistrations(engine, driver).length > 0) return;
-  engine.state(`driver:${driver}`, c.state, 'unloaded');
+  engine.state(`driver:${driver}`, c.state, 'unloaded', undefined, { rule: 'DRV-2' });
   c.state = 'unloaded';
   c.unloadReturned = false;
 }

@@ -48,6 +48,7 @@ function deviceOk({ engine, op }: CallCtx): string | null {
 /** CU-1: queue the event and return STATUS_PENDING at once; CU-5: IRQL and pool rules; CU-6: queued behind the current event. */
 export const IoReportTargetDeviceChangeAsynchronous: Handler = function* (x) {
   const { engine, act, op, args } = x;
+  x.govern('CU-1');
   const raw = (op.NotificationStructure ?? {}) as Record<string, unknown>;
   if (act.thread.irql >= 2 && raw.Pool === 'Paged') {
     engine.raise('CU-5', 'pagedAtDispatch', `${act.component.id} passed a NotificationStructure in paged pool at ${IRQL_NAMES[act.thread.irql]}; at DISPATCH_LEVEL it must be non-paged.`);
@@ -66,6 +67,7 @@ export const IoReportTargetDeviceChangeAsynchronous: Handler = function* (x) {
 /** CU-8: waits until every registrant was notified; on the pnp thread it waits for itself. */
 export const IoReportTargetDeviceChange: Handler = function* (x) {
   const { engine } = x;
+  x.govern('CU-8');
   const device = deviceOk(x);
   if (!device) return { result: 'STATUS_INVALID_DEVICE_REQUEST' };
   const custom = prepare(x);

@@ -2,29 +2,51 @@
 import { OP, type Body, type Engine } from '../engine.ts';
 import { invoke } from '../interp.ts';
 import type { Registration } from '../model.ts';
+import type { RuleId } from '../rules/ids.ts';
 import { checkContextAlive } from '../kernel/registrations.ts';
+import { isPartitionClass } from '../constants.ts';
+
+/** The rule a delivery runs under; `veto` gives the completion's rule when its result vetoes (RM-2, RM-3). */
+export interface DeliveryRule {
+  rule: RuleId | undefined;
+  veto?: (result: unknown) => RuleId | undefined;
+}
+
+/**
+ * An interface arrival or removal: IO-3 for a second ARRIVAL of one interface to one registration
+ * (the INCLUDE_EXISTING duplicate), else IO-10 for processor and memory interfaces, else `otherwise`.
+ */
+export function interfaceRule(reg: Registration, arrival: boolean, link: string, className: string, otherwise: RuleId): RuleId {
+  if (arrival) {
+    const seen = (reg.arrived ??= []);
+    if (seen.includes(link)) return 'IO-3';
+    seen.push(link);
+  }
+  if (otherwise === 'IO-1') return otherwise;
+  return isPartitionClass(className) ? 'IO-10' : otherwise;
+}
 
 /** A kernel PnP callback runs on the delivering thread at PASSIVE_LEVEL (IO-2, IO-7). */
-export function* deliverKernel(engine: Engine, reg: Registration, args: Record<string, unknown>): Body<unknown> {
+export function* deliverKernel(engine: Engine, reg: Registration, args: Record<string, unknown>, how: DeliveryRule): Body<unknown> {
   if (!checkContextAlive(engine, reg)) {
     yield OP;
     return null;
   }
-  return yield* invoke(engine, reg.owner, reg.routine, { ...args, Context: reg.context }, { registration: reg, checkIrql: true });
+  return yield* invoke(engine, reg.owner, reg.routine, { ...args, Context: reg.context }, { registration: reg, checkIrql: true, rule: how.rule, completeRule: how.veto });
 }
 
 /**
  * A user-mode callback runs on the app's notify thread, one at a time per app (docs/architecture.md §2.1); the
  * delivering thread waits until it returns, because its return value matters (CM-12).
  */
-export function* deliverUser(engine: Engine, reg: Registration, args: Record<string, unknown>): Body<unknown> {
+export function* deliverUser(engine: Engine, reg: Registration, args: Record<string, unknown>, how: DeliveryRule): Body<unknown> {
   const thread = `app:${reg.owner}:notify`;
   const job = engine.submit(thread, `${reg.routine}`, function* () {
     // CM-6: once CM_Unregister_Notification returned, no callback of the registration runs — a
     // delivery still queued for the notify thread is dropped.
     if (reg.state !== 'active') return 'ERROR_SUCCESS';
     checkContextAlive(engine, reg);
-    return yield* invoke(engine, reg.owner, reg.routine, { hNotify: reg.id, Context: reg.context, ...args }, { registration: reg });
+    return yield* invoke(engine, reg.owner, reg.routine, { hNotify: reg.id, Context: reg.context, ...args }, { registration: reg, rule: how.rule, completeRule: how.veto });
   });
   yield* engine.waitUntil(
     { k: 'job', thread, job: job.id, rule: 'CM-12', what: `${reg.owner}!${reg.routine} (${reg.id}) to return` },

@@ -1,6 +1,7 @@
 // Devices, interfaces, open handles and the PnP event queue (docs/architecture.md §1.2, RM rules).
 import type { Engine } from '../engine.ts';
-import { guidOf } from '../constants.ts';
+import { guidOf, isPartitionClass } from '../constants.ts';
+import type { RuleId } from '../rules/ids.ts';
 import type { Device, PnpEvent } from '../model.ts';
 import { nextId } from '../model.ts';
 import { processEvent } from './events.ts';
@@ -49,7 +50,27 @@ export function deviceByInstanceId(engine: Engine, id: string): string | undefin
 /** The driver owning the FDO: the only driver of a one-element stack, else the one above the bus driver. */
 export const functionDriver = (d: Device) => (d.stack.length === 1 ? d.stack[0] : d.stack[1]);
 
-export function queueEvent(engine: Engine, ev: Omit<PnpEvent, 'id' | 'done'>): PnpEvent {
+/** The rule an event is queued under, unless the caller applies a more specific one (KE-9). */
+function queueRule(engine: Engine, ev: Omit<PnpEvent, 'id' | 'done'>): RuleId | undefined {
+  switch (ev.kind) {
+    case 'InterfaceArrival':
+      return isPartitionClass(ev.className) ? 'IO-10' : 'IO-2';
+    case 'InterfaceRemoval':
+      return 'IO-2';
+    case 'QueryAndRemove':
+      return 'RM-1';
+    case 'SurpriseRemoval':
+    case 'RemoveDevice':
+      return 'RM-5';
+    case 'DeviceArrival':
+      // A device plugged in again after it was removed (RM-8); a first arrival is plain PnP.
+      return engine.world.devices[ev.device]?.state === 'removed' ? 'RM-8' : undefined;
+    case 'CustomEvent':
+      return 'CU-1';
+  }
+}
+
+export function queueEvent(engine: Engine, ev: Omit<PnpEvent, 'id' | 'done'>, rule = queueRule(engine, ev)): PnpEvent {
   const event: PnpEvent = { ...ev, id: nextId(engine.world, 'event'), done: false };
   engine.world.events.push(event);
   const name = ev.kind === 'InterfaceArrival' ? 'GUID_DEVICE_INTERFACE_ARRIVAL'
@@ -57,27 +78,32 @@ export function queueEvent(engine: Engine, ev: Omit<PnpEvent, 'id' | 'done'>): P
     : ev.kind === 'CustomEvent' ? ev.custom!.event
     : ev.kind;
   const symlink = ev.symlink ?? ev.unit?.symlink;
-  engine.emit({ type: 'queue', event: name, device: ev.device, ...(symlink ? { interface: symlink } : {}) });
+  engine.emit({ type: 'queue', event: name, device: ev.device, ...(symlink ? { interface: symlink } : {}), ...(rule ? { rule } : {}) });
   engine.submit('pnp', name, () => processEvent(engine, event));
   return event;
 }
 
-/** Enable an interface (creating it on first use); with `announce`, queue its ARRIVAL (IO-2). */
-export function enableInterface(engine: Engine, symlink: string, className: string, device: string, announce: boolean) {
+/**
+ * Enable an interface (creating it on first use); with `announce`, queue its ARRIVAL (IO-2, IO-10
+ * for the partition's own interfaces, or the caller's rule: KE-9 after a processor's Complete).
+ */
+export function enableInterface(engine: Engine, symlink: string, className: string, device: string, announce: boolean, rule?: RuleId) {
   const w = engine.world;
+  const governed: RuleId | undefined = announce ? (rule ?? (isPartitionClass(className) ? 'IO-10' : 'IO-2')) : undefined;
+  const stamp = governed ? { rule: governed } : {};
   let itf = w.interfaces[symlink];
   if (!itf) {
     itf = { symlink, className, device, enabled: true, enabledAt: engine.trace.length };
     w.interfaces[symlink] = itf;
     w.interfaceOrder.push(symlink);
-    engine.state(`interface:${symlink}`, 'none', 'enabled', { className, device });
+    engine.state(`interface:${symlink}`, 'none', 'enabled', { className, device }, stamp);
   } else {
     if (itf.enabled) return;
     itf.enabled = true;
     itf.enabledAt = engine.trace.length;
-    engine.state(`interface:${symlink}`, 'disabled', 'enabled');
+    engine.state(`interface:${symlink}`, 'disabled', 'enabled', undefined, stamp);
   }
-  if (announce) queueEvent(engine, { kind: 'InterfaceArrival', device, symlink, className });
+  if (announce) queueEvent(engine, { kind: 'InterfaceArrival', device, symlink, className }, governed);
 }
 
 /** Create an interface, disabled (IoRegisterDeviceInterface of a class the device did not have, IO-11). */
@@ -89,12 +115,12 @@ export function registerInterface(engine: Engine, symlink: string, className: st
   engine.state(`interface:${symlink}`, 'none', 'disabled', { className, device });
 }
 
-/** Disable an interface and queue its REMOVAL, delivered after the current event (RM-1 step 9). */
-export function disableInterface(engine: Engine, symlink: string) {
+/** Disable an interface (`flow`: RM-1 or RM-5 in a removal, IO-11 for IoSetDeviceInterfaceState) and queue its REMOVAL, delivered after the current event (RM-1 step 9). */
+export function disableInterface(engine: Engine, symlink: string, flow: RuleId) {
   const itf = engine.world.interfaces[symlink];
   if (!itf?.enabled) return;
   itf.enabled = false;
-  engine.state(`interface:${symlink}`, 'enabled', 'disabled');
+  engine.state(`interface:${symlink}`, 'enabled', 'disabled', undefined, { rule: flow });
   queueEvent(engine, { kind: 'InterfaceRemoval', device: itf.device, symlink, className: itf.className });
 }
 
@@ -122,9 +148,9 @@ export function subtree(engine: Engine, root: string, states: Device['state'][])
   return out;
 }
 
-export function setDeviceState(engine: Engine, d: Device, to: Device['state']) {
+export function setDeviceState(engine: Engine, d: Device, to: Device['state'], rule?: RuleId) {
   if (d.state === to) return;
-  engine.state(`device:${d.id}`, d.state, to);
+  engine.state(`device:${d.id}`, d.state, to, undefined, rule ? { rule } : {});
   d.state = to;
 }
 

@@ -1,11 +1,12 @@
 // The PnP manager's event worker (`pnp` thread): one event at a time, FIFO (docs/architecture.md §2.1, IO-2, RM and CU rules).
 import { OP, type Body, type Engine } from '../engine.ts';
 import { hasRoutine, invoke } from '../interp.ts';
-import { ntSuccess } from '../constants.ts';
+import { isPartitionClass, ntSuccess } from '../constants.ts';
 import type { Device, PnpEvent, Registration } from '../model.ts';
+import type { RuleId } from '../rules/ids.ts';
 import { registrationsOf } from '../kernel/registrations.ts';
 import { loadDriver } from '../lifecycle.ts';
-import { checkCmReturn, deliverKernel, deliverUser } from './deliver.ts';
+import { checkCmReturn, deliverKernel, deliverUser, interfaceRule, type DeliveryRule } from './deliver.ts';
 import {
   deviceSymlink, disableInterface, enableInterface, functionDriver, handleClosed, instanceIdOf, openHandlesOn,
   readyForRemove, setDeviceState, subtree,
@@ -56,21 +57,21 @@ const targetRegs = (engine: Engine, devices: Device[]) => {
 };
 
 /** Deliver one user-mode handle action to a snapshot of registrations (IO-4: later ones miss it). */
-function* broadcastUser(engine: Engine, regs: Registration[], action: string, extra: Record<string, unknown> = {}) {
+function* broadcastUser(engine: Engine, regs: Registration[], action: string, rule: RuleId | undefined, extra: Record<string, unknown> = {}) {
   for (const reg of regs) {
     if (reg.state !== 'active') continue;
     yield OP;
-    const result = yield* deliverUser(engine, reg, { Action: action, FilterType: reg.category, ...extra });
+    const result = yield* deliverUser(engine, reg, { Action: action, FilterType: reg.category, ...extra }, { rule });
     checkCmReturn(engine, reg, action, result);
   }
 }
 
-function* broadcastKernel(engine: Engine, regs: Registration[], event: string) {
+function* broadcastKernel(engine: Engine, regs: Registration[], event: string, rule: RuleId) {
   for (const reg of regs) {
     // Check after the step boundary: an Ex unregister that ran there must see no callback after it (UN-2).
     yield OP;
     if (reg.state !== 'active') continue;
-    yield* deliverKernel(engine, reg, { Event: event, FileObject: reg.fileObject ?? null });
+    yield* deliverKernel(engine, reg, { Event: event, FileObject: reg.fileObject ?? null }, { rule });
   }
 }
 
@@ -84,7 +85,7 @@ function* instanceBroadcast(engine: Engine, device: string, action: string) {
   for (const reg of regs) {
     if (reg.state !== 'active') continue;
     yield OP;
-    const result = yield* deliverUser(engine, reg, { Action: action, FilterType: reg.category, InstanceId: id });
+    const result = yield* deliverUser(engine, reg, { Action: action, FilterType: reg.category, InstanceId: id }, { rule: undefined });
     checkCmReturn(engine, reg, action, result);
   }
 }
@@ -95,6 +96,7 @@ function* deviceArrival(engine: Engine, ev: PnpEvent): Body<void> {
   if (ev.unit) return yield* unitArrival(engine, ev, ev.unit);
   const d = engine.world.devices[ev.device];
   if (!['not-present', 'removed', 'start-failed'].includes(d.state)) return;
+  const replug = d.state === 'removed'; // RM-8
   for (const drv of d.stack) {
     const c = engine.world.components[drv];
     if (c.state !== 'not-loaded' && c.state !== 'unloaded') continue;
@@ -104,12 +106,12 @@ function* deviceArrival(engine: Engine, ev: PnpEvent): Body<void> {
   }
   const failed = d.stack.find((drv) => engine.world.components[drv].state !== 'loaded');
   if (failed) {
-    setDeviceState(engine, d, 'start-failed');
-    engine.emit({ type: 'note', text: `${d.id} cannot start: its driver ${failed} is not loaded.` });
+    setDeviceState(engine, d, 'start-failed', 'DRV-1');
+    engine.emit({ type: 'note', text: `${d.id} cannot start: its driver ${failed} is not loaded.`, rule: 'DRV-1' });
     return;
   }
   d.arrivals++;
-  setDeviceState(engine, d, 'started');
+  setDeviceState(engine, d, 'started', replug ? 'RM-8' : undefined);
   yield* instanceBroadcast(engine, d.id, 'CM_NOTIFY_ACTION_DEVICEINSTANCEENUMERATED');
   yield* instanceBroadcast(engine, d.id, 'CM_NOTIFY_ACTION_DEVICEINSTANCESTARTED');
   d.symlinks = d.classes.map((cls, i) => deviceSymlink(d, cls, i));
@@ -124,7 +126,7 @@ function* deviceArrival(engine: Engine, ev: PnpEvent): Body<void> {
 function* unitArrival(engine: Engine, ev: PnpEvent, unit: NonNullable<PnpEvent['unit']>): Body<void> {
   yield* instanceBroadcast(engine, ev.device, 'CM_NOTIFY_ACTION_DEVICEINSTANCEENUMERATED');
   yield* instanceBroadcast(engine, ev.device, 'CM_NOTIFY_ACTION_DEVICEINSTANCESTARTED');
-  enableInterface(engine, unit.symlink, unit.className, ev.device, true);
+  enableInterface(engine, unit.symlink, unit.className, ev.device, true, unit.className === 'GUID_DEVICE_PROCESSOR' ? 'KE-9' : 'IO-10');
 }
 
 /** IO-2: kernel registrants first (CHOICE), then user mode; registration order within each. */
@@ -137,43 +139,58 @@ function* interfaceChange(engine: Engine, ev: PnpEvent): Body<void> {
   for (const reg of kernel) {
     yield OP;
     if (reg.state !== 'active') continue;
-    yield* deliverKernel(engine, reg, { Event: event, InterfaceClassGuid: className, SymbolicLinkName: ev.symlink });
+    const rule = interfaceRule(reg, arrival, ev.symlink!, className, 'IO-2');
+    yield* deliverKernel(engine, reg, { Event: event, InterfaceClassGuid: className, SymbolicLinkName: ev.symlink }, { rule });
   }
   const action = arrival ? 'CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL' : 'CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL';
-  yield* broadcastUser(engine, user, action, { ClassGuid: className, SymbolicLink: ev.symlink });
+  yield* broadcastUser(engine, user, action, isPartitionClass(className) ? 'IO-10' : 'IO-2', { ClassGuid: className, SymbolicLink: ev.symlink });
 }
 
 // ---------------------------------------------------------------- IRPs
 
-function* sendIrp(engine: Engine, d: Device, driver: string, minor: string): Body<string> {
-  engine.emit({ type: 'irp', minor, device: d.id, driver });
+/** One IRP to one driver of the stack, under the rule of the flow that sends it (RM-1, RM-4, RM-5). */
+function* sendIrp(engine: Engine, d: Device, driver: string, minor: string, rule: RuleId): Body<string> {
+  engine.emit({ type: 'irp', minor, device: d.id, driver, rule });
   let status = 'STATUS_SUCCESS';
   if (hasRoutine(engine, driver, minor)) {
     yield OP;
-    status = String(yield* invoke(engine, driver, minor, { DeviceObject: d.id, MinorFunction: minor }));
+    status = String(yield* invoke(engine, driver, minor, { DeviceObject: d.id, MinorFunction: minor }, { rule }));
   }
   // The function driver disables its interfaces while it handles REMOVE / SURPRISE_REMOVAL (RM-1, RM-5).
   if ((minor === 'IRP_MN_REMOVE_DEVICE' || minor === 'IRP_MN_SURPRISE_REMOVAL') && driver === functionDriver(d)) {
-    for (const s of d.symlinks) disableInterface(engine, s);
+    for (const s of d.symlinks) disableInterface(engine, s, rule);
   }
-  engine.emit({ type: 'irpComplete', minor, device: d.id, driver, status });
+  // A driver failing IRP_MN_QUERY_REMOVE_DEVICE vetoes the removal (RM-4).
+  const done: RuleId = minor === 'IRP_MN_QUERY_REMOVE_DEVICE' && !ntSuccess(status) ? 'RM-4' : rule;
+  engine.emit({ type: 'irpComplete', minor, device: d.id, driver, status, rule: done });
   return status;
 }
 
 /** Top to bottom through each stack, descendants first. Stops at the first failure when `canFail`. */
-function* irpDown(engine: Engine, devices: Device[], minor: string, canFail: boolean) {
+function* irpDown(engine: Engine, devices: Device[], minor: string, canFail: boolean, rule: RuleId) {
   for (const d of devices) {
     for (const drv of [...d.stack].reverse()) {
-      const status = yield* sendIrp(engine, d, drv, minor);
+      const status = yield* sendIrp(engine, d, drv, minor, rule);
       if (canFail && !ntSuccess(status)) return { device: d, driver: drv, status };
     }
     // If a driver left an interface enabled, the PnP manager disables it (RM-1 step 7).
-    if (minor === 'IRP_MN_REMOVE_DEVICE' || minor === 'IRP_MN_SURPRISE_REMOVAL') for (const s of d.symlinks) disableInterface(engine, s);
+    if (minor === 'IRP_MN_REMOVE_DEVICE' || minor === 'IRP_MN_SURPRISE_REMOVAL') for (const s of d.symlinks) disableInterface(engine, s, rule);
   }
   return null;
 }
 
 // ---------------------------------------------------------------- orderly removal
+
+/** QUERYREMOVE to an app: anything but ERROR_SUCCESS vetoes (RM-2, CM-8). */
+const APP_QUERY: DeliveryRule = { rule: 'RM-1', veto: (r) => (r !== 'ERROR_SUCCESS' ? 'RM-2' : undefined) };
+/** QUERY_REMOVE to a kernel callback: a failure status vetoes (RM-3, IO-5). */
+const KERNEL_QUERY: DeliveryRule = { rule: 'RM-1', veto: (r) => (ntSuccess(r) ? undefined : 'RM-3') };
+const VETO_RULE = new Map<string, RuleId>([
+  ['PNP_VetoWindowsApp', 'RM-2'], ['PNP_VetoDriver', 'RM-3'], ['PNP_VetoDevice', 'RM-4'], ['PNP_VetoOutstandingOpen', 'RM-4'],
+]);
+
+/** The rule a veto of this PNP_VETO_TYPE answers to. */
+export const vetoRule = (vetoType: string): RuleId => VETO_RULE.get(vetoType) ?? 'RM-4';
 
 function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
   const root = engine.world.devices[ev.device];
@@ -182,7 +199,7 @@ function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
     return;
   }
   const devices = subtree(engine, ev.device, ['started']);
-  for (const d of devices) setDeviceState(engine, d, 'query-remove-pending');
+  for (const d of devices) setDeviceState(engine, d, 'query-remove-pending', 'RM-1');
   let veto: { vetoType: string; vetoName: string } | null = null;
 
   // RM-1.1 / RM-2: user-mode QUERYREMOVE, registration order; a veto stops the broadcast.
@@ -190,7 +207,7 @@ function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
     if (reg.state !== 'active') continue;
     yield OP;
     const action = 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVE';
-    const result = yield* deliverUser(engine, reg, { Action: action, FilterType: reg.category });
+    const result = yield* deliverUser(engine, reg, { Action: action, FilterType: reg.category }, APP_QUERY);
     if (checkCmReturn(engine, reg, action, result) === 'veto') {
       veto = { vetoType: 'PNP_VetoWindowsApp', vetoName: reg.owner };
       break;
@@ -204,7 +221,7 @@ function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
     yield OP;
     if (reg.state !== 'active') continue;
     notified.push(reg);
-    const result = yield* deliverKernel(engine, reg, { Event: 'GUID_TARGET_DEVICE_QUERY_REMOVE', FileObject: reg.fileObject ?? null });
+    const result = yield* deliverKernel(engine, reg, { Event: 'GUID_TARGET_DEVICE_QUERY_REMOVE', FileObject: reg.fileObject ?? null }, KERNEL_QUERY);
     if (!ntSuccess(result)) {
       veto = { vetoType: 'PNP_VetoDriver', vetoName: reg.owner };
       break;
@@ -213,7 +230,7 @@ function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
   if (veto) return yield* queryRemoveFailed(engine, ev, devices, notified, veto, false);
 
   // RM-1.3 / RM-4: IRP_MN_QUERY_REMOVE_DEVICE, then the open-handle check.
-  const failed = yield* irpDown(engine, devices, 'IRP_MN_QUERY_REMOVE_DEVICE', true);
+  const failed = yield* irpDown(engine, devices, 'IRP_MN_QUERY_REMOVE_DEVICE', true, 'RM-1');
   if (failed) veto = { vetoType: 'PNP_VetoDevice', vetoName: `${failed.device.id} (${failed.driver} returned ${failed.status})` };
   else {
     const open = openHandlesOn(engine, devices.map((d) => d.id));
@@ -226,13 +243,13 @@ function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
   if (veto) return yield* queryRemoveFailed(engine, ev, devices, notified, veto, true);
 
   // RM-1.5 … RM-1.8: success.
-  for (const d of devices) setDeviceState(engine, d, 'remove-pending');
-  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEREMOVEPENDING');
-  yield* broadcastKernel(engine, targetRegs(engine, devices), 'GUID_TARGET_DEVICE_REMOVE_COMPLETE');
-  yield* irpDown(engine, devices, 'IRP_MN_REMOVE_DEVICE', false);
-  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE');
+  for (const d of devices) setDeviceState(engine, d, 'remove-pending', 'RM-1');
+  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEREMOVEPENDING', 'RM-1');
+  yield* broadcastKernel(engine, targetRegs(engine, devices), 'GUID_TARGET_DEVICE_REMOVE_COMPLETE', 'RM-1');
+  yield* irpDown(engine, devices, 'IRP_MN_REMOVE_DEVICE', false, 'RM-1');
+  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE', 'RM-1');
   for (const d of devices) {
-    setDeviceState(engine, d, 'removed');
+    setDeviceState(engine, d, 'removed', 'RM-1');
     yield* instanceBroadcast(engine, d.id, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
   }
   ev.result = { status: 'CR_SUCCESS' };
@@ -243,15 +260,17 @@ function* queryRemoveFailed(
   engine: Engine, ev: PnpEvent, devices: Device[], notified: Registration[],
   veto: { vetoType: string; vetoName: string }, irpsSent: boolean,
 ): Body<void> {
+  // The failure path answers to the rule of the veto: RM-2 an app, RM-3 a kernel callback, RM-4 a driver or an open handle.
+  const rule = vetoRule(veto.vetoType);
   if (irpsSent) {
     // Bottom to top, parents before children: the reverse of the query.
-    for (const d of [...devices].reverse()) for (const drv of d.stack) yield* sendIrp(engine, d, drv, 'IRP_MN_CANCEL_REMOVE_DEVICE');
+    for (const d of [...devices].reverse()) for (const drv of d.stack) yield* sendIrp(engine, d, drv, 'IRP_MN_CANCEL_REMOVE_DEVICE', rule);
   }
   // KM REMOVE_CANCELLED in reverse registration order (IO-2, RM-3 OBS).
-  yield* broadcastKernel(engine, [...notified].reverse(), 'GUID_TARGET_DEVICE_REMOVE_CANCELLED');
-  for (const d of devices) setDeviceState(engine, d, 'started');
+  yield* broadcastKernel(engine, [...notified].reverse(), 'GUID_TARGET_DEVICE_REMOVE_CANCELLED', rule);
+  for (const d of devices) setDeviceState(engine, d, 'started', rule);
   // Every current handle registration, including ones that never got QUERYREMOVE (RM-2, RM-7).
-  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED');
+  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED', rule);
   ev.result = { status: 'CR_REMOVE_VETOED', ...veto };
 }
 
@@ -260,14 +279,14 @@ function* queryRemoveFailed(
 function* surpriseRemoval(engine: Engine, ev: PnpEvent): Body<void> {
   const devices = subtree(engine, ev.device, ['started', 'query-remove-pending', 'remove-pending']);
   if (devices.length === 0) return;
-  for (const d of devices) setDeviceState(engine, d, 'surprise-removed');
-  yield* irpDown(engine, devices, 'IRP_MN_SURPRISE_REMOVAL', false);
-  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE');
-  yield* broadcastKernel(engine, targetRegs(engine, devices), 'GUID_TARGET_DEVICE_REMOVE_COMPLETE');
+  for (const d of devices) setDeviceState(engine, d, 'surprise-removed', 'RM-5');
+  yield* irpDown(engine, devices, 'IRP_MN_SURPRISE_REMOVAL', false, 'RM-5');
+  yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE', 'RM-5');
+  yield* broadcastKernel(engine, targetRegs(engine, devices), 'GUID_TARGET_DEVICE_REMOVE_COMPLETE', 'RM-5');
   for (const d of devices) {
     const open = openHandlesOn(engine, [d.id]);
     if (open.length > 0) {
-      engine.emit({ type: 'note', text: `${d.id} waits for ${open.map((h) => h.id).join(', ')} to close before IRP_MN_REMOVE_DEVICE (RM-5).` });
+      engine.emit({ type: 'note', text: `${d.id} waits for ${open.map((h) => h.id).join(', ')} to close before IRP_MN_REMOVE_DEVICE (RM-5).`, rule: 'RM-5' });
     }
     // Queued behind the interface REMOVAL events (RM-5); a parent waits for its children (§1.2).
     handleClosed(engine, d.id);
@@ -277,8 +296,8 @@ function* surpriseRemoval(engine: Engine, ev: PnpEvent): Body<void> {
 function* removeAfterSurprise(engine: Engine, ev: PnpEvent): Body<void> {
   const d = engine.world.devices[ev.device];
   if (!readyForRemove(engine, d)) return;
-  yield* irpDown(engine, [d], 'IRP_MN_REMOVE_DEVICE', false);
-  setDeviceState(engine, d, 'removed');
+  yield* irpDown(engine, [d], 'IRP_MN_REMOVE_DEVICE', false, 'RM-5');
+  setDeviceState(engine, d, 'removed', 'RM-5');
   yield* instanceBroadcast(engine, d.id, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
   // Children before parents (docs/architecture.md §1.2): the parent may have been waiting for this child.
   handleClosed(engine, d.parent);
@@ -289,7 +308,7 @@ function* removeAfterSurprise(engine: Engine, ev: PnpEvent): Body<void> {
 function* customEvent(engine: Engine, ev: PnpEvent): Body<void> {
   const c = ev.custom!;
   const d = engine.world.devices[ev.device];
-  yield* broadcastUser(engine, handleRegs(engine, [d]), 'CM_NOTIFY_ACTION_DEVICECUSTOMEVENT', {
+  yield* broadcastUser(engine, handleRegs(engine, [d]), 'CM_NOTIFY_ACTION_DEVICECUSTOMEVENT', 'CU-1', {
     EventGuid: c.event, NameOffset: c.nameBufferOffset, Data: c.data,
   });
   for (const reg of targetRegs(engine, [d])) {
@@ -297,13 +316,13 @@ function* customEvent(engine: Engine, ev: PnpEvent): Body<void> {
     if (reg.state !== 'active') continue;
     yield* deliverKernel(engine, reg, {
       Event: c.event, FileObject: reg.fileObject ?? null, NameBufferOffset: c.nameBufferOffset, CustomDataBuffer: c.data,
-    });
+    }, { rule: 'CU-1' });
   }
   if (c.callback) {
     yield OP;
     const thread = engine.thread;
     thread.inCompletion = (thread.inCompletion ?? 0) + 1;
-    yield* invoke(engine, c.reporter, c.callback, { Context: c.context }, { isVoid: true });
+    yield* invoke(engine, c.reporter, c.callback, { Context: c.context }, { isVoid: true, rule: 'CU-1' });
     thread.inCompletion--;
   }
 }

@@ -1,4 +1,4 @@
-// Every rule id (docs/rules.md), as a closed union.
+// Every rule id (docs/rules.md), as a closed union, and the one place rule ids are parsed.
 
 const range = <P extends string>(prefix: P, n: number) =>
   Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}` as const);
@@ -28,3 +28,14 @@ export type RuleId =
 
 export type Severity = 'bugcheck' | 'deadlock' | 'error' | 'warning' | 'info';
 export type Provenance = 'DOC' | 'OBS' | 'CHOICE' | 'DOC+OBS';
+
+const KNOWN = new Set<string>(RULE_IDS);
+const MENTION = /\b(?:KE|IO|UN|RM|CM|CU|DRV|DL|IRQL)-\d{1,2}\b/g;
+
+export const isRuleId = (text: string): text is RuleId => KNOWN.has(text);
+
+/** The first rule id a text names, if any ("…does not keep the driver loaded (KE-5)"). */
+export function ruleMentioned(text: string): RuleId | null {
+  for (const m of text.matchAll(MENTION)) if (isRuleId(m[0])) return m[0];
+  return null;
+}

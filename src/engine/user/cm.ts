@@ -5,7 +5,7 @@ import { CM_NOTIFY_FILTER_SIZE } from '../constants.ts';
 import { invoke, type Handler } from '../interp.ts';
 import { nextId } from '../model.ts';
 import { newRegistration, registrationsOf, unregister } from '../kernel/registrations.ts';
-import { allocate, flagBlockingCallback, free } from '../kernel/mem.ts';
+import { allocate, flagBlockingCallback, free, freeVerdict, governWait } from '../kernel/mem.ts';
 import { closeHandle, deviceByInstanceId, interfacesOf, newHandle } from '../pnp/devices.ts';
 
 const ALL_CLASSES = 'CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES';
@@ -39,20 +39,22 @@ function checkFilter(engine: Engine, app: string, f: Record<string, unknown>) {
   return bad(`unknown FilterType ${String(type)}`);
 }
 
-export const CM_Register_Notification: Handler = function* ({ engine, act, op, args }) {
+export const CM_Register_Notification: Handler = function* ({ engine, act, op, args, govern }) {
   const app = act.component.id;
-  if (op.pNotifyContext === null) return { result: 'CR_FAILURE' }; // CM-1 (OBS)
+  const filterType = (args.pFilter as Record<string, unknown> | null)?.FilterType;
+  if (filterType === 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE') govern('CM-4');
+  else if (filterType === 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE') govern('CM-2');
+  if (op.pNotifyContext === null) return { result: 'CR_FAILURE', rule: 'CM-1' }; // CM-1 (OBS)
   const target = typeof op.pCallback !== 'string'
     ? { error: 'CR_INVALID_DATA', why: 'pCallback is NULL' }
     : checkFilter(engine, app, (args.pFilter ?? {}) as Record<string, unknown>);
   if ('error' in target) {
     engine.raise('CM-1', 'invalidArgs', `CM_Register_Notification refuses the filter: ${target.why}.`);
-    return { result: target.error, out: { pNotifyContext: null } };
+    return { result: target.error, out: { pNotifyContext: null }, rule: 'CM-1' };
   }
-  const filterType = String((args.pFilter as Record<string, unknown>).FilterType);
   if ('className' in target && target.className !== 'ALL') missedArrivals(engine, app, String(target.className));
   const reg = newRegistration(engine, {
-    kind: 'cm', owner: app, routine: String(op.pCallback), context: args.pContext ?? null, category: filterType,
+    kind: 'cm', owner: app, routine: String(op.pCallback), context: args.pContext ?? null, category: String(filterType),
     ...target, entryVar: String(op.pNotifyContext),
   });
   // CM-9: the registration is live before the call returns; a callback may run in this window.
@@ -74,7 +76,8 @@ function missedArrivals(engine: Engine, app: string, className: string) {
 }
 
 /** CM-6: waits for pending callbacks of the registration — its own included. CM-11: invalid handle. */
-export const CM_Unregister_Notification: Handler = function* ({ engine, act, args }) {
+export const CM_Unregister_Notification: Handler = function* ({ engine, act, args, govern }) {
+  govern('CM-6');
   const id = args.NotifyContext;
   const reg = typeof id === 'string' ? engine.world.registrations[id] : undefined;
   if (!reg || reg.kind !== 'cm' || reg.state !== 'active' || reg.owner !== act.component.id) {
@@ -107,7 +110,8 @@ function listInterfaces(engine: Engine, app: string, args: Record<string, unknow
 }
 
 /** CM-2: the app lists what exists; CM-13: a buffer sized before an arrival is too small. */
-export const CM_Get_Device_Interface_List: Handler = function* ({ engine, act, args }) {
+export const CM_Get_Device_Interface_List: Handler = function* ({ engine, act, args, govern }) {
+  govern('CM-3');
   const links = listInterfaces(engine, act.component.id, args);
   if (!Array.isArray(links)) return { result: links, out: { Buffer: [] } };
   if (typeof args.BufferLen === 'number' && links.length > args.BufferLen) {
@@ -117,23 +121,29 @@ export const CM_Get_Device_Interface_List: Handler = function* ({ engine, act, a
   return { result: 'CR_SUCCESS', out: { Buffer: links } };
 };
 
-export const CM_Get_Device_Interface_List_Size: Handler = function* ({ engine, act, args }) {
+export const CM_Get_Device_Interface_List_Size: Handler = function* ({ engine, act, args, govern }) {
+  govern('CM-13');
   const links = listInterfaces(engine, act.component.id, args);
   return Array.isArray(links) ? { result: 'CR_SUCCESS', out: { pulLen: links.length } } : { result: links, out: { pulLen: 0 } };
 };
 
 /** CM-4 / RM-6: open a handle on the device behind a symbolic link. */
-export const CreateFile: Handler = function* ({ engine, act, args }) {
+export const CreateFile: Handler = function* ({ engine, act, args, govern }) {
+  govern('CM-4');
   const itf = typeof args.lpFileName === 'string' ? engine.world.interfaces[args.lpFileName] : undefined;
-  if (!itf || !itf.enabled) return { result: 'INVALID_HANDLE_VALUE', out: { LastError: 'ERROR_FILE_NOT_FOUND' } };
+  if (!itf || !itf.enabled) return { result: 'INVALID_HANDLE_VALUE', out: { LastError: 'ERROR_FILE_NOT_FOUND' }, rule: 'RM-6' };
   const d = engine.world.devices[itf.device];
-  if (d && d.state === 'remove-pending') return { result: 'INVALID_HANDLE_VALUE', out: { LastError: 'ERROR_ACCESS_DENIED' } };
+  if (d && d.state === 'remove-pending') return { result: 'INVALID_HANDLE_VALUE', out: { LastError: 'ERROR_ACCESS_DENIED' }, rule: 'RM-6' };
   return { result: newHandle(engine, act.component.id, itf.device, 'handle') };
 };
 
-export const CloseHandle: Handler = function* ({ engine, act, args }) {
+export const CloseHandle: Handler = function* ({ engine, act, args, govern }) {
   const h = typeof args.hObject === 'string' ? engine.world.handles[args.hObject] : undefined;
-  if (!h || h.owner !== act.component.id || !h.open) return { result: 'FALSE', out: { LastError: 'ERROR_INVALID_HANDLE' } };
+  const open = !!h && h.owner === act.component.id && h.open;
+  // CM-5: on QUERYREMOVE the app closes its handle, or the query-remove fails (RM-4).
+  if (act.args.Action === 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVE') govern('CM-5', open ? 'obeys' : undefined);
+  else govern('CM-4');
+  if (!h || !open) return { result: 'FALSE', out: { LastError: 'ERROR_INVALID_HANDLE' } };
   closeHandle(engine, h.id);
   return { result: 'TRUE' };
 };
@@ -152,16 +162,19 @@ function submitWork(engine: Engine, app: string, routine: string, context: unkno
   return id;
 }
 
-export const SubmitThreadpoolWork: Handler = function* ({ engine, act, op, args }) {
+export const SubmitThreadpoolWork: Handler = function* ({ engine, act, op, args, govern }) {
+  govern('CM-6');
   return { result: submitWork(engine, act.component.id, String(op.Callback), args.Context) };
 };
 
-export const QueueUserWorkItem: Handler = function* ({ engine, act, op, args }) {
+export const QueueUserWorkItem: Handler = function* ({ engine, act, op, args, govern }) {
+  govern('CM-6');
   submitWork(engine, act.component.id, String(op.Function), args.Context);
   return { result: 'TRUE' };
 };
 
-export const WaitForThreadpoolWorkCallbacks: Handler = function* ({ engine, act, args }) {
+export const WaitForThreadpoolWorkCallbacks: Handler = function* ({ engine, act, args, govern }) {
+  governWait({ act, govern });
   const item = typeof args.pwk === 'string' ? engine.world.workItems[args.pwk] : undefined;
   if (!item) return { result: null };
   if (!item.done) flagBlockingCallback(engine, act.thread, item.id);
@@ -173,6 +186,7 @@ export const HeapAlloc: Handler = function* ({ engine, act }) {
   return { result: allocate(engine, act.component.id, 'heap', '', false) };
 };
 
-export const HeapFree: Handler = function* ({ engine, act, args }) {
+export const HeapFree: Handler = function* ({ engine, act, args, govern }) {
+  govern('CM-10', freeVerdict(engine, args.lpMem));
   return { result: free(engine, act.component.id, args.lpMem) ? 'TRUE' : 'FALSE' };
 };

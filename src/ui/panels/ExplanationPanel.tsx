@@ -1,4 +1,4 @@
-// For the current entry: the rule that explains it (from the catalogue only), with its provenance
+// For the current entry: the rule the engine stamped on it, looked up in the catalogue, with its provenance
 // shown next to it — a modelling choice is never dressed up as documented behaviour — and the
 // scenario's narration up to this step. Notes are plain text, rendered as text.
 import { useMemo } from 'react';
@@ -6,7 +6,6 @@ import type { Rule } from '../../engine/rules/catalog.ts';
 import { useCatalog } from './catalog.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
 import { describeEntry, sourceText } from './explain.ts';
-import { ruleFor } from './ruleFor.ts';
 import { brokenHeadline, runSummary } from './summary.ts';
 import { lastAtOrBefore, noteSeqs } from './traceIndex.ts';
 import type { PanelProps } from './types.ts';
@@ -181,7 +180,8 @@ export function RunSummaryView({ trace, onSeek }: { trace: PanelProps['trace']; 
 
 export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps) {
   const entry = cursor >= 0 && cursor < trace.length ? trace[cursor] : null;
-  const id = entry ? ruleFor(entry, trace, cursor) : null;
+  // The engine stamps the rule it applied on the entry; the panel only looks it up in the catalogue.
+  const id = entry?.rule ?? null;
   const catalog = useCatalog();
   const r = id && catalog ? catalog.rule(id) : null;
   return (

@@ -6,4 +6,3 @@ export { SequencePanel } from './SequencePanel.tsx';
 export { ExplanationPanel } from './ExplanationPanel.tsx';
 export { CodePanel } from './CodePanel.tsx';
 export { HazardOverlay, type HazardOverlayProps } from './HazardOverlay.tsx';
-export { ruleFor } from './ruleFor.ts';

@@ -16,6 +16,7 @@ import { TracePanel, hazardTone } from './TracePanel.tsx';
 import { filterTrace, kindOf } from './traceFilter.ts';
 import type { PanelProps } from './types.ts';
 import * as S from './testing/scenarios.ts';
+import { SEVERITY_CLASS, VERDICT_OBEYS_CLASS } from './ui.tsx';
 
 function props(json: unknown, cursor: number | ((t: TraceEntry[]) => number)): PanelProps {
   const l = load(json);
@@ -116,9 +117,21 @@ describe('ExplanationPanel', () => {
     expect(html).toContain('Scheduler: thread hotplug');
     expect(html).toContain('No rule of the catalogue is specific to this entry.');
     const r = props(S.KE_BUGCHECK, 0);
-    const stalled = renderToStaticMarkup(<ExplanationPanel {...r} trace={[...r.trace.slice(0, -1), { seq: r.trace.length - 1, step: 3, thread: 'system', type: 'halt', reason: 'stalled' }]} cursor={r.trace.length - 1} />);
+    const stalled = renderToStaticMarkup(<ExplanationPanel {...r} trace={[...r.trace.slice(0, -1), { seq: r.trace.length - 1, step: 3, thread: 'system', type: 'halt', reason: 'stalled', rule: 'DL-2' }]} cursor={r.trace.length - 1} />);
     expect(stalled).toContain('DL-2');
     expect(stalled).toContain('modelling choice');
+  });
+
+  it('shows correct code as "obeys" in a calm colour, and severity colours only for what breaks a rule', () => {
+    const p = props(S.CM_REMOVAL, seqOf((e) => e.type === 'call' && e.api === 'CloseHandle'));
+    const html = renderToStaticMarkup(<ExplanationPanel {...p} />);
+    expect(text(html)).toContain('obeys CM-5');
+    expect(html).toContain(VERDICT_OBEYS_CLASS);
+    for (const s of ['bugcheck', 'deadlock', 'error', 'warning'] as const) expect(html).not.toContain(SEVERITY_CLASS[s]);
+    const q = props(S.CM6_DEADLOCK, seqOf((e) => e.type === 'hazard'));
+    const hazard = renderToStaticMarkup(<ExplanationPanel {...q} />);
+    expect(text(hazard)).toContain('breaks CM-6');
+    expect(hazard).toContain(SEVERITY_CLASS.deadlock);
   });
 
   it('never renders narration as HTML', () => {

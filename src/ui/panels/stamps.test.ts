@@ -1,8 +1,11 @@
+// The rule stamps the Explanation panel reads: the engine names the rule it applied on each entry
+// (`rule`), and where it checked the rule, how it went (`verdict`). The page re-derives nothing.
 import { describe, expect, it } from 'vitest';
 import { run } from '../../engine/testing.ts';
 import { rule } from '../../engine/rules/catalog.ts';
+import { ruleMentioned } from '../../engine/rules/ids.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
-import { ruleFor, ruleMentioned } from './ruleFor.ts';
+import { DEMOS } from '../../scenario/demos/index.ts';
 import * as S from './testing/scenarios.ts';
 
 type Pred = (e: TraceEntry) => boolean;
@@ -11,7 +14,7 @@ type Pred = (e: TraceEntry) => boolean;
 function rulesOf(trace: TraceEntry[], pred: Pred) {
   const hits = trace.filter(pred);
   if (hits.length === 0) throw new Error('no entry matches');
-  return hits.map((e) => ruleFor(e, trace, e.seq));
+  return hits.map((e) => e.rule ?? null);
 }
 
 const invoke = (routine: string, field?: string, value?: unknown): Pred => (e) =>
@@ -20,7 +23,7 @@ const call = (api: string): Pred => (e) => e.type === 'call' && e.api === api;
 const irp = (minor: string): Pred => (e) => e.type === 'irp' && e.minor === minor;
 const type = (t: TraceEntry['type']): Pred => (e) => e.type === t;
 
-describe('ruleFor on seed 000 (synchronous processor notification)', () => {
+describe('rule stamps on seed 000 (synchronous processor notification)', () => {
   const { trace } = run(S.SEED000);
 
   it('explains the ADD_EXISTING replay inside the register call as KE-4, the hot-add as KE-1', () => {
@@ -43,7 +46,7 @@ describe('ruleFor on seed 000 (synchronous processor notification)', () => {
 
   it('gives a note the rule it names, else the rule of the routine it runs in', () => {
     const notes = trace.filter(type('note')) as Extract<TraceEntry, { type: 'note' }>[];
-    const byText = (t: string) => ruleFor(notes.find((n) => n.text.startsWith(t))!, trace, notes.find((n) => n.text.startsWith(t))!.seq);
+    const byText = (t: string) => notes.find((n) => n.text.startsWith(t))!.rule;
     expect(byText('Deregister before')).toBe('KE-5'); // says "(KE-5)"
     expect(byText('Load sampledrv')).toBe('DRV-1'); // the timeline action's narration
     expect(byText('Register for synchronous')).toBe('DRV-1'); // runs in DriverEntry
@@ -55,7 +58,7 @@ describe('ruleFor on seed 000 (synchronous processor notification)', () => {
   });
 });
 
-describe('ruleFor on processor vetoes and bug checks', () => {
+describe('rule stamps on processor vetoes and bug checks', () => {
   it('explains the failure pass of a vetoed hot-add as KE-2', () => {
     const { trace } = run(S.KE_VETO);
     expect(rulesOf(trace, invoke('SyncProcessorCallback', 'State', 'KeProcessorAddFailureNotify'))).toEqual(['KE-2', 'KE-2']);
@@ -69,7 +72,7 @@ describe('ruleFor on processor vetoes and bug checks', () => {
   });
 });
 
-describe('ruleFor on asynchronous notification (IoRegisterPlugPlayNotification)', () => {
+describe('rule stamps on asynchronous notification (IoRegisterPlugPlayNotification)', () => {
   const { trace } = run(S.IO_ASYNC);
 
   it('tells the INCLUDE_EXISTING replay (IO-1) from a queued arrival (IO-2) and processor arrivals (IO-10)', () => {
@@ -90,7 +93,7 @@ describe('ruleFor on asynchronous notification (IoRegisterPlugPlayNotification)'
   });
 });
 
-describe('ruleFor on device removal', () => {
+describe('rule stamps on device removal', () => {
   it('follows an orderly removal (RM-1) and explains the registrations (CM-2, CM-4) and the close (CM-5)', () => {
     const { trace } = run(S.CM_REMOVAL);
     expect(rulesOf(trace, call('CM_Register_Notification'))).toEqual(['CM-2', 'CM-4']);
@@ -132,23 +135,15 @@ describe('ruleFor on device removal', () => {
   });
 });
 
-describe('ruleFor in general', () => {
-  it('only looks back: the rule of entry k is the same on the prefix trace[0..k]', () => {
-    for (const s of [S.CM_VETO, S.KM_VETO, S.KE_VETO]) {
-      const { trace } = run(s);
-      for (let k = 0; k < trace.length; k++) {
-        const prefix = trace.slice(0, k + 1);
-        expect(ruleFor(prefix[k], prefix, k), `entry ${k}`).toBe(ruleFor(trace[k], trace, k));
-      }
-    }
-  });
-
-  it('only ever answers with catalogue rules', () => {
+describe('rule stamps in general', () => {
+  it('only ever stamps catalogue rules, and a verdict only with a rule', () => {
     for (const s of Object.values(S.ALL)) {
       const { trace } = run(s);
       for (const e of trace) {
-        const id = ruleFor(e, trace, e.seq);
-        if (id !== null) expect(() => rule(id)).not.toThrow();
+        if (e.rule !== undefined) expect(() => rule(e.rule!)).not.toThrow();
+        if (e.verdict !== undefined) expect(e.rule, `#${e.seq}`).toBeDefined();
+        if (e.type === 'hazard') expect(e.verdict).toBe('breaks');
+        else expect(e.verdict, `#${e.seq} ${e.type}`).not.toBe('breaks');
       }
     }
   });
@@ -157,5 +152,39 @@ describe('ruleFor in general', () => {
     expect(ruleMentioned('see (KE-5) and CM-6')).toBe('KE-5');
     expect(ruleMentioned('KE-42 is not a rule, IRQL-1 is')).toBe('IRQL-1');
     expect(ruleMentioned('no rule here')).toBeNull();
+  });
+});
+
+describe('verdicts: correct code obeys its rule', () => {
+  const demo = (id: string) => run(DEMOS.find((d) => d.id === id)!.scenario).trace;
+
+  it('ExFreePool of the context after IoUnregisterPlugPlayNotificationEx returned obeys UN-5', () => {
+    const trace = demo('seed003-ex-guarantee');
+    const free = trace.filter((e) => (e.type === 'call' || e.type === 'return') && e.api === 'ExFreePool');
+    expect(free.map((e) => [e.type, e.rule, e.verdict])).toEqual([['call', 'UN-5', 'obeys'], ['return', 'UN-5', 'obeys']]);
+  });
+
+  it('ExFreePool while a callback still runs after the non-Ex unregister gets no "obeys" (the UN-1 window)', () => {
+    const trace = demo('seed003-non-ex-window');
+    const free = trace.filter((e) => e.type === 'call' && e.api === 'ExFreePool');
+    expect(free.map((e) => [e.rule, e.verdict])).toEqual([['UN-5', undefined]]);
+    expect(trace.filter((e) => e.type === 'hazard').map((e) => e.rule)).toContain('UN-1');
+  });
+
+  it("the recipe's CloseHandle on QUERYREMOVE obeys CM-5, its HeapFree after the unregister obeys CM-10", () => {
+    const trace = demo('seed002-recipe');
+    expect(trace.filter((e) => e.type === 'call' && e.api === 'CloseHandle').map((e) => [e.rule, e.verdict])).toEqual([['CM-5', 'obeys']]);
+    expect(trace.filter((e) => e.type === 'call' && e.api === 'HeapFree').map((e) => [e.rule, e.verdict])).toContainEqual(['CM-10', 'obeys']);
+  });
+
+  it('a driver that deregisters its processor callback in Unload obeys KE-5', () => {
+    const trace = demo('seed000-sync');
+    expect(trace.filter((e) => e.type === 'call' && e.api === 'KeDeregisterProcessorChangeCallback').map((e) => [e.rule, e.verdict])).toEqual([['KE-5', 'obeys']]);
+  });
+
+  it('no demo stamps "breaks" on anything but a hazard', () => {
+    for (const d of DEMOS) {
+      for (const e of run(d.scenario).trace) if (e.verdict === 'breaks') expect(e.type, `${d.id} #${e.seq}`).toBe('hazard');
+    }
   });
 });
