@@ -1,7 +1,6 @@
 // What the graph shows at one trace position: a pure function of the scenario's universe, the
 // snapshot (the state after entry `snapshot.seq`) and the trace. Node positions come from
 // layout.ts; this decides states, highlights and edges.
-import { ntSuccess } from '../../engine/constants.ts';
 import type { Snapshot, ThreadView } from '../../engine/snapshot.ts';
 import type { TraceEntry, WaitEdge } from '../../engine/trace.ts';
 import { PARTITION_CLASSES, type Universe } from './universe.ts';
@@ -101,12 +100,12 @@ export function nodeOfThread(name: string, thread: ThreadView | undefined, isApp
   return 'root'; // pnp, shell, system: the PnP manager
 }
 
-/** Failure results of a notification callback: a veto of a query (NTSTATUS error, ERROR_CANCELLED…). */
-function isVeto(result: unknown): boolean {
-  if (result === null || result === undefined) return false;
-  if (typeof result === 'string' && !/^(STATUS_|ERROR_|CR_)/.test(result)) return false;
-  return !ntSuccess(result);
-}
+/**
+ * A callback's completion that vetoed a query-remove, as the engine stamped it: RM-2 (an app
+ * refused QUERYREMOVE) or RM-3 (a kernel callback failed QUERY_REMOVE). Failing any other event
+ * vetoes nothing (IO-5), and the page does not guess otherwise.
+ */
+const isVeto = (e: TraceEntry): boolean => e.rule === 'RM-2' || e.rule === 'RM-3';
 
 /** Registrations whose callback vetoed during the cursor's timeline step (scanning at most `cap` entries). */
 function vetoesInStep(trace: readonly TraceEntry[], seq: number, cap = 20_000): Set<string> {
@@ -124,7 +123,7 @@ function vetoesInStep(trace: readonly TraceEntry[], seq: number, cap = 20_000): 
       stacks.set(e.thread, s);
     } else if (e.type === 'complete') {
       const reg = stacks.get(e.thread)?.pop();
-      if (reg && isVeto(e.result)) out.add(reg);
+      if (reg && isVeto(e)) out.add(reg);
     }
   }
   return out;
