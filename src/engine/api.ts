@@ -75,6 +75,14 @@ export const APIS = {
   IoUnregisterPlugPlayNotificationEx: {
     mode: 'kernel', maxIrql: 0, returns: 'status', params: { NotificationEntry: req('value') },
   },
+  // ---- kernel: a driver's own device interfaces (IO-11)
+  IoRegisterDeviceInterface: {
+    mode: 'kernel', maxIrql: 0, returns: 'status',
+    params: { PhysicalDeviceObject: req('device'), InterfaceClassGuid: req('value'), ReferenceString: opt('value'), SymbolicLinkName: req('out') },
+  },
+  IoSetDeviceInterfaceState: {
+    mode: 'kernel', maxIrql: 0, returns: 'status', params: { SymbolicLinkName: req('value'), Enable: req('value') },
+  },
   IoGetDeviceObjectPointer: {
     mode: 'kernel', maxIrql: 0, returns: 'status',
     params: { ObjectName: req('value'), DesiredAccess: opt('value'), FileObject: opt('out'), DeviceObject: opt('out') },
@@ -153,6 +161,8 @@ export const ARG_NAMES = [
   'CallbackContext', 'Context', 'State', 'NtNumber', 'ProcNumber', 'Status', 'Event', 'InterfaceClassGuid',
   'SymbolicLinkName', 'FileObject', 'hNotify', 'Action', 'FilterType', 'SymbolicLink', 'EventGuid', 'Data',
   'NameOffset', 'DeviceObject', 'InstanceId',
+  // Fields of a structure argument, read as `$Struct.Field` (the processor's group and number within it).
+  'ProcNumber.Group', 'ProcNumber.Number',
 ] as const;
 export type ArgName = (typeof ARG_NAMES)[number];
 

@@ -26,6 +26,8 @@ const HANDLERS: ApiHandlers = {
   IoUnregisterPlugPlayNotification: io.IoUnregisterPlugPlayNotification,
   IoUnregisterPlugPlayNotificationEx: io.IoUnregisterPlugPlayNotificationEx,
   IoGetDeviceObjectPointer: io.IoGetDeviceObjectPointer,
+  IoRegisterDeviceInterface: io.IoRegisterDeviceInterface,
+  IoSetDeviceInterfaceState: io.IoSetDeviceInterfaceState,
   ObDereferenceObject: io.ObDereferenceObject,
   IoReportTargetDeviceChangeAsynchronous: report.IoReportTargetDeviceChangeAsynchronous,
   IoReportTargetDeviceChange: report.IoReportTargetDeviceChange,

@@ -66,10 +66,18 @@ export function writeVar(act: Activation, name: string, value: unknown): void {
   else act.component.vars[name] = value;
 }
 
+/** `$Struct.Field`: a field of a structure argument (`$ProcNumber.Group`); NULL when absent. */
+function field(args: Record<string, unknown>, struct: string, name: string): unknown {
+  const s = Object.hasOwn(args, struct) ? args[struct] : null;
+  return s !== null && typeof s === 'object' && Object.hasOwn(s, name) ? (s as Record<string, unknown>)[name] : null;
+}
+
 export function evaluate(act: Activation, v: Value | undefined): unknown {
   if (v === undefined || v === null || typeof v !== 'string') return v ?? null;
   if (v.startsWith('$')) {
     const name = v.slice(1);
+    const dot = name.indexOf('.');
+    if (dot > 0) return field(act.args, name.slice(0, dot), name.slice(dot + 1));
     const value = Object.hasOwn(act.args, name) ? act.args[name] : null;
     if (name.endsWith('Context') && isAllocation(value)) checkUse(act, value);
     return value;

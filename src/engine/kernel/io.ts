@@ -4,7 +4,7 @@ import { OP } from '../engine.ts';
 import type { Handler } from '../interp.ts';
 import { deliverKernel, interfaceRule } from '../pnp/deliver.ts';
 import { isPartitionClass } from '../constants.ts';
-import { closeHandle, interfacesOf, newHandle } from '../pnp/devices.ts';
+import { closeHandle, deviceSymlink, disableInterface, enableInterface, interfacesOf, newHandle, registerInterface } from '../pnp/devices.ts';
 import { newRegistration, unregister } from './registrations.ts';
 
 const CATEGORIES = ['EventCategoryHardwareProfileChange', 'EventCategoryDeviceInterfaceChange', 'EventCategoryTargetDeviceChange'];
@@ -131,4 +131,35 @@ export const ObDereferenceObject: Handler = function* ({ engine, act, args, gove
   else govern('IO-8');
   if (typeof args.Object === 'string') closeHandle(engine, args.Object);
   return { result: null };
+};
+
+/**
+ * IO-11: the link of the device's interface of that class (the one the engine created when the
+ * device started); a class the scenario does not list gets a new interface, disabled until enabled.
+ */
+export const IoRegisterDeviceInterface: Handler = function* ({ engine, args }) {
+  const d = engine.world.devices[String(args.PhysicalDeviceObject)];
+  const cls = String(args.InterfaceClassGuid);
+  if (!d || d.state === 'not-present' || d.state === 'removed') return { result: 'STATUS_INVALID_DEVICE_REQUEST', out: { SymbolicLinkName: null } };
+  const i = d.classes.indexOf(cls);
+  if (i >= 0 && d.symlinks[i]) return { result: 'STATUS_SUCCESS', out: { SymbolicLinkName: d.symlinks[i] } };
+  const index = i >= 0 ? i : d.classes.push(cls) - 1;
+  d.symlinks[index] = deviceSymlink(d, cls, index);
+  registerInterface(engine, d.symlinks[index], cls, d.id);
+  return { result: 'STATUS_SUCCESS', out: { SymbolicLinkName: d.symlinks[index] } };
+};
+
+/** IO-11: disable → REMOVAL, enable → ARRIVAL, the device staying where it is; documented statuses otherwise. */
+export const IoSetDeviceInterfaceState: Handler = function* ({ engine, args }) {
+  const itf = typeof args.SymbolicLinkName === 'string' ? engine.world.interfaces[args.SymbolicLinkName] : undefined;
+  const enable = args.Enable === true || args.Enable === 'TRUE' || args.Enable === 1;
+  if (!itf) return { result: 'STATUS_OBJECT_NAME_NOT_FOUND' };
+  if (enable) {
+    if (itf.enabled) return { result: 'STATUS_OBJECT_NAME_EXISTS' };
+    enableInterface(engine, itf.symlink, itf.className, itf.device, true, 'IO-11');
+    return { result: 'STATUS_SUCCESS' };
+  }
+  if (!itf.enabled) return { result: 'STATUS_OBJECT_NAME_NOT_FOUND' };
+  disableInterface(engine, itf.symlink, 'IO-11');
+  return { result: 'STATUS_SUCCESS' };
 };

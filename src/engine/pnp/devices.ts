@@ -106,7 +106,16 @@ export function enableInterface(engine: Engine, symlink: string, className: stri
   if (announce) queueEvent(engine, { kind: 'InterfaceArrival', device, symlink, className }, governed);
 }
 
-/** Disable an interface during a removal flow (`flow`: RM-1 or RM-5) and queue its REMOVAL, delivered after the current event (RM-1 step 9). */
+/** Create an interface, disabled (IoRegisterDeviceInterface of a class the device did not have, IO-11). */
+export function registerInterface(engine: Engine, symlink: string, className: string, device: string) {
+  const w = engine.world;
+  if (w.interfaces[symlink]) return;
+  w.interfaces[symlink] = { symlink, className, device, enabled: false };
+  w.interfaceOrder.push(symlink);
+  engine.state(`interface:${symlink}`, 'none', 'disabled', { className, device });
+}
+
+/** Disable an interface (`flow`: RM-1 or RM-5 in a removal, IO-11 for IoSetDeviceInterfaceState) and queue its REMOVAL, delivered after the current event (RM-1 step 9). */
 export function disableInterface(engine: Engine, symlink: string, flow: RuleId) {
   const itf = engine.world.interfaces[symlink];
   if (!itf?.enabled) return;

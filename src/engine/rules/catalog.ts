@@ -362,6 +362,19 @@ export const RULES = {
     source: S001,
     seeds: ['000', '001'],
   },
+  'IO-11': {
+    id: 'IO-11',
+    title: 'Disabling an interface is a removal, enabling it an arrival',
+    section: SEC.io,
+    cases: {},
+    provenance: 'DOC',
+    provenanceNote:
+      'IoSetDeviceInterfaceState, its return values and the notifications it causes are documented. Which driver of the stack may call it is not checked by the engine (a modelling choice), and an interface the scenario does not list is created disabled by IoRegisterDeviceInterface.',
+    explanation:
+      "A driver turns one of its device's interfaces off and on again with IoSetDeviceInterfaceState, without the device going anywhere: the device stays started and its handles stay open. Disabling an enabled interface queues GUID_DEVICE_INTERFACE_REMOVAL, enabling it queues GUID_DEVICE_INTERFACE_ARRIVAL; the PnP manager delivers them like any interface change, kernel registrants first and then user-mode DEVICEINTERFACEREMOVAL / DEVICEINTERFACEARRIVAL (IO-2). Enabling an interface that is already enabled returns the informational STATUS_OBJECT_NAME_EXISTS and notifies nobody; disabling one that is not enabled returns STATUS_OBJECT_NAME_NOT_FOUND. While it is disabled, opening its symbolic link fails. The symbolic link comes from IoRegisterDeviceInterface, which returns the existing link when the device already has an interface of that class. A client that watches interface arrivals must therefore expect a REMOVAL and a later ARRIVAL of the same symbolic link for a device that never left.",
+    source: other('IoSetDeviceInterfaceState function (wdm.h)'),
+    seeds: ['001', '002'],
+  },
 
   // ---------------------------------------------------------------- §4 UN
   'UN-1': {

@@ -5,7 +5,7 @@ const range = <P extends string>(prefix: P, n: number) =>
 
 export const RULE_IDS: readonly RuleId[] = [
   ...range('KE', 10),
-  ...range('IO', 10),
+  ...range('IO', 11),
   ...range('UN', 7),
   ...range('RM', 8),
   ...range('CM', 13),
@@ -17,7 +17,7 @@ export const RULE_IDS: readonly RuleId[] = [
 
 export type RuleId =
   | `KE-${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}`
-  | `IO-${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}`
+  | `IO-${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11}`
   | `UN-${1 | 2 | 3 | 4 | 5 | 6 | 7}`
   | `RM-${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8}`
   | `CM-${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13}`
