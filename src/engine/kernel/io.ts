@@ -137,7 +137,8 @@ export const ObDereferenceObject: Handler = function* ({ engine, act, args, gove
  * IO-11: the link of the device's interface of that class (the one the engine created when the
  * device started); a class the scenario does not list gets a new interface, disabled until enabled.
  */
-export const IoRegisterDeviceInterface: Handler = function* ({ engine, args }) {
+export const IoRegisterDeviceInterface: Handler = function* ({ engine, args, govern }) {
+  govern('IO-11');
   const d = engine.world.devices[String(args.PhysicalDeviceObject)];
   const cls = String(args.InterfaceClassGuid);
   if (!d || d.state === 'not-present' || d.state === 'removed') return { result: 'STATUS_INVALID_DEVICE_REQUEST', out: { SymbolicLinkName: null } };
@@ -150,7 +151,8 @@ export const IoRegisterDeviceInterface: Handler = function* ({ engine, args }) {
 };
 
 /** IO-11: disable → REMOVAL, enable → ARRIVAL, the device staying where it is; documented statuses otherwise. */
-export const IoSetDeviceInterfaceState: Handler = function* ({ engine, args }) {
+export const IoSetDeviceInterfaceState: Handler = function* ({ engine, args, govern }) {
+  govern('IO-11');
   const itf = typeof args.SymbolicLinkName === 'string' ? engine.world.interfaces[args.SymbolicLinkName] : undefined;
   const enable = args.Enable === true || args.Enable === 'TRUE' || args.Enable === 1;
   if (!itf) return { result: 'STATUS_OBJECT_NAME_NOT_FOUND' };
