@@ -4,6 +4,7 @@
 import type { TimelineAction } from '../scenario/types.ts';
 import { APIS, isApiName } from './api.ts';
 import type { TraceEntry } from './trace.ts';
+import { parseThread, threadOwner } from './ids/threads.ts';
 
 /** Parameters whose value is a set of flags: shown the way C writes them, `A | B`, or `0`. */
 const FLAG_PARAMS = new Set(['Flags', 'EventCategoryFlags', 'ulFlags']);
@@ -92,7 +93,7 @@ const irqlSuffix = (irql: string | undefined) => (irql && irql !== 'PASSIVE_LEVE
  * imply their component; `hotplug`, `pnp` and work-item threads run other components' code.
  */
 function actor(thread: string, component: string): string {
-  if (thread === `sys:${component}` || thread.startsWith(`app:${component}:`)) return '';
+  if (threadOwner(parseThread(thread)) === component) return '';
   return `${component} `;
 }
 

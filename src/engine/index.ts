@@ -16,6 +16,7 @@ import { exitApp, loadDriver, runRoutine, startApp, unloadDriver } from './lifec
 import { enableInterface, instanceId, memorySymlink, processorSymlink, queueEvent } from './pnp/devices.ts';
 import { vetoRule } from './pnp/events.ts';
 import { ruleMentioned, type RuleId } from './rules/ids.ts';
+import { appMainThread, driverThread } from './ids/threads.ts';
 
 export type { TraceEntry } from './trace.ts';
 
@@ -109,7 +110,7 @@ function boot(engine: Engine) {
     for (const drv of d.stack) {
       if (loaded.has(drv)) continue;
       loaded.add(drv);
-      engine.submit(`sys:${drv}`, 'load', () => loadDriver(engine, drv));
+      engine.submit(driverThread(drv), 'load', () => loadDriver(engine, drv));
     }
   }
   engine.runUntilQuiescent();
@@ -170,13 +171,13 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
   };
   switch (a.do) {
     case 'load':
-      return run(`sys:${a.driver}`, () => loadDriver(engine, a.driver));
+      return run(driverThread(a.driver), () => loadDriver(engine, a.driver));
     case 'unload':
-      return run(`sys:${a.driver}`, () => unloadDriver(engine, a.driver));
+      return run(driverThread(a.driver), () => unloadDriver(engine, a.driver));
     case 'start':
-      return run(`app:${a.app}:main`, () => startApp(engine, a.app));
+      return run(appMainThread(a.app), () => startApp(engine, a.app));
     case 'run':
-      return run(world.components[a.component].kind === 'app' ? `app:${a.component}:main` : `sys:${a.component}`,
+      return run(world.components[a.component].kind === 'app' ? appMainThread(a.component) : driverThread(a.component),
         () => runRoutine(engine, a.component, a.routine));
     case 'exit':
       action('system');

@@ -4,6 +4,7 @@ import { IRQL_NAMES, type Irql } from '../api.ts';
 import { invoke, type CallCtx, type Handler } from '../interp.ts';
 import { nextId } from '../model.ts';
 import { dropImage, holdImage } from './registrations.ts';
+import { deliversCallbacks, workerThread } from '../ids/threads.ts';
 
 export function allocate(engine: Engine, owner: string, kind: 'pool' | 'heap', tag: string, paged: boolean) {
   const id = `${kind}:${nextId(engine.world, kind)}`;
@@ -47,7 +48,7 @@ export function free(engine: Engine, owner: string, id: unknown): boolean {
 export function flagBlockingCallback(engine: Engine, t: Thread, what: string) {
   if (t.inCompletion) {
     engine.raise('CU-7', 'blocks', `A device-change completion callback on ${t.name} waits for ${what}; it must not block.`);
-  } else if (t.callbacks.length > 0 && (t.name === 'pnp' || t.name === 'hotplug' || t.name.endsWith(':notify'))) {
+  } else if (t.callbacks.length > 0 && deliversCallbacks(t.name)) {
     const reg = engine.world.registrations[t.callbacks[t.callbacks.length - 1]];
     const rule = reg?.kind === 'cm' ? 'CM-12' : 'IO-7';
     engine.raise(rule, 'blocks', `${reg?.owner}!${reg?.routine} waits for ${what} inside a notification callback on ${t.name}; every other PnP notification waits with it.`);
@@ -78,7 +79,7 @@ export const IoQueueWorkItem: Handler = function* ({ engine, act, op, args, gove
   const id = `workitem:${n}`;
   const owner = act.component.id;
   const routine = String(op.WorkerRoutine);
-  const thread = `worker:${n}`;
+  const thread = workerThread(n);
   engine.world.workItems[id] = { id, owner, routine, thread, done: false };
   engine.state(id, 'none', 'queued', { owner, routine, thread });
   engine.submit(thread, routine, function* () {

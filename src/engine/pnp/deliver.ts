@@ -5,6 +5,7 @@ import type { Registration } from '../model.ts';
 import type { RuleId } from '../rules/ids.ts';
 import { checkContextAlive } from '../kernel/registrations.ts';
 import { isPartitionClass } from '../constants.ts';
+import { appNotifyThread } from '../ids/threads.ts';
 
 /** The rule a delivery runs under; `veto` gives the completion's rule when its result vetoes (RM-2, RM-3). */
 export interface DeliveryRule {
@@ -40,7 +41,7 @@ export function* deliverKernel(engine: Engine, reg: Registration, args: Record<s
  * delivering thread waits until it returns, because its return value matters (CM-12).
  */
 export function* deliverUser(engine: Engine, reg: Registration, args: Record<string, unknown>, how: DeliveryRule): Body<unknown> {
-  const thread = `app:${reg.owner}:notify`;
+  const thread = appNotifyThread(reg.owner);
   const job = engine.submit(thread, `${reg.routine}`, function* () {
     // CM-6: once CM_Unregister_Notification returned, no callback of the registration runs — a
     // delivery still queued for the notify thread is dropped.

@@ -7,6 +7,7 @@ import type { RuleId } from '../rules/ids.ts';
 import { registrationsOf } from '../kernel/registrations.ts';
 import { loadDriver } from '../lifecycle.ts';
 import { checkCmReturn, deliverKernel, deliverUser, interfaceRule, type DeliveryRule } from './deliver.ts';
+import { driverThread } from '../ids/threads.ts';
 import {
   deviceSymlink, disableInterface, enableInterface, functionDriver, handleClosed, instanceIdOf, openHandlesOn,
   readyForRemove, setDeviceState, subtree,
@@ -100,7 +101,7 @@ function* deviceArrival(engine: Engine, ev: PnpEvent): Body<void> {
   for (const drv of d.stack) {
     const c = engine.world.components[drv];
     if (c.state !== 'not-loaded' && c.state !== 'unloaded') continue;
-    const thread = `sys:${drv}`;
+    const thread = driverThread(drv);
     const job = engine.submit(thread, 'load', () => loadDriver(engine, drv));
     yield* engine.waitUntil({ k: 'job', thread, job: job.id, what: `${drv}!DriverEntry to return` }, () => job.done);
   }

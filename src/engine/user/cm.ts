@@ -7,6 +7,7 @@ import { nextId } from '../model.ts';
 import { newRegistration, registrationsOf, unregister } from '../kernel/registrations.ts';
 import { allocate, flagBlockingCallback, free, freeVerdict, governWait } from '../kernel/mem.ts';
 import { closeHandle, deviceByInstanceId, interfacesOf, newHandle } from '../pnp/devices.ts';
+import { appPoolThread } from '../ids/threads.ts';
 
 const ALL_CLASSES = 'CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES';
 const ALL_INSTANCES = 'CM_NOTIFY_FILTER_FLAG_ALL_DEVICE_INSTANCES';
@@ -151,7 +152,7 @@ export const CloseHandle: Handler = function* ({ engine, act, args, govern }) {
 function submitWork(engine: Engine, app: string, routine: string, context: unknown) {
   const n = nextId(engine.world, `pool:${app}`);
   const id = `tpwork:${app}:${n}`;
-  const thread = `app:${app}:pool:${n}`;
+  const thread = appPoolThread(app, n);
   engine.world.workItems[id] = { id, owner: app, routine, thread, done: false };
   engine.state(`workitem:${id}`, 'none', 'queued', { owner: app, routine, thread });
   engine.submit(thread, routine, function* () {

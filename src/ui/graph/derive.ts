@@ -5,6 +5,7 @@ import type { Snapshot, ThreadView } from '../../engine/snapshot.ts';
 import type { TraceEntry, WaitEdge } from '../../engine/trace.ts';
 import { PARTITION_CLASSES, type Universe } from './universe.ts';
 import { dict } from '../../engine/dict.ts';
+import { parseThread, unreachable } from '../../engine/ids/threads.ts';
 
 export type EdgeStatus = 'active' | 'pinned' | 'inflight' | 'vetoing' | 'blocked';
 
@@ -92,8 +93,20 @@ const componentNode = (id: string, isApp: (id: string) => boolean) => (id === 's
 
 /** The node that stands for a thread: whose code it runs, else the part of the system it belongs to. */
 export function nodeOfThread(name: string, thread: ThreadView | undefined, isApp: (id: string) => boolean): string {
-  if (name.startsWith('sys:')) return `drv:${name.slice(4)}`;
-  if (name.startsWith('app:')) return `app:${name.split(':')[1]}`;
+  const t = parseThread(name);
+  switch (t.kind) {
+    case 'driver':
+      return `drv:${t.driver}`;
+    case 'app':
+    case 'appPool':
+      return `app:${t.app}`;
+    case 'system':
+    case 'worker':
+    case 'other':
+      break;
+    default:
+      return unreachable(t);
+  }
   const top = thread?.stack.at(-1);
   if (top && top.component !== 'shell' && top.component !== 'system') return componentNode(top.component, isApp);
   if (name === 'hotplug') return 'partition';

@@ -26,6 +26,7 @@ import type { TraceEntry } from '../../engine/trace.ts';
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import { frameParents, lastAtOrBefore, perTrace, type Trace } from './traceIndex.ts';
 import { dictOf } from '../../engine/dict.ts';
+import { parseThread, SYSTEM_THREADS, unreachable } from '../../engine/ids/threads.ts';
 
 export type LaneKind = 'thread' | 'api' | 'driver' | 'app';
 
@@ -47,12 +48,23 @@ export const WINDOW = 200;
 /** Up to this many lanes, the lanes of the whole trace are shown from the start (a stable layout). */
 export const STABLE_LANES = 14;
 
-const SYSTEM_THREADS = ['shell', 'system', 'pnp', 'hotplug'];
 
 /** The lane a thread's own actions are drawn from. */
 export function threadLane(thread: string): string {
-  if (thread.startsWith('app:')) return thread.endsWith(':notify') ? 'pnp' : 'system';
-  return thread;
+  const t = parseThread(thread);
+  switch (t.kind) {
+    case 'app':
+      return t.role === 'notify' ? 'pnp' : 'system';
+    case 'appPool':
+      return 'system';
+    case 'system':
+    case 'driver':
+    case 'worker':
+    case 'other':
+      return thread;
+    default:
+      return unreachable(t);
+  }
 }
 
 
@@ -82,10 +94,21 @@ function laneTable(scenario: NormalizedScenario): LaneTable {
   const cache = new Map<string, Lane & { rank: number }>();
   // Ranks: system threads 0…, sys:* 100k, worker:* 200k, API 300k, drivers 400k, apps 500k.
   const make = (id: string): Lane & { rank: number } => {
-    const sys = SYSTEM_THREADS.indexOf(id);
-    if (sys >= 0) return { id, label: id === 'pnp' ? 'PnP manager (pnp)' : id, kind: 'thread', rank: sys };
-    if (id.startsWith('sys:')) return { id, label: id, kind: 'thread', rank: 100_000 + drivers.indexOf(id.slice(4)) + 1 };
-    if (id.startsWith('worker:')) return { id, label: id, kind: 'thread', rank: 200_000 + (Number(id.slice(7)) || 0) };
+    const t = parseThread(id);
+    switch (t.kind) {
+      case 'system':
+        return { id, label: t.name === 'pnp' ? 'PnP manager (pnp)' : id, kind: 'thread', rank: SYSTEM_THREADS.indexOf(t.name) };
+      case 'driver':
+        return { id, label: id, kind: 'thread', rank: 100_000 + drivers.indexOf(t.driver) + 1 };
+      case 'worker':
+        return { id, label: id, kind: 'thread', rank: 200_000 + t.n };
+      case 'app':
+      case 'appPool':
+      case 'other':
+        break;
+      default:
+        return unreachable(t);
+    }
     if (id === 'kernel') return { id, label: 'Kernel (ntoskrnl)', kind: 'api', rank: 300_000 };
     if (id === 'user') return { id, label: 'User-mode APIs', kind: 'api', rank: 300_001 };
     if (id.startsWith('drv:')) return { id, label: id.slice(4), kind: 'driver', rank: 400_000 + drivers.indexOf(id.slice(4)) };
