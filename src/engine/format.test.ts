@@ -49,8 +49,8 @@ describe('formatEntry', () => {
     expect(formatBody(e)).toBe(
       'sampledrv → ExAllocatePool2(Flags=POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, NumberOfBytes=64, Tag=Ctx0) @DISPATCH_LEVEL',
     );
-    expect(formatBody(at({ type: 'call', component: 'm', api: 'X', args: { Flags: [] }, irql: 'PASSIVE_LEVEL' }))).toBe(
-      'm → X(Flags=0)',
+    expect(formatBody(at({ type: 'call', component: 'm', api: 'HeapFree', args: { Flags: [] }, irql: 'PASSIVE_LEVEL' }))).toBe(
+      'm → HeapFree(Flags=0)',
     );
   });
 

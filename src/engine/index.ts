@@ -6,7 +6,7 @@ export { DEFAULT_LIMITS, type ChoicePoint, type RunLimits } from './engine.ts';
 
 import type { World } from './model.ts';
 import { dict, dictOf } from './dict.ts';
-import type { TraceEntry } from './trace.ts';
+import type { SystemApiName, TraceEntry } from './trace.ts';
 import * as ke from './kernel/ke.ts';
 import * as io from './kernel/io.ts';
 import * as mem from './kernel/mem.ts';
@@ -212,7 +212,7 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
 
 /** The shell's "safely remove": CM_Query_And_Remove_SubTree, answered when the PnP manager is done (RM-1…RM-4). */
 function* eject(engine: Engine, device: string): Body<void> {
-  const api = 'CM_Query_And_Remove_SubTree';
+  const api: SystemApiName = 'CM_Query_And_Remove_SubTree';
   engine.emit({ type: 'call', component: 'shell', api, args: { dnAncestor: device, ulFlags: 'CM_REMOVE_UI_OK' }, rule: 'RM-1' });
   const ev = queueEvent(engine, { kind: 'QueryAndRemove', device });
   yield* engine.waitUntil({ k: 'event', event: ev.id, what: `the PnP manager to remove ${device}` }, () => ev.done);

@@ -1,10 +1,16 @@
 // Trace format v1 (docs/trace-format.md). Fields may be added; none renamed.
 import type { TimelineAction } from '../scenario/types.ts';
 import type { RuleId, Severity } from './rules/ids.ts';
+import type { ApiName } from './api.ts';
 
 export type HaltReason = 'quiescent' | 'bugcheck' | 'deadlock' | 'stalled' | 'budget';
 /** Which limit of the run a `budget` halt reached (DL-3; README "Limits of a run"). */
 export type RunLimit = 'ops' | 'entries' | 'threads' | 'wakeups' | 'nesting';
+
+/** APIs the system itself calls on a user's behalf (the shell's safe removal, RM-1); not scenario ops. */
+export type SystemApiName = 'CM_Query_And_Remove_SubTree';
+/** The API a `call` / `return` entry names: one of the engine's API table, or a system call. */
+export type TraceApiName = ApiName | SystemApiName;
 
 export interface TraceBase {
   seq: number;
@@ -37,13 +43,13 @@ export type TraceBody =
   | {
       type: 'call';
       component: string;
-      api: string;
+      api: TraceApiName;
       args: Record<string, unknown>;
       irql?: string;
       /** JSON pointer of the op in the scenario (absent for system calls such as the shell's). */
       op?: string;
     }
-  | { type: 'return'; component: string; api: string; result: unknown; out?: Record<string, unknown> }
+  | { type: 'return'; component: string; api: TraceApiName; result: unknown; out?: Record<string, unknown> }
   | {
       type: 'invoke';
       component: string;
