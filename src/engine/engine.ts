@@ -14,6 +14,7 @@ export type ApiHandlers = Record<ApiName, Handler>;
 import { ruleCase, type CaseOf } from './rules/catalog.ts';
 import type { Wait, World } from './model.ts';
 import { own } from './dict.ts';
+import { entityId } from './ids/entities.ts';
 
 export type Yield = { t: 'op' } | { t: 'block'; wait: Wait };
 export type Body<R = unknown> = Generator<Yield, R, void>;
@@ -329,7 +330,7 @@ export class Engine {
     if (from === 'blocked' && to !== 'blocked') this.unwatch(t);
     if (to === 'runnable' && from !== 'runnable') insertByOrder(this.runnableList, t);
     else if (from === 'runnable' && to !== 'runnable') this.runnableList.splice(this.runnableList.indexOf(t), 1);
-    const body: TraceBody = { type: 'state', entity: `thread:${t.name}`, from, to };
+    const body: TraceBody = { type: 'state', entity: entityId('thread', t.name), from, to };
     if (on) body.on = on;
     this.emit(body, by);
   }

@@ -17,6 +17,7 @@ import { enableInterface, instanceId, memorySymlink, processorSymlink, queueEven
 import { vetoRule } from './pnp/events.ts';
 import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import { appMainThread, driverThread } from './ids/threads.ts';
+import { entityId } from './ids/entities.ts';
 
 export type { TraceEntry } from './trace.ts';
 
@@ -97,12 +98,12 @@ function boot(engine: Engine) {
   for (let n = 0; n < scenario.machine.processors; n++) {
     const p = { NtNumber: n, Group: Math.floor(n / 64), Number: n % 64, state: 'active' as const, symlink: processorSymlink(n) };
     world.processors.push(p);
-    engine.state(`processor:${n}`, 'not-present', 'active', { Group: p.Group, Number: p.Number });
+    engine.state(entityId('processor', n), 'not-present', 'active', { Group: p.Group, Number: p.Number });
     enableInterface(engine, p.symlink, 'GUID_DEVICE_PROCESSOR', `processor${n}`, false);
   }
   for (const m of scenario.machine.memory) addMemory(engine, m.id, m.sizeMiB, false);
   for (const d of Object.values(engine.scenario.machine.devices)) {
-    engine.state(`device:${d.id}`, 'none', 'not-present', { parent: d.parent, stack: d.stack, interfaces: d.interfaces, instanceId: instanceId(world.devices[d.id]) });
+    engine.state(entityId('device', d.id), 'none', 'not-present', { parent: d.parent, stack: d.stack, interfaces: d.interfaces, instanceId: instanceId(world.devices[d.id]) });
   }
   const present = scenario.machine.devices.filter((d) => d.present);
   const loaded = new Set<string>();
@@ -122,7 +123,7 @@ function boot(engine: Engine) {
 function addMemory(engine: Engine, id: string, sizeMiB: number, hotAdded: boolean) {
   const symlink = memorySymlink(id);
   engine.world.memory.push({ id, sizeMiB, state: 'active', symlink });
-  engine.state(`memory:${id}`, 'not-present', 'active', { sizeMiB }, hotAdded ? { rule: 'IO-10' } : {});
+  engine.state(entityId('memory', id), 'not-present', 'active', { sizeMiB }, hotAdded ? { rule: 'IO-10' } : {});
   if (hotAdded) queueEvent(engine, { kind: 'DeviceArrival', device: id, unit: { symlink, className: 'GUID_DEVICE_MEMORY' } }, 'IO-10');
   else enableInterface(engine, symlink, 'GUID_DEVICE_MEMORY', id, false);
 }

@@ -7,10 +7,11 @@ import type { RuleId } from './rules/ids.ts';
 import { dropImage, holdImage, liveIoRegistrations, registrationsOf, unregister } from './kernel/registrations.ts';
 import { closeHandle } from './pnp/devices.ts';
 import { appThreadPrefix } from './ids/threads.ts';
+import { entityId } from './ids/entities.ts';
 
 function setState(engine: Engine, c: Component, to: Component['state'], rule?: RuleId) {
   if (c.state === to) return;
-  engine.state(`${c.kind}:${c.id}`, c.state, to, undefined, rule ? { rule } : {});
+  engine.state(entityId(c.kind, c.id), c.state, to, undefined, rule ? { rule } : {});
   c.state = to;
 }
 

@@ -1,6 +1,7 @@
 // The state of the world at any trace position, as plain data for the views.
 // Step-back is seek, not undo (docs/architecture.md): the trace records every change, so the state after entry
 // k is a fold of entries 0..k; a checkpoint every CHECKPOINT_EVERY entries keeps any seek short.
+import { parseEntity, type EntityKind } from './ids/entities.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import type { HaltReason, TraceEntry } from './trace.ts';
 import { dict, dictOf, own } from './dict.ts';
@@ -49,7 +50,7 @@ export interface Snapshot {
   halted: HaltReason | null;
 }
 
-const KIND_TO_TABLE: Readonly<Record<string, keyof Snapshot>> = dictOf({
+const KIND_TO_TABLE: Readonly<Partial<Record<EntityKind, keyof Snapshot>>> = dictOf({
   processor: 'processors', memory: 'memory', device: 'devices', interface: 'interfaces', driver: 'drivers',
   app: 'apps', registration: 'registrations', handle: 'handles', pool: 'allocations', heap: 'allocations',
   workitem: 'workItems',
@@ -92,9 +93,9 @@ export function apply(snap: Snapshot, e: TraceEntry): void {
   snap.step = e.step;
   switch (e.type) {
     case 'state': {
-      const colon = e.entity.indexOf(':');
-      const kind = e.entity.slice(0, colon);
-      const id = e.entity.slice(colon + 1);
+      const parsed = parseEntity(e.entity);
+      if (!parsed) return;
+      const { kind, id } = parsed;
       if (kind === 'thread') {
         const t = thread(snap, id);
         t.state = e.to;

@@ -6,6 +6,7 @@ import type { NormalizedScenario } from '../scenario/types.ts';
 import { runScenario, type RunOptions } from './index.ts';
 import type { HaltReason, TraceEntry, TraceType } from './trace.ts';
 import { shortName } from './format.ts';
+import { isThreadEntity } from './ids/entities.ts';
 
 
 export class Run {
@@ -86,7 +87,7 @@ export class Run {
   labels(...types: TraceType[]): string[] {
     const set = new Set(types);
     return this.trace
-      .filter((e) => (set.size === 0 || set.has(e.type)) && !(e.type === 'state' && (e.entity.startsWith('thread:') || e.entity.startsWith('irql:'))))
+      .filter((e) => (set.size === 0 || set.has(e.type)) && !(e.type === 'state' && isThreadEntity(e.entity)))
       .map((e) => this.label(e));
   }
 

@@ -2,6 +2,7 @@
 // events): devices and stacks, user-mode apps following (or breaking) seed 002's recipe, and a
 // toastmon-shaped kernel monitor. Plain data in, plain scenario JSON out.
 
+import { isThreadEntity } from '../ids/entities.ts';
 import {
   call, closeHandle, cmGetInterfaceList, heapAlloc, heapFree, getDeviceObjectPointer, ioRegister, ioRegisterTarget, ioUnregisterEx, obDereference, cmRegister, cmUnregister, createFile, handleFilter, interfaceFilter, note, ret, set,
 } from '../../scenario/builder.ts';
@@ -273,7 +274,7 @@ export function stepLabels(r: Run, step: number, ...types: TraceType[]): string[
   const set = new Set(types);
   return r.trace
     .filter((e) => e.step === step && (set.size === 0 || set.has(e.type)))
-    .filter((e) => !(e.type === 'state' && (e.entity.startsWith('thread:') || e.entity.startsWith('irql:'))))
+    .filter((e) => !(e.type === 'state' && isThreadEntity(e.entity)))
     .map((e) => r.label(e));
 }
 

@@ -5,6 +5,7 @@ import { invoke, type Activation, type Handler } from '../interp.ts';
 import { nextId, type Processor, type Registration } from '../model.ts';
 import { checkContextAlive, registrationsOf, newRegistration, unregister } from './registrations.ts';
 import { processorDevice, processorSymlink, queueEvent } from '../pnp/devices.ts';
+import { entityId } from '../ids/entities.ts';
 
 type KeState = 'KeProcessorAddStartNotify' | 'KeProcessorAddCompleteNotify' | 'KeProcessorAddFailureNotify';
 
@@ -124,13 +125,13 @@ function* addProcessor(engine: Engine): Body<void> {
   const n = w.processors.length;
   const p: Processor = { NtNumber: n, Group: Math.floor(n / 64), Number: n % 64, state: 'starting', symlink: processorSymlink(n) };
   w.processors.push(p);
-  engine.state(`processor:${n}`, 'not-present', 'starting', { Group: p.Group, Number: p.Number }, { rule: 'KE-1' });
+  engine.state(entityId('processor', n), 'not-present', 'starting', { Group: p.Group, Number: p.Number }, { rule: 'KE-1' });
   const regs = registrationsOf(engine, (r) => r.kind === 'ke');
   const status = newStatus('KeProcessorAddStartNotify');
   for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
   if (status.value === 'STATUS_SUCCESS') {
     p.state = 'active';
-    engine.state(`processor:${n}`, 'starting', 'active', undefined, { rule: 'KE-1' });
+    engine.state(entityId('processor', n), 'starting', 'active', undefined, { rule: 'KE-1' });
     status.state = 'KeProcessorAddCompleteNotify';
     for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
     // KE-9: only now does the processor's device start (on the pnp thread); then its interface arrives.
@@ -140,6 +141,6 @@ function* addProcessor(engine: Engine): Body<void> {
   status.state = 'KeProcessorAddFailureNotify';
   for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
   w.processors.pop();
-  engine.state(`processor:${n}`, 'starting', 'failed', undefined, { rule: 'KE-2' });
+  engine.state(entityId('processor', n), 'starting', 'failed', undefined, { rule: 'KE-2' });
   nextId(w, 'failedAdds');
 }

@@ -5,11 +5,12 @@ import { invoke, type CallCtx, type Handler } from '../interp.ts';
 import { nextId } from '../model.ts';
 import { dropImage, holdImage } from './registrations.ts';
 import { deliversCallbacks, workerThread } from '../ids/threads.ts';
+import { entityId } from '../ids/entities.ts';
 
 export function allocate(engine: Engine, owner: string, kind: 'pool' | 'heap', tag: string, paged: boolean) {
-  const id = `${kind}:${nextId(engine.world, kind)}`;
+  const id = entityId(kind, nextId(engine.world, kind));
   engine.world.allocations[id] = { id, owner, tag, paged, freed: false, kind };
-  engine.state(`${kind}:${id.slice(kind.length + 1)}`, 'none', 'allocated', { owner, tag, paged });
+  engine.state(id, 'none', 'allocated', { owner, tag, paged });
   return id;
 }
 
@@ -36,7 +37,7 @@ export function free(engine: Engine, owner: string, id: unknown): boolean {
     return false;
   }
   a.freed = true;
-  engine.state(`${a.kind}:${a.id.slice(a.kind.length + 1)}`, 'allocated', 'freed');
+  engine.state(a.id, 'allocated', 'freed');
   return true;
 }
 
@@ -148,6 +149,6 @@ export const KeLowerIrql: Handler = function* ({ engine, act, args, govern }) {
 
 function setIrql(engine: Engine, t: Thread, to: Irql) {
   if (t.irql === to) return;
-  engine.state(`irql:${t.name}`, IRQL_NAMES[t.irql], IRQL_NAMES[to]);
+  engine.state(entityId('irql', t.name), IRQL_NAMES[t.irql], IRQL_NAMES[to]);
   t.irql = to;
 }

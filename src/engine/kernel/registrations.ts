@@ -2,6 +2,7 @@
 // DriverObject reference an io registration holds (IO-6, DRV-2).
 import type { Engine } from '../engine.ts';
 import { nextId, type Registration } from '../model.ts';
+import { entityId } from '../ids/entities.ts';
 
 type NewRegistration = Pick<Registration, 'kind' | 'owner' | 'routine' | 'context'> & Partial<Registration>;
 
@@ -15,7 +16,7 @@ export function newRegistration(engine: Engine, spec: NewRegistration): Registra
   for (const k of ['category', 'className', 'device', 'fileObject', 'handle', 'instanceId', 'includeExisting'] as const) {
     if (reg[k] !== undefined) info[k] = reg[k];
   }
-  engine.state(`registration:${id}`, 'none', 'active', info);
+  engine.state(entityId('registration', id), 'none', 'active', info);
   return reg;
 }
 
@@ -38,7 +39,7 @@ export function registrationsOf(engine: Engine, pred: (r: Registration) => boole
 export function unregister(engine: Engine, reg: Registration, opts: { pinWhileRunning?: boolean } = {}): void {
   if (reg.state === 'unregistered') return;
   reg.state = 'unregistered';
-  engine.state(`registration:${reg.id}`, 'active', 'unregistered');
+  engine.state(entityId('registration', reg.id), 'active', 'unregistered');
   const w = engine.world;
   w.registrationOrder = w.registrationOrder.filter((id) => id !== reg.id);
   if (reg.kind !== 'io') return;
@@ -80,7 +81,7 @@ export function releaseImage(engine: Engine, driver: string): void {
   const c = engine.world.components[driver];
   if (!c || !(c.state === 'unload-blocked' || (c.state === 'unloading' && c.unloadReturned))) return;
   if ((c.holds ?? 0) > 0 || liveIoRegistrations(engine, driver).length > 0) return;
-  engine.state(`driver:${driver}`, c.state, 'unloaded', undefined, { rule: 'DRV-2' });
+  engine.state(entityId('driver', driver), c.state, 'unloaded', undefined, { rule: 'DRV-2' });
   c.state = 'unloaded';
   c.unloadReturned = false;
 }

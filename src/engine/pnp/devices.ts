@@ -5,6 +5,7 @@ import type { RuleId } from '../rules/ids.ts';
 import type { Device, PnpEvent } from '../model.ts';
 import { nextId } from '../model.ts';
 import { processEvent } from './events.ts';
+import { entityId } from '../ids/entities.ts';
 
 export const processorSymlink = (n: number) => `\\\\?\\ACPI#ACPI0007#${n}#${guidOf('GUID_DEVICE_PROCESSOR')}`;
 export const memorySymlink = (id: string) => `\\\\?\\ACPI#PNP0C80#${id}#${guidOf('GUID_DEVICE_MEMORY')}`;
@@ -96,12 +97,12 @@ export function enableInterface(engine: Engine, symlink: string, className: stri
     itf = { symlink, className, device, enabled: true, enabledAt: engine.trace.length };
     w.interfaces[symlink] = itf;
     w.interfaceOrder.push(symlink);
-    engine.state(`interface:${symlink}`, 'none', 'enabled', { className, device }, stamp);
+    engine.state(entityId('interface', symlink), 'none', 'enabled', { className, device }, stamp);
   } else {
     if (itf.enabled) return;
     itf.enabled = true;
     itf.enabledAt = engine.trace.length;
-    engine.state(`interface:${symlink}`, 'disabled', 'enabled', undefined, stamp);
+    engine.state(entityId('interface', symlink), 'disabled', 'enabled', undefined, stamp);
   }
   if (announce) queueEvent(engine, { kind: 'InterfaceArrival', device, symlink, className }, governed);
 }
@@ -112,7 +113,7 @@ export function registerInterface(engine: Engine, symlink: string, className: st
   if (w.interfaces[symlink]) return;
   w.interfaces[symlink] = { symlink, className, device, enabled: false };
   w.interfaceOrder.push(symlink);
-  engine.state(`interface:${symlink}`, 'none', 'disabled', { className, device });
+  engine.state(entityId('interface', symlink), 'none', 'disabled', { className, device });
 }
 
 /** Disable an interface (`flow`: RM-1 or RM-5 in a removal, IO-11 for IoSetDeviceInterfaceState) and queue its REMOVAL, delivered after the current event (RM-1 step 9). */
@@ -120,7 +121,7 @@ export function disableInterface(engine: Engine, symlink: string, flow: RuleId) 
   const itf = engine.world.interfaces[symlink];
   if (!itf?.enabled) return;
   itf.enabled = false;
-  engine.state(`interface:${symlink}`, 'enabled', 'disabled', undefined, { rule: flow });
+  engine.state(entityId('interface', symlink), 'enabled', 'disabled', undefined, { rule: flow });
   queueEvent(engine, { kind: 'InterfaceRemoval', device: itf.device, symlink, className: itf.className });
 }
 
@@ -150,7 +151,7 @@ export function subtree(engine: Engine, root: string, states: Device['state'][])
 
 export function setDeviceState(engine: Engine, d: Device, to: Device['state'], rule?: RuleId) {
   if (d.state === to) return;
-  engine.state(`device:${d.id}`, d.state, to, undefined, rule ? { rule } : {});
+  engine.state(entityId('device', d.id), d.state, to, undefined, rule ? { rule } : {});
   d.state = to;
 }
 
@@ -175,7 +176,7 @@ export function closeHandle(engine: Engine, id: string) {
   const h = engine.world.handles[id];
   if (!h?.open) return false;
   h.open = false;
-  engine.state(`handle:${id}`, 'open', 'closed');
+  engine.state(entityId('handle', id), 'open', 'closed');
   handleClosed(engine, h.device);
   return true;
 }
@@ -184,6 +185,6 @@ export function newHandle(engine: Engine, owner: string, device: string, kind: '
   const w = engine.world;
   const id = kind === 'handle' ? `app:${owner}:${nextId(w, `handle:${owner}`)}` : `fo:${owner}:${nextId(w, `fo:${owner}`)}`;
   w.handles[id] = { id, owner, device, kind, open: true, arrival: w.devices[device]?.arrivals };
-  engine.state(`handle:${id}`, 'none', 'open', { owner, device, kind });
+  engine.state(entityId('handle', id), 'none', 'open', { owner, device, kind });
   return id;
 }

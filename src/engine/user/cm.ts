@@ -8,6 +8,7 @@ import { newRegistration, registrationsOf, unregister } from '../kernel/registra
 import { allocate, flagBlockingCallback, free, freeVerdict, governWait } from '../kernel/mem.ts';
 import { closeHandle, deviceByInstanceId, interfacesOf, newHandle } from '../pnp/devices.ts';
 import { appPoolThread } from '../ids/threads.ts';
+import { entityId } from '../ids/entities.ts';
 
 const ALL_CLASSES = 'CM_NOTIFY_FILTER_FLAG_ALL_INTERFACE_CLASSES';
 const ALL_INSTANCES = 'CM_NOTIFY_FILTER_FLAG_ALL_DEVICE_INSTANCES';
@@ -154,11 +155,11 @@ function submitWork(engine: Engine, app: string, routine: string, context: unkno
   const id = `tpwork:${app}:${n}`;
   const thread = appPoolThread(app, n);
   engine.world.workItems[id] = { id, owner: app, routine, thread, done: false };
-  engine.state(`workitem:${id}`, 'none', 'queued', { owner: app, routine, thread });
+  engine.state(entityId('workitem', id), 'none', 'queued', { owner: app, routine, thread });
   engine.submit(thread, routine, function* () {
     yield* invoke(engine, app, routine, { Context: context ?? null }, { isVoid: true });
     engine.world.workItems[id].done = true;
-    engine.state(`workitem:${id}`, 'queued', 'done');
+    engine.state(entityId('workitem', id), 'queued', 'done');
   }, false);
   return id;
 }

@@ -3,6 +3,7 @@
 // reported. Each count also says how many of them the cursor has passed ("follows the cursor").
 import type { TraceEntry } from '../../engine/trace.ts';
 import { isCallbackStart } from '../stepper/model.ts';
+import { entityKind } from '../../engine/ids/entities.ts';
 
 export interface Tally {
   /** What was counted: "callback to sampledrv", "interface arrival". */
@@ -34,7 +35,7 @@ export function outcomeOf(trace: readonly TraceEntry[], actionIndex: number): Ou
       const list = callbacks.get(e.component) ?? [];
       list.push(e.seq);
       callbacks.set(e.component, list);
-    } else if (e.type === 'state' && e.entity.startsWith('interface:')) {
+    } else if (e.type === 'state' && entityKind(e.entity) === 'interface') {
       if (e.to === 'enabled') arrivals.push(e.seq);
       else if (e.from === 'enabled') removals.push(e.seq);
     } else if (e.type === 'hazard') hazards.push(e);

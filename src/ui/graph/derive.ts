@@ -6,6 +6,7 @@ import type { TraceEntry, WaitEdge } from '../../engine/trace.ts';
 import { PARTITION_CLASSES, type Universe } from './universe.ts';
 import { dict } from '../../engine/dict.ts';
 import { parseThread, unreachable } from '../../engine/ids/threads.ts';
+import { parseEntity } from '../../engine/ids/entities.ts';
 
 export type EdgeStatus = 'active' | 'pinned' | 'inflight' | 'vetoing' | 'blocked';
 
@@ -313,20 +314,44 @@ export function deriveGraph({ universe: u, snapshot, trace, collapsed, isApp }: 
         mark(`dev:${entry.device}`, 'changed');
         break;
       case 'state': {
-        const colon = entry.entity.indexOf(':');
-        const kind = entry.entity.slice(0, colon);
-        const id = entry.entity.slice(colon + 1);
-        if (kind === 'processor') mark(cpuNode(id), 'changed');
-        else if (kind === 'memory') mark(`mem:${id}`, 'changed');
-        else if (kind === 'device') mark(`dev:${id}`, 'changed');
-        else if (kind === 'driver') mark(`drv:${id}`, 'changed');
-        else if (kind === 'app') mark(`app:${id}`, 'changed');
-        else if (kind === 'interface') {
-          const dev = snap?.interfaces[id]?.info.device;
-          if (typeof dev === 'string') mark(nodes.has(`dev:${dev}`) ? `dev:${dev}` : 'partition', 'changed');
-        } else if (kind === 'registration') {
-          const owner = snap?.registrations[id]?.info.owner;
-          if (typeof owner === 'string') mark(componentNode(owner, isApp), 'changed');
+        const parsed = parseEntity(entry.entity);
+        if (!parsed) break;
+        const { id } = parsed;
+        switch (parsed.kind) {
+          case 'processor':
+            mark(cpuNode(id), 'changed');
+            break;
+          case 'memory':
+            mark(`mem:${id}`, 'changed');
+            break;
+          case 'device':
+            mark(`dev:${id}`, 'changed');
+            break;
+          case 'driver':
+            mark(`drv:${id}`, 'changed');
+            break;
+          case 'app':
+            mark(`app:${id}`, 'changed');
+            break;
+          case 'interface': {
+            const dev = snap?.interfaces[id]?.info.device;
+            if (typeof dev === 'string') mark(nodes.has(`dev:${dev}`) ? `dev:${dev}` : 'partition', 'changed');
+            break;
+          }
+          case 'registration': {
+            const owner = snap?.registrations[id]?.info.owner;
+            if (typeof owner === 'string') mark(componentNode(owner, isApp), 'changed');
+            break;
+          }
+          case 'handle':
+          case 'workitem':
+          case 'pool':
+          case 'heap':
+          case 'thread':
+          case 'irql':
+            break;
+          default:
+            unreachable(parsed.kind);
         }
         break;
       }

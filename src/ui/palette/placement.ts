@@ -10,6 +10,7 @@ import type { TraceEntry } from '../../engine/trace.ts';
 import { insertionAt, insertionPoint, newDeviceClass, type Insertion } from '../../scenario/gestures.ts';
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import type { PaletteKind } from '../graph/ids.ts';
+import { entityKind } from '../../engine/ids/entities.ts';
 
 type Info = Record<string, unknown>;
 
@@ -49,7 +50,7 @@ export function watchersAt(s: NormalizedScenario, trace: readonly TraceEntry[], 
   };
   for (const e of trace) {
     if (e.step > step) record(e.step);
-    if (e.type !== 'state' || !e.entity.startsWith('registration:')) continue;
+    if (e.type !== 'state' || entityKind(e.entity) !== 'registration') continue;
     if (e.info && sees(e.info)) relevant.set(e.entity, String(e.info.owner ?? ''));
     const owner = relevant.get(e.entity);
     if (owner === undefined) continue;

@@ -4,6 +4,7 @@ import { formatAction, formatValue } from '../../engine/format.ts';
 import type { Rule } from '../../engine/rules/catalog.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
 import { dictOf } from '../../engine/dict.ts';
+import { parseEntity } from '../../engine/ids/entities.ts';
 
 const THREAD_STATE: Readonly<Record<string, string>> = dictOf({
   runnable: 'becomes runnable: it has work and waits for the scheduler to pick it',
@@ -34,11 +35,12 @@ export function describeEntry(e: TraceEntry): string {
     case 'queue':
       return `An event (${e.event}) for ${e.device} is put on the PnP manager's event queue. The pnp thread takes events from the queue one at a time, in order, and delivers each to completion.`;
     case 'state': {
-      if (e.entity.startsWith('thread:')) {
+      const ent = parseEntity(e.entity);
+      if (ent?.kind === 'thread') {
         const what = THREAD_STATE[e.to] ?? `goes from ${e.from} to ${e.to}`;
-        return `Scheduler: thread ${e.entity.slice(7)} ${what}${e.on ? ` — it waits for ${e.on}` : ''}.`;
+        return `Scheduler: thread ${ent.id} ${what}${e.on ? ` — it waits for ${e.on}` : ''}.`;
       }
-      if (e.entity.startsWith('irql:')) return `Thread ${e.entity.slice(5)} changes IRQL from ${e.from} to ${e.to}.`;
+      if (ent?.kind === 'irql') return `Thread ${ent.id} changes IRQL from ${e.from} to ${e.to}.`;
       return `${e.entity} changes state from ${e.from} to ${e.to}.`;
     }
     case 'hazard':

@@ -5,12 +5,13 @@ import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { TraceEntry, TraceType } from '../../engine/trace.ts';
 import { componentOf, lastAtOrBefore, perTrace, traceComponents, type Trace } from './traceIndex.ts';
+import { isThreadEntity } from '../../engine/ids/entities.ts';
 
 /** Filterable kinds: the trace types, with scheduler bookkeeping (thread / IRQL states) apart from other state changes. */
 export type EntryKind = TraceType | 'thread';
 
 export function kindOf(e: TraceEntry): EntryKind {
-  if (e.type === 'state' && (e.entity.startsWith('thread:') || e.entity.startsWith('irql:'))) return 'thread';
+  if (e.type === 'state' && isThreadEntity(e.entity)) return 'thread';
   return e.type;
 }
 

@@ -1,6 +1,7 @@
 // Per-trace indices, computed once per trace array and shared by every panel (a WeakMap keyed on
 // the array's identity): stepping then costs a lookup or a binary search, never a scan.
 import type { TraceEntry } from '../../engine/trace.ts';
+import { parseEntity } from '../../engine/ids/entities.ts';
 
 export type Trace = readonly TraceEntry[];
 
@@ -58,9 +59,11 @@ export const frameParents = perTrace((trace): Int32Array => {
       case 'complete':
         st.pop();
         break;
-      case 'state':
-        if (e.entity.startsWith('thread:') && (e.to === 'done' || e.to === 'idle')) stackOf(e.entity.slice(7)).length = 0;
+      case 'state': {
+        const ent = parseEntity(e.entity);
+        if (ent?.kind === 'thread' && (e.to === 'done' || e.to === 'idle')) stackOf(ent.id).length = 0;
         break;
+      }
       default:
         break;
     }
