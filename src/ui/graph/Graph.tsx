@@ -21,7 +21,7 @@ import { useTheme } from '../theme.ts';
 import { addFromPalette } from '../palette/add.ts';
 import { deriveGraph, type GraphState, type NodeVisual, type RegistrationEdge } from './derive.ts';
 import { edgeTypes, type PnpEdge } from './edges.tsx';
-import { paletteKindOf, type PaletteKind } from './ids.ts';
+import { paletteKindOf, parseNodeId, type PaletteKind } from './ids.ts';
 import { COLLAPSE_AT, layoutGraph, type GraphLayout, type LayoutNode } from './layout.ts';
 import { GraphActions, nodeTypes, type PnpNode } from './nodes.tsx';
 import { ReuseCache } from './reuse.ts';
@@ -251,7 +251,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
     if (!layout || layout.nodes.length === 0 || !hasSize) return;
     const ids = new Set(layout.nodes.map((n) => n.id));
     const prev = fittedFor.current;
-    const sameMachine = prev && [...prev].every((id) => ids.has(id) || id.startsWith('cpu:') || id === 'cpus');
+    const sameMachine = prev && [...prev].every((id) => ids.has(id) || parseNodeId(id)?.kind === 'cpu' || id === 'cpus');
     fittedFor.current = ids;
     if (sameMachine) return;
     const overview = overviewBounds(layout);
@@ -283,7 +283,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
       return;
     }
     lastSelected.current = selected;
-    const n = layout.byId.get(selected) ?? (selected.startsWith('cpu:') ? layout.byId.get('cpus') : undefined);
+    const n = layout.byId.get(selected) ?? (parseNodeId(selected)?.kind === 'cpu' ? layout.byId.get('cpus') : undefined);
     const el = wrapper.current;
     if (!n || !el) return;
     const parent = n.parentId ? layout.byId.get(n.parentId) : undefined;
@@ -315,7 +315,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
       for (const el of document.elementsFromPoint(x, y)) {
         const node = el.closest?.('.react-flow__node');
         const id = node?.getAttribute('data-id');
-        if (id?.startsWith('dev:') || id === 'root') return id;
+        if (id && (parseNodeId(id)?.kind === 'device' || id === 'root')) return id;
       }
       return 'root';
     },
@@ -342,7 +342,8 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
       if (!kind) return;
       e.preventDefault();
       const target = dropTargetAt(kind, e.clientX, e.clientY);
-      void addFromPalette(kind, kind === 'device' && target?.startsWith('dev:') ? target.slice(4) : 'root');
+      const parent = parseNodeId(target);
+      void addFromPalette(kind, kind === 'device' && parent?.kind === 'device' ? parent.id : 'root');
     },
     [dropTargetAt],
   );
