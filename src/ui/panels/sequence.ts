@@ -27,6 +27,7 @@ import type { NormalizedScenario } from '../../scenario/types.ts';
 import { frameParents, lastAtOrBefore, perTrace, type Trace } from './traceIndex.ts';
 import { dictOf } from '../../engine/dict.ts';
 import { parseThread, SYSTEM_THREADS, unreachable } from '../../engine/ids/threads.ts';
+import { parseNodeId } from '../graph/ids.ts';
 
 export type LaneKind = 'thread' | 'api' | 'driver' | 'app';
 
@@ -111,8 +112,9 @@ function laneTable(scenario: NormalizedScenario): LaneTable {
     }
     if (id === 'kernel') return { id, label: 'Kernel (ntoskrnl)', kind: 'api', rank: 300_000 };
     if (id === 'user') return { id, label: 'User-mode APIs', kind: 'api', rank: 300_001 };
-    if (id.startsWith('drv:')) return { id, label: id.slice(4), kind: 'driver', rank: 400_000 + drivers.indexOf(id.slice(4)) };
-    if (id.startsWith('app:')) return { id, label: id.slice(4), kind: 'app', rank: 500_000 + apps.indexOf(id.slice(4)) };
+    const node = parseNodeId(id);
+    if (node?.kind === 'driver') return { id, label: node.id, kind: 'driver', rank: 400_000 + drivers.indexOf(node.id) };
+    if (node?.kind === 'app') return { id, label: node.id, kind: 'app', rank: 500_000 + apps.indexOf(node.id) };
     return { id, label: id, kind: 'thread', rank: 50 };
   };
   return {
