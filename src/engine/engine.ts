@@ -4,7 +4,7 @@ import type { Irql } from './api.ts';
 import { IRQL_NAMES } from './api.ts';
 import type { NormalizedScenario, ScheduleOverride } from '../scenario/types.ts';
 import { RUN_LIMITS } from './limits.ts';
-import type { HaltReason, RuleStamp, RunLimit, StampedBody, TraceBody, TraceEntry, WaitEdge } from './trace.ts';
+import type { EntityStates, HaltReason, RuleStamp, RunLimit, StampedBody, StateBody, TraceEntry, WaitEdge } from './trace.ts';
 import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import type { ApiName } from './api.ts';
 import type { Handler } from './interp.ts';
@@ -14,7 +14,7 @@ export type ApiHandlers = Record<ApiName, Handler>;
 import { ruleCase, type CaseOf } from './rules/catalog.ts';
 import type { Wait, World } from './model.ts';
 import { own } from './dict.ts';
-import { entityId } from './ids/entities.ts';
+import { entityId, type EntityKind } from './ids/entities.ts';
 
 export type Yield = { t: 'op' } | { t: 'block'; wait: Wait };
 export type Body<R = unknown> = Generator<Yield, R, void>;
@@ -278,10 +278,12 @@ export class Engine {
    * A state change of an entity. Its rule is `stamp.rule` where the caller applies one, else the
    * rule of the call or routine it happens in (ruleHere).
    */
-  state(entity: string, from: string, to: string, info?: Record<string, unknown>, stamp: RuleStamp = {}): void {
+  state<K extends EntityKind>(entity: `${K}:${string}`, from: EntityStates[K], to: EntityStates[K], info?: Record<string, unknown>, stamp: RuleStamp = {}): void {
     const rule = stamp.rule ?? this.ruleHere();
     const tail: RuleStamp = rule ? { rule, ...(stamp.verdict ? { verdict: stamp.verdict } : {}) } : {};
-    this.emit(info ? { type: 'state', entity, from, to, info, ...tail } : { type: 'state', entity, from, to, ...tail });
+    // The signature ties `from` / `to` to the entity's kind; TypeScript cannot follow K into the union.
+    const body = { type: 'state', entity, from, to, ...(info ? { info } : {}) } as StateBody;
+    this.emit({ ...body, ...tail });
   }
 
   irqlName(t: Thread = this.thread): string {
@@ -330,7 +332,7 @@ export class Engine {
     if (from === 'blocked' && to !== 'blocked') this.unwatch(t);
     if (to === 'runnable' && from !== 'runnable') insertByOrder(this.runnableList, t);
     else if (from === 'runnable' && to !== 'runnable') this.runnableList.splice(this.runnableList.indexOf(t), 1);
-    const body: TraceBody = { type: 'state', entity: entityId('thread', t.name), from, to };
+    const body: StateBody = { type: 'state', entity: entityId('thread', t.name), from, to };
     if (on) body.on = on;
     this.emit(body, by);
   }

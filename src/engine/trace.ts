@@ -1,7 +1,10 @@
 // Trace format v1 (docs/trace-format.md). Fields may be added; none renamed.
 import type { TimelineAction } from '../scenario/types.ts';
 import type { RuleId, Severity } from './rules/ids.ts';
-import type { ApiName } from './api.ts';
+import type { ApiName, IrqlName } from './api.ts';
+import type { EntityKind } from './ids/entities.ts';
+import type { AppState, DeviceState, DriverState, ProcessorState, RegistrationState } from './model.ts';
+import type { ThreadStatus } from './engine.ts';
 
 export type HaltReason = 'quiescent' | 'bugcheck' | 'deadlock' | 'stalled' | 'budget';
 /** Which limit of the run a `budget` halt reached (DL-3; README "Limits of a run"). */
@@ -38,6 +41,37 @@ export interface WaitEdge {
   reason: string;
 }
 
+/** The states each kind of entity goes through; `none` / `not-present` before it exists. */
+export interface EntityStates {
+  processor: 'not-present' | ProcessorState;
+  memory: 'not-present' | 'active';
+  device: 'none' | DeviceState;
+  interface: 'none' | 'enabled' | 'disabled';
+  registration: 'none' | RegistrationState;
+  driver: DriverState;
+  app: AppState;
+  handle: 'none' | 'open' | 'closed';
+  workitem: 'none' | 'queued' | 'done';
+  pool: 'none' | 'allocated' | 'freed';
+  heap: 'none' | 'allocated' | 'freed';
+  thread: 'none' | ThreadStatus;
+  irql: IrqlName;
+}
+
+/** A `state` entry: a union by entity kind, `from` and `to` typed by the kind (docs/trace-format.md). */
+export type StateBody = {
+  [K in EntityKind]: {
+    type: 'state';
+    entity: `${K}:${string}`;
+    from: EntityStates[K];
+    to: EntityStates[K];
+    /** For a blocked thread: what it waits for. */
+    on?: string;
+    /** On creation: the facts a view needs (owner, routine, class, device…). */
+    info?: Record<string, unknown>;
+  };
+}[EntityKind];
+
 export type TraceBody =
   | { type: 'action'; action: TimelineAction; index: number }
   | {
@@ -62,16 +96,7 @@ export type TraceBody =
   | { type: 'irp'; minor: string; device: string; driver: string }
   | { type: 'irpComplete'; minor: string; device: string; driver: string; status: string }
   | { type: 'queue'; event: string; device: string; interface?: string }
-  | {
-      type: 'state';
-      entity: string;
-      from: string;
-      to: string;
-      /** For a blocked thread: what it waits for. */
-      on?: string;
-      /** On creation: the facts a view needs (owner, routine, class, device…). */
-      info?: Record<string, unknown>;
-    }
+  | StateBody
   | {
       type: 'hazard';
       rule: RuleId;

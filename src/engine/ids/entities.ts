@@ -12,7 +12,7 @@ export interface EntityId {
   id: string;
 }
 
-export const entityId = (kind: EntityKind, id: string | number): string => `${kind}:${id}`;
+export const entityId = <K extends EntityKind>(kind: K, id: string | number): `${K}:${string}` => `${kind}:${id}`;
 
 const isKind = (k: string): k is EntityKind => (ENTITY_KINDS as readonly string[]).includes(k);
 

@@ -37,7 +37,7 @@ export function free(engine: Engine, owner: string, id: unknown): boolean {
     return false;
   }
   a.freed = true;
-  engine.state(a.id, 'allocated', 'freed');
+  engine.state(entityId(a.kind, a.id.slice(a.kind.length + 1)), 'allocated', 'freed');
   return true;
 }
 
@@ -77,7 +77,7 @@ export const IoQueueWorkItem: Handler = function* ({ engine, act, op, args, gove
   // From a notification callback, a work item that unregisters must not be waited for (UN-4).
   if (act.registration) govern('UN-4');
   const n = nextId(engine.world, 'workItem');
-  const id = `workitem:${n}`;
+  const id = entityId('workitem', n);
   const owner = act.component.id;
   const routine = String(op.WorkerRoutine);
   const thread = workerThread(n);
