@@ -198,7 +198,7 @@ export function* invoke(
   const reg = opts.registration;
   engine.emit({
     type: 'invoke', component: componentId, routine, args,
-    ...(reg ? { registration: reg.id } : {}), irql: IRQL_NAMES[thread.irql],
+    ...(reg ? { registration: reg.id, callback: reg.kind } : {}), irql: IRQL_NAMES[thread.irql],
     ...(opts.rule ? { rule: opts.rule } : {}),
   });
   engine.openRule(opts.rule);

@@ -3,7 +3,7 @@ import type { TimelineAction } from '../scenario/types.ts';
 import type { RuleId, Severity } from './rules/ids.ts';
 import type { ApiName, IrqlName } from './api.ts';
 import type { EntityKind } from './ids/entities.ts';
-import type { AppState, DeviceState, DriverState, ProcessorState, RegistrationState } from './model.ts';
+import type { AppState, DeviceState, DriverState, ProcessorState, RegistrationKind, RegistrationState } from './model.ts';
 import type { ThreadStatus } from './engine.ts';
 
 export type HaltReason = 'quiescent' | 'bugcheck' | 'deadlock' | 'stalled' | 'budget';
@@ -90,6 +90,8 @@ export type TraceBody =
       routine: string;
       args: Record<string, unknown>;
       registration?: string;
+      /** Added to v1: with `registration`, which kind of notification callback this is (KE, IoRegister…, CM_Register…). */
+      callback?: RegistrationKind;
       irql?: string;
     }
   | { type: 'complete'; component: string; routine: string; result: unknown }
