@@ -15,6 +15,7 @@ import { ruleCase, type CaseOf } from './rules/catalog.ts';
 import type { Wait, World } from './model.ts';
 import { own } from './dict.ts';
 import { entityId, type EntityKind } from './ids/entities.ts';
+import { parseThread } from './ids/threads.ts';
 
 export type Yield = { t: 'op' } | { t: 'block'; wait: Wait };
 export type Body<R = unknown> = Generator<Yield, R, void>;
@@ -392,10 +393,11 @@ export class Engine {
   }
 
   /** Process exit: the app's threads end where they are; jobs others wait for count as returned. */
-  killThreads(prefix: string): void {
+  killAppThreads(app: string): void {
     this.recheckAll = true;
     for (const t of this.threadList) {
-      if (!t.name.startsWith(prefix)) continue;
+      const parsed = parseThread(t.name);
+      if ((parsed.kind !== 'app' && parsed.kind !== 'appPool') || parsed.app !== app) continue;
       for (const job of [t.job, ...t.jobs]) {
         if (job && !job.done) {
           job.done = true;

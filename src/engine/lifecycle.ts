@@ -6,7 +6,6 @@ import type { Component } from './model.ts';
 import type { RuleId } from './rules/ids.ts';
 import { dropImage, holdImage, liveIoRegistrations, registrationsOf, unregister } from './kernel/registrations.ts';
 import { closeHandle } from './pnp/devices.ts';
-import { appThreadPrefix } from './ids/threads.ts';
 import { entityId } from './ids/entities.ts';
 
 function setState(engine: Engine, c: Component, to: Component['state'], rule?: RuleId) {
@@ -127,7 +126,7 @@ export function exitApp(engine: Engine, app: string): void {
     engine.emit({ type: 'note', text: `${app} is not running.` });
     return;
   }
-  engine.killThreads(appThreadPrefix(app));
+  engine.killAppThreads(app);
   for (const h of Object.values(engine.world.handles)) if (h.owner === app && h.open) closeHandle(engine, h.id);
   for (const r of registrationsOf(engine, (r) => r.kind === 'cm' && r.owner === app)) unregister(engine, r);
   setState(engine, c, 'exited');

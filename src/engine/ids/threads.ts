@@ -20,8 +20,6 @@ export const workerThread = (n: number): string => `worker:${n}`;
 export const appMainThread = (app: string): string => `app:${app}:main`;
 export const appNotifyThread = (app: string): string => `app:${app}:notify`;
 export const appPoolThread = (app: string, n: number): string => `app:${app}:pool:${n}`;
-/** The prefix every thread of an app shares (process exit ends them all). */
-export const appThreadPrefix = (app: string): string => `app:${app}:`;
 
 const isSystem = (name: string): name is SystemThread => (SYSTEM_THREADS as readonly string[]).includes(name);
 
