@@ -1,7 +1,6 @@
 // The command-line entry point and its prebuilt bundle: `node bin/pnp-playground.mjs <command>`
 // (what `npm run simulate`, `npm run link` and `npx pnp-playground` run), and the staleness check
 // that rebuilds the bundle when a source changed.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE, MANIFEST, ROOT, buildCli, isStale, manifestOf, type CliManifest } from '../../scripts/cli-bundle.mjs';
 import { scenarioToHash } from '../scenario/codec.ts';
 import { loadText } from '../scenario/load.ts';
+import { runCli } from './testing.ts';
 
 const TIMEOUT = 60_000;
-const BIN = join(ROOT, 'bin/pnp-playground.mjs');
 const SEED000 = join(ROOT, 'src/scenario/demos/seed000-sync.json');
 const tmp = mkdtempSync(join(tmpdir(), 'cli-bundle-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -19,17 +18,7 @@ beforeAll(async () => {
   if (isStale()) await buildCli();
 }, TIMEOUT);
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runCli(args);
 
 describe('isStale', () => {
   it('is false while every input keeps its size and time; true when one changes, disappears, or the bundle or manifest is missing', () => {

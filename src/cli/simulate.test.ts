@@ -10,6 +10,7 @@ import { buildCli, isStale } from '../../scripts/cli-bundle.mjs';
 import { formatEntry } from '../engine/format.ts';
 import type { TraceEntry } from '../engine/index.ts';
 import { stressScenarioText } from '../../bench/stress.ts';
+import { runCli, type CliResult } from './testing.ts';
 import { EXIT, main, parseArgs, traceChunks, type Io } from './simulate.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,24 +25,7 @@ beforeAll(async () => {
   if (isStale()) await buildCli();
 }, TIMEOUT);
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function simulate(args: string[], stdin?: string): Promise<Result> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, 'simulate', ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const simulate = (args: string[], stdin?: string) => runCli(['simulate', ...args], stdin ?? '');
 
 const lines = (text: string) => text.split('\n').slice(0, -1);
 
@@ -144,7 +128,7 @@ describe.concurrent('simulate (process)', () => {
   it('a reader that goes away (| head) ends the run quietly', { timeout: TIMEOUT }, async () => {
     const file = join(tmp, 'stress-small.json');
     writeFileSync(file, stressScenarioText({ drivers: 10, hotAdds: 60 })); // a few MB of JSON Lines
-    const r = await new Promise<Result & { got: string }>((done, fail) => {
+    const r = await new Promise<CliResult & { got: string }>((done, fail) => {
       const child = spawn(process.execPath, [CLI, 'simulate', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let got = '';
       let stderr = '';
