@@ -128,7 +128,7 @@ describe('golden v1 links', () => {
       const out = runScenario(s);
       if (!out.ok) throw new Error(out.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
       const started = new Set(out.trace.flatMap((e) => (e.type === 'action' ? [e.index] : [])));
-      s.timeline.forEach((a, i) => expect(started.has(i), `timeline/${i}`).toBe(true));
+      s.timeline.forEach((_a, i) => expect(started.has(i), `timeline/${i}`).toBe(true));
     });
 
     it('re-encodes stably', () => {
