@@ -115,6 +115,23 @@ export interface ChoicePoint {
   next: NextStep[];
 }
 
+/**
+ * An explorer of schedules (src/engine/explore) drives the scheduler instead of `schedule`: it is
+ * told of every step, and picks the thread at every choice point. The engine stays deterministic:
+ * the explorer is deterministic too.
+ */
+export interface Explorer {
+  /** Before a thread steps (at every step boundary, choice point or not). */
+  step(t: Thread): void;
+  /**
+   * At a choice point: the thread to run (one of `runnable`; `pick` is the default), or null to end
+   * the run here (the explorer has seen enough of it). `point.chosen` is updated to the thread picked.
+   * `continuing`: `pick` is the thread that ran last and could go on, so running another preempts it.
+   * `trace`: the run's trace so far.
+   */
+  choose(point: ChoicePoint, runnable: readonly Thread[], pick: Thread, continuing: boolean, trace: readonly TraceEntry[]): Thread | null;
+}
+
 interface Override {
   run: string;
   index: number;
@@ -174,13 +191,16 @@ export class Engine {
   readonly handlers: ApiHandlers | null;
   /** Which limit ended the run, if one did. */
   limitReached: RunLimit | null = null;
+  /** The explorer driving this run, if any (it replaces `schedule`). */
+  private readonly explorer: Explorer | null;
 
   constructor(
     readonly scenario: NormalizedScenario,
     readonly world: World,
-    options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers } = {},
+    options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers; explorer?: Explorer } = {},
   ) {
     this.handlers = options.handlers ?? null;
+    this.explorer = options.explorer ?? null;
     this.limits = {
       maxOps: options.maxOps ?? options.opBudget ?? DEFAULT_LIMITS.maxOps,
       maxEntries: Math.max(16, options.maxEntries ?? DEFAULT_LIMITS.maxEntries),
@@ -573,6 +593,7 @@ export class Engine {
       }
       const chosen = this.choose(runnable);
       if (!chosen) return;
+      this.explorer?.step(chosen);
       this.stepThread(chosen);
     }
   }
@@ -595,6 +616,12 @@ export class Engine {
       const choice = ++this.choiceCount;
       point = { at: seq, step: this.step, choice, runnable: runnable.map((t) => t.name), chosen: pick.name, next: runnable.map(nextStep) };
       this.choices.push(point);
+      if (this.explorer) {
+        const picked = this.explorer.choose(point, runnable, pick, pick === this.current, this.trace);
+        if (!picked) this.halted = true;
+        else point.chosen = picked.name;
+        return picked;
+      }
       o = this.overrides.get(`${this.step}/${choice}`);
     }
     const legacy = this.overridesAt.get(seq);
