@@ -149,6 +149,32 @@ export async function exploreParallel(
   return mergeResults(results);
 }
 
+/** Schedules explored in this thread before starting worker threads (a small tree is done by then). */
+export const PROBE_RUNS = 256;
+
+/**
+ * Starting a worker thread costs more than exploring a small tree: explore up to PROBE_RUNS schedules
+ * here first, and go to the workers only if that was not enough. A complete exploration is the same
+ * either way; the probe's runs are not wasted time for a small tree and little for a large one.
+ */
+async function exploreWithWorkers(
+  scenario: NormalizedScenario,
+  text: string,
+  options: ExploreOptions,
+  workers: number,
+  runTasks: NonNullable<Io['runTasks']>,
+): Promise<ExploreResult> {
+  const started = options.now?.() ?? 0;
+  const probeRuns = Math.min(PROBE_RUNS, options.maxRuns ?? Infinity);
+  const probe = mergeResults([exploreTask(scenario, ROOT_TASK, { ...options, maxRuns: probeRuns })]);
+  // Done unless the probe's own cap stopped it (not the user's bound, not the time limit).
+  const cutByProbe = probe.stoppedBy.includes('max-runs') && probeRuns < (options.maxRuns ?? Infinity);
+  if (!cutByProbe || probe.stoppedBy.includes('time-limit')) return probe;
+  const spent = (options.now?.() ?? 0) - started;
+  const timeLimitMs = options.timeLimitMs !== undefined ? Math.max(0, options.timeLimitMs - spent) : undefined;
+  return exploreParallel(scenario, text, { ...options, timeLimitMs }, workers, runTasks);
+}
+
 /** The CLI. Returns the exit status. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv);
@@ -183,10 +209,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       now: io.now,
     };
     const workers = args.workers ?? Math.max(1, io.cores());
-    const result =
-      workers > 1 && io.runTasks
-        ? await exploreParallel(loaded.scenario, text, options, workers, io.runTasks)
-        : mergeResults([exploreTask(loaded.scenario, ROOT_TASK, options)]);
+    const result = workers > 1 && io.runTasks
+      ? await exploreWithWorkers(loaded.scenario, text, options, workers, io.runTasks)
+      : mergeResults([exploreTask(loaded.scenario, ROOT_TASK, options)]);
     io.out(`${JSON.stringify(result)}\n`);
     return EXIT.ran;
   } catch (e) {
