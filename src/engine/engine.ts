@@ -550,7 +550,7 @@ export class Engine {
       }
     }
     // A cycle through an Ex routine's wait (UN-2) that no rule above explains is a plain DL-1.
-    const priority: DeadlockRule[] = ['UN-3', 'UN-4', 'CU-8', 'CM-6', 'KE-7', 'CM-12', 'IO-7'];
+    const priority: DeadlockRule[] = ['UN-3', 'UN-4', 'CU-8', 'CM-6', 'KE-7', 'RM-9', 'CM-12', 'IO-7'];
     for (const r of priority) if (rules.has(r)) return r;
     return 'DL-1';
   }

@@ -12,6 +12,7 @@ import * as io from './kernel/io.ts';
 import * as mem from './kernel/mem.ts';
 import * as report from './kernel/report.ts';
 import * as cm from './user/cm.ts';
+import * as requests from './pnp/requests.ts';
 import { exitApp, loadDriver, runRoutine, startApp, unloadDriver } from './lifecycle.ts';
 import { enableInterface, instanceId, memorySymlink, processorSymlink, queueEvent } from './pnp/devices.ts';
 import { vetoRule } from './pnp/events.ts';
@@ -28,6 +29,8 @@ const HANDLERS: ApiHandlers = {
   IoUnregisterPlugPlayNotification: io.IoUnregisterPlugPlayNotification,
   IoUnregisterPlugPlayNotificationEx: io.IoUnregisterPlugPlayNotificationEx,
   IoGetDeviceObjectPointer: io.IoGetDeviceObjectPointer,
+  IoRequestDeviceEject: requests.IoRequestDeviceEject,
+  IoInvalidateDeviceState: requests.IoInvalidateDeviceState,
   IoRegisterDeviceInterface: io.IoRegisterDeviceInterface,
   IoSetDeviceInterfaceState: io.IoSetDeviceInterfaceState,
   ObDereferenceObject: io.ObDereferenceObject,
@@ -45,6 +48,7 @@ const HANDLERS: ApiHandlers = {
   CM_Unregister_Notification: cm.CM_Unregister_Notification,
   CM_Get_Device_Interface_List: cm.CM_Get_Device_Interface_List,
   CM_Get_Device_Interface_List_Size: cm.CM_Get_Device_Interface_List_Size,
+  CM_Request_Device_Eject: requests.CM_Request_Device_Eject,
   CreateFile: cm.CreateFile,
   CloseHandle: cm.CloseHandle,
   SubmitThreadpoolWork: cm.SubmitThreadpoolWork,
