@@ -234,10 +234,18 @@ function* eject(engine: Engine, device: string): Body<void> {
 /** Run a validated scenario to its end. Never throws on a valid scenario: faults are trace entries. */
 export function runScenario(scenario: NormalizedScenario, options: RunOptions = {}): RunOutcome {
   const engine = new Engine(scenario, createWorld(scenario), { ...options, handlers: HANDLERS });
-  boot(engine);
   const timeline = scenario.timeline;
+  // An action with `during` starts at its point inside an earlier action, not at quiescence.
+  timeline.forEach((a, index) => {
+    if (a.during) engine.arm({ index, ...a.during, fire: () => startAction(engine, a, index) });
+  });
+  boot(engine);
   let i = 0;
   while (!engine.halted && i < timeline.length) {
+    if (timeline[i].during) {
+      i++;
+      continue;
+    }
     startAction(engine, timeline[i], i);
     i++;
     while (i < timeline.length && timeline[i].concurrent && !engine.halted) {
@@ -249,6 +257,9 @@ export function runScenario(scenario: NormalizedScenario, options: RunOptions = 
   if (engine.scheduleErrors.length === 0) {
     if (!engine.halted) engine.halt('quiescent');
     engine.finishSchedule();
+    // A run that ended early (a bug check, a deadlock, a limit) may never reach a `during` point: not an error.
+    const last = engine.trace.at(-1);
+    if (last?.type === 'halt' && last.reason === 'quiescent') engine.finishTriggers();
   }
   if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
   const migrated = migrateSchedule(scenario.schedule, engine.appliedAt());

@@ -146,6 +146,8 @@ class Search {
   readonly tasks: Task[] = [];
   private readonly scenario: NormalizedScenario;
   private readonly ops: OpFootprints;
+  /** Sleep sets on: asked for, and sound for this scenario. */
+  private readonly reduce: boolean;
 
   constructor(
     scenario: NormalizedScenario,
@@ -157,6 +159,7 @@ class Search {
     this.scenario = scenario.schedule.length > 0 ? { ...scenario, schedule: [] } : scenario;
     this.depth = task.prefix.length;
     this.ops = new OpFootprints(this.scenario);
+    this.reduce = options.reduction !== false && !startsAtChoice(scenario);
   }
 
   /** Explore the subtree; stops early at a bound. */
@@ -250,7 +253,7 @@ class Search {
     const order = [pick.name, ...runnable.filter((n) => n !== pick.name)];
     const parent = d > 0 ? this.path[d - 1] : null;
     let sleep: Map<string, Footprint>;
-    if (this.options.reduction === false) sleep = new Map();
+    if (!this.reduce) sleep = new Map();
     else if (!parent) sleep = new Map(this.task.sleep);
     else sleep = childSleep(parent);
     const preemptions = parent ? parent.preemptions + cost(parent, parent.index) : this.task.preemptions;
@@ -261,7 +264,7 @@ class Search {
   private taskAt(d: number): Task {
     const parent = d > 0 ? this.path[d - 1] : null;
     let sleep: [string, Footprint][];
-    if (this.options.reduction === false) sleep = [];
+    if (!this.reduce) sleep = [];
     else if (!parent) sleep = this.task.sleep;
     else sleep = [...childSleep(parent)];
     return {
@@ -302,6 +305,13 @@ class Search {
     return false;
   }
 }
+
+/**
+ * An action that starts at a numbered choice point of an earlier one (`during: { choice }`): choice
+ * points are numbered in the order a run meets them, which two orders of the same transitions need
+ * not share, so the reduction is off for such a scenario (every order is tried).
+ */
+const startsAtChoice = (s: NormalizedScenario) => s.timeline.some((a) => a.during?.choice !== undefined);
 
 const chosenOf = (n: Node) => n.order[n.index];
 const cost = (n: Node, j: number) => (n.continuing && j > 0 ? 1 : 0);
