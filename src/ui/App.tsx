@@ -20,6 +20,7 @@ import { Tabs } from './shell/Tabs.tsx';
 import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { GlossaryButton } from './shell/Glossary.tsx';
 import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
+import { QuizPanel, QuizToggle } from './quiz/Quiz.tsx';
 import './theme.ts';
 import { EmbedView } from './embed/EmbedView.tsx';
 import { isEmbed } from './embed/isEmbed.ts';
@@ -166,7 +167,8 @@ function Playground() {
             <Graph />
             {props && <Overlay props={props} />}
           </div>
-          <Stepper />
+          <QuizPanel />
+          <Stepper tools={<QuizToggle />} />
         </section>
         <aside
           aria-label="Explanation and panels"

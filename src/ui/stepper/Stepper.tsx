@@ -175,7 +175,8 @@ function Playback({ atEnd, empty }: { atEnd: boolean; empty: boolean }) {
   );
 }
 
-export function Stepper() {
+/** `tools`: more controls for the step row (the full page's "Quiz me"). */
+export function Stepper({ tools }: { tools?: React.ReactNode } = {}) {
   // The stepper follows a key press in the same frame (useSessionNow); the graph and panels once per frame.
   const length = useSessionNow((s) => s.trace.length);
   const cursor = useSessionNow((s) => s.cursor);
@@ -235,6 +236,7 @@ export function Stepper() {
           </Btn>
         </div>
         <Playback atEnd={forward === cursor} empty={length === 0} />
+        {tools}
         <p className="ml-auto whitespace-nowrap text-[13px] tabular-nums">
           <span role="status" data-testid="step-status" className="font-semibold text-slate-900 dark:text-slate-100">
             {length > 0 ? `Step ${k} of ${length}` : 'No trace'}
