@@ -26,9 +26,13 @@ import { EmbedView } from './embed/EmbedView.tsx';
 import { isEmbed } from './embed/isEmbed.ts';
 import { fullLink } from './share/link.ts';
 import { LinkAlert, ShareTools, TOOL, useCurrentHash } from './share/ShareTools.tsx';
+import { offerTour, StartHereButton, Tour } from './tour/Tour.tsx';
+import { isFirstVisit } from './url.ts';
 
 /** Decided once, when the page opens. */
 const EMBED = typeof window !== 'undefined' && isEmbed(window.location);
+/** No link and nothing saved (read before the page saves its first scenario): the tour offers itself. */
+const FIRST_VISIT = typeof window !== 'undefined' && !EMBED && isFirstVisit(window.location.hash);
 
 /** The props every panel gets, or null until the first scenario has run. */
 function usePanelProps(): PanelProps | null {
@@ -138,6 +142,7 @@ function Playground() {
   useStepShortcuts();
   useHistoryShortcuts();
   const props = usePanelProps();
+  useEffect(() => offerTour(FIRST_VISIT), []);
 
   return (
     // Below lg the page is one column that scrolls (machine, palette and actions, explanation and
@@ -146,6 +151,7 @@ function Playground() {
       <Header
         tools={
           <>
+            <StartHereButton className={TOOL} />
             <UndoRedo />
             <ShareTools />
             <GlossaryButton className={TOOL} />
@@ -174,6 +180,7 @@ function Playground() {
           aria-label="Explanation and panels"
           className="relative z-10 order-3 flex h-[90dvh] min-h-[480px] min-w-0 flex-col border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 lg:order-none lg:h-auto lg:min-h-0 lg:border-l lg:border-t-0"
         >
+          <Tour />
           {props && (
             <>
               <div className="flex h-[40%] min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800">

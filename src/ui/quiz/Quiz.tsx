@@ -1,4 +1,4 @@
-// "Predict, then see" on the page: the "Quiz me" toggle (in the stepper's row) and, while it is on,
+// "Predict, then see" on the page: the "Quiz me" toggle (in the stepper, after the current entry) and, while it is on,
 // the question for the next callback above the step controls. Picking an option scores it and
 // steps to the answer (the same move as Next callback); the next question follows at once.
 import { useId, useMemo } from 'react';
@@ -18,7 +18,7 @@ export function QuizToggle() {
       onClick={() => setQuiz(!on)}
       disabled={empty}
       title={on ? 'Stop the quiz' : 'Before each callback, guess which one runs next'}
-      className={`pnp-step-btn inline-flex h-8 shrink-0 items-center gap-1.5 whitespace-nowrap rounded-md border px-2.5 text-[13px] font-medium shadow-sm disabled:cursor-not-allowed disabled:opacity-50 ${
+      className={`pnp-step-btn ml-auto inline-flex h-6 shrink-0 items-center gap-1 whitespace-nowrap rounded-md border px-2 text-[12px] font-medium shadow-sm disabled:cursor-not-allowed disabled:opacity-50 ${
         on
           ? 'border-violet-600 bg-violet-600 text-white hover:bg-violet-700 dark:border-violet-400 dark:bg-violet-500 dark:text-slate-950 dark:hover:bg-violet-400'
           : 'border-slate-300 bg-white text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700'
@@ -76,7 +76,7 @@ export function QuizPanel() {
   return (
     <section
       aria-labelledby={`${id}-title`}
-      className="pnp-quiz max-h-[45%] shrink-0 overflow-y-auto border-t border-violet-300 bg-violet-50 px-3 py-2 text-[13px] text-slate-900 dark:border-violet-800 dark:bg-slate-900 dark:text-slate-100"
+      className="pnp-quiz max-h-[40%] shrink-0 overflow-y-auto border-t border-violet-300 bg-violet-50 px-3 py-2 text-[13px] text-slate-900 dark:border-violet-800 dark:bg-slate-900 dark:text-slate-100"
     >
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <h2 id={`${id}-title`} className="text-xs font-semibold uppercase tracking-wide text-violet-900 dark:text-violet-200">
@@ -95,15 +95,17 @@ export function QuizPanel() {
             <span id={`${id}-prompt`}>{question.prompt}</span>
             {question.kind === 'thread' && <span className="font-normal text-slate-700 dark:text-slate-300"> {question.runnable} threads are runnable.</span>}
           </p>
-          <ul className="mt-1 grid gap-1.5 sm:grid-cols-2">
+          <ul className="mt-1 grid gap-1 sm:max-lg:grid-cols-2 xl:grid-cols-2">
             {question.options.map((o) => (
               <li key={o.id} className="min-w-0">
                 <button
                   type="button"
+                  aria-label={o.label}
                   onClick={() => answer(question, o.id)}
-                  className="w-full rounded-md border border-violet-300 bg-white px-2 py-1 text-left font-mono text-[12px] leading-snug text-slate-900 [overflow-wrap:anywhere] hover:border-violet-500 hover:bg-violet-100 dark:border-violet-700 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700"
+                  className="w-full rounded-md border border-violet-300 bg-white px-2 py-0.5 text-left leading-snug text-slate-900 [overflow-wrap:break-word] hover:border-violet-500 hover:bg-violet-100 dark:border-violet-700 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700"
                 >
-                  {o.label}
+                  <span className="block font-mono text-[11px] text-slate-600 dark:text-slate-300">{o.who}</span>
+                  {o.what && <span className="block text-[12.5px] font-medium">{o.what}</span>}
                 </button>
               </li>
             ))}

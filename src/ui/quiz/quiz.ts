@@ -11,8 +11,12 @@ import { callbackSeqs, nextOf } from '../stepper/model.ts';
 export interface QuizOption {
   /** Stable within a question: the callback's label, or the thread's name. */
   id: string;
-  /** The option's text (also its accessible name). */
+  /** The option's text (also its accessible name): `${who} — ${what}`. */
   label: string;
+  /** Who runs: `component!routine`, or the thread. */
+  who: string;
+  /** What: the notification, or what the thread would do. */
+  what: string;
 }
 
 export interface Question {
@@ -34,36 +38,45 @@ export const NO_MORE_CALLBACKS = 'No other callback runs in this run';
 /** How far from the answer (in callbacks, either side) distractors are looked for. */
 const DISTRACTOR_REACH = 200;
 
-/** "sampledrv!SyncProcessorCallback — KeProcessorAddStartNotify · CPU 2". */
-export function callbackLabel(e: EntryOf<'invoke'>): string {
-  return `${e.component}!${e.routine} — ${notificationCaption(e.args)}`;
+const option = (id: string, who: string, what: string): QuizOption => ({ id, who, what, label: what ? `${who} — ${what}` : who });
+
+/** The callback an invoke entry starts: "sampledrv!SyncProcessorCallback" and "KeProcessorAddStartNotify · CPU 2". */
+function callbackOption(e: EntryOf<'invoke'>): QuizOption {
+  const who = `${e.component}!${e.routine}`;
+  const what = notificationCaption(e.args);
+  return option(`${who} — ${what}`, who, what);
 }
 
-/** "pnp — continues QueryAndRemove": the thread and what it would do if it ran. */
-export function threadLabel(next: NextStep): string {
+/** "sampledrv!SyncProcessorCallback — KeProcessorAddStartNotify · CPU 2". */
+export function callbackLabel(e: EntryOf<'invoke'>): string {
+  return callbackOption(e).label;
+}
+
+/** "pnp" and "continues QueryAndRemove": the thread and what it would do if it ran. */
+function threadOption(next: NextStep): QuizOption {
   const what =
     next.does === 'start'
       ? `starts ${next.job ?? 'its next job'}`
       : next.does === 'continue'
         ? `continues ${next.job ?? next.routine ?? 'its work'}`
         : `runs ${next.routine ?? 'its code'}${next.what ? ` (${next.what})` : ''}`;
-  return `${next.thread} — ${what}`;
+  return option(next.thread, next.thread, what);
 }
 
 /**
  * Other callbacks of the run, nearest to the answer first (the previous and the following ones are
  * the plausible mistakes), each label once, none equal to the answer.
  */
-function distractors(trace: readonly TraceEntry[], seqs: readonly number[], at: number, answer: string, want: number): string[] {
+function distractors(trace: readonly TraceEntry[], seqs: readonly number[], at: number, answer: string, want: number): QuizOption[] {
   const i = seqs.indexOf(at);
-  const out: string[] = [];
+  const out: QuizOption[] = [];
   for (let d = 1; d <= DISTRACTOR_REACH && out.length < want; d++) {
     for (const j of [i - d, i + d]) {
       if (j < 0 || j >= seqs.length || out.length >= want) continue;
       const e = trace[seqs[j]];
       if (e.type !== 'invoke') continue;
-      const label = callbackLabel(e);
-      if (label !== answer && !out.includes(label)) out.push(label);
+      const o = callbackOption(e);
+      if (o.id !== answer && !out.some((d) => d.id === o.id)) out.push(o);
     }
   }
   return out;
@@ -84,7 +97,7 @@ export function questionAt(trace: readonly TraceEntry[], choices: readonly Choic
     return {
       kind: 'thread',
       prompt: 'Which thread runs next?',
-      options: shown.map((n) => ({ id: n.thread, label: threadLabel(n) })),
+      options: shown.map(threadOption),
       answer: choice.chosen,
       reveal: choice.at,
       runnable: choice.runnable.length,
@@ -92,16 +105,15 @@ export function questionAt(trace: readonly TraceEntry[], choices: readonly Choic
   }
   const e = trace[next];
   if (e.type !== 'invoke') return null;
-  const answer = callbackLabel(e);
-  const wrong = distractors(trace, seqs, next, answer, MAX_OPTIONS - 1);
-  if (wrong.length === 0) wrong.push(NO_MORE_CALLBACKS);
-  // Sorted, so the right answer's place says nothing.
-  const labels = [answer, ...wrong].sort((a, b) => a.localeCompare(b));
+  const right = callbackOption(e);
+  const wrong = distractors(trace, seqs, next, right.id, MAX_OPTIONS - 1);
+  if (wrong.length === 0) wrong.push(option(NO_MORE_CALLBACKS, NO_MORE_CALLBACKS, ''));
   return {
     kind: 'callback',
     prompt: 'Which callback runs next?',
-    options: labels.map((label) => ({ id: label, label })),
-    answer,
+    // Sorted, so the right answer's place says nothing.
+    options: [right, ...wrong].sort((a, b) => a.label.localeCompare(b.label)),
+    answer: right.id,
     reveal: next,
   };
 }

@@ -175,7 +175,7 @@ function Playback({ atEnd, empty }: { atEnd: boolean; empty: boolean }) {
   );
 }
 
-/** `tools`: more controls for the step row (the full page's "Quiz me"). */
+/** `tools`: more controls, at the end of the entry line (the full page's "Quiz me"). */
 export function Stepper({ tools }: { tools?: React.ReactNode } = {}) {
   // The stepper follows a key press in the same frame (useSessionNow); the graph and panels once per frame.
   const length = useSessionNow((s) => s.trace.length);
@@ -236,7 +236,6 @@ export function Stepper({ tools }: { tools?: React.ReactNode } = {}) {
           </Btn>
         </div>
         <Playback atEnd={forward === cursor} empty={length === 0} />
-        {tools}
         <p className="ml-auto whitespace-nowrap text-[13px] tabular-nums">
           <span role="status" data-testid="step-status" className="font-semibold text-slate-900 dark:text-slate-100">
             {length > 0 ? `Step ${k} of ${length}` : 'No trace'}
@@ -273,6 +272,7 @@ export function Stepper({ tools }: { tools?: React.ReactNode } = {}) {
             Choice point: {choice.runnable.length} threads can run next — pick one in Threads
           </span>
         )}
+        {tools}
       </div>
     </section>
   );
