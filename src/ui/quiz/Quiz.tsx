@@ -1,6 +1,7 @@
-// "Predict, then see" on the page: the "Quiz me" toggle (in the stepper, after the current entry) and, while it is on,
-// the question for the next callback above the step controls. Picking an option scores it and
-// steps to the answer (the same move as Next callback); the next question follows at once.
+// "Predict, then see" on the page: the "Quiz me" toggle (in the stepper, after the current entry)
+// and, while it is on, the question for the next callback (above the Explanation in three columns,
+// above the step controls in one). Picking an option scores it and steps to the answer (the same
+// move as Next callback); the next question follows at once.
 import { useId, useMemo } from 'react';
 import type { TraceEntry } from '../../engine/trace.ts';
 import { useSession } from '../../store/session.ts';
@@ -76,7 +77,7 @@ export function QuizPanel() {
   return (
     <section
       aria-labelledby={`${id}-title`}
-      className="pnp-quiz max-h-[40%] shrink-0 overflow-y-auto border-t border-violet-300 bg-violet-50 px-3 py-2 text-[13px] text-slate-900 dark:border-violet-800 dark:bg-slate-900 dark:text-slate-100"
+      className="pnp-quiz max-h-[40%] shrink-0 overflow-y-auto border-y border-violet-300 bg-violet-50 px-3 py-2 text-[13px] text-slate-900 dark:border-violet-800 dark:bg-slate-900 dark:text-slate-100"
     >
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <h2 id={`${id}-title`} className="text-xs font-semibold uppercase tracking-wide text-violet-900 dark:text-violet-200">

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { COLUMNS_QUERY } from '../shell/layout.ts';
 import { TOUR_STEPS } from './steps.ts';
 
 export const TOUR_SEEN_KEY = 'pnp-playground:tour-seen';
@@ -37,6 +38,8 @@ export function tourSeen(): boolean {
     return true;
   }
 }
+
+export const useTourOpen = (): boolean => useStore(tourStore, (t) => t.open);
 
 export function openTour(asked: boolean): void {
   tourStore.setState({ open: true, index: 0, asked });
@@ -74,8 +77,6 @@ interface Rect {
 const MARGIN = 8;
 /** How often the outline re-reads where its element is. */
 const FOLLOW_MS = 150;
-/** The three-column layout (Tailwind `lg`): the card sits at the top of the right column; below it, at the bottom of the window. */
-const COLUMNS = '(min-width: 1024px)';
 
 const sameRect = (a: Rect | null, b: Rect | null) =>
   a === b || (!!a && !!b && Math.round(a.top) === Math.round(b.top) && Math.round(a.left) === Math.round(b.left) && Math.round(a.width) === Math.round(b.width) && Math.round(a.height) === Math.round(b.height));
@@ -152,7 +153,7 @@ function TourCard({ index, asked }: { index: number; asked: boolean }) {
   useEffect(() => {
     const el = step.target(document);
     if (!el) return;
-    if (window.matchMedia(COLUMNS).matches) {
+    if (window.matchMedia(COLUMNS_QUERY).matches) {
       el.scrollIntoView({ block: 'nearest' });
       return;
     }
@@ -197,7 +198,7 @@ function TourCard({ index, asked }: { index: number; asked: boolean }) {
         aria-modal="false"
         aria-label="Start here"
         aria-describedby={`${id}-body`}
-        className="pnp-tour fixed inset-x-2 bottom-2 z-50 rounded-xl border-2 border-sky-600 bg-white p-3 text-[13px] text-slate-900 shadow-xl dark:border-sky-400 dark:bg-slate-900 dark:text-slate-100 lg:static lg:z-auto lg:m-2 lg:shrink-0 lg:shadow-md"
+        className="pnp-tour fixed inset-x-2 bottom-2 z-50 rounded-xl border-2 border-sky-600 bg-white p-3 text-[13px] text-slate-900 shadow-xl dark:border-sky-400 dark:bg-slate-900 dark:text-slate-100 lg:static lg:z-auto lg:m-2 lg:shrink-0 lg:p-2.5 lg:shadow-md"
       >
         <div aria-live="polite">
           <p className="text-[11.5px] font-semibold uppercase tracking-wide text-sky-800 dark:text-sky-300">
@@ -206,11 +207,11 @@ function TourCard({ index, asked }: { index: number; asked: boolean }) {
           <h2 ref={heading} tabIndex={-1} className="mt-0.5 text-[15px] font-semibold leading-snug outline-none">
             {step.title}
           </h2>
-          <p id={`${id}-body`} className="mt-1 leading-relaxed text-slate-700 dark:text-slate-300">
+          <p id={`${id}-body`} className="mt-1 leading-normal text-slate-700 dark:text-slate-300">
             {step.body}
           </p>
         </div>
-        <div className="mt-2.5 flex flex-wrap items-center gap-2">
+        <div className="mt-2 flex flex-wrap items-center gap-2">
           <button type="button" className={`${SECONDARY} mr-auto border-transparent shadow-none dark:border-transparent`} onClick={close}>
             Skip tour
           </button>
