@@ -19,9 +19,9 @@ export interface DeliveryRule {
  */
 export function interfaceRule(reg: Registration, arrival: boolean, link: string, className: string, otherwise: RuleId): RuleId {
   if (arrival) {
-    const seen = (reg.arrived ??= []);
-    if (seen.includes(link)) return 'IO-3';
-    seen.push(link);
+    const seen = (reg.arrived ??= new Set());
+    if (seen.has(link)) return 'IO-3';
+    seen.add(link);
   }
   if (otherwise === 'IO-1') return otherwise;
   return isPartitionClass(className) ? 'IO-10' : otherwise;

@@ -94,14 +94,14 @@ export function enableInterface(engine: Engine, symlink: string, className: stri
   const stamp = governed ? { rule: governed } : {};
   let itf = w.interfaces[symlink];
   if (!itf) {
-    itf = { symlink, className, device, enabled: true, enabledAt: engine.trace.length };
+    itf = { symlink, className, device, enabled: true, enabledAt: engine.seq };
     w.interfaces[symlink] = itf;
     w.interfaceOrder.push(symlink);
     engine.state(entityId('interface', symlink), 'none', 'enabled', { className, device }, stamp);
   } else {
     if (itf.enabled) return;
     itf.enabled = true;
-    itf.enabledAt = engine.trace.length;
+    itf.enabledAt = engine.seq;
     engine.state(entityId('interface', symlink), 'disabled', 'enabled', undefined, stamp);
   }
   if (announce) queueEvent(engine, { kind: 'InterfaceArrival', device, symlink, className }, governed);
