@@ -107,8 +107,9 @@ export const entryLine = (e: TraceEntry, pretty: boolean): string => (pretty ? f
 export class LineChunks {
   readonly chunks: Buffer[] = [];
   private text = '';
-  private pieces: Buffer[] = [];
-  private bytes = 0;
+  /** The chunk being filled (encoded straight into it), and how many of its bytes are used. */
+  private buf: Buffer | null = null;
+  private used = 0;
   private readonly pieceChars: number;
   constructor(private readonly chunkBytes = CHUNK_BYTES) {
     this.pieceChars = Math.min(PIECE_CHARS, chunkBytes);
@@ -127,19 +128,27 @@ export class LineChunks {
   }
 
   private encode(): void {
-    if (this.text.length === 0) return;
-    const piece = Buffer.from(this.text, 'utf8');
+    const text = this.text;
+    if (text.length === 0) return;
     this.text = '';
-    this.pieces.push(piece);
-    this.bytes += piece.length;
-    if (this.bytes >= this.chunkBytes) this.cut();
+    // Room for a full chunk plus one piece at 3 UTF-8 bytes a character; exact only when that bound does not fit.
+    this.buf ??= Buffer.allocUnsafe(this.chunkBytes + 3 * this.pieceChars);
+    let need = 3 * text.length;
+    if (this.used + need > this.buf.length) need = Buffer.byteLength(text, 'utf8');
+    if (this.used + need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(this.used + need);
+      this.buf.copy(bigger, 0, 0, this.used);
+      this.buf = bigger;
+    }
+    this.used += this.buf.write(text, this.used, 'utf8');
+    if (this.used >= this.chunkBytes) this.cut();
   }
 
   private cut(): void {
-    if (this.pieces.length === 0) return;
-    this.chunks.push(this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces, this.bytes));
-    this.pieces = [];
-    this.bytes = 0;
+    if (this.buf === null || this.used === 0) return;
+    this.chunks.push(this.buf.subarray(0, this.used));
+    this.buf = null;
+    this.used = 0;
   }
 }
 

@@ -2,7 +2,7 @@
 // Deterministic: no clock, no randomness; the same scenario gives the same trace.
 import type { Irql } from './api.ts';
 import { IRQL_NAMES } from './api.ts';
-import type { NormalizedScenario, ScheduleOverride } from '../scenario/types.ts';
+import type { NormalizedScenario, Op, ScheduleOverride } from '../scenario/types.ts';
 import { RUN_LIMITS } from './limits.ts';
 import type { EntityStates, HaltReason, RuleStamp, RunLimit, StampedBody, StateBody, TraceEntry, WaitEdge } from './trace.ts';
 import { ruleMentioned, type RuleId } from './rules/ids.ts';
@@ -53,9 +53,9 @@ export interface Thread {
   frames: { component: string; routine: string }[];
   /** The rule of each open call and routine on this thread, innermost last (see Engine.ruleHere). */
   ruleFrames: (RuleId | undefined)[];
-  /** At a step boundary before a scenario op: its JSON pointer and what it does (`--choices`). */
+  /** At a step boundary before a scenario op: its JSON pointer and the op (what it does: `--choices`). */
   pendingOp?: string;
-  pendingWhat?: string;
+  pendingSpec?: Op;
 }
 
 /** The rules with a `deadlock` case: what a wait-for cycle can be reported as. */
@@ -141,7 +141,11 @@ function nextStep(t: Thread): NextStep {
   const top = t.frames.at(-1);
   const routine = top ? { routine: `${top.component}!${top.routine}` } : {};
   if (!t.gen) return { thread: t.name, does: 'start', ...(t.jobs[0] ? { job: t.jobs[0].label } : {}) };
-  if (t.pendingOp !== undefined) return { thread: t.name, does: 'op', ...routine, op: t.pendingOp, what: t.pendingWhat };
+  if (t.pendingOp !== undefined) {
+    const op = t.pendingSpec;
+    const what = op === undefined ? undefined : 'call' in op ? `call ${String(op.call)}` : op.op;
+    return { thread: t.name, does: 'op', ...routine, op: t.pendingOp, what };
+  }
   return { thread: t.name, does: 'continue', ...routine, ...(t.job ? { job: t.job.label } : {}) };
 }
 
