@@ -213,6 +213,9 @@ function Legend() {
   );
 }
 
+/** How long after the last step the graph's animations resume. */
+const STEPPING_REST_MS = 400;
+
 function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
   const scenario = useSession((s) => s.scenario);
   const trace = useSession((s) => s.trace);
@@ -258,6 +261,18 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
     if (overview) void flow.fitBounds(overview, { padding: 0.04, duration: 0 });
     else void flow.fitView({ padding: 0.08, maxZoom: 1.4, duration: 0 });
   }, [layout, flow, hasSize]);
+
+  // While the step moves (a key held, the scrubber dragged), the flowing edges and the moving
+  // notification dot stand still: an animation frame repaints the graph, and stepping needs every
+  // frame for the steps themselves. They run again once the step rests. Set on the element, not in
+  // React state, so a step costs no extra render.
+  useEffect(() => {
+    const el = wrapper.current;
+    if (!el || snapshot === null) return;
+    el.dataset.stepping = '';
+    const t = setTimeout(() => delete el.dataset.stepping, STEPPING_REST_MS);
+    return () => clearTimeout(t);
+  }, [snapshot]);
 
   // Expanding or collapsing the processors frames the partition.
   const framedExpansion = useRef(expanded);
