@@ -1,8 +1,8 @@
 // The engine's public entry: boot (docs/scenario-format.md §2), the timeline (§4) and the run.
 import type { NormalizedScenario, ScheduleOverride, TimelineAction } from '../scenario/types.ts';
 import type { ValidationError } from '../scenario/errors.ts';
-import { Engine, OP, type Body, type ChoicePoint, type RunLimits, type ApiHandlers, type TraceSink } from './engine.ts';
-export { DEFAULT_LIMITS, type ChoicePoint, type RunLimits, type TraceSink } from './engine.ts';
+import { Engine, OP, type Body, type ChoicePoint, type Explorer, type RunLimits, type ApiHandlers, type TraceSink } from './engine.ts';
+export { DEFAULT_LIMITS, type ChoicePoint, type Explorer, type RunLimits, type Thread, type TraceSink } from './engine.ts';
 
 import type { World } from './model.ts';
 import { dict, dictOf } from './dict.ts';
@@ -80,6 +80,8 @@ export type StreamOutcome =
 /** The limits of a run (DL-3), each defaulting to DEFAULT_LIMITS; `opBudget` is the older name of `maxOps`. */
 export interface RunOptions extends Partial<RunLimits> {
   opBudget?: number;
+  /** Drives the scheduler instead of the scenario's `schedule` (src/engine/explore). */
+  explorer?: Explorer;
 }
 
 function createWorld(s: NormalizedScenario): World {
@@ -288,9 +290,9 @@ export function runScenario(scenario: NormalizedScenario, options: RunOptions = 
  * each final when handed over) instead of keeping it: the command-line runner serialises each batch
  * and lets it go; a caller that needs only the choice points or the outcome passes `() => {}`.
  * With `ok: false` (a schedule that does not fit the run) the entries already handed over belong
- * to a run that is not valid: discard them.
+ * to a run that is not valid: discard them. No explorer: it reads the trace so far at every choice.
  */
-export function streamScenario(scenario: NormalizedScenario, sink: TraceSink, options: RunOptions = {}): StreamOutcome {
+export function streamScenario(scenario: NormalizedScenario, sink: TraceSink, options: Omit<RunOptions, 'explorer'> = {}): StreamOutcome {
   const engine = execute(scenario, options, sink);
   if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
   return { ok: true, entries: engine.seq, ...choicesOf(engine) };
