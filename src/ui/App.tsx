@@ -20,15 +20,21 @@ import { NoticeToast, RunProblems } from './shell/Notices.tsx';
 import { Tabs } from './shell/Tabs.tsx';
 import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { GlossaryButton } from './shell/Glossary.tsx';
+import { useColumns } from './shell/layout.ts';
 import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
+import { QuizPanel, QuizToggle } from './quiz/Quiz.tsx';
 import './theme.ts';
 import { EmbedView } from './embed/EmbedView.tsx';
 import { isEmbed } from './embed/isEmbed.ts';
 import { fullLink } from './share/link.ts';
 import { LinkAlert, ShareTools, TOOL, useCurrentHash } from './share/ShareTools.tsx';
+import { offerTour, StartHereButton, Tour, useTourOpen } from './tour/Tour.tsx';
+import { isFirstVisit } from './url.ts';
 
 /** Decided once, when the page opens. */
 const EMBED = typeof window !== 'undefined' && isEmbed(window.location);
+/** No link and nothing saved (read before the page saves its first scenario): the tour offers itself. */
+const FIRST_VISIT = typeof window !== 'undefined' && !EMBED && isFirstVisit(window.location.hash);
 
 /** The props every panel gets, or null until the first scenario has run. */
 function usePanelProps(): PanelProps | null {
@@ -131,6 +137,11 @@ function Playground() {
   useStepShortcuts();
   useHistoryShortcuts();
   const props = usePanelProps();
+  useEffect(() => offerTour(FIRST_VISIT), []);
+  // The quiz sits above the Explanation in three columns (the graph keeps its size), above the step controls in one.
+  const columns = useColumns();
+  // While the tour is open at the top of the right column, the Explanation gives it room (the panels keep theirs).
+  const touring = useTourOpen();
 
   return (
     // Below lg the page is one column that scrolls (machine, palette and actions, explanation and
@@ -139,6 +150,7 @@ function Playground() {
       <Header
         tools={
           <>
+            <StartHereButton className={TOOL} />
             <UndoRedo />
             <ShareTools />
             <GlossaryButton className={TOOL} />
@@ -160,15 +172,18 @@ function Playground() {
             <Graph />
             {props && <Overlay props={props} />}
           </div>
-          <Stepper />
+          {!columns && <QuizPanel />}
+          <Stepper tools={<QuizToggle />} />
         </section>
         <aside
           aria-label="Explanation and panels"
           className="relative z-10 order-3 flex h-[90dvh] min-h-[480px] min-w-0 flex-col border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 lg:order-none lg:h-auto lg:min-h-0 lg:border-l lg:border-t-0"
         >
+          <Tour />
+          {columns && <QuizPanel />}
           {props && (
             <>
-              <div className="flex h-[40%] min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800">
+              <div className={`flex ${touring ? 'h-[40%] lg:h-[28%]' : 'h-[40%]'} min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800`}>
                 <ExplanationPanel {...props} />
               </div>
               <SidePanels props={props} />
