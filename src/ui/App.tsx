@@ -150,7 +150,8 @@ function Playground() {
   return (
     // Below lg the page is one column that scrolls (machine, palette and actions, explanation and
     // panels); from lg up, three columns that fill the window.
-    <div className="flex min-h-dvh flex-col lg:h-dvh lg:min-h-[640px]">
+    // Below lg the tour sits at the bottom of the window: the page gets room to scroll its end above it.
+    <div className={`flex min-h-dvh flex-col lg:h-dvh lg:min-h-[640px] ${touring ? 'max-lg:pb-72' : ''}`}>
       <Header
         tools={
           <>
