@@ -115,6 +115,19 @@ export function nodeOfThread(name: string, thread: ThreadView | undefined, isApp
 }
 
 /**
+ * Whether the PnP manager's node shows a thread chip at some step of this run: a system thread
+ * (pnp, shell, a worker) blocks there (nodeOfThread). May say yes for a thread that blocks inside
+ * a component's code instead; the fit then only keeps room it does not need.
+ */
+export function rootHasThreads(trace: readonly TraceEntry[]): boolean {
+  return trace.some((e) => {
+    if (e.type !== 'state' || e.to !== 'blocked' || !e.entity.startsWith('thread:')) return false;
+    const kind = parseThread(e.entity.slice('thread:'.length)).kind;
+    return kind === 'system' || kind === 'worker' || kind === 'other';
+  });
+}
+
+/**
  * A callback's completion that vetoed a query-remove, as the engine stamped it: RM-2 (an app
  * refused QUERYREMOVE) or RM-3 (a kernel callback failed QUERY_REMOVE). Failing any other event
  * vetoes nothing (IO-5), and the page does not guess otherwise.

@@ -256,7 +256,7 @@ export function Stepper() {
           className="pnp-scrubber relative z-10 h-[18px] w-full cursor-pointer bg-transparent"
         />
       </div>
-      <div className="mt-1 flex min-h-5 items-center gap-2 text-[12px]">
+      <div className="pnp-step-line mt-1 flex min-h-5 items-center gap-2 text-[12px]">
         {stepLabel && <span className="shrink-0 font-medium text-slate-700 dark:text-slate-300">{stepLabel}</span>}
         <code data-testid="step-entry" className="min-w-0 flex-1 truncate font-mono text-slate-600 dark:text-slate-400" title={summary}>
           {summary}
