@@ -3,6 +3,7 @@ import { readLink } from '../scenario/link.ts';
 import { scenarioToHash } from '../scenario/codec.ts';
 import { DEFAULT_SCENARIO, openingFor, pageHash } from './url.ts';
 import { DEFAULT_VIEW, PANELS, viewOfHash, viewParams } from './view.ts';
+import golden from '../scenario/fixtures/golden-links.json' with { type: 'json' };
 
 describe('the view in the link', () => {
   it('the default view adds nothing: a link made before the view parameters is the same link', () => {
@@ -33,6 +34,15 @@ describe('the view in the link', () => {
     const b = readLink(withView);
     expect(b).toEqual(a);
     expect(b.ok && b.step).toBe(12);
+  });
+
+  it('the golden v1 links open the same scenario and step with view parameters after them', () => {
+    for (const { link } of golden.links as { link: string }[]) {
+      const plain = readLink(link);
+      expect(plain.ok).toBe(true);
+      expect(readLink(`${link}&panel=code&presenter=1&split=code`)).toEqual(plain);
+      expect(viewOfHash(`${link}&panel=sequence`)).toEqual({ panel: 'sequence' });
+    }
   });
 
   it('a hash says only what it has; values this build does not know are ignored (a later build may add panels)', () => {
