@@ -83,6 +83,9 @@ export const APIS = {
   IoSetDeviceInterfaceState: {
     mode: 'kernel', maxIrql: 0, returns: 'status', params: { SymbolicLinkName: req('value'), Enable: req('value') },
   },
+  // ---- kernel: removal started by a driver (RM-10, RM-11)
+  IoRequestDeviceEject: { mode: 'kernel', maxIrql: 2, returns: 'void', params: { PhysicalDeviceObject: req('device') } },
+  IoInvalidateDeviceState: { mode: 'kernel', maxIrql: 2, returns: 'void', params: { PhysicalDeviceObject: req('device') } },
   IoGetDeviceObjectPointer: {
     mode: 'kernel', maxIrql: 0, returns: 'status',
     params: { ObjectName: req('value'), DesiredAccess: opt('value'), FileObject: opt('out'), DeviceObject: opt('out') },
@@ -128,6 +131,11 @@ export const APIS = {
     mode: 'user', returns: 'configret',
     params: { InterfaceClassGuid: req('value'), pDeviceID: opt('instanceId'), ulFlags: opt('flags'), pulLen: req('out') },
   },
+  // A device instance handle (DEVINST) is written as the device's instance id or its id (RM-9).
+  CM_Request_Device_Eject: {
+    mode: 'user', returns: 'configret',
+    params: { dnDevInst: req('instanceId'), pVetoType: opt('outOrNull'), pszVetoName: opt('outOrNull'), ulNameLength: opt('number'), ulFlags: opt('flags') },
+  },
   CreateFile: { mode: 'user', returns: 'handle', params: { lpFileName: req('value') } },
   CloseHandle: { mode: 'user', returns: 'bool', params: { hObject: req('value') } },
   SubmitThreadpoolWork: { mode: 'user', returns: 'handle', params: { Callback: req('routine'), Context: opt('value') } },
@@ -169,5 +177,6 @@ export type ArgName = (typeof ARG_NAMES)[number];
 /** Routine names that are IRP handlers. */
 export const IRP_MINORS = [
   'IRP_MN_QUERY_REMOVE_DEVICE', 'IRP_MN_REMOVE_DEVICE', 'IRP_MN_SURPRISE_REMOVAL', 'IRP_MN_CANCEL_REMOVE_DEVICE',
+  'IRP_MN_QUERY_PNP_DEVICE_STATE', 'IRP_MN_EJECT',
 ] as const;
 export type IrpMinor = (typeof IRP_MINORS)[number];

@@ -22,7 +22,7 @@ export const SYSTEM_TARGET_EVENTS = [
 ] as const;
 
 const CONSTANT_PREFIX =
-  /^(STATUS_|ERROR_|CR_|CM_|KE_|PNPNOTIFY_|POOL_FLAG_|EventCategory|IRP_MN_|PNP_Veto|GUID_)|^Ke\w*Notify$|^(PASSIVE|APC|DISPATCH)_LEVEL$|^INVALID_HANDLE_VALUE$|^(TRUE|FALSE)$/;
+  /^(STATUS_|ERROR_|CR_|CM_|KE_|PNPNOTIFY_|POOL_FLAG_|EventCategory|IRP_MN_|PNP_Veto|PNP_DEVICE_|GUID_)|^Ke\w*Notify$|^(PASSIVE|APC|DISPATCH)_LEVEL$|^INVALID_HANDLE_VALUE$|^(TRUE|FALSE)$/;
 const GUID_LITERAL = /^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$/;
 
 export const isGuidLiteral = (s: string) => GUID_LITERAL.test(s);

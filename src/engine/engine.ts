@@ -115,6 +115,18 @@ export interface ChoicePoint {
   next: NextStep[];
 }
 
+/** A timeline action armed to start inside an earlier action (`during`, docs/scenario-format.md §4). */
+export interface Trigger {
+  /** The action's index in the timeline. */
+  index: number;
+  step: number;
+  choice?: number;
+  op?: string;
+  /** Start the action (emits its `action` entry and submits its job). */
+  fire: () => void;
+  fired: boolean;
+}
+
 interface Override {
   run: string;
   index: number;
@@ -167,6 +179,10 @@ export class Engine {
   /** Choice points (docs/architecture.md §2.2): boundaries where more than one thread was runnable. */
   readonly choices: ChoicePoint[] = [];
   private visitedBoundary = -1;
+  /** The choice point recorded at the current boundary, if one was (for `during` triggers). */
+  private pointHere: ChoicePoint | undefined;
+  /** Timeline actions that start inside an earlier one, in timeline order. */
+  private readonly triggers: Trigger[] = [];
   /** The PnP event being processed by the pnp thread (for CU-6 and IO-4). */
   currentEvent: number | null = null;
   readonly limits: RunLimits;
@@ -530,7 +546,7 @@ export class Engine {
       }
     }
     // A cycle through an Ex routine's wait (UN-2) that no rule above explains is a plain DL-1.
-    const priority: DeadlockRule[] = ['UN-3', 'UN-4', 'CU-8', 'CM-6', 'KE-7', 'CM-12', 'IO-7'];
+    const priority: DeadlockRule[] = ['UN-3', 'UN-4', 'CU-8', 'CM-6', 'KE-7', 'RM-9', 'CM-12', 'IO-7'];
     for (const r of priority) if (rules.has(r)) return r;
     return 'DL-1';
   }
@@ -573,11 +589,36 @@ export class Engine {
       }
       const chosen = this.choose(runnable);
       if (!chosen) return;
+      // An action armed for this point starts after the choice, before the chosen thread runs; it may
+      // end that thread (a process exit), which then does not run.
+      if (this.triggers.length > 0 && this.fireTriggers(chosen) && chosen.status !== 'runnable') continue;
       this.stepThread(chosen);
     }
   }
 
+  /** Arm a timeline action to start at a point inside an earlier action (`during`). */
+  arm(trigger: Omit<Trigger, 'fired'>): void {
+    this.triggers.push({ ...trigger, fired: false });
+  }
+
+  /** Start the armed actions whose point this boundary is: choice point `step/choice`, or `chosen` about to run op `op` in `step`. */
+  private fireTriggers(chosen: Thread): boolean {
+    let fired = false;
+    for (const t of this.triggers) {
+      if (t.fired || t.step !== this.step || this.halted) continue;
+      const here = t.choice !== undefined
+        ? this.pointHere?.step === t.step && this.pointHere.choice === t.choice
+        : chosen.gen !== null && chosen.pendingOp === t.op;
+      if (!here) continue;
+      t.fired = true;
+      fired = true;
+      t.fire();
+    }
+    return fired;
+  }
+
   private choose(runnable: Thread[]): Thread | null {
+    this.pointHere = undefined;
     const seq = this.trace.length;
     const pick =
       this.current && this.current.status === 'runnable'
@@ -595,6 +636,7 @@ export class Engine {
       const choice = ++this.choiceCount;
       point = { at: seq, step: this.step, choice, runnable: runnable.map((t) => t.name), chosen: pick.name, next: runnable.map(nextStep) };
       this.choices.push(point);
+      this.pointHere = point;
       o = this.overrides.get(`${this.step}/${choice}`);
     }
     const legacy = this.overridesAt.get(seq);
@@ -676,6 +718,17 @@ export class Engine {
         path: `/schedule/${o.index}/choice`,
         message: `step ${step} has ${had} choice point${had === 1 ? '' : 's'}; choice ${choice} is never reached`,
       });
+    }
+  }
+
+  /** Check the `during` actions that never started (after the run): like an override never reached, an error. */
+  finishTriggers(): void {
+    for (const t of this.triggers) {
+      if (t.fired) continue;
+      const had = this.choices.filter((c) => c.step === t.step).length;
+      this.scheduleErrors.push(t.choice !== undefined
+        ? { path: `/timeline/${t.index}/during/choice`, message: `step ${t.step} has ${had} choice point${had === 1 ? '' : 's'}; choice ${t.choice} is never reached, so the action never starts` }
+        : { path: `/timeline/${t.index}/during/op`, message: `no thread is about to run ${t.op} during step ${t.step}, so the action never starts` });
     }
   }
 

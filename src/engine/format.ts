@@ -82,6 +82,7 @@ export function formatAction(a: TimelineAction): string {
     }
   }
   if (a.concurrent) text += ' (concurrent)';
+  if (a.during) text += a.during.choice !== undefined ? ` (during step ${a.during.step}, at choice ${a.during.choice})` : ` (during step ${a.during.step}, before ${a.during.op})`;
   return text;
 }
 

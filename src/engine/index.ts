@@ -12,6 +12,7 @@ import * as io from './kernel/io.ts';
 import * as mem from './kernel/mem.ts';
 import * as report from './kernel/report.ts';
 import * as cm from './user/cm.ts';
+import * as requests from './pnp/requests.ts';
 import { exitApp, loadDriver, runRoutine, startApp, unloadDriver } from './lifecycle.ts';
 import { enableInterface, instanceId, memorySymlink, processorSymlink, queueEvent } from './pnp/devices.ts';
 import { vetoRule } from './pnp/events.ts';
@@ -28,6 +29,8 @@ const HANDLERS: ApiHandlers = {
   IoUnregisterPlugPlayNotification: io.IoUnregisterPlugPlayNotification,
   IoUnregisterPlugPlayNotificationEx: io.IoUnregisterPlugPlayNotificationEx,
   IoGetDeviceObjectPointer: io.IoGetDeviceObjectPointer,
+  IoRequestDeviceEject: requests.IoRequestDeviceEject,
+  IoInvalidateDeviceState: requests.IoInvalidateDeviceState,
   IoRegisterDeviceInterface: io.IoRegisterDeviceInterface,
   IoSetDeviceInterfaceState: io.IoSetDeviceInterfaceState,
   ObDereferenceObject: io.ObDereferenceObject,
@@ -45,6 +48,7 @@ const HANDLERS: ApiHandlers = {
   CM_Unregister_Notification: cm.CM_Unregister_Notification,
   CM_Get_Device_Interface_List: cm.CM_Get_Device_Interface_List,
   CM_Get_Device_Interface_List_Size: cm.CM_Get_Device_Interface_List_Size,
+  CM_Request_Device_Eject: requests.CM_Request_Device_Eject,
   CreateFile: cm.CreateFile,
   CloseHandle: cm.CloseHandle,
   SubmitThreadpoolWork: cm.SubmitThreadpoolWork,
@@ -228,10 +232,18 @@ function* eject(engine: Engine, device: string): Body<void> {
 /** Run a validated scenario to its end. Never throws on a valid scenario: faults are trace entries. */
 export function runScenario(scenario: NormalizedScenario, options: RunOptions = {}): RunOutcome {
   const engine = new Engine(scenario, createWorld(scenario), { ...options, handlers: HANDLERS });
-  boot(engine);
   const timeline = scenario.timeline;
+  // An action with `during` starts at its point inside an earlier action, not at quiescence.
+  timeline.forEach((a, index) => {
+    if (a.during) engine.arm({ index, ...a.during, fire: () => startAction(engine, a, index) });
+  });
+  boot(engine);
   let i = 0;
   while (!engine.halted && i < timeline.length) {
+    if (timeline[i].during) {
+      i++;
+      continue;
+    }
     startAction(engine, timeline[i], i);
     i++;
     while (i < timeline.length && timeline[i].concurrent && !engine.halted) {
@@ -243,6 +255,9 @@ export function runScenario(scenario: NormalizedScenario, options: RunOptions = 
   if (engine.scheduleErrors.length === 0) {
     if (!engine.halted) engine.halt('quiescent');
     engine.finishSchedule();
+    // A run that ended early (a bug check, a deadlock, a limit) may never reach a `during` point: not an error.
+    const last = engine.trace.at(-1);
+    if (last?.type === 'halt' && last.reason === 'quiescent') engine.finishTriggers();
   }
   if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
   const migrated = migrateSchedule(scenario.schedule, engine.appliedAt());

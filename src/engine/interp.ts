@@ -21,6 +21,8 @@ export interface Activation {
   operationStatus?: { value: string; writer?: string; state: string };
   /** The registration whose callback this routine is, when the system called it as one. */
   registration?: Registration;
+  /** The PNP_DEVICE_STATE flags of the IRP_MN_QUERY_PNP_DEVICE_STATE this routine handles (RM-11). */
+  pnpDeviceState?: Set<string>;
 }
 
 export interface CallResult {
@@ -167,6 +169,7 @@ export interface InvokeOptions {
   /** The rule of the completion when its result changes it (a veto: RM-2, RM-3). */
   completeRule?: (result: unknown) => RuleId | undefined;
   operationStatus?: Activation['operationStatus'];
+  pnpDeviceState?: Activation['pnpDeviceState'];
 }
 
 /** The system invokes a routine of a component on the current thread (an `invoke` … `complete` pair). */
@@ -209,7 +212,7 @@ export function* invoke(
   thread.frames.push({ component: componentId, routine });
   const act: Activation = {
     engine, thread, component, routine, args, locals: Object.create(null) as Record<string, unknown>,
-    operationStatus: opts.operationStatus, registration: reg,
+    operationStatus: opts.operationStatus, registration: reg, pnpDeviceState: opts.pnpDeviceState,
   };
   const spec = own(engine.scenario.drivers, componentId) ?? own(engine.scenario.apps, componentId);
   const body = bodyOps(own(spec?.routines, routine), args);
@@ -275,6 +278,7 @@ export function* execOps(act: Activation, ops: Op[], base: string): Body<Flow> {
         return { ret: true, value: evaluate(act, op.value ?? null) };
       case 'set':
         if (op.var === '*OperationStatus') setOperationStatus(act, evaluate(act, op.value));
+        else if (op.var === '*PnpDeviceState') setPnpDeviceState(act, evaluate(act, op.value));
         else writeVar(act, op.var, evaluate(act, op.value));
         break;
       case 'if': {
@@ -303,6 +307,16 @@ export function* execOps(act: Activation, ops: Op[], base: string): Body<Flow> {
     }
   }
   return { ret: false };
+}
+
+/** RM-11: Irp->IoStatus.Information of IRP_MN_QUERY_PNP_DEVICE_STATE, the PNP_DEVICE_STATE flags a driver reports. */
+function setPnpDeviceState(act: Activation, value: unknown) {
+  const st = act.pnpDeviceState;
+  if (!st) {
+    act.engine.raise('RM-11', 'write', `${act.component.id}!${act.routine} wrote *PnpDeviceState outside an IRP_MN_QUERY_PNP_DEVICE_STATE handler; the write is ignored.`);
+    return;
+  }
+  for (const flag of ([] as unknown[]).concat(value)) if (typeof flag === 'string') st.add(flag);
 }
 
 /** KE-2 / KE-3: the shared *OperationStatus of one processor add. */
@@ -345,6 +359,9 @@ function traceArgs(act: Activation, op: ApiCallOp, api: ApiName): Record<string,
       case 'value':
         // NotifyContext is an HCMNOTIFICATION, a handle passed by value, not a context pointer.
         out[name] = /Context$/.test(name) && name !== 'NotifyContext' ? evaluateContext(act, raw) : evaluate(act, raw);
+        break;
+      case 'instanceId':
+        out[name] = evaluate(act, raw);
         break;
       case 'out':
       case 'outOrNull':

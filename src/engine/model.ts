@@ -146,6 +146,7 @@ export interface PnpEvent {
     | 'QueryAndRemove'
     | 'SurpriseRemoval'
     | 'RemoveDevice'
+    | 'DeviceStateChange'
     | 'CustomEvent';
   device: string;
   symlink?: string;
@@ -154,6 +155,8 @@ export interface PnpEvent {
   custom?: CustomEvent;
   /** DeviceArrival of a hot-added processor or memory module: the interface its device enables. */
   unit?: { symlink: string; className: string };
+  /** A query-and-remove that ejects (RM-9, RM-10): who asked, and so who learns the result. */
+  eject?: 'app' | 'driver';
   /** Result for the initiator of a query-and-remove (CM_Query_And_Remove_SubTree). */
   result?: { status: string; vetoType?: string; vetoName?: string };
   done: boolean;

@@ -9,7 +9,8 @@
 /**
  * What a field of a control op holds (and what validation checks):
  * - value:   a Value read at run time (constant, `$Arg`, variable, number, boolean or null)
- * - target:  the variable `set` writes, or `*OperationStatus` (the processor callback's out-parameter)
+ * - target:  the variable `set` writes, `*OperationStatus` (the processor callback's out-parameter) or
+ *            `*PnpDeviceState` (the flags an IRP_MN_QUERY_PNP_DEVICE_STATE handler reports, RM-11)
  * - element: a variable name that receives the current element of a `forEach`
  * - list:    the name of a list variable that is read
  * - cond:    a condition
@@ -36,7 +37,7 @@ const A_VALUE = 'a value (a constant, a "$Argument", a variable name, a number, 
  */
 export const CONTROL_OPS = {
   return: { value: opt('value', A_VALUE) },
-  set: { var: req('target', 'a variable name (or "*OperationStatus")'), value: req('value', A_VALUE) },
+  set: { var: req('target', 'a variable name (or "*OperationStatus", "*PnpDeviceState")'), value: req('value', A_VALUE) },
   if: { cond: req('cond', 'a condition'), then: req('ops', 'a list of ops'), else: opt('ops', 'a list of ops') },
   forEach: {
     in: req('list', 'the name of a list variable'),

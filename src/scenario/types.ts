@@ -96,7 +96,18 @@ export type TimelineAction = (
   | { do: 'plug'; device: string }
   | { do: 'eject'; device: string }
   | { do: 'surpriseRemove'; device: string }
-) & { concurrent?: boolean; note?: string };
+) & { concurrent?: boolean; note?: string; during?: ActionStart };
+
+/**
+ * Where an action starts inside an earlier one (docs/scenario-format.md §4 `during`): at choice point
+ * `choice` of timeline step `step` (the address a `schedule` override uses), or when a thread is about
+ * to run the scenario op at JSON pointer `op` during step `step`. Exactly one of `choice` and `op`.
+ */
+export interface ActionStart {
+  step: number;
+  choice?: number;
+  op?: string;
+}
 
 export type TimelineVerb = TimelineAction['do'];
 

@@ -67,7 +67,7 @@ export function validateScenario(root: Obj): ValidationOutcome {
   for (const id of w.appIds) apps[id] = checkComponent(w, 'app', id, appMap![id], ['apps', id]);
 
   const rawTimeline = own(root, 'timeline');
-  const { timeline, loaded, started } = checkTimeline(w, Array.isArray(rawTimeline) ? rawTimeline : [], machine.memoryIds);
+  const { timeline, loaded, started } = checkTimeline(w, Array.isArray(rawTimeline) ? rawTimeline : [], machine.memoryIds, { drivers, apps });
   const rawSchedule = own(root, 'schedule');
   const schedule = checkSchedule(w, Array.isArray(rawSchedule) ? rawSchedule : []);
 

@@ -63,6 +63,8 @@ function queueRule(engine: Engine, ev: Omit<PnpEvent, 'id' | 'done'>): RuleId | 
     case 'SurpriseRemoval':
     case 'RemoveDevice':
       return 'RM-5';
+    case 'DeviceStateChange':
+      return 'RM-11';
     case 'DeviceArrival':
       // A device plugged in again after it was removed (RM-8); a first arrival is plain PnP.
       return engine.world.devices[ev.device]?.state === 'removed' ? 'RM-8' : undefined;

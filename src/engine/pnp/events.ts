@@ -9,7 +9,7 @@ import { loadDriver } from '../lifecycle.ts';
 import { checkCmReturn, deliverKernel, deliverUser, interfaceRule, type DeliveryRule } from './deliver.ts';
 import { driverThread } from '../ids/threads.ts';
 import {
-  deviceSymlink, disableInterface, enableInterface, functionDriver, handleClosed, instanceIdOf, openHandlesOn,
+  deviceSymlink, disableInterface, enableInterface, functionDriver, handleClosed, instanceIdOf, openHandlesOn, queueEvent,
   readyForRemove, setDeviceState, subtree,
 } from './devices.ts';
 
@@ -31,6 +31,9 @@ export function* processEvent(engine: Engine, ev: PnpEvent): Body<void> {
       break;
     case 'RemoveDevice':
       yield* removeAfterSurprise(engine, ev);
+      break;
+    case 'DeviceStateChange':
+      yield* deviceStateChange(engine, ev);
       break;
     case 'CustomEvent':
       yield* customEvent(engine, ev);
@@ -149,13 +152,16 @@ function* interfaceChange(engine: Engine, ev: PnpEvent): Body<void> {
 
 // ---------------------------------------------------------------- IRPs
 
-/** One IRP to one driver of the stack, under the rule of the flow that sends it (RM-1, RM-4, RM-5). */
-function* sendIrp(engine: Engine, d: Device, driver: string, minor: string, rule: RuleId): Body<string> {
+/**
+ * One IRP to one driver of the stack, under the rule of the flow that sends it (RM-1, RM-4, RM-5).
+ * `pnpState` collects the PNP_DEVICE_STATE flags an IRP_MN_QUERY_PNP_DEVICE_STATE handler reports (RM-11).
+ */
+function* sendIrp(engine: Engine, d: Device, driver: string, minor: string, rule: RuleId, pnpState?: Set<string>): Body<string> {
   engine.emit({ type: 'irp', minor, device: d.id, driver, rule });
   let status = 'STATUS_SUCCESS';
   if (hasRoutine(engine, driver, minor)) {
     yield OP;
-    status = String(yield* invoke(engine, driver, minor, { DeviceObject: d.id, MinorFunction: minor }, { rule }));
+    status = String(yield* invoke(engine, driver, minor, { DeviceObject: d.id, MinorFunction: minor }, { rule, pnpDeviceState: pnpState }));
   }
   // The function driver disables its interfaces while it handles REMOVE / SURPRISE_REMOVAL (RM-1, RM-5).
   if ((minor === 'IRP_MN_REMOVE_DEVICE' || minor === 'IRP_MN_SURPRISE_REMOVAL') && driver === functionDriver(d)) {
@@ -253,6 +259,8 @@ function* queryAndRemove(engine: Engine, ev: PnpEvent): Body<void> {
     setDeviceState(engine, d, 'removed', 'RM-1');
     yield* instanceBroadcast(engine, d.id, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
   }
+  // An eject (RM-9, RM-10) ends with IRP_MN_EJECT to the bus driver, when the scenario has one (a one-element stack's is the system's).
+  if (ev.eject && root.stack.length > 1) yield* sendIrp(engine, root, root.stack[0], 'IRP_MN_EJECT', ev.eject === 'app' ? 'RM-9' : 'RM-10');
   ev.result = { status: 'CR_SUCCESS' };
 }
 
@@ -273,6 +281,10 @@ function* queryRemoveFailed(
   // Every current handle registration, including ones that never got QUERYREMOVE (RM-2, RM-7).
   yield* broadcastUser(engine, handleRegs(engine, devices), 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED', rule);
   ev.result = { status: 'CR_REMOVE_VETOED', ...veto };
+  // RM-10: nobody returns the veto to the driver that asked; the PnP manager tells the user.
+  if (ev.eject === 'driver') {
+    engine.emit({ type: 'note', text: `The eject of ${ev.device} that a driver requested was vetoed (${veto.vetoType}: ${veto.vetoName}); the PnP manager tells the user in a dialog and the device stays started (RM-10).`, rule: 'RM-10' });
+  }
 }
 
 // ---------------------------------------------------------------- surprise removal
@@ -302,6 +314,25 @@ function* removeAfterSurprise(engine: Engine, ev: PnpEvent): Body<void> {
   yield* instanceBroadcast(engine, d.id, 'CM_NOTIFY_ACTION_DEVICEINSTANCEREMOVED');
   // Children before parents (docs/architecture.md §1.2): the parent may have been waiting for this child.
   handleClosed(engine, d.parent);
+}
+
+// ---------------------------------------------------------------- device state (RM-11)
+
+/**
+ * IoInvalidateDeviceState: IRP_MN_QUERY_PNP_DEVICE_STATE top to bottom; each driver may report
+ * PNP_DEVICE_STATE flags (`*PnpDeviceState`). PNP_DEVICE_FAILED: the device is surprise-removed (RM-5).
+ */
+function* deviceStateChange(engine: Engine, ev: PnpEvent): Body<void> {
+  const d = engine.world.devices[ev.device];
+  if (d.state !== 'started') {
+    engine.emit({ type: 'note', text: `${d.id} is ${d.state}, not started: the PnP manager does not query its PnP state.`, rule: 'RM-11' });
+    return;
+  }
+  const reported = new Set<string>();
+  for (const drv of [...d.stack].reverse()) yield* sendIrp(engine, d, drv, 'IRP_MN_QUERY_PNP_DEVICE_STATE', 'RM-11', reported);
+  if (!reported.has('PNP_DEVICE_FAILED')) return;
+  engine.emit({ type: 'note', text: `${d.id}'s stack reports PNP_DEVICE_FAILED: the PnP manager removes the device as a surprise removal (RM-11, RM-5).`, rule: 'RM-11' });
+  queueEvent(engine, { kind: 'SurpriseRemoval', device: d.id }, 'RM-11');
 }
 
 // ---------------------------------------------------------------- custom events (CU-1)

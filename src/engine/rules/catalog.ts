@@ -575,6 +575,49 @@ export const RULES = {
     source: S002,
     seeds: ['002'],
   },
+  'RM-9': {
+    id: 'RM-9',
+    title: 'An app asks for an eject with CM_Request_Device_Eject',
+    section: SEC.rm,
+    cases: {
+      deadlock: { severity: 'deadlock', when: 'an app calls CM_Request_Device_Eject from one of its own notification callbacks' },
+    },
+    provenance: 'CHOICE',
+    provenanceNote:
+      "The project's source documents do not describe CM_Request_Device_Eject. Following its reference page, the engine runs the same query-and-remove as an eject (RM-1 to RM-4) and gives the caller the result with PNP_VETO_TYPE and veto name; that the call waits for the whole removal, that it deadlocks when made from the app's own notification callback, and that a NULL pszVetoName is narrated as the message the PnP manager shows are modelling choices.",
+    explanation:
+      "An application can start a removal itself by calling CM_Request_Device_Eject on a device instance: the PnP manager prepares the device and its children for safe removal exactly as for 'safely remove' (RM-1), asking user-mode handle registrations, kernel target registrations and the driver stacks in turn. The call returns when that is over: CR_SUCCESS when the device was removed, or CR_REMOVE_VETOED with the veto type and the veto name in pVetoType and pszVetoName, the same answers as CM_Query_And_Remove_SubTree (RM-2, RM-3, RM-4). When the device's bus driver is part of the scenario, it then gets IRP_MN_EJECT to eject the device from its slot. Because the query-remove notifies user mode and waits for each callback, an app must never request the eject from one of its own notification callbacks: the PnP manager waits for that callback while the callback waits for the eject.",
+    source: other('CM_Request_Device_EjectW function (cfgmgr32.h)'),
+    seeds: ['002'],
+  },
+  'RM-10': {
+    id: 'RM-10',
+    title: 'IoRequestDeviceEject starts an eject and returns at once',
+    section: SEC.rm,
+    cases: {},
+    provenance: 'CHOICE',
+    provenanceNote:
+      "The project's source documents do not describe IoRequestDeviceEject. Its reference page documents the orderly sequence (query-remove, notifications, remove IRPs, IRP_MN_EJECT) and the dialog shown when the eject is vetoed; running it as a queued PnP event after the caller returns, and narrating the veto in a note, are modelling choices.",
+    explanation:
+      "A bus driver whose device has an eject button calls IoRequestDeviceEject when the user presses it. The routine only reports the request, at up to DISPATCH_LEVEL, and returns at once; the PnP manager then directs an orderly removal of the device and its children on its own thread, with the same query-remove notifications, vetoes and remove IRPs as any eject (RM-1 to RM-4), and finally sends IRP_MN_EJECT to the bus driver. If a component vetoes, the PnP manager tells the user in a dialog that the eject failed and the device stays started; the driver that asked is not told. A driver therefore never waits for the eject to happen and never assumes that it will.",
+    source: other('IoRequestDeviceEject function (wdm.h)'),
+    seeds: ['002'],
+  },
+  'RM-11': {
+    id: 'RM-11',
+    title: 'A device its driver reports failed is surprise-removed',
+    section: SEC.rm,
+    cases: {
+      write: { severity: 'error', when: 'a routine writes *PnpDeviceState outside an IRP_MN_QUERY_PNP_DEVICE_STATE handler; the write is ignored' },
+    },
+    provenance: 'CHOICE',
+    provenanceNote:
+      "The project's source documents do not describe IoInvalidateDeviceState. Its reference page documents that the PnP manager answers with IRP_MN_QUERY_PNP_DEVICE_STATE, and 'Handling an IRP_MN_SURPRISE_REMOVAL Request' documents that a device reported PNP_DEVICE_FAILED gets the surprise-removal sequence; queuing that removal as its own PnP event, ignoring the other PNP_DEVICE_STATE flags, and leaving the device removed (not restarted) are modelling choices.",
+    explanation:
+      "A function driver that finds its device no longer working, for example because its requests keep timing out, calls IoInvalidateDeviceState. The routine returns at once, and the PnP manager sends IRP_MN_QUERY_PNP_DEVICE_STATE down the device's stack, top to bottom, where each driver may report flags in the PNP_DEVICE_STATE bitmask. If one reports PNP_DEVICE_FAILED, the PnP manager removes the device as if it had been unplugged: IRP_MN_SURPRISE_REMOVAL, then REMOVE_COMPLETE notifications with no query before them, then IRP_MN_REMOVE_DEVICE once every handle is closed (RM-5). If nobody reports a failure, nothing else happens. So a component watching the device must handle a removal it was never asked about even when no hardware was unplugged.",
+    source: SURPRISE,
+    seeds: ['002'],
+  },
 
   // ---------------------------------------------------------------- §6 CM
   'CM-1': {

@@ -179,6 +179,39 @@ const CASES: Record<string, Case> = {
       expect(r.halt).toBe('quiescent');
     },
   },
+  'seed000-processor-groups': {
+    opensAt: 'action hotAddProcessor',
+    outcome: (r) => {
+      // 64 processors per group: hot-added NtNumber 64 is number 0 of group 1, 65 is number 1 (KE-1).
+      expect(r.callbacks()).toEqual([
+        sync('groupdrv', 'Start', 64), sync('groupdrv', 'Complete', 64), sync('groupdrv', 'Start', 65), sync('groupdrv', 'Complete', 65),
+      ]);
+      expect(r.of('invoke').filter((e) => e.registration).map((e) => e.args.ProcNumber)).toEqual([
+        { Group: 1, Number: 0 }, { Group: 1, Number: 0 }, { Group: 1, Number: 1 }, { Group: 1, Number: 1 },
+      ]);
+      // The callback reads $ProcNumber.Number and $ProcNumber.Group: the first of a new group, then another of it.
+      expect(r.of('note').map((n) => n.text.split(':')[0])).toEqual([
+        'Number 0 in its group', 'The processor now runs threads in group 1', 'Not the first of its group', 'The processor now runs threads in group 1',
+      ]);
+      expect(r.hazards()).toEqual([]);
+      expect(r.halt).toBe('quiescent');
+    },
+  },
+  'seed002-interface-off-on': {
+    opensAt: 'action run',
+    outcome: (r) => {
+      // IO-11: REMOVAL then ARRIVAL of one symbolic link, kernel registrants before user mode (IO-2).
+      expect(r.callbacks()).toEqual([
+        'watcher!OnInterface:REMOVAL(toaster0)', 'monitor!OnInterface:INTERFACEREMOVAL(toaster0)',
+        'watcher!OnInterface:ARRIVAL(toaster0)', 'monitor!OnInterface:INTERFACEARRIVAL(toaster0)',
+      ]);
+      expect(returned(r, 'IoSetDeviceInterfaceState')).toEqual(['STATUS_SUCCESS', 'STATUS_SUCCESS']);
+      expect(r.of('call').filter((e) => e.api === 'IoSetDeviceInterfaceState').map((e) => e.rule)).toEqual(['IO-11', 'IO-11']);
+      expect(r.states('device:toaster0')).toEqual(['none>not-present', 'not-present>started']);
+      expect(r.hazards()).toEqual([]);
+      expect(r.halt).toBe('quiescent');
+    },
+  },
   'seed002-duplicate': {
     opensAt: 'note Already listed*',
     outcome: (r) => {

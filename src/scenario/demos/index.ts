@@ -11,6 +11,7 @@ import type { TraceEntry } from '../../engine/trace.ts';
 import seed000Sync from './seed000-sync.json' with { type: 'json' };
 import seed000Veto from './seed000-veto.json' with { type: 'json' };
 import seed000DriverEntryError from './seed000-driverentry-error.json' with { type: 'json' };
+import seed000ProcessorGroups from './seed000-processor-groups.json' with { type: 'json' };
 import mistakeKeNoDeregister from './mistake-ke-no-deregister.json' with { type: 'json' };
 import seed001Async from './seed001-async.json' with { type: 'json' };
 import seed001SyncThenAsync from './seed001-sync-then-async.json' with { type: 'json' };
@@ -19,6 +20,7 @@ import seed002QueryRemoveFailed from './seed002-query-remove-failed.json' with {
 import seed002Surprise from './seed002-surprise.json' with { type: 'json' };
 import seed002Duplicate from './seed002-duplicate.json' with { type: 'json' };
 import seed002MissedArrival from './seed002-missed-arrival.json' with { type: 'json' };
+import seed002InterfaceOffOn from './seed002-interface-off-on.json' with { type: 'json' };
 import mistakeHandleNotClosed from './mistake-handle-not-closed.json' with { type: 'json' };
 import mistakeCmUnregisterInCallback from './mistake-cm-unregister-in-callback.json' with { type: 'json' };
 import mistakeContextFreedEarly from './mistake-context-freed-early.json' with { type: 'json' };
@@ -84,6 +86,7 @@ export const DEMOS: readonly Demo[] = [
   demo('seed000-sync', '000', G, seed000Sync, { at: 'action', step: 1 }),
   demo('seed000-veto', '000', G, seed000Veto, { at: 'action', step: 3 }),
   demo('seed000-driverentry-error', '000', G, seed000DriverEntryError, { at: 'note', text: 'Cannot set up processor 1' }),
+  demo('seed000-processor-groups', '000', G, seed000ProcessorGroups, { at: 'action', step: 2 }),
   demo('mistake-ke-no-deregister', '000', M, mistakeKeNoDeregister, { at: 'note', text: 'Bug:' }),
   // 001 — asynchronous processor and memory notification
   demo('seed001-async', '001', G, seed001Async, { at: 'action', step: 3 }),
@@ -93,6 +96,7 @@ export const DEMOS: readonly Demo[] = [
   demo('seed002-query-remove-failed', '002', G, seed002QueryRemoveFailed, { at: 'action', step: 3 }),
   demo('seed002-surprise', '002', G, seed002Surprise, { at: 'action', step: 2 }),
   demo('seed002-duplicate', '002', G, seed002Duplicate, { at: 'note', text: 'Already listed' }),
+  demo('seed002-interface-off-on', '002', G, seed002InterfaceOffOn, { at: 'action', step: 3 }),
   demo('seed002-missed-arrival', '002', GM, seed002MissedArrival, { at: 'note', text: 'Bug:' }),
   demo('mistake-handle-not-closed', '002', M, mistakeHandleNotClosed, { at: 'note', text: 'Bug:' }),
   demo('mistake-cm-unregister-in-callback', '002', M, mistakeCmUnregisterInCallback, { at: 'note', text: 'Bug:' }),

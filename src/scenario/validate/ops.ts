@@ -189,9 +189,9 @@ function checkField(c: Ctx, p: Path, spec: FieldSpec, x: unknown): { value: unkn
     case 'value':
       return checkValue(c, p, x) ? { value: x } : undefined;
     case 'target':
-      if (x === '*OperationStatus') return { value: x };
+      if (x === '*OperationStatus' || x === '*PnpDeviceState') return { value: x };
       if (typeof x === 'string' && x.startsWith('*')) {
-        issues.error(p, `only "*OperationStatus" (the processor callback's out-parameter) can be written through a pointer; got ${describe(x)}`);
+        issues.error(p, `only "*OperationStatus" (the processor callback's out-parameter) and "*PnpDeviceState" (the PNP_DEVICE_STATE an IRP_MN_QUERY_PNP_DEVICE_STATE handler reports) can be written through a pointer; got ${describe(x)}`);
         return undefined;
       }
       return checkVarName(issues, p, x) ? { value: x } : undefined;

@@ -111,7 +111,9 @@ export const DeviceSchema = z.object({
   present: z.boolean().optional(),
 });
 
-export const ACTION_BASE = { do: z.string(), concurrent: z.boolean().optional(), note: z.string().optional() };
+/** `during`: where an action starts inside an earlier one; which of `choice` / `op` and its bounds are checked in timeline.ts. */
+const DuringSchema = z.object({ step: intSchema(0), choice: intSchema(1).optional(), op: z.string().optional() });
+export const ACTION_BASE = { do: z.string(), concurrent: z.boolean().optional(), note: z.string().optional(), during: DuringSchema.optional() };
 
 export const VERB_SCHEMAS = {
   load: z.object({ ...ACTION_BASE, driver: z.string() }),

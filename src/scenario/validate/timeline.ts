@@ -1,12 +1,49 @@
 // The timeline (gestures, with references to drivers, apps, routines, devices and memory) and the
 // schedule overrides.
-import type { ScheduleOverride, TimelineAction } from '../types.ts';
+import type { ActionStart, ScheduleOverride, TimelineAction } from '../types.ts';
+import { parsePointer } from '../jsonpath.ts';
 import { describe, didYouMean, expectedOneOf, listOf, pointer } from '../errors.ts';
 import { unknownRef, type World } from './context.ts';
-import { has, isObj, keysOf, makeMap, own } from './own.ts';
+import { has, isObj, keysOf, makeMap, own, type Obj } from './own.ts';
 import { isVerb, parseWith, ScheduleSchema, VERB_SCHEMAS, VERBS } from './structure.ts';
 
-export function checkTimeline(w: World, raw: unknown[], memoryIds: ReadonlyMap<string, string>) {
+/** Is `pointer` the JSON pointer of an op in a routine of a driver or app (`/drivers/<id>/routines/<name>/…`)? */
+function isOpPointer(components: Obj, pointer: string): boolean {
+  const tokens = parsePointer(pointer);
+  if (!tokens || tokens.length < 4 || (tokens[0] !== 'drivers' && tokens[0] !== 'apps') || tokens[2] !== 'routines') return false;
+  let x: unknown = components;
+  for (const t of tokens) {
+    if (typeof x !== 'object' || x === null || !Object.hasOwn(x, t)) return false;
+    x = (x as Obj)[t];
+  }
+  return isObj(x) && (has(x, 'call') || has(x, 'op'));
+}
+
+/** `during` of action `i`: an earlier step (0 = boot), and exactly one of `choice` and `op` (an op of the scenario). */
+function checkDuring(w: World, path: (string | number)[], i: number, a: Obj, components: Obj): ActionStart | undefined {
+  const d = a.during as ActionStart;
+  const at = [...path, 'during'];
+  if (a.concurrent === true) {
+    w.issues.error([...path, 'concurrent'], 'an action has either "concurrent" (start right after the previous action) or "during" (start inside an earlier one), not both');
+    return undefined;
+  }
+  if (d.step > i) {
+    w.issues.error([...at, 'step'], `expected the step of an earlier action (0 = boot … ${i}); this action is step ${i + 1}`);
+    return undefined;
+  }
+  if ((d.choice === undefined) === (d.op === undefined)) {
+    w.issues.error(at, 'expected exactly one of "choice" (a choice point of that step, as in `schedule`) and "op" (the JSON pointer of an op a thread is about to run)');
+    return undefined;
+  }
+  if (d.op !== undefined && !isOpPointer(components, d.op)) {
+    w.issues.error([...at, 'op'], `expected the JSON pointer of an op in a routine (e.g. "/apps/monitor/routines/OnDevice/cases/CM_NOTIFY_ACTION_DEVICEQUERYREMOVE/0"); got ${describe(d.op)}`);
+    return undefined;
+  }
+  return d.choice !== undefined ? { step: d.step, choice: d.choice } : { step: d.step, op: d.op };
+}
+
+/** `components`: the validated drivers and apps (`{ drivers, apps }`), to resolve `during.op`. */
+export function checkTimeline(w: World, raw: unknown[], memoryIds: ReadonlyMap<string, string>, components: Obj = {}) {
   const issues = w.issues;
   const out: TimelineAction[] = [];
   const loaded = new Set<string>();
@@ -102,10 +139,12 @@ export function checkTimeline(w: World, raw: unknown[], memoryIds: ReadonlyMap<s
       case 'removeProcessor':
         break;
     }
+    const during = has(a, 'during') ? checkDuring(w, path, i, a, components) : undefined;
+    if (has(a, 'during') && !during) ok = false;
     if (!ok) return;
     const action = makeMap<unknown>();
     action.do = verb;
-    for (const k of fields) if (k !== 'do' && has(a, k)) action[k] = a[k];
+    for (const k of fields) if (k !== 'do' && has(a, k)) action[k] = k === 'during' ? during : a[k];
     out.push(action as TimelineAction);
   });
   return { timeline: out, loaded, started };

@@ -17,7 +17,7 @@ const THREAD_STATE: Readonly<Record<string, string>> = dictOf({
 export function describeEntry(e: TraceEntry): string {
   switch (e.type) {
     case 'action':
-      return `A timeline action starts: ${formatAction(e.action)}. Each action is a user's gesture; it starts when the simulated system is quiescent (no runnable thread, no queued PnP event) unless it is marked concurrent.`;
+      return `A timeline action starts: ${formatAction(e.action)}. Each action is a user's gesture; it starts when the simulated system is quiescent (no runnable thread, no queued PnP event) unless it is marked concurrent${e.action.during ? ', or, like this one, it starts inside an earlier action: at a choice point, or just before a thread runs a given op' : ''}.`;
     case 'call':
       return `${e.component} calls ${e.api} on thread ${e.thread}${e.irql ? ` at ${e.irql}` : ''}. The arguments are shown as the routine receives them; out-parameters as &Variable.`;
     case 'return': {

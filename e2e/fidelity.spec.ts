@@ -1,0 +1,99 @@
+// Fidelity in the page (issue 9): the demos for IoSetDeviceInterfaceState and for processor groups
+// open from the gallery and explain themselves; a removal started by software and an action that
+// starts inside an earlier one work from a link. Controls and regions are found by role and name.
+import { expect, test, type Page } from '@playwright/test';
+import { DEMOS } from '../src/scenario/demos/index.ts';
+import type { Scenario } from '../src/scenario/types.ts';
+import { entryText, focusPage, open, seed000, stepUntil } from './support/playground.ts';
+
+test.describe.configure({ timeout: 60_000 });
+
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+const explanation = (page: Page) => page.getByRole('region', { name: 'Explanation' });
+const narration = (page: Page) => explanation(page).getByRole('region', { name: 'Narration' });
+
+async function openDemo(page: Page, id: string) {
+  const demo = DEMOS.find((d) => d.id === id)!;
+  await open(page, seed000, 0);
+  await button(page, 'Demos').click();
+  await page.getByRole('dialog', { name: 'Demos' }).getByRole('button', { name: `Open “${demo.title}”` }).click();
+  await expect(page).toHaveTitle(`${demo.title} — PnP Playground`);
+  await focusPage(page);
+}
+
+test('IoSetDeviceInterfaceState demo: the interface goes off and on, watchers see REMOVAL then ARRIVAL, explained by IO-11', async ({ page }) => {
+  await openDemo(page, 'seed002-interface-off-on');
+  // It opens at the driver's Disable routine (timeline step 3).
+  await expect.poll(() => entryText(page)).toMatch(/run toaster!Disable/);
+  await stepUntil(page, /→ IoSetDeviceInterfaceState\(.*Enable=false/);
+  await expect(explanation(page).getByRole('article', { name: 'Disabling an interface is a removal, enabling it an arrival' })).toBeVisible();
+  await stepUntil(page, /watcher!OnInterface\(Event=GUID_DEVICE_INTERFACE_REMOVAL/);
+  await expect(narration(page)).toContainText('Maintenance: turn the interface off');
+  await stepUntil(page, /monitor!OnInterface\(.*Action=CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL/);
+  await stepUntil(page, /→ IoSetDeviceInterfaceState\(.*Enable=true/);
+  await expect(explanation(page).getByRole('article', { name: 'Disabling an interface is a removal, enabling it an arrival' })).toBeVisible();
+  await stepUntil(page, /watcher!OnInterface\(Event=GUID_DEVICE_INTERFACE_ARRIVAL/);
+  await stepUntil(page, /monitor!OnInterface\(.*Action=CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL/);
+  await expect(narration(page)).toContainText('The same symbolic link arrived again');
+});
+
+test('processor groups demo: processor 64 is number 0 of group 1, and the callback reads ProcNumber.Group / .Number', async ({ page }) => {
+  await openDemo(page, 'seed000-processor-groups');
+  await expect.poll(() => entryText(page)).toMatch(/hotAddProcessor/);
+  await stepUntil(page, /groupdrv!SyncProcessorCallback\(.*State=KeProcessorAddStartNotify, NtNumber=64, ProcNumber=1\/0/);
+  await expect(explanation(page).getByRole('article', { name: 'Each callback is called twice per hot-add' })).toBeVisible();
+  await stepUntil(page, /Number 0 in its group/);
+  await expect(narration(page)).toContainText('the first processor of a new group');
+  await stepUntil(page, /groupdrv!SyncProcessorCallback\(.*State=KeProcessorAddStartNotify, NtNumber=65, ProcNumber=1\/1/);
+  await stepUntil(page, /Not the first of its group/);
+  await expect(narration(page)).toContainText('allocate only per-processor data');
+});
+
+/** An app that ejects the toaster (CM_Request_Device_Eject) while another app vetoes; then the vetoing app exits inside its callback. */
+const softwareEject: Scenario = {
+  format: 'pnp-scenario/1',
+  title: 'An app requests the eject',
+  machine: { devices: [{ id: 'toaster0', stack: ['toaster'], interfaces: ['GUID_DEVINTERFACE_TOASTER'] }] },
+  drivers: { toaster: {} },
+  apps: {
+    holder: {
+      routines: {
+        main: [
+          { call: 'CM_Get_Device_Interface_List', InterfaceClassGuid: 'GUID_DEVINTERFACE_TOASTER', Buffer: 'Links', result: 'cr' },
+          { op: 'forEach', in: 'Links', as: 'Link', do: [
+            { call: 'CreateFile', lpFileName: 'Link', result: 'hDevice' },
+            { call: 'CM_Register_Notification', pFilter: { FilterType: 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE', hTarget: 'hDevice' }, pContext: null, pCallback: 'OnDevice', pNotifyContext: 'hNotify', result: 'cr' },
+          ] },
+        ],
+        OnDevice: { switch: 'Action', cases: { CM_NOTIFY_ACTION_DEVICEQUERYREMOVE: [{ op: 'note', text: 'Busy: veto.' }, { op: 'return', value: 'ERROR_CANCELLED' }] } },
+      },
+    },
+    ejector: {
+      routines: {
+        main: [],
+        Eject: [{ call: 'CM_Request_Device_Eject', dnDevInst: 'ROOT\\TOASTER0\\0000', pVetoType: 'VetoType', pszVetoName: 'VetoName', result: 'cr' }],
+      },
+    },
+  },
+  timeline: [
+    { do: 'start', app: 'holder' },
+    { do: 'start', app: 'ejector' },
+    { do: 'run', component: 'ejector', routine: 'Eject' },
+    { do: 'exit', app: 'holder', during: { step: 3, op: '/apps/holder/routines/OnDevice/cases/CM_NOTIFY_ACTION_DEVICEQUERYREMOVE/1' } },
+  ],
+};
+
+test('removal started by software, and an action inside another: CM_Request_Device_Eject (RM-9) while the vetoing app exits in its callback', async ({ page }) => {
+  await open(page, softwareEject, 0);
+  await focusPage(page);
+  await stepUntil(page, /→ CM_Request_Device_Eject\(/);
+  const rm9 = explanation(page).getByRole('article', { name: 'An app asks for an eject with CM_Request_Device_Eject' });
+  await expect(rm9).toBeVisible();
+  await expect(rm9.getByTitle('Provenance: modelling choice')).toBeVisible();
+  await stepUntil(page, /Busy: veto\./);
+  // The exit starts just before the callback returns its veto.
+  await stepUntil(page, /exit holder \(during step 3/);
+  await expect(explanation(page)).toContainText('starts inside an earlier action');
+  // The callback never returned its veto: the removal goes through and the app's call succeeds.
+  await stepUntil(page, /← CM_Request_Device_Eject = CR_SUCCESS/);
+});
