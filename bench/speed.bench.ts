@@ -44,7 +44,7 @@ import { stressScenario, stressScenarioText } from './stress.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 const BIN = join(ROOT, 'bin', 'pnp-playground.mjs');
-const PORT = 4186;
+const PORT = Number(process.env.SPEED_PORT) || 4186; // SPEED_PORT: another port when two benchmarks share the machine
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -442,6 +442,7 @@ async function pages() {
     await linkPage.context().close();
     // Baseline: the same seeks in process (the engine's checkpointed fold).
     const seeker = createSeeker(stress.scenario, run.trace);
+    seeker.prepare(Infinity); // every checkpoint taken up front: the baseline times seeks only
     const seeks = targets.map((k) => {
       const s0 = performance.now();
       seeker.at(k);

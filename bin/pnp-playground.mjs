@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnp-playground <command> …` (npm run simulate / npm run link, npx pnp-playground): starts the
+// `pnp-playground <command> …` (npm run simulate / link / explore, npx pnp-playground): starts the
 // prebuilt command-line tools with plain node, rebuilding them first if a source changed since the
 // last build (scripts/cli-bundle.mjs), so what runs is never stale.
 import { pathToFileURL } from 'node:url';

@@ -2,20 +2,26 @@
 //
 //   npm run --silent simulate -- scenario.json     = pnp-playground simulate scenario.json
 //   npm run --silent link -- scenario.json         = pnp-playground link scenario.json
+//   npm run --silent explore -- scenario.json      = pnp-playground explore scenario.json
 //
 // This file only wires the commands (src/cli/simulate.ts, src/cli/link.ts: importable, no effects)
 // to the process: arguments, files, stdin, stdout with backpressure, exit status. It runs its
 // command when loaded. scripts/build-cli.mjs bundles it into dist-cli/pnp-playground.mjs, which
 // bin/pnp-playground.mjs starts with plain `node` (rebuilding first if a source changed).
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { main as link } from './link.ts';
 import { EXIT, main as simulate } from './simulate.ts';
+import { main as explore, runTaskJob, type TaskJob } from './explore.ts';
+import type { TaskResult } from '../engine/explore/index.ts';
 
 const USAGE = `usage: pnp-playground <command> [arguments]
 
 Commands:
   simulate [--pretty] <scenario.json | ->   run a scenario, print its trace (JSON Lines)
   link [--step N] <scenario.json | ->       print the playground link of a scenario
+  explore [--max-runs N] <scenario.json | ->  run every schedule, print the distinct outcomes (JSON)
 
 "pnp-playground <command> --help" describes a command.`;
 
@@ -65,10 +71,61 @@ async function runLink(argv: string[]): Promise<number> {
   });
 }
 
+/** A worker thread of `explore`: this same file, started with workerData `{ exploreWorker: true }`. */
+const WORKER_DATA = { exploreWorker: true } as const;
+
+/**
+ * Explore jobs on up to `workers` worker threads, each taking the next job when it finishes one;
+ * results in the jobs' order. The threads end with the call.
+ */
+function runTasks(jobs: TaskJob[], workers: number): Promise<TaskResult[]> {
+  return new Promise((resolve, reject) => {
+    const results: TaskResult[] = new Array<TaskResult>(jobs.length);
+    const threads: Worker[] = [];
+    let next = 0;
+    let finished = 0;
+    let failed = false;
+    const end = () => Promise.all(threads.map((w) => w.terminate()));
+    const give = (w: Worker) => {
+      if (next >= jobs.length) return;
+      const index = next++;
+      w.once('message', (r: TaskResult) => {
+        results[index] = r;
+        if (++finished === jobs.length) void end().then(() => resolve(results));
+        else give(w);
+      });
+      w.postMessage(jobs[index]);
+    };
+    for (let i = 0; i < Math.min(workers, jobs.length); i++) {
+      const w = new Worker(new URL(import.meta.url), { workerData: WORKER_DATA });
+      w.on('error', (e) => {
+        if (failed) return;
+        failed = true;
+        void end().then(() => reject(e));
+      });
+      threads.push(w);
+      give(w);
+    }
+  });
+}
+
+async function runExplore(argv: string[]): Promise<number> {
+  return explore(argv, {
+    readFile: (path) => readFileSync(path, 'utf8'),
+    readStdin,
+    out: (text) => process.stdout.write(text),
+    err: errLine,
+    now: () => performance.now(),
+    cores: () => availableParallelism(),
+    runTasks,
+  });
+}
+
 /** The commands by name (a Map: `pnp-playground constructor` is an unknown command, not a crash). */
 const COMMANDS = new Map<string, (argv: string[]) => Promise<number>>([
   ['simulate', runSimulate],
   ['link', runLink],
+  ['explore', runExplore],
 ]);
 
 async function run(argv: string[]): Promise<number> {
@@ -86,7 +143,12 @@ async function run(argv: string[]): Promise<number> {
   return command(rest);
 }
 
-run(process.argv.slice(2)).then(
+function exploreWorker(): void {
+  parentPort!.on('message', (job: TaskJob) => parentPort!.postMessage(runTaskJob(job, () => performance.now())));
+}
+
+if (!isMainThread && (workerData as typeof WORKER_DATA | undefined)?.exploreWorker) exploreWorker();
+else run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -115,6 +115,23 @@ export interface ChoicePoint {
   next: NextStep[];
 }
 
+/**
+ * An explorer of schedules (src/engine/explore) drives the scheduler instead of `schedule`: it is
+ * told of every step, and picks the thread at every choice point. The engine stays deterministic:
+ * the explorer is deterministic too.
+ */
+export interface Explorer {
+  /** Before a thread steps (at every step boundary, choice point or not). */
+  step(t: Thread): void;
+  /**
+   * At a choice point: the thread to run (one of `runnable`; `pick` is the default), or null to end
+   * the run here (the explorer has seen enough of it). `point.chosen` is updated to the thread picked.
+   * `continuing`: `pick` is the thread that ran last and could go on, so running another preempts it.
+   * `trace`: the run's trace so far.
+   */
+  choose(point: ChoicePoint, runnable: readonly Thread[], pick: Thread, continuing: boolean, trace: readonly TraceEntry[]): Thread | null;
+}
+
 /** A timeline action armed to start inside an earlier action (`during`, docs/scenario-format.md §4). */
 export interface Trigger {
   /** The action's index in the timeline. */
@@ -190,13 +207,16 @@ export class Engine {
   readonly handlers: ApiHandlers | null;
   /** Which limit ended the run, if one did. */
   limitReached: RunLimit | null = null;
+  /** The explorer driving this run, if any (it replaces `schedule`). */
+  private readonly explorer: Explorer | null;
 
   constructor(
     readonly scenario: NormalizedScenario,
     readonly world: World,
-    options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers } = {},
+    options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers; explorer?: Explorer } = {},
   ) {
     this.handlers = options.handlers ?? null;
+    this.explorer = options.explorer ?? null;
     this.limits = {
       maxOps: options.maxOps ?? options.opBudget ?? DEFAULT_LIMITS.maxOps,
       maxEntries: Math.max(16, options.maxEntries ?? DEFAULT_LIMITS.maxEntries),
@@ -592,6 +612,7 @@ export class Engine {
       // An action armed for this point starts after the choice, before the chosen thread runs; it may
       // end that thread (a process exit), which then does not run.
       if (this.triggers.length > 0 && this.fireTriggers(chosen) && chosen.status !== 'runnable') continue;
+      this.explorer?.step(chosen);
       this.stepThread(chosen);
     }
   }
@@ -637,6 +658,12 @@ export class Engine {
       point = { at: seq, step: this.step, choice, runnable: runnable.map((t) => t.name), chosen: pick.name, next: runnable.map(nextStep) };
       this.choices.push(point);
       this.pointHere = point;
+      if (this.explorer) {
+        const picked = this.explorer.choose(point, runnable, pick, pick === this.current, this.trace);
+        if (!picked) this.halted = true;
+        else point.chosen = picked.name;
+        return picked;
+      }
       o = this.overrides.get(`${this.step}/${choice}`);
     }
     const legacy = this.overridesAt.get(seq);

@@ -1,8 +1,8 @@
 // The engine's public entry: boot (docs/scenario-format.md §2), the timeline (§4) and the run.
 import type { NormalizedScenario, ScheduleOverride, TimelineAction } from '../scenario/types.ts';
 import type { ValidationError } from '../scenario/errors.ts';
-import { Engine, OP, type Body, type ChoicePoint, type RunLimits, type ApiHandlers } from './engine.ts';
-export { DEFAULT_LIMITS, type ChoicePoint, type RunLimits } from './engine.ts';
+import { Engine, OP, type Body, type ChoicePoint, type Explorer, type RunLimits, type ApiHandlers } from './engine.ts';
+export { DEFAULT_LIMITS, type ChoicePoint, type Explorer, type RunLimits, type Thread } from './engine.ts';
 
 import type { World } from './model.ts';
 import { dict, dictOf } from './dict.ts';
@@ -75,6 +75,8 @@ export type RunOutcome =
 /** The limits of a run (DL-3), each defaulting to DEFAULT_LIMITS; `opBudget` is the older name of `maxOps`. */
 export interface RunOptions extends Partial<RunLimits> {
   opBudget?: number;
+  /** Drives the scheduler instead of the scenario's `schedule` (src/engine/explore). */
+  explorer?: Explorer;
 }
 
 function createWorld(s: NormalizedScenario): World {

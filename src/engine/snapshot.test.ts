@@ -80,6 +80,18 @@ describe('snapshot seek', () => {
     expect(seeker.at(0)).toEqual(fold(r, 0));
   });
 
+  it('checkpoints taken ahead of time (prepare, in slices) or on demand give the same states', () => {
+    const ahead = createSeeker(r.scenario, r.trace);
+    let slices = 0;
+    while (ahead.prepare(700)) slices++;
+    expect(slices).toBe(Math.ceil(r.trace.length / 700) - 1);
+    const onDemand = createSeeker(r.scenario, r.trace);
+    for (const k of [last, CHECKPOINT_EVERY + 5, 0]) {
+      expect(ahead.at(k)).toEqual(fold(r, k));
+      expect(onDemand.at(k)).toEqual(fold(r, k));
+    }
+  });
+
   it('a seeker over a short trace (one checkpoint) works the same', () => {
     const short = run(scenario({ drivers: { a: seed000Driver() }, timeline: [load('a')] }));
     const s = createSeeker(short.scenario, short.trace);

@@ -148,25 +148,39 @@ export interface Seeker {
   readonly length: number;
   /** The state after entry `seq` (−1: before the first entry). */
   at(seq: number): Snapshot;
+  /** Take checkpoints over up to `entries` more entries ahead of time; false once the whole trace is covered. */
+  prepare(entries: number): boolean;
 }
 
-/** Checkpoints + replay: any position in at most CHECKPOINT_EVERY applications. */
+/**
+ * Checkpoints + replay: any position in at most CHECKPOINT_EVERY applications. Checkpoints are
+ * taken as far as a seek has needed (the first seek near the start of a long trace does not fold
+ * the whole trace).
+ */
 export function createSeeker(scenario: NormalizedScenario, trace: readonly TraceEntry[]): Seeker {
   const checkpoints: Snapshot[] = [];
   const snap = initialSnapshot(scenario);
   checkpoints.push(cloneSnapshot(snap));
-  for (let i = 0; i < trace.length; i++) {
-    apply(snap, trace[i]);
-    if ((i + 1) % CHECKPOINT_EVERY === 0) checkpoints.push(cloneSnapshot(snap));
-  }
+  let folded = 0; // entries applied to `snap`
+  const foldTo = (end: number) => {
+    for (; folded < end; folded++) {
+      apply(snap, trace[folded]);
+      if ((folded + 1) % CHECKPOINT_EVERY === 0) checkpoints.push(cloneSnapshot(snap));
+    }
+  };
   return {
     length: trace.length,
     at(seq: number): Snapshot {
       const target = Math.max(-1, Math.min(seq, trace.length - 1));
       const k = Math.floor((target + 1) / CHECKPOINT_EVERY);
+      if (checkpoints.length <= k) foldTo(k * CHECKPOINT_EVERY);
       const s = cloneSnapshot(checkpoints[k]);
       for (let i = k * CHECKPOINT_EVERY; i <= target; i++) apply(s, trace[i]);
       return s;
+    },
+    prepare(entries: number): boolean {
+      foldTo(Math.min(trace.length, folded + entries));
+      return folded < trace.length;
     },
   };
 }

@@ -4,6 +4,8 @@
 // - file names for both.
 
 import type { TraceEntry } from '../engine/trace.ts';
+import { encodedText } from '../trace/encoded.ts';
+import { encodedTraceOf } from '../trace/view.ts';
 import { canonicalScenarioJson } from './codec.ts';
 import type { NormalizedScenario, Scenario } from './types.ts';
 
@@ -74,6 +76,9 @@ export function scenarioToJson(s: Scenario | NormalizedScenario): string {
 
 /** A trace as JSON Lines: one `JSON.stringify(entry)` per line, each ending in a newline (as the CLI prints it). */
 export function traceToJsonl(trace: readonly TraceEntry[]): string {
+  // The page's trace is a view of this very text (src/trace/encoded.ts): hand it over undecoded.
+  const encoded = encodedTraceOf(trace);
+  if (encoded) return encodedText(encoded);
   let out = '';
   for (const e of trace) out += `${JSON.stringify(e)}\n`;
   return out;

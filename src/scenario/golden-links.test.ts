@@ -24,6 +24,8 @@ interface Facts {
   timeline: string[];
   /** How many timeline actions are concurrent. */
   concurrent: number;
+  /** The `during` of each timeline action that has one, in order. */
+  during?: unknown[];
   schedule: unknown[];
   /** Every note op's text, in document order. */
   notes?: string[];
@@ -99,6 +101,7 @@ describe('golden v1 links', () => {
       expect(routineNames(s.apps)).toEqual(f.apps);
       expect(s.timeline.map((a) => a.do)).toEqual(f.timeline);
       expect(s.timeline.filter((a) => a.concurrent).length).toBe(f.concurrent);
+      if (f.during) expect(s.timeline.flatMap((a) => (a.during ? [a.during] : []))).toEqual(f.during);
       expect(s.schedule).toEqual(f.schedule);
       const ops = allOps(s);
       if (f.notes) expect(ops.flatMap((op) => ('op' in op && (op as ControlOp).op === 'note' ? [(op as { text: string }).text] : []))).toEqual(f.notes);
@@ -117,6 +120,15 @@ describe('golden v1 links', () => {
       const out = runScenario(s);
       if (!out.ok) throw new Error(out.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
       for (const o of stable) expect(out.choices.find((c) => c.step === o.step && c.choice === o.choice)?.chosen).toBe(o.run);
+    });
+
+    it('runs: every action armed with `during` starts', () => {
+      const { scenario: s } = open(g.link);
+      if (!s.timeline.some((a) => a.during)) return;
+      const out = runScenario(s);
+      if (!out.ok) throw new Error(out.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+      const started = new Set(out.trace.flatMap((e) => (e.type === 'action' ? [e.index] : [])));
+      s.timeline.forEach((_a, i) => expect(started.has(i), `timeline/${i}`).toBe(true));
     });
 
     it('re-encodes stably', () => {

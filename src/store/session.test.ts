@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { addDevice, addProcessor, removeProcessor } from '../scenario/gestures.ts';
 import seed000 from '../scenario/demos/seed000-sync.json';
 import { handleMessage, resetWorkerState } from '../worker/engine.worker.ts';
-import { runRequest, seekRequest, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
+import { PROTOCOL_VERSION, runRequest, seekRequest, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
 import { actionStart, createSessionStore, type EngineRunner } from './session.ts';
 
 /** An engine backed by the real worker handler, answering after a macrotask; counts seeks; can "crash". */
@@ -193,7 +193,7 @@ describe('session store: an internal engine error', () => {
     failing.run = async () => {
       failing.runs++;
       await tick();
-      return { v: 2, id: 1, type: 'error', ok: false, message: 'Internal engine error: TypeError: x', code: 'internal' } as RunResponse;
+      return { v: PROTOCOL_VERSION, id: 1, type: 'error', ok: false, message: 'Internal engine error: TypeError: x', code: 'internal' } as RunResponse;
     };
     const store = createSessionStore(() => failing);
     expect(await store.getState().run(seed000)).toBe(false);
@@ -206,7 +206,7 @@ describe('session store: an internal engine error', () => {
     const flaky = new FakeEngine();
     const real = flaky.run.bind(flaky);
     flaky.run = async (scenario, options) => {
-      if (calls++ === 0) return { v: 2, id: 1, type: 'error', ok: false, message: 'The engine worker crashed; it was restarted.' } as RunResponse;
+      if (calls++ === 0) return { v: PROTOCOL_VERSION, id: 1, type: 'error', ok: false, message: 'The engine worker crashed; it was restarted.' } as RunResponse;
       return real(scenario, options);
     };
     const store = createSessionStore(() => flaky);

@@ -22,6 +22,8 @@ import {
   type NodeRef,
 } from '../scenario/gestures.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
+import { firstSeqOfStep, traceIndex } from '../trace/indexes.ts';
+import { traceView } from '../trace/view.ts';
 import { getEngineClient } from '../worker/client.ts';
 import { PROTOCOL_VERSION, type ProtocolValidationError, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
 
@@ -44,7 +46,11 @@ export interface SessionState {
   scenario: NormalizedScenario | null;
   /** The link of `scenario` without a step (`#s1.<payload>`, made by the worker); '' while there is none. */
   link: string;
-  /** The trace of the last scenario that ran. Kept when a later one is invalid or fails (keep the user's work). */
+  /**
+   * The trace of the last scenario that ran. Kept when a later one is invalid or fails (keep the user's work).
+   * A read-only view of the worker's encoded trace: an entry is decoded when read; whole-trace
+   * questions go to its worker-built index (`traceIndex(trace)`, src/trace/indexes.ts).
+   */
   trace: readonly TraceEntry[];
   choices: readonly ChoicePoint[];
   /** Which run of the worker the trace is (for seeks). */
@@ -123,8 +129,13 @@ export function nodeIdOf(ref: NodeRef, trace: readonly TraceEntry[], actionIndex
       if (ref.NtNumber !== undefined) return `cpu:${ref.NtNumber}`;
       // The hot-added processor's NtNumber is decided by the run: the processor that appears in that step.
       const step = actionIndex + 1;
-      for (const e of trace) {
-        if (e.step === step && e.type === 'state' && e.entity.startsWith('processor:') && e.from === 'not-present') {
+      const ix = traceIndex(trace);
+      const from = firstSeqOfStep(ix, step);
+      for (const seq of ix.entityStateSeqs) {
+        if (seq < from) continue;
+        const e = trace[seq];
+        if (e.step !== step) break;
+        if (e.type === 'state' && e.entity.startsWith('processor:') && e.from === 'not-present') {
           return `cpu:${e.entity.slice('processor:'.length)}`;
         }
       }
@@ -143,7 +154,10 @@ export function nodeIdOf(ref: NodeRef, trace: readonly TraceEntry[], actionIndex
 
 /** The seq of the `action` entry that starts timeline action `index` (or the last entry if it never started). */
 export function actionStart(trace: readonly TraceEntry[], index: number): number {
-  for (const e of trace) if (e.type === 'action' && e.index === index) return e.seq;
+  for (const seq of traceIndex(trace).actionSeqs) {
+    const e = trace[seq];
+    if (e.type === 'action' && e.index === index) return seq;
+  }
   return trace.length - 1;
 }
 
@@ -233,7 +247,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       if (get().runId !== runId) return false; // superseded by a newer run
       switch (response.type) {
         case 'result': {
-          const trace = response.trace;
+          const trace = traceView(response.trace, response.index);
           const cursor = clampCursor(
             wanted === 'end' ? trace.length - 1 : typeof wanted === 'function' ? wanted(trace) : (wanted ?? 0),
             trace.length,

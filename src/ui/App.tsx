@@ -13,6 +13,7 @@ import { Palette } from './palette/Palette.tsx';
 import { ExplanationPanel } from './panels/ExplanationPanel.tsx';
 import { CodePanel, HazardOverlay, preloadPanels, SequencePanel, ThreadsPanel } from './panels/lazy.tsx';
 import { TracePanel } from './panels/TracePanel.tsx';
+import { fatalHazardSeqs } from './panels/traceIndex.ts';
 import type { PanelProps } from './panels/types.ts';
 import { Header } from './shell/Header.tsx';
 import { NoticeToast, RunProblems } from './shell/Notices.tsx';
@@ -48,17 +49,10 @@ function usePanelProps(): PanelProps | null {
   );
 }
 
-/** Seqs of the bug checks and deadlocks (they halt the run, so there is at most one). */
-function fatalSeqs(trace: readonly TraceEntry[]): number[] {
-  const out: number[] = [];
-  for (const e of trace) if (e.type === 'hazard' && (e.severity === 'bugcheck' || e.severity === 'deadlock')) out.push(e.seq);
-  return out;
-}
-
 function Overlay({ props }: { props: PanelProps }) {
   // Dismissed for this trace only: another scenario's bug check at the same seq shows again.
   const [dismissed, setDismissed] = useState<{ trace: readonly TraceEntry[]; seq: number } | null>(null);
-  const fatals = useMemo(() => fatalSeqs(props.trace), [props.trace]);
+  const fatals = fatalHazardSeqs(props.trace); // bug checks and deadlocks: they halt the run, so at most one
   const fatal = fatals.findLast((seq) => seq <= props.cursor) ?? null;
   if (fatal === null || (dismissed?.trace === props.trace && fatal === dismissed.seq)) return null;
   return (

@@ -7,6 +7,8 @@ import type { TraceEntry } from '../engine/trace.ts';
 import { scenarioToHash } from '../scenario/codec.ts';
 import { load } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
+import { encodeTrace, encodedTransfer } from '../trace/encoded.ts';
+import { buildTraceIndex, indexTransfer } from '../trace/indexes.ts';
 import { errorResponse, parseRequest, PROTOCOL_VERSION, type SeekRequest, type WorkerResponse } from './protocol.ts';
 
 /** The worker's last run: what `seek` answers from. */
@@ -44,6 +46,16 @@ function seek(request: SeekRequest): WorkerResponse {
   }
   const { seq, snapshot } = snapshotAt(last, request.seq);
   return { v: PROTOCOL_VERSION, id: request.id, type: 'snapshot', ok: true, run: last.key, seq, snapshot };
+}
+
+/**
+ * Take the last run's seek checkpoints a slice at a time (between messages, so a seek is never
+ * kept waiting long): true while there is more to do.
+ */
+export function prepareLastRun(entries = 4_096): boolean {
+  if (!last) return false;
+  last.seeker ??= createSeeker(last.scenario, last.trace);
+  return last.seeker.prepare(entries);
 }
 
 /** Answer one message. Never throws: an engine exception becomes an `error` response. */
@@ -97,7 +109,8 @@ export function handleMessage(data: unknown): WorkerResponse {
       run: run.key,
       scenario,
       link: scenarioToHash(scenario),
-      trace: outcome.trace,
+      trace: encodeTrace(outcome.trace),
+      index: buildTraceIndex(outcome.trace),
       choices: outcome.choices,
       title: scenario.title,
       description: scenario.description,
@@ -113,8 +126,13 @@ export function handleMessage(data: unknown): WorkerResponse {
   }
 }
 
+/** The buffers a response hands over to the page (moved, not copied). */
+export function transferOf(response: WorkerResponse): ArrayBuffer[] {
+  return response.type === 'result' ? [...encodedTransfer(response.trace), ...indexTransfer(response.index)] : [];
+}
+
 interface WorkerScope {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
 }
 
@@ -122,5 +140,14 @@ interface WorkerScope {
 const scope = globalThis as unknown as Partial<WorkerScope> & { document?: unknown };
 if (typeof scope.postMessage === 'function' && typeof scope.addEventListener === 'function' && scope.document === undefined) {
   const worker = scope as WorkerScope;
-  worker.addEventListener('message', (event) => worker.postMessage(handleMessage(event.data)));
+  worker.addEventListener('message', (event) => {
+    const response = handleMessage(event.data);
+    worker.postMessage(response, transferOf(response));
+    if (response.type === 'result') {
+      const slice = () => {
+        if (last?.key === response.run && prepareLastRun()) setTimeout(slice, 0);
+      };
+      setTimeout(slice, 0);
+    }
+  });
 }

@@ -7,13 +7,18 @@
 // `seek` with the state at a trace position, so the page never runs the engine: stepping is a
 // `seek` round trip. `run` results carry the normalised scenario and the choice points, and a run
 // can ask for the snapshot at a position in the same round trip.
+//
+// Version 3: the trace stays in the worker's form. A `run` result carries it encoded (JSON Lines in
+// one transferred buffer, src/trace/encoded.ts) with the index the page needs (src/trace/indexes.ts,
+// typed arrays transferred too), so the page never rebuilds or scans the whole trace.
 import type { ChoicePoint } from '../engine/engine.ts';
 import { reviveSnapshot, type Snapshot } from '../engine/snapshot.ts';
 import { dictOf } from '../engine/dict.ts';
-import type { TraceEntry } from '../engine/trace.ts';
+import type { EncodedTrace } from '../trace/encoded.ts';
+import type { TraceIndex } from '../trace/indexes.ts';
 import type { ComponentSpec, NormalizedScenario } from '../scenario/types.ts';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
 
 /** A problem in the scenario, at a JSON path (`/drivers/sampledrv/routines/DriverEntry/0`). */
@@ -71,7 +76,10 @@ export interface RunResult {
   scenario: NormalizedScenario;
   /** Its link without a step (`#s1.<payload>`, codec.ts): made here so the page needs no validator to write its address. */
   link: string;
-  trace: TraceEntry[];
+  /** The trace, encoded (the page reads it through traceView, src/trace/view.ts). */
+  trace: EncodedTrace;
+  /** What the page needs to know about the whole trace, built here. */
+  index: TraceIndex;
   /** Choice points of the run: where more than one thread was runnable (the thread picker). */
   choices: ChoicePoint[];
   title: string;
@@ -189,6 +197,9 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
   }
 }
 
+const isEncodedTrace = (x: unknown): x is EncodedTrace =>
+  isRecord(x) && x.bytes instanceof Uint8Array && x.offsets instanceof Uint32Array && x.offsets.length >= 1;
+
 const RESPONSE_TYPES: readonly ResponseType[] = ['result', 'snapshot', 'invalid', 'error', 'pong'];
 
 /** On the page: check a message from the worker. A bad one becomes an error response (never a throw). */
@@ -201,7 +212,7 @@ export function parseResponse(data: unknown): WorkerResponse {
     return errorResponse(id, `Unknown response type ${JSON.stringify(data.type)} from the engine worker.`);
   }
   if (data.type !== 'error' && id === null) return errorResponse(null, 'Malformed response from the engine worker: no id.');
-  if (data.type === 'result' && (!Array.isArray(data.trace) || !Array.isArray(data.choices) || !isRecord(data.scenario) || typeof data.link !== 'string')) {
+  if (data.type === 'result' && (!isEncodedTrace(data.trace) || !isRecord(data.index) || !Array.isArray(data.choices) || !isRecord(data.scenario) || typeof data.link !== 'string')) {
     return errorResponse(id, 'Malformed response from the engine worker: no trace.');
   }
   if (data.type === 'snapshot' && !isRecord(data.snapshot)) {

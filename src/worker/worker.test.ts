@@ -2,13 +2,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import seed000 from '../scenario/demos/seed000-sync.json';
 import { scenarioToHash } from '../scenario/codec.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { traceView } from '../trace/view.ts';
 import { EngineClient, type WorkerLike } from './client.ts';
 import { handleMessage, resetWorkerState } from './engine.worker.ts';
 import { PROTOCOL_VERSION, runRequest, seekRequest, type WorkerRequest, type WorkerResponse } from './protocol.ts';
 
 beforeEach(() => resetWorkerState());
 
-describe('worker: run and seek (protocol v2)', () => {
+describe('worker: run and seek (protocol v3)', () => {
   it('a run result carries the normalised scenario, the choice points and an optional snapshot', () => {
     const r = handleMessage(runRequest(7, seed000, undefined, 31));
     expect(r).toMatchObject({ v: PROTOCOL_VERSION, id: 7, type: 'result', run: 7, choices: [] });
@@ -30,7 +31,7 @@ describe('worker: run and seek (protocol v2)', () => {
     if (r.type !== 'result') throw new Error(r.type);
     expect(r.scenario.schedule).toEqual([{ step: c.step, choice: c.choice, run: other }]);
     expect(r.warnings).toEqual([{ path: '/schedule', message: 'overrides in the old form { "at": seq } were rewritten as { "step", "choice" }, which survive engine changes' }]);
-    expect(r.trace[c.at].thread).toBe(other);
+    expect(traceView(r.trace, r.index)[c.at].thread).toBe(other);
   });
 
   it('answers seek from the last run; clamps the position; a stale or missing run is `no-run`', () => {
@@ -41,7 +42,7 @@ describe('worker: run and seek (protocol v2)', () => {
     expect(s).toMatchObject({ type: 'snapshot', run: 2, seq: 35 });
     if (s.type !== 'snapshot') throw new Error(s.type);
     expect(s.snapshot.processors['2'].state).toBe('active');
-    expect(handleMessage(seekRequest(4, 2, 1e6))).toMatchObject({ type: 'snapshot', seq: r.trace.length - 1 });
+    expect(handleMessage(seekRequest(4, 2, 1e6))).toMatchObject({ type: 'snapshot', seq: r.index.length - 1 });
     expect(handleMessage(seekRequest(5, 2, -1))).toMatchObject({ type: 'snapshot', seq: -1 });
     handleMessage(runRequest(6, seed000));
     expect(handleMessage(seekRequest(8, 2, 0))).toMatchObject({ type: 'error', code: 'no-run' });

@@ -3,6 +3,7 @@
 // outcome of the last one (a refusal such as KE-6, a bug check) is shown underneath.
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import type { TraceEntry } from '../../engine/trace.ts';
+import { lastAtOrBefore, traceIndex } from '../../trace/indexes.ts';
 import { formatAction } from '../../engine/format.ts';
 import {
   addDevice,
@@ -87,8 +88,9 @@ const PLUGGABLE = new Set(['not-present', 'removed', 'start-failed']);
 /** The device's state where a gesture would go in (the end of the cursor's action), from the trace. */
 export function deviceStateAt(trace: readonly TraceEntry[], device: string, beforeSeq: number): string {
   const entity = `device:${device}`;
-  for (let i = Math.min(beforeSeq, trace.length) - 1; i >= 0; i--) {
-    const e = trace[i];
+  const states = traceIndex(trace).entityStateSeqs;
+  for (let k = lastAtOrBefore(states, Math.min(beforeSeq, trace.length) - 1); k >= 0; k--) {
+    const e = trace[states[k]];
     if (e.type === 'state' && e.entity === entity) return e.to;
   }
   return 'not-present';

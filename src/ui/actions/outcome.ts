@@ -4,6 +4,7 @@
 import type { TraceEntry } from '../../engine/trace.ts';
 import { isCallbackStart } from '../stepper/model.ts';
 import { entityKind } from '../../engine/ids/entities.ts';
+import { firstSeqOfStep, traceIndex } from '../../trace/indexes.ts';
 
 export interface Tally {
   /** What was counted: "callback to sampledrv", "interface arrival". */
@@ -27,9 +28,10 @@ export function outcomeOf(trace: readonly TraceEntry[], actionIndex: number): Ou
   const removals: number[] = [];
   const hazards: Outcome['hazards'] = [];
   let started = false;
-  for (const e of trace) {
-    if (e.step < step) continue;
-    if (e.step > step) break;
+  // Only the action's own entries are read: its step's range, from the index's step column.
+  const ix = traceIndex(trace);
+  for (let seq = firstSeqOfStep(ix, step); seq < ix.length && ix.steps[seq] === step; seq++) {
+    const e = trace[seq];
     if (e.type === 'action' && e.index === actionIndex) started = true;
     else if (isCallbackStart(e) && e.type === 'invoke') {
       const list = callbacks.get(e.component) ?? [];

@@ -228,6 +228,9 @@ function Legend() {
   );
 }
 
+/** How long after the last step the graph's animations resume. */
+const STEPPING_REST_MS = 400;
+
 function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
   const scenario = useSession((s) => s.scenario);
   const trace = useSession((s) => s.trace);
@@ -270,6 +273,18 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
     if (!layout || layout.nodes.length === 0 || width <= 0 || height <= 0) return;
     fitGraph(flow, layout, { width, height, presenter, rootChips });
   }, [layout, flow, width, height, presenter, rootChips]);
+
+  // While the step moves (a key held, the scrubber dragged), the flowing edges and the moving
+  // notification dot stand still: an animation frame repaints the graph, and stepping needs every
+  // frame for the steps themselves. They run again once the step rests. Set on the element, not in
+  // React state, so a step costs no extra render.
+  useEffect(() => {
+    const el = wrapper.current;
+    if (!el || snapshot === null) return;
+    el.dataset.stepping = '';
+    const t = setTimeout(() => delete el.dataset.stepping, STEPPING_REST_MS);
+    return () => clearTimeout(t);
+  }, [snapshot]);
 
   // Expanding the processors frames the partition (collapsing them re-fits, as any layout change does).
   const framedExpansion = useRef(expanded);

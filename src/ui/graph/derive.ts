@@ -3,6 +3,7 @@
 // layout.ts; this decides states, highlights and edges.
 import type { Snapshot, ThreadView } from '../../engine/snapshot.ts';
 import type { TraceEntry, WaitEdge } from '../../engine/trace.ts';
+import { firstSeqOfStep, traceIndex } from '../../trace/indexes.ts';
 import { PARTITION_CLASSES, type Universe } from './universe.ts';
 import { dict } from '../../engine/dict.ts';
 import { parseThread, unreachable } from '../../engine/ids/threads.ts';
@@ -120,39 +121,22 @@ export function nodeOfThread(name: string, thread: ThreadView | undefined, isApp
  * a component's code instead; the fit then only keeps room it does not need.
  */
 export function rootHasThreads(trace: readonly TraceEntry[]): boolean {
-  return trace.some((e) => {
-    if (e.type !== 'state' || e.to !== 'blocked' || !e.entity.startsWith('thread:')) return false;
-    const kind = parseThread(e.entity.slice('thread:'.length)).kind;
+  return traceIndex(trace).blockedThreads.some((name) => {
+    const kind = parseThread(name).kind;
     return kind === 'system' || kind === 'worker' || kind === 'other';
   });
 }
 
 /**
- * A callback's completion that vetoed a query-remove, as the engine stamped it: RM-2 (an app
- * refused QUERYREMOVE) or RM-3 (a kernel callback failed QUERY_REMOVE). Failing any other event
- * vetoes nothing (IO-5), and the page does not guess otherwise.
+ * Registrations whose callback vetoed a query-remove (RM-2, RM-3: see isVeto) during the cursor's
+ * timeline step, from the trace's index (no scan).
  */
-const isVeto = (e: TraceEntry): boolean => e.rule === 'RM-2' || e.rule === 'RM-3';
-
-/** Registrations whose callback vetoed during the cursor's timeline step (scanning at most `cap` entries). */
-function vetoesInStep(trace: readonly TraceEntry[], seq: number, cap = 20_000): Set<string> {
+function vetoesInStep(trace: readonly TraceEntry[], seq: number): Set<string> {
   const out = new Set<string>();
   if (seq < 0 || seq >= trace.length) return out;
-  const step = trace[seq].step;
-  let start = seq;
-  while (start > 0 && trace[start - 1].step === step && seq - start < cap) start--;
-  const stacks = new Map<string, (string | null)[]>();
-  for (let i = start; i <= seq; i++) {
-    const e = trace[i];
-    if (e.type === 'invoke') {
-      const s = stacks.get(e.thread) ?? [];
-      s.push(e.registration ?? null);
-      stacks.set(e.thread, s);
-    } else if (e.type === 'complete') {
-      const reg = stacks.get(e.thread)?.pop();
-      if (reg && isVeto(e)) out.add(reg);
-    }
-  }
+  const ix = traceIndex(trace);
+  const start = firstSeqOfStep(ix, ix.steps[seq]);
+  for (const v of ix.vetoes) if (v.seq >= start && v.seq <= seq) out.add(v.registration);
   return out;
 }
 

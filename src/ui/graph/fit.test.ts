@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../engine/index.ts';
 import { DEMOS } from '../../scenario/demos/index.ts';
+import { rootHasThreads } from './derive.ts';
 import { load } from '../../scenario/load.ts';
 import { fittedViewport, MAX_FIT_ZOOM, PRESENTER_PAD } from './fit.ts';
 import { graphBounds, layoutGraph } from './layout.ts';
@@ -51,6 +53,19 @@ describe('fitting the graph', () => {
         expect((b.y + b.height) * v.zoom + v.y, d.id).toBeLessThanOrEqual(550 - PRESENTER_PAD + 1e-6);
       }
     }
+  });
+
+  it('a run has PnP manager thread chips when a system thread blocks (from the trace index)', () => {
+    const traceOf = (id: string) => {
+      const l = load(DEMOS.find((d) => d.id === id)!.scenario);
+      if (!l.ok) throw new Error(id);
+      const r = runScenario(l.scenario);
+      if (!r.ok) throw new Error(id);
+      return r.trace;
+    };
+    // The PnP thread waits for the app's query-remove callback; in seed 000 no system thread ever blocks.
+    expect(rootHasThreads(traceOf('seed002-query-remove-failed'))).toBe(true);
+    expect(rootHasThreads(traceOf('seed000-sync'))).toBe(false);
   });
 
   it('the bounds keep room for the PnP manager thread chips only when the run has some', () => {

@@ -7,6 +7,7 @@ import { cmRegister, createFile, handleFilter, interfaceFilter, note, plug, scen
 import { addDevice, addProcessor } from '../../scenario/gestures.ts';
 import { load } from '../../scenario/load.ts';
 import type { NormalizedScenario, Scenario } from '../../scenario/types.ts';
+import { buildTraceIndex } from '../../trace/indexes.ts';
 import { deriveGraph } from './derive.ts';
 import { COLLAPSE_AT, layoutGraph } from './layout.ts';
 import { universeOf } from './universe.ts';
@@ -190,6 +191,9 @@ describe('derive: edge states', () => {
     expect(done).toBeGreaterThan(0);
     const reg = at(s, trace, done).edges.find((e) => e.kind === 'registration' && e.target === 'dev:toaster1' && !e.targetHandle);
     expect(reg?.status).toBe('vetoing');
+    // The trace's index names the registration whose callback vetoed (what the graph reads).
+    const opener = trace.slice(0, done).findLast((e) => e.type === 'invoke' && e.thread === trace[done].thread);
+    expect(buildTraceIndex(trace).vetoes).toContainEqual({ seq: done, registration: opener?.type === 'invoke' ? opener.registration : null });
   });
 
   it('pinned: a registration unregistered from inside its own callback, while that callback still runs', () => {

@@ -7,7 +7,7 @@ import { useId, useMemo, type DragEvent, type ReactNode } from 'react';
 import { useSession } from '../../store/session.ts';
 import { PALETTE_MIME, type PaletteKind } from '../graph/ids.ts';
 import { addFromPalette, setPaletteAt, usePaletteAt } from './add.ts';
-import { boundaries, placementAt, seesFor, teachingPlacement, watchersAt, whereText, type Placement } from './placement.ts';
+import { boundaries, placementAt, teachingPlacement, watchersFor, whereText, type Placement } from './placement.ts';
 
 const ITEMS: { kind: PaletteKind; label: string; hint: string; icon: ReactNode }[] = [
   {
@@ -57,7 +57,7 @@ function usePlacements(): Record<PaletteKind, Placement> | null {
     const place = (kind: PaletteKind) =>
       chosen === 'auto'
         ? teachingPlacement(scenario, trace, cursor, kind)
-        : placementAt(scenario, trace, chosen, watchersAt(scenario, trace, seesFor(kind, scenario)));
+        : placementAt(scenario, trace, chosen, watchersFor(scenario, trace, kind));
     return { processor: place('processor'), memory: place('memory'), device: place('device') };
   }, [scenario, trace, cursor, chosen]);
 }

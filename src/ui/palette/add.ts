@@ -5,7 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import { addDevice, addMemory, addProcessor } from '../../scenario/gestures.ts';
 import { sessionStore } from '../../store/session.ts';
 import type { PaletteKind } from '../graph/ids.ts';
-import { placementAt, seesFor, teachingPlacement, watchersAt } from './placement.ts';
+import { placementAt, teachingPlacement, watchersFor } from './placement.ts';
 
 /** 'auto': where it teaches; a number: right after that many timeline actions. */
 export type PaletteAt = 'auto' | number;
@@ -19,7 +19,7 @@ export function addFromPalette(kind: PaletteKind, parent = 'root'): Promise<bool
   const { gesture } = sessionStore.getState();
   const chosen = paletteAtStore.getState().at;
   const at = (s: Parameters<typeof teachingPlacement>[0], trace: Parameters<typeof teachingPlacement>[1], cursor: number) =>
-    chosen === 'auto' ? teachingPlacement(s, trace, cursor, kind) : placementAt(s, trace, chosen, watchersAt(s, trace, seesFor(kind, s)));
+    chosen === 'auto' ? teachingPlacement(s, trace, cursor, kind) : placementAt(s, trace, chosen, watchersFor(s, trace, kind));
   switch (kind) {
     case 'processor':
       return gesture(addProcessor, at);

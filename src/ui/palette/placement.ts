@@ -11,6 +11,7 @@ import { insertionAt, insertionPoint, newDeviceClass, type Insertion } from '../
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import type { PaletteKind } from '../graph/ids.ts';
 import { entityKind } from '../../engine/ids/entities.ts';
+import { traceIndex } from '../../trace/indexes.ts';
 
 type Info = Record<string, unknown>;
 
@@ -37,7 +38,8 @@ export function boundaries(s: NormalizedScenario): number[] {
 
 /**
  * For each boundary i (after timeline action i; 0 is right after boot): the owners of the live
- * registrations that would see the gesture there, from the trace's registration states.
+ * registrations that would see the gesture there, from the trace's registration states (the
+ * index lists the state changes: nothing else is read).
  */
 export function watchersAt(s: NormalizedScenario, trace: readonly TraceEntry[], sees: (info: Info) => boolean): string[][] {
   const n = s.timeline.length;
@@ -48,7 +50,8 @@ export function watchersAt(s: NormalizedScenario, trace: readonly TraceEntry[], 
   const record = (upTo: number) => {
     for (; step < Math.min(upTo, n + 1); step++) out[step] = [...new Set(live.values())];
   };
-  for (const e of trace) {
+  for (const seq of traceIndex(trace).entityStateSeqs) {
+    const e = trace[seq];
     if (e.step > step) record(e.step);
     if (e.type !== 'state' || entityKind(e.entity) !== 'registration') continue;
     if (e.info && sees(e.info)) relevant.set(e.entity, String(e.info.owner ?? ''));
@@ -59,6 +62,19 @@ export function watchersAt(s: NormalizedScenario, trace: readonly TraceEntry[], 
   }
   record(n + 1);
   return out;
+}
+
+const watchersCache = new WeakMap<readonly TraceEntry[], WeakMap<NormalizedScenario, Map<PaletteKind, string[][]>>>();
+
+/** watchersAt for a palette item, once per trace, scenario and kind (stepping does not recompute it). */
+export function watchersFor(s: NormalizedScenario, trace: readonly TraceEntry[], kind: PaletteKind): string[][] {
+  let byScenario = watchersCache.get(trace);
+  if (!byScenario) watchersCache.set(trace, (byScenario = new WeakMap()));
+  let byKind = byScenario.get(s);
+  if (!byKind) byScenario.set(s, (byKind = new Map()));
+  let w = byKind.get(kind);
+  if (!w) byKind.set(kind, (w = watchersAt(s, trace, seesFor(kind, s))));
+  return w;
 }
 
 export interface Placement extends Insertion {
@@ -80,7 +96,7 @@ export function whereText(s: NormalizedScenario, index: number): string {
  */
 export function teachingPlacement(s: NormalizedScenario, trace: readonly TraceEntry[], cursor: number, kind: PaletteKind): Placement {
   const now = insertionPoint(s, trace, cursor).index;
-  const watchers = watchersAt(s, trace, seesFor(kind, s));
+  const watchers = watchersFor(s, trace, kind);
   const points = boundaries(s);
   const later = points.filter((i) => i >= now);
   const earlier = points.filter((i) => i < now).reverse();

@@ -4,8 +4,9 @@
 // that invocation (pseudocode.ts gives every op line its JSON pointer).
 import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Snapshot } from '../../engine/snapshot.ts';
+import type { EntryOf } from '../../engine/trace.ts';
 import { lineOfPointer, routineCode, tokenize, type CodeLine, type TokenKind } from './pseudocode.ts';
-import { lastAtOrBefore, opsByThread, type Trace } from './traceIndex.ts';
+import { kindCode, traceIndex, type Trace } from '../../trace/indexes.ts';
 import type { PanelProps } from './types.ts';
 import { PanelFrame } from './ui.tsx';
 
@@ -45,17 +46,22 @@ export function codeFocus(trace: Trace, cursor: number, snapshot: Snapshot | nul
   const component = frame.component;
   const routine = frame.routine!;
   if (frame.seq === cursor) return { thread, component, routine, invokedAt: frame.seq, pointer: 'signature', returned: false };
-  const ops = opsByThread(trace).get(thread);
+  // The latest op of this routine on this thread since it was entered: a walk back over the
+  // index's columns, decoding only this thread's calls and notes.
   let pointer: string | null = null;
-  if (ops) {
-    const prefixes = [`/drivers/${component}/routines/${routine}/`, `/apps/${component}/routines/${routine}/`];
-    let k = lastAtOrBefore(ops.seqs, cursor);
-    for (let n = 0; k >= 0 && ops.seqs[k] > frame.seq && n < MAX_LOOKBACK; k--, n++) {
-      const op = ops.ops[k];
-      if (op.startsWith(prefixes[0]) || op.startsWith(prefixes[1])) {
-        pointer = op;
-        break;
-      }
+  const ix = traceIndex(trace);
+  const here = ix.threads[cursor];
+  const call = kindCode('call');
+  const note = kindCode('note');
+  const prefixes = [`/drivers/${component}/routines/${routine}/`, `/apps/${component}/routines/${routine}/`];
+  for (let i = cursor, n = 0; i > frame.seq && n < MAX_LOOKBACK; i--) {
+    if (ix.threads[i] !== here || (ix.kinds[i] !== call && ix.kinds[i] !== note)) continue;
+    const op = (trace[i] as EntryOf<'call'> | EntryOf<'note'>).op;
+    if (!op) continue;
+    n++;
+    if (op.startsWith(prefixes[0]) || op.startsWith(prefixes[1])) {
+      pointer = op;
+      break;
     }
   }
   return { thread, component, routine, invokedAt: frame.seq, pointer, returned: false };

@@ -13,6 +13,24 @@ function scenarioOf(json: unknown): NormalizedScenario {
 
 const text = (code: RoutineCode | null) => code!.lines.map((l) => '  '.repeat(l.indent) + l.text);
 
+describe('routineCode: IRP_MN_QUERY_PNP_DEVICE_STATE (RM-11)', () => {
+  it('writes *PnpDeviceState as the flags ORed into Irp->IoStatus.Information', () => {
+    const s = scenarioOf({
+      format: 'pnp-scenario/1',
+      machine: { devices: [{ id: 'toaster0', stack: ['toaster'] }] },
+      drivers: { toaster: { routines: { IRP_MN_QUERY_PNP_DEVICE_STATE: [{ op: 'set', var: '*PnpDeviceState', value: 'PNP_DEVICE_FAILED' }] } } },
+    });
+    expect(text(routineCode(s, 'toaster', 'IRP_MN_QUERY_PNP_DEVICE_STATE'))).toEqual([
+      '// IRP_MJ_PNP / IRP_MN_QUERY_PNP_DEVICE_STATE handler',
+      'NTSTATUS IRP_MN_QUERY_PNP_DEVICE_STATE(PDEVICE_OBJECT DeviceObject, PIRP Irp)',
+      '{',
+      '  Irp->IoStatus.Information |= PNP_DEVICE_FAILED;',
+      '  return STATUS_SUCCESS;',
+      '}',
+    ]);
+  });
+});
+
 describe('routineCode', () => {
   const seed = scenarioOf(S.SEED000);
 

@@ -366,6 +366,8 @@ class Writer {
       case 'return':
         return this.emit(this.returnText(op.value), indent, at);
       case 'set':
+        // The PNP_DEVICE_STATE flags an IRP_MN_QUERY_PNP_DEVICE_STATE handler reports (RM-11).
+        if (op.var === '*PnpDeviceState') return this.emit(`Irp->IoStatus.Information |= ${this.value(op.value)};`, indent, at);
         return this.emit(`${op.var} = ${this.value(op.value)};`, indent, at);
       case 'note':
         for (const line of op.text.split('\n')) this.emit(`// ${line}`, indent, at);

@@ -3,17 +3,9 @@
 // mirrors the engine, this is a view preference.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { TraceEntry, TraceType } from '../../engine/trace.ts';
-import { componentOf, lastAtOrBefore, perTrace, traceComponents, type Trace } from './traceIndex.ts';
-import { isThreadEntity } from '../../engine/ids/entities.ts';
+import { kindCode, kindOf, lastAtOrBefore, traceIndex, type EntryKind, type Trace } from '../../trace/indexes.ts';
 
-/** Filterable kinds: the trace types, with scheduler bookkeeping (thread / IRQL states) apart from other state changes. */
-export type EntryKind = TraceType | 'thread';
-
-export function kindOf(e: TraceEntry): EntryKind {
-  if (e.type === 'state' && isThreadEntity(e.entity)) return 'thread';
-  return e.type;
-}
+export { kindOf, type EntryKind };
 
 export interface TraceFilter {
   component: string;
@@ -23,16 +15,25 @@ export interface TraceFilter {
 
 export const NO_FILTER: TraceFilter = { component: '', thread: '', hidden: new Set() };
 
-/** Seqs of the entries the filter lets through (ascending), or null when it lets everything through. */
+/**
+ * Seqs of the entries the filter lets through (ascending), or null when it lets everything through.
+ * Read from the index's columns (kind, thread, component of every entry): no entry is decoded.
+ */
 export function filterTrace(trace: Trace, f: TraceFilter): Int32Array | null {
   if (!f.component && !f.thread && f.hidden.size === 0) return null;
-  const out = new Int32Array(trace.length);
+  const ix = traceIndex(trace);
+  const hidden = new Uint8Array(256);
+  for (const k of f.hidden) if (kindCode(k) >= 0) hidden[kindCode(k)] = 1;
+  // −1: no filter on it; −2: a name the trace does not have (nothing matches).
+  const thread = f.thread ? ix.threadNames.indexOf(f.thread) : -1;
+  const component = f.component ? ix.componentNames.indexOf(f.component) + 1 : -1;
+  const out = new Int32Array(ix.length);
   let n = 0;
-  for (let i = 0; i < trace.length; i++) {
-    const e = trace[i];
-    if (f.hidden.size > 0 && f.hidden.has(kindOf(e))) continue;
-    if (f.thread && e.thread !== f.thread) continue;
-    if (f.component && componentOf(e) !== f.component) continue;
+  if ((f.thread && thread < 0) || component === 0) return out.subarray(0, 0);
+  for (let i = 0; i < ix.length; i++) {
+    if (hidden[ix.kinds[i]]) continue;
+    if (thread >= 0 && ix.threads[i] !== thread) continue;
+    if (component > 0 && ix.components[i] !== component) continue;
     out[n++] = i;
   }
   return out.subarray(0, n);
@@ -52,11 +53,7 @@ export function useTraceFilter(): TraceFilter {
 let memo: { trace: Trace; filter: TraceFilter; visible: Int32Array | null } | null = null;
 
 /** The threads a trace has, in order of appearance (the Thread filter's menu). */
-export const traceThreads = perTrace((trace: Trace): string[] => {
-  const seen = new Set<string>();
-  for (const e of trace) seen.add(e.thread);
-  return [...seen];
-});
+export const traceThreads = (trace: Trace): string[] => traceIndex(trace).threadNames;
 
 /**
  * The visible seqs of `trace` under the current filter (null: everything), memoised. A filter
@@ -65,7 +62,7 @@ export const traceThreads = perTrace((trace: Trace): string[] => {
 export function visibleSeqs(trace: Trace, filter: TraceFilter = traceFilterStore.getState()): Int32Array | null {
   if (memo && memo.trace === trace && memo.filter === filter) return memo.visible;
   const effective = {
-    component: traceComponents(trace).includes(filter.component) ? filter.component : '',
+    component: traceIndex(trace).componentNames.includes(filter.component) ? filter.component : '',
     thread: traceThreads(trace).includes(filter.thread) ? filter.thread : '',
     hidden: filter.hidden,
   };

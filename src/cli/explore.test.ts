@@ -1,0 +1,92 @@
+// `npm run explore`, driven as a real process (`node bin/pnp-playground.mjs explore …`), plus unit
+// tests of its argument parsing.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, isStale } from '../../scripts/cli-bundle.mjs';
+import type { ExploreResult } from '../engine/explore/index.ts';
+import { runCli } from './testing.ts';
+import { parseArgs } from './explore.ts';
+import { EXIT } from './simulate.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DEMO = join(ROOT, 'src/scenario/demos/seed003-non-ex-window.json');
+const TIMEOUT = 60_000;
+
+const tmp = mkdtempSync(join(tmpdir(), 'explore-test-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+beforeAll(async () => {
+  if (isStale()) await buildCli();
+}, TIMEOUT);
+
+const explore = (args: string[], stdin?: string) => runCli(['explore', ...args], stdin);
+
+describe('npm run explore', { timeout: TIMEOUT }, () => {
+  it('prints one pnp-explore/1 object; the same with one worker thread and with two', async () => {
+    const one = await explore(['--workers', '1', DEMO]);
+    const two = await explore(['--workers', '2', DEMO]);
+    expect(one).toMatchObject({ code: EXIT.ran, stderr: '' });
+    expect(two).toMatchObject({ code: EXIT.ran, stderr: '' });
+    expect(one.stdout.endsWith('\n')).toBe(true);
+    expect(one.stdout.trim().split('\n')).toHaveLength(1);
+    expect(two.stdout).toBe(one.stdout);
+    const r = JSON.parse(one.stdout) as ExploreResult;
+    expect(Object.keys(r)).toEqual(['format', 'complete', 'stoppedBy', 'runs', 'states', 'outcomes']);
+    expect(r).toMatchObject({ format: 'pnp-explore/1', complete: true, stoppedBy: [] });
+    expect(r.runs).toBe(r.outcomes.reduce((n, o) => n + o.runs, 0));
+    expect(Object.keys(r.outcomes[0])).toEqual(['halt', 'hazards', 'runs', 'schedule', 'divergesAt', 'observations']);
+    expect(r.outcomes.some((o) => o.hazards.includes('UN-5:bugcheck:0x50'))).toBe(true);
+  });
+
+  it('an outcome\'s schedule, put in the scenario, makes simulate end with that outcome', async () => {
+    const r = JSON.parse((await explore(['--workers', '1', DEMO])).stdout) as ExploreResult;
+    const bug = r.outcomes.find((o) => o.halt === 'bugcheck')!;
+    const scenario = JSON.parse(readFileSync(DEMO, 'utf8')) as Record<string, unknown>;
+    const file = join(tmp, 'with-schedule.json');
+    writeFileSync(file, JSON.stringify({ ...scenario, schedule: bug.schedule }));
+    const sim = await runCli(['simulate', file]);
+    expect(sim.code).toBe(EXIT.ran);
+    const trace = sim.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; reason?: string; rule?: string; severity?: string });
+    expect(trace.at(-1)).toMatchObject({ type: 'halt', reason: 'bugcheck' });
+    expect(trace.filter((e) => e.type === 'hazard').map((e) => `${e.rule}:${e.severity}`)).toEqual(bug.hazards.map((h) => h.split(':').slice(0, 2).join(':')));
+  });
+
+  it('--max-runs: stopped at the bound, exit 0; reads stdin with "-"', async () => {
+    const out = await explore(['--max-runs', '3', '--workers=1', '-'], readFileSync(DEMO, 'utf8'));
+    expect(out.code).toBe(EXIT.ran);
+    expect(JSON.parse(out.stdout)).toMatchObject({ complete: false, stoppedBy: ['max-runs'], runs: 3 });
+  });
+
+  it('an invalid scenario: the same messages as simulate, exit 2', async () => {
+    const bad = JSON.stringify({ format: 'pnp-scenario/1', drivers: { d: { routines: { DriverEntry: [{ call: 'NoSuchApi' }] } } } });
+    const a = await explore(['-'], bad);
+    const b = await runCli(['simulate', '-'], bad);
+    expect(a.code).toBe(EXIT.invalid);
+    expect(a.stdout).toBe('');
+    expect(a.stderr).toBe(b.stderr);
+    expect(a.stderr).not.toBe('');
+  });
+
+  it('an unreadable file or a bad option: exit 1', async () => {
+    const missing = await explore([join(tmp, 'nope.json')]);
+    expect(missing.code).toBe(EXIT.internal);
+    expect(missing.stderr).toMatch(/^explore: cannot read /);
+    const bad = await explore(['--preemptions', 'x', DEMO]);
+    expect(bad.code).toBe(EXIT.internal);
+    expect(bad.stderr).toMatch(/^explore: --preemptions needs a whole number/);
+  });
+});
+
+describe('parseArgs', () => {
+  it('reads the bounds and the worker count', () => {
+    expect(parseArgs(['a.json', '--max-runs', '10', '--time-limit=2.5', '--preemptions', '2', '--workers', '3'])).toEqual({
+      file: 'a.json', maxRuns: 10, timeLimitS: 2.5, preemptions: 2, workers: 3,
+    });
+    expect(parseArgs(['--help'])).toBe('help');
+    expect(parseArgs([])).toEqual({ error: 'no scenario file given' });
+    expect(parseArgs(['--workers', '0', 'a.json'])).toEqual({ error: '--workers needs at least 1' });
+    expect(parseArgs(['--', '--weird.json'])).toEqual({ file: '--weird.json' });
+  });
+});

@@ -1,0 +1,50 @@
+// The outcome of one run, as the explorer compares runs (docs/explore.md): two schedules have the
+// same outcome when they end with the same halt, the same hazards (rule, severity, bug-check code)
+// and the same observations by every driver and app — the callbacks it received, with their
+// arguments, and what each of its API calls returned.
+import type { NormalizedScenario } from '../../scenario/types.ts';
+import type { HaltReason, TraceEntry } from '../trace.ts';
+
+export interface Outcome {
+  halt: HaltReason;
+  /** `rule:severity`, with `:code` for a bug check (`UN-5:bugcheck:0x50`), in trace order. */
+  hazards: string[];
+  /** Per component (drivers, then apps, in the scenario's order): what it observed, in order. */
+  observations: Record<string, string[]>;
+}
+
+/** `UN-5:bugcheck:0x50`: a hazard as the explorer names it. */
+export function hazardKey(e: Extract<TraceEntry, { type: 'hazard' }>): string {
+  const code = e.bugcheck?.split(' ')[0];
+  return code ? `${e.rule}:${e.severity}:${code}` : `${e.rule}:${e.severity}`;
+}
+
+/** The outcome of a finished run (its trace ends with the halt). */
+export function outcomeOf(scenario: NormalizedScenario, trace: readonly TraceEntry[]): Outcome {
+  const observations = new Map<string, string[]>();
+  for (const id of [...Object.keys(scenario.drivers), ...Object.keys(scenario.apps)]) observations.set(id, []);
+  const hazards: string[] = [];
+  let halt: HaltReason = 'quiescent';
+  for (const e of trace) {
+    switch (e.type) {
+      case 'invoke':
+        observations.get(e.component)?.push(`${e.routine}(${JSON.stringify(e.args)})`);
+        break;
+      case 'return':
+        observations.get(e.component)?.push(`${e.api} -> ${JSON.stringify(e.result)}${e.out ? ` ${JSON.stringify(e.out)}` : ''}`);
+        break;
+      case 'hazard':
+        hazards.push(hazardKey(e));
+        break;
+      case 'halt':
+        halt = e.reason;
+        break;
+    }
+  }
+  const out = Object.create(null) as Record<string, string[]>;
+  for (const [id, list] of observations) out[id] = list;
+  return { halt, hazards, observations: out };
+}
+
+/** A string equal for equal outcomes. */
+export const outcomeKey = (o: Outcome): string => JSON.stringify([o.halt, o.hazards, Object.entries(o.observations)]);
