@@ -55,6 +55,13 @@ async function pan(page: Page, dx: number, dy: number): Promise<void> {
   await page.mouse.up();
 }
 
+/** Open a demo at its first step, once the page shows it (not the scenario it had before). */
+async function openDemo(page: Page, demo: { scenario: Scenario }): Promise<void> {
+  await open(page, demo.scenario, 0);
+  await expect(page).toHaveTitle(`${demo.scenario.title} — PnP Playground`);
+  await expect(stepStatus(page)).toHaveText(/^Step 1 of \d+$/);
+}
+
 async function settle(page: Page): Promise<void> {
   // The graph shows the cursor's step once its snapshot arrived.
   const [k] = await step(page);
@@ -74,7 +81,7 @@ test('Presenter mode: graph text of 16 px or more on a 1280×720 screen, 44 px s
 
   for (const demo of SEEDS) {
     // A link without view parameters keeps Presenter mode on.
-    await open(page, demo.scenario, 0);
+    await openDemo(page, demo);
     await expect(presenterToggle(page)).toHaveAttribute('aria-pressed', 'true');
     await focusPage(page);
     await page.keyboard.press('n'); // the first callback: chips, captions and badges on the graph
@@ -94,6 +101,7 @@ test('Presenter mode: graph text of 16 px or more on a 1280×720 screen, 44 px s
   expect(heights.filter(([, h]) => h < 44)).toEqual([]);
 
   // Kept on a reload (the link carries it); off again with the same button.
+  await expect.poll(() => hashOf(page)).toContain('&presenter=1');
   await page.reload();
   await expect(presenterToggle(page)).toHaveAttribute('aria-pressed', 'true');
   await presenterToggle(page).click();
@@ -205,7 +213,7 @@ for (const mode of ['normal', 'presenter'] as const) {
     await open(page, seed000, 0);
     if (mode === 'presenter') await presenterToggle(page).click();
     for (const demo of SEEDS) {
-      await open(page, demo.scenario, 0);
+      await openDemo(page, demo);
       await settle(page);
       expect(await labelCollisionsAlongTrace(page), demo.id).toEqual([]);
     }
