@@ -3,10 +3,13 @@
 //
 //   npm run bench                     # or: npx tsx bench/engine.bench.ts [--runs N] [--seeks N]
 //
-// (a) the headless runner's work, in process: loadText + runScenario + every entry serialised as a
-//     JSON line into ~1 MB chunks (the runner's own traceChunks; no disk) — entries/s;
-// (b) a bare loop that builds and serialises as many trace-shaped objects (same types in the same
-//     order, same fields) the same way — and the ratio (a)/(b);
+// (a) the headless runner's work, in process: the command's own simulate() — loadText, the run
+//     (streamScenario), every entry serialised as a JSON line into ~1 MB chunks (no disk) — entries/s;
+// (b) a bare loop that builds and serialises as many trace-shaped objects (the same shapes in the
+//     same order: same fields, nested objects and rule stamps; as many bytes, checked) the same way
+//     (JSON.stringify, the runner's LineChunks) — and the ratio (a)/(b). Until 2026-12 the loop
+//     built objects without the fields added to trace v1 since it was written (rule, callback, op):
+//     20 % fewer bytes than the runner's, a baseline the runner could not be compared with fairly;
 // (c) seek: createSeeker build time, then createSeeker(...).at(k) for random k — p50/p95/max;
 // (d) the runner's peak resident memory, as a child process
 //     `node bin/pnp-playground.mjs simulate stress.json > /dev/null` (/usr/bin/time -v, else
@@ -23,9 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadText } from '../src/scenario/load.ts';
-import { runScenario, type TraceEntry } from '../src/engine/index.ts';
+import { runScenario, streamScenario, type TraceEntry } from '../src/engine/index.ts';
 import { createSeeker } from '../src/engine/snapshot.ts';
-import { traceChunks } from '../src/cli/simulate.ts';
+import { LineChunks, simulate } from '../src/cli/simulate.ts';
 import { STRESS_DEFAULTS, stressScenarioText } from './stress.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -103,94 +106,106 @@ const MiB = 1024 * 1024;
 
 const scenarioText = stressScenarioText({ drivers: DRIVERS, hotAdds: HOT_ADDS });
 
-/** What `simulate stress.json` does minus the write: load, run, serialise into chunks. */
-function runnerWork(): { trace: TraceEntry[]; bytes: number; chunks: string[] } {
-  const loaded = loadText(scenarioText);
-  if (!loaded.ok) throw new Error(`stress scenario invalid: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-  const outcome = runScenario(loaded.scenario);
-  if (!outcome.ok) throw new Error(`stress scenario schedule errors: ${outcome.errors.map((e) => e.message).join('; ')}`);
-  const chunks: string[] = [];
-  let bytes = 0;
-  for (const c of traceChunks(outcome.trace)) {
-    chunks.push(c);
-    bytes += c.length;
-  }
-  return { trace: outcome.trace, bytes, chunks };
+/** What `simulate stress.json` does minus the write: the command's own simulate() (load, run, serialise into chunks). */
+function runnerWork(): { bytes: number; chunks: Buffer[] } {
+  const out = simulate(scenarioText);
+  if (!out.ok) throw new Error(`stress scenario invalid: ${out.errors.join('; ')}`);
+  return { bytes: out.chunks.reduce((n, c) => n + c.length, 0), chunks: out.chunks };
 }
 
 // ---------------------------------------------------------------- (b) the bare loop
 
-type Shape = TraceEntry['type'];
+/** Which literal the bare loop builds for an entry: the entry's type, and for the frequent types its field shape. */
+type Shape = Exclude<TraceEntry['type'], 'invoke' | 'state'> | 'invokeKe' | 'invokeIo' | 'invoke' | 'stateThread' | 'stateProcessor' | 'stateInterface' | 'state';
+
+function shapeOf(e: TraceEntry): Shape {
+  if (e.type === 'invoke') return 'ProcNumber' in e.args ? 'invokeKe' : 'SymbolicLinkName' in e.args ? 'invokeIo' : 'invoke';
+  if (e.type === 'state') {
+    if (e.entity.startsWith('thread:')) return 'stateThread';
+    if (e.info && 'Group' in e.info) return 'stateProcessor';
+    if (e.info && 'className' in e.info) return 'stateInterface';
+    return 'state';
+  }
+  return e.type;
+}
 
 /**
- * `n` freshly built objects with the field shapes of trace entries — one per entry of `types`, in
- * that order — serialised into ~1 MB chunks exactly as the runner does. What plain JavaScript
- * needs to produce this much output with no engine behind it.
+ * Freshly built objects with the fields of the trace's entries — one per entry, in order, of the
+ * same shape (`shapes`: which fields, nested objects included, rule stamps too), with values of
+ * the same kinds and lengths — serialised exactly as the runner serialises (JSON.stringify per
+ * line, the runner's LineChunks). What plain JavaScript needs to produce this output with no
+ * engine behind it. The benchmark checks that it writes as many bytes as the runner (±5 %): a
+ * baseline writing less would flatter nothing and blame the engine for bytes it does not write.
  */
-function bareLoop(types: readonly Shape[]): { bytes: number; chunks: string[] } {
-  const chunks: string[] = [];
-  let bytes = 0;
-  let buf = '';
-  const n = types.length;
+function bareLoop(shapes: readonly Shape[]): { bytes: number; chunks: Buffer[] } {
+  const out = new LineChunks();
+  const n = shapes.length;
   for (let i = 0; i < n; i++) {
     const d = i % 40;
     const component = `drv${d < 10 ? '00' : '0'}${d}`;
     const cpu = i % 1024;
     const thread = i % 3 === 0 ? 'pnp' : 'hotplug';
+    const step = i >> 8;
+    const link = `\\\\?\\ACPI#ACPI0007#${cpu}#{97fadb10-4e33-40ae-359c-8bef029dbdd0}`;
     let e: object;
-    switch (types[i]) {
+    switch (shapes[i]) {
+      case 'invokeIo':
+        e = {
+          seq: i, step, thread, type: 'invoke', component, routine: 'AsyncProcessorCallback',
+          args: { Event: 'GUID_DEVICE_INTERFACE_ARRIVAL', InterfaceClassGuid: 'GUID_DEVICE_PROCESSOR', SymbolicLinkName: link, Context: null },
+          registration: `io:${d + 1}`, callback: 'io', irql: 'PASSIVE_LEVEL', rule: 'IO-10',
+        };
+        break;
+      case 'invokeKe':
+        e = {
+          seq: i, step, thread, type: 'invoke', component, routine: 'SyncProcessorCallback',
+          args: { CallbackContext: '&CallbackStatus', State: 'KeProcessorAddStartNotify', NtNumber: cpu, ProcNumber: { Group: cpu >> 6, Number: cpu & 63 }, Status: 'STATUS_SUCCESS' },
+          registration: `ke:${d + 1}`, callback: 'ke', irql: 'PASSIVE_LEVEL', rule: 'KE-1',
+        };
+        break;
       case 'invoke':
-        e = i % 3 === 0
-          ? {
-              seq: i, step: i >> 8, thread, type: 'invoke', component, routine: 'AsyncProcessorCallback',
-              args: { Event: 'GUID_DEVICE_INTERFACE_ARRIVAL', InterfaceClassGuid: 'GUID_DEVICE_PROCESSOR', SymbolicLinkName: `\\\\?\\ACPI#ACPI0007#${cpu}#{97fadb10-4e33-40ae-359c-8bef029dbdd0}`, Context: null },
-              registration: `io:${d + 1}`, irql: 'PASSIVE_LEVEL',
-            }
-          : {
-              seq: i, step: i >> 8, thread, type: 'invoke', component, routine: 'SyncProcessorCallback',
-              args: { CallbackContext: '&CallbackStatus', State: 'KeProcessorAddStartNotify', NtNumber: cpu, ProcNumber: { Group: cpu >> 6, Number: cpu & 63 }, Status: 'STATUS_SUCCESS' },
-              registration: `ke:${d + 1}`, irql: 'PASSIVE_LEVEL',
-            };
+        e = { seq: i, step, thread, type: 'invoke', component, routine: 'DriverEntry', args: { DriverObject: component, RegistryPath: `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${component}` }, irql: 'PASSIVE_LEVEL', rule: 'DRV-1' };
         break;
       case 'note':
-        e = { seq: i, step: i >> 8, thread, type: 'note', text: `${component}: allocate per-processor data`, component };
+        e = { seq: i, step, thread, type: 'note', text: `${component}: allocate per-processor data`, component, op: `/drivers/${component}/routines/SyncProcessorCallback/cases/KeProcessorAddStartNotify/0`, rule: 'KE-1' };
         break;
       case 'complete':
-        e = { seq: i, step: i >> 8, thread, type: 'complete', component, routine: 'SyncProcessorCallback', result: i % 3 === 0 ? 'STATUS_SUCCESS' : null };
+        e = { seq: i, step, thread, type: 'complete', component, routine: 'SyncProcessorCallback', result: i % 3 === 0 ? 'STATUS_SUCCESS' : null, rule: 'KE-1' };
+        break;
+      case 'stateThread':
+        e = { seq: i, step, thread, type: 'state', entity: `thread:${thread}`, from: 'idle', to: 'runnable' };
+        break;
+      case 'stateProcessor':
+        e = { seq: i, step, thread, type: 'state', entity: `processor:${cpu}`, from: 'not-present', to: 'starting', info: { Group: cpu >> 6, Number: cpu & 63 }, rule: 'KE-1' };
+        break;
+      case 'stateInterface':
+        e = { seq: i, step, thread, type: 'state', entity: `interface:${link}`, from: 'none', to: 'enabled', info: { className: 'GUID_DEVICE_PROCESSOR', device: `processor${cpu}` }, rule: 'KE-9' };
         break;
       case 'state':
-        e = { seq: i, step: i >> 8, thread, type: 'state', entity: `processor:${cpu}`, from: 'not-present', to: 'starting', info: { Group: cpu >> 6, Number: cpu & 63 } };
+        e = { seq: i, step, thread, type: 'state', entity: `processor:${cpu}`, from: 'starting', to: 'active', rule: 'KE-1' };
         break;
       case 'action':
-        e = { seq: i, step: i >> 8, thread, type: 'action', action: { do: 'hotAddProcessor' }, index: i >> 8 };
+        e = { seq: i, step, thread, type: 'action', action: { do: 'hotAddProcessor' }, index: step, rule: 'KE-1' };
         break;
       case 'call':
-        e = { seq: i, step: i >> 8, thread, type: 'call', component, api: 'KeRegisterProcessorChangeCallback', args: { CallbackFunction: 'SyncProcessorCallback', CallbackContext: '&CallbackStatus', Flags: ['KE_PROCESSOR_CHANGE_ADD_EXISTING'] }, irql: 'PASSIVE_LEVEL' };
+        e = { seq: i, step, thread, type: 'call', component, api: 'KeRegisterProcessorChangeCallback', args: { CallbackFunction: 'SyncProcessorCallback', CallbackContext: '&CallbackStatus', Flags: ['KE_PROCESSOR_CHANGE_ADD_EXISTING'] }, op: `/drivers/${component}/routines/DriverEntry/0`, irql: 'PASSIVE_LEVEL', rule: 'KE-4' };
         break;
       case 'return':
-        e = { seq: i, step: i >> 8, thread, type: 'return', component, api: 'KeRegisterProcessorChangeCallback', result: `ke:${d + 1}` };
+        e = { seq: i, step, thread, type: 'return', component, api: 'KeRegisterProcessorChangeCallback', result: `ke:${d + 1}`, rule: 'KE-4' };
         break;
       case 'queue':
-        e = { seq: i, step: i >> 8, thread, type: 'queue', event: 'GUID_DEVICE_INTERFACE_ARRIVAL', device: `processor${cpu}`, interface: `\\\\?\\ACPI#ACPI0007#${cpu}#{97fadb10-4e33-40ae-359c-8bef029dbdd0}` };
+        e = { seq: i, step, thread, type: 'queue', event: 'DeviceArrival', device: `processor${cpu}`, interface: link, rule: 'KE-9' };
         break;
       case 'halt':
-        e = { seq: i, step: i >> 8, thread: 'system', type: 'halt', reason: 'quiescent' };
+        e = { seq: i, step, thread: 'system', type: 'halt', reason: 'quiescent' };
         break;
       default:
-        e = { seq: i, step: i >> 8, thread, type: types[i], message: `${component} entry ${i}` };
+        e = { seq: i, step, thread, type: shapes[i], message: `${component} entry ${i}` };
     }
-    buf += `${JSON.stringify(e)}\n`;
-    if (buf.length >= 1 << 20) {
-      chunks.push(buf);
-      bytes += buf.length;
-      buf = '';
-    }
+    out.add(JSON.stringify(e));
   }
-  if (buf.length > 0) {
-    chunks.push(buf);
-    bytes += buf.length;
-  }
-  return { bytes, chunks };
+  const chunks = out.end();
+  return { bytes: chunks.reduce((k, c) => k + c.length, 0), chunks };
 }
 
 // ---------------------------------------------------------------- (d) the runner's peak RSS
@@ -247,14 +262,24 @@ async function main() {
 
   // (a) and (b), interleaved run by run (with a full GC before each) so that a change of machine
   // load in the middle of the benchmark affects both sides of the ratio alike.
-  const first = runnerWork();
-  const trace = first.trace;
-  const entries = trace.length;
-  const outputBytes = Buffer.byteLength(first.chunks.join(''));
-  const halt = trace[entries - 1];
-  const types = trace.map((e) => e.type);
+  const outputBytes = runnerWork().bytes;
   const preloaded = loadText(scenarioText);
   if (!preloaded.ok) throw new Error('stress scenario invalid');
+  const keep = () => {
+    const kept = runScenario(preloaded.scenario);
+    if (!kept.ok) throw new Error('stress scenario schedule errors');
+    return kept.trace;
+  };
+  // What the timed runs need of the trace; the trace itself is not kept alive while they run (the
+  // runner's process holds nothing else either, and a large live heap slows every collection).
+  const { entries, halt, shapes } = (() => {
+    const trace = keep();
+    return { entries: trace.length, halt: trace[trace.length - 1], shapes: trace.map(shapeOf) };
+  })();
+  const bareBytes = bareLoop(shapes).bytes;
+  if (Math.abs(bareBytes / outputBytes - 1) > 0.05) {
+    throw new Error(`the bare loop writes ${bareBytes} bytes, the runner ${outputBytes}: update bareLoop to the trace's shapes (a baseline must write what the runner writes)`);
+  }
   const timed = { runner: [] as number[], bare: [] as number[], load: [] as number[], run: [] as number[] };
   const once = (fn: () => unknown) => {
     gc();
@@ -265,9 +290,9 @@ async function main() {
   for (let i = 0; i < WARMUP + RUNS; i++) {
     const r = {
       runner: once(runnerWork),
-      bare: once(() => bareLoop(types)),
+      bare: once(() => bareLoop(shapes)),
       load: once(() => loadText(scenarioText)),
-      run: once(() => runScenario(preloaded.scenario)),
+      run: once(() => streamScenario(preloaded.scenario, () => {})),
     };
     if (i >= WARMUP) for (const k of Object.keys(r) as (keyof typeof r)[]) timed[k].push(r[k]);
     sampleRss();
@@ -279,6 +304,7 @@ async function main() {
   const ratio = a.ms / b.ms;
 
   // (c)
+  const trace = keep();
   const build = timeIt(() => createSeeker(preloaded.scenario, trace), Math.min(RUNS, 5), 1);
   const seeker = build.last;
   sampleRss();
@@ -321,9 +347,9 @@ async function main() {
     { metric: 'trace size', value: `${fmt(entries)} entries, ${fmt(outputBytes / MiB, 1)} MiB JSONL, halt ${halt.type === 'halt' ? halt.reason : '?'}`, target: `≥ ${fmt(TARGET.minEntries)} entries`, pass: entries >= TARGET.minEntries },
     { metric: '(a) runner: load+run+serialise', value: `${fmt(a.ms, 1)} ms  = ${fmt(entriesPerSec)} entries/s`, target: '', pass: null },
     { metric: '    of which loadText', value: `${fmt(loadOnly, 1)} ms`, target: '', pass: null },
-    { metric: '    of which runScenario', value: `${fmt(runOnly, 1)} ms  = ${fmt(entries / (runOnly / 1000))} entries/s`, target: '', pass: null },
+    { metric: '    of which the run (engine alone)', value: `${fmt(runOnly, 1)} ms  = ${fmt(entries / (runOnly / 1000))} entries/s`, target: '', pass: null },
     { metric: '    serialising (the rest)', value: `${fmt(Math.max(0, a.ms - loadOnly - runOnly), 1)} ms`, target: '', pass: null },
-    { metric: '(b) bare loop, same shapes', value: `${fmt(b.ms, 1)} ms  = ${fmt(bareEntriesPerSec)} entries/s`, target: '', pass: null },
+    { metric: '(b) bare loop, same shapes', value: `${fmt(b.ms, 1)} ms  = ${fmt(bareEntriesPerSec)} entries/s, ${fmt(bareBytes / MiB, 1)} MiB`, target: '', pass: null },
     { metric: '    ratio (a)/(b)', value: `${fmt(ratio, 2)}×`, target: `≤ ${TARGET.ratio}×`, pass: ratio <= TARGET.ratio },
     { metric: '(c) seeker build', value: `${fmt(build.ms, 1)} ms (${Math.ceil(entries / 1024)} checkpoints)`, target: '', pass: null },
     { metric: `    seek p50 (${SEEKS} random)`, value: `${fmt(p50, 2)} ms`, target: `< ${TARGET.seekMs} ms`, pass: p50 < TARGET.seekMs },
@@ -359,8 +385,8 @@ async function main() {
     scenario: { drivers: DRIVERS, hotAdds: HOT_ADDS, scenarioBytes: Buffer.byteLength(scenarioText) },
     runs: RUNS,
     trace: { entries, jsonlBytes: outputBytes, halt: halt.type === 'halt' ? halt.reason : null },
-    runner: { medianMs: a.ms, allMs: a.all, entriesPerSec, loadTextMs: loadOnly, runScenarioMs: runOnly },
-    bare: { medianMs: b.ms, allMs: b.all, entriesPerSec: bareEntriesPerSec },
+    runner: { medianMs: a.ms, allMs: a.all, entriesPerSec, loadTextMs: loadOnly, runMs: runOnly },
+    bare: { medianMs: b.ms, allMs: b.all, entriesPerSec: bareEntriesPerSec, bytes: bareBytes },
     ratio,
     seek: { buildMs: build.ms, seeks: SEEKS, p50Ms: p50, p95Ms: p95, maxMs: max, lastEntryMs: lastSeek },
     rss: { runnerPeakMiB: rssMiB, method: rss.method, runnerExitCode: rss.exitCode, benchProcessMaxMiB: Math.max(...rssSamples) / MiB },

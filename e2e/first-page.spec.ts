@@ -2,6 +2,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { traceByStepping } from './support/playground.ts';
 
+// Two axe runs and a walk through the whole trace: more than the default 30 s on a busy machine.
+test.describe.configure({ timeout: 60_000 });
+
 /** Wait until the built-in scenario has run; return its trace lines as the Trace panel shows them. */
 async function traceLines(page: Page): Promise<string[]> {
   await expect(page.getByRole('listbox', { name: 'Trace entries' })).toBeVisible();

@@ -180,7 +180,7 @@ test.describe('actions panel', () => {
     await node(page, 'App monitor').click();
     await page.getByRole('button', { name: 'Exit' }).click();
     await landedOn(page, /▶ exit monitor$/, 'App monitor');
-    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
     await landedOn(page, /▶ start monitor$/, 'App monitor');
     await page.getByRole('button', { name: 'Run Cleanup' }).focus();
     await page.keyboard.press('Enter');

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { stressScenario } from '../bench/stress.ts';
 import { scenarioToHash } from '../src/scenario/codec.ts';
 import type { Scenario } from '../src/scenario/types.ts';
+import { skipTour } from './support/playground.ts';
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -37,6 +38,7 @@ async function seriousAxe(page: Page, selector: string): Promise<string[]> {
 
 test('the Trace listbox: arrow keys, Home/End and filters; the current entry is selected and in view', async ({ page }) => {
   await open(page);
+  await skipTour(page);
   const list = traceList(page);
   await seekTo(page, /^#6 s1 /); // step 6 is entry seq 5
   await expect(list).toBeFocused();

@@ -15,6 +15,17 @@ export async function open(page: Page, scenario?: Scenario, step?: number): Prom
 
 export const stepStatus = (page: Page): Locator => page.getByTestId('step-status');
 
+/**
+ * Close the "Start here" tour a first visit offers (it sits at the top of the right column and
+ * takes room from the panels), for a test about something else on the bare address.
+ */
+export async function skipTour(page: Page): Promise<void> {
+  const tour = page.getByRole('dialog', { name: 'Start here' });
+  await expect(tour).toBeVisible();
+  await tour.getByRole('button', { name: 'Skip tour' }).click();
+  await expect(tour).toHaveCount(0);
+}
+
 /** [k, n] from "Step k of n". */
 export async function step(page: Page): Promise<[number, number]> {
   const text = (await stepStatus(page).textContent()) ?? '';

@@ -37,7 +37,7 @@ async function readStdin(): Promise<string> {
  * process.stdout, one chunk in flight at a time (memory stays flat however long the trace).
  * EPIPE (the reader went away, `| head`) ends the output quietly; another write error is reported.
  */
-function stdoutWriter(): { write: (chunk: string) => Promise<boolean>; failed: () => boolean } {
+function stdoutWriter(): { write: (chunk: string | Uint8Array) => Promise<boolean>; failed: () => boolean } {
   const out = process.stdout;
   let closed = false;
   let failed = false;
@@ -48,7 +48,7 @@ function stdoutWriter(): { write: (chunk: string) => Promise<boolean>; failed: (
       process.stderr.write(`simulate: cannot write the trace: ${err.message}\n`);
     }
   });
-  const write = (chunk: string) =>
+  const write = (chunk: string | Uint8Array) =>
     new Promise<boolean>((resolve) => {
       if (closed || out.destroyed) return resolve(false);
       out.write(chunk, (err) => resolve(!err && !closed));

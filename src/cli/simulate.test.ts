@@ -157,7 +157,7 @@ describe('simulate (in process)', () => {
       },
       readStdin: async () => files['<stdin>'] ?? '',
       write: async (c) => {
-        out.push(c);
+        out.push(typeof c === 'string' ? c : Buffer.from(c).toString('utf8'));
         return writeOk;
       },
       err: (l) => err.push(l),
@@ -215,9 +215,9 @@ describe('simulate (in process)', () => {
     expect(parseArgs(['--choices', '--pretty', 'a.json'])).toHaveProperty('error');
   });
 
-  it('chunks hold whole lines, about CHUNK_CHARS each, and join to the full output', () => {
+  it('chunks hold whole lines, about CHUNK_BYTES each, and join to the full output', () => {
     const trace = Array.from({ length: 1000 }, (_, i) => ({ seq: i, step: 0, thread: 'system', type: 'note', text: 'x'.repeat(i % 50) }) as TraceEntry);
-    const chunks = [...traceChunks(trace, false, 4096)];
+    const chunks = traceChunks(trace, false, 4096).map((c) => c.toString('utf8'));
     expect(chunks.length).toBeGreaterThan(5);
     for (const c of chunks) expect(c.endsWith('\n')).toBe(true);
     for (const c of chunks.slice(0, -1)) expect(c.length).toBeGreaterThanOrEqual(4096);

@@ -13,13 +13,15 @@
 //              result); 2 invalid scenario (load errors, or schedule overrides that do not fit the
 //              run); 1 internal error, unreadable file or bad usage.
 //
-// Output is written in ~1 MB chunks with backpressure, and a closed stdout (`| head`) ends the
-// run quietly. This module is the command's logic; src/cli/pnp-playground.ts is the entry point
+// The run hands its entries over as it goes (streamScenario): each batch is serialised into ~1 MB
+// chunks of text and let go, so the trace is never held as objects. The chunks are written once the
+// run is known to be valid (a schedule that does not fit it prints errors, not a trace), with
+// backpressure, and a closed stdout (`| head`) ends the output quietly. This module is the command's logic; src/cli/pnp-playground.ts is the entry point
 // that wires it to the process.
 
 import { loadText, type ValidationError } from '../scenario/load.ts';
 import { SCENARIO_FORMAT } from '../scenario/types.ts';
-import { DEFAULT_LIMITS, runScenario, type ChoicePoint, type RunLimits, type TraceEntry } from '../engine/index.ts';
+import { DEFAULT_LIMITS, streamScenario, type RunLimits, type TraceEntry } from '../engine/index.ts';
 import { formatEntry } from '../engine/format.ts';
 
 const n = (x: number) => String(x);
@@ -45,8 +47,13 @@ stderr as "<json-path>: <message>"); 1 internal error or unreadable file.`;
 
 export const EXIT = { ran: 0, internal: 1, invalid: 2 } as const;
 
-/** Characters of output gathered before one write (~1 MB). */
-export const CHUNK_CHARS = 1 << 20;
+/** Bytes of output gathered before one write (~1 MB). */
+export const CHUNK_BYTES = 1 << 20;
+/**
+ * Characters of text encoded to bytes at a time. Small on purpose: the line strings of a piece die
+ * young, where a megabyte of them would survive garbage collections (copied each time) until its write.
+ */
+const PIECE_CHARS = 1 << 16;
 
 export interface Args {
   file: string;
@@ -96,17 +103,95 @@ export function parseArgs(argv: readonly string[]): Args | 'help' | { error: str
 /** One output line per entry. */
 export const entryLine = (e: TraceEntry, pretty: boolean): string => (pretty ? formatEntry(e) : JSON.stringify(e));
 
-/** The trace as text chunks of about CHUNK_CHARS characters, each a whole number of lines. */
-export function* traceChunks(trace: readonly TraceEntry[], pretty = false, chunkChars = CHUNK_CHARS): Generator<string> {
-  let buf = '';
-  for (let i = 0; i < trace.length; i++) {
-    buf += `${entryLine(trace[i], pretty)}\n`;
-    if (buf.length >= chunkChars) {
-      yield buf;
-      buf = '';
-    }
+/** Output lines encoded into chunks of about `chunkBytes` bytes (UTF-8), each a whole number of lines. */
+export class LineChunks {
+  readonly chunks: Buffer[] = [];
+  private text = '';
+  /** The chunk being filled (encoded straight into it), and how many of its bytes are used. */
+  private buf: Buffer | null = null;
+  private used = 0;
+  private readonly pieceChars: number;
+  constructor(private readonly chunkBytes = CHUNK_BYTES) {
+    this.pieceChars = Math.min(PIECE_CHARS, chunkBytes);
   }
-  if (buf.length > 0) yield buf;
+
+  add(line: string): void {
+    this.text += `${line}\n`;
+    if (this.text.length >= this.pieceChars) this.encode();
+  }
+
+  /** Every chunk, the last one included. */
+  end(): Buffer[] {
+    this.encode();
+    this.cut();
+    return this.chunks;
+  }
+
+  private encode(): void {
+    const text = this.text;
+    if (text.length === 0) return;
+    this.text = '';
+    // Room for a full chunk plus one piece at 3 UTF-8 bytes a character; exact only when that bound does not fit.
+    this.buf ??= Buffer.allocUnsafe(this.chunkBytes + 3 * this.pieceChars);
+    let need = 3 * text.length;
+    if (this.used + need > this.buf.length) need = Buffer.byteLength(text, 'utf8');
+    if (this.used + need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(this.used + need);
+      this.buf.copy(bigger, 0, 0, this.used);
+      this.buf = bigger;
+    }
+    this.used += this.buf.write(text, this.used, 'utf8');
+    if (this.used >= this.chunkBytes) this.cut();
+  }
+
+  private cut(): void {
+    if (this.buf === null || this.used === 0) return;
+    this.chunks.push(this.buf.subarray(0, this.used));
+    this.buf = null;
+    this.used = 0;
+  }
+}
+
+/** The trace as output chunks of about CHUNK_BYTES bytes, each a whole number of lines. */
+export function traceChunks(trace: readonly TraceEntry[], pretty = false, chunkBytes = CHUNK_BYTES): Buffer[] {
+  const out = new LineChunks(chunkBytes);
+  for (let i = 0; i < trace.length; i++) out.add(entryLine(trace[i], pretty));
+  return out.end();
+}
+
+/** What the command prints for a scenario text: its stdout as chunks, or the errors that make it invalid. */
+export type Simulated = { ok: true; chunks: Buffer[] } | { ok: false; errors: string[] };
+
+/**
+ * The command's work without the process: load the scenario text, run it, and render the trace
+ * (JSON Lines, or --pretty lines) or the choice points (--choices) as output chunks. Warnings go
+ * to `warn` as they arise (stderr lines).
+ */
+export function simulate(
+  text: string,
+  options: { pretty?: boolean; choices?: boolean; limits?: Partial<RunLimits> } = {},
+  warn: (line: string) => void = () => {},
+): Simulated {
+  const loaded = loadText(text);
+  if (!loaded.ok) return { ok: false, errors: loaded.errors.map(formatError) };
+  for (const w of loaded.warnings) warn(`warning: ${formatError(w)}`);
+  const out = new LineChunks();
+  const pretty = options.pretty === true;
+  // With --choices the trace is not printed: its entries are dropped as they come.
+  const sink = options.choices ? () => {} : (entries: readonly TraceEntry[]) => {
+    for (let i = 0; i < entries.length; i++) out.add(entryLine(entries[i], pretty));
+  };
+  const outcome = streamScenario(loaded.scenario, sink, options.limits);
+  if (!outcome.ok) return { ok: false, errors: outcome.errors.map(formatError) };
+  if (outcome.migratedSchedule) {
+    warn(`warning: /schedule: overrides in the old form { "at": seq } address a trace position, which moves when the engine changes; the same choice points as { "step", "choice" }: ${JSON.stringify(outcome.migratedSchedule)}`);
+  }
+  if (options.choices) {
+    const choices = new LineChunks();
+    for (const c of outcome.choices) choices.add(JSON.stringify(c));
+    return { ok: true, chunks: choices.end() };
+  }
+  return { ok: true, chunks: out.end() };
 }
 
 export const formatError = (e: ValidationError): string => `${e.path || '(root)'}: ${e.message}`;
@@ -116,7 +201,7 @@ export interface Io {
   readFile(path: string): string;
   readStdin(): Promise<string>;
   /** Write a chunk of stdout; resolves when it may be followed by the next (backpressure). False: stdout is closed. */
-  write(chunk: string): Promise<boolean>;
+  write(chunk: string | Uint8Array): Promise<boolean>;
   err(line: string): void;
 }
 
@@ -141,35 +226,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.internal;
   }
 
-  let trace: TraceEntry[];
-  let choices: ChoicePoint[];
+  let result: Simulated;
   try {
-    const loaded = loadText(text);
-    if (!loaded.ok) {
-      for (const e of loaded.errors) io.err(formatError(e));
-      return EXIT.invalid;
-    }
-    for (const w of loaded.warnings) io.err(`warning: ${formatError(w)}`);
-    const outcome = runScenario(loaded.scenario, args.limits);
-    if (!outcome.ok) {
-      for (const e of outcome.errors) io.err(formatError(e));
-      return EXIT.invalid;
-    }
-    trace = outcome.trace;
-    choices = outcome.choices;
-    if (outcome.migratedSchedule) {
-      io.err(`warning: /schedule: overrides in the old form { "at": seq } address a trace position, which moves when the engine changes; the same choice points as { "step", "choice" }: ${JSON.stringify(outcome.migratedSchedule)}`);
-    }
+    result = simulate(text, args, (line) => io.err(line));
   } catch (e) {
     io.err(`simulate: internal error while running ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return EXIT.internal;
   }
-
-  if (args.choices) {
-    await io.write(choices.map((c) => `${JSON.stringify(c)}\n`).join(''));
-    return EXIT.ran;
+  if (!result.ok) {
+    for (const e of result.errors) io.err(e);
+    return EXIT.invalid;
   }
-  for (const chunk of traceChunks(trace, args.pretty)) {
+  for (const chunk of result.chunks) {
     if (!(await io.write(chunk))) break; // stdout closed (| head): stop quietly
   }
   return EXIT.ran;

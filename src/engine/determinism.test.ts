@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { load } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { runScenario } from './index.ts';
+import { runScenario, streamScenario } from './index.ts';
 import { run, runRaw } from './testing.ts';
 import {
   allocNonPaged, eject, freePool, hotAdd, hotAddMemory, ioRegister, ioUnregister, ioUnregisterEx, load as loadDriver, note, overrideBefore,
@@ -143,5 +143,35 @@ describe('determinism', () => {
     if (!out.ok) throw new Error('schedule');
     const c = out.choices[0];
     expect(() => run({ ...s, schedule: [{ at: c.at, run: 'nobody' }] })).toThrow(`/schedule/0/run: at step ${c.at} thread "nobody" is not runnable`);
+  });
+
+  it.each(all())('%s: streamed (streamScenario), the run hands over the same entries in order, each final when handed over', (_name, s) => {
+    const loaded = load(s);
+    if (!loaded.ok) throw new Error('invalid');
+    const kept = runScenario(loaded.scenario);
+    // Serialised at hand-over: an entry changed afterwards (a late rule stamp) would differ from the kept trace.
+    const handed: string[] = [];
+    let batches = 0;
+    const streamed = streamScenario(loaded.scenario, (entries) => {
+      batches++;
+      for (const e of entries) handed.push(JSON.stringify(e));
+    });
+    expect(streamed.ok).toBe(kept.ok);
+    if (!kept.ok || !streamed.ok) return;
+    expect(handed).toEqual(kept.trace.map((e) => JSON.stringify(e)));
+    expect(streamed.entries).toBe(kept.trace.length);
+    expect(streamed.choices).toEqual(kept.choices);
+    expect(streamed.migratedSchedule).toEqual(kept.migratedSchedule);
+    // Boot and each timeline batch that wrote entries: more than one hand-over when the timeline did something.
+    if (loaded.scenario.timeline.length > 0 && kept.trace.at(-2)?.step !== 0) expect(batches).toBeGreaterThan(1);
+  });
+
+  it('streamed, a schedule that does not fit the run gives the same errors as runScenario', () => {
+    const s = corpus()[3][1];
+    const out = runRaw(s);
+    if (!out.ok) throw new Error('schedule');
+    const loaded = load({ ...s, schedule: [{ at: out.choices[0].at, run: 'worker:99' }] });
+    if (!loaded.ok) throw new Error('invalid');
+    expect(streamScenario(loaded.scenario, () => {})).toEqual(runScenario(loaded.scenario));
   });
 });

@@ -2,7 +2,7 @@
 // Deterministic: no clock, no randomness; the same scenario gives the same trace.
 import type { Irql } from './api.ts';
 import { IRQL_NAMES } from './api.ts';
-import type { NormalizedScenario, ScheduleOverride } from '../scenario/types.ts';
+import type { NormalizedScenario, Op, ScheduleOverride } from '../scenario/types.ts';
 import { RUN_LIMITS } from './limits.ts';
 import type { EntityStates, HaltReason, RuleStamp, RunLimit, StampedBody, StateBody, TraceEntry, WaitEdge } from './trace.ts';
 import { ruleMentioned, type RuleId } from './rules/ids.ts';
@@ -53,9 +53,9 @@ export interface Thread {
   frames: { component: string; routine: string }[];
   /** The rule of each open call and routine on this thread, innermost last (see Engine.ruleHere). */
   ruleFrames: (RuleId | undefined)[];
-  /** At a step boundary before a scenario op: its JSON pointer and what it does (`--choices`). */
+  /** At a step boundary before a scenario op: its JSON pointer and the op (what it does: `--choices`). */
   pendingOp?: string;
-  pendingWhat?: string;
+  pendingSpec?: Op;
 }
 
 /** The rules with a `deadlock` case: what a wait-for cycle can be reported as. */
@@ -127,7 +127,7 @@ export interface Explorer {
    * At a choice point: the thread to run (one of `runnable`; `pick` is the default), or null to end
    * the run here (the explorer has seen enough of it). `point.chosen` is updated to the thread picked.
    * `continuing`: `pick` is the thread that ran last and could go on, so running another preempts it.
-   * `trace`: the run's trace so far.
+   * `trace`: the run's trace so far. `runnable` is the scheduler's own list: read it during the call, do not keep it.
    */
   choose(point: ChoicePoint, runnable: readonly Thread[], pick: Thread, continuing: boolean, trace: readonly TraceEntry[]): Thread | null;
 }
@@ -158,12 +158,28 @@ function nextStep(t: Thread): NextStep {
   const top = t.frames.at(-1);
   const routine = top ? { routine: `${top.component}!${top.routine}` } : {};
   if (!t.gen) return { thread: t.name, does: 'start', ...(t.jobs[0] ? { job: t.jobs[0].label } : {}) };
-  if (t.pendingOp !== undefined) return { thread: t.name, does: 'op', ...routine, op: t.pendingOp, what: t.pendingWhat };
+  if (t.pendingOp !== undefined) {
+    const op = t.pendingSpec;
+    const what = op === undefined ? undefined : 'call' in op ? `call ${String(op.call)}` : op.op;
+    return { thread: t.name, does: 'op', ...routine, op: t.pendingOp, what };
+  }
   return { thread: t.name, does: 'continue', ...routine, ...(t.job ? { job: t.job.label } : {}) };
 }
 
+/**
+ * Receives the run's entries in order, in batches, each entry once and final (never changed after):
+ * a runner can serialise them as the run goes instead of keeping the whole trace.
+ */
+export type TraceSink = (entries: readonly TraceEntry[]) => void;
+
 export class Engine {
-  readonly trace: TraceEntry[] = [];
+  /** The entries not yet handed to the sink: with no sink, the whole trace. */
+  trace: TraceEntry[] = [];
+  /** How many entries went to the sink. */
+  private handedOver = 0;
+  /** The entry written last (handed over or not). */
+  lastEntry: TraceEntry | null = null;
+  private readonly sink: TraceSink | null;
   readonly threads = new Map<string, Thread>();
   /** Threads that may still run, in creation order: a finished thread leaves it (per-step cost stays flat). */
   private threadList: Thread[] = [];
@@ -213,10 +229,11 @@ export class Engine {
   constructor(
     readonly scenario: NormalizedScenario,
     readonly world: World,
-    options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers; explorer?: Explorer } = {},
+    options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers; explorer?: Explorer; sink?: TraceSink } = {},
   ) {
     this.handlers = options.handlers ?? null;
     this.explorer = options.explorer ?? null;
+    this.sink = options.sink ?? null;
     this.limits = {
       maxOps: options.maxOps ?? options.opBudget ?? DEFAULT_LIMITS.maxOps,
       maxEntries: Math.max(16, options.maxEntries ?? DEFAULT_LIMITS.maxEntries),
@@ -241,21 +258,40 @@ export class Engine {
 
   // ---------------------------------------------------------------- trace
 
+  /** The seq of the next entry: how many entries the run has written so far. */
+  get seq(): number {
+    return this.handedOver + this.trace.length;
+  }
+
+  /**
+   * Hand the entries written so far to the sink (nothing without one). Only where no entry can
+   * change any more: a call entry takes its rule stamp while its handler runs, so no call may be
+   * open — the system is quiescent, or the run has halted.
+   */
+  flush(): void {
+    if (!this.sink || this.trace.length === 0) return;
+    const batch = this.trace;
+    this.handedOver += batch.length;
+    this.trace = [];
+    this.sink(batch);
+  }
+
   /**
    * Append an entry. A body may carry the rule stamp (`rule`, `verdict`) of the rule applied here;
    * returns the entry (or null once halted) so a handler can stamp its call when it decides the rule.
    */
   emit(body: StampedBody, thread = this.current?.name ?? 'system'): TraceEntry | null {
     if (this.halted) return null;
-    if (body.type === 'note' && !body.rule) {
+    const entry = { seq: this.seq, step: this.step, thread, ...body } as TraceEntry;
+    if (entry.type === 'note' && !entry.rule) {
       // Narration: the rule it names, else the rule of the call or routine it is written in.
-      const rule = ruleMentioned(body.text) ?? this.ruleHere();
-      if (rule) body = { ...body, rule };
+      const rule = ruleMentioned(entry.text) ?? this.ruleHere();
+      if (rule) entry.rule = rule;
     }
-    const entry = { seq: this.trace.length, step: this.step, thread, ...body } as TraceEntry;
     this.trace.push(entry);
+    this.lastEntry = entry;
     // Room is kept for the DL-3 hazard and the halt.
-    if (this.trace.length >= this.limits.maxEntries - 2 && this.limitReached === null) {
+    if (this.seq >= this.limits.maxEntries - 2 && this.limitReached === null) {
       this.stop('entries', `The run reached its limit of ${n(this.limits.maxEntries)} trace entries; the trace stops here.`);
     }
     return entry;
@@ -415,7 +451,10 @@ export class Engine {
   }
 
   /** Blocked threads whose wait may have ended since the last check, in creation order. */
-  private wakeCandidates(): Thread[] {
+  private wakeCandidates(): readonly Thread[] {
+    const watched = this.lastStepped ? this.watchers.get(this.lastStepped.name) : undefined;
+    this.lastStepped = null;
+    if (!this.recheckAll && this.everyStep.size === 0 && this.fresh.length === 0 && watched === undefined) return NONE;
     const out = new Set<Thread>(this.everyStep);
     if (this.recheckAll) {
       this.recheckAll = false;
@@ -423,8 +462,7 @@ export class Engine {
     }
     for (const t of this.fresh) out.add(t);
     this.fresh = [];
-    if (this.lastStepped) for (const t of this.watchers.get(this.lastStepped.name) ?? []) out.add(t);
-    this.lastStepped = null;
+    if (watched) for (const t of watched) out.add(t);
     return out.size <= 1 ? [...out] : [...out].sort((a, b) => a.order - b.order);
   }
 
@@ -597,7 +635,7 @@ export class Engine {
           this.setStatus(t, 'runnable');
         }
       }
-      const runnable = this.runnableList.slice();
+      const runnable = this.runnableList;
       if (runnable.length === 0) {
         const blocked = this.threadList.filter((t) => t.status === 'blocked');
         if (blocked.length > 0) {
@@ -638,9 +676,9 @@ export class Engine {
     return fired;
   }
 
-  private choose(runnable: Thread[]): Thread | null {
+  private choose(runnable: readonly Thread[]): Thread | null {
     this.pointHere = undefined;
-    const seq = this.trace.length;
+    const seq = this.seq;
     const pick =
       this.current && this.current.status === 'runnable'
         ? this.current
@@ -733,7 +771,7 @@ export class Engine {
       if (!o.used) {
         this.scheduleErrors.push({
           path: `/schedule/${o.index}/at`,
-          message: `step ${at} is never reached as a step boundary (the run has ${this.trace.length} entries)`,
+          message: `step ${at} is never reached as a step boundary (the run has ${this.seq} entries)`,
         });
       }
     }
@@ -773,6 +811,9 @@ export class Engine {
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
+
+/** No thread to re-check (shared, never mutated: wakeCandidates' answer on most steps). */
+const NONE: readonly Thread[] = Object.freeze([]);
 
 /** Insert a thread into a list kept in creation order. */
 function insertByOrder(list: Thread[], t: Thread): void {

@@ -1,8 +1,8 @@
 // The engine's public entry: boot (docs/scenario-format.md §2), the timeline (§4) and the run.
 import type { NormalizedScenario, ScheduleOverride, TimelineAction } from '../scenario/types.ts';
 import type { ValidationError } from '../scenario/errors.ts';
-import { Engine, OP, type Body, type ChoicePoint, type Explorer, type RunLimits, type ApiHandlers } from './engine.ts';
-export { DEFAULT_LIMITS, type ChoicePoint, type Explorer, type RunLimits, type Thread } from './engine.ts';
+import { Engine, OP, type Body, type ChoicePoint, type Explorer, type RunLimits, type ApiHandlers, type TraceSink } from './engine.ts';
+export { DEFAULT_LIMITS, type ChoicePoint, type Explorer, type RunLimits, type Thread, type TraceSink } from './engine.ts';
 
 import type { World } from './model.ts';
 import { dict, dictOf } from './dict.ts';
@@ -70,6 +70,11 @@ export type RunOutcome =
        */
       migratedSchedule?: ScheduleOverride[];
     }
+  | { ok: false; errors: ValidationError[] };
+
+/** A run whose entries went to a sink (streamScenario): how many there were, instead of the trace. */
+export type StreamOutcome =
+  | ({ ok: true; entries: number } & Omit<Extract<RunOutcome, { ok: true }>, 'ok' | 'trace'>)
   | { ok: false; errors: ValidationError[] };
 
 /** The limits of a run (DL-3), each defaulting to DEFAULT_LIMITS; `opBudget` is the older name of `maxOps`. */
@@ -231,15 +236,16 @@ function* eject(engine: Engine, device: string): Body<void> {
   });
 }
 
-/** Run a validated scenario to its end. Never throws on a valid scenario: faults are trace entries. */
-export function runScenario(scenario: NormalizedScenario, options: RunOptions = {}): RunOutcome {
-  const engine = new Engine(scenario, createWorld(scenario), { ...options, handlers: HANDLERS });
+/** Boot, then the timeline, to the end; entries go to `sink` whenever the system is quiescent. */
+function execute(scenario: NormalizedScenario, options: RunOptions, sink?: TraceSink): Engine {
+  const engine = new Engine(scenario, createWorld(scenario), { ...options, handlers: HANDLERS, sink });
   const timeline = scenario.timeline;
   // An action with `during` starts at its point inside an earlier action, not at quiescence.
   timeline.forEach((a, index) => {
     if (a.during) engine.arm({ index, ...a.during, fire: () => startAction(engine, a, index) });
   });
   boot(engine);
+  engine.flush();
   let i = 0;
   while (!engine.halted && i < timeline.length) {
     if (timeline[i].during) {
@@ -253,17 +259,43 @@ export function runScenario(scenario: NormalizedScenario, options: RunOptions = 
       i++;
     }
     engine.runUntilQuiescent();
+    engine.flush();
   }
   if (engine.scheduleErrors.length === 0) {
     if (!engine.halted) engine.halt('quiescent');
     engine.finishSchedule();
     // A run that ended early (a bug check, a deadlock, a limit) may never reach a `during` point: not an error.
-    const last = engine.trace.at(-1);
+    const last = engine.lastEntry;
     if (last?.type === 'halt' && last.reason === 'quiescent') engine.finishTriggers();
   }
+  engine.flush();
+  return engine;
+}
+
+/** The run's choice points, and its schedule migrated to the choice-point form if it had old-form overrides. */
+function choicesOf(engine: Engine) {
+  const migrated = migrateSchedule(engine.scenario.schedule, engine.appliedAt());
+  return { choices: engine.choices, ...(migrated ? { migratedSchedule: migrated } : {}) };
+}
+
+/** Run a validated scenario to its end. Never throws on a valid scenario: faults are trace entries. */
+export function runScenario(scenario: NormalizedScenario, options: RunOptions = {}): RunOutcome {
+  const engine = execute(scenario, options);
   if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
-  const migrated = migrateSchedule(scenario.schedule, engine.appliedAt());
-  return { ok: true, trace: engine.trace, choices: engine.choices, ...(migrated ? { migratedSchedule: migrated } : {}) };
+  return { ok: true, trace: engine.trace, ...choicesOf(engine) };
+}
+
+/**
+ * runScenario, handing the trace to `sink` in batches as the run goes (the same entries, in order,
+ * each final when handed over) instead of keeping it: the command-line runner serialises each batch
+ * and lets it go; a caller that needs only the choice points or the outcome passes `() => {}`.
+ * With `ok: false` (a schedule that does not fit the run) the entries already handed over belong
+ * to a run that is not valid: discard them. No explorer: it reads the trace so far at every choice.
+ */
+export function streamScenario(scenario: NormalizedScenario, sink: TraceSink, options: Omit<RunOptions, 'explorer'> = {}): StreamOutcome {
+  const engine = execute(scenario, options, sink);
+  if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
+  return { ok: true, entries: engine.seq, ...choicesOf(engine) };
 }
 
 /** Old-form overrides (`at`) rewritten as `{ step, choice, run }`, from where the run applied them; undefined when there is none. */

@@ -5,7 +5,7 @@ import { isConstant, ntSuccess } from './constants.ts';
 import { OP, type Body, type Engine, type Thread } from './engine.ts';
 import type { Component, Registration } from './model.ts';
 import type { RuleId } from './rules/ids.ts';
-import type { RuleStamp, Verdict } from './trace.ts';
+import type { RuleStamp, StampedBody, Verdict } from './trace.ts';
 import { unpin } from './kernel/registrations.ts';
 import { dict, own } from './dict.ts';
 
@@ -199,11 +199,16 @@ export function* invoke(
     return null;
   }
   const reg = opts.registration;
-  engine.emit({
-    type: 'invoke', component: componentId, routine, args,
-    ...(reg ? { registration: reg.id, callback: reg.kind } : {}), irql: IRQL_NAMES[thread.irql],
-    ...(opts.rule ? { rule: opts.rule } : {}),
-  });
+  // Built field by field (not with conditional spreads, which copy through a slow generic path on
+  // this hot line); the key order is the trace's: registration and callback before irql, rule last.
+  const entry: Extract<StampedBody, { type: 'invoke' }> = { type: 'invoke', component: componentId, routine, args };
+  if (reg) {
+    entry.registration = reg.id;
+    entry.callback = reg.kind;
+  }
+  entry.irql = IRQL_NAMES[thread.irql];
+  if (opts.rule) entry.rule = opts.rule;
+  engine.emit(entry);
   engine.openRule(opts.rule);
   engine.opCount++; // an empty routine still costs one op: replays and broadcasts are bounded too
   const irqlAtCall: Irql = thread.irql;
@@ -236,7 +241,9 @@ export function* invoke(
     yield OP;
   }
   const done = opts.completeRule?.(result) ?? opts.rule;
-  engine.emit({ type: 'complete', component: componentId, routine, result, ...(done ? { rule: done } : {}) });
+  const complete: Extract<StampedBody, { type: 'complete' }> = { type: 'complete', component: componentId, routine, result };
+  if (done) complete.rule = done;
+  engine.emit(complete);
   // DRV-2: a registration unregistered with the Ex routine from its own callback keeps the image until that callback returned.
   if (reg && reg.pinned && reg.inFlight.length === 0) unpin(engine, reg);
   return result;
@@ -264,7 +271,7 @@ export function* execOps(act: Activation, ops: Op[], base: string): Body<Flow> {
     const op = ops[i];
     const at = `${base}/${i}`;
     act.thread.pendingOp = at;
-    act.thread.pendingWhat = 'call' in op ? `call ${String(op.call)}` : op.op;
+    act.thread.pendingSpec = op;
     yield OP;
     act.thread.pendingOp = undefined;
     if (imageReleased(act, `goes on to its next op (${at})`)) return yield* halted();

@@ -97,7 +97,7 @@ export interface Registration {
   /** Variable named as NotificationEntry / pNotifyContext of the register call (UN-3). */
   entryVar?: string;
   /** Symbolic links this registration already got an ARRIVAL for (IO-3: a second one is the duplicate). */
-  arrived?: string[];
+  arrived?: Set<string>;
   /** io: unregistered with the Ex routine from its own callback, which still runs and holds the DriverObject (DRV-2). */
   pinned?: boolean;
 }

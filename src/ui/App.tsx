@@ -24,15 +24,21 @@ import { Fold } from './shell/Fold.tsx';
 import { CodeBesideToggle, PresenterToggle } from './shell/ViewToggles.tsx';
 import { CodeBeside } from './panels/CodeBeside.tsx';
 import { PANELS, setView, useView, type PanelId } from './view.ts';
+import { useColumns } from './shell/layout.ts';
 import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
+import { QuizPanel, QuizToggle } from './quiz/Quiz.tsx';
 import './theme.ts';
 import { EmbedView } from './embed/EmbedView.tsx';
 import { isEmbed } from './embed/isEmbed.ts';
 import { fullLink } from './share/link.ts';
 import { LinkAlert, ShareTools, TOOL, useCurrentHash } from './share/ShareTools.tsx';
+import { offerTour, StartHereButton, Tour, useTourOpen } from './tour/Tour.tsx';
+import { isFirstVisit } from './url.ts';
 
 /** Decided once, when the page opens. */
 const EMBED = typeof window !== 'undefined' && isEmbed(window.location);
+/** No link and nothing saved (read before the page saves its first scenario): the tour offers itself. */
+const FIRST_VISIT = typeof window !== 'undefined' && !EMBED && isFirstVisit(window.location.hash);
 
 /** The props every panel gets, or null until the first scenario has run. */
 function usePanelProps(): PanelProps | null {
@@ -141,15 +147,24 @@ function Playground() {
   // The on-demand panels (Threads, Sequence, Code…) load once the first screen is up, whether the
   // side panels show or Presenter mode folds them.
   useEffect(preloadPanels, []);
+  useEffect(() => offerTour(FIRST_VISIT), []);
+  // The quiz sits above the Explanation in three columns (the graph keeps its size), above the step
+  // controls in one, and in Presenter mode (the class sees it while the side columns are folded).
+  const columns = useColumns();
+  const quizBeside = columns && !presenter;
+  // While the tour is open at the top of the right column, the Explanation gives it room (the panels keep theirs).
+  const touring = useTourOpen();
 
   return (
     // Below lg the page is one column that scrolls (machine, palette and actions, explanation and
     // panels); from lg up, three columns that fill the window. Presenter mode folds the two side
     // columns into rails (their content opens as a drawer over the graph).
-    <div className={`flex min-h-dvh flex-col lg:h-dvh lg:min-h-[640px] ${presenter ? 'pnp-presenter' : ''}`}>
+    // Below lg the tour sits at the bottom of the window: the page gets room to scroll its end above it.
+    <div className={`flex min-h-dvh flex-col lg:h-dvh lg:min-h-[640px] ${touring ? 'max-lg:pb-72' : ''} ${presenter ? 'pnp-presenter' : ''}`}>
       <Header
         tools={
           <>
+            <StartHereButton className={TOOL} />
             <UndoRedo />
             <ShareTools />
             <GlossaryButton className={TOOL} />
@@ -184,7 +199,8 @@ function Playground() {
             </div>
             {codeBeside && props && <CodeBeside props={props} />}
           </div>
-          <Stepper />
+          {!quizBeside && <QuizPanel />}
+          <Stepper tools={<QuizToggle />} />
         </section>
         <aside
           aria-label="Explanation and panels"
@@ -192,14 +208,19 @@ function Playground() {
             presenter ? 'z-20' : 'z-10 h-[90dvh] min-h-[480px]'
           }`}
         >
-          {props && (
-            <Fold folded={presenter} label="Explanation and panels" side="right">
-              <div className="flex h-[40%] min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800">
-                <ExplanationPanel {...props} />
-              </div>
-              <SidePanels props={props} />
-            </Fold>
-          )}
+          {/* In Presenter mode the tour opens the folded column (it walks through what is in it). */}
+          <Fold folded={presenter} label="Explanation and panels" side="right" opened={touring}>
+            <Tour />
+            {quizBeside && <QuizPanel />}
+            {props && (
+              <>
+                <div className={`flex ${touring ? 'h-[40%] lg:h-[28%]' : 'h-[40%]'} min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800`}>
+                  <ExplanationPanel {...props} />
+                </div>
+                <SidePanels props={props} />
+              </>
+            )}
+          </Fold>
         </aside>
       </main>
       <NoticeToast />

@@ -3,7 +3,7 @@ import { runScenario } from '../engine/index.ts';
 import { scenarioToHash } from '../scenario/codec.ts';
 import { load } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { DEFAULT_SCENARIO, hasLink, lastOpening, openingFor, withStep } from './url.ts';
+import { DEFAULT_SCENARIO, hasLink, isFirstVisit, lastOpening, openingFor, withStep } from './url.ts';
 
 describe('url', () => {
   it('appending the step gives exactly the codec link with that step', () => {
@@ -101,5 +101,14 @@ describe('url: what counts as a link', () => {
     expect(lastOpening(store, (w) => why.push(w))).toBeNull();
     expect(why).toHaveLength(1);
     expect(store.getItem('pnp-playground:last-link')).toBeNull();
+  });
+
+  it('a first visit has no link and nothing saved (the "Start here" tour is offered then)', () => {
+    expect(isFirstVisit('', fakeStorage())).toBe(true);
+    expect(isFirstVisit('#embed=1', fakeStorage())).toBe(true);
+    expect(isFirstVisit('', null)).toBe(true);
+    expect(isFirstVisit(scenarioToHash(DEFAULT_SCENARIO, 3), fakeStorage())).toBe(false);
+    expect(isFirstVisit('#x1.AAAA', fakeStorage())).toBe(false);
+    expect(isFirstVisit('', fakeStorage({ 'pnp-playground:last-link': scenarioToHash(DEFAULT_SCENARIO, 3) }))).toBe(false);
   });
 });

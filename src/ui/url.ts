@@ -169,6 +169,14 @@ export const hasLink = (hash: string): boolean => {
   return first.length > 0 && !first.includes('=');
 };
 
+/**
+ * A first visit: no link in the address and no scenario saved by an earlier visit (the page then
+ * opens the built-in demo, and the "Start here" tour offers itself).
+ */
+export function isFirstVisit(hash: string, store: Storage | null = storage()): boolean {
+  return !hasLink(hash) && readLast(store) === null;
+}
+
 /** A link that cannot be opened: report it, and open the last scenario instead (else the demo). */
 function badLinkOpening(error: LinkError, hash: string, store: Storage | null, onDropped?: (why: string) => void): Opening {
   const last = lastOpening(store, onDropped);

@@ -19,21 +19,25 @@ export interface DeliveryRule {
  */
 export function interfaceRule(reg: Registration, arrival: boolean, link: string, className: string, otherwise: RuleId): RuleId {
   if (arrival) {
-    const seen = (reg.arrived ??= []);
-    if (seen.includes(link)) return 'IO-3';
-    seen.push(link);
+    const seen = (reg.arrived ??= new Set());
+    if (seen.has(link)) return 'IO-3';
+    seen.add(link);
   }
   if (otherwise === 'IO-1') return otherwise;
   return isPartitionClass(className) ? 'IO-10' : otherwise;
 }
 
-/** A kernel PnP callback runs on the delivering thread at PASSIVE_LEVEL (IO-2, IO-7). */
+/**
+ * A kernel PnP callback runs on the delivering thread at PASSIVE_LEVEL (IO-2, IO-7). `args` is the
+ * notification structure, built for this one delivery: the registration's Context is added to it.
+ */
 export function* deliverKernel(engine: Engine, reg: Registration, args: Record<string, unknown>, how: DeliveryRule): Body<unknown> {
   if (!checkContextAlive(engine, reg)) {
     yield OP;
     return null;
   }
-  return yield* invoke(engine, reg.owner, reg.routine, { ...args, Context: reg.context }, { registration: reg, checkIrql: true, rule: how.rule, completeRule: how.veto });
+  args.Context = reg.context;
+  return yield* invoke(engine, reg.owner, reg.routine, args, { registration: reg, checkIrql: true, rule: how.rule, completeRule: how.veto });
 }
 
 /**

@@ -27,13 +27,18 @@ export const processorInstanceId = (n: number) => `ACPI\\ACPI0007\\${n}`;
 export const memoryInstanceId = (id: string) => `ACPI\\PNP0C80\\${id}`;
 /** The device name a processor's interface belongs to. */
 export const processorDevice = (n: number) => `processor${n}`;
+/** The NtNumber a processor's device name stands for (`processor3` → 3), else undefined. */
+function processorOf(device: string): number | undefined {
+  const m = /^processor(\d+)$/.exec(device);
+  return m && processorDevice(Number(m[1])) === device ? Number(m[1]) : undefined;
+}
 
 /** The instance id of any device: a device of the machine, a processor or a memory module. */
 export function instanceIdOf(engine: Engine, device: string): string | undefined {
   const w = engine.world;
   if (Object.hasOwn(w.devices, device)) return instanceId(w.devices[device]);
-  const p = w.processors.find((q) => processorDevice(q.NtNumber) === device);
-  if (p) return processorInstanceId(p.NtNumber);
+  const n = processorOf(device);
+  if (n !== undefined && w.processors.some((q) => q.NtNumber === n)) return processorInstanceId(n);
   return w.memory.some((m) => m.id === device) ? memoryInstanceId(device) : undefined;
 }
 
@@ -96,14 +101,14 @@ export function enableInterface(engine: Engine, symlink: string, className: stri
   const stamp = governed ? { rule: governed } : {};
   let itf = w.interfaces[symlink];
   if (!itf) {
-    itf = { symlink, className, device, enabled: true, enabledAt: engine.trace.length };
+    itf = { symlink, className, device, enabled: true, enabledAt: engine.seq };
     w.interfaces[symlink] = itf;
     w.interfaceOrder.push(symlink);
     engine.state(entityId('interface', symlink), 'none', 'enabled', { className, device }, stamp);
   } else {
     if (itf.enabled) return;
     itf.enabled = true;
-    itf.enabledAt = engine.trace.length;
+    itf.enabledAt = engine.seq;
     engine.state(entityId('interface', symlink), 'disabled', 'enabled', undefined, stamp);
   }
   if (announce) queueEvent(engine, { kind: 'InterfaceArrival', device, symlink, className }, governed);

@@ -36,6 +36,8 @@ export const isRuleId = (text: string): text is RuleId => KNOWN.has(text);
 
 /** The first rule id a text names, if any ("…does not keep the driver loaded (KE-5)"). */
 export function ruleMentioned(text: string): RuleId | null {
-  for (const m of text.matchAll(MENTION)) if (isRuleId(m[0])) return m[0];
+  // exec on the one shared regex (matchAll would copy it for every note the engine writes).
+  MENTION.lastIndex = 0;
+  for (let m = MENTION.exec(text); m !== null; m = MENTION.exec(text)) if (isRuleId(m[0])) return m[0];
   return null;
 }

@@ -105,7 +105,7 @@ function listInterfaces(engine: Engine, app: string, args: Record<string, unknow
   const id = args.pDeviceID;
   const device = typeof id === 'string' && id !== '' ? deviceByInstanceId(engine, id) : null;
   if (device === undefined) return 'CR_NO_SUCH_DEVNODE';
-  engine.world.counters[`listed:${app}:${className}`] = engine.trace.length;
+  engine.world.counters[`listed:${app}:${className}`] = engine.seq;
   return interfacesOf(engine, className, flags.includes('CM_GET_DEVICE_INTERFACE_LIST_ALL_DEVICES'))
     .filter((i) => device === null || i.device === device)
     .map((i) => i.symlink);

@@ -504,7 +504,8 @@ function inflightCaption(trace: readonly TraceEntry[], seq: number | undefined):
   return e?.type === 'invoke' ? { caption: notificationCaption(e.args) } : {};
 }
 
-function notificationCaption(args: Record<string, unknown>): string {
+/** What a notification is about, from the callback's arguments: "KeProcessorAddStartNotify · CPU 2". */
+export function notificationCaption(args: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const k of ['State', 'Event', 'Action']) if (typeof args[k] === 'string') parts.push(String(args[k]));
   if (args.NtNumber !== undefined) parts.push(`CPU ${String(args.NtNumber)}`);

@@ -3,8 +3,22 @@
 // and its view. Escape or the button closes it. Outside Presenter mode the content shows as usual.
 import { useEffect, useId, useState, type ReactNode } from 'react';
 
-export function Fold({ folded, label, side, children }: { folded: boolean; label: string; side: 'left' | 'right'; children: ReactNode }) {
-  const [open, setOpen] = useState(false);
+export function Fold({
+  folded,
+  label,
+  side,
+  opened = false,
+  children,
+}: {
+  folded: boolean;
+  label: string;
+  side: 'left' | 'right';
+  /** Open while this is true (something inside needs to be seen, e.g. the tour). */
+  opened?: boolean;
+  children: ReactNode;
+}) {
+  const [chosen, setOpen] = useState(false);
+  const open = chosen || opened;
   const id = useId();
   useEffect(() => {
     if (!folded || !open) return;
@@ -21,7 +35,7 @@ export function Fold({ folded, label, side, children }: { folded: boolean; label
         type="button"
         aria-expanded={open}
         aria-controls={id}
-        onClick={() => setOpen((x) => !x)}
+        onClick={() => setOpen(!open)}
         className="flex min-h-11 w-full items-center justify-center gap-2 px-2 py-2 text-[15px] font-medium text-slate-800 hover:bg-slate-100 dark:text-slate-100 dark:hover:bg-slate-800 lg:h-full lg:w-11 lg:justify-start lg:py-4 lg:[writing-mode:vertical-rl]"
       >
         <svg aria-hidden="true" viewBox="0 0 16 16" className={`size-4 shrink-0 fill-current ${(side === 'left') !== open ? 'rotate-180' : ''} max-lg:rotate-90`}>

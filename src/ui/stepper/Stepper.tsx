@@ -175,7 +175,8 @@ function Playback({ atEnd, empty }: { atEnd: boolean; empty: boolean }) {
   );
 }
 
-export function Stepper() {
+/** `tools`: more controls, at the end of the entry line (the full page's "Quiz me"). */
+export function Stepper({ tools }: { tools?: React.ReactNode } = {}) {
   // The stepper follows a key press in the same frame (useSessionNow); the graph and panels once per frame.
   const length = useSessionNow((s) => s.trace.length);
   const cursor = useSessionNow((s) => s.cursor);
@@ -271,6 +272,7 @@ export function Stepper() {
             Choice point: {choice.runnable.length} threads can run next — pick one in Threads
           </span>
         )}
+        {tools}
       </div>
     </section>
   );
