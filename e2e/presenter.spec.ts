@@ -309,7 +309,7 @@ test('the selected panel is kept in the link, and a page opened from such a link
   expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/&step=30&panel=threads$/);
   // A link this build cannot fully read still opens (an unknown panel is ignored).
   await page.goto('about:blank');
-  await page.goto(`/${scenarioToHash(seed000, 5)}&panel=interleavings`);
+  await page.goto(`/${scenarioToHash(seed000, 5)}&panel=explorer`);
   await expect(stepStatus(page)).toHaveText(/^Step 6 of \d+$/);
   await expect(page.getByRole('tab', { name: 'Trace' })).toHaveAttribute('aria-selected', 'true');
   expect(await entryText(page)).not.toBe('');

@@ -81,7 +81,8 @@ export function reviveSnapshot(snap: Snapshot): Snapshot {
   return snap;
 }
 
-const cloneSnapshot = (snap: Snapshot): Snapshot => reviveSnapshot(structuredClone(snap));
+/** A deep copy (prototype-free tables, like the original). */
+export const cloneSnapshot = (snap: Snapshot): Snapshot => reviveSnapshot(structuredClone(snap));
 
 function thread(snap: Snapshot, name: string): ThreadView {
   return own(snap.threads, name) ?? (snap.threads[name] = { name, state: 'runnable', irql: 'PASSIVE_LEVEL', stack: [] });

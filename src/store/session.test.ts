@@ -3,7 +3,7 @@ import { addDevice, addProcessor, removeProcessor } from '../scenario/gestures.t
 import seed000 from '../scenario/demos/seed000-sync.json';
 import { handleMessage, resetWorkerState } from '../worker/engine.worker.ts';
 import { PROTOCOL_VERSION, runRequest, seekRequest, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
-import { actionStart, createSessionStore, type EngineRunner } from './session.ts';
+import { actionStart, createSessionStore, LOCAL_FOLD_MAX, type EngineRunner } from './session.ts';
 
 /** An engine backed by the real worker handler, answering after a macrotask; counts seeks; can "crash". */
 class FakeEngine implements EngineRunner {
@@ -35,6 +35,8 @@ class FakeEngine implements EngineRunner {
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
+/** Seed 000 on 128 processors: a trace long enough (> 1,000 entries) for seeks too far to fold on the page. */
+const wide = { ...seed000, machine: { processors: 128, maxProcessors: 256 } };
 async function settle(check: () => boolean, what: string) {
   for (let i = 0; i < 200; i++) {
     if (check()) return;
@@ -68,14 +70,29 @@ describe('session store', () => {
     expect(engine.seeks).toEqual([]);
   });
 
-  it('stepping moves the cursor at once and coalesces seeks: only the latest pending one is sent', async () => {
+  it('stepping moves the cursor at once; near steps fold on the page, far jumps ask the worker, coalesced', async () => {
     const store = createSessionStore(() => engine);
-    await store.getState().run(seed000, { cursor: 0 });
+    await store.getState().run(wide, { cursor: 0 });
     engine.seeks = [];
     for (let i = 0; i < 20; i++) store.getState().step(1);
     expect(store.getState().cursor).toBe(20);
-    await settle(() => store.getState().snapshot?.seq === 20, 'snapshot 20');
-    expect(engine.seeks).toEqual([1, 20]);
+    // Each step folded its entry into the held snapshot: no round trip, and the same state the worker gives.
+    expect(store.getState().snapshot?.seq).toBe(20);
+    expect(engine.seeks).toEqual([]);
+    const { runKey } = store.getState();
+    const fromWorker = await engine.seek(runKey!, 20);
+    expect(fromWorker.type === 'snapshot' && fromWorker.snapshot).toEqual(store.getState().snapshot);
+    store.getState().step(-3); // back over held snapshots: still no round trip
+    expect(store.getState().snapshot?.seq).toBe(17);
+    engine.seeks = [];
+    // Far jumps: one seek in flight, then only the latest cursor.
+    const last = store.getState().trace.length - 1;
+    expect(last).toBeGreaterThan(2 * LOCAL_FOLD_MAX);
+    store.getState().seek(last - LOCAL_FOLD_MAX - 10);
+    store.getState().seek(last - 5);
+    store.getState().seek(last);
+    await settle(() => store.getState().snapshot?.seq === last, 'snapshot at the end');
+    expect(engine.seeks).toEqual([last - LOCAL_FOLD_MAX - 10, last]);
     store.getState().seek(1e9);
     expect(store.getState().cursor).toBe(store.getState().trace.length - 1);
     store.getState().seek(-5);
@@ -180,10 +197,11 @@ describe('session store', () => {
 
   it('a seek answered `no-run` (the worker lost its run) also restores the session', async () => {
     const store = createSessionStore(() => engine);
-    await store.getState().run(seed000);
+    await store.getState().run(wide);
     resetWorkerState(); // lost without a crash event
-    store.getState().seek(10);
-    await settle(() => store.getState().restarts === 1 && store.getState().snapshot?.seq === 10, 'recovery');
+    const far = store.getState().trace.length - 1; // too far to fold on the page: a worker seek
+    store.getState().seek(far);
+    await settle(() => store.getState().restarts === 1 && store.getState().snapshot?.seq === far, 'recovery');
   });
 });
 

@@ -3,15 +3,17 @@
 // through narrow selectors; only this store talks to the worker.
 //
 // - The scenario is the source of truth: a gesture edits it (src/scenario/gestures.ts) and re-runs.
-// - Stepping moves `cursor` at once (the stepper's "Step k of n" never waits) and asks the worker
-//   for the snapshot there; rapid seeks are coalesced: one seek in flight, and when it lands only
-//   the latest cursor is asked for next.
+// - Stepping moves `cursor` at once (the stepper's "Step k of n" never waits). The snapshot there
+//   comes from the recent snapshots the page holds: the one at the cursor, or the nearest before it
+//   with the few entries in between folded in here by the engine's own `apply` (a key press or Play
+//   costs no worker round trip). Anything farther is asked of the worker; rapid seeks are
+//   coalesced: one seek in flight, and when it lands only the latest cursor is asked for next.
 // - A crashed or hung worker is restarted by the client; the store then re-sends the run with a
 //   seek to the cursor, so the user is back where they were with nothing lost.
 import { useSyncExternalStore } from 'react';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChoicePoint } from '../engine/engine.ts';
-import type { Snapshot } from '../engine/snapshot.ts';
+import { apply, cloneSnapshot, type Snapshot } from '../engine/snapshot.ts';
 import type { TraceEntry } from '../engine/trace.ts';
 import {
   GestureError,
@@ -161,6 +163,11 @@ export function actionStart(trace: readonly TraceEntry[], index: number): number
   return trace.length - 1;
 }
 
+/** At most this many entries are folded into a held snapshot on the page; a longer way is a worker seek. */
+export const LOCAL_FOLD_MAX = 256;
+/** How many recent snapshots the page holds (stepping back over them costs nothing). */
+const RECENT_SNAPSHOTS = 64;
+
 const clampCursor = (seq: number, length: number) => (length === 0 ? -1 : Math.max(0, Math.min(Math.trunc(seq), length - 1)));
 
 export function createSessionStore(engine: () => EngineRunner): SessionStore {
@@ -170,20 +177,51 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
   let recovering: Promise<void> | null = null;
   let subscribed = false;
 
+  // Recent snapshots of the current trace by seq (never mutated once held), oldest first.
+  let recent = new Map<number, Snapshot>();
+  let recentFor: readonly TraceEntry[] | null = null;
+  const hold = (trace: readonly TraceEntry[], snap: Snapshot | null | undefined): Snapshot | undefined => {
+    if (!snap) return undefined;
+    if (recentFor !== trace) {
+      recent = new Map();
+      recentFor = trace;
+    }
+    recent.delete(snap.seq);
+    recent.set(snap.seq, snap);
+    if (recent.size > RECENT_SNAPSHOTS) recent.delete(recent.keys().next().value as number);
+    return snap;
+  };
+  /** The snapshot at `cursor` from the held ones (folding at most LOCAL_FOLD_MAX entries), or null. */
+  const nearby = (trace: readonly TraceEntry[], cursor: number): Snapshot | null => {
+    if (recentFor !== trace) return null;
+    let from: Snapshot | null = null;
+    for (const snap of recent.values()) if (snap.seq <= cursor && cursor - snap.seq <= LOCAL_FOLD_MAX && (!from || snap.seq > from.seq)) from = snap;
+    if (!from || from.seq === cursor) return from;
+    const next = cloneSnapshot(from);
+    for (let i = from.seq + 1; i <= cursor; i++) apply(next, trace[i]);
+    hold(trace, next);
+    return next;
+  };
+
   const store = createStore<SessionState>()((set, get) => {
-    /** Ask for the snapshot at the cursor; coalesce while one is in flight. */
+    /** Bring the snapshot to the cursor: from the held ones, else ask the worker (coalesced while one is in flight). */
     function requestSnapshot() {
-      const { runKey, cursor, snapshot } = get();
+      const { runKey, cursor, snapshot, trace } = get();
       const client = engine();
-      if (runKey === null || cursor < 0 || !client.seek || recovering) return;
+      if (runKey === null || cursor < 0 || recovering) return;
       if (snapshot && snapshot.seq === cursor) return;
-      if (seekInFlight) return; // the landing seek will ask for the latest cursor
+      const local = nearby(trace, cursor);
+      if (local) return set({ snapshot: local });
+      if (!client.seek || seekInFlight) return; // the landing seek will ask for the latest cursor
       seekInFlight = true;
       client.seek(runKey, cursor).then(
         (response) => {
           seekInFlight = false;
           if (response.type === 'snapshot') {
-            if (response.run === get().runKey) set({ snapshot: response.snapshot });
+            if (response.run === get().runKey) {
+              hold(get().trace, response.snapshot);
+              if (get().snapshot?.seq !== get().cursor) set({ snapshot: response.snapshot }); // unless the page got there first
+            }
             requestSnapshot(); // the cursor may have moved meanwhile: only its latest value matters
           } else if (response.code === 'no-run' && response.id !== null) {
             // The worker was restarted or replaced: put the run back (only if it is still ours).
@@ -217,7 +255,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           set((s) => ({
             runKey: r.run,
             // The engine is deterministic: the trace is the one we have; keep it (views don't re-render).
-            snapshot: r.snapshot ?? null,
+            snapshot: hold(get().trace, r.snapshot) ?? null,
             restarts: s.restarts + 1,
             notice: { tone: 'warning', text: `${stripPeriod(reason)}. Your scenario and step ${s.cursor + 1} were restored.`, id: ++noticeId },
           }));
@@ -254,6 +292,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           );
           const select = typeof options.select === 'function' ? options.select(trace) : options.select;
           const snapshot = response.snapshot && response.snapshot.seq === cursor ? response.snapshot : null;
+          hold(trace, response.snapshot);
           set((s) => ({
             status: 'ready',
             title: response.title,

@@ -13,6 +13,7 @@ import { Palette } from './palette/Palette.tsx';
 import { ExplanationPanel } from './panels/ExplanationPanel.tsx';
 import { CodePanel, HazardOverlay, preloadPanels, SequencePanel, ThreadsPanel } from './panels/lazy.tsx';
 import { TracePanel } from './panels/TracePanel.tsx';
+import { InterleavingsPanel } from './panels/InterleavingsPanel.tsx';
 import { fatalHazardSeqs } from './panels/traceIndex.ts';
 import type { PanelProps } from './panels/types.ts';
 import { Header } from './shell/Header.tsx';
@@ -83,6 +84,8 @@ function SidePanels({ props }: { props: PanelProps }) {
         return <Suspense fallback={<p className="p-3 text-sm">Loading…</p>}><SequencePanel {...props} /></Suspense>;
       case 'code':
         return <Suspense fallback={<p className="p-3 text-sm">Loading…</p>}><CodePanel {...props} /></Suspense>;
+      case 'interleavings':
+        return <InterleavingsPanel />;
     }
   };
   return (
@@ -112,6 +115,7 @@ function SidePanels({ props }: { props: PanelProps }) {
         },
         { id: 'sequence', label: 'Sequence', content: content('sequence') },
         { id: 'code', label: 'Code', content: content('code') },
+        { id: 'interleavings', label: 'Interleavings', content: content('interleavings') },
       ]}
     />
   );

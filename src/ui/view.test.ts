@@ -47,7 +47,7 @@ describe('the view in the link', () => {
 
   it('a hash says only what it has; values this build does not know are ignored (a later build may add panels)', () => {
     const base = scenarioToHash(DEFAULT_SCENARIO, 1);
-    expect(viewOfHash(`${base}&panel=interleavings`)).toEqual({});
+    expect(viewOfHash(`${base}&panel=explorer`)).toEqual({});
     expect(viewOfHash(`${base}&panel=__proto__&constructor=1`)).toEqual({});
     expect(viewOfHash(`${base}&presenter=0&split=none`)).toEqual({ presenter: false, codeBeside: false });
     expect(viewOfHash('')).toEqual({});

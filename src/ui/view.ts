@@ -8,7 +8,7 @@ import { useSyncExternalStore } from 'react';
 import { createStore } from 'zustand/vanilla';
 
 /** The side panels (tabs), in order; `trace` is the default. */
-export const PANELS = ['trace', 'threads', 'sequence', 'code'] as const;
+export const PANELS = ['trace', 'threads', 'sequence', 'code', 'interleavings'] as const;
 export type PanelId = (typeof PANELS)[number];
 
 export interface View {

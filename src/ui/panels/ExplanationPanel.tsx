@@ -9,6 +9,8 @@ import { describeEntry, sourceText } from './explain.ts';
 import { brokenHeadline, runSummary } from './summary.ts';
 import { lastAtOrBefore, noteSeqs } from './traceIndex.ts';
 import type { PanelProps } from './types.ts';
+import { useExplore } from '../../store/explore.ts';
+import { useSession } from '../../store/session.ts';
 import { entryLine } from '../stepper/numbering.ts';
 import { Badge, PanelFrame, PROVENANCE_CLASS, SEVERITY_CLASS, VERDICT_OBEYS_CLASS } from './ui.tsx';
 
@@ -178,6 +180,21 @@ export function RunSummaryView({ trace, onSeek }: { trace: PanelProps['trace']; 
   );
 }
 
+/** After opening an outcome of the explorer (Interleavings): at its first departure from the default run, say which thread ran instead of which. */
+function Divergence({ cursor }: { cursor: number }) {
+  const opened = useExplore((s) => s.opened);
+  const link = useSession((s) => s.link);
+  if (!opened || opened.link !== link) return null;
+  const d = opened.divergence;
+  if (cursor !== d.at - 1 && cursor !== d.at) return null;
+  return (
+    <p role="note" aria-label="Interleaving" className="rounded border border-violet-300 bg-violet-50 px-2 py-1 leading-relaxed text-violet-950 dark:border-violet-700 dark:bg-violet-950 dark:text-violet-100">
+      <span className="font-semibold">Interleaving: </span>
+      {`at this choice point (step ${d.step}, choice ${d.choice}) ${d.ran} ran instead of ${d.insteadOf}, which the default schedule runs. From here this outcome departs from the default run.`}
+    </p>
+  );
+}
+
 export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps) {
   const entry = cursor >= 0 && cursor < trace.length ? trace[cursor] : null;
   // The engine stamps the rule it applied on the entry; the panel only looks it up in the catalogue.
@@ -187,6 +204,7 @@ export function ExplanationPanel({ scenario, trace, cursor, onSeek }: PanelProps
   return (
     <PanelFrame title="Explanation" className="h-full" bodyClassName="overflow-auto" scrollable>
       <div className="space-y-3 p-3 [overflow-wrap:anywhere]">
+        <Divergence cursor={cursor} />
         {entry ? (
           <>
             <p className="break-words rounded bg-slate-100 px-2 py-1 font-mono text-xs text-slate-800 dark:bg-slate-800 dark:text-slate-200">

@@ -1,0 +1,50 @@
+// The interleaving explorer in the page (docs/explore.md): Explore runs every schedule in a worker
+// with a progress bar and Cancel; the Interleavings panel lists the distinct outcomes; Open loads an
+// outcome's schedule (the link follows) and the Explanation says which thread ran instead of which.
+import { expect, test, type Page } from '@playwright/test';
+import { DEMOS } from '../src/scenario/demos/index.ts';
+import { focusPage, open, seed000 } from './support/playground.ts';
+
+test.describe.configure({ timeout: 90_000 });
+
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+
+async function openDemo(page: Page, id: string) {
+  const demo = DEMOS.find((d) => d.id === id)!;
+  await open(page, seed000, 0);
+  await button(page, 'Demos').click();
+  await page.getByRole('dialog', { name: 'Demos' }).getByRole('button', { name: `Open “${demo.title}”` }).click();
+  await expect(page).toHaveTitle(`${demo.title} — PnP Playground`);
+  await focusPage(page);
+}
+
+test('Explore lists the outcomes of the non-Ex window; Open loads the bug-checking schedule and explains where it departs', async ({ page }) => {
+  await openDemo(page, 'seed003-non-ex-window');
+  await page.getByRole('tab', { name: 'Interleavings' }).click();
+  const panel = page.getByRole('region', { name: 'Interleavings' });
+  await panel.getByRole('button', { name: 'Explore', exact: true }).click();
+  const progress = panel.getByRole('progressbar', { name: 'Exploring schedules' });
+  await expect(progress).toBeVisible();
+  await expect(progress).toHaveAttribute('aria-valuetext', /schedules, .* choice points, done/);
+  const rows = panel.getByRole('table').getByRole('row');
+  await expect(rows.nth(1)).toContainText('quiescent'); // the default run's outcome first
+  const bug = rows.filter({ hasText: 'bugcheck' }).filter({ hasText: 'UN-5' }).first();
+  await expect(bug).toBeVisible();
+  await expect(bug.getByTitle(/^UN-1: warning/)).toBeVisible(); // the rule badges
+  const before = page.url();
+  await bug.getByRole('button', { name: /^Open outcome/ }).click();
+  await expect.poll(() => page.url()).not.toBe(before); // the link follows the schedule
+  const note = page.getByRole('region', { name: 'Explanation' }).getByRole('note', { name: 'Interleaving' });
+  await expect(note).toContainText(/ ran instead of /);
+});
+
+test('Cancel stops a long exploration', async ({ page }) => {
+  await openDemo(page, 'seed002-recipe');
+  await page.getByRole('tab', { name: 'Interleavings' }).click();
+  const panel = page.getByRole('region', { name: 'Interleavings' });
+  await panel.getByRole('button', { name: 'Explore', exact: true }).click();
+  await expect(panel.getByRole('progressbar', { name: 'Exploring schedules' })).toBeVisible();
+  await panel.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(panel.getByText(/^Cancelled after /)).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'Explore', exact: true })).toBeEnabled();
+});

@@ -1,0 +1,77 @@
+// The explorer in the page (docs/explore.md): one exploration at a time of the current scenario, in
+// its own worker; its progress; its outcomes; and opening an outcome — its schedule goes into the
+// scenario (so the link follows and can be shared) and the cursor goes to where it departs from the
+// default run, which the Explanation then describes.
+import { useSyncExternalStore } from 'react';
+import { createStore } from 'zustand/vanilla';
+import type { Divergence, ExploreResult, OutcomeReport } from '../engine/explore/index.ts';
+import { startExploration, type Exploration } from '../worker/explorer.ts';
+import { sessionStore } from './session.ts';
+
+export type ExploreStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface ExploreState {
+  status: ExploreStatus;
+  runs: number;
+  states: number;
+  result: ExploreResult | null;
+  message: string | null;
+  /** The scenario link the result belongs to (a result for another scenario is not shown). */
+  link: string | null;
+  /** The opened outcome's departure from the default run, with the link of the scenario it opened. */
+  opened: { divergence: Divergence; link: string } | null;
+  start(): void;
+  cancel(): void;
+  open(outcome: OutcomeReport): Promise<void>;
+}
+
+let current: Exploration | null = null;
+
+export const exploreStore = createStore<ExploreState>()((set, get) => ({
+  status: 'idle',
+  runs: 0,
+  states: 0,
+  result: null,
+  message: null,
+  link: null,
+  opened: null,
+
+  start() {
+    const { scenario, link } = sessionStore.getState();
+    if (!scenario) return;
+    current?.cancel();
+    const exploration = startExploration({ ...scenario, schedule: [] }, (p) => {
+      if (current === exploration) set({ runs: p.runs, states: p.states });
+    });
+    current = exploration;
+    set({ status: 'running', runs: 0, states: 0, result: null, message: null, link });
+    void exploration.done.then((end) => {
+      if (current !== exploration) return;
+      current = null;
+      if (end.type === 'done') set({ status: 'done', result: end.result, runs: end.result.runs, states: end.result.states });
+      else if (end.type === 'cancelled') set({ status: 'cancelled' });
+      else set({ status: 'failed', message: end.type === 'invalid' ? end.errors.join('\n') : end.message });
+    });
+  },
+
+  cancel() {
+    current?.cancel();
+  },
+
+  async open(outcome) {
+    const { scenario } = sessionStore.getState();
+    if (!scenario) return;
+    const at = outcome.divergesAt?.at;
+    // The choice point is between entry at−1 and entry at: the cursor goes to the entry before it.
+    const ok = await sessionStore.getState().run({ ...scenario, schedule: outcome.schedule }, { cursor: at === undefined ? 0 : Math.max(0, at - 1), edit: true });
+    const { link } = sessionStore.getState();
+    set({ opened: ok && outcome.divergesAt ? { divergence: outcome.divergesAt, link } : null });
+    // The result still describes this scenario's schedules: keep it with the new link.
+    if (ok && get().status === 'done') set({ link });
+  },
+}));
+
+export function useExplore<T>(selector: (s: ExploreState) => T): T {
+  const get = () => selector(exploreStore.getState());
+  return useSyncExternalStore(exploreStore.subscribe, get, get);
+}

@@ -1,0 +1,122 @@
+// Interleavings (docs/explore.md): "Explore" runs every schedule of the current scenario in the
+// explorer's worker, with a progress bar and Cancel; then one row per distinct outcome — its halt,
+// its hazards as rule badges, how many schedules reach it — and "Open", which puts the outcome's
+// schedule into the scenario (the link follows) and goes to where it departs from the default run.
+import type { Severity } from '../../engine/rules/ids.ts';
+import type { OutcomeReport } from '../../engine/explore/index.ts';
+import { exploreStore, useExplore } from '../../store/explore.ts';
+import { useSession } from '../../store/session.ts';
+import { PAGE_EXPLORE_LIMITS } from '../../worker/explorer.ts';
+import { Badge, BUTTON, PanelFrame, SEVERITY_CLASS } from './ui.tsx';
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** `UN-5:bugcheck:0x50` as a badge: the rule, coloured by severity, the bug check spelled out. */
+function HazardBadge({ hazard }: { hazard: string }) {
+  const [rule, severity, code] = hazard.split(':');
+  return (
+    <Badge className={SEVERITY_CLASS[severity as Severity] ?? SEVERITY_CLASS.info} title={`${rule}: ${severity}${code ? ` (bug check ${code})` : ''}`}>
+      {rule}
+      <span className="sr-only"> {severity}{code ? ` ${code}` : ''}</span>
+    </Badge>
+  );
+}
+
+function OutcomeRow({ o, index }: { o: OutcomeReport; index: number }) {
+  const where = o.divergesAt ? `departs at step ${o.divergesAt.step}: ${o.divergesAt.ran} instead of ${o.divergesAt.insteadOf}` : 'the default run';
+  return (
+    <tr className="border-b border-slate-100 align-top dark:border-slate-800">
+      <th scope="row" className="px-2 py-1 text-left font-medium">{o.halt}</th>
+      <td className="px-2 py-1">
+        <span className="flex flex-wrap gap-1">{o.hazards.length === 0 ? <span className="text-slate-500">none</span> : o.hazards.map((h, i) => <HazardBadge key={i} hazard={h} />)}</span>
+      </td>
+      <td className="px-2 py-1 text-right tabular-nums">{n(o.runs)}</td>
+      <td className="px-2 py-1 text-xs text-slate-600 dark:text-slate-400">{where}</td>
+      <td className="px-2 py-1">
+        <button type="button" className={BUTTON} aria-label={`Open outcome ${index + 1}`} onClick={() => void exploreStore.getState().open(o)}>
+          Open
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+export function InterleavingsPanel() {
+  const status = useExplore((s) => s.status);
+  const runs = useExplore((s) => s.runs);
+  const states = useExplore((s) => s.states);
+  const result = useExplore((s) => s.result);
+  const message = useExplore((s) => s.message);
+  const forLink = useExplore((s) => s.link);
+  const link = useSession((s) => s.link);
+  const running = status === 'running';
+  const shown = result && forLink === link ? result : null;
+  const max = PAGE_EXPLORE_LIMITS.maxRuns;
+  return (
+    <PanelFrame
+      title="Interleavings"
+      scrollable
+      bodyClassName="overflow-auto"
+      actions={
+        <>
+          <button type="button" className={BUTTON} disabled={running} onClick={() => exploreStore.getState().start()}>
+            Explore
+          </button>
+          {running && (
+            <button type="button" className={BUTTON} onClick={() => exploreStore.getState().cancel()}>
+              Cancel
+            </button>
+          )}
+        </>
+      }
+    >
+      <div className="space-y-2 p-3">
+        {status === 'idle' && (
+          <p className="text-slate-700 dark:text-slate-300">
+            Explore runs every schedule of this scenario — at each choice point, each runnable thread in turn — and lists the
+            distinct outcomes. Open one to step through it.
+          </p>
+        )}
+        {status !== 'idle' && (
+          <div className="space-y-1">
+            <div
+              role="progressbar"
+              aria-label="Exploring schedules"
+              aria-valuemin={0}
+              aria-valuemax={max}
+              aria-valuenow={status === 'done' ? max : Math.min(runs, max)}
+              aria-valuetext={`${n(runs)} schedules, ${n(states)} choice points${status === 'done' ? ', done' : ''}`}
+              className="h-1.5 overflow-hidden rounded bg-slate-200 dark:bg-slate-700"
+            >
+              <div className="h-full bg-violet-600" style={{ width: `${status === 'done' ? 100 : Math.min(100, (runs / max) * 100)}%` }} />
+            </div>
+            <p aria-live="polite" className="text-xs text-slate-600 dark:text-slate-400">
+              {running && `${n(runs)} schedules so far…`}
+              {status === 'cancelled' && `Cancelled after ${n(runs)} schedules.`}
+              {status === 'failed' && `The explorer failed: ${message ?? ''}`}
+              {status === 'done' && shown &&
+                `${n(shown.runs)} schedules, ${n(shown.states)} choice points: ${shown.outcomes.length} distinct outcome${shown.outcomes.length === 1 ? '' : 's'}${shown.complete ? '.' : ` — stopped at a bound (${shown.stoppedBy.join(', ')}), not every schedule was tried.`}`}
+            </p>
+          </div>
+        )}
+        {shown && (
+          <table className="w-full border-collapse text-[12.5px]">
+            <caption className="sr-only">Distinct outcomes</caption>
+            <thead>
+              <tr className="border-b border-slate-200 text-left text-xs text-slate-600 dark:border-slate-700 dark:text-slate-400">
+                <th scope="col" className="px-2 py-1 font-medium">Halt</th>
+                <th scope="col" className="px-2 py-1 font-medium">Hazards</th>
+                <th scope="col" className="px-2 py-1 text-right font-medium">Schedules</th>
+                <th scope="col" className="px-2 py-1 font-medium">Where</th>
+                <th scope="col" className="px-2 py-1"><span className="sr-only">Open</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.outcomes.map((o, i) => <OutcomeRow key={i} o={o} index={i} />)}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </PanelFrame>
+  );
+}
