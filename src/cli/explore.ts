@@ -14,7 +14,7 @@
 // provides the worker threads (`runTasks`).
 import { loadText } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
-import { exploreTask, mergeResults, ROOT_TASK, splitTasks, type ExploreOptions, type ExploreResult, type Task, type TaskResult } from '../engine/explore/index.ts';
+import { exploreTask, mergeResults, needsEveryOrder, ROOT_TASK, splitTasks, type ExploreOptions, type ExploreResult, type Task, type TaskResult } from '../engine/explore/index.ts';
 import { EXIT, formatError } from './simulate.ts';
 
 export const USAGE = `usage: npm run --silent explore -- [--max-runs N] [--time-limit S] [--preemptions K] [--workers N] <scenario.json | ->
@@ -48,7 +48,7 @@ export interface Args {
 export interface TaskJob {
   text: string;
   task: Task;
-  options: Pick<ExploreOptions, 'maxRuns' | 'timeLimitMs' | 'preemptions'>;
+  options: Pick<ExploreOptions, 'maxRuns' | 'timeLimitMs' | 'preemptions' | 'reduction'>;
 }
 
 export interface Io {
@@ -136,6 +136,7 @@ export async function exploreParallel(
       text, task,
       options: {
         preemptions: options.preemptions,
+        reduction: options.reduction,
         ...(maxRuns !== undefined ? { maxRuns: Math.max(1, Math.ceil((maxRuns - runs) / batch.length)) } : {}),
         ...(deadline !== Infinity ? { timeLimitMs: Math.max(0, deadline - now!()) } : {}),
       },
@@ -209,9 +210,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       now: io.now,
     };
     const workers = args.workers ?? Math.max(1, io.cores());
-    const result = workers > 1 && io.runTasks
-      ? await exploreWithWorkers(loaded.scenario, text, options, workers, io.runTasks)
-      : mergeResults([exploreTask(loaded.scenario, ROOT_TASK, options)]);
+    const once = (o: ExploreOptions) => (workers > 1 && io.runTasks
+      ? exploreWithWorkers(loaded.scenario, text, o, workers, io.runTasks)
+      : Promise.resolve(mergeResults([exploreTask(loaded.scenario, ROOT_TASK, o)])));
+    let result = await once(options);
+    if (needsEveryOrder(result, options)) result = await once({ ...options, reduction: false });
     io.out(`${JSON.stringify(result)}\n`);
     return EXIT.ran;
   } catch (e) {

@@ -378,5 +378,14 @@ export function mergeResults(parts: readonly TaskResult[]): ExploreResult {
 
 /** Explore every schedule of a scenario (within the bounds), in this thread. */
 export function explore(scenario: NormalizedScenario, options: ExploreOptions = {}): ExploreResult {
-  return mergeResults([exploreTask(scenario, ROOT_TASK, options)]);
+  const result = mergeResults([exploreTask(scenario, ROOT_TASK, options)]);
+  return needsEveryOrder(result, options) ? explore(scenario, { ...options, reduction: false }) : result;
 }
+
+/**
+ * A run that stopped at a limit of the run (DL-3: ops, entries…) breaks the reduction's premise: two
+ * transitions that commute may still reach the limit in one order and not in the other. When a
+ * reduced exploration meets such a run, it is done again trying every order.
+ */
+export const needsEveryOrder = (result: ExploreResult, options: ExploreOptions): boolean =>
+  options.reduction !== false && result.outcomes.some((o) => o.halt === 'budget');

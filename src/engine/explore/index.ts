@@ -1,4 +1,4 @@
 // The interleaving explorer (docs/explore.md).
-export { explore, exploreTask, splitTasks, mergeResults, ROOT_TASK, EXPLORE_FORMAT } from './explore.ts';
+export { explore, exploreTask, splitTasks, mergeResults, needsEveryOrder, ROOT_TASK, EXPLORE_FORMAT } from './explore.ts';
 export type { ExploreOptions, ExploreResult, OutcomeReport, Divergence, StopReason, Task, TaskResult } from './explore.ts';
 export type { Outcome } from './outcome.ts';
