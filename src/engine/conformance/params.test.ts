@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../testing.ts';
 import { load as loadScenario } from '../../scenario/load.ts';
-import { hotAdd, load, scenario, seed000Driver } from './fixtures.ts';
+import { hotAdd, hotAddMemory, load, scenario, seed000Driver, seed001Driver } from './fixtures.ts';
 
 describe('KE-1 $ProcNumber.Group and $ProcNumber.Number in a processor-change callback', () => {
   it('KE-1 the 65th processor is processor 0 of group 1; the callback reads both fields', () => {
@@ -31,5 +31,22 @@ describe('KE-1 $ProcNumber.Group and $ProcNumber.Number in a processor-change ca
     if (bad.ok) return;
     expect(bad.errors.map((e) => e.path)).toEqual(['/drivers/a/routines/SyncProcessorCallback/cases/KeProcessorAddStartNotify/0/value']);
     expect(bad.errors[0].message).toContain('unknown argument "$ProcNumber.Node"');
+  });
+});
+
+describe('IO-10 the memory notification carries no size or range', () => {
+  it('IO-10 a GUID_DEVICE_MEMORY arrival is a DEVICE_INTERFACE_CHANGE_NOTIFICATION: event, class and symbolic link only', () => {
+    const r = run(scenario({
+      drivers: { a: seed001Driver({ processor: false }) },
+      timeline: [load('a'), hotAddMemory('mem1', 2048)],
+    }));
+    const arrivals = r.of('invoke').filter((e) => e.routine === 'AsyncMemoryCallback');
+    expect(arrivals).toHaveLength(1);
+    expect(Object.keys(arrivals[0].args).sort()).toEqual(['Context', 'Event', 'InterfaceClassGuid', 'SymbolicLinkName']);
+    expect(arrivals[0].args).toMatchObject({ Event: 'GUID_DEVICE_INTERFACE_ARRIVAL', InterfaceClassGuid: 'GUID_DEVICE_MEMORY' });
+    expect(String(arrivals[0].args.SymbolicLinkName)).toMatch(/ACPI#PNP0C80#mem1#/);
+    // A callback cannot read the module's size: no such argument exists.
+    const bad = loadScenario(scenario({ drivers: { a: seed001Driver({ processor: false, memoryOps: [{ op: 'set', var: 'Size', value: '$SizeMiB' }] }) } }));
+    expect(bad.ok).toBe(false);
   });
 });
