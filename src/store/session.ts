@@ -165,6 +165,8 @@ export function actionStart(trace: readonly TraceEntry[], index: number): number
 
 /** At most this many entries are folded into a held snapshot on the page; a longer way is a worker seek. */
 export const LOCAL_FOLD_MAX = 256;
+/** A seek going back asks for the state this many entries before the cursor (see requestSnapshot). */
+const BACK_AHEAD = 64;
 /** How many recent snapshots the page holds (stepping back over them costs nothing). */
 const RECENT_SNAPSHOTS = 64;
 
@@ -214,7 +216,9 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       if (local) return set({ snapshot: local });
       if (!client.seek || seekInFlight) return; // the landing seek will ask for the latest cursor
       seekInFlight = true;
-      client.seek(runKey, cursor).then(
+      // Going back: ask for a point BACK_AHEAD entries earlier, so the next steps back fold from it here.
+      const back = snapshot !== null && cursor < snapshot.seq;
+      client.seek(runKey, back ? Math.max(0, cursor - BACK_AHEAD) : cursor).then(
         (response) => {
           seekInFlight = false;
           if (response.type === 'snapshot') {

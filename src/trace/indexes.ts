@@ -106,6 +106,8 @@ export interface TraceIndex {
   entityStateSeqs: number[];
   /** Callback completions that vetoed a query-remove, with the registration whose callback it was. */
   vetoes: { seq: number; registration: string }[];
+  /** The threads that block at some step (a thread `state` entry to `blocked`), in order of their first block. */
+  blockedThreads: string[];
   markers: Marker[];
   summary: RunSummary;
 }
@@ -175,7 +177,7 @@ export function buildTraceIndex(trace: Trace): TraceIndex {
   const index: TraceIndex = {
     length: n, steps, kinds, threads, components, depths,
     threadNames: [], componentNames: [],
-    actionSeqs: [], callbackSeqs: [], noteSeqs: [], fatalHazardSeqs: [], entityStateSeqs: [], vetoes: [],
+    actionSeqs: [], callbackSeqs: [], noteSeqs: [], fatalHazardSeqs: [], entityStateSeqs: [], vetoes: [], blockedThreads: [],
     markers: [], summary: { broken: [], obeyed: [], halt: null },
   };
   const parent = frameParents(trace);
@@ -209,6 +211,10 @@ export function buildTraceIndex(trace: Trace): TraceIndex {
     else if (kind === 'state') index.entityStateSeqs.push(e.seq);
     else if (e.type === 'hazard' && (e.severity === 'bugcheck' || e.severity === 'deadlock')) index.fatalHazardSeqs.push(e.seq);
     else if (e.type === 'halt') index.summary.halt = e.reason;
+    if (kind === 'thread' && e.type === 'state' && e.to === 'blocked') {
+      const thread = parseEntity(e.entity)?.id;
+      if (thread !== undefined && !index.blockedThreads.includes(thread)) index.blockedThreads.push(thread);
+    }
     if (isCallbackStart(e)) index.callbackSeqs.push(e.seq);
     if (e.type === 'complete' && isVeto(e) && p >= 0) {
       const opener = trace[p];

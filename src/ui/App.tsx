@@ -21,6 +21,10 @@ import { NoticeToast, RunProblems } from './shell/Notices.tsx';
 import { Tabs } from './shell/Tabs.tsx';
 import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { GlossaryButton } from './shell/Glossary.tsx';
+import { Fold } from './shell/Fold.tsx';
+import { CodeBesideToggle, PresenterToggle } from './shell/ViewToggles.tsx';
+import { CodeBeside } from './panels/CodeBeside.tsx';
+import { PANELS, setView, useView, type PanelId } from './view.ts';
 import { useColumns } from './shell/layout.ts';
 import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
 import { QuizPanel, QuizToggle } from './quiz/Quiz.tsx';
@@ -65,13 +69,11 @@ function Overlay({ props }: { props: PanelProps }) {
   );
 }
 
-type TabId = 'trace' | 'threads' | 'sequence' | 'code' | 'interleavings';
-
+/** The side panels as tabs; the selected one is part of the view (and so of the link). */
 function SidePanels({ props }: { props: PanelProps }) {
-  const [tab, setTab] = useState<TabId>('trace');
+  const tab = useView((v) => v.panel);
   const choice = props.choices.some((c) => c.at === props.cursor + 1);
-  useEffect(preloadPanels, []);
-  const content = (id: TabId) => {
+  const content = (id: PanelId) => {
     if (id !== tab) return null; // only the visible panel renders while stepping
     switch (id) {
       case 'trace':
@@ -90,7 +92,10 @@ function SidePanels({ props }: { props: PanelProps }) {
     <Tabs
       label="Panels"
       active={tab}
-      onChange={(id) => setTab(id as TabId)}
+      onChange={(id) => {
+        const panel = PANELS.find((p) => p === id);
+        if (panel) setView({ panel });
+      }}
       className="min-h-0 flex-1"
       tabs={[
         { id: 'trace', label: 'Trace', content: content('trace') },
@@ -141,17 +146,25 @@ function Playground() {
   useStepShortcuts();
   useHistoryShortcuts();
   const props = usePanelProps();
+  const presenter = useView((v) => v.presenter);
+  const codeBeside = useView((v) => v.codeBeside);
+  // The on-demand panels (Threads, Sequence, Code…) load once the first screen is up, whether the
+  // side panels show or Presenter mode folds them.
+  useEffect(preloadPanels, []);
   useEffect(() => offerTour(FIRST_VISIT), []);
-  // The quiz sits above the Explanation in three columns (the graph keeps its size), above the step controls in one.
+  // The quiz sits above the Explanation in three columns (the graph keeps its size), above the step
+  // controls in one, and in Presenter mode (the class sees it while the side columns are folded).
   const columns = useColumns();
+  const quizBeside = columns && !presenter;
   // While the tour is open at the top of the right column, the Explanation gives it room (the panels keep theirs).
   const touring = useTourOpen();
 
   return (
     // Below lg the page is one column that scrolls (machine, palette and actions, explanation and
-    // panels); from lg up, three columns that fill the window.
+    // panels); from lg up, three columns that fill the window. Presenter mode folds the two side
+    // columns into rails (their content opens as a drawer over the graph).
     // Below lg the tour sits at the bottom of the window: the page gets room to scroll its end above it.
-    <div className={`flex min-h-dvh flex-col lg:h-dvh lg:min-h-[640px] ${touring ? 'max-lg:pb-72' : ''}`}>
+    <div className={`flex min-h-dvh flex-col lg:h-dvh lg:min-h-[640px] ${touring ? 'max-lg:pb-72' : ''} ${presenter ? 'pnp-presenter' : ''}`}>
       <Header
         tools={
           <>
@@ -159,41 +172,59 @@ function Playground() {
             <UndoRedo />
             <ShareTools />
             <GlossaryButton className={TOOL} />
+            <CodeBesideToggle />
+            <PresenterToggle />
           </>
         }
       />
       <LinkAlert />
       <RunProblems />
-      <main className="grid grid-cols-1 lg:min-h-0 lg:flex-1 lg:grid-cols-[236px_minmax(0,1fr)_minmax(340px,30%)]">
+      <main
+        className={`grid grid-cols-1 lg:min-h-0 lg:flex-1 ${presenter ? 'lg:grid-cols-[auto_minmax(0,1fr)_auto]' : 'lg:grid-cols-[236px_minmax(0,1fr)_minmax(340px,30%)]'}`}
+      >
         <aside
           aria-label="Palette and actions"
-          className="order-2 min-w-0 space-y-5 border-b border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900 lg:order-none lg:min-h-0 lg:overflow-y-auto lg:border-b-0 lg:border-r"
+          className={`order-2 min-w-0 border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 lg:order-none lg:min-h-0 lg:border-b-0 lg:border-r ${
+            presenter ? 'relative z-20' : 'space-y-5 p-3 lg:overflow-y-auto'
+          }`}
         >
-          <Palette />
-          <ActionsPanel />
+          <Fold folded={presenter} label="Palette and actions" side="left">
+            <div className={presenter ? 'min-h-0 flex-1 space-y-5 overflow-y-auto p-3' : 'contents'}>
+              <Palette />
+              <ActionsPanel />
+            </div>
+          </Fold>
         </aside>
         <section aria-label="Machine" className="order-1 flex h-[min(78dvh,620px)] min-w-0 flex-col lg:order-none lg:h-auto lg:min-h-0">
-          <div className="relative isolate min-h-0 flex-1">
-            <Graph />
-            {props && <Overlay props={props} />}
+          <div className={`flex min-h-0 flex-1 ${codeBeside ? 'flex-col lg:flex-row' : ''}`}>
+            <div className="relative isolate min-h-0 min-w-0 flex-1">
+              <Graph />
+              {props && <Overlay props={props} />}
+            </div>
+            {codeBeside && props && <CodeBeside props={props} />}
           </div>
-          {!columns && <QuizPanel />}
+          {!quizBeside && <QuizPanel />}
           <Stepper tools={<QuizToggle />} />
         </section>
         <aside
           aria-label="Explanation and panels"
-          className="relative z-10 order-3 flex h-[90dvh] min-h-[480px] min-w-0 flex-col border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 lg:order-none lg:h-auto lg:min-h-0 lg:border-l lg:border-t-0"
+          className={`relative order-3 flex min-w-0 flex-col border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900 lg:order-none lg:h-auto lg:min-h-0 lg:border-l lg:border-t-0 ${
+            presenter ? 'z-20' : 'z-10 h-[90dvh] min-h-[480px]'
+          }`}
         >
-          <Tour />
-          {columns && <QuizPanel />}
-          {props && (
-            <>
-              <div className={`flex ${touring ? 'h-[40%] lg:h-[28%]' : 'h-[40%]'} min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800`}>
-                <ExplanationPanel {...props} />
-              </div>
-              <SidePanels props={props} />
-            </>
-          )}
+          {/* In Presenter mode the tour opens the folded column (it walks through what is in it). */}
+          <Fold folded={presenter} label="Explanation and panels" side="right" opened={touring}>
+            <Tour />
+            {quizBeside && <QuizPanel />}
+            {props && (
+              <>
+                <div className={`flex ${touring ? 'h-[40%] lg:h-[28%]' : 'h-[40%]'} min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800`}>
+                  <ExplanationPanel {...props} />
+                </div>
+                <SidePanels props={props} />
+              </>
+            )}
+          </Fold>
         </aside>
       </main>
       <NoticeToast />

@@ -41,15 +41,18 @@ export function pushEntry(win: Window, hash: string): void {
   setPosition({ index, max: index });
 }
 
-/** The address changed (Back, Forward, a pasted link): where are we now? */
-export function followEntry(win: Window): void {
+/** The address changed (Back, Forward, a pasted link): where are we now? True when it is one of our entries (Back or Forward). */
+export function followEntry(win: Window): boolean {
   const index = stateIndex(win);
   if (index === undefined) {
     // A link typed or pasted into the address bar: a new entry after the one we were on.
     const next = position.index + 1;
     win.history.replaceState({ ...(win.history.state as object | null), pnp: next }, '');
     setPosition({ index: next, max: next });
-  } else setPosition({ index, max: Math.max(position.max, index) });
+    return false;
+  }
+  setPosition({ index, max: Math.max(position.max, index) });
+  return true;
 }
 
 export function undo(win: Window = window): void {

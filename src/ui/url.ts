@@ -20,6 +20,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { adoptEntry, followEntry, pushEntry } from './history.ts';
 import { callbackSeqs } from './stepper/model.ts';
 import { sessionStore, type SessionStore } from '../store/session.ts';
+import { setView, viewOfHash, viewParams, viewStore, type View } from './view.ts';
 
 /** The built-in scenario a first visit opens. */
 export const DEFAULT_SCENARIO = seed000 as Scenario;
@@ -28,6 +29,11 @@ const LAST_LINK_KEY = 'pnp-playground:last-link';
 export const HASH_DEBOUNCE_MS = 250;
 
 export { withStep };
+
+/** The page's hash for a link and a step: `#s1.<payload>&step=N` and the view's parameters (view.ts). */
+export function pageHash(link: string, cursor: number, view: View = viewStore.getState()): string {
+  return withStep(link, cursor) + viewParams(view);
+}
 
 /** The link of a hash without its parameters (`#s1.<payload>`). */
 const linkOf = (hash: string) => (hash.startsWith('#') ? hash : `#${hash}`).replace(/&.*$/s, '');
@@ -76,6 +82,8 @@ export interface Opening {
   link?: string;
   /** Where it came from: the page's link, the last scenario of this browser, the built-in demo, or what the page showed. */
   from: 'link' | 'last' | 'demo' | 'current';
+  /** What its hash says about the view (selected panel, Presenter mode, Code beside the graph). */
+  view?: Partial<View>;
 }
 
 /** The first visit: seed 000 at its first callback. */
@@ -131,7 +139,7 @@ export function lastOpening(store: Storage | null = storage(), onDropped?: (why:
     onDropped?.(r.error.message);
     return null;
   }
-  return { scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), link: linkOf(hash), from: 'last' };
+  return { scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), link: linkOf(hash), from: 'last', view: viewOfHash(hash) };
 }
 
 /**
@@ -146,7 +154,7 @@ export function openingFor(hash: string, store: Storage | null = storage(), onDr
   const r = readLink(hash);
   if (r.ok) {
     onBadLink(null);
-    return { scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), link: linkOf(hash), from: 'link' };
+    return { scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), link: linkOf(hash), from: 'link', view: viewOfHash(hash) };
   }
   return badLinkOpening(r.error, hash, store, onDropped);
 }
@@ -217,7 +225,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     timer = undefined;
     const { scenario, link, cursor } = store.getState();
     if (!scenario || !link) return;
-    const hash = withStep(link, cursor);
+    const hash = pageHash(link, cursor);
     if (readOnly) return;
     // The address changed under us (a link was opened) and its hashchange has not run yet: writing
     // now would overwrite that link before it is read. Its hashchange decides what to show.
@@ -234,6 +242,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
    */
   const runOpening = async (o: Opening): Promise<{ ok: boolean; failure: LinkError | null }> => {
     let refused: LinkError | null = null;
+    if (o.view && !readOnly) setView(o.view);
     const cursor = o.step !== undefined ? { cursor: o.step } : o.start ? { cursor: o.start } : {};
     const ok = await store.getState().run(o.scenario, { ...cursor, onInvalid: (errors, newerVersion) => (refused = invalidLinkError(errors, newerVersion)) });
     return { ok, failure: ok ? null : (refused ?? runFailure(store)) };
@@ -277,7 +286,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     if (!showing) void s.run(previous.scenario, { cursor: previous.step ?? 0, select: null });
     if (readOnly || previous.link === undefined) return;
     // Write the good link now (the store may not change, so the debounced write may not come).
-    const hash = withStep(previous.link, showing ? s.cursor : (previous.step ?? 0));
+    const hash = pageHash(previous.link, showing ? s.cursor : (previous.step ?? 0));
     written = hash;
     win.history.replaceState(win.history.state, '', hash);
   };
@@ -294,10 +303,10 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
         timer = undefined;
       }
       if (prev.scenario && prev.link) {
-        const before = withStep(prev.link, prev.cursor);
+        const before = pageHash(prev.link, prev.cursor);
         if (before !== written) win.history.replaceState(win.history.state, '', before);
       }
-      const hash = withStep(s.link, s.cursor);
+      const hash = pageHash(s.link, s.cursor);
       written = hash;
       pushEntry(win, hash);
       saveLast(saved, hash);
@@ -309,13 +318,23 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     timer = setTimeout(write, HASH_DEBOUNCE_MS);
   });
 
+  // The view changed (a panel, Presenter mode, the Code pane): the address follows, debounced.
+  const unsubscribeView = viewStore.subscribe(() => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(write, HASH_DEBOUNCE_MS);
+  });
+
+  /** Set by popstate, read by the hashchange that follows: Back / Forward to one of our entries, or a new link. */
+  let walked: boolean | null = null;
   const onPopState = () => {
-    if (!readOnly) followEntry(win);
+    if (!readOnly) walked = followEntry(win);
   };
   win.addEventListener('popstate', onPopState);
 
   const onHashChange = () => {
-    if (!readOnly) followEntry(win);
+    // Back and Forward walk the edits and keep the view; a link opened here brings its own view.
+    const walk = readOnly ? true : (walked ?? followEntry(win));
+    walked = null;
     const hash = win.location.hash;
     if (hash === written) return;
     written = hash;
@@ -332,7 +351,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     const r = readLink(hash);
     if (!r.ok) return keepCurrent(r.error);
     onBadLink(null);
-    void runOpening({ scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), from: 'link' }).then(({ failure }) => {
+    void runOpening({ scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), from: 'link', ...(walk ? {} : { view: viewOfHash(hash) }) }).then(({ failure }) => {
       // A refused link keeps the current work; one the engine cannot run shows its error as any run does.
       if (failure && failure.kind !== 'cannot-run') keepCurrent(failure);
     });
@@ -351,6 +370,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   return () => {
     restoreHook = null;
     unsubscribe();
+    unsubscribeView();
     if (timer !== undefined) clearTimeout(timer);
     win.removeEventListener('hashchange', onHashChange);
     win.removeEventListener('popstate', onPopState);

@@ -14,18 +14,22 @@ import {
   useReactFlow,
   useStore,
   type NodeChange,
+  type ReactFlowInstance,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { sessionStore, useSession } from '../../store/session.ts';
 import { useTheme } from '../theme.ts';
 import { addFromPalette } from '../palette/add.ts';
-import { deriveGraph, type GraphState, type NodeVisual, type RegistrationEdge } from './derive.ts';
+import { deriveGraph, rootHasThreads, type GraphState, type NodeVisual, type RegistrationEdge } from './derive.ts';
 import { edgeTypes, type PnpEdge } from './edges.tsx';
 import { paletteKindOf, parseNodeId, type PaletteKind } from './ids.ts';
-import { COLLAPSE_AT, layoutGraph, type GraphLayout, type LayoutNode } from './layout.ts';
+import { COLLAPSE_AT, graphBounds, layoutGraph, type GraphLayout, type LayoutNode } from './layout.ts';
 import { GraphActions, nodeTypes, type PnpNode } from './nodes.tsx';
 import { ReuseCache } from './reuse.ts';
+import { fittedViewport } from './fit.ts';
+import { graphTextStyle } from './text.ts';
 import { universeOf, type Universe } from './universe.ts';
+import { useView } from '../view.ts';
 
 const ARIA = {
   'node.a11yDescription.default': 'Press Enter or Space to select a node; the Actions panel then offers what you can do with it.',
@@ -184,6 +188,17 @@ function overviewBounds(layout: GraphLayout): { x: number; y: number; width: num
   return { x: -10, y: -10, width: right + 20, height: bottom + 20 };
 }
 
+/** Fit the view to the machine (fit.ts): after every run, never while stepping. */
+function fitGraph(
+  flow: Pick<ReactFlowInstance, 'fitBounds' | 'setViewport'>,
+  layout: GraphLayout,
+  pane: { width: number; height: number; presenter: boolean; rootChips: boolean },
+): void {
+  const overview = pane.presenter ? null : overviewBounds(layout);
+  if (overview) void flow.fitBounds(overview, { padding: 0.04, duration: 0 });
+  else void flow.setViewport(fittedViewport(graphBounds(layout, pane.rootChips), pane.width, pane.height, pane.presenter), { duration: 0 });
+}
+
 function Legend() {
   const row = (stroke: string, dash: string | undefined, text: string, width = 2) => (
     <li className="flex items-center gap-2">
@@ -194,7 +209,7 @@ function Legend() {
     </li>
   );
   return (
-    <details className="pnp-legend rounded-lg border border-slate-200 bg-white/95 text-[11px] shadow-sm dark:border-slate-700 dark:bg-slate-900/95">
+    <details className="pnp-legend rounded-lg border border-slate-200 bg-white/95 text-[length:var(--g-ui)] shadow-sm dark:border-slate-700 dark:bg-slate-900/95">
       <summary className="cursor-pointer select-none px-2.5 py-1.5 font-semibold text-slate-700 dark:text-slate-200">Legend</summary>
       <ul className="space-y-1 px-2.5 pb-2 text-slate-700 dark:text-slate-300">
         {row('var(--edge-active)', undefined, 'registration, active')}
@@ -223,6 +238,8 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
   const selected = useSession((s) => s.selected);
   const theme = useTheme();
   const flow = useReactFlow();
+  const presenter = useView((v) => v.presenter) && !readOnly;
+  const textStyle = useMemo(() => graphTextStyle(presenter), [presenter]);
   const [expanded, setExpanded] = useState(false);
   const [drag, setDrag] = useState<{ kind: PaletteKind; target: string | null } | null>(null);
   const wrapper = useRef<HTMLDivElement>(null);
@@ -246,21 +263,16 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
   const nodeIds = useMemo(() => new Set(nodes.map((n) => n.id)), [nodes]);
   const edges = useFlowEdges(state, nodeIds, selected);
 
-  // Fit the view when a different machine opens (not when a gesture adds to this one), once the
-  // pane has a size. Node sizes are given by the layout, so there is no need to wait for measuring.
-  const hasSize = useStore((s) => s.width > 0 && s.height > 0);
-  const fittedFor = useRef<Set<string> | null>(null);
+  // Fit the view after every run (a gesture, an Apply, Undo, another scenario), when the pane
+  // changes size and when Presenter mode toggles; never while stepping, so the view stays steady
+  // from step to step. Node sizes are given by the layout, so there is no need to wait for measuring.
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const rootChips = useMemo(() => rootHasThreads(trace), [trace]);
   useEffect(() => {
-    if (!layout || layout.nodes.length === 0 || !hasSize) return;
-    const ids = new Set(layout.nodes.map((n) => n.id));
-    const prev = fittedFor.current;
-    const sameMachine = prev && [...prev].every((id) => ids.has(id) || parseNodeId(id)?.kind === 'cpu' || id === 'cpus');
-    fittedFor.current = ids;
-    if (sameMachine) return;
-    const overview = overviewBounds(layout);
-    if (overview) void flow.fitBounds(overview, { padding: 0.04, duration: 0 });
-    else void flow.fitView({ padding: 0.08, maxZoom: 1.4, duration: 0 });
-  }, [layout, flow, hasSize]);
+    if (!layout || layout.nodes.length === 0 || width <= 0 || height <= 0) return;
+    fitGraph(flow, layout, { width, height, presenter, rootChips });
+  }, [layout, flow, width, height, presenter, rootChips]);
 
   // While the step moves (a key held, the scrubber dragged), the flowing edges and the moving
   // notification dot stand still: an animation frame repaints the graph, and stepping needs every
@@ -274,21 +286,15 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
     return () => clearTimeout(t);
   }, [snapshot]);
 
-  // Expanding or collapsing the processors frames the partition.
+  // Expanding the processors frames the partition (collapsing them re-fits, as any layout change does).
   const framedExpansion = useRef(expanded);
   useEffect(() => {
     if (framedExpansion.current === expanded) return;
     framedExpansion.current = expanded;
-    const t = setTimeout(() => {
-      if (expanded) void flow.fitView({ nodes: [{ id: 'partition' }], padding: 0.06, maxZoom: 1, duration: 200 });
-      else if (layout) {
-        const overview = overviewBounds(layout);
-        if (overview) void flow.fitBounds(overview, { padding: 0.04, duration: 200 });
-        else void flow.fitView({ padding: 0.08, maxZoom: 1.4, duration: 200 });
-      }
-    }, 40);
+    if (!expanded) return;
+    const t = setTimeout(() => void flow.fitView({ nodes: [{ id: 'partition' }], padding: 0.06, maxZoom: 1, duration: 200 }), 40);
     return () => clearTimeout(t);
-  }, [expanded, flow, layout]);
+  }, [expanded, flow]);
 
   // Bring what a gesture added (the new selection) into view.
   const lastSelected = useRef<string | null>(null);
@@ -371,6 +377,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
       <div
         ref={wrapper}
         className="pnp-graph relative h-full w-full"
+        style={textStyle}
         onDragOver={readOnly ? undefined : onDragOver}
         onDragLeave={readOnly ? undefined : onDragLeave}
         onDrop={readOnly ? undefined : onDrop}

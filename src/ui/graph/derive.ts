@@ -116,6 +116,18 @@ export function nodeOfThread(name: string, thread: ThreadView | undefined, isApp
 }
 
 /**
+ * Whether the PnP manager's node shows a thread chip at some step of this run: a system thread
+ * (pnp, shell, a worker) blocks there (nodeOfThread). May say yes for a thread that blocks inside
+ * a component's code instead; the fit then only keeps room it does not need.
+ */
+export function rootHasThreads(trace: readonly TraceEntry[]): boolean {
+  return traceIndex(trace).blockedThreads.some((name) => {
+    const kind = parseThread(name).kind;
+    return kind === 'system' || kind === 'worker' || kind === 'other';
+  });
+}
+
+/**
  * Registrations whose callback vetoed a query-remove (RM-2, RM-3: see isVeto) during the cursor's
  * timeline step, from the trace's index (no scan).
  */

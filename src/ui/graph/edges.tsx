@@ -4,6 +4,10 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, getSmoothStepPath, type Edge, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { RegistrationEdge } from './derive.ts';
+import { COMPONENT_GAP } from './layout.ts';
+
+/** A notification's caption stays within the gap between the component column and the machine. */
+const CAPTION_MAX_W = COMPONENT_GAP - 24;
 
 export type PnpEdge = Edge<{ model: RegistrationEdge; quiet?: boolean }>;
 
@@ -75,10 +79,15 @@ function PnpEdgeImpl(props: EdgeProps<PnpEdge>) {
       {m.caption && (
         <EdgeLabelRenderer>
           <div
-            className={`nodrag nopan pointer-events-none absolute whitespace-nowrap rounded-full px-2 py-0.5 text-[10px] font-semibold shadow ${
-              m.kind === 'cycle' ? 'bg-red-600 text-white' : 'bg-violet-700 text-white'
+            data-graph-label="edge"
+            className={`nodrag nopan pointer-events-none absolute px-2 py-0.5 text-[length:var(--g-xs)] font-semibold shadow ${
+              m.kind === 'cycle'
+                ? 'whitespace-nowrap rounded-full bg-red-600 text-white'
+                : // It stays in the column between the components and the machine: a long name wraps.
+                  'w-max rounded-lg bg-violet-700 text-white [overflow-wrap:anywhere]'
             }`}
             style={{
+              maxWidth: m.kind === 'cycle' ? undefined : CAPTION_MAX_W,
               // A cycle's caption sits mid-edge; a notification's just after the callback owner,
               // where the eye already is (the node that runs the code).
               transform:

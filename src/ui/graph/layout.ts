@@ -14,6 +14,24 @@ import type { Universe } from './universe.ts';
 
 export const COLLAPSE_AT = 16;
 
+/** Between the component column and the machine: room for notification captions and thread chips. */
+export const COMPONENT_GAP = 210;
+
+/**
+ * What the graph covers, in graph coordinates: every top-level node, and with `rootChips` the
+ * thread chips right of the PnP manager (outside every node, unlike the components' chips, which
+ * use the gap).
+ */
+export function graphBounds(layout: GraphLayout, rootChips = false): { x: number; y: number; width: number; height: number } {
+  const top = layout.nodes.filter((n) => !n.parentId);
+  const root = rootChips ? layout.byId.get('root') : undefined;
+  const x = Math.min(...top.map((n) => n.x));
+  const y = Math.min(...top.map((n) => n.y));
+  const right = Math.max(...top.map((n) => n.x + n.w), root ? root.x + root.w + ROOT_CHIPS_OFFSET + THREAD_CHIPS.w : -Infinity);
+  const bottom = Math.max(...top.map((n) => n.y + n.h));
+  return { x, y, width: right - x, height: bottom - y };
+}
+
 export const SIZE = {
   cpu: { w: 138, h: 50 },
   cpus: { w: 288, h: 58 },
@@ -30,6 +48,18 @@ export const SIZE = {
   deviceSection: 20,
   devicePad: 10,
 } as const;
+
+/** Thread chips, right of their node (nodes.tsx): their width and their distance from the node. */
+export const THREAD_CHIPS = { w: 196, gap: 10 } as const;
+
+/** Devices hang under the root bus, indented by this much (a tree view's trunk). */
+const DEVICE_INDENT = 48;
+
+/**
+ * The PnP manager's thread chips start this far right of it: past the first device column that
+ * hangs under it, so tall chips never cover a device.
+ */
+export const ROOT_CHIPS_OFFSET = DEVICE_INDENT + SIZE.device.w + THREAD_CHIPS.gap - SIZE.root.w;
 
 export type LayoutKind = 'partition' | 'cpu' | 'cpus' | 'memory' | 'root' | 'device' | 'driver' | 'app' | 'label';
 
@@ -87,7 +117,7 @@ export function layoutGraph(u: Universe, expandProcessors = false): GraphLayout 
   const partW = innerW + 2 * pad;
   const partH = header + cpuRows * (cpuH + gap) + (memRows > 0 ? memRows * (SIZE.memory.h + gap) : 0) + pad - gap;
 
-  const colB = SIZE.component.w + 210;
+  const colB = SIZE.component.w + COMPONENT_GAP;
   nodes.push({ id: 'partition', kind: 'partition', x: colB, y: 0, w: partW, h: partH });
   if (collapsed) {
     nodes.push({ id: 'cpus', kind: 'cpus', x: pad, y: header, w: SIZE.cpus.w, h: SIZE.cpus.h, parentId: 'partition' });
@@ -127,7 +157,7 @@ export function layoutGraph(u: Universe, expandProcessors = false): GraphLayout 
   const info = new Map(u.devices.map((d) => [d.id, d]));
   // Devices hang under the root bus, indented (a tree view's trunk), in columns.
   const devicesTop = treeTop + SIZE.root.h + 32;
-  let colX = colB + 48;
+  let colX = colB + DEVICE_INDENT;
   let y = devicesTop;
   let colW = 0;
   for (const top of children.get('root') ?? []) {

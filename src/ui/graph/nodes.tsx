@@ -4,6 +4,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext, type ReactNode } from 'react';
 import { explain } from '../shell/glossary.ts';
 import type { InterfaceVisual, LayerVisual, NodeVisual, ThreadChip } from './derive.ts';
+import { ROOT_CHIPS_OFFSET, THREAD_CHIPS } from './layout.ts';
 
 export interface PnpNodeData extends Record<string, unknown> {
   title: string;
@@ -54,7 +55,7 @@ function StateDot({ state }: { state: string }) {
 }
 
 function StateText({ state }: { state: string }) {
-  return <span className={`font-mono text-[10.5px] ${STATE_TEXT[toneOf(state)]}`}>{state}</span>;
+  return <span className={`truncate whitespace-nowrap font-mono text-[length:var(--g-sm)] ${STATE_TEXT[toneOf(state)]}`}>{state}</span>;
 }
 
 /** Frame of every card: tone border, highlights for running code, change, blocked and deadlock. */
@@ -85,7 +86,7 @@ function cardClass(v: NodeVisual, selected: boolean, dropTarget = false): string
 
 function Badges({ v }: { v: NodeVisual }) {
   return (
-    <span className="pointer-events-none absolute -top-2.5 right-2 flex gap-1">
+    <span data-graph-label="badge" className="pointer-events-none absolute -top-2.5 right-2 flex gap-1">
       {v.running && <Badge tone="sky">▶ running</Badge>}
       {v.blocked && <Badge tone="amber">blocked</Badge>}
       {v.deadlocked && <Badge tone="red">deadlock</Badge>}
@@ -99,7 +100,7 @@ function Badge({ tone, children }: { tone: 'sky' | 'amber' | 'red'; children: Re
     amber: 'bg-amber-400 text-amber-950',
     red: 'bg-red-600 text-white',
   }[tone];
-  return <span className={`rounded-full px-1.5 py-px text-[9.5px] font-semibold uppercase leading-4 tracking-wide shadow-sm ${cls}`}>{children}</span>;
+  return <span className={`rounded-full px-1.5 py-px text-[length:var(--g-2xs)] font-semibold uppercase leading-4 tracking-wide shadow-sm ${cls}`}>{children}</span>;
 }
 
 const hidden = '!size-1.5 !min-w-0 !border-0 !bg-transparent';
@@ -125,15 +126,15 @@ function PartitionNodeImpl({ data, selected }: NodeProps<PnpNode>) {
       } ${selected ? 'outline outline-2 outline-offset-2 outline-slate-900 dark:outline-slate-100' : ''} ${data.visual.running || data.visual.changed ? 'ring-2 ring-violet-500' : ''}`}
     >
       <Ports />
-      <div className="flex items-center justify-between gap-2 px-3.5 pt-2.5">
+      <div data-graph-label="partition" className="flex items-center justify-between gap-2 px-3.5 pt-2.5">
         <div className="flex items-baseline gap-2">
-          <span className="text-[13px] font-semibold tracking-tight">Hardware partition</span>
-          <span className="text-[11px] text-slate-600 dark:text-slate-400">{data.subtitle}</span>
+          <span className="text-[length:var(--g-xl)] font-semibold tracking-tight">Hardware partition</span>
+          <span className="text-[length:var(--g-md)] text-slate-600 dark:text-slate-400">{data.subtitle}</span>
         </div>
         {data.canCollapse === true && (
           <button
             type="button"
-            className="nodrag nopan rounded border border-slate-300 bg-white px-1.5 py-0.5 text-[10.5px] font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-200"
+            className="nodrag nopan rounded border border-slate-300 bg-white px-1.5 py-0.5 text-[length:var(--g-sm)] font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-200"
             onClick={(e) => {
               e.stopPropagation();
               toggleProcessors();
@@ -144,7 +145,7 @@ function PartitionNodeImpl({ data, selected }: NodeProps<PnpNode>) {
           </button>
         )}
       </div>
-      {drop && <p className="px-3.5 text-[11px] font-medium text-sky-700 dark:text-sky-300">Drop to hot-add</p>}
+      {drop && <p className="px-3.5 text-[length:var(--g-md)] font-medium text-sky-700 dark:text-sky-300">Drop to hot-add</p>}
     </div>
   );
 }
@@ -159,8 +160,8 @@ function UnitCard({ data, selected, icon, detail }: NodeProps<PnpNode> & { icon:
       <div className="flex h-full flex-col justify-center px-2.5">
         <div className="flex items-center gap-1.5">
           {icon}
-          <span className="truncate text-[12px] font-semibold">{data.title}</span>
-          <span className="ml-auto font-mono text-[9.5px] text-slate-600 dark:text-slate-400" title={detail?.startsWith('g') ? explain('g0/1') : undefined}>
+          <span className="truncate text-[length:var(--g-base)] font-semibold">{data.title}</span>
+          <span className="ml-auto font-mono text-[length:var(--g-2xs)] text-slate-600 dark:text-slate-400" title={detail?.startsWith('g') ? explain('g0/1') : undefined}>
             {detail}
           </span>
         </div>
@@ -202,13 +203,13 @@ function ProcessorsNodeImpl({ data, selected }: NodeProps<PnpNode>) {
         <div className="min-w-0">
           <div className="flex items-center gap-1.5">
             <Chip />
-            <span className="truncate text-[12px] font-semibold">{data.title}</span>
+            <span className="truncate text-[length:var(--g-base)] font-semibold">{data.title}</span>
           </div>
-          <div className="mt-0.5 truncate pl-[22px] font-mono text-[10.5px] text-slate-600 dark:text-slate-400">{parts.join(' · ')}</div>
+          <div className="mt-0.5 truncate pl-[22px] font-mono text-[length:var(--g-sm)] text-slate-600 dark:text-slate-400">{parts.join(' · ')}</div>
         </div>
         <button
           type="button"
-          className="nodrag nopan shrink-0 rounded-md border border-slate-300 bg-white px-2 py-1 text-[11px] font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-200 dark:hover:bg-slate-700"
+          className="nodrag nopan shrink-0 rounded-md border border-slate-300 bg-white px-2 py-1 text-[length:var(--g-md)] font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-200 dark:hover:bg-slate-700"
           aria-expanded={processorsExpanded}
           onClick={(e) => {
             e.stopPropagation();
@@ -240,17 +241,17 @@ function RootNodeImpl({ data, selected }: NodeProps<PnpNode>) {
       <Handle type="source" id="tree" position={Position.Bottom} isConnectable={false} className={hidden} style={{ left: 24 }} />
       <Badges v={v} />
       <div className="flex h-full flex-col justify-center px-3">
-        <span className="text-[12.5px] font-semibold">{data.title}</span>
-        <span className="truncate text-[10.5px] text-slate-300">{data.subtitle}</span>
+        <span className="text-[length:var(--g-lg)] font-semibold">{data.title}</span>
+        <span className="truncate text-[length:var(--g-sm)] text-slate-300">{data.subtitle}</span>
       </div>
-      <ThreadChips threads={v.threads} side="left" />
+      <ThreadChips threads={v.threads} at="top" />
       {data.dropTarget && <DropHint />}
     </div>
   );
 }
 
 function DropHint() {
-  return <span className="absolute -bottom-5 left-0 text-[11px] font-medium text-sky-700 dark:text-sky-300">Drop to plug in here</span>;
+  return <span className="absolute -bottom-5 left-0 text-[length:var(--g-md)] font-medium text-sky-700 dark:text-sky-300">Drop to plug in here</span>;
 }
 
 function Layer({ layer }: { layer: LayerVisual }) {
@@ -264,8 +265,8 @@ function Layer({ layer }: { layer: LayerVisual }) {
     <li
       className={`flex h-[21px] items-center justify-between rounded px-1.5 ${roleClass} ${layer.active ? 'ring-2 ring-sky-500 dark:ring-sky-400' : ''}`}
     >
-      <span className="truncate font-mono text-[10.5px]">{layer.system ? `${layer.driver} (system bus)` : layer.driver}</span>
-      <abbr title={explain(layer.role)} className="ml-2 shrink-0 text-[9.5px] font-semibold uppercase tracking-wide no-underline">
+      <span className="truncate font-mono text-[length:var(--g-sm)]">{layer.system ? `${layer.driver} (system bus)` : layer.driver}</span>
+      <abbr title={explain(layer.role)} className="ml-2 shrink-0 text-[length:var(--g-2xs)] font-semibold uppercase tracking-wide no-underline">
         {layer.role}
       </abbr>
     </li>
@@ -277,7 +278,7 @@ function InterfaceChip({ itf }: { itf: InterfaceVisual }) {
     <li className="relative flex h-[21px] items-center gap-1.5 rounded border border-slate-200 px-1.5 dark:border-slate-700">
       <Handle type="target" id={`if:${itf.className}`} position={Position.Left} isConnectable={false} className={`${hidden} !-left-2.5`} />
       <StateDot state={itf.state === 'none' ? 'not-present' : itf.state} />
-      <span className="min-w-0 flex-1 truncate font-mono text-[10px]" title={itf.className}>
+      <span className="min-w-0 flex-1 truncate font-mono text-[length:var(--g-xs)]" title={itf.className}>
         {itf.className}
       </span>
       <StateText state={itf.state === 'none' ? 'absent' : itf.state} />
@@ -293,27 +294,27 @@ function DeviceNodeImpl({ data, selected }: NodeProps<PnpNode>) {
       <Badges v={v} />
       <div className="h-[44px] border-b border-slate-200 px-2.5 pt-1.5 dark:border-slate-700">
         <div className="flex items-center gap-1.5">
-          <span className="min-w-0 flex-1 truncate text-[12.5px] font-semibold">{data.title}</span>
+          <span className="min-w-0 flex-1 truncate text-[length:var(--g-lg)] font-semibold">{data.title}</span>
           {(v.openHandles ?? 0) > 0 && (
-            <span className="shrink-0 rounded bg-slate-100 px-1 font-mono text-[9.5px] text-slate-700 dark:bg-slate-800 dark:text-slate-300">
+            <span className="shrink-0 rounded bg-slate-100 px-1 font-mono text-[length:var(--g-2xs)] text-slate-700 dark:bg-slate-800 dark:text-slate-300">
               {v.openHandles} open {v.openHandles === 1 ? 'handle' : 'handles'}
             </span>
           )}
         </div>
         <div className="mt-0.5 flex items-center gap-1.5">
-          <span className="min-w-0 flex-1 truncate font-mono text-[9.5px] text-slate-600 dark:text-slate-400">{data.subtitle}</span>
+          <span className="min-w-0 flex-1 truncate font-mono text-[length:var(--g-2xs)] text-slate-600 dark:text-slate-400">{data.subtitle}</span>
           <StateDot state={v.state} />
           <StateText state={v.state} />
         </div>
       </div>
       <div className="px-2.5 pb-2">
-        <div className="pt-1 text-[9.5px] font-semibold uppercase tracking-wider text-slate-600 dark:text-slate-400">Driver stack</div>
+        <div className="pt-1 text-[length:var(--g-2xs)] font-semibold uppercase tracking-wider text-slate-600 dark:text-slate-400">Driver stack</div>
         <ul className="mt-0.5 space-y-1" aria-label="Driver stack, top to bottom">
           {v.layers?.map((l) => <Layer key={`${l.role}:${l.driver}`} layer={l} />)}
         </ul>
         {(v.interfaces?.length ?? 0) > 0 && (
           <>
-            <div className="pt-1.5 text-[9.5px] font-semibold uppercase tracking-wider text-slate-600 dark:text-slate-400">Interfaces</div>
+            <div className="pt-1.5 text-[length:var(--g-2xs)] font-semibold uppercase tracking-wider text-slate-600 dark:text-slate-400">Interfaces</div>
             <ul className="mt-0.5 space-y-1">
               {v.interfaces?.map((i) => <InterfaceChip key={i.className} itf={i} />)}
             </ul>
@@ -335,22 +336,22 @@ function ComponentNodeImpl({ data, selected, type }: NodeProps<PnpNode>) {
       <div className="flex h-full items-center gap-2.5 px-2.5">
         <span
           aria-hidden="true"
-          className={`flex size-8 shrink-0 items-center justify-center rounded-md text-[10px] font-bold ${
+          className={`flex size-8 shrink-0 items-center justify-center rounded-md text-[length:var(--g-xs)] font-bold ${
             isApp ? 'bg-teal-100 text-teal-900 dark:bg-teal-900/60 dark:text-teal-100' : 'bg-indigo-100 text-indigo-900 dark:bg-indigo-900/60 dark:text-indigo-100'
           }`}
         >
           {isApp ? 'APP' : 'SYS'}
         </span>
         <div className="min-w-0 flex-1">
-          <div className="truncate text-[12.5px] font-semibold">{data.title}</div>
+          <div className="truncate text-[length:var(--g-lg)] font-semibold">{data.title}</div>
           <div className="flex items-center gap-1.5">
             <StateDot state={v.state} />
             <StateText state={v.state} />
           </div>
           {v.blocked ? (
-            <div className="truncate text-[10px] text-amber-800 dark:text-amber-300">{v.blocked}</div>
+            <div className="truncate text-[length:var(--g-xs)] text-amber-800 dark:text-amber-300">{v.blocked}</div>
           ) : v.detail ? (
-            <div className="truncate font-mono text-[10px] text-sky-800 dark:text-sky-300">{v.detail}</div>
+            <div className="truncate font-mono text-[length:var(--g-xs)] text-sky-800 dark:text-sky-300">{v.detail}</div>
           ) : null}
         </div>
       </div>
@@ -360,20 +361,30 @@ function ComponentNodeImpl({ data, selected, type }: NodeProps<PnpNode>) {
 }
 
 /**
- * The threads in a node's code, beside the node (right of it, under the edge's start): the thread
+ * The threads in a node's code, right of the node: the thread
  * and the routine for the whole duration of the call, and for a blocked thread what it waits for,
  * in full (wrapped, never clipped).
  */
-export function ThreadChips({ threads, side = 'right' }: { threads?: ThreadChip[]; side?: 'right' | 'left' }) {
+export function ThreadChips({ threads, at = 'port' }: { threads?: ThreadChip[]; at?: 'port' | 'top' }) {
   if (!threads || threads.length === 0) return null;
-  const place = side === 'right' ? 'left-[calc(100%+10px)] top-[calc(50%+6px)]' : 'right-[calc(100%+10px)] top-0';
+  // A component's chips start under its edges' port (its notification caption sits above it), in
+  // the gap before the machine; the PnP manager's at its top, right of the devices hanging under
+  // it (the component column's chips would meet them on its left).
+  const place = at === 'port' ? 'top-[calc(50%+6px)]' : 'top-0';
+  const left = at === 'top' ? ROOT_CHIPS_OFFSET : THREAD_CHIPS.gap;
   return (
-    <ul aria-hidden="true" data-testid="thread-chips" className={`pnp-thread-chips pointer-events-none absolute z-10 flex w-[196px] flex-col gap-1 ${place}`}>
+    <ul
+      aria-hidden="true"
+      data-testid="thread-chips"
+      style={{ width: THREAD_CHIPS.w, left: `calc(100% + ${left}px)` }}
+      className={`pnp-thread-chips pointer-events-none absolute z-10 flex flex-col gap-1 ${place}`}
+    >
       {threads.map((t) => (
         <li
           key={`${t.thread}:${t.routine}`}
           data-thread={t.thread}
-          className={`rounded-md border px-1.5 py-0.5 text-[11px] leading-snug shadow-sm [overflow-wrap:anywhere] ${
+          data-graph-label="thread"
+          className={`rounded-md border px-1.5 py-0.5 text-[length:var(--g-md)] leading-snug shadow-sm [overflow-wrap:anywhere] ${
             t.state === 'blocked'
               ? 'border-amber-500 bg-amber-50 text-amber-950 dark:border-amber-400 dark:bg-amber-950 dark:text-amber-100'
               : 'border-sky-500 bg-sky-50 text-sky-950 dark:border-sky-400 dark:bg-sky-950 dark:text-sky-100'
@@ -395,7 +406,7 @@ export function ThreadChips({ threads, side = 'right' }: { threads?: ThreadChip[
 }
 
 function LabelNodeImpl({ data }: NodeProps<PnpNode>) {
-  return <div className="text-[10.5px] font-semibold uppercase tracking-wider text-slate-600 dark:text-slate-400">{data.title}</div>;
+  return <div data-graph-label="heading" className="w-fit text-[length:var(--g-sm)] font-semibold uppercase tracking-wider text-slate-600 dark:text-slate-400">{data.title}</div>;
 }
 
 export const nodeTypes = {

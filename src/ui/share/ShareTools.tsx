@@ -3,7 +3,8 @@
 import { lazy, Suspense, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useSession } from '../../store/session.ts';
-import { onBadLink, restorePrevious, useBadLink, withStep } from '../url.ts';
+import { onBadLink, pageHash, restorePrevious, useBadLink } from '../url.ts';
+import { useView } from '../view.ts';
 import { CopyLinkButton } from './CopyLinkButton.tsx';
 import { fullLink, linkLengthWarning } from './link.ts';
 import { LinkErrorAlert } from './LinkErrorAlert.tsx';
@@ -14,11 +15,12 @@ const EditorDialog = lazy(() => import('../editor/EditorDialog.tsx'));
 export const TOOL =
   'inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:opacity-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700';
 
-/** `#s1.…&step=N` for the scenario and step on screen ('' before the first run); the worker made the link. */
+/** `#s1.…&step=N` and the view's parameters for what is on screen ('' before the first run); the worker made the link. */
 export function useCurrentHash(): string {
   const base = useSession((s) => s.link);
   const cursor = useSession((s) => s.cursor);
-  return base ? withStep(base, cursor) : '';
+  const view = useView((v) => v);
+  return base ? pageHash(base, cursor, view) : '';
 }
 
 export function ShareTools() {

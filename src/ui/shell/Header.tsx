@@ -63,7 +63,7 @@ export function Header({ tools }: { tools?: ReactNode }) {
       <h2 className="order-last min-w-0 basis-full truncate text-[14px] font-medium text-slate-800 dark:text-slate-200 sm:order-none sm:flex-1 sm:basis-auto" title={title}>
         {title || 'Loading…'}
       </h2>
-      <div className="ml-auto flex flex-wrap items-center justify-end gap-2 lg:flex-nowrap" data-slot="scenario-tools">
+      <div className="ml-auto flex flex-wrap items-center justify-end gap-2 lg:shrink-0 lg:flex-nowrap [&_button]:whitespace-nowrap" data-slot="scenario-tools">
         {tools}
         <ThemeToggle />
       </div>

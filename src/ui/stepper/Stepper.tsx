@@ -257,18 +257,23 @@ export function Stepper({ tools }: { tools?: React.ReactNode } = {}) {
           className="pnp-scrubber relative z-10 h-[18px] w-full cursor-pointer bg-transparent"
         />
       </div>
-      <div className="mt-1 flex min-h-5 items-center gap-2 text-[12px]">
-        {stepLabel && <span className="shrink-0 font-medium text-slate-700 dark:text-slate-300">{stepLabel}</span>}
+      {/* One line at every width (a taller stepper would shrink the graph between steps): long texts truncate. */}
+      <div className="pnp-step-line mt-1 flex min-h-5 items-center gap-2 text-[12px]">
+        {stepLabel && (
+          <span className="min-w-0 truncate font-medium text-slate-700 dark:text-slate-300" title={stepLabel}>
+            {stepLabel}
+          </span>
+        )}
         <code data-testid="step-entry" className="min-w-0 flex-1 truncate font-mono text-slate-600 dark:text-slate-400" title={summary}>
           {summary}
         </code>
         {visible && (
-          <span className="shrink-0 rounded-full bg-sky-100 px-2 py-0.5 font-medium text-sky-900 dark:bg-sky-950 dark:text-sky-100" title="Step back, Step forward and Play visit only the entries the Trace filter shows">
+          <span className="min-w-0 truncate rounded-full bg-sky-100 px-2 py-0.5 font-medium text-sky-900 dark:bg-sky-950 dark:text-sky-100" title="Step back, Step forward and Play visit only the entries the Trace filter shows">
             Stepping follows the Trace filter: {visible.length} of {length}
           </span>
         )}
         {choice && (
-          <span className="shrink-0 rounded-full bg-violet-100 px-2 py-0.5 font-medium text-violet-900 dark:bg-violet-900/60 dark:text-violet-100">
+          <span className="min-w-0 truncate rounded-full bg-violet-100 px-2 py-0.5 font-medium text-violet-900 dark:bg-violet-900/60 dark:text-violet-100">
             Choice point: {choice.runnable.length} threads can run next — pick one in Threads
           </span>
         )}
