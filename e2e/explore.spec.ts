@@ -48,3 +48,36 @@ test('Cancel stops a long exploration', async ({ page }) => {
   await expect(panel.getByText(/^Cancelled after /)).toBeVisible();
   await expect(panel.getByRole('button', { name: 'Explore', exact: true })).toBeEnabled();
 });
+
+test('Compare: two outcomes picked by name, their sequence diagrams side by side, the first difference marked in both', async ({ page }) => {
+  await openDemo(page, 'seed003-non-ex-window');
+  await page.getByRole('tab', { name: 'Interleavings' }).click();
+  const panel = page.getByRole('region', { name: 'Interleavings' });
+  await panel.getByRole('button', { name: 'Explore', exact: true }).click();
+  await expect(panel.getByRole('progressbar', { name: 'Exploring schedules' })).toHaveAttribute('aria-valuetext', /done/);
+  const compareButton = panel.getByRole('button', { name: 'Compare', exact: true });
+  await expect(compareButton).toBeDisabled();
+  await panel.getByRole('checkbox', { name: 'Compare outcome 1' }).check();
+  const rows = panel.getByRole('table').getByRole('row');
+  const bug = rows.filter({ hasText: 'bugcheck' }).first();
+  await bug.getByRole('checkbox', { name: /^Compare outcome \d+$/ }).check();
+  await compareButton.click();
+  const region = panel.getByRole('region', { name: 'Compare outcomes' });
+  await expect(region).toBeVisible();
+  await expect(region.getByRole('heading', { name: /^Outcome 1: quiescent/ })).toBeVisible();
+  await expect(region.getByRole('heading', { name: /^Outcome \d+: bugcheck/ })).toBeVisible();
+  const diagrams = region.getByRole('img', { name: /^Outcome \d+: / });
+  await expect(diagrams).toHaveCount(2);
+  // The first difference is marked in both diagrams, in view, at the same height (the rows line up).
+  const marks = region.getByRole('note', { name: /^First difference: #\d+ / });
+  await expect(marks).toHaveCount(2);
+  await expect(marks.first()).toHaveText('First difference');
+  await expect(marks.first()).toBeInViewport();
+  await expect(marks.last()).toBeInViewport();
+  const [y1, y2] = [(await marks.first().boundingBox())!.y, (await marks.last().boundingBox())!.y];
+  expect(Math.abs(y1 - y2)).toBeLessThan(1);
+  // The two marks name different messages: that is where the runs part.
+  expect(await marks.first().getAttribute('aria-label')).not.toBe(await marks.last().getAttribute('aria-label'));
+  await region.getByRole('button', { name: 'Close comparison' }).click();
+  await expect(region).toHaveCount(0);
+});

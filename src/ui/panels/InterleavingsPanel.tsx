@@ -7,6 +7,8 @@ import type { OutcomeReport } from '../../engine/explore/index.ts';
 import { exploreStore, useExplore } from '../../store/explore.ts';
 import { useSession } from '../../store/session.ts';
 import { PAGE_EXPLORE_LIMITS } from '../../worker/explorer.ts';
+import { Suspense, useState } from 'react';
+import { CompareOutcomes } from './lazy.tsx';
 import { Badge, BUTTON, PanelFrame, SEVERITY_CLASS } from './ui.tsx';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -22,10 +24,13 @@ function HazardBadge({ hazard }: { hazard: string }) {
   );
 }
 
-function OutcomeRow({ o, index }: { o: OutcomeReport; index: number }) {
+function OutcomeRow({ o, index, picked, onPick }: { o: OutcomeReport; index: number; picked: boolean; onPick(on: boolean): void }) {
   const where = o.divergesAt ? `departs at step ${o.divergesAt.step}: ${o.divergesAt.ran} instead of ${o.divergesAt.insteadOf}` : 'the default run';
   return (
     <tr className="border-b border-slate-100 align-top dark:border-slate-800">
+      <td className="px-2 py-1">
+        <input type="checkbox" aria-label={`Compare outcome ${index + 1}`} checked={picked} onChange={(e) => onPick(e.currentTarget.checked)} />
+      </td>
       <th scope="row" className="px-2 py-1 text-left font-medium">{o.halt}</th>
       <td className="px-2 py-1">
         <span className="flex flex-wrap gap-1">{o.hazards.length === 0 ? <span className="text-slate-500">none</span> : o.hazards.map((h, i) => <HazardBadge key={i} hazard={h} />)}</span>
@@ -52,6 +57,13 @@ export function InterleavingsPanel() {
   const running = status === 'running';
   const shown = result && forLink === link ? result : null;
   const max = PAGE_EXPLORE_LIMITS.maxRuns;
+  const scenario = useSession((s) => s.scenario);
+  // Outcomes picked for the comparison (at most two: picking a third drops the oldest), and the pair compared.
+  const [picks, setPicks] = useState<{ result: unknown; picked: number[]; compared: [number, number] | null }>({ result: null, picked: [], compared: null });
+  const current = picks.result === shown ? picks : { result: shown, picked: [], compared: null };
+  const pick = (i: number, on: boolean) =>
+    setPicks({ ...current, picked: on ? [...current.picked.filter((j) => j !== i), i].slice(-2) : current.picked.filter((j) => j !== i) });
+  const compare = () => current.picked.length === 2 && setPicks({ ...current, compared: [current.picked[0], current.picked[1]].sort((x, y) => x - y) as [number, number] });
   return (
     <PanelFrame
       title="Interleavings"
@@ -104,6 +116,7 @@ export function InterleavingsPanel() {
             <caption className="sr-only">Distinct outcomes</caption>
             <thead>
               <tr className="border-b border-slate-200 text-left text-xs text-slate-600 dark:border-slate-700 dark:text-slate-400">
+                <th scope="col" className="px-2 py-1 font-medium"><span className="sr-only">Compare</span></th>
                 <th scope="col" className="px-2 py-1 font-medium">Halt</th>
                 <th scope="col" className="px-2 py-1 font-medium">Hazards</th>
                 <th scope="col" className="px-2 py-1 text-right font-medium">Schedules</th>
@@ -112,9 +125,29 @@ export function InterleavingsPanel() {
               </tr>
             </thead>
             <tbody>
-              {shown.outcomes.map((o, i) => <OutcomeRow key={i} o={o} index={i} />)}
+              {shown.outcomes.map((o, i) => <OutcomeRow key={i} o={o} index={i} picked={current.picked.includes(i)} onPick={(on) => pick(i, on)} />)}
             </tbody>
           </table>
+        )}
+        {shown && shown.outcomes.length > 1 && (
+          <p className="flex flex-wrap items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+            <button type="button" className={BUTTON} disabled={current.picked.length !== 2} onClick={compare}>
+              Compare
+            </button>
+            Tick two outcomes to see their sequence diagrams side by side, from where they first differ.
+          </p>
+        )}
+        {shown && scenario && current.compared && (
+          <Suspense fallback={<p className="text-xs">Loading…</p>}>
+            <CompareOutcomes
+              scenario={scenario}
+              pair={[
+                { number: current.compared[0] + 1, outcome: shown.outcomes[current.compared[0]] },
+                { number: current.compared[1] + 1, outcome: shown.outcomes[current.compared[1]] },
+              ]}
+              onClose={() => setPicks({ ...current, compared: null })}
+            />
+          </Suspense>
         )}
       </div>
     </PanelFrame>

@@ -1,5 +1,5 @@
 // The panels the first screen does not show (the Threads, Sequence and Code tabs; the bug check
-// overlay) load on demand, so the page's first download is smaller. preloadPanels() fetches them
+// overlay; the Interleavings comparison) load on demand, so the page's first download is smaller. preloadPanels() fetches them
 // once the browser is idle after the first screen, so opening a tab later does not wait.
 import { lazy } from 'react';
 
@@ -7,11 +7,13 @@ const threads = () => import('./ThreadsPanel.tsx');
 const sequence = () => import('./SequencePanel.tsx');
 const code = () => import('./CodePanel.tsx');
 const hazard = () => import('./HazardOverlay.tsx');
+const compare = () => import('./CompareOutcomes.tsx');
 
 export const ThreadsPanel = lazy(() => threads().then((m) => ({ default: m.ThreadsPanel })));
 export const SequencePanel = lazy(() => sequence().then((m) => ({ default: m.SequencePanel })));
 export const CodePanel = lazy(() => code().then((m) => ({ default: m.CodePanel })));
 export const HazardOverlay = lazy(() => hazard().then((m) => ({ default: m.HazardOverlay })));
+export const CompareOutcomes = lazy(() => compare().then((m) => ({ default: m.CompareOutcomes })));
 
 let preloaded = false;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../engine/testing.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
 import {
-  layoutSequence, LAYOUT, mermaidText, sequenceModel, sequenceWindow, threadLane, toMermaid, toSvg, STABLE_LANES, xml, type SeqItem,
+  firstDifference, layoutSequence, LAYOUT, mermaidText, sequenceModel, sequenceSlice, sequenceWindow, threadLane, toMermaid, toSvg, STABLE_LANES, xml, type SeqItem,
 } from './sequence.ts';
 import * as S from './testing/scenarios.ts';
 
@@ -98,6 +98,30 @@ describe('sequenceWindow', () => {
   it('is memoised per trace', () => {
     expect(sequenceModel(r.scenario, r.trace)).toBe(m);
     expect(sequenceModel(r.scenario, [...r.trace] as TraceEntry[])).not.toBe(m);
+  });
+});
+
+describe('firstDifference and sequenceSlice', () => {
+  const r = run(S.SEED000);
+  const m = sequenceModel(r.scenario, r.trace);
+  const call = (seq: number, label: string, to = 'kernel'): SeqItem => ({ seq, kind: 'call', from: 'sampledrv', to, label, dashed: false });
+
+  it('finds the first item that is not the same message, wherever it sits in the trace', () => {
+    expect(firstDifference(m.items, m.items)).toBe(-1);
+    const a = [call(0, 'IoA'), call(1, 'IoB'), call(2, 'IoC')];
+    expect(firstDifference(a, [call(0, 'IoA'), call(5, 'IoB'), call(6, 'IoD')])).toBe(2); // seq aside
+    expect(firstDifference(a, [call(0, 'IoA'), call(1, 'IoB', 'user')])).toBe(1);
+    expect(firstDifference(a, a.slice(0, 2))).toBe(2); // one is the start of the other
+    expect(firstDifference(a, [{ seq: 0, kind: 'note', lanes: 'all', label: 'IoA', tone: 'action' }])).toBe(0);
+  });
+
+  it('slices the items from a start, the last one current; sequenceWindow is the slice ending at the cursor', () => {
+    const s = sequenceSlice(m, 3, 10);
+    expect(s.items).toEqual(m.items.slice(3, 10));
+    expect(s.hidden).toBe(3);
+    expect(s.current).toBe(6);
+    const w = sequenceWindow(m, m.items[9].seq, 7);
+    expect(w).toEqual(s);
   });
 });
 

@@ -260,7 +260,11 @@ export interface SequenceWindow {
 /** The items up to the cursor, at most `max` of them, with the lanes to draw. */
 export function sequenceWindow(model: SequenceModel, cursor: number, max = WINDOW): SequenceWindow {
   const end = lastAtOrBefore(model.seqs, cursor) + 1;
-  const start = Math.max(0, end - max);
+  return sequenceSlice(model, Math.max(0, end - max), end);
+}
+
+/** The items from index `start` up to (not including) `end`, with the lanes to draw; the last one is current. */
+export function sequenceSlice(model: SequenceModel, start: number, end: number): SequenceWindow {
   const items = model.items.slice(start, end);
   let laneIds: string[];
   if (model.allLanes.length <= STABLE_LANES) laneIds = model.allLanes;
@@ -273,6 +277,23 @@ export function sequenceWindow(model: SequenceModel, cursor: number, max = WINDO
     return lane;
   });
   return { items, lanes, hidden: start, current: items.length - 1 };
+}
+
+/** Are two items the same message (the same arrow or note between the same lanes; where it sits in the trace aside)? */
+function sameItem(a: SeqItem, b: SeqItem): boolean {
+  if (a.kind !== b.kind || a.label !== b.label) return false;
+  if (a.kind === 'note' && b.kind === 'note') return a.tone === b.tone && String(a.lanes) === String(b.lanes);
+  return a.kind !== 'note' && b.kind !== 'note' && a.from === b.from && a.to === b.to && a.dashed === b.dashed;
+}
+
+/**
+ * Where two runs' diagrams first differ: the index of the first item that is not the same message
+ * in both (the shorter one's length when one is the start of the other), or −1 when they are the same.
+ */
+export function firstDifference(a: readonly SeqItem[], b: readonly SeqItem[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (!sameItem(a[i], b[i])) return i;
+  return a.length === b.length ? -1 : n;
 }
 
 // ---------------------------------------------------------------- layout
