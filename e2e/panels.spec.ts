@@ -137,3 +137,30 @@ test('Sequence: the diagram up to the step, exported as a standalone SVG and as 
   await expect(current(page)).toHaveAttribute('data-seq', seq!);
   expect(await seriousAxe(page, '[role="tabpanel"]')).toEqual([]);
 });
+
+test('the panel tabs fit: every tab whole inside its tab bar at 1280, 1024 and 390 px wide', async ({ page }) => {
+  for (const [width, height] of [[1280, 800], [1024, 768], [390, 844]] as const) {
+    await page.setViewportSize({ width, height });
+    await open(page, demo('seed000-sync'));
+    const tablist = page.getByRole('tablist', { name: 'Panels' });
+    await tablist.scrollIntoViewIfNeeded();
+    const bar = (await tablist.boundingBox())!;
+    const tabs = tablist.getByRole('tab');
+    await expect(tabs).toHaveCount(5);
+    for (const t of await tabs.all()) {
+      const name = (await t.textContent())!;
+      const box = (await t.boundingBox())!;
+      expect.soft(box.x, `${name} at ${width} px: left edge`).toBeGreaterThanOrEqual(bar.x - 0.5);
+      expect.soft(box.x + box.width, `${name} at ${width} px: right edge`).toBeLessThanOrEqual(bar.x + bar.width + 0.5);
+      expect.soft(box.y, `${name} at ${width} px: top edge`).toBeGreaterThanOrEqual(bar.y - 0.5);
+      expect.soft(box.y + box.height, `${name} at ${width} px: bottom edge`).toBeLessThanOrEqual(bar.y + bar.height + 1.5);
+    }
+    // Nothing hidden behind a scroll: the bar is as wide as its content.
+    expect(await tablist.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    await tabs.last().click();
+    await expect(tabs.last()).toHaveAttribute('aria-selected', 'true');
+    await expect(tabs.first()).toBeInViewport({ ratio: 1 });
+    await tabs.first().click(); // back to Trace for the next width
+    await expect(traceList(page)).toBeVisible();
+  }
+});

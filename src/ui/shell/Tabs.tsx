@@ -27,7 +27,8 @@ export function Tabs({ tabs, active, onChange, label, className = '' }: { tabs: 
   };
   return (
     <div className={`flex min-h-0 flex-col ${className}`}>
-      <div role="tablist" aria-label={label} onKeyDown={onKeyDown} className="flex shrink-0 gap-1 overflow-x-auto border-b border-slate-200 px-2 dark:border-slate-800">
+      {/* The tabs wrap onto a second row when the column is too narrow for them: every tab stays whole and in reach, none scrolls out of sight. */}
+      <div role="tablist" aria-label={label} onKeyDown={onKeyDown} className="flex shrink-0 flex-wrap gap-x-0.5 border-b border-slate-200 px-1 dark:border-slate-800">
         {tabs.map((t) => {
           const selected = t.id === active;
           return (
@@ -44,7 +45,7 @@ export function Tabs({ tabs, active, onChange, label, className = '' }: { tabs: 
               aria-selected={selected}
               tabIndex={selected ? 0 : -1}
               onClick={() => onChange(t.id)}
-              className={`-mb-px inline-flex items-center gap-1.5 whitespace-nowrap border-b-2 px-2.5 py-2 text-[13px] font-medium ${
+              className={`-mb-px inline-flex items-center gap-1.5 whitespace-nowrap border-b-2 px-2 py-2 text-[13px] font-medium ${
                 selected
                   ? 'border-sky-600 text-slate-900 dark:border-sky-400 dark:text-slate-100'
                   : 'border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100'
