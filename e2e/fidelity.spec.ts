@@ -1,6 +1,7 @@
-// Fidelity in the page (issue 9): the demos for IoSetDeviceInterfaceState and for processor groups
-// open from the gallery and explain themselves; a removal started by software and an action that
-// starts inside an earlier one work from a link. Controls and regions are found by role and name.
+// Fidelity in the page (issue 9): the demos for IoSetDeviceInterfaceState, processor groups, an app's
+// eject that is vetoed (RM-9, RM-11) and a surprise removal during a veto open from the gallery and
+// explain themselves; a removal started by software and an action that starts inside an earlier one
+// work from a link. Controls and regions are found by role and name.
 import { expect, test, type Page } from '@playwright/test';
 import { DEMOS } from '../src/scenario/demos/index.ts';
 import type { Scenario } from '../src/scenario/types.ts';
@@ -47,6 +48,39 @@ test('processor groups demo: processor 64 is number 0 of group 1, and the callba
   await stepUntil(page, /groupdrv!SyncProcessorCallback\(.*State=KeProcessorAddStartNotify, NtNumber=65, ProcNumber=1\/1/);
   await stepUntil(page, /Not the first of its group/);
   await expect(narration(page)).toContainText('allocate only per-processor data');
+});
+
+test('eject-vetoed demo: an app\'s CM_Request_Device_Eject comes back CR_REMOVE_VETOED (RM-9); a failed device is surprise-removed (RM-11)', async ({ page }) => {
+  await openDemo(page, 'seed002-eject-vetoed');
+  // It opens at the tray app's Eject routine (timeline step 3).
+  await expect.poll(() => entryText(page)).toMatch(/run tray!Eject/);
+  await stepUntil(page, /→ CM_Request_Device_Eject\(/);
+  await expect(explanation(page).getByRole('article', { name: 'An app asks for an eject with CM_Request_Device_Eject' })).toBeVisible();
+  await stepUntil(page, /Unsaved work on the toaster/);
+  await expect(narration(page)).toContainText('veto the removal');
+  await stepUntil(page, /editor!OnDevice\(.*Action=CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED/);
+  await stepUntil(page, /← CM_Request_Device_Eject = CR_REMOVE_VETOED.*PNP_VetoWindowsApp.*editor/);
+  // Part two: the driver reports its device failed; no query-remove, straight to the surprise removal.
+  await stepUntil(page, /reports PNP_DEVICE_FAILED/);
+  await expect(explanation(page).getByRole('article', { name: 'A device its driver reports failed is surprise-removed' })).toBeVisible();
+  await stepUntil(page, /editor!OnDevice\(.*Action=CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE/);
+});
+
+test('surprise-during-veto demo: the surprise removal starts inside the eject, while the veto is being answered; the veto stands, then RM-5', async ({ page }) => {
+  await openDemo(page, 'seed002-surprise-during-veto');
+  // It opens at the user's eject (timeline step 2).
+  await expect.poll(() => entryText(page)).toMatch(/eject toaster0/);
+  await stepUntil(page, /Unsaved work on the toaster/);
+  // The action starts just before editor's callback returns its veto; its entry names where (the `during` op).
+  await stepUntil(page, /surpriseRemove toaster0 \(during step 2, before \/apps\/editor\/routines\/OnDevice\/cases\/CM_NOTIFY_ACTION_DEVICEQUERYREMOVE\/1\)/);
+  await expect(explanation(page).getByRole('article', { name: 'Surprise removal asks no one' })).toBeVisible();
+  // The broadcast in progress finishes first: the veto is returned and answered with QUERYREMOVEFAILED.
+  await stepUntil(page, /editor!OnDevice\(.*Action=CM_NOTIFY_ACTION_DEVICEQUERYREMOVEFAILED/);
+  await stepUntil(page, /IRP_MN_SURPRISE_REMOVAL/);
+  await stepUntil(page, /← CM_Query_And_Remove_SubTree = CR_REMOVE_VETOED/);
+  await stepUntil(page, /editor!OnDevice\(.*Action=CM_NOTIFY_ACTION_DEVICEREMOVECOMPLETE/);
+  await stepUntil(page, /Close the handle/);
+  await expect(narration(page)).toContainText('Surprise removal: the device is gone');
 });
 
 /** An app that ejects the toaster (CM_Request_Device_Eject) while another app vetoes; then the vetoing app exits inside its callback. */

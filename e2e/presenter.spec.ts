@@ -163,6 +163,20 @@ test('Presenter mode: the view stays steady while stepping and is re-fitted afte
   await button(page, 'Pause').click();
   expect(await viewport(page), 'after Play').toEqual(fitted);
 
+  // The quiz (above the step controls in Presenter mode) takes room once; stepping with it keeps the view.
+  await button(page, 'Quiz me').click();
+  await settle(page);
+  const quizzing = await viewport(page);
+  for (let i = 0; i < 6; i++) {
+    await button(page, 'Step forward').click();
+    await settle(page);
+    expect(await viewport(page), 'stepping with the quiz on').toEqual(quizzing);
+  }
+  expect(await labelCollisions(page)).toEqual([]);
+  await button(page, 'Quiz me').click();
+  await settle(page);
+  await expect.poll(() => viewport(page)).toEqual(fitted);
+
   // The presenter pans away; a gesture re-runs the scenario and the view is fitted again.
   await pan(page, 160, -120);
   expect(await viewport(page)).not.toEqual(fitted);

@@ -212,6 +212,56 @@ const CASES: Record<string, Case> = {
       expect(r.halt).toBe('quiescent');
     },
   },
+  'seed002-eject-vetoed': {
+    opensAt: 'action run',
+    outcome: (r) => {
+      // RM-9: the app's eject runs the query-remove; editor's veto comes back in the out-parameters (RM-2).
+      expect(r.of('call').find((e) => e.api === 'CM_Request_Device_Eject')?.rule).toBe('RM-9');
+      expect(r.returned('CM_Request_Device_Eject').map((e) => ({ result: e.result, ...e.out }))).toEqual([
+        { result: 'CR_REMOVE_VETOED', pVetoType: 'PNP_VetoWindowsApp', pszVetoName: 'editor' },
+      ]);
+      expectInOrder(
+        r,
+        'tray>CM_Request_Device_Eject', 'editor!OnDevice:QUERYREMOVE', 'editor!OnDevice=ERROR_CANCELLED', 'editor!OnDevice:QUERYREMOVEFAILED',
+        'tray<CM_Request_Device_Eject=CR_REMOVE_VETOED', 'note Vetoed:*',
+      );
+      // RM-11: PNP_DEVICE_FAILED is a surprise removal (RM-5): no second QUERYREMOVE, only REMOVECOMPLETE.
+      expect(r.callbacks()).toEqual(['editor!OnDevice:QUERYREMOVE', 'editor!OnDevice:QUERYREMOVEFAILED', 'editor!OnDevice:REMOVECOMPLETE']);
+      expectInOrder(
+        r,
+        'toaster>IoInvalidateDeviceState', 'QUERY_PNP_DEVICE_STATE@toaster0:toaster', 'QUERY_PNP_DEVICE_STATE@toaster0:bus',
+        'queue SurpriseRemoval(toaster0)', 'SURPRISE_REMOVAL@toaster0:toaster', 'editor!OnDevice:REMOVECOMPLETE', 'REMOVE_DEVICE@toaster0:toaster',
+      );
+      expect(r.of('queue').find((e) => e.event === 'SurpriseRemoval')?.rule).toBe('RM-11');
+      expect(r.labels('irp')).not.toContain('EJECT@toaster0:bus');
+      expect(r.states('device:toaster0').slice(2)).toEqual([
+        'started>query-remove-pending', 'query-remove-pending>started', 'started>surprise-removed', 'surprise-removed>removed',
+      ]);
+      expect(r.hazards()).toEqual([]);
+      expect(r.halt).toBe('quiescent');
+    },
+  },
+  'seed002-surprise-during-veto': {
+    opensAt: 'action eject',
+    outcome: (r) => {
+      // The surprise removal starts as editor is about to return its veto; the broadcast finishes first (RM-2), then RM-5.
+      expect(r.of('action').map((e) => [e.action.do, e.step])).toEqual([['start', 1], ['eject', 2], ['surpriseRemove', 3]]);
+      expectInOrder(
+        r,
+        'editor!OnDevice:QUERYREMOVE', 'note Unsaved work*', 'action surpriseRemove', 'queue SurpriseRemoval(toaster0)',
+        'editor!OnDevice=ERROR_CANCELLED', 'editor!OnDevice:QUERYREMOVEFAILED', 'SURPRISE_REMOVAL@toaster0:toaster',
+        'shell<CM_Query_And_Remove_SubTree=CR_REMOVE_VETOED', 'editor!OnDevice:REMOVECOMPLETE', 'editor<CloseHandle=TRUE', 'REMOVE_DEVICE@toaster0:toaster',
+      );
+      expect(shellVeto(r)).toEqual([{ result: 'CR_REMOVE_VETOED', pVetoType: 'PNP_VetoWindowsApp', pszVetoName: 'editor' }]);
+      expect(r.callbacks()).toEqual(['editor!OnDevice:QUERYREMOVE', 'editor!OnDevice:QUERYREMOVEFAILED', 'editor!OnDevice:REMOVECOMPLETE']);
+      expect(r.labels('irp')).not.toContain('QUERY_REMOVE_DEVICE@toaster0:toaster');
+      expect(r.states('device:toaster0').slice(2)).toEqual([
+        'started>query-remove-pending', 'query-remove-pending>started', 'started>surprise-removed', 'surprise-removed>removed',
+      ]);
+      expect(r.hazards()).toEqual([]);
+      expect(r.halt).toBe('quiescent');
+    },
+  },
   'seed002-duplicate': {
     opensAt: 'note Already listed*',
     outcome: (r) => {

@@ -21,6 +21,8 @@ import seed002Surprise from './seed002-surprise.json' with { type: 'json' };
 import seed002Duplicate from './seed002-duplicate.json' with { type: 'json' };
 import seed002MissedArrival from './seed002-missed-arrival.json' with { type: 'json' };
 import seed002InterfaceOffOn from './seed002-interface-off-on.json' with { type: 'json' };
+import seed002EjectVetoed from './seed002-eject-vetoed.json' with { type: 'json' };
+import seed002SurpriseDuringVeto from './seed002-surprise-during-veto.json' with { type: 'json' };
 import mistakeHandleNotClosed from './mistake-handle-not-closed.json' with { type: 'json' };
 import mistakeCmUnregisterInCallback from './mistake-cm-unregister-in-callback.json' with { type: 'json' };
 import mistakeContextFreedEarly from './mistake-context-freed-early.json' with { type: 'json' };
@@ -97,6 +99,8 @@ export const DEMOS: readonly Demo[] = [
   demo('seed002-surprise', '002', G, seed002Surprise, { at: 'action', step: 2 }),
   demo('seed002-duplicate', '002', G, seed002Duplicate, { at: 'note', text: 'Already listed' }),
   demo('seed002-interface-off-on', '002', G, seed002InterfaceOffOn, { at: 'action', step: 3 }),
+  demo('seed002-eject-vetoed', '002', G, seed002EjectVetoed, { at: 'action', step: 3 }),
+  demo('seed002-surprise-during-veto', '002', G, seed002SurpriseDuringVeto, { at: 'action', step: 2 }),
   demo('seed002-missed-arrival', '002', GM, seed002MissedArrival, { at: 'note', text: 'Bug:' }),
   demo('mistake-handle-not-closed', '002', M, mistakeHandleNotClosed, { at: 'note', text: 'Bug:' }),
   demo('mistake-cm-unregister-in-callback', '002', M, mistakeCmUnregisterInCallback, { at: 'note', text: 'Bug:' }),

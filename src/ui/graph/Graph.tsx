@@ -417,7 +417,8 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
             style={{ width: 160, height: 104 }}
             className="pnp-minimap"
           />
-          <Panel position="top-right">
+          {/* In Presenter mode the machine fills the pane from its top (the partition at the top right): the legend goes below it. */}
+          <Panel position={presenter ? 'bottom-right' : 'top-right'}>
             <Legend />
           </Panel>
           {drag && (
