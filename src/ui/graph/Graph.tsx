@@ -51,7 +51,11 @@ function describe(n: LayoutNode, v: NodeVisual, u: Universe): { title: string; s
   }${threads ? `; threads: ${threads}` : ''}`;
   switch (n.kind) {
     case 'partition': {
-      const sub = `${plural(u.processors, 'processor')} · ${plural(u.memory.length, 'memory module')}`;
+      // Present at the cursor, out of the slots the scenario declares (a hot-add fills a slot).
+      const count = (present: number, slots: number, one: string) =>
+        present === slots ? plural(slots, one) : `${present} of ${plural(slots, one)} present`;
+      const p = v.present ?? { processors: u.processors, memory: u.memory.length };
+      const sub = `${count(p.processors, u.processors, 'processor')} · ${count(p.memory, u.memory.length, 'memory module')}`;
       return { title: 'Hardware partition', subtitle: sub, aria: `Hardware partition: ${sub}` };
     }
     case 'cpus': {

@@ -66,6 +66,8 @@ export interface NodeVisual {
   layers?: LayerVisual[];
   interfaces?: InterfaceVisual[];
   openHandles?: number;
+  /** The partition: how many processors and memory modules are present at the cursor. */
+  present?: { processors: number; memory: number };
   /** Processors in the collapsed count node, by state. */
   counts?: Record<string, number>;
   /** One line of detail (memory size, group/number, current routine…). */
@@ -199,8 +201,12 @@ export function deriveGraph({ universe: u, snapshot, trace, collapsed, isApp }: 
   const entry = snap && snap.seq >= 0 ? trace[snap.seq] : undefined;
 
   // ---- nodes: states
-  visual('partition', 'active');
+  const partition = visual('partition', 'active');
   const procState = (n: number) => snap?.processors[String(n)]?.state ?? 'not-present';
+  const memState = (id: string) => snap?.memory[id]?.state ?? 'not-present';
+  let processorsPresent = 0;
+  for (let n = 0; n < u.processors; n++) if (procState(n) !== 'not-present') processorsPresent++;
+  partition.present = { processors: processorsPresent, memory: u.memory.filter((m) => memState(m.id) !== 'not-present').length };
   if (collapsed) {
     const counts = dict<number>();
     for (let n = 0; n < u.processors; n++) {
@@ -212,7 +218,7 @@ export function deriveGraph({ universe: u, snapshot, trace, collapsed, isApp }: 
   } else {
     for (let n = 0; n < u.processors; n++) visual(`cpu:${n}`, procState(n));
   }
-  for (const m of u.memory) visual(`mem:${m.id}`, snap?.memory[m.id]?.state ?? 'not-present');
+  for (const m of u.memory) visual(`mem:${m.id}`, memState(m.id));
   visual('root', 'active');
 
   // interface states by (device, class)

@@ -134,6 +134,19 @@ describe('derive', () => {
     expect(end.nodes.get('drv:sampledrv')?.state).toBe('unloaded');
   });
 
+  it('the partition counts the processors present at the cursor, not the slots', () => {
+    const s = norm(addProcessor(seed, { index: 1, seq: Infinity }).scenario);
+    const trace = run(s);
+    const u = universeOf(s);
+    const seeker = createSeeker(s, trace);
+    const slots = u.processors;
+    const at = (seq: number) => deriveGraph({ universe: u, snapshot: seeker.at(seq), trace, collapsed: false, isApp: isApp(s) }).nodes.get('partition')?.present;
+    const added = trace.findIndex((e) => e.type === 'state' && e.entity === `processor:${slots - 1}`);
+    expect(added).toBeGreaterThan(0);
+    expect(at(added - 1)).toEqual({ processors: slots - 1, memory: 0 });
+    expect(at(trace.length - 1)).toEqual({ processors: slots, memory: 0 });
+  });
+
   it('an app: interface registration to each toaster interface, a handle and a handle registration to the opened device', () => {
     const s = norm(monitor);
     const trace = run(s);
