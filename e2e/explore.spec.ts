@@ -3,6 +3,7 @@
 // outcome's schedule (the link follows) and the Explanation says which thread ran instead of which.
 import { expect, test, type Page } from '@playwright/test';
 import { DEMOS } from '../src/scenario/demos/index.ts';
+import { interleavingsText } from '../src/scenario/demos/interleavings.ts';
 import { focusPage, open, seed000 } from './support/playground.ts';
 
 test.describe.configure({ timeout: 90_000 });
@@ -80,4 +81,15 @@ test('Compare: two outcomes picked by name, their sequence diagrams side by side
   expect(await marks.first().getAttribute('aria-label')).not.toBe(await marks.last().getAttribute('aria-label'));
   await region.getByRole('button', { name: 'Close comparison' }).click();
   await expect(region).toHaveCount(0);
+});
+
+test('the seed-003 demo cards point at the explorer with its counts', async ({ page }) => {
+  await open(page, seed000, 0);
+  await button(page, 'Demos').click();
+  const gallery = page.getByRole('dialog', { name: 'Demos' });
+  for (const id of ['seed003-non-ex-window', 'seed003-ex-guarantee']) {
+    const demo = DEMOS.find((d) => d.id === id)!;
+    const card = gallery.getByRole('article', { name: demo.title });
+    await expect(card).toContainText(interleavingsText(demo.interleavings!));
+  }
 });

@@ -36,6 +36,7 @@ import seed004SystemGuid from './seed004-system-guid.json' with { type: 'json' }
 import seed004PagedAtDispatch from './seed004-paged-at-dispatch.json' with { type: 'json' };
 import seed004DuringSurpriseRemoval from './seed004-during-surprise-removal.json' with { type: 'json' };
 import mistakeCu8SyncReportInCallback from './mistake-cu8-sync-report-in-callback.json' with { type: 'json' };
+import type { Interleavings } from './interleavings.ts';
 
 /** The seed document a demo teaches (spec: 000 sync processor … 004 custom events). */
 export type SeedId = '000' | '001' | '002' | '003' | '004';
@@ -67,15 +68,22 @@ export interface Demo {
   /** The scenario JSON as written (pass it to load()). */
   scenario: unknown;
   start: DemoStart;
+  /**
+   * What the interleaving explorer finds on this demo (docs/explore.md): how many schedules it
+   * tries and how many of them bug-check, and what to compare it with. Checked against the
+   * explorer by interleavings.test.ts, so the gallery never states a count the explorer disagrees with.
+   */
+  interleavings?: Interleavings;
 }
+
 
 interface ScenarioText {
   title: string;
   description: string;
 }
 
-function demo(id: string, seed: SeedId, tags: DemoTag[], scenario: ScenarioText, start: DemoStart): Demo {
-  return { id, seed, title: scenario.title, description: scenario.description, tags, scenario, start };
+function demo(id: string, seed: SeedId, tags: DemoTag[], scenario: ScenarioText, start: DemoStart, interleavings?: Interleavings): Demo {
+  return { id, seed, title: scenario.title, description: scenario.description, tags, scenario, start, ...(interleavings ? { interleavings } : {}) };
 }
 
 const G: DemoTag[] = ['guided'];
@@ -106,8 +114,12 @@ export const DEMOS: readonly Demo[] = [
   demo('mistake-cm-unregister-in-callback', '002', M, mistakeCmUnregisterInCallback, { at: 'note', text: 'Bug:' }),
   demo('mistake-context-freed-early', '002', M, mistakeContextFreedEarly, { at: 'note', text: 'Bug:' }),
   // 003 — IoUnregisterPlugPlayNotificationEx
-  demo('seed003-non-ex-window', '003', GM, seed003NonExWindow, { at: 'note', text: 'A processor arrived' }),
-  demo('seed003-ex-guarantee', '003', G, seed003ExGuarantee, { at: 'note', text: 'A processor arrived' }),
+  demo('seed003-non-ex-window', '003', GM, seed003NonExWindow, { at: 'note', text: 'A processor arrived' }, {
+    schedules: 68, bugchecks: 13, then: 'IoUnregisterPlugPlayNotificationEx removes the window: explore the next demo.',
+  }),
+  demo('seed003-ex-guarantee', '003', G, seed003ExGuarantee, { at: 'note', text: 'A processor arrived' }, {
+    schedules: 46, bugchecks: 0, then: 'The Ex routine waits out the callback in every order the threads can run.',
+  }),
   demo('mistake-un3-include-existing', '003', M, mistakeUn3IncludeExisting, { at: 'note', text: 'Found a processor' }),
   demo('mistake-un4-wait-work-item', '003', M, mistakeUn4WaitWorkItem, { at: 'note', text: 'Unregister from a work item' }),
   demo('mistake-unload-blocked', '003', M, mistakeUnloadBlocked, { at: 'note', text: 'Bug:' }),

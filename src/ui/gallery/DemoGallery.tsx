@@ -2,6 +2,7 @@
 // documented mistakes. Each card opens its demo or copies a link to it.
 import { useId, useMemo, useState } from 'react';
 import { scenarioToHash } from '../../scenario/codec.ts';
+import { interleavingsText } from '../../scenario/demos/interleavings.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import { CopyLinkButton } from '../share/CopyLinkButton.tsx';
 import { Dialog } from '../share/Dialog.tsx';
@@ -111,6 +112,11 @@ function DemoCard({ demo, onOpen }: { demo: GalleryDemo; onOpen(): void }) {
           {expanded ? 'Show less' : 'Show more'}
           <span className="sr-only"> of “{demo.title}”</span>
         </button>
+      )}
+      {demo.interleavings && (
+        <p className="rounded border-l-2 border-violet-500 bg-violet-50 px-2 py-1 text-sm leading-relaxed text-violet-950 dark:bg-violet-950/50 dark:text-violet-100">
+          {interleavingsText(demo.interleavings)}
+        </p>
       )}
       <div className="mt-auto flex flex-wrap items-start gap-2 pt-1">
         <button

@@ -7,7 +7,7 @@ import { SEED_DOCS, type SeedId } from '../../engine/rules/catalog.ts';
 import type { Demo } from '../../scenario/demos/index.ts';
 
 /** What the gallery needs of a demo. */
-export type GalleryDemo = Pick<Demo, 'id' | 'seed' | 'title' | 'description' | 'tags' | 'scenario'>;
+export type GalleryDemo = Pick<Demo, 'id' | 'seed' | 'title' | 'description' | 'tags' | 'scenario'> & Partial<Pick<Demo, 'interleavings'>>;
 
 export interface DemoGroup<D extends GalleryDemo = GalleryDemo> {
   id: SeedId | 'mistakes';
