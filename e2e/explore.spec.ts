@@ -83,11 +83,11 @@ test('Compare: two outcomes picked by name, their sequence diagrams side by side
   await expect(region).toHaveCount(0);
 });
 
-test('the seed-003 demo cards point at the explorer with its counts', async ({ page }) => {
+test('the seed-003 and seed-002 demo cards point at the explorer with its counts', async ({ page }) => {
   await open(page, seed000, 0);
   await button(page, 'Demos').click();
   const gallery = page.getByRole('dialog', { name: 'Demos' });
-  for (const id of ['seed003-non-ex-window', 'seed003-ex-guarantee']) {
+  for (const id of ['seed003-non-ex-window', 'seed003-ex-guarantee', 'seed002-missed-arrival']) {
     const demo = DEMOS.find((d) => d.id === id)!;
     const card = gallery.getByRole('article', { name: demo.title });
     await expect(card).toContainText(interleavingsText(demo.interleavings!));

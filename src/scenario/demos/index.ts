@@ -109,16 +109,18 @@ export const DEMOS: readonly Demo[] = [
   demo('seed002-interface-off-on', '002', G, seed002InterfaceOffOn, { at: 'action', step: 3 }),
   demo('seed002-eject-vetoed', '002', G, seed002EjectVetoed, { at: 'action', step: 3 }),
   demo('seed002-surprise-during-veto', '002', G, seed002SurpriseDuringVeto, { at: 'action', step: 2 }),
-  demo('seed002-missed-arrival', '002', GM, seed002MissedArrival, { at: 'note', text: 'Bug:' }),
+  demo('seed002-missed-arrival', '002', GM, seed002MissedArrival, { at: 'note', text: 'Bug:' }, {
+    schedules: 38, counts: { rule: 'CM-3' }, hits: 13, says: 'miss the arrival (CM-3)', then: 'In the others toaster1 arrives outside the gap: whether the app misses it depends on the order the threads run (register first, then list).',
+  }),
   demo('mistake-handle-not-closed', '002', M, mistakeHandleNotClosed, { at: 'note', text: 'Bug:' }),
   demo('mistake-cm-unregister-in-callback', '002', M, mistakeCmUnregisterInCallback, { at: 'note', text: 'Bug:' }),
   demo('mistake-context-freed-early', '002', M, mistakeContextFreedEarly, { at: 'note', text: 'Bug:' }),
   // 003 — IoUnregisterPlugPlayNotificationEx
   demo('seed003-non-ex-window', '003', GM, seed003NonExWindow, { at: 'note', text: 'A processor arrived' }, {
-    schedules: 68, bugchecks: 13, then: 'IoUnregisterPlugPlayNotificationEx removes the window: explore the next demo.',
+    schedules: 68, counts: 'bugcheck', hits: 13, says: 'bug-check', then: 'IoUnregisterPlugPlayNotificationEx removes the window: explore the next demo.',
   }),
   demo('seed003-ex-guarantee', '003', G, seed003ExGuarantee, { at: 'note', text: 'A processor arrived' }, {
-    schedules: 46, bugchecks: 0, then: 'The Ex routine waits out the callback in every order the threads can run.',
+    schedules: 46, counts: 'bugcheck', hits: 0, says: 'bug-check', then: 'The Ex routine waits out the callback in every order the threads can run.',
   }),
   demo('mistake-un3-include-existing', '003', M, mistakeUn3IncludeExisting, { at: 'note', text: 'Found a processor' }),
   demo('mistake-un4-wait-work-item', '003', M, mistakeUn4WaitWorkItem, { at: 'note', text: 'Unregister from a work item' }),
