@@ -11,9 +11,8 @@ import { ActionsPanel } from './actions/ActionsPanel.tsx';
 import { Graph } from './graph/Graph.tsx';
 import { Palette } from './palette/Palette.tsx';
 import { ExplanationPanel } from './panels/ExplanationPanel.tsx';
-import { CodePanel, HazardOverlay, preloadPanels, SequencePanel, ThreadsPanel } from './panels/lazy.tsx';
+import { CodePanel, HazardOverlay, InterleavingsPanel, preloadPanels, QuizPanel, SequencePanel, ThreadsPanel } from './panels/lazy.tsx';
 import { TracePanel } from './panels/TracePanel.tsx';
-import { InterleavingsPanel } from './panels/InterleavingsPanel.tsx';
 import { fatalHazardSeqs } from './panels/traceIndex.ts';
 import type { PanelProps } from './panels/types.ts';
 import { Header } from './shell/Header.tsx';
@@ -27,7 +26,8 @@ import { CodeBeside } from './panels/CodeBeside.tsx';
 import { PANELS, setView, useView, type PanelId } from './view.ts';
 import { useColumns } from './shell/layout.ts';
 import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
-import { QuizPanel, QuizToggle } from './quiz/Quiz.tsx';
+import { QuizToggle } from './quiz/QuizToggle.tsx';
+import { useQuiz } from './quiz/store.ts';
 import './theme.ts';
 import { EmbedView } from './embed/EmbedView.tsx';
 import { isEmbed } from './embed/isEmbed.ts';
@@ -85,7 +85,7 @@ function SidePanels({ props }: { props: PanelProps }) {
       case 'code':
         return <Suspense fallback={<p className="p-3 text-sm">Loading…</p>}><CodePanel {...props} /></Suspense>;
       case 'interleavings':
-        return <InterleavingsPanel />;
+        return <Suspense fallback={<p className="p-3 text-sm">Loading…</p>}><InterleavingsPanel /></Suspense>;
     }
   };
   return (
@@ -203,7 +203,7 @@ function Playground() {
             </div>
             {codeBeside && props && <CodeBeside props={props} />}
           </div>
-          {!quizBeside && <QuizPanel />}
+          {!quizBeside && <Quiz />}
           <Stepper tools={<QuizToggle />} />
         </section>
         <aside
@@ -215,7 +215,7 @@ function Playground() {
           {/* In Presenter mode the tour opens the folded column (it walks through what is in it). */}
           <Fold folded={presenter} label="Explanation and panels" side="right" opened={touring}>
             <Tour />
-            {quizBeside && <QuizPanel />}
+            {quizBeside && <Quiz />}
             {props && (
               <>
                 <div className={`flex ${touring ? 'h-[40%] lg:h-[28%]' : 'h-[40%]'} min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800`}>
@@ -230,4 +230,10 @@ function Playground() {
       <NoticeToast />
     </div>
   );
+}
+
+/** The quiz's question, loaded the first time the quiz is turned on. */
+function Quiz() {
+  const on = useQuiz((q) => q.on);
+  return on ? <Suspense fallback={null}><QuizPanel /></Suspense> : null;
 }
