@@ -4,20 +4,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { DEMOS } from '../src/scenario/demos/index.ts';
 import { interleavingsText } from '../src/scenario/demos/interleavings.ts';
-import { focusPage, open, seed000 } from './support/playground.ts';
+import { open, openDemo, seed000 } from './support/playground.ts';
 
 test.describe.configure({ timeout: 90_000 });
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
-async function openDemo(page: Page, id: string) {
-  const demo = DEMOS.find((d) => d.id === id)!;
-  await open(page, seed000, 0);
-  await button(page, 'Demos').click();
-  await page.getByRole('dialog', { name: 'Demos' }).getByRole('button', { name: `Open “${demo.title}”` }).click();
-  await expect(page).toHaveTitle(`${demo.title} — PnP Playground`);
-  await focusPage(page);
-}
 
 test('Explore lists the outcomes of the non-Ex window; Open loads the bug-checking schedule and explains where it departs', async ({ page }) => {
   await openDemo(page, 'seed003-non-ex-window');

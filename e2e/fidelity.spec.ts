@@ -3,24 +3,14 @@
 // explain themselves; a removal started by software and an action that starts inside an earlier one
 // work from a link. Controls and regions are found by role and name.
 import { expect, test, type Page } from '@playwright/test';
-import { DEMOS } from '../src/scenario/demos/index.ts';
 import type { Scenario } from '../src/scenario/types.ts';
-import { entryText, focusPage, open, seed000, stepUntil } from './support/playground.ts';
+import { entryText, focusPage, open, openDemo, stepUntil } from './support/playground.ts';
 
 test.describe.configure({ timeout: 60_000 });
 
-const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 const explanation = (page: Page) => page.getByRole('region', { name: 'Explanation' });
 const narration = (page: Page) => explanation(page).getByRole('region', { name: 'Narration' });
 
-async function openDemo(page: Page, id: string) {
-  const demo = DEMOS.find((d) => d.id === id)!;
-  await open(page, seed000, 0);
-  await button(page, 'Demos').click();
-  await page.getByRole('dialog', { name: 'Demos' }).getByRole('button', { name: `Open “${demo.title}”` }).click();
-  await expect(page).toHaveTitle(`${demo.title} — PnP Playground`);
-  await focusPage(page);
-}
 
 test('IoSetDeviceInterfaceState demo: the interface goes off and on, watchers see REMOVAL then ARRIVAL, explained by IO-11', async ({ page }) => {
   await openDemo(page, 'seed002-interface-off-on');

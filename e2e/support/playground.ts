@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { scenarioToHash } from '../../src/scenario/codec.ts';
+import { DEMOS } from '../../src/scenario/demos/index.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 
 export const seed000 = JSON.parse(readFileSync(new URL('../../src/scenario/demos/seed000-sync.json', import.meta.url), 'utf8')) as Scenario;
@@ -110,4 +111,15 @@ export async function traceByStepping(page: Page): Promise<string[]> {
       for (let f = 0; f < 60 && status() === `Step ${m[1]} of ${m[2]}`; f++) await frame();
     }
   });
+}
+
+/** Open a built-in demo the way a learner does: from the Demos gallery, then focus the page. */
+export async function openDemo(page: Page, id: string): Promise<void> {
+  const demo = DEMOS.find((d) => d.id === id);
+  if (!demo) throw new Error(`no demo ${id}`);
+  await open(page, seed000, 0);
+  await page.getByRole('button', { name: 'Demos', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Demos' }).getByRole('button', { name: `Open “${demo.title}”` }).click();
+  await expect(page).toHaveTitle(`${demo.title} — PnP Playground`);
+  await focusPage(page);
 }
