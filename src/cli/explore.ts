@@ -15,7 +15,7 @@
 import { loadText } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { exploreTask, mergeResults, needsEveryOrder, ROOT_TASK, splitTasks, type ExploreOptions, type ExploreResult, type Task, type TaskResult } from '../engine/explore/index.ts';
-import { EXIT, formatError } from './simulate.ts';
+import { EXIT, formatError, inputName, readScenarioText } from './simulate.ts';
 
 export const USAGE = `usage: npm run --silent explore -- [--max-runs N] [--time-limit S] [--preemptions K] [--workers N] <scenario.json | ->
 
@@ -188,14 +188,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.err(USAGE);
     return EXIT.internal;
   }
-  const name = args.file === '-' ? '<stdin>' : args.file;
-  let text: string;
-  try {
-    text = args.file === '-' ? await io.readStdin() : io.readFile(args.file);
-  } catch (e) {
-    io.err(`explore: cannot read ${name}: ${e instanceof Error ? e.message : String(e)}`);
-    return EXIT.internal;
-  }
+  const text = await readScenarioText(args.file, io, 'explore');
+  if (text === null) return EXIT.internal;
   try {
     const loaded = loadText(text);
     if (!loaded.ok) {
@@ -218,7 +212,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out(`${JSON.stringify(result)}\n`);
     return EXIT.ran;
   } catch (e) {
-    io.err(`explore: internal error while exploring ${name}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    io.err(`explore: internal error while exploring ${inputName(args.file)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return EXIT.internal;
   }
 }

@@ -217,14 +217,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.err(USAGE);
     return EXIT.internal;
   }
-  const name = args.file === '-' ? '<stdin>' : args.file;
-  let text: string;
-  try {
-    text = args.file === '-' ? await io.readStdin() : io.readFile(args.file);
-  } catch (e) {
-    io.err(`simulate: cannot read ${name}: ${errorText(e)}`);
-    return EXIT.internal;
-  }
+  const name = inputName(args.file);
+  const text = await readScenarioText(args.file, io, 'simulate');
+  if (text === null) return EXIT.internal;
 
   let result: Simulated;
   try {
@@ -244,3 +239,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** How a command names its input in messages: the path, or `<stdin>` for `-`. */
+export const inputName = (file: string): string => (file === '-' ? '<stdin>' : file);
+
+/**
+ * The scenario text named on a command line (`-` reads stdin). When it cannot be read, reports
+ * `<command>: cannot read <name>: <reason>` on stderr and returns null (the caller exits 1).
+ */
+export async function readScenarioText(
+  file: string,
+  io: { readStdin(): Promise<string>; readFile(path: string): string; err(line: string): void },
+  command: string,
+): Promise<string | null> {
+  try {
+    return file === '-' ? await io.readStdin() : io.readFile(file);
+  } catch (e) {
+    io.err(`${command}: cannot read ${inputName(file)}: ${errorText(e)}`);
+    return null;
+  }
+}
