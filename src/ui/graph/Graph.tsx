@@ -51,12 +51,13 @@ function describe(n: LayoutNode, v: NodeVisual, u: Universe): { title: string; s
   }${threads ? `; threads: ${threads}` : ''}`;
   switch (n.kind) {
     case 'partition': {
-      // Present at the cursor, out of the slots the scenario declares (a hot-add fills a slot).
-      const count = (present: number, slots: number, one: string) =>
-        present === slots ? plural(slots, one) : `${present} of ${plural(slots, one)} present`;
+      // What is present at the cursor; the empty slots (a hot-add fills one) show as not-present
+      // nodes and are counted in the accessible name only, so the caption stays one short line.
       const p = v.present ?? { processors: u.processors, memory: u.memory.length };
-      const sub = `${count(p.processors, u.processors, 'processor')} · ${count(p.memory, u.memory.length, 'memory module')}`;
-      return { title: 'Hardware partition', subtitle: sub, aria: `Hardware partition: ${sub}` };
+      const sub = `${plural(p.processors, 'processor')} · ${plural(p.memory, 'memory module')}`;
+      const empty = u.processors - p.processors + (u.memory.length - p.memory);
+      const slots = empty > 0 ? ` (${plural(empty, 'empty slot')})` : '';
+      return { title: 'Hardware partition', subtitle: sub, aria: `Hardware partition: ${sub}${slots}` };
     }
     case 'cpus': {
       const title = `CPU 0–${u.processors - 1} · ${u.processors} processors`;
