@@ -11,7 +11,8 @@ import { ActionsPanel } from './actions/ActionsPanel.tsx';
 import { Graph } from './graph/Graph.tsx';
 import { Palette } from './palette/Palette.tsx';
 import { ExplanationPanel } from './panels/ExplanationPanel.tsx';
-import { CodePanel, HazardOverlay, InterleavingsPanel, preloadPanels, QuizPanel, SequencePanel, ThreadsPanel } from './panels/lazy.tsx';
+import { CodePanel, HazardOverlay, InterleavingsPanel, preloadPanels, SequencePanel, ThreadsPanel } from './panels/lazy.tsx';
+import { QuizPanel } from './quiz/Quiz.tsx';
 import { TracePanel } from './panels/TracePanel.tsx';
 import { fatalHazardSeqs } from './panels/traceIndex.ts';
 import type { PanelProps } from './panels/types.ts';
@@ -27,7 +28,6 @@ import { PANELS, setView, useView, type PanelId } from './view.ts';
 import { useColumns } from './shell/layout.ts';
 import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
 import { QuizToggle } from './quiz/QuizToggle.tsx';
-import { useQuiz } from './quiz/store.ts';
 import './theme.ts';
 import { EmbedView } from './embed/EmbedView.tsx';
 import { isEmbed } from './embed/isEmbed.ts';
@@ -203,7 +203,7 @@ function Playground() {
             </div>
             {codeBeside && props && <CodeBeside props={props} />}
           </div>
-          {!quizBeside && <Quiz />}
+          {!quizBeside && <QuizPanel />}
           <Stepper tools={<QuizToggle />} />
         </section>
         <aside
@@ -215,7 +215,7 @@ function Playground() {
           {/* In Presenter mode the tour opens the folded column (it walks through what is in it). */}
           <Fold folded={presenter} label="Explanation and panels" side="right" opened={touring}>
             <Tour />
-            {quizBeside && <Quiz />}
+            {quizBeside && <QuizPanel />}
             {props && (
               <>
                 <div className={`flex ${touring ? 'h-[40%] lg:h-[28%]' : 'h-[40%]'} min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800`}>
@@ -230,10 +230,4 @@ function Playground() {
       <NoticeToast />
     </div>
   );
-}
-
-/** The quiz's question, loaded the first time the quiz is turned on. */
-function Quiz() {
-  const on = useQuiz((q) => q.on);
-  return on ? <Suspense fallback={null}><QuizPanel /></Suspense> : null;
 }

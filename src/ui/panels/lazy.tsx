@@ -1,5 +1,5 @@
 // The panels the first screen does not show (the Threads, Sequence, Code and Interleavings tabs; the
-// bug check overlay; the outcome comparison; the quiz) load on demand, so the page's first download is smaller. preloadPanels() fetches them
+// bug check overlay; the outcome comparison) load on demand, so the page's first download is smaller. preloadPanels() fetches them
 // once the browser is idle after the first screen, so opening a tab later does not wait.
 import { lazy } from 'react';
 
@@ -9,7 +9,6 @@ const code = () => import('./CodePanel.tsx');
 const hazard = () => import('./HazardOverlay.tsx');
 const compare = () => import('./CompareOutcomes.tsx');
 const interleavings = () => import('./InterleavingsPanel.tsx');
-const quiz = () => import('../quiz/Quiz.tsx');
 
 export const ThreadsPanel = lazy(() => threads().then((m) => ({ default: m.ThreadsPanel })));
 export const SequencePanel = lazy(() => sequence().then((m) => ({ default: m.SequencePanel })));
@@ -17,7 +16,6 @@ export const CodePanel = lazy(() => code().then((m) => ({ default: m.CodePanel }
 export const HazardOverlay = lazy(() => hazard().then((m) => ({ default: m.HazardOverlay })));
 export const CompareOutcomes = lazy(() => compare().then((m) => ({ default: m.CompareOutcomes })));
 export const InterleavingsPanel = lazy(() => interleavings().then((m) => ({ default: m.InterleavingsPanel })));
-export const QuizPanel = lazy(() => quiz().then((m) => ({ default: m.QuizPanel })));
 
 let preloaded = false;
 

@@ -1,6 +1,6 @@
-// "Predict, then see" on the page (loaded on demand: the "Quiz me" toggle, QuizToggle.tsx, is all the
-// first screen needs). While the quiz is on, the question for the next callback (above the Explanation in three columns,
-// above the step controls in one). Picking an option scores it and steps to the answer (the same
+// "Predict, then see" on the page: the "Quiz me" toggle is in QuizToggle.tsx (in the stepper, after
+// the current entry). While the quiz is on, the question for the next callback (above the Explanation
+// in three columns, above the step controls in one). Picking an option scores it and steps to the answer (the same
 // move as Next callback); the next question follows at once.
 import { useId, useMemo } from 'react';
 import type { TraceEntry } from '../../engine/trace.ts';
