@@ -51,13 +51,13 @@ function describe(n: LayoutNode, v: NodeVisual, u: Universe): { title: string; s
   }${threads ? `; threads: ${threads}` : ''}`;
   switch (n.kind) {
     case 'partition': {
-      // What is present at the cursor; the empty slots (a hot-add fills one) show as not-present
-      // nodes and are counted in the accessible name only, so the caption stays one short line.
-      const p = v.present ?? { processors: u.processors, memory: u.memory.length };
-      const sub = `${plural(p.processors, 'processor')} · ${plural(p.memory, 'memory module')}`;
-      const empty = u.processors - p.processors + (u.memory.length - p.memory);
-      const slots = empty > 0 ? ` (${plural(empty, 'empty slot')})` : '';
-      return { title: 'Hardware partition', subtitle: sub, aria: `Hardware partition: ${sub}${slots}` };
+      // The machine's processors and memory modules (its slots: a hot-add fills one, shown as a
+      // not-present node until then). The accessible name adds how many are present at the cursor.
+      const sub = `${plural(u.processors, 'processor')} · ${plural(u.memory.length, 'memory module')}`;
+      const p = v.present;
+      const absent = p && (p.processors < u.processors || p.memory < u.memory.length);
+      const now = absent ? ` (present now: ${plural(p.processors, 'processor')}, ${plural(p.memory, 'memory module')})` : '';
+      return { title: 'Hardware partition', subtitle: sub, aria: `Hardware partition: ${sub}${now}` };
     }
     case 'cpus': {
       const title = `CPU 0–${u.processors - 1} · ${u.processors} processors`;
