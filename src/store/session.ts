@@ -440,10 +440,15 @@ export const sessionStore: SessionStore = createSessionStore(getEngineClient);
  * by a key, then the snapshot for it folded in) are shown by one render, at the end of that task, so
  * a key press is on screen in the next frame; changes that come while a render is still waiting for
  * its frame to be painted (a key held down faster than the screen paints, a scrubber dragged) are
- * shown together by one render right after that paint, never by one render each. Without
- * requestAnimationFrame (tests) or on a hidden page (no frames) changes show at once.
+ * shown together by one render right after that paint, never by one render each. A jump the worker
+ * answers (the scrubber) waits for its snapshot, up to SNAPSHOT_WAIT_MS, so the panels and the graph
+ * catch up in one render and one frame instead of two. Without requestAnimationFrame (tests) or on a
+ * hidden page (no frames) changes show at once.
  */
 const frameStore = createFrameStore(sessionStore);
+
+/** How long the views wait for the worker's snapshot of a jump before showing the new cursor without it. */
+export const SNAPSHOT_WAIT_MS = 50;
 
 function createFrameStore(source: SessionStore) {
   let shown = source.getState();
@@ -451,10 +456,14 @@ function createFrameStore(source: SessionStore) {
   let pending = false;
   /** A render was shown and its frame is not painted yet. */
   let unpainted = false;
+  /** The deadline of a wait for the worker's snapshot. */
+  let waiting: ReturnType<typeof setTimeout> | null = null;
   const listeners = new Set<() => void>();
   const noFrames = () => typeof requestAnimationFrame !== 'function' || (typeof document !== 'undefined' && document.visibilityState === 'hidden');
   const flush = () => {
     pending = false;
+    if (waiting) clearTimeout(waiting);
+    waiting = null;
     shown = source.getState();
     if (!noFrames()) {
       unpainted = true;
@@ -468,11 +477,23 @@ function createFrameStore(source: SessionStore) {
     }
     for (const l of listeners) l();
   };
-  source.subscribe(() => {
-    if (noFrames()) return flush();
+  const request = () => {
     if (pending) return;
     pending = true;
     if (!unpainted) queueMicrotask(flush); // at the end of this task: after every change it makes
+  };
+  /** The cursor moved within the shown trace and its snapshot is still to come from the worker. */
+  const awaitsSnapshot = (s: SessionState) => s.trace === shown.trace && s.snapshot === shown.snapshot && s.snapshot !== null && s.snapshot.seq !== s.cursor;
+  source.subscribe((state) => {
+    if (noFrames()) return flush();
+    if (!pending && awaitsSnapshot(state)) {
+      waiting ??= setTimeout(() => {
+        waiting = null;
+        request();
+      }, SNAPSHOT_WAIT_MS);
+      return;
+    }
+    request();
   });
   return {
     getState: () => shown,
