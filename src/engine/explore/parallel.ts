@@ -88,7 +88,10 @@ export async function dispatch(
   const report = () => {
     if (!onProgress) return;
     let { runs, states } = done;
-    for (const r of running.values()) (runs += r.runs), (states += r.states);
+    for (const r of running.values()) {
+      runs += r.runs;
+      states += r.states;
+    }
     onProgress({ runs, states });
   };
   const lane = async (): Promise<void> => {
