@@ -16,17 +16,13 @@ import type { Wait, World } from './model.ts';
 import { own } from './dict.ts';
 import { entityId, type EntityKind } from './ids/entities.ts';
 import { parseThread } from './ids/threads.ts';
-
-export type Yield = { t: 'op' } | { t: 'block'; wait: Wait };
-export type Body<R = unknown> = Generator<Yield, R, void>;
-
-/** A step boundary: the scheduler may run another thread here (docs/architecture.md §2.2 choice points). */
-export const OP: Yield = { t: 'op' };
+import { block, frame, ret, type Frame, type Routine } from './frame.ts';
 
 export interface Job {
   id: number;
   label: string;
-  start: () => Body;
+  /** The job's routine, not started yet (a frame: plain data, see frame.ts). */
+  body: Frame;
   done: boolean;
   result?: unknown;
 }
@@ -40,7 +36,8 @@ export interface Thread {
   service: boolean;
   jobs: Job[];
   job: Job | null;
-  gen: Body | null;
+  /** The frames of the job it is running, innermost last; empty between jobs (frame.ts). */
+  stack: Frame[];
   status: ThreadStatus;
   wait: Wait | null;
   since: number;
@@ -157,7 +154,7 @@ interface Override {
 function nextStep(t: Thread): NextStep {
   const top = t.frames.at(-1);
   const routine = top ? { routine: `${top.component}!${top.routine}` } : {};
-  if (!t.gen) return { thread: t.name, does: 'start', ...(t.jobs[0] ? { job: t.jobs[0].label } : {}) };
+  if (t.stack.length === 0) return { thread: t.name, does: 'start', ...(t.jobs[0] ? { job: t.jobs[0].label } : {}) };
   if (t.pendingOp !== undefined) {
     const op = t.pendingSpec;
     const what = op === undefined ? undefined : 'call' in op ? `call ${String(op.call)}` : op.op;
@@ -377,7 +374,7 @@ export class Engine {
         this.stop('threads', `The run reached its limit of ${n(this.limits.maxThreads)} threads created (every work item runs on a new thread); it never became quiescent.`);
       }
       t = {
-        name, order: this.threadsCreated++, service, jobs: [], job: null, gen: null, status: 'idle',
+        name, order: this.threadsCreated++, service, jobs: [], job: null, stack: [], status: 'idle',
         wait: null, since: 0, irql: 0, callbacks: [], frames: [], ruleFrames: [],
       };
       this.threads.set(name, t);
@@ -411,9 +408,9 @@ export class Engine {
   }
 
   /** Queue a job on a thread (creating it if needed). Returns the job for waiting on it. */
-  submit(threadName: string, label: string, start: () => Body, service = true): Job {
+  submit(threadName: string, label: string, body: Frame, service = true): Job {
     const t = this.thread_(threadName, service);
-    const job: Job = { id: ++this.jobIds, label, start, done: false };
+    const job: Job = { id: ++this.jobIds, label, body, done: false };
     this.jobs.set(job.id, job);
     t.jobs.push(job);
     if (t.status === 'idle' || t.status === 'done') this.setStatus(t, 'runnable');
@@ -480,7 +477,7 @@ export class Engine {
       }
       for (const r of Object.values(this.world.registrations)) r.inFlight = r.inFlight.filter((n) => n !== t.name);
       t.job = null;
-      t.gen = null;
+      t.stack = [];
       t.jobs = [];
       t.wait = null;
       t.callbacks = [];
@@ -491,27 +488,13 @@ export class Engine {
     }
   }
 
-  /** Take a kernel mutex (re-entrant for its owner), waiting while another thread holds it. */
-  *acquire(mutex: string, what: string, rule?: Wait['rule']): Body<void> {
-    const self = this.thread.name;
-    const wait: Wait = { k: 'mutex', mutex, waiter: self, what, ...(rule ? { rule } : {}) };
-    yield* this.waitUntil(wait, () => this.satisfied(wait));
-    const m = this.world.mutexes.get(mutex);
-    if (m) m.depth++;
-    else this.world.mutexes.set(mutex, { thread: self, depth: 1 });
-  }
-
   release(mutex: string): void {
     const m = this.world.mutexes.get(mutex);
     if (m && --m.depth === 0) this.world.mutexes.delete(mutex);
   }
 
-  /** Block the running thread until `satisfied()` holds. */
-  *waitUntil(wait: Wait, satisfied: () => boolean): Body<void> {
-    while (!satisfied()) yield { t: 'block', wait };
-  }
-
-  private satisfied(w: Wait): boolean {
+  /** Has the wait ended? (A blocked thread is woken when it has; a wait is data, never a closure.) */
+  satisfied(w: Wait): boolean {
     switch (w.k) {
       case 'job':
         return this.jobs.get(w.job)?.done ?? true;
@@ -667,7 +650,7 @@ export class Engine {
       if (t.fired || t.step !== this.step || this.halted) continue;
       const here = t.choice !== undefined
         ? this.pointHere?.step === t.step && this.pointHere.choice === t.choice
-        : chosen.gen !== null && chosen.pendingOp === t.op;
+        : chosen.stack.length > 0 && chosen.pendingOp === t.op;
       if (!here) continue;
       t.fired = true;
       fired = true;
@@ -727,41 +710,56 @@ export class Engine {
     return named;
   }
 
+  /**
+   * Run `t` to its next step boundary: its top frame's routine, and the routines it calls or returns
+   * to, until one returns OP or blocks (frame.ts); a job starts on a thread that has none running.
+   */
   private stepThread(t: Thread): void {
     this.current = t;
     this.lastStepped = t;
-    if (!t.gen) {
+    const stack = t.stack;
+    if (stack.length === 0) {
       const job = t.jobs.shift();
       if (!job) {
         this.setStatus(t, t.service ? 'idle' : 'done');
         return;
       }
       t.job = job;
-      t.gen = job.start();
+      stack.push(job.body);
     }
-    const r = t.gen.next();
-    if (this.halted) return;
-    if (r.done) {
-      if (t.job) {
-        t.job.done = true;
-        t.job.result = r.value;
+    for (;;) {
+      const f = stack[stack.length - 1];
+      const s = f.fn(this, f as never);
+      if (s.t === 'call') {
+        stack.push(s.frame);
+        continue;
       }
-      t.job = null;
-      t.gen = null;
-      if (t.jobs.length === 0) this.setStatus(t, t.service ? 'idle' : 'done');
-      return;
-    }
-    const y = r.value;
-    if (y.t === 'block') {
-      t.wait = y.wait;
-      this.setStatus(t, 'blocked', y.wait.what);
-      this.watch(t, y.wait);
+      if (s.t === 'ret') {
+        stack.pop();
+        if (stack.length > 0) {
+          stack[stack.length - 1].ret = s.value;
+          continue;
+        }
+        if (this.halted) return;
+        if (t.job) {
+          t.job.done = true;
+          t.job.result = s.value;
+        }
+        t.job = null;
+        if (t.jobs.length === 0) this.setStatus(t, t.service ? 'idle' : 'done');
+        return;
+      }
+      if (this.halted || s.t === 'op') return;
+      t.wait = s.wait;
+      this.setStatus(t, 'blocked', s.wait.what);
+      this.watch(t, s.wait);
       const cycle = this.findCycle(t);
       if (cycle) {
         const rule = this.cycleRule(cycle);
         const desc = cycle.map((e) => `${e.thread} waits for ${e.waitsFor} (${e.reason})`).join('; ');
         this.raise(rule, 'deadlock', `Deadlock: ${desc}.`, { cycle });
       }
+      return;
     }
   }
 
@@ -825,4 +823,22 @@ function insertByOrder(list: Thread[], t: Thread): void {
     else hi = mid;
   }
   list.splice(lo, 0, t);
+}
+
+interface AcquireFrame extends Frame {
+  wait: Extract<Wait, { k: 'mutex' }>;
+}
+
+const takeMutex: Routine<AcquireFrame> = (engine, f) => {
+  if (!engine.satisfied(f.wait)) return block(f.wait);
+  const m = engine.world.mutexes.get(f.wait.mutex);
+  if (m) m.depth++;
+  else engine.world.mutexes.set(f.wait.mutex, { thread: f.wait.waiter, depth: 1 });
+  return ret();
+};
+
+/** Take a kernel mutex (re-entrant for its owner), waiting while another thread holds it: `return call(...)`-able frame. */
+export function acquire(engine: Engine, mutex: string, what: string, rule?: Wait['rule']): Frame {
+  const wait: Wait = { k: 'mutex', mutex, waiter: engine.thread.name, what, ...(rule ? { rule } : {}) };
+  return frame(takeMutex, { wait });
 }

@@ -1,10 +1,11 @@
 // The engine's public entry: boot (docs/scenario-format.md §2), the timeline (§4) and the run.
 import type { NormalizedScenario, ScheduleOverride, TimelineAction } from '../scenario/types.ts';
 import type { ValidationError } from '../scenario/errors.ts';
-import { Engine, OP, type Body, type ChoicePoint, type Explorer, type RunLimits, type ApiHandlers, type TraceSink } from './engine.ts';
+import { Engine, type ChoicePoint, type Explorer, type RunLimits, type ApiHandlers, type TraceSink } from './engine.ts';
 export { DEFAULT_LIMITS, type ChoicePoint, type Explorer, type RunLimits, type Thread, type TraceSink } from './engine.ts';
 
-import type { World } from './model.ts';
+import type { PnpEvent, World } from './model.ts';
+import { callFrame, frame, OP, ret, waitThen, type Frame, type Routine } from './frame.ts';
 import { dict, dictOf } from './dict.ts';
 import type { SystemApiName, TraceEntry } from './trace.ts';
 import * as ke from './kernel/ke.ts';
@@ -122,7 +123,7 @@ function boot(engine: Engine) {
     for (const drv of d.stack) {
       if (loaded.has(drv)) continue;
       loaded.add(drv);
-      engine.submit(driverThread(drv), 'load', () => loadDriver(engine, drv));
+      engine.submit(driverThread(drv), 'load', frame(loadDriver, { driver: drv }));
     }
   }
   engine.runUntilQuiescent();
@@ -172,7 +173,7 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
   const action = (thread: string) => {
     engine.emit({ type: 'action', action: a, index, ...(rule ? { rule } : {}) }, thread);
   };
-  const run = (thread: string, body: () => Body, service = true) => {
+  const run = (thread: string, body: Frame, service = true) => {
     action(thread);
     if (a.note) {
       // The gesture's narration: the rule it names, else the gesture's own.
@@ -183,24 +184,21 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
   };
   switch (a.do) {
     case 'load':
-      return run(driverThread(a.driver), () => loadDriver(engine, a.driver));
+      return run(driverThread(a.driver), frame(loadDriver, { driver: a.driver }));
     case 'unload':
-      return run(driverThread(a.driver), () => unloadDriver(engine, a.driver));
+      return run(driverThread(a.driver), frame(unloadDriver, { driver: a.driver }));
     case 'start':
-      return run(appMainThread(a.app), () => startApp(engine, a.app));
+      return run(appMainThread(a.app), frame(startApp, { app: a.app }));
     case 'run':
       return run(world.components[a.component].kind === 'app' ? appMainThread(a.component) : driverThread(a.component),
-        () => runRoutine(engine, a.component, a.routine));
+        frame(runRoutine, { component: a.component, routine: a.routine }));
     case 'exit':
       action('system');
       return exitApp(engine, a.app);
     case 'hotAddProcessor':
-      return run('hotplug', () => ke.hotAddProcessor(engine));
+      return run('hotplug', frame(ke.hotAddProcessor, { p: null, regs: [], status: null, i: 0 }));
     case 'hotAddMemory':
-      return run('hotplug', function* () {
-        yield OP;
-        addMemory(engine, a.id, a.sizeMiB, true); // IO-10: no synchronous notification for memory
-      });
+      return run('hotplug', frame(hotAddMemory, { id: a.id, sizeMiB: a.sizeMiB }));
     case 'removeProcessor':
       action('hotplug');
       engine.raise('KE-6', 'remove', `Processor ${a.NtNumber} cannot be removed: Windows never removes an active processor; the number of active processors and groups only grows. Nothing changes.`);
@@ -218,23 +216,49 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
       queueEvent(engine, { kind: 'SurpriseRemoval', device: a.device });
       return;
     case 'eject':
-      return run('shell', () => eject(engine, a.device));
+      return run('shell', frame(eject, { device: a.device }));
   }
 }
 
+interface HotAddMemoryFrame extends Frame {
+  id: string;
+  sizeMiB: number;
+}
+
+/** A memory hot-add on the `hotplug` thread: IO-10, no synchronous notification for memory. */
+const hotAddMemory: Routine<HotAddMemoryFrame> = (engine, f) => {
+  if (f.pc === 0) {
+    f.pc = 1;
+    return OP;
+  }
+  addMemory(engine, f.id, f.sizeMiB, true);
+  return ret();
+};
+
+interface EjectFrame extends Frame {
+  device: string;
+}
+
+const REMOVE_SUBTREE: SystemApiName = 'CM_Query_And_Remove_SubTree';
+
 /** The shell's "safely remove": CM_Query_And_Remove_SubTree, answered when the PnP manager is done (RM-1…RM-4). */
-function* eject(engine: Engine, device: string): Body<void> {
-  const api: SystemApiName = 'CM_Query_And_Remove_SubTree';
-  engine.emit({ type: 'call', component: 'shell', api, args: { dnAncestor: device, ulFlags: 'CM_REMOVE_UI_OK' }, rule: 'RM-1' });
+const eject: Routine<EjectFrame> = (engine, f) => {
+  if (f.pc === 1) return ret();
+  const { device } = f;
+  engine.emit({ type: 'call', component: 'shell', api: REMOVE_SUBTREE, args: { dnAncestor: device, ulFlags: 'CM_REMOVE_UI_OK' }, rule: 'RM-1' });
   const ev = queueEvent(engine, { kind: 'QueryAndRemove', device });
-  yield* engine.waitUntil({ k: 'event', event: ev.id, what: `the PnP manager to remove ${device}` }, () => ev.done);
+  f.pc = 1;
+  return callFrame(waitThen({ k: 'event', event: ev.id, what: `the PnP manager to remove ${device}` }, ev, removed));
+};
+
+const removed = (engine: Engine, ev: PnpEvent) => {
   const r = ev.result ?? { status: 'CR_FAILURE' };
   engine.emit({
-    type: 'return', component: 'shell', api, result: r.status,
+    type: 'return', component: 'shell', api: REMOVE_SUBTREE, result: r.status,
     out: { pVetoType: r.vetoType ?? null, pszVetoName: r.vetoName ?? null },
     rule: r.vetoType ? vetoRule(r.vetoType) : 'RM-1',
   });
-}
+};
 
 /** Boot, then the timeline, to the end; entries go to `sink` whenever the system is quiescent. */
 function execute(scenario: NormalizedScenario, options: RunOptions, sink?: TraceSink): Engine {

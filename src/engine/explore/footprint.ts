@@ -80,7 +80,7 @@ export class FootprintTracker {
   step(t: Thread): void {
     if (this.current?.global) return;
     const frame = t.frames.at(-1);
-    const f = t.gen && t.pendingOp !== undefined && frame ? this.ops.of(t.pendingOp, frame.component) : GLOBAL;
+    const f = t.stack.length > 0 && t.pendingOp !== undefined && frame ? this.ops.of(t.pendingOp, frame.component) : GLOBAL;
     this.current = join(this.current, f);
   }
 
