@@ -5,7 +5,10 @@
 // 1. Per demo, in process: runs, states, outcomes and time of a complete exploration (target < 5 s);
 //    the reduction factor (runs without the sleep-set reduction / runs with it, where the exploration
 //    without it finishes within --full-runs schedules); and the explorer's cost per schedule against
-//    one plain runScenario of the same demo measured in the same run (the replay overhead).
+//    one plain runScenario of the same demo measured in the same run (the replay overhead). The
+//    speed-up of forking (each branch resumed from a copy of the run at its choice point, the default)
+//    over re-running every schedule from the start (`fork: false`), both measured in this run,
+//    alternately, per demo with more than one schedule (target ≥ 5×), and over all of them together.
 // 2. The command line on the largest demo with one worker and with two (whole process, best of
 //    --trials, the two interleaved; target ≥ 1.6× on a 2-core machine), with the load average (the
 //    machine is shared: other processes take cores from the second worker), and a check that both
@@ -14,7 +17,6 @@
 //    Explore on the largest demo, with the page's own number of workers (hardwareConcurrency − 1),
 //    and the long tasks (PerformanceObserver 'longtask') on the main thread meanwhile: target none
 //    over 50 ms.
-// Forking (resuming a saved state instead of re-running from the start) is not measured here.
 //
 // Prints tables with targets and PASS/FAIL and writes bench/results/explore.json. A missed target
 // is printed loudly but does not fail the process: this is a benchmark, not a test.
@@ -41,8 +43,25 @@ const option = (name: string, fallback: number) => {
 const FULL_RUNS = option('full-runs', 20_000);
 const TRIALS = option('trials', 3);
 const PORT = Number(process.env.EXPLORE_BENCH_PORT) || 4187;
-const TARGET = { demoMs: 5_000, workerSpeedup: 1.6, longTaskMs: 50 };
+const TARGET = { demoMs: 5_000, workerSpeedup: 1.6, longTaskMs: 50, forkSpeedup: 5 };
 const load1 = () => loadavg()[0].toFixed(2);
+
+/** Mean time of one complete exploration forking and re-running, measured alternately for at least `budgetMs` each. */
+function forkAgainstRerun(s: Parameters<typeof explore>[0], budgetMs: number): { forkMs: number; rerunMs: number } {
+  const spent = { fork: 0, rerun: 0 };
+  const n = { fork: 0, rerun: 0 };
+  while (spent.fork < budgetMs || spent.rerun < budgetMs) {
+    for (const mode of ['fork', 'rerun'] as const) {
+      const t = performance.now();
+      explore(s, { fork: mode === 'fork' });
+      spent[mode] += performance.now() - t;
+      n[mode]++;
+    }
+  }
+  return { forkMs: spent.fork / n.fork, rerunMs: spent.rerun / n.rerun };
+}
+let totalFork = 0;
+let totalRerun = 0;
 
 // ---------------------------------------------------------------- 1. every demo, in process
 
@@ -61,14 +80,24 @@ for (const demo of DEMOS) {
   for (let k = 0; k < plainN; k++) runScenario({ ...s, schedule: [] });
   const plainMs = (performance.now() - t) / plainN;
   if (r.runs > largest.runs) largest = { id: demo.id, runs: r.runs, scenario: demo.scenario as Scenario };
+  const speed = r.runs > 1 ? forkAgainstRerun(s, Math.min(2_000, Math.max(200, 3 * ms))) : null;
+  if (speed) {
+    totalFork += speed.forkMs;
+    totalRerun += speed.rerunMs;
+  }
+  const forkSpeedup = speed ? speed.rerunMs / speed.forkMs : null;
   rows.push({
     demo: demo.id, complete: r.complete, runs: r.runs, states: r.states, outcomes: r.outcomes.length,
     ms: Math.round(ms), target: `< ${TARGET.demoMs} ms`, verdict: r.complete && ms < TARGET.demoMs ? 'PASS' : 'FAIL',
     reduction: full.complete ? +(full.runs / Math.max(1, r.runs)).toFixed(2) : `> ${(full.runs / Math.max(1, r.runs)).toFixed(2)}`,
     'ms/run': +(ms / Math.max(1, r.runs)).toFixed(3), 'vs plain run': +(ms / Math.max(1, r.runs) / plainMs).toFixed(2),
+    'fork ms': speed ? +speed.forkMs.toFixed(2) : 'n/a', 're-run ms': speed ? +speed.rerunMs.toFixed(2) : 'n/a',
+    'fork speed-up': forkSpeedup === null ? 'n/a (one schedule)' : `${forkSpeedup.toFixed(2)}× ${forkSpeedup >= TARGET.forkSpeedup ? 'PASS' : 'FAIL'}`,
   });
 }
 console.table(rows);
+const forkOverall = totalRerun / totalFork;
+console.log(`\nforking over re-running from the start, all demos with more than one schedule together: ${totalFork.toFixed(0)} ms against ${totalRerun.toFixed(0)} ms, ${forkOverall.toFixed(2)}× (target ≥ ${TARGET.forkSpeedup}× per demo) ${forkOverall >= TARGET.forkSpeedup ? 'PASS' : 'FAIL'}`);
 console.log(`(load average while measuring: ${load1()} on ${cpus().length} cores)`);
 
 // ---------------------------------------------------------------- 2. the command line, 1 and 2 workers
@@ -226,6 +255,7 @@ if (!process.argv.includes('--no-page')) {
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/results/explore.json'), `${JSON.stringify({
   demos: rows,
+  fork: { forkMs: totalFork, rerunMs: totalRerun, speedup: forkOverall },
   workers: { demo: largest.id, oneMs: times[1], twoMs: times[2], speedup, sameResult: same, loadAverage: loads, cores: cpus().length },
   page,
 }, null, 2)}\n`);

@@ -17,6 +17,7 @@ import { own } from './dict.ts';
 import { entityId, type EntityKind } from './ids/entities.ts';
 import { parseThread } from './ids/threads.ts';
 import { block, frame, ret, type Frame, type Routine } from './frame.ts';
+import { deepCopy, reachable } from './fork.ts';
 
 export interface Job {
   id: number;
@@ -125,8 +126,29 @@ export interface Explorer {
    * the run here (the explorer has seen enough of it). `point.chosen` is updated to the thread picked.
    * `continuing`: `pick` is the thread that ran last and could go on, so running another preempts it.
    * `trace`: the run's trace so far. `runnable` is the scheduler's own list: read it during the call, do not keep it.
+   * `'pause'`: the run stops here, paused (Engine.paused), to be forked and resumed (Engine.resume).
    */
-  choose(point: ChoicePoint, runnable: readonly Thread[], pick: Thread, continuing: boolean, trace: readonly TraceEntry[]): Thread | null;
+  choose(point: ChoicePoint, runnable: readonly Thread[], pick: Thread, continuing: boolean, trace: readonly TraceEntry[]): Thread | null | 'pause';
+}
+
+/** A run paused at a choice point (Explorer.choose said `'pause'`): resume it with the thread to run. */
+export interface Paused {
+  point: ChoicePoint;
+  /** The default pick, and whether it continues the thread that ran last (running another preempts it). */
+  pick: string;
+  continuing: boolean;
+}
+
+/**
+ * Where a run is (src/engine/index.ts drives it): booting, starting the devices, before timeline
+ * action `next`, finishing, done; `settling` while threads run until quiescent (a pause can come then),
+ * then the trace so far is handed over when `flushAfter`. Plain data, so a forked run goes on from it.
+ */
+export interface Progress {
+  phase: 'boot' | 'arrivals' | 'timeline' | 'end' | 'done';
+  next: number;
+  settling: boolean;
+  flushAfter: boolean;
 }
 
 /** A timeline action armed to start inside an earlier action (`during`, docs/scenario-format.md §4). */
@@ -136,8 +158,8 @@ export interface Trigger {
   step: number;
   choice?: number;
   op?: string;
-  /** Start the action (emits its `action` entry and submits its job). */
-  fire: () => void;
+  /** Start the action (emits its `action` entry and submits its job): a function of the engine, never a closure over one. */
+  fire: (engine: Engine) => void;
   fired: boolean;
 }
 
@@ -174,6 +196,12 @@ export class Engine {
   trace: TraceEntry[] = [];
   /** How many entries went to the sink. */
   private handedOver = 0;
+  /** With `keep` (a run to fork): the batches handed over, kept instead of given to a sink (final, shared by forks). */
+  private kept: TraceEntry[][] | null;
+  /** The run's progress through boot and the timeline (src/engine/index.ts). */
+  progress: Progress = { phase: 'boot', next: 0, settling: false, flushAfter: false };
+  /** Set while the run is paused at a choice point (Explorer.choose said `'pause'`). */
+  paused: Paused | null = null;
   /** The entry written last (handed over or not). */
   lastEntry: TraceEntry | null = null;
   private readonly sink: TraceSink | null;
@@ -206,8 +234,10 @@ export class Engine {
   private choiceStep = -1;
   private choiceCount = 0;
   scheduleErrors: ScheduleError[] = [];
-  /** Choice points (docs/architecture.md §2.2): boundaries where more than one thread was runnable. */
+  /** Choice points (docs/architecture.md §2.2): boundaries where more than one thread was runnable (none kept with `keep`). */
   readonly choices: ChoicePoint[] = [];
+  /** How many choice points each timeline step had. */
+  private choicesPerStep = new Map<number, number>();
   private visitedBoundary = -1;
   /** The choice point recorded at the current boundary, if one was (for `during` triggers). */
   private pointHere: ChoicePoint | undefined;
@@ -226,8 +256,9 @@ export class Engine {
   constructor(
     readonly scenario: NormalizedScenario,
     readonly world: World,
-    options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers; explorer?: Explorer; sink?: TraceSink } = {},
+    options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers; explorer?: Explorer; sink?: TraceSink; keep?: boolean } = {},
   ) {
+    this.kept = options.keep ? [] : null;
     this.handlers = options.handlers ?? null;
     this.explorer = options.explorer ?? null;
     this.sink = options.sink ?? null;
@@ -266,11 +297,20 @@ export class Engine {
    * open — the system is quiescent, or the run has halted.
    */
   flush(): void {
-    if (!this.sink || this.trace.length === 0) return;
+    if ((!this.sink && !this.kept) || this.trace.length === 0) return;
     const batch = this.trace;
     this.handedOver += batch.length;
     this.trace = [];
-    this.sink(batch);
+    if (this.kept) this.kept.push(batch);
+    else this.sink!(batch);
+  }
+
+  /** The run's entries from seq `from` on (all of them with `keep` or without a sink). */
+  entriesFrom(from: number): TraceEntry[] {
+    if (from >= this.handedOver) return this.trace.slice(from - this.handedOver);
+    const out: TraceEntry[] = [];
+    for (const batch of this.kept ?? []) for (const e of batch) if (e.seq >= from) out.push(e);
+    return out.concat(this.trace);
   }
 
   /**
@@ -595,11 +635,48 @@ export class Engine {
 
   // ---------------------------------------------------------------- scheduler
 
-  /** Run threads until the system is quiescent (or the run halts). */
+  /** Run threads until the system is quiescent (or the run halts, or pauses at a choice point). */
   runUntilQuiescent(): void {
+    this.recheckBlocked();
+    this.settle();
+  }
+
+  /** Something outside the threads may have ended waits: check every blocked thread at the next step. */
+  recheckBlocked(): void {
     this.recheckAll = true;
+  }
+
+  /** Go on running threads until the system is quiescent, the run halts, or it pauses at a choice point. */
+  settle(): void {
     this.loop();
-    this.current = null;
+    if (!this.paused) this.current = null;
+  }
+
+  /**
+   * A copy of this run (paused at a choice point) that goes on independently: resume either, or both
+   * with different threads. Shares the scenario, the handlers and the entries already handed over.
+   */
+  fork(): Engine {
+    if (!this.kept) throw new Error('engine: only a run started with `keep` can be forked');
+    const seen = new Map<object, object>();
+    for (const shared of [this.scenario, this.handlers, this.limits, this.explorer, ...this.kept]) if (shared) seen.set(shared, shared);
+    // Entries not handed over yet are final too, but for a call whose handler may still stamp its rule (CallCtx.govern).
+    for (const e of this.trace) {
+      if (e.type === 'call') continue;
+      seen.set(e, e);
+      if (e.type === 'invoke') seen.set(e.args, e.args);
+    }
+    return deepCopy(this as Engine, seen, scenarioObjects(this.scenario));
+  }
+
+  /** Resume a paused run: `thread` (one of the runnable ones) runs at the choice point; settle goes on from there. */
+  resume(thread: string): void {
+    const p = this.paused;
+    const t = this.threads.get(thread);
+    if (!p || !t || !p.point.runnable.includes(thread)) throw new Error(`engine: cannot resume with ${thread}`);
+    this.paused = null;
+    p.point.chosen = thread;
+    this.runChosen(t);
   }
 
   private loop(): void {
@@ -630,12 +707,17 @@ export class Engine {
       }
       const chosen = this.choose(runnable);
       if (!chosen) return;
-      // An action armed for this point starts after the choice, before the chosen thread runs; it may
-      // end that thread (a process exit), which then does not run.
-      if (this.triggers.length > 0 && this.fireTriggers(chosen) && chosen.status !== 'runnable') continue;
-      this.explorer?.step(chosen);
-      this.stepThread(chosen);
+      this.runChosen(chosen);
     }
+  }
+
+  /** The chosen thread runs one step. */
+  private runChosen(chosen: Thread): void {
+    // An action armed for this point starts after the choice, before the chosen thread runs; it may
+    // end that thread (a process exit), which then does not run.
+    if (this.triggers.length > 0 && this.fireTriggers(chosen) && chosen.status !== 'runnable') return;
+    this.explorer?.step(chosen);
+    this.stepThread(chosen);
   }
 
   /** Arm a timeline action to start at a point inside an earlier action (`during`). */
@@ -654,7 +736,7 @@ export class Engine {
       if (!here) continue;
       t.fired = true;
       fired = true;
-      t.fire();
+      t.fire(this);
     }
     return fired;
   }
@@ -676,11 +758,16 @@ export class Engine {
         this.choiceCount = 0;
       }
       const choice = ++this.choiceCount;
+      this.choicesPerStep.set(this.step, choice);
       point = { at: seq, step: this.step, choice, runnable: runnable.map((t) => t.name), chosen: pick.name, next: runnable.map(nextStep) };
-      this.choices.push(point);
+      if (!this.kept) this.choices.push(point);
       this.pointHere = point;
       if (this.explorer) {
         const picked = this.explorer.choose(point, runnable, pick, pick === this.current, this.trace);
+        if (picked === 'pause') {
+          this.paused = { point, pick: pick.name, continuing: pick === this.current };
+          return null;
+        }
         if (!picked) this.halted = true;
         else point.chosen = picked.name;
         return picked;
@@ -744,6 +831,7 @@ export class Engine {
         if (t.job) {
           t.job.done = true;
           t.job.result = s.value;
+          this.jobs.delete(t.job.id); // a job no longer in the table counts as done (satisfied)
         }
         t.job = null;
         if (t.jobs.length === 0) this.setStatus(t, t.service ? 'idle' : 'done');
@@ -776,7 +864,7 @@ export class Engine {
     for (const [key, o] of this.overrides) {
       if (o.used) continue;
       const [step, choice] = key.split('/').map(Number);
-      const had = this.choices.filter((c) => c.step === step).length;
+      const had = this.choicesPerStep.get(step) ?? 0;
       this.scheduleErrors.push({
         path: `/schedule/${o.index}/choice`,
         message: `step ${step} has ${had} choice point${had === 1 ? '' : 's'}; choice ${choice} is never reached`,
@@ -788,7 +876,7 @@ export class Engine {
   finishTriggers(): void {
     for (const t of this.triggers) {
       if (t.fired) continue;
-      const had = this.choices.filter((c) => c.step === t.step).length;
+      const had = this.choicesPerStep.get(t.step) ?? 0;
       this.scheduleErrors.push(t.choice !== undefined
         ? { path: `/timeline/${t.index}/during/choice`, message: `step ${t.step} has ${had} choice point${had === 1 ? '' : 's'}; choice ${t.choice} is never reached, so the action never starts` }
         : { path: `/timeline/${t.index}/during/op`, message: `no thread is about to run ${t.op} during step ${t.step}, so the action never starts` });
@@ -809,6 +897,15 @@ export class Engine {
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
+
+const SCENARIO_OBJECTS = new WeakMap<object, WeakSet<object>>();
+
+/** The objects of a scenario (never changed by a run), found once per scenario: forks share them. */
+function scenarioObjects(scenario: NormalizedScenario): WeakSet<object> {
+  let set = SCENARIO_OBJECTS.get(scenario);
+  if (!set) SCENARIO_OBJECTS.set(scenario, (set = reachable(scenario)));
+  return set;
+}
 
 /** No thread to re-check (shared, never mutated: wakeCandidates' answer on most steps). */
 const NONE: readonly Thread[] = Object.freeze([]);

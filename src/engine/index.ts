@@ -104,7 +104,7 @@ function createWorld(s: NormalizedScenario): World {
   return world;
 }
 
-/** Boot (step 0): processors and memory present, drivers of present devices loaded, then devices started. */
+/** Boot (step 0): processors and memory present, drivers of present devices loaded; then (`startDevices`) devices started. */
 function boot(engine: Engine) {
   const { world, scenario } = engine;
   for (let n = 0; n < scenario.machine.processors; n++) {
@@ -126,9 +126,10 @@ function boot(engine: Engine) {
       engine.submit(driverThread(drv), 'load', frame(loadDriver, { driver: drv }));
     }
   }
-  engine.runUntilQuiescent();
-  for (const d of present) queueEvent(engine, { kind: 'DeviceArrival', device: d.id });
-  engine.runUntilQuiescent();
+}
+
+function startDevices(engine: Engine) {
+  for (const d of engine.scenario.machine.devices) if (d.present) queueEvent(engine, { kind: 'DeviceArrival', device: d.id });
 }
 
 /** A memory module: present at boot (interface enabled silently), or hot-added (its device starts on pnp, IO-10). */
@@ -260,40 +261,78 @@ const removed = (engine: Engine, ev: PnpEvent) => {
   });
 };
 
-/** Boot, then the timeline, to the end; entries go to `sink` whenever the system is quiescent. */
-function execute(scenario: NormalizedScenario, options: RunOptions, sink?: TraceSink): Engine {
+/**
+ * Start a run: boot, then the timeline, to the end — or, when its explorer pauses it at a choice
+ * point, to there (`engine.paused`; `resume`, then `proceed`). Entries go to `sink` whenever the
+ * system is quiescent (with `keep`, the engine keeps them, for forking: Engine.fork).
+ */
+export function startRun(scenario: NormalizedScenario, options: RunOptions & { keep?: boolean }, sink?: TraceSink): Engine {
   const engine = new Engine(scenario, createWorld(scenario), { ...options, handlers: HANDLERS, sink });
-  const timeline = scenario.timeline;
   // An action with `during` starts at its point inside an earlier action, not at quiescence.
-  timeline.forEach((a, index) => {
-    if (a.during) engine.arm({ index, ...a.during, fire: () => startAction(engine, a, index) });
+  scenario.timeline.forEach((a, index) => {
+    if (a.during) engine.arm({ index, ...a.during, fire: (e) => startAction(e, a, index) });
   });
-  boot(engine);
-  engine.flush();
-  let i = 0;
-  while (!engine.halted && i < timeline.length) {
-    if (timeline[i].during) {
-      i++;
-      continue;
-    }
-    startAction(engine, timeline[i], i);
-    i++;
-    while (i < timeline.length && timeline[i].concurrent && !engine.halted) {
-      startAction(engine, timeline[i], i);
-      i++;
-    }
-    engine.runUntilQuiescent();
-    engine.flush();
-  }
-  if (engine.scheduleErrors.length === 0) {
-    if (!engine.halted) engine.halt('quiescent');
-    engine.finishSchedule();
-    // A run that ended early (a bug check, a deadlock, a limit) may never reach a `during` point: not an error.
-    const last = engine.lastEntry;
-    if (last?.type === 'halt' && last.reason === 'quiescent') engine.finishTriggers();
-  }
-  engine.flush();
+  proceed(engine);
   return engine;
+}
+
+/** Go on with a run from where it is (engine.progress) until it ends or pauses at a choice point. */
+export function proceed(engine: Engine): void {
+  const p = engine.progress;
+  const timeline = engine.scenario.timeline;
+  /** Run threads until quiescent; then hand the entries over if `flush`. */
+  const settle = (flush: boolean) => {
+    engine.recheckBlocked();
+    p.settling = true;
+    p.flushAfter = flush;
+  };
+  for (;;) {
+    if (p.settling) {
+      engine.settle();
+      if (engine.paused) return;
+      p.settling = false;
+      if (p.flushAfter) engine.flush();
+    }
+    switch (p.phase) {
+      case 'boot':
+        boot(engine);
+        p.phase = 'arrivals';
+        settle(false);
+        break;
+      case 'arrivals':
+        startDevices(engine);
+        p.phase = 'timeline';
+        settle(true);
+        break;
+      case 'timeline':
+        while (p.next < timeline.length && timeline[p.next].during) p.next++;
+        if (engine.halted || p.next >= timeline.length) {
+          p.phase = 'end';
+          break;
+        }
+        startAction(engine, timeline[p.next], p.next);
+        p.next++;
+        while (p.next < timeline.length && timeline[p.next].concurrent && !engine.halted) {
+          startAction(engine, timeline[p.next], p.next);
+          p.next++;
+        }
+        settle(true);
+        break;
+      case 'end':
+        if (engine.scheduleErrors.length === 0) {
+          if (!engine.halted) engine.halt('quiescent');
+          engine.finishSchedule();
+          // A run that ended early (a bug check, a deadlock, a limit) may never reach a `during` point: not an error.
+          const last = engine.lastEntry;
+          if (last?.type === 'halt' && last.reason === 'quiescent') engine.finishTriggers();
+        }
+        engine.flush();
+        p.phase = 'done';
+        return;
+      case 'done':
+        return;
+    }
+  }
 }
 
 /** The run's choice points, and its schedule migrated to the choice-point form if it had old-form overrides. */
@@ -304,7 +343,7 @@ function choicesOf(engine: Engine) {
 
 /** Run a validated scenario to its end. Never throws on a valid scenario: faults are trace entries. */
 export function runScenario(scenario: NormalizedScenario, options: RunOptions = {}): RunOutcome {
-  const engine = execute(scenario, options);
+  const engine = startRun(scenario, options);
   if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
   return { ok: true, trace: engine.trace, ...choicesOf(engine) };
 }
@@ -317,7 +356,7 @@ export function runScenario(scenario: NormalizedScenario, options: RunOptions = 
  * to a run that is not valid: discard them. No explorer: it reads the trace so far at every choice.
  */
 export function streamScenario(scenario: NormalizedScenario, sink: TraceSink, options: Omit<RunOptions, 'explorer'> = {}): StreamOutcome {
-  const engine = execute(scenario, options, sink);
+  const engine = startRun(scenario, options, sink);
   if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
   return { ok: true, entries: engine.seq, ...choicesOf(engine) };
 }

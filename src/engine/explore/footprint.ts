@@ -84,11 +84,11 @@ export class FootprintTracker {
     this.current = join(this.current, f);
   }
 
-  /** The transition ends with the trace as it is now. */
-  end(trace: readonly TraceEntry[]): Footprint {
+  /** The transition ends with the trace as it is now (`entries`: the run's entries from seq `offset` on). */
+  end(entries: readonly TraceEntry[], offset: number): Footprint {
     const f = this.current ?? GLOBAL;
     if (f.global) return f;
-    for (let i = this.from; i < trace.length; i++) if (trace[i].type !== 'note') return GLOBAL;
+    for (let i = this.from - offset; i < entries.length; i++) if (entries[i].type !== 'note') return GLOBAL;
     return f;
   }
 }

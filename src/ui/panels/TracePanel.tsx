@@ -215,11 +215,14 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(count - 1, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  // Rows are keyed by their slot in the window (at most `slots` rows show at once), not by entry: a
+  // jump re-fills the same row elements instead of removing and creating every row.
+  const slots = Math.ceil(viewport / ROW_HEIGHT) + 2 * OVERSCAN + 2;
   const rows = [];
   for (let k = first; k <= last; k++) {
     const seq = seqAt(k);
     rows.push(
-      <Row key={seq} entry={trace[seq]} index={k} depth={depths[seq]} selected={seq === cursor} setSize={count} idBase={idBase} onSeek={onSeek} />,
+      <Row key={k % slots} entry={trace[seq]} index={k} depth={depths[seq]} selected={seq === cursor} setSize={count} idBase={idBase} onSeek={onSeek} />,
     );
   }
 
