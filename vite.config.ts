@@ -37,8 +37,40 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * The page's entry (src/main.tsx) is small and imports the views (src/mount.tsx) dynamically, so
+ * that the engine worker starts before they are evaluated. index.html still fetches that chunk and
+ * the chunks it imports from its first bytes, as if it were static: modulepreload links for them
+ * (they are part of the first visit's download).
+ */
+function preloadViews(entry = 'src/mount.tsx'): Plugin {
+  return {
+    name: 'pnp-preload-views',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html, ctx) => {
+        const bundle = ctx.bundle;
+        if (!bundle) return html;
+        const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
+        const views = chunks.find((c) => c.facadeModuleId?.replaceAll('\\', '/').endsWith(entry));
+        if (!views) throw new Error(`preloadViews: no chunk for ${entry}`);
+        const files = new Set<string>();
+        const add = (file: string) => {
+          if (files.has(file) || html.includes(`/${file}"`)) return;
+          files.add(file);
+          const chunk = bundle[file];
+          if (chunk?.type === 'chunk') chunk.imports.forEach(add);
+        };
+        add(views.fileName);
+        return [...files].map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` }, injectTo: 'head' as const }));
+      },
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), tailwindcss(), contentSecurityPolicy()],
+  plugins: [react(), tailwindcss(), contentSecurityPolicy(), preloadViews()],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: false },
   test: {

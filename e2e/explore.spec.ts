@@ -2,13 +2,31 @@
 // with a progress bar and Cancel; the Interleavings panel lists the distinct outcomes; Open loads an
 // outcome's schedule (the link follows) and the Explanation says which thread ran instead of which.
 import { expect, test, type Page } from '@playwright/test';
+import { explore } from '../src/engine/explore/index.ts';
 import { DEMOS } from '../src/scenario/demos/index.ts';
 import { interleavingsText } from '../src/scenario/demos/interleavings.ts';
+import { load } from '../src/scenario/load.ts';
 import { open, openDemo, seed000 } from './support/playground.ts';
 
 test.describe.configure({ timeout: 90_000 });
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+
+/** Pretend the machine has `cores` cores: the page explores on cores − 1 workers. */
+const withCores = (page: Page, cores: number) =>
+  page.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n, configurable: true }), cores);
+
+/** The explorer's workers the page starts, and which of them have ended. */
+function watchExploreWorkers(page: Page): { started: () => number; running: () => number } {
+  let started = 0;
+  let closed = 0;
+  page.on('worker', (w) => {
+    if (!/explore\.worker/.test(w.url())) return;
+    started++;
+    w.on('close', () => closed++);
+  });
+  return { started: () => started, running: () => started - closed };
+}
 
 
 test('Explore lists the outcomes of the non-Ex window; Open loads the bug-checking schedule and explains where it departs', async ({ page }) => {
@@ -31,14 +49,45 @@ test('Explore lists the outcomes of the non-Ex window; Open loads the bug-checki
   await expect(note).toContainText(/ ran instead of /);
 });
 
-test('Cancel stops a long exploration', async ({ page }) => {
+test('several workers: the outcome table is the one a single exploration gives', async ({ page }) => {
+  await withCores(page, 4);
+  const workers = watchExploreWorkers(page);
+  const id = 'seed002-duplicate';
+  await openDemo(page, id);
+  await page.getByRole('tab', { name: 'Interleavings' }).click();
+  const panel = page.getByRole('region', { name: 'Interleavings' });
+  await panel.getByRole('button', { name: 'Explore', exact: true }).click();
+  await expect(panel.getByRole('progressbar', { name: 'Exploring schedules' })).toHaveAttribute('aria-valuetext', /done/);
+  expect(workers.started()).toBe(3); // 4 cores: one for the page, three explorer workers
+  // One exploration in one thread (Node, the same engine) gives the same rows, in the same order.
+  const loaded = load(DEMOS.find((d) => d.id === id)!.scenario);
+  if (!loaded.ok) throw new Error('the demo does not load');
+  const expected = explore(loaded.scenario);
+  expect(expected.outcomes.length).toBeGreaterThan(1);
+  const rows = panel.getByRole('table').getByRole('row');
+  await expect(rows).toHaveCount(expected.outcomes.length + 1);
+  for (const [i, o] of expected.outcomes.entries()) {
+    const cells = rows.nth(i + 1).getByRole('cell');
+    await expect(rows.nth(i + 1).getByRole('rowheader')).toHaveText(o.halt);
+    await expect(cells.nth(2)).toHaveText(o.runs.toLocaleString('en-US'));
+    await expect(cells.nth(3)).toHaveText(o.divergesAt ? `departs at step ${o.divergesAt.step}: ${o.divergesAt.ran} instead of ${o.divergesAt.insteadOf}` : 'the default run');
+  }
+  await expect(panel.getByText(`${expected.runs.toLocaleString('en-US')} schedules, ${expected.states.toLocaleString('en-US')} choice points: ${expected.outcomes.length} distinct outcomes.`)).toBeVisible();
+  await expect.poll(workers.running).toBe(0); // done: every worker ended
+});
+
+test('Cancel stops a long exploration: every worker ends', async ({ page }) => {
+  await withCores(page, 4);
+  const workers = watchExploreWorkers(page);
   await openDemo(page, 'seed002-recipe');
   await page.getByRole('tab', { name: 'Interleavings' }).click();
   const panel = page.getByRole('region', { name: 'Interleavings' });
   await panel.getByRole('button', { name: 'Explore', exact: true }).click();
   await expect(panel.getByRole('progressbar', { name: 'Exploring schedules' })).toBeVisible();
+  await expect.poll(workers.started).toBe(3);
   await panel.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(panel.getByText(/^Cancelled after /)).toBeVisible();
+  await expect.poll(workers.running).toBe(0);
   await expect(panel.getByRole('button', { name: 'Explore', exact: true })).toBeEnabled();
 });
 

@@ -1,20 +1,8 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+// The page's entry, kept small: open the page's scenario first (boot.ts starts the engine worker on
+// it), then evaluate React and the views (mount.tsx, a chunk of its own that index.html preloads).
+// The import is dynamic so that the engine worker can start while that chunk is evaluated: a
+// worker's start needs a turn of the page's main thread, which one long evaluation would hold.
+import './boot.ts';
 import './index.css';
-import { sessionStore } from './store/session.ts';
-import { App } from './ui/App.tsx';
-import { isEmbed } from './ui/embed/isEmbed.ts';
-import { startUrlSync } from './ui/url.ts';
 
-// Open the page's scenario first: this starts the engine worker and sends it the run, which then
-// loads and runs while React renders the first screen (the page follows the URL for its lifetime).
-startUrlSync(sessionStore, window, { readOnly: isEmbed(window.location) });
-
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
-
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+void import('./mount.tsx');

@@ -8,13 +8,13 @@
 // Exit status: 0 it ran (complete or stopped at a bound); 2 invalid scenario; 1 internal error,
 //              unreadable file or bad usage.
 //
-// With more than one worker the schedule tree is cut into subtrees (splitTasks) that worker threads
-// explore; the results are merged by their place in the tree, so a complete exploration reports the
-// same outcomes, counts and schedules whatever the number of workers. src/cli/pnp-playground.ts
-// provides the worker threads (`runTasks`).
+// With more than one worker the schedule tree is cut into subtrees that worker threads explore
+// (src/engine/explore/parallel.ts, shared with the page); the results are merged by their place in the
+// tree, so a complete exploration reports the same outcomes, counts and schedules whatever the number
+// of workers. src/cli/pnp-playground.ts provides the worker threads (`workerPool`).
 import { loadText } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
-import { exploreTask, mergeResults, needsEveryOrder, ROOT_TASK, splitTasks, type ExploreOptions, type ExploreResult, type Task, type TaskResult } from '../engine/explore/index.ts';
+import { explore, exploreOnWorkers, exploreTask, joinPools, plan, type ExploreOptions, type ExploreResult, type TaskJob, type TaskPool, type TaskResult } from '../engine/explore/index.ts';
 import { EXIT, formatError, inputName, readScenarioText } from './simulate.ts';
 
 export const USAGE = `usage: npm run --silent explore -- [--max-runs N] [--time-limit S] [--preemptions K] [--workers N] <scenario.json | ->
@@ -44,13 +44,6 @@ export interface Args {
   workers?: number;
 }
 
-/** What a worker thread is given: the scenario's text and one subtree. */
-export interface TaskJob {
-  text: string;
-  task: Task;
-  options: Pick<ExploreOptions, 'maxRuns' | 'timeLimitMs' | 'preemptions' | 'reduction'>;
-}
-
 export interface Io {
   readFile(path: string): string;
   readStdin(): Promise<string>;
@@ -60,8 +53,8 @@ export interface Io {
   now(): number;
   /** Cores of the machine (the default number of workers). */
   cores(): number;
-  /** Explore the jobs on `workers` worker threads; results in the jobs' order. Absent: in this thread. */
-  runTasks?(jobs: TaskJob[], workers: number): Promise<TaskResult[]>;
+  /** Worker threads that explore subtrees of the scenario `text`. Absent: everything in this thread. */
+  workerThreads?(threads: number, text: string): ThreadPool;
 }
 
 const FLAGS = new Map<string, keyof Omit<Args, 'file'>>([
@@ -96,86 +89,6 @@ export function parseArgs(argv: readonly string[]): Args | 'help' | { error: str
   return { file, ...out };
 }
 
-/** Subtrees per worker the tree is cut into (more than one, so a slow subtree does not hold up the rest). */
-const TASKS_PER_WORKER = 8;
-/** The deepest cut tried. */
-const MAX_SPLIT_DEPTH = 24;
-
-/**
- * Explore on several workers: cut the tree at the shallowest depth that gives enough subtrees, explore
- * them with `runTasks`, merge. The bounds are shared: no subtree starts once the runs or the time are
- * used up, and each gets what is left (so a bounded exploration may stop elsewhere than on one worker).
- */
-export async function exploreParallel(
-  scenario: NormalizedScenario,
-  text: string,
-  options: ExploreOptions,
-  workers: number,
-  runTasks: NonNullable<Io['runTasks']>,
-): Promise<ExploreResult> {
-  const reach = { reduction: options.reduction, preemptions: options.preemptions };
-  let split = splitTasks(scenario, 1, reach);
-  for (let depth = 2; depth <= MAX_SPLIT_DEPTH && split.tasks.length > 0 && split.tasks.length < workers * TASKS_PER_WORKER; depth++) {
-    split = splitTasks(scenario, depth, reach);
-  }
-  const { above, tasks } = split;
-  if (tasks.length === 0) return mergeResults([above]);
-  const { maxRuns, timeLimitMs, now } = options;
-  const deadline = timeLimitMs !== undefined && now ? now() + timeLimitMs : Infinity;
-  // Dispatch in rounds of one task per worker, so the bounds can be shared between them.
-  const results: TaskResult[] = [above];
-  let runs = above.runs;
-  let skipped: 'max-runs' | 'time-limit' | null = null;
-  for (let i = 0; i < tasks.length; ) {
-    if (maxRuns !== undefined && runs >= maxRuns) skipped = 'max-runs';
-    else if (deadline !== Infinity && now!() >= deadline) skipped = 'time-limit';
-    if (skipped) break;
-    const bounded = maxRuns !== undefined || deadline !== Infinity;
-    const batch = tasks.slice(i, bounded ? i + workers : tasks.length);
-    const jobs = batch.map((task) => ({
-      text, task,
-      options: {
-        preemptions: options.preemptions,
-        reduction: options.reduction,
-        ...(maxRuns !== undefined ? { maxRuns: Math.max(1, Math.ceil((maxRuns - runs) / batch.length)) } : {}),
-        ...(deadline !== Infinity ? { timeLimitMs: Math.max(0, deadline - now!()) } : {}),
-      },
-    }));
-    const got = await runTasks(jobs, workers);
-    for (const r of got) runs += r.runs;
-    results.push(...got);
-    i += batch.length;
-  }
-  if (skipped) results.push({ runs: 0, states: 0, stoppedBy: [skipped], found: [] });
-  return mergeResults(results);
-}
-
-/** Schedules explored in this thread before starting worker threads (a small tree is done by then). */
-export const PROBE_RUNS = 256;
-
-/**
- * Starting a worker thread costs more than exploring a small tree: explore up to PROBE_RUNS schedules
- * here first, and go to the workers only if that was not enough. A complete exploration is the same
- * either way; the probe's runs are not wasted time for a small tree and little for a large one.
- */
-async function exploreWithWorkers(
-  scenario: NormalizedScenario,
-  text: string,
-  options: ExploreOptions,
-  workers: number,
-  runTasks: NonNullable<Io['runTasks']>,
-): Promise<ExploreResult> {
-  const started = options.now?.() ?? 0;
-  const probeRuns = Math.min(PROBE_RUNS, options.maxRuns ?? Infinity);
-  const probe = mergeResults([exploreTask(scenario, ROOT_TASK, { ...options, maxRuns: probeRuns })]);
-  // Done unless the probe's own cap stopped it (not the user's bound, not the time limit).
-  const cutByProbe = probe.stoppedBy.includes('max-runs') && probeRuns < (options.maxRuns ?? Infinity);
-  if (!cutByProbe || probe.stoppedBy.includes('time-limit')) return probe;
-  const spent = (options.now?.() ?? 0) - started;
-  const timeLimitMs = options.timeLimitMs !== undefined ? Math.max(0, options.timeLimitMs - spent) : undefined;
-  return exploreParallel(scenario, text, { ...options, timeLimitMs }, workers, runTasks);
-}
-
 /** The CLI. Returns the exit status. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv);
@@ -204,11 +117,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       now: io.now,
     };
     const workers = args.workers ?? Math.max(1, io.cores());
-    const once = (o: ExploreOptions) => (workers > 1 && io.runTasks
-      ? exploreWithWorkers(loaded.scenario, text, o, workers, io.runTasks)
-      : Promise.resolve(mergeResults([exploreTask(loaded.scenario, ROOT_TASK, o)])));
-    let result = await once(options);
-    if (needsEveryOrder(result, options)) result = await once({ ...options, reduction: false });
+    const scenario = loaded.scenario;
+    let result: ExploreResult;
+    if (workers > 1 && io.workerThreads) {
+      // N workers: this thread (which plans, so it is warmed up) and N − 1 worker threads, started as
+      // soon as the probe shows the tree is not small (their start-up overlaps the rest of it).
+      const threads = io.workerThreads(workers - 1, text);
+      try {
+        const pool = joinPools(thisThread(scenario, io.now), threads);
+        const planHere = async (o: ExploreOptions) => plan(scenario, { ...o, progressEvery: 64, onProgress: threads.start }, workers);
+        result = await exploreOnWorkers(options, { size: workers, plan: planHere, pool });
+      } finally {
+        await threads.close();
+      }
+    } else result = explore(scenario, options);
     io.out(`${JSON.stringify(result)}\n`);
     return EXIT.ran;
   } catch (e) {
@@ -217,15 +139,32 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** A worker thread's part: explore one subtree of a scenario. */
-export function runTaskJob(job: TaskJob, now: () => number): TaskResult {
-  if (lastLoaded?.text !== job.text) {
-    const loaded = loadText(job.text);
-    if (!loaded.ok) throw new Error('explore worker: the scenario no longer loads');
-    lastLoaded = { text: job.text, scenario: loaded.scenario };
-  }
-  return exploreTask(lastLoaded.scenario, job.task, { ...job.options, now });
+/** Worker threads (src/cli/pnp-playground.ts): `start` them early; `close` ends them. */
+export interface ThreadPool extends TaskPool {
+  start(): void;
+  close(): Promise<void>;
 }
 
-/** A worker explores several subtrees of one scenario: it loads it once. */
-let lastLoaded: { text: string; scenario: NormalizedScenario } | null = null;
+/**
+ * This thread as a worker: it explores one subtree at a time, letting the event loop run between
+ * them (that is when the worker threads' results are heard).
+ */
+function thisThread(scenario: NormalizedScenario, now: () => number): TaskPool {
+  return {
+    size: 1,
+    run: (job) => new Promise((resolve, reject) => setTimeout(() => {
+      try {
+        resolve(exploreTask(scenario, job.task, { ...job.options, now }));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }, 0)),
+  };
+}
+
+/** A worker thread's part: load the scenario once, then explore the subtrees it is given. */
+export function taskRunner(text: string, now: () => number): (job: TaskJob) => TaskResult {
+  const loaded = loadText(text);
+  if (!loaded.ok) throw new Error('explore worker: the scenario no longer loads');
+  return (job) => exploreTask(loaded.scenario, job.task, { ...job.options, now });
+}

@@ -13,8 +13,8 @@ import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { main as link } from './link.ts';
 import { EXIT, main as simulate } from './simulate.ts';
-import { main as explore, runTaskJob, type TaskJob } from './explore.ts';
-import type { TaskResult } from '../engine/explore/index.ts';
+import { main as explore, taskRunner, type ThreadPool } from './explore.ts';
+import type { TaskJob, TaskResult } from '../engine/explore/index.ts';
 
 const USAGE = `usage: pnp-playground <command> [arguments]
 
@@ -71,42 +71,49 @@ async function runLink(argv: string[]): Promise<number> {
   });
 }
 
-/** A worker thread of `explore`: this same file, started with workerData `{ exploreWorker: true }`. */
-const WORKER_DATA = { exploreWorker: true } as const;
+/** A worker thread of `explore`: this same file, started with workerData `{ exploreWorker, text }`. */
+interface ExploreWorkerData {
+  exploreWorker: true;
+  text: string;
+}
 
 /**
- * Explore jobs on up to `workers` worker threads, each taking the next job when it finishes one;
- * results in the jobs' order. The threads end with the call.
+ * `threads` worker threads exploring subtrees of the scenario `text`. Each is given up to two
+ * subtrees at a time (the second waits in its queue), so it never waits for this thread to hand it
+ * the next one. The threads start on the first `start` or `run`; `close` ends them.
  */
-function runTasks(jobs: TaskJob[], workers: number): Promise<TaskResult[]> {
-  return new Promise((resolve, reject) => {
-    const results: TaskResult[] = new Array<TaskResult>(jobs.length);
-    const threads: Worker[] = [];
-    let next = 0;
-    let finished = 0;
-    let failed = false;
-    const end = () => Promise.all(threads.map((w) => w.terminate()));
-    const give = (w: Worker) => {
-      if (next >= jobs.length) return;
-      const index = next++;
-      w.once('message', (r: TaskResult) => {
-        results[index] = r;
-        if (++finished === jobs.length) void end().then(() => resolve(results));
-        else give(w);
+function workerThreads(threads: number, text: string): ThreadPool {
+  const workerData: ExploreWorkerData = { exploreWorker: true, text };
+  const all: { worker: Worker; queue: { resolve(r: TaskResult): void; reject(e: Error): void }[] }[] = [];
+  let failure: Error | null = null;
+  const start = () => {
+    if (all.length > 0) return;
+    for (let i = 0; i < threads; i++) {
+      const t = { worker: new Worker(new URL(import.meta.url), { workerData }), queue: [] as { resolve(r: TaskResult): void; reject(e: Error): void }[] };
+      t.worker.on('message', (r: TaskResult) => t.queue.shift()?.resolve(r));
+      t.worker.on('error', (e) => {
+        failure ??= e;
+        for (const u of all) for (const q of u.queue.splice(0)) q.reject(e);
       });
-      w.postMessage(jobs[index]);
-    };
-    for (let i = 0; i < Math.min(workers, jobs.length); i++) {
-      const w = new Worker(new URL(import.meta.url), { workerData: WORKER_DATA });
-      w.on('error', (e) => {
-        if (failed) return;
-        failed = true;
-        void end().then(() => reject(e));
-      });
-      threads.push(w);
-      give(w);
+      all.push(t);
     }
-  });
+  };
+  return {
+    size: threads * 2,
+    start,
+    run(job: TaskJob): Promise<TaskResult> {
+      start();
+      if (failure) return Promise.reject(failure);
+      const t = all.reduce((a, b) => (b.queue.length < a.queue.length ? b : a));
+      return new Promise<TaskResult>((resolve, reject) => {
+        t.queue.push({ resolve, reject });
+        t.worker.postMessage(job);
+      });
+    },
+    close: async () => {
+      await Promise.all(all.map((t) => t.worker.terminate()));
+    },
+  };
 }
 
 async function runExplore(argv: string[]): Promise<number> {
@@ -117,7 +124,7 @@ async function runExplore(argv: string[]): Promise<number> {
     err: errLine,
     now: () => performance.now(),
     cores: () => availableParallelism(),
-    runTasks,
+    workerThreads,
   });
 }
 
@@ -143,11 +150,12 @@ async function run(argv: string[]): Promise<number> {
   return command(rest);
 }
 
-function exploreWorker(): void {
-  parentPort!.on('message', (job: TaskJob) => parentPort!.postMessage(runTaskJob(job, () => performance.now())));
+function exploreWorker(text: string): void {
+  const run = taskRunner(text, () => performance.now());
+  parentPort!.on('message', (job: TaskJob) => parentPort!.postMessage(run(job)));
 }
 
-if (!isMainThread && (workerData as typeof WORKER_DATA | undefined)?.exploreWorker) exploreWorker();
+if (!isMainThread && (workerData as ExploreWorkerData | undefined)?.exploreWorker) exploreWorker((workerData as ExploreWorkerData).text);
 else run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -16,17 +16,14 @@ import type { Wait, World } from './model.ts';
 import { own } from './dict.ts';
 import { entityId, type EntityKind } from './ids/entities.ts';
 import { parseThread } from './ids/threads.ts';
-
-export type Yield = { t: 'op' } | { t: 'block'; wait: Wait };
-export type Body<R = unknown> = Generator<Yield, R, void>;
-
-/** A step boundary: the scheduler may run another thread here (docs/architecture.md §2.2 choice points). */
-export const OP: Yield = { t: 'op' };
+import { block, frame, ret, type Frame, type Routine } from './frame.ts';
+import { deepCopy, reachable } from './fork.ts';
 
 export interface Job {
   id: number;
   label: string;
-  start: () => Body;
+  /** The job's routine, not started yet (a frame: plain data, see frame.ts). */
+  body: Frame;
   done: boolean;
   result?: unknown;
 }
@@ -40,7 +37,8 @@ export interface Thread {
   service: boolean;
   jobs: Job[];
   job: Job | null;
-  gen: Body | null;
+  /** The frames of the job it is running, innermost last; empty between jobs (frame.ts). */
+  stack: Frame[];
   status: ThreadStatus;
   wait: Wait | null;
   since: number;
@@ -128,8 +126,29 @@ export interface Explorer {
    * the run here (the explorer has seen enough of it). `point.chosen` is updated to the thread picked.
    * `continuing`: `pick` is the thread that ran last and could go on, so running another preempts it.
    * `trace`: the run's trace so far. `runnable` is the scheduler's own list: read it during the call, do not keep it.
+   * `'pause'`: the run stops here, paused (Engine.paused), to be forked and resumed (Engine.resume).
    */
-  choose(point: ChoicePoint, runnable: readonly Thread[], pick: Thread, continuing: boolean, trace: readonly TraceEntry[]): Thread | null;
+  choose(point: ChoicePoint, runnable: readonly Thread[], pick: Thread, continuing: boolean, trace: readonly TraceEntry[]): Thread | null | 'pause';
+}
+
+/** A run paused at a choice point (Explorer.choose said `'pause'`): resume it with the thread to run. */
+export interface Paused {
+  point: ChoicePoint;
+  /** The default pick, and whether it continues the thread that ran last (running another preempts it). */
+  pick: string;
+  continuing: boolean;
+}
+
+/**
+ * Where a run is (src/engine/index.ts drives it): booting, starting the devices, before timeline
+ * action `next`, finishing, done; `settling` while threads run until quiescent (a pause can come then),
+ * then the trace so far is handed over when `flushAfter`. Plain data, so a forked run goes on from it.
+ */
+export interface Progress {
+  phase: 'boot' | 'arrivals' | 'timeline' | 'end' | 'done';
+  next: number;
+  settling: boolean;
+  flushAfter: boolean;
 }
 
 /** A timeline action armed to start inside an earlier action (`during`, docs/scenario-format.md §4). */
@@ -139,8 +158,8 @@ export interface Trigger {
   step: number;
   choice?: number;
   op?: string;
-  /** Start the action (emits its `action` entry and submits its job). */
-  fire: () => void;
+  /** Start the action (emits its `action` entry and submits its job): a function of the engine, never a closure over one. */
+  fire: (engine: Engine) => void;
   fired: boolean;
 }
 
@@ -157,7 +176,7 @@ interface Override {
 function nextStep(t: Thread): NextStep {
   const top = t.frames.at(-1);
   const routine = top ? { routine: `${top.component}!${top.routine}` } : {};
-  if (!t.gen) return { thread: t.name, does: 'start', ...(t.jobs[0] ? { job: t.jobs[0].label } : {}) };
+  if (t.stack.length === 0) return { thread: t.name, does: 'start', ...(t.jobs[0] ? { job: t.jobs[0].label } : {}) };
   if (t.pendingOp !== undefined) {
     const op = t.pendingSpec;
     const what = op === undefined ? undefined : 'call' in op ? `call ${String(op.call)}` : op.op;
@@ -177,6 +196,12 @@ export class Engine {
   trace: TraceEntry[] = [];
   /** How many entries went to the sink. */
   private handedOver = 0;
+  /** With `keep` (a run to fork): the batches handed over, kept instead of given to a sink (final, shared by forks). */
+  private kept: TraceEntry[][] | null;
+  /** The run's progress through boot and the timeline (src/engine/index.ts). */
+  progress: Progress = { phase: 'boot', next: 0, settling: false, flushAfter: false };
+  /** Set while the run is paused at a choice point (Explorer.choose said `'pause'`). */
+  paused: Paused | null = null;
   /** The entry written last (handed over or not). */
   lastEntry: TraceEntry | null = null;
   private readonly sink: TraceSink | null;
@@ -209,8 +234,10 @@ export class Engine {
   private choiceStep = -1;
   private choiceCount = 0;
   scheduleErrors: ScheduleError[] = [];
-  /** Choice points (docs/architecture.md §2.2): boundaries where more than one thread was runnable. */
+  /** Choice points (docs/architecture.md §2.2): boundaries where more than one thread was runnable (none kept with `keep`). */
   readonly choices: ChoicePoint[] = [];
+  /** How many choice points each timeline step had. */
+  private choicesPerStep = new Map<number, number>();
   private visitedBoundary = -1;
   /** The choice point recorded at the current boundary, if one was (for `during` triggers). */
   private pointHere: ChoicePoint | undefined;
@@ -229,8 +256,9 @@ export class Engine {
   constructor(
     readonly scenario: NormalizedScenario,
     readonly world: World,
-    options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers; explorer?: Explorer; sink?: TraceSink } = {},
+    options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers; explorer?: Explorer; sink?: TraceSink; keep?: boolean } = {},
   ) {
+    this.kept = options.keep ? [] : null;
     this.handlers = options.handlers ?? null;
     this.explorer = options.explorer ?? null;
     this.sink = options.sink ?? null;
@@ -269,11 +297,20 @@ export class Engine {
    * open — the system is quiescent, or the run has halted.
    */
   flush(): void {
-    if (!this.sink || this.trace.length === 0) return;
+    if ((!this.sink && !this.kept) || this.trace.length === 0) return;
     const batch = this.trace;
     this.handedOver += batch.length;
     this.trace = [];
-    this.sink(batch);
+    if (this.kept) this.kept.push(batch);
+    else this.sink!(batch);
+  }
+
+  /** The run's entries from seq `from` on (all of them with `keep` or without a sink). */
+  entriesFrom(from: number): TraceEntry[] {
+    if (from >= this.handedOver) return this.trace.slice(from - this.handedOver);
+    const out: TraceEntry[] = [];
+    for (const batch of this.kept ?? []) for (const e of batch) if (e.seq >= from) out.push(e);
+    return out.concat(this.trace);
   }
 
   /**
@@ -377,7 +414,7 @@ export class Engine {
         this.stop('threads', `The run reached its limit of ${n(this.limits.maxThreads)} threads created (every work item runs on a new thread); it never became quiescent.`);
       }
       t = {
-        name, order: this.threadsCreated++, service, jobs: [], job: null, gen: null, status: 'idle',
+        name, order: this.threadsCreated++, service, jobs: [], job: null, stack: [], status: 'idle',
         wait: null, since: 0, irql: 0, callbacks: [], frames: [], ruleFrames: [],
       };
       this.threads.set(name, t);
@@ -411,9 +448,9 @@ export class Engine {
   }
 
   /** Queue a job on a thread (creating it if needed). Returns the job for waiting on it. */
-  submit(threadName: string, label: string, start: () => Body, service = true): Job {
+  submit(threadName: string, label: string, body: Frame, service = true): Job {
     const t = this.thread_(threadName, service);
-    const job: Job = { id: ++this.jobIds, label, start, done: false };
+    const job: Job = { id: ++this.jobIds, label, body, done: false };
     this.jobs.set(job.id, job);
     t.jobs.push(job);
     if (t.status === 'idle' || t.status === 'done') this.setStatus(t, 'runnable');
@@ -480,7 +517,7 @@ export class Engine {
       }
       for (const r of Object.values(this.world.registrations)) r.inFlight = r.inFlight.filter((n) => n !== t.name);
       t.job = null;
-      t.gen = null;
+      t.stack = [];
       t.jobs = [];
       t.wait = null;
       t.callbacks = [];
@@ -491,27 +528,13 @@ export class Engine {
     }
   }
 
-  /** Take a kernel mutex (re-entrant for its owner), waiting while another thread holds it. */
-  *acquire(mutex: string, what: string, rule?: Wait['rule']): Body<void> {
-    const self = this.thread.name;
-    const wait: Wait = { k: 'mutex', mutex, waiter: self, what, ...(rule ? { rule } : {}) };
-    yield* this.waitUntil(wait, () => this.satisfied(wait));
-    const m = this.world.mutexes.get(mutex);
-    if (m) m.depth++;
-    else this.world.mutexes.set(mutex, { thread: self, depth: 1 });
-  }
-
   release(mutex: string): void {
     const m = this.world.mutexes.get(mutex);
     if (m && --m.depth === 0) this.world.mutexes.delete(mutex);
   }
 
-  /** Block the running thread until `satisfied()` holds. */
-  *waitUntil(wait: Wait, satisfied: () => boolean): Body<void> {
-    while (!satisfied()) yield { t: 'block', wait };
-  }
-
-  private satisfied(w: Wait): boolean {
+  /** Has the wait ended? (A blocked thread is woken when it has; a wait is data, never a closure.) */
+  satisfied(w: Wait): boolean {
     switch (w.k) {
       case 'job':
         return this.jobs.get(w.job)?.done ?? true;
@@ -612,11 +635,48 @@ export class Engine {
 
   // ---------------------------------------------------------------- scheduler
 
-  /** Run threads until the system is quiescent (or the run halts). */
+  /** Run threads until the system is quiescent (or the run halts, or pauses at a choice point). */
   runUntilQuiescent(): void {
+    this.recheckBlocked();
+    this.settle();
+  }
+
+  /** Something outside the threads may have ended waits: check every blocked thread at the next step. */
+  recheckBlocked(): void {
     this.recheckAll = true;
+  }
+
+  /** Go on running threads until the system is quiescent, the run halts, or it pauses at a choice point. */
+  settle(): void {
     this.loop();
-    this.current = null;
+    if (!this.paused) this.current = null;
+  }
+
+  /**
+   * A copy of this run (paused at a choice point) that goes on independently: resume either, or both
+   * with different threads. Shares the scenario, the handlers and the entries already handed over.
+   */
+  fork(): Engine {
+    if (!this.kept) throw new Error('engine: only a run started with `keep` can be forked');
+    const seen = new Map<object, object>();
+    for (const shared of [this.scenario, this.handlers, this.limits, this.explorer, ...this.kept]) if (shared) seen.set(shared, shared);
+    // Entries not handed over yet are final too, but for a call whose handler may still stamp its rule (CallCtx.govern).
+    for (const e of this.trace) {
+      if (e.type === 'call') continue;
+      seen.set(e, e);
+      if (e.type === 'invoke') seen.set(e.args, e.args);
+    }
+    return deepCopy(this as Engine, seen, scenarioObjects(this.scenario));
+  }
+
+  /** Resume a paused run: `thread` (one of the runnable ones) runs at the choice point; settle goes on from there. */
+  resume(thread: string): void {
+    const p = this.paused;
+    const t = this.threads.get(thread);
+    if (!p || !t || !p.point.runnable.includes(thread)) throw new Error(`engine: cannot resume with ${thread}`);
+    this.paused = null;
+    p.point.chosen = thread;
+    this.runChosen(t);
   }
 
   private loop(): void {
@@ -647,12 +707,17 @@ export class Engine {
       }
       const chosen = this.choose(runnable);
       if (!chosen) return;
-      // An action armed for this point starts after the choice, before the chosen thread runs; it may
-      // end that thread (a process exit), which then does not run.
-      if (this.triggers.length > 0 && this.fireTriggers(chosen) && chosen.status !== 'runnable') continue;
-      this.explorer?.step(chosen);
-      this.stepThread(chosen);
+      this.runChosen(chosen);
     }
+  }
+
+  /** The chosen thread runs one step. */
+  private runChosen(chosen: Thread): void {
+    // An action armed for this point starts after the choice, before the chosen thread runs; it may
+    // end that thread (a process exit), which then does not run.
+    if (this.triggers.length > 0 && this.fireTriggers(chosen) && chosen.status !== 'runnable') return;
+    this.explorer?.step(chosen);
+    this.stepThread(chosen);
   }
 
   /** Arm a timeline action to start at a point inside an earlier action (`during`). */
@@ -667,11 +732,11 @@ export class Engine {
       if (t.fired || t.step !== this.step || this.halted) continue;
       const here = t.choice !== undefined
         ? this.pointHere?.step === t.step && this.pointHere.choice === t.choice
-        : chosen.gen !== null && chosen.pendingOp === t.op;
+        : chosen.stack.length > 0 && chosen.pendingOp === t.op;
       if (!here) continue;
       t.fired = true;
       fired = true;
-      t.fire();
+      t.fire(this);
     }
     return fired;
   }
@@ -693,11 +758,16 @@ export class Engine {
         this.choiceCount = 0;
       }
       const choice = ++this.choiceCount;
+      this.choicesPerStep.set(this.step, choice);
       point = { at: seq, step: this.step, choice, runnable: runnable.map((t) => t.name), chosen: pick.name, next: runnable.map(nextStep) };
-      this.choices.push(point);
+      if (!this.kept) this.choices.push(point);
       this.pointHere = point;
       if (this.explorer) {
         const picked = this.explorer.choose(point, runnable, pick, pick === this.current, this.trace);
+        if (picked === 'pause') {
+          this.paused = { point, pick: pick.name, continuing: pick === this.current };
+          return null;
+        }
         if (!picked) this.halted = true;
         else point.chosen = picked.name;
         return picked;
@@ -727,41 +797,57 @@ export class Engine {
     return named;
   }
 
+  /**
+   * Run `t` to its next step boundary: its top frame's routine, and the routines it calls or returns
+   * to, until one returns OP or blocks (frame.ts); a job starts on a thread that has none running.
+   */
   private stepThread(t: Thread): void {
     this.current = t;
     this.lastStepped = t;
-    if (!t.gen) {
+    const stack = t.stack;
+    if (stack.length === 0) {
       const job = t.jobs.shift();
       if (!job) {
         this.setStatus(t, t.service ? 'idle' : 'done');
         return;
       }
       t.job = job;
-      t.gen = job.start();
+      stack.push(job.body);
     }
-    const r = t.gen.next();
-    if (this.halted) return;
-    if (r.done) {
-      if (t.job) {
-        t.job.done = true;
-        t.job.result = r.value;
+    for (;;) {
+      const f = stack[stack.length - 1];
+      const s = f.fn(this, f as never);
+      if (s.t === 'call') {
+        stack.push(s.frame);
+        continue;
       }
-      t.job = null;
-      t.gen = null;
-      if (t.jobs.length === 0) this.setStatus(t, t.service ? 'idle' : 'done');
-      return;
-    }
-    const y = r.value;
-    if (y.t === 'block') {
-      t.wait = y.wait;
-      this.setStatus(t, 'blocked', y.wait.what);
-      this.watch(t, y.wait);
+      if (s.t === 'ret') {
+        stack.pop();
+        if (stack.length > 0) {
+          stack[stack.length - 1].ret = s.value;
+          continue;
+        }
+        if (this.halted) return;
+        if (t.job) {
+          t.job.done = true;
+          t.job.result = s.value;
+          this.jobs.delete(t.job.id); // a job no longer in the table counts as done (satisfied)
+        }
+        t.job = null;
+        if (t.jobs.length === 0) this.setStatus(t, t.service ? 'idle' : 'done');
+        return;
+      }
+      if (this.halted || s.t === 'op') return;
+      t.wait = s.wait;
+      this.setStatus(t, 'blocked', s.wait.what);
+      this.watch(t, s.wait);
       const cycle = this.findCycle(t);
       if (cycle) {
         const rule = this.cycleRule(cycle);
         const desc = cycle.map((e) => `${e.thread} waits for ${e.waitsFor} (${e.reason})`).join('; ');
         this.raise(rule, 'deadlock', `Deadlock: ${desc}.`, { cycle });
       }
+      return;
     }
   }
 
@@ -778,7 +864,7 @@ export class Engine {
     for (const [key, o] of this.overrides) {
       if (o.used) continue;
       const [step, choice] = key.split('/').map(Number);
-      const had = this.choices.filter((c) => c.step === step).length;
+      const had = this.choicesPerStep.get(step) ?? 0;
       this.scheduleErrors.push({
         path: `/schedule/${o.index}/choice`,
         message: `step ${step} has ${had} choice point${had === 1 ? '' : 's'}; choice ${choice} is never reached`,
@@ -790,7 +876,7 @@ export class Engine {
   finishTriggers(): void {
     for (const t of this.triggers) {
       if (t.fired) continue;
-      const had = this.choices.filter((c) => c.step === t.step).length;
+      const had = this.choicesPerStep.get(t.step) ?? 0;
       this.scheduleErrors.push(t.choice !== undefined
         ? { path: `/timeline/${t.index}/during/choice`, message: `step ${t.step} has ${had} choice point${had === 1 ? '' : 's'}; choice ${t.choice} is never reached, so the action never starts` }
         : { path: `/timeline/${t.index}/during/op`, message: `no thread is about to run ${t.op} during step ${t.step}, so the action never starts` });
@@ -812,6 +898,15 @@ export class Engine {
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+const SCENARIO_OBJECTS = new WeakMap<object, WeakSet<object>>();
+
+/** The objects of a scenario (never changed by a run), found once per scenario: forks share them. */
+function scenarioObjects(scenario: NormalizedScenario): WeakSet<object> {
+  let set = SCENARIO_OBJECTS.get(scenario);
+  if (!set) SCENARIO_OBJECTS.set(scenario, (set = reachable(scenario)));
+  return set;
+}
+
 /** No thread to re-check (shared, never mutated: wakeCandidates' answer on most steps). */
 const NONE: readonly Thread[] = Object.freeze([]);
 
@@ -825,4 +920,22 @@ function insertByOrder(list: Thread[], t: Thread): void {
     else hi = mid;
   }
   list.splice(lo, 0, t);
+}
+
+interface AcquireFrame extends Frame {
+  wait: Extract<Wait, { k: 'mutex' }>;
+}
+
+const takeMutex: Routine<AcquireFrame> = (engine, f) => {
+  if (!engine.satisfied(f.wait)) return block(f.wait);
+  const m = engine.world.mutexes.get(f.wait.mutex);
+  if (m) m.depth++;
+  else engine.world.mutexes.set(f.wait.mutex, { thread: f.wait.waiter, depth: 1 });
+  return ret();
+};
+
+/** Take a kernel mutex (re-entrant for its owner), waiting while another thread holds it: `return call(...)`-able frame. */
+export function acquire(engine: Engine, mutex: string, what: string, rule?: Wait['rule']): Frame {
+  const wait: Wait = { k: 'mutex', mutex, waiter: engine.thread.name, what, ...(rule ? { rule } : {}) };
+  return frame(takeMutex, { wait });
 }

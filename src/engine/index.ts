@@ -1,10 +1,11 @@
 // The engine's public entry: boot (docs/scenario-format.md §2), the timeline (§4) and the run.
 import type { NormalizedScenario, ScheduleOverride, TimelineAction } from '../scenario/types.ts';
 import type { ValidationError } from '../scenario/errors.ts';
-import { Engine, OP, type Body, type ChoicePoint, type Explorer, type RunLimits, type ApiHandlers, type TraceSink } from './engine.ts';
+import { Engine, type ChoicePoint, type Explorer, type RunLimits, type ApiHandlers, type TraceSink } from './engine.ts';
 export { DEFAULT_LIMITS, type ChoicePoint, type Explorer, type RunLimits, type Thread, type TraceSink } from './engine.ts';
 
-import type { World } from './model.ts';
+import type { PnpEvent, World } from './model.ts';
+import { callFrame, frame, OP, ret, waitThen, type Frame, type Routine } from './frame.ts';
 import { dict, dictOf } from './dict.ts';
 import type { SystemApiName, TraceEntry } from './trace.ts';
 import * as ke from './kernel/ke.ts';
@@ -103,7 +104,7 @@ function createWorld(s: NormalizedScenario): World {
   return world;
 }
 
-/** Boot (step 0): processors and memory present, drivers of present devices loaded, then devices started. */
+/** Boot (step 0): processors and memory present, drivers of present devices loaded; then (`startDevices`) devices started. */
 function boot(engine: Engine) {
   const { world, scenario } = engine;
   for (let n = 0; n < scenario.machine.processors; n++) {
@@ -122,12 +123,13 @@ function boot(engine: Engine) {
     for (const drv of d.stack) {
       if (loaded.has(drv)) continue;
       loaded.add(drv);
-      engine.submit(driverThread(drv), 'load', () => loadDriver(engine, drv));
+      engine.submit(driverThread(drv), 'load', frame(loadDriver, { driver: drv }));
     }
   }
-  engine.runUntilQuiescent();
-  for (const d of present) queueEvent(engine, { kind: 'DeviceArrival', device: d.id });
-  engine.runUntilQuiescent();
+}
+
+function startDevices(engine: Engine) {
+  for (const d of engine.scenario.machine.devices) if (d.present) queueEvent(engine, { kind: 'DeviceArrival', device: d.id });
 }
 
 /** A memory module: present at boot (interface enabled silently), or hot-added (its device starts on pnp, IO-10). */
@@ -172,7 +174,7 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
   const action = (thread: string) => {
     engine.emit({ type: 'action', action: a, index, ...(rule ? { rule } : {}) }, thread);
   };
-  const run = (thread: string, body: () => Body, service = true) => {
+  const run = (thread: string, body: Frame, service = true) => {
     action(thread);
     if (a.note) {
       // The gesture's narration: the rule it names, else the gesture's own.
@@ -183,24 +185,21 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
   };
   switch (a.do) {
     case 'load':
-      return run(driverThread(a.driver), () => loadDriver(engine, a.driver));
+      return run(driverThread(a.driver), frame(loadDriver, { driver: a.driver }));
     case 'unload':
-      return run(driverThread(a.driver), () => unloadDriver(engine, a.driver));
+      return run(driverThread(a.driver), frame(unloadDriver, { driver: a.driver }));
     case 'start':
-      return run(appMainThread(a.app), () => startApp(engine, a.app));
+      return run(appMainThread(a.app), frame(startApp, { app: a.app }));
     case 'run':
       return run(world.components[a.component].kind === 'app' ? appMainThread(a.component) : driverThread(a.component),
-        () => runRoutine(engine, a.component, a.routine));
+        frame(runRoutine, { component: a.component, routine: a.routine }));
     case 'exit':
       action('system');
       return exitApp(engine, a.app);
     case 'hotAddProcessor':
-      return run('hotplug', () => ke.hotAddProcessor(engine));
+      return run('hotplug', frame(ke.hotAddProcessor, { p: null, regs: [], status: null, i: 0 }));
     case 'hotAddMemory':
-      return run('hotplug', function* () {
-        yield OP;
-        addMemory(engine, a.id, a.sizeMiB, true); // IO-10: no synchronous notification for memory
-      });
+      return run('hotplug', frame(hotAddMemory, { id: a.id, sizeMiB: a.sizeMiB }));
     case 'removeProcessor':
       action('hotplug');
       engine.raise('KE-6', 'remove', `Processor ${a.NtNumber} cannot be removed: Windows never removes an active processor; the number of active processors and groups only grows. Nothing changes.`);
@@ -218,58 +217,122 @@ function startAction(engine: Engine, a: TimelineAction, index: number) {
       queueEvent(engine, { kind: 'SurpriseRemoval', device: a.device });
       return;
     case 'eject':
-      return run('shell', () => eject(engine, a.device));
+      return run('shell', frame(eject, { device: a.device }));
   }
 }
 
+interface HotAddMemoryFrame extends Frame {
+  id: string;
+  sizeMiB: number;
+}
+
+/** A memory hot-add on the `hotplug` thread: IO-10, no synchronous notification for memory. */
+const hotAddMemory: Routine<HotAddMemoryFrame> = (engine, f) => {
+  if (f.pc === 0) {
+    f.pc = 1;
+    return OP;
+  }
+  addMemory(engine, f.id, f.sizeMiB, true);
+  return ret();
+};
+
+interface EjectFrame extends Frame {
+  device: string;
+}
+
+const REMOVE_SUBTREE: SystemApiName = 'CM_Query_And_Remove_SubTree';
+
 /** The shell's "safely remove": CM_Query_And_Remove_SubTree, answered when the PnP manager is done (RM-1…RM-4). */
-function* eject(engine: Engine, device: string): Body<void> {
-  const api: SystemApiName = 'CM_Query_And_Remove_SubTree';
-  engine.emit({ type: 'call', component: 'shell', api, args: { dnAncestor: device, ulFlags: 'CM_REMOVE_UI_OK' }, rule: 'RM-1' });
+const eject: Routine<EjectFrame> = (engine, f) => {
+  if (f.pc === 1) return ret();
+  const { device } = f;
+  engine.emit({ type: 'call', component: 'shell', api: REMOVE_SUBTREE, args: { dnAncestor: device, ulFlags: 'CM_REMOVE_UI_OK' }, rule: 'RM-1' });
   const ev = queueEvent(engine, { kind: 'QueryAndRemove', device });
-  yield* engine.waitUntil({ k: 'event', event: ev.id, what: `the PnP manager to remove ${device}` }, () => ev.done);
+  f.pc = 1;
+  return callFrame(waitThen({ k: 'event', event: ev.id, what: `the PnP manager to remove ${device}` }, ev, removed));
+};
+
+const removed = (engine: Engine, ev: PnpEvent) => {
   const r = ev.result ?? { status: 'CR_FAILURE' };
   engine.emit({
-    type: 'return', component: 'shell', api, result: r.status,
+    type: 'return', component: 'shell', api: REMOVE_SUBTREE, result: r.status,
     out: { pVetoType: r.vetoType ?? null, pszVetoName: r.vetoName ?? null },
     rule: r.vetoType ? vetoRule(r.vetoType) : 'RM-1',
   });
+};
+
+/**
+ * Start a run: boot, then the timeline, to the end — or, when its explorer pauses it at a choice
+ * point, to there (`engine.paused`; `resume`, then `proceed`). Entries go to `sink` whenever the
+ * system is quiescent (with `keep`, the engine keeps them, for forking: Engine.fork).
+ */
+export function startRun(scenario: NormalizedScenario, options: RunOptions & { keep?: boolean }, sink?: TraceSink): Engine {
+  const engine = new Engine(scenario, createWorld(scenario), { ...options, handlers: HANDLERS, sink });
+  // An action with `during` starts at its point inside an earlier action, not at quiescence.
+  scenario.timeline.forEach((a, index) => {
+    if (a.during) engine.arm({ index, ...a.during, fire: (e) => startAction(e, a, index) });
+  });
+  proceed(engine);
+  return engine;
 }
 
-/** Boot, then the timeline, to the end; entries go to `sink` whenever the system is quiescent. */
-function execute(scenario: NormalizedScenario, options: RunOptions, sink?: TraceSink): Engine {
-  const engine = new Engine(scenario, createWorld(scenario), { ...options, handlers: HANDLERS, sink });
-  const timeline = scenario.timeline;
-  // An action with `during` starts at its point inside an earlier action, not at quiescence.
-  timeline.forEach((a, index) => {
-    if (a.during) engine.arm({ index, ...a.during, fire: () => startAction(engine, a, index) });
-  });
-  boot(engine);
-  engine.flush();
-  let i = 0;
-  while (!engine.halted && i < timeline.length) {
-    if (timeline[i].during) {
-      i++;
-      continue;
+/** Go on with a run from where it is (engine.progress) until it ends or pauses at a choice point. */
+export function proceed(engine: Engine): void {
+  const p = engine.progress;
+  const timeline = engine.scenario.timeline;
+  /** Run threads until quiescent; then hand the entries over if `flush`. */
+  const settle = (flush: boolean) => {
+    engine.recheckBlocked();
+    p.settling = true;
+    p.flushAfter = flush;
+  };
+  for (;;) {
+    if (p.settling) {
+      engine.settle();
+      if (engine.paused) return;
+      p.settling = false;
+      if (p.flushAfter) engine.flush();
     }
-    startAction(engine, timeline[i], i);
-    i++;
-    while (i < timeline.length && timeline[i].concurrent && !engine.halted) {
-      startAction(engine, timeline[i], i);
-      i++;
+    switch (p.phase) {
+      case 'boot':
+        boot(engine);
+        p.phase = 'arrivals';
+        settle(false);
+        break;
+      case 'arrivals':
+        startDevices(engine);
+        p.phase = 'timeline';
+        settle(true);
+        break;
+      case 'timeline':
+        while (p.next < timeline.length && timeline[p.next].during) p.next++;
+        if (engine.halted || p.next >= timeline.length) {
+          p.phase = 'end';
+          break;
+        }
+        startAction(engine, timeline[p.next], p.next);
+        p.next++;
+        while (p.next < timeline.length && timeline[p.next].concurrent && !engine.halted) {
+          startAction(engine, timeline[p.next], p.next);
+          p.next++;
+        }
+        settle(true);
+        break;
+      case 'end':
+        if (engine.scheduleErrors.length === 0) {
+          if (!engine.halted) engine.halt('quiescent');
+          engine.finishSchedule();
+          // A run that ended early (a bug check, a deadlock, a limit) may never reach a `during` point: not an error.
+          const last = engine.lastEntry;
+          if (last?.type === 'halt' && last.reason === 'quiescent') engine.finishTriggers();
+        }
+        engine.flush();
+        p.phase = 'done';
+        return;
+      case 'done':
+        return;
     }
-    engine.runUntilQuiescent();
-    engine.flush();
   }
-  if (engine.scheduleErrors.length === 0) {
-    if (!engine.halted) engine.halt('quiescent');
-    engine.finishSchedule();
-    // A run that ended early (a bug check, a deadlock, a limit) may never reach a `during` point: not an error.
-    const last = engine.lastEntry;
-    if (last?.type === 'halt' && last.reason === 'quiescent') engine.finishTriggers();
-  }
-  engine.flush();
-  return engine;
 }
 
 /** The run's choice points, and its schedule migrated to the choice-point form if it had old-form overrides. */
@@ -280,7 +343,7 @@ function choicesOf(engine: Engine) {
 
 /** Run a validated scenario to its end. Never throws on a valid scenario: faults are trace entries. */
 export function runScenario(scenario: NormalizedScenario, options: RunOptions = {}): RunOutcome {
-  const engine = execute(scenario, options);
+  const engine = startRun(scenario, options);
   if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
   return { ok: true, trace: engine.trace, ...choicesOf(engine) };
 }
@@ -293,7 +356,7 @@ export function runScenario(scenario: NormalizedScenario, options: RunOptions = 
  * to a run that is not valid: discard them. No explorer: it reads the trace so far at every choice.
  */
 export function streamScenario(scenario: NormalizedScenario, sink: TraceSink, options: Omit<RunOptions, 'explorer'> = {}): StreamOutcome {
-  const engine = execute(scenario, options, sink);
+  const engine = startRun(scenario, options, sink);
   if (engine.scheduleErrors.length > 0) return { ok: false, errors: engine.scheduleErrors };
   return { ok: true, entries: engine.seq, ...choicesOf(engine) };
 }

@@ -2,10 +2,11 @@
 import type { ApiCallOp, Cond, Op, RoutineBody, Value } from '../scenario/types.ts';
 import { APIS, IRQL_NAMES, isApiName, type ApiName, type Irql } from './api.ts';
 import { isConstant, ntSuccess } from './constants.ts';
-import { OP, type Body, type Engine, type Thread } from './engine.ts';
+import type { Engine, Thread } from './engine.ts';
+import { OP, call, callFrame, frame, isFrame, ret, type Frame, type Routine } from './frame.ts';
 import type { Component, Registration } from './model.ts';
 import type { RuleId } from './rules/ids.ts';
-import type { RuleStamp, StampedBody, Verdict } from './trace.ts';
+import type { RuleStamp, StampedBody, TraceEntry, Verdict } from './trace.ts';
 import { unpin } from './kernel/registrations.ts';
 import { dict, own } from './dict.ts';
 
@@ -33,28 +34,40 @@ export interface CallResult {
   rule?: RuleId;
 }
 
-export interface CallCtx {
-  engine: Engine;
-  act: Activation;
-  op: ApiCallOp;
-  /** Evaluated arguments, as shown in the trace. */
-  args: Record<string, unknown>;
+/** One API call in progress: what its handler is given. */
+export class CallCtx {
+  /** The rule stamp the handler chose (govern), put on the call and return entries. */
+  stamp: RuleStamp = {};
+
+  constructor(
+    readonly engine: Engine,
+    readonly act: Activation,
+    readonly op: ApiCallOp,
+    /** Evaluated arguments, as shown in the trace. */
+    readonly args: Record<string, unknown>,
+    /** The call's trace entry (null once halted). */
+    readonly entry: TraceEntry | null,
+  ) {}
+
   /**
    * The handler names the rule it applies to this call (and, where it checks it, the verdict):
    * stamped on the call and return entries, and the rule of what happens inside the call.
    */
-  govern(rule: RuleId, verdict?: Verdict): void;
+  govern(rule: RuleId, verdict?: Verdict): void {
+    this.stamp = verdict ? { rule, verdict } : { rule };
+    if (this.entry) Object.assign(this.entry, this.stamp);
+    this.engine.closeRule();
+    this.engine.openRule(rule);
+  }
 }
 
-export type Handler = (x: CallCtx) => Body<CallResult>;
+/**
+ * What an API call does: its result at once, or a frame to run (a call that waits or calls back:
+ * `waitThen`, `pauseThen`, a routine) whose result is the CallResult.
+ */
+export type Handler = (x: CallCtx) => CallResult | Frame;
 
 type Flow = { ret: false } | { ret: true; value: unknown };
-
-/** The run halted: the thread never resumes (the scheduler stops), so this never returns a flow. */
-function* halted(): Body<Flow> {
-  yield OP;
-  return { ret: false };
-}
 
 // ---------------------------------------------------------------- values
 
@@ -172,82 +185,118 @@ export interface InvokeOptions {
   pnpDeviceState?: Activation['pnpDeviceState'];
 }
 
-/** The system invokes a routine of a component on the current thread (an `invoke` … `complete` pair). */
-export function* invoke(
-  engine: Engine,
+/** The system invokes a routine of a component on the current thread (an `invoke` … `complete` pair): a frame to call. */
+export function invoke(
   componentId: string,
   routine: string,
   args: Record<string, unknown>,
   opts: InvokeOptions = {},
-): Body<unknown> {
-  const thread = engine.thread;
-  const component = engine.world.components[componentId];
-  if (component.kind === 'driver' && component.state === 'unloaded') {
-    const rule = opts.unloadedRule ?? 'DRV-3';
-    engine.raise(
-      rule,
-      'call',
-      `The system called ${componentId}!${routine}, but driver ${componentId} is unloaded: the call lands in unloaded code.`,
-    );
-    yield OP;
-  }
-  if (thread.frames.length >= MAX_NESTED_ROUTINES) {
-    // A callback that re-registers with a replay (ADD_EXISTING, INCLUDE_EXISTING) recurses without end:
-    // halt like the op budget (DL-3), never overflow the host's stack.
-    engine.stop('nesting', `${componentId}!${routine} would be routine number ${MAX_NESTED_ROUTINES + 1} nested on ${thread.name}: the scenario recurses without end (a real kernel stack would overflow). The run halts.`);
-    yield OP;
-    return null;
-  }
-  const reg = opts.registration;
-  // Built field by field (not with conditional spreads, which copy through a slow generic path on
-  // this hot line); the key order is the trace's: registration and callback before irql, rule last.
-  const entry: Extract<StampedBody, { type: 'invoke' }> = { type: 'invoke', component: componentId, routine, args };
-  if (reg) {
-    entry.registration = reg.id;
-    entry.callback = reg.kind;
-  }
-  entry.irql = IRQL_NAMES[thread.irql];
-  if (opts.rule) entry.rule = opts.rule;
-  engine.emit(entry);
-  engine.openRule(opts.rule);
-  engine.opCount++; // an empty routine still costs one op: replays and broadcasts are bounded too
-  const irqlAtCall: Irql = thread.irql;
-  if (reg) reg.inFlight.push(thread.name);
-  if (reg) thread.callbacks.push(reg.id);
-  thread.frames.push({ component: componentId, routine });
-  const act: Activation = {
-    engine, thread, component, routine, args, locals: Object.create(null) as Record<string, unknown>,
-    operationStatus: opts.operationStatus, registration: reg, pnpDeviceState: opts.pnpDeviceState,
-  };
-  const spec = own(engine.scenario.drivers, componentId) ?? own(engine.scenario.apps, componentId);
-  const body = bodyOps(own(spec?.routines, routine), args);
-  const base = `/${component.kind === 'app' ? 'apps' : 'drivers'}/${componentId}/routines/${routine}${body.path}`;
-  const flow = yield* execOps(act, body.ops, base);
-  if (!engine.halted && imageReleased(act, 'returns')) yield OP;
-  thread.frames.pop();
-  engine.closeRule();
-  if (reg) {
-    thread.callbacks.pop();
-    const i = reg.inFlight.lastIndexOf(thread.name);
-    if (i >= 0) reg.inFlight.splice(i, 1);
-  }
-  const result = opts.isVoid ? null : flow.ret ? flow.value : component.kind === 'app' ? 'ERROR_SUCCESS' : 'STATUS_SUCCESS';
-  if (opts.checkIrql && thread.irql !== irqlAtCall) {
-    engine.raise(
-      'IO-7',
-      'irql',
-      `${componentId}!${routine} was called at ${IRQL_NAMES[irqlAtCall]} and returned at ${IRQL_NAMES[thread.irql]}.`,
-    );
-    yield OP;
-  }
-  const done = opts.completeRule?.(result) ?? opts.rule;
-  const complete: Extract<StampedBody, { type: 'complete' }> = { type: 'complete', component: componentId, routine, result };
-  if (done) complete.rule = done;
-  engine.emit(complete);
-  // DRV-2: a registration unregistered with the Ex routine from its own callback keeps the image until that callback returned.
-  if (reg && reg.pinned && reg.inFlight.length === 0) unpin(engine, reg);
-  return result;
+): Frame {
+  return frame(invokeRoutine, { componentId, routine, args, opts, act: null, irqlAtCall: 0, result: null });
 }
+
+interface InvokeFrame extends Frame {
+  componentId: string;
+  routine: string;
+  args: Record<string, unknown>;
+  opts: InvokeOptions;
+  act: Activation | null;
+  irqlAtCall: Irql;
+  result: unknown;
+}
+
+const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
+  const { componentId, routine, args, opts } = f;
+  const reg = opts.registration;
+  if (f.pc === 0) {
+    f.pc = 1;
+    const component = engine.world.components[componentId];
+    if (component.kind === 'driver' && component.state === 'unloaded') {
+      const rule = opts.unloadedRule ?? 'DRV-3';
+      engine.raise(
+        rule,
+        'call',
+        `The system called ${componentId}!${routine}, but driver ${componentId} is unloaded: the call lands in unloaded code.`,
+      );
+      return OP;
+    }
+  }
+  if (f.pc === 1) {
+    const thread = engine.thread;
+    const component = engine.world.components[componentId];
+    if (thread.frames.length >= MAX_NESTED_ROUTINES) {
+      // A callback that re-registers with a replay (ADD_EXISTING, INCLUDE_EXISTING) recurses without end:
+      // halt like the op budget (DL-3), never overflow the host's stack.
+      engine.stop('nesting', `${componentId}!${routine} would be routine number ${MAX_NESTED_ROUTINES + 1} nested on ${thread.name}: the scenario recurses without end (a real kernel stack would overflow). The run halts.`);
+      f.pc = 5;
+      return OP;
+    }
+    // Built field by field (not with conditional spreads, which copy through a slow generic path on
+    // this hot line); the key order is the trace's: registration and callback before irql, rule last.
+    const entry: Extract<StampedBody, { type: 'invoke' }> = { type: 'invoke', component: componentId, routine, args };
+    if (reg) {
+      entry.registration = reg.id;
+      entry.callback = reg.kind;
+    }
+    entry.irql = IRQL_NAMES[thread.irql];
+    if (opts.rule) entry.rule = opts.rule;
+    engine.emit(entry);
+    engine.openRule(opts.rule);
+    engine.opCount++; // an empty routine still costs one op: replays and broadcasts are bounded too
+    f.irqlAtCall = thread.irql;
+    if (reg) reg.inFlight.push(thread.name);
+    if (reg) thread.callbacks.push(reg.id);
+    thread.frames.push({ component: componentId, routine });
+    const act: Activation = {
+      engine, thread, component, routine, args, locals: Object.create(null) as Record<string, unknown>,
+      operationStatus: opts.operationStatus, registration: reg, pnpDeviceState: opts.pnpDeviceState,
+    };
+    f.act = act;
+    const spec = own(engine.scenario.drivers, componentId) ?? own(engine.scenario.apps, componentId);
+    const body = bodyOps(own(spec?.routines, routine), args);
+    const base = `/${component.kind === 'app' ? 'apps' : 'drivers'}/${componentId}/routines/${routine}${body.path}`;
+    f.pc = 2;
+    return call(execOps, { act, ops: body.ops, base, i: 0, items: null, k: 0 });
+  }
+  if (f.pc === 2) {
+    const flow = f.ret as Flow;
+    const act = f.act!;
+    const component = act.component;
+    f.result = opts.isVoid ? null : flow.ret ? flow.value : component.kind === 'app' ? 'ERROR_SUCCESS' : 'STATUS_SUCCESS';
+    f.pc = 3;
+    if (!engine.halted && imageReleased(act, 'returns')) return OP;
+  }
+  if (f.pc === 3) {
+    const { thread } = f.act!;
+    thread.frames.pop();
+    engine.closeRule();
+    if (reg) {
+      thread.callbacks.pop();
+      const i = reg.inFlight.lastIndexOf(thread.name);
+      if (i >= 0) reg.inFlight.splice(i, 1);
+    }
+    f.pc = 4;
+    if (opts.checkIrql && thread.irql !== f.irqlAtCall) {
+      engine.raise(
+        'IO-7',
+        'irql',
+        `${componentId}!${routine} was called at ${IRQL_NAMES[f.irqlAtCall]} and returned at ${IRQL_NAMES[thread.irql]}.`,
+      );
+      return OP;
+    }
+  }
+  if (f.pc === 4) {
+    const result = f.result;
+    const done = opts.completeRule?.(result) ?? opts.rule;
+    const complete: Extract<StampedBody, { type: 'complete' }> = { type: 'complete', component: componentId, routine, result };
+    if (done) complete.rule = done;
+    engine.emit(complete);
+    // DRV-2: a registration unregistered with the Ex routine from its own callback keeps the image until that callback returned.
+    if (reg && reg.pinned && reg.inFlight.length === 0) unpin(engine, reg);
+    return ret(result);
+  }
+  return ret(null); // the run halted (nesting): never resumed
+};
 
 /**
  * DRV-3: code of a driver whose image was released runs — e.g. a callback that goes on after Unload
@@ -264,57 +313,107 @@ function imageReleased(act: Activation, what: string): boolean {
   return true;
 }
 
-/** Run ops; `base` is their JSON path in the scenario, so the trace can point at the op (`op` field). */
-export function* execOps(act: Activation, ops: Op[], base: string): Body<Flow> {
-  const { engine } = act;
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i];
-    const at = `${base}/${i}`;
-    act.thread.pendingOp = at;
-    act.thread.pendingSpec = op;
-    yield OP;
-    act.thread.pendingOp = undefined;
-    if (imageReleased(act, `goes on to its next op (${at})`)) return yield* halted();
-    engine.opCount++;
-    if ('call' in op) {
-      yield* callApi(act, op as ApiCallOp, at);
-      continue;
-    }
-    switch (op.op) {
-      case 'return':
-        return { ret: true, value: evaluate(act, op.value ?? null) };
-      case 'set':
-        if (op.var === '*OperationStatus') setOperationStatus(act, evaluate(act, op.value));
-        else if (op.var === '*PnpDeviceState') setPnpDeviceState(act, evaluate(act, op.value));
-        else writeVar(act, op.var, evaluate(act, op.value));
-        break;
-      case 'if': {
-        const taken = truthy(act, op.cond);
-        const flow = yield* execOps(act, taken ? op.then : (op.else ?? []), `${at}/${taken ? 'then' : 'else'}`);
-        if (flow.ret) return flow;
-        break;
-      }
-      case 'forEach': {
-        const list = readVar(act, op.in);
-        const items = Array.isArray(list) ? [...list] : [];
-        const had = Object.hasOwn(act.locals, op.as);
-        const saved = act.locals[op.as];
-        for (const item of items) {
-          act.locals[op.as] = item;
-          const flow = yield* execOps(act, op.do, `${at}/do`);
-          if (flow.ret) return flow;
+interface OpsFrame extends Frame {
+  act: Activation;
+  ops: Op[];
+  /** Their JSON path in the scenario, so the trace can point at the op (`op` field). */
+  base: string;
+  /** The op to run next. */
+  i: number;
+  /** A `forEach` in progress: its items, the next one, and the loop variable it shadows. */
+  items: unknown[] | null;
+  k: number;
+  had?: boolean;
+  saved?: unknown;
+}
+
+const NO_RETURN: Flow = { ret: false };
+
+/** Run ops (a routine body, a branch, a loop body): a step boundary before each op. */
+export const execOps: Routine<OpsFrame> = (engine, f) => {
+  const { act, ops } = f;
+  for (;;) {
+    switch (f.pc) {
+      case 0: // before op i
+        if (f.i >= ops.length) return ret(NO_RETURN);
+        act.thread.pendingOp = `${f.base}/${f.i}`;
+        act.thread.pendingSpec = ops[f.i];
+        f.pc = 1;
+        return OP;
+      case 1: { // op i
+        const op = ops[f.i];
+        const at = `${f.base}/${f.i}`;
+        act.thread.pendingOp = undefined;
+        // The run halted: the thread never resumes (the scheduler stops).
+        if (imageReleased(act, `goes on to its next op (${at})`)) {
+          f.pc = 5;
+          return OP;
         }
-        if (had) act.locals[op.as] = saved;
-        else delete act.locals[op.as];
-        break;
+        engine.opCount++;
+        if ('call' in op) {
+          f.pc = 2;
+          return call(callApi, { act, op: op as ApiCallOp, at, x: null });
+        }
+        switch (op.op) {
+          case 'return':
+            return ret({ ret: true, value: evaluate(act, op.value ?? null) });
+          case 'set':
+            if (op.var === '*OperationStatus') setOperationStatus(act, evaluate(act, op.value));
+            else if (op.var === '*PnpDeviceState') setPnpDeviceState(act, evaluate(act, op.value));
+            else writeVar(act, op.var, evaluate(act, op.value));
+            break;
+          case 'if': {
+            const taken = truthy(act, op.cond);
+            f.pc = 3;
+            return call(execOps, { act, ops: taken ? op.then : (op.else ?? []), base: `${at}/${taken ? 'then' : 'else'}`, i: 0, items: null, k: 0 });
+          }
+          case 'forEach': {
+            const list = readVar(act, op.in);
+            f.items = Array.isArray(list) ? [...list] : [];
+            f.k = 0;
+            f.had = Object.hasOwn(act.locals, op.as);
+            f.saved = act.locals[op.as];
+            f.pc = 4;
+            continue;
+          }
+          case 'note':
+            engine.emit({ type: 'note', text: op.text, component: act.component.id, op: at });
+            break;
+        }
+        f.i++;
+        f.pc = 0;
+        continue;
       }
-      case 'note':
-        engine.emit({ type: 'note', text: op.text, component: act.component.id, op: at });
-        break;
+      case 2: // after a call
+        f.i++;
+        f.pc = 0;
+        continue;
+      case 3: { // after an if's branch
+        const flow = f.ret as Flow;
+        if (flow.ret) return ret(flow);
+        f.i++;
+        f.pc = 0;
+        continue;
+      }
+      case 4: { // a forEach: after its body ran (or before the first item)
+        const op = ops[f.i] as Extract<Op, { op: 'forEach' }>;
+        if (f.k > 0 && (f.ret as Flow).ret) return ret(f.ret);
+        if (f.k < f.items!.length) {
+          act.locals[op.as] = f.items![f.k++];
+          return call(execOps, { act, ops: op.do, base: `${f.base}/${f.i}/do`, i: 0, items: null, k: 0 });
+        }
+        if (f.had) act.locals[op.as] = f.saved;
+        else delete act.locals[op.as];
+        f.items = null;
+        f.i++;
+        f.pc = 0;
+        continue;
+      }
+      default:
+        return ret(NO_RETURN);
     }
   }
-  return { ret: false };
-}
+};
 
 /** RM-11: Irp->IoStatus.Information of IRP_MN_QUERY_PNP_DEVICE_STATE, the PNP_DEVICE_STATE flags a driver reports. */
 function setPnpDeviceState(act: Activation, value: unknown) {
@@ -390,45 +489,65 @@ function traceArgs(act: Activation, op: ApiCallOp, api: ApiName): Record<string,
   return out;
 }
 
-export function* callApi(act: Activation, op: ApiCallOp, at: string): Body<void> {
-  const { engine, thread } = act;
-  const handlers = engine.handlers;
-  if (!isApiName(op.call) || !handlers) throw new Error(`engine: unknown API ${op.call}`);
-  const api = op.call;
-  const spec = APIS[api];
-  const args = traceArgs(act, op, api);
-  const call = engine.emit({
-    type: 'call', component: act.component.id, api, args, op: at,
-    ...(spec.mode === 'kernel' ? { irql: IRQL_NAMES[thread.irql] } : {}),
-  });
-  engine.openRule(undefined);
-  let stamp: RuleStamp = {};
-  const govern = (rule: RuleId, verdict?: Verdict) => {
-    stamp = verdict ? { rule, verdict } : { rule };
-    if (call) Object.assign(call, stamp);
-    engine.closeRule();
-    engine.openRule(rule);
-  };
-  if (spec.mode === 'kernel' && thread.irql > maxIrqlFor(api, args)) {
-    govern('IRQL-1'); // the call itself is the violation
-    engine.raise(
-      'IRQL-1',
-      'verifier',
-      `${act.component.id} called ${api} at ${IRQL_NAMES[thread.irql]}; it may be called at ${IRQL_NAMES[maxIrqlFor(api, args)]} at most.`,
-    );
-    yield OP;
-  }
-  const { result, out, rule: refusal } = yield* handlers[api]({ engine, act, op, args, govern });
-  engine.closeRule();
-  if (engine.halted) return;
-  if (imageReleased(act, `gets ${api}'s return`)) return yield OP;
-  if (out) for (const [param, value] of Object.entries(out)) {
-    const target = op[param];
-    if (typeof target === 'string') writeVar(act, target, value);
-  }
-  if (typeof op.result === 'string') writeVar(act, op.result, result);
-  engine.emit({ type: 'return', component: act.component.id, api, result, ...(out ? { out } : {}), ...(refusal ? { rule: refusal } : stamp) });
+interface CallApiFrame extends Frame {
+  act: Activation;
+  op: ApiCallOp;
+  at: string;
+  x: CallCtx | null;
 }
+
+const callApi: Routine<CallApiFrame> = (engine, f) => {
+  const { act, op } = f;
+  const { thread } = act;
+  if (f.pc === 0) {
+    const handlers = engine.handlers;
+    if (!isApiName(op.call) || !handlers) throw new Error(`engine: unknown API ${op.call}`);
+    const api = op.call;
+    const spec = APIS[api];
+    const args = traceArgs(act, op, api);
+    const entry = engine.emit({
+      type: 'call', component: act.component.id, api, args, op: f.at,
+      ...(spec.mode === 'kernel' ? { irql: IRQL_NAMES[thread.irql] } : {}),
+    });
+    engine.openRule(undefined);
+    const x = new CallCtx(engine, act, op, args, entry);
+    f.x = x;
+    f.pc = 1;
+    if (spec.mode === 'kernel' && thread.irql > maxIrqlFor(api, args)) {
+      x.govern('IRQL-1'); // the call itself is the violation
+      engine.raise(
+        'IRQL-1',
+        'verifier',
+        `${act.component.id} called ${api} at ${IRQL_NAMES[thread.irql]}; it may be called at ${IRQL_NAMES[maxIrqlFor(api, args)]} at most.`,
+      );
+      return OP;
+    }
+  }
+  if (f.pc === 1) {
+    const r = engine.handlers![op.call as ApiName](f.x!);
+    f.pc = 2;
+    if (isFrame(r)) return callFrame(r);
+    f.ret = r;
+  }
+  if (f.pc === 2) {
+    const { result, out, rule: refusal } = f.ret as CallResult;
+    const api = op.call as ApiName;
+    engine.closeRule();
+    if (engine.halted) return ret();
+    if (imageReleased(act, `gets ${api}'s return`)) {
+      f.pc = 3;
+      return OP;
+    }
+    if (out) for (const [param, value] of Object.entries(out)) {
+      const target = op[param];
+      if (typeof target === 'string') writeVar(act, target, value);
+    }
+    if (typeof op.result === 'string') writeVar(act, op.result, result);
+    engine.emit({ type: 'return', component: act.component.id, api, result, ...(out ? { out } : {}), ...(refusal ? { rule: refusal } : f.x!.stamp) });
+    return ret();
+  }
+  return ret(); // the image was released (DRV-3): never resumed
+};
 
 /** §9: paged pool calls are limited to APC_LEVEL (CU-5 has its own check). */
 function maxIrqlFor(api: ApiName, args: Record<string, unknown>): Irql {

@@ -1,5 +1,6 @@
 // Driver and app lifecycle (DRV rules, docs/architecture.md §1.3): DriverEntry, Unload, process start and exit.
-import { OP, type Body, type Engine } from './engine.ts';
+import type { Engine } from './engine.ts';
+import { OP, callFrame, ret, type Frame, type Routine } from './frame.ts';
 import { ntSuccess } from './constants.ts';
 import { hasRoutine, invoke } from './interp.ts';
 import type { Component } from './model.ts';
@@ -14,24 +15,34 @@ function setState(engine: Engine, c: Component, to: Component['state'], rule?: R
   c.state = to;
 }
 
+interface DriverFrame extends Frame {
+  driver: string;
+}
+
 /** DRV-1: DriverEntry on sys:<driver> at PASSIVE_LEVEL; a failure unloads at once without Unload. */
-export function* loadDriver(engine: Engine, driver: string): Body<void> {
+export const loadDriver: Routine<DriverFrame> = (engine, f) => {
+  const { driver } = f;
   const c = engine.world.components[driver];
-  if (c.state !== 'not-loaded' && c.state !== 'unloaded') {
-    engine.emit({ type: 'note', text: `${driver} is already loaded (${c.state}).` });
-    return;
-  }
-  setState(engine, c, 'loaded', 'DRV-1');
-  const result = hasRoutine(engine, driver, 'DriverEntry')
-    ? yield* invoke(engine, driver, 'DriverEntry', {
+  let result: unknown = 'STATUS_SUCCESS';
+  if (f.pc === 0) {
+    if (c.state !== 'not-loaded' && c.state !== 'unloaded') {
+      engine.emit({ type: 'note', text: `${driver} is already loaded (${c.state}).` });
+      return ret();
+    }
+    setState(engine, c, 'loaded', 'DRV-1');
+    f.pc = 1;
+    if (hasRoutine(engine, driver, 'DriverEntry')) {
+      return callFrame(invoke(driver, 'DriverEntry', {
         DriverObject: driver,
         RegistryPath: `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${driver}`,
-      }, { rule: 'DRV-1' })
-    : 'STATUS_SUCCESS';
-  if (engine.halted || ntSuccess(result)) return;
+      }, { rule: 'DRV-1' }));
+    }
+  } else result = f.ret;
+  if (engine.halted || ntSuccess(result)) return ret();
   // An io registration left behind keeps the DriverObject: unload-blocked, never "unloaded" first (IO-6).
   releaseAfter(engine, driver, `DriverEntry failed with ${String(result)}`, 'DRV-1');
-}
+  return ret();
+};
 
 /**
  * DRV-1 / DRV-2: Unload returned or DriverEntry failed. Report what is left registered (KE-5, IO-6),
@@ -78,46 +89,69 @@ function leftovers(engine: Engine, driver: string, why: string) {
 }
 
 /** DRV-2: Unload (if defined), then the image goes once no registration references the DriverObject. */
-export function* unloadDriver(engine: Engine, driver: string): Body<void> {
+export const unloadDriver: Routine<DriverFrame> = (engine, f) => {
+  const { driver } = f;
   const c = engine.world.components[driver];
-  if (c.state !== 'loaded') {
-    engine.emit({ type: 'note', text: `${driver} is not loaded (${c.state}); nothing to unload.` });
-    return;
-  }
-  setState(engine, c, 'unloading', 'DRV-2');
-  if (hasRoutine(engine, driver, 'Unload')) {
-    yield* invoke(engine, driver, 'Unload', { DriverObject: driver }, { isVoid: true, rule: 'DRV-2' });
-    if (engine.halted) return;
+  if (f.pc === 0) {
+    if (c.state !== 'loaded') {
+      engine.emit({ type: 'note', text: `${driver} is not loaded (${c.state}); nothing to unload.` });
+      return ret();
+    }
+    setState(engine, c, 'unloading', 'DRV-2');
+    f.pc = 1;
+    if (hasRoutine(engine, driver, 'Unload')) return callFrame(invoke(driver, 'Unload', { DriverObject: driver }, { isVoid: true, rule: 'DRV-2' }));
   }
   if (!engine.halted) releaseAfter(engine, driver, `${driver}'s Unload returned`, 'DRV-2');
+  return ret();
+};
+
+interface AppFrame extends Frame {
+  app: string;
 }
 
-export function* startApp(engine: Engine, app: string): Body<void> {
+export const startApp: Routine<AppFrame> = (engine, f) => {
+  const { app } = f;
+  if (f.pc === 1) return ret();
   const c = engine.world.components[app];
   if (c.state === 'running') {
     engine.emit({ type: 'note', text: `${app} is already running.` });
-    return;
+    return ret();
   }
   setState(engine, c, 'running');
-  if (hasRoutine(engine, app, 'main')) yield* invoke(engine, app, 'main', {});
+  f.pc = 1;
+  if (hasRoutine(engine, app, 'main')) return callFrame(invoke(app, 'main', {}));
+  return ret();
+};
+
+interface RoutineFrame extends Frame {
+  component: string;
+  routine: string;
 }
 
-export function* runRoutine(engine: Engine, component: string, routine: string): Body<void> {
+export const runRoutine: Routine<RoutineFrame> = (engine, f) => {
+  const { component, routine } = f;
   const c = engine.world.components[component];
-  if (c.kind === 'app' && c.state !== 'running') {
-    engine.emit({ type: 'note', text: `${component} is not running; start it first.` });
-    return;
+  switch (f.pc) {
+    case 0:
+      if (c.kind === 'app' && c.state !== 'running') {
+        engine.emit({ type: 'note', text: `${component} is not running; start it first.` });
+        return ret();
+      }
+      if (c.kind === 'driver' && c.state !== 'loaded' && c.state !== 'unload-blocked') {
+        engine.emit({ type: 'note', text: `${component} is not loaded; load it first.` });
+        return ret();
+      }
+      f.pc = 1;
+      return OP;
+    case 1:
+      // The system calls the routine like a dispatch routine and holds the DriverObject while it runs (DRV-2, CHOICE).
+      if (c.kind === 'driver') holdImage(engine, component);
+      f.pc = 2;
+      return callFrame(invoke(component, routine, {}));
   }
-  if (c.kind === 'driver' && c.state !== 'loaded' && c.state !== 'unload-blocked') {
-    engine.emit({ type: 'note', text: `${component} is not loaded; load it first.` });
-    return;
-  }
-  yield OP;
-  // The system calls the routine like a dispatch routine and holds the DriverObject while it runs (DRV-2, CHOICE).
-  if (c.kind === 'driver') holdImage(engine, component);
-  yield* invoke(engine, component, routine, {});
   if (c.kind === 'driver') dropImage(engine, component);
-}
+  return ret();
+};
 
 /** Process exit closes the app's handles and ends its registrations (docs/architecture.md §1.3). */
 export function exitApp(engine: Engine, app: string): void {

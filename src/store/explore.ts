@@ -27,6 +27,8 @@ export interface ExploreState {
 
 let current: Exploration | null = null;
 
+const nextFrame = (f: () => void) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(f) : setTimeout(f, 16));
+
 export const exploreStore = createStore<ExploreState>()((set, get) => ({
   status: 'idle',
   runs: 0,
@@ -40,8 +42,16 @@ export const exploreStore = createStore<ExploreState>()((set, get) => ({
     const { scenario, link } = sessionStore.getState();
     if (!scenario) return;
     current?.cancel();
+    // Progress arrives from every worker: shown at most once a frame.
+    let latest: { runs: number; states: number } | null = null;
     const exploration = startExploration({ ...scenario, schedule: [] }, (p) => {
-      if (current === exploration) set({ runs: p.runs, states: p.states });
+      if (latest === null) {
+        nextFrame(() => {
+          if (current === exploration && latest) set({ runs: latest.runs, states: latest.states });
+          latest = null;
+        });
+      }
+      latest = p;
     });
     current = exploration;
     set({ status: 'running', runs: 0, states: 0, result: null, message: null, link });

@@ -436,27 +436,64 @@ async function safeRun(client: EngineRunner, scenario: unknown, seek: number | u
 export const sessionStore: SessionStore = createSessionStore(getEngineClient);
 
 /**
- * The views see the store at most once per animation frame: changes between two frames (the
- * cursor moved by a key, then the snapshot for it arriving from the worker) are shown by one render,
- * not one each, and a key held down or a scrubber dragged never renders faster than the screen
- * paints. Without requestAnimationFrame (tests, a hidden page's fallback) changes show at once.
+ * The views see the store at most once per painted frame: changes made in one task (the cursor moved
+ * by a key, then the snapshot for it folded in) are shown by one render, at the end of that task, so
+ * a key press is on screen in the next frame; changes that come while a render is still waiting for
+ * its frame to be painted (a key held down faster than the screen paints, a scrubber dragged) are
+ * shown together by one render right after that paint, never by one render each. A jump the worker
+ * answers (the scrubber) waits for its snapshot, up to SNAPSHOT_WAIT_MS, so the panels and the graph
+ * catch up in one render and one frame instead of two. Without requestAnimationFrame (tests) or on a
+ * hidden page (no frames) changes show at once.
  */
 const frameStore = createFrameStore(sessionStore);
 
+/** How long the views wait for the worker's snapshot of a jump before showing the new cursor without it. */
+export const SNAPSHOT_WAIT_MS = 50;
+
 function createFrameStore(source: SessionStore) {
   let shown = source.getState();
-  let scheduled = false;
+  /** A change not shown yet. */
+  let pending = false;
+  /** A render was shown and its frame is not painted yet. */
+  let unpainted = false;
+  /** The deadline of a wait for the worker's snapshot. */
+  let waiting: ReturnType<typeof setTimeout> | null = null;
   const listeners = new Set<() => void>();
+  const noFrames = () => typeof requestAnimationFrame !== 'function' || (typeof document !== 'undefined' && document.visibilityState === 'hidden');
   const flush = () => {
-    scheduled = false;
+    pending = false;
+    if (waiting) clearTimeout(waiting);
+    waiting = null;
     shown = source.getState();
+    if (!noFrames()) {
+      unpainted = true;
+      // A task queued from the frame's animation callback runs once that frame is painted.
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          unpainted = false;
+          if (pending) flush();
+        }, 0),
+      );
+    }
     for (const l of listeners) l();
   };
-  source.subscribe(() => {
-    if (scheduled) return;
-    if (typeof requestAnimationFrame !== 'function' || (typeof document !== 'undefined' && document.visibilityState === 'hidden')) return flush();
-    scheduled = true;
-    requestAnimationFrame(flush);
+  const request = () => {
+    if (pending) return;
+    pending = true;
+    if (!unpainted) queueMicrotask(flush); // at the end of this task: after every change it makes
+  };
+  /** The cursor moved within the shown trace and its snapshot is still to come from the worker. */
+  const awaitsSnapshot = (s: SessionState) => s.trace === shown.trace && s.snapshot === shown.snapshot && s.snapshot !== null && s.snapshot.seq !== s.cursor;
+  source.subscribe((state) => {
+    if (noFrames()) return flush();
+    if (!pending && awaitsSnapshot(state)) {
+      waiting ??= setTimeout(() => {
+        waiting = null;
+        request();
+      }, SNAPSHOT_WAIT_MS);
+      return;
+    }
+    request();
   });
   return {
     getState: () => shown,

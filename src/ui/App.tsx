@@ -1,8 +1,8 @@
 // The playground page: header; left the palette and the actions panel; centre the machine graph
 // with the stepper under it; right the explanation and the trace, threads, sequence and code
 // panels. The scenario comes from the URL (else the last one this browser had open, else the
-// built-in seed-000 demo) and the URL follows it (startUrlSync, started by src/main.tsx before
-// the first render). The header has the share and teach tools (demos,
+// built-in seed-000 demo) and the URL follows it (startUrlSync, started by src/boot.ts before
+// the views are evaluated). The header has the share and teach tools (demos,
 // editor, copy link); `?embed=1` shows the compact read-only embed layout instead.
 import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { TraceEntry } from '../engine/trace.ts';
@@ -34,12 +34,10 @@ import { isEmbed } from './embed/isEmbed.ts';
 import { fullLink } from './share/link.ts';
 import { LinkAlert, ShareTools, TOOL, useCurrentHash } from './share/ShareTools.tsx';
 import { offerTour, StartHereButton, Tour, useTourOpen } from './tour/Tour.tsx';
-import { isFirstVisit } from './url.ts';
+import { openedOnFirstVisit } from './url.ts';
 
 /** Decided once, when the page opens. */
 const EMBED = typeof window !== 'undefined' && isEmbed(window.location);
-/** No link and nothing saved (read before the page saves its first scenario): the tour offers itself. */
-const FIRST_VISIT = typeof window !== 'undefined' && !EMBED && isFirstVisit(window.location.hash);
 
 /** The props every panel gets, or null until the first scenario has run. */
 function usePanelProps(): PanelProps | null {
@@ -151,7 +149,7 @@ function Playground() {
   // The on-demand panels (Threads, Sequence, Code…) load once the first screen is up, whether the
   // side panels show or Presenter mode folds them.
   useEffect(preloadPanels, []);
-  useEffect(() => offerTour(FIRST_VISIT), []);
+  useEffect(() => offerTour(!EMBED && openedOnFirstVisit()), []);
   // The quiz sits above the Explanation in three columns (the graph keeps its size), above the step
   // controls in one, and in Presenter mode (the class sees it while the side columns are folded).
   const columns = useColumns();

@@ -12,6 +12,39 @@ interface Position {
 }
 
 let position: Position = { index: 0, max: 0 };
+
+// ---- writes after the paint
+//
+// pushState and replaceState are a synchronous round trip to the browser that takes milliseconds
+// (more on a long address), and so does a storage write: a key press, a gesture or the first load
+// should not wait for them before the page shows what changed. They wait until the frame that
+// shows the change has been painted, in order; `flushWrites` runs the waiting ones at once (before
+// anything reads or walks the history), `dropWrites` forgets them (the user navigated meanwhile:
+// the browser's own entry wins).
+
+const waiting: (() => void)[] = [];
+let scheduled = false;
+
+/** Run `write` once the next frame has been painted (at once where there are no frames to wait for). */
+export function afterPaint(write: () => void): void {
+  waiting.push(write);
+  if (scheduled) return;
+  scheduled = true;
+  const hidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
+  if (typeof requestAnimationFrame !== 'function' || hidden) setTimeout(flushWrites, 0);
+  else requestAnimationFrame(() => setTimeout(flushWrites, 0));
+}
+
+/** Run the writes still waiting for a paint, now. */
+export function flushWrites(): void {
+  scheduled = false;
+  for (const write of waiting.splice(0)) write();
+}
+
+/** Forget the writes still waiting (the address changed under them). */
+export function dropWrites(): void {
+  waiting.length = 0;
+}
 const listeners = new Set<() => void>();
 
 function setPosition(next: Position) {
@@ -25,24 +58,28 @@ function stateIndex(win: Window): number | undefined {
   return typeof st?.pnp === 'number' ? st.pnp : undefined;
 }
 
-/** When the page opens: number the current entry (a reload keeps its number, Redo is unknown). */
+/** When the page opens: number the current entry (a reload keeps its number, Redo is unknown). The number is written after the first paint. */
 export function adoptEntry(win: Window): void {
   const index = stateIndex(win);
   if (index === undefined) {
-    win.history.replaceState({ ...(win.history.state as object | null), pnp: 0 }, '');
+    afterPaint(() => win.history.replaceState({ ...(win.history.state as object | null), pnp: 0 }, ''));
     setPosition({ index: 0, max: 0 });
   } else setPosition({ index, max: index });
 }
 
-/** An edit: a new entry after the current one (the entries ahead are gone, as in any browser). */
+/**
+ * An edit: a new entry after the current one (the entries ahead are gone, as in any browser),
+ * added after the paint (`afterPaint`); Undo and Redo run it first.
+ */
 export function pushEntry(win: Window, hash: string): void {
   const index = position.index + 1;
-  win.history.pushState({ pnp: index }, '', hash);
+  afterPaint(() => win.history.pushState({ pnp: index }, '', hash));
   setPosition({ index, max: index });
 }
 
 /** The address changed (Back, Forward, a pasted link): where are we now? True when it is one of our entries (Back or Forward). */
 export function followEntry(win: Window): boolean {
+  dropWrites();
   const index = stateIndex(win);
   if (index === undefined) {
     // A link typed or pasted into the address bar: a new entry after the one we were on.
@@ -56,10 +93,12 @@ export function followEntry(win: Window): boolean {
 }
 
 export function undo(win: Window = window): void {
+  flushWrites();
   if (position.index > 0) win.history.back();
 }
 
 export function redo(win: Window = window): void {
+  flushWrites();
   if (position.index < position.max) win.history.forward();
 }
 

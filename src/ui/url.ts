@@ -17,7 +17,7 @@ import seed000 from '../scenario/demos/seed000-sync.json';
 import { invalidLinkError, readLink, withStep, type LinkError } from '../scenario/link.ts';
 import type { TraceEntry } from '../engine/trace.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { adoptEntry, followEntry, pushEntry } from './history.ts';
+import { adoptEntry, afterPaint, flushWrites, followEntry, pushEntry } from './history.ts';
 import { callbackSeqs } from './stepper/model.ts';
 import { sessionStore, type SessionStore } from '../store/session.ts';
 import { setView, viewOfHash, viewParams, viewStore, type View } from './view.ts';
@@ -177,6 +177,14 @@ export function isFirstVisit(hash: string, store: Storage | null = storage()): b
   return !hasLink(hash) && readLast(store) === null;
 }
 
+let firstVisitOpened = false;
+
+/**
+ * Whether the page opened on a first visit (isFirstVisit, read by startUrlSync before it opened
+ * anything or saved its first scenario): the "Start here" tour then offers itself.
+ */
+export const openedOnFirstVisit = (): boolean => firstVisitOpened;
+
 /** A link that cannot be opened: report it, and open the last scenario instead (else the demo). */
 function badLinkOpening(error: LinkError, hash: string, store: Storage | null, onDropped?: (why: string) => void): Opening {
   const last = lastOpening(store, onDropped);
@@ -223,6 +231,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
 
   const write = () => {
     timer = undefined;
+    flushWrites(); // an edit's entry waiting for its paint goes first
     const { scenario, link, cursor } = store.getState();
     if (!scenario || !link) return;
     const hash = pageHash(link, cursor);
@@ -279,6 +288,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   restoreHook = () => {
     const previous = badLink?.previous;
     onBadLink(null);
+    flushWrites();
     if (!previous) return;
     const s = store.getState();
     // Still showing it (the page kept it): only the address needs fixing; else run it again.
@@ -291,25 +301,29 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     win.history.replaceState(win.history.state, '', hash);
   };
 
+  firstVisitOpened = !readOnly && isFirstVisit(win.location.hash, saved);
   if (!readOnly) adoptEntry(win);
   void open(win.location.hash);
 
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.scenario === prev.scenario && s.cursor === prev.cursor && s.link === prev.link) return;
-    if (!readOnly && s.edits !== prev.edits && s.scenario && s.link && win.location.hash === written) {
-      // An edit: the entry we leave keeps the scenario and step the user had; a new entry has the edit.
+    const edit = !readOnly && s.edits !== prev.edits && s.scenario && s.link;
+    if (edit) flushWrites(); // the entry of an edit just before this one goes first
+    if (edit && win.location.hash === written) {
+      // An edit: the entry we leave keeps the scenario and step the user had; a new entry has the
+      // edit. Written once the edit is painted (history.ts: afterPaint).
       if (timer !== undefined) {
         clearTimeout(timer);
         timer = undefined;
       }
       if (prev.scenario && prev.link) {
         const before = pageHash(prev.link, prev.cursor);
-        if (before !== written) win.history.replaceState(win.history.state, '', before);
+        if (before !== written) afterPaint(() => win.history.replaceState(win.history.state, '', before));
       }
       const hash = pageHash(s.link, s.cursor);
       written = hash;
       pushEntry(win, hash);
-      saveLast(saved, hash);
+      afterPaint(() => saveLast(saved, hash));
       return;
     }
     // Debounced: while the user holds → (or drags the scrubber) nothing is written; the address and
@@ -360,6 +374,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
 
   /** Write at once when the page is hidden (closing the tab within the debounce loses nothing). */
   const flush = () => {
+    flushWrites();
     if (timer !== undefined) {
       clearTimeout(timer);
       write();

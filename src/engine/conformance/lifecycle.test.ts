@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { load as loadScenario } from '../../scenario/load.ts';
 import { Engine } from '../engine.ts';
+import { frame, waitFor as waitForRoutine } from '../frame.ts';
 import type { World } from '../model.ts';
 import { run } from '../testing.ts';
 import {
@@ -213,9 +214,7 @@ describe('DL-2 stall', () => {
     };
     world.workItems['workitem:9'] = { id: 'workitem:9', owner: 'drv', routine: 'Work', thread: 'worker:9', done: false };
     const engine = new Engine(loaded.scenario, world);
-    engine.submit('sys:drv', 'wait', function* () {
-      yield* engine.waitUntil({ k: 'work', item: 'workitem:9', what: 'workitem:9 (drv!Work) to finish' }, () => world.workItems['workitem:9'].done);
-    });
+    engine.submit('sys:drv', 'wait', frame(waitForRoutine, { wait: { k: 'work', item: 'workitem:9', what: 'workitem:9 (drv!Work) to finish' } }));
     engine.runUntilQuiescent();
     const hz = engine.trace.filter((e) => e.type === 'hazard');
     expect(hz).toMatchObject([{ rule: 'DL-2', severity: 'error' }]);

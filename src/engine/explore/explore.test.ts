@@ -85,6 +85,25 @@ describe('explore on the built-in demos', { timeout: 60_000 }, () => {
   );
 });
 
+describe('forking (resuming a copy of the run at each choice point) against re-running from the start', { timeout: 120_000 }, () => {
+  const OPTIONS = [{}, { preemptions: 1 }, { preemptions: 0 }, { reduction: false, maxRuns: 300 }, { maxRuns: 5 }];
+  it.each(SMALL_DEMOS)('$id: the same result, field for field, under every bound', ({ scenario }) => {
+    for (const options of OPTIONS) {
+      expect(explore(scenario, { ...options, fork: true })).toEqual(explore(scenario, { ...options, fork: false }));
+    }
+  });
+
+  it('the same tasks and the same task results when the tree is cut', () => {
+    const s = SMALL_DEMOS.find((d) => d.id === 'seed003-non-ex-window')!.scenario;
+    for (const depth of [1, 2, 4]) {
+      const forked = splitTasks(s, depth, { fork: true });
+      const replayed = splitTasks(s, depth, { fork: false });
+      expect(forked).toEqual(replayed);
+      for (const task of forked.tasks) expect(exploreTask(s, task, { fork: true })).toEqual(exploreTask(s, task, { fork: false }));
+    }
+  });
+});
+
 describe('bounds', { timeout: 60_000 }, () => {
   const s = SMALL_DEMOS.find((d) => d.id === 'seed002-missed-arrival')!.scenario;
 

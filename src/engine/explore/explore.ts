@@ -14,8 +14,8 @@
 //   threads); `mergeResults` puts their results together exactly as one exploration would have found
 //   them: runs are ordered by their path in the tree, not by who ran them or when.
 import type { NormalizedScenario, ScheduleOverride } from '../../scenario/types.ts';
-import { runScenario } from '../index.ts';
-import type { ChoicePoint, Explorer, Thread } from '../engine.ts';
+import { proceed, runScenario, startRun } from '../index.ts';
+import type { ChoicePoint, Engine, Explorer, Thread } from '../engine.ts';
 import type { TraceEntry } from '../trace.ts';
 import { FootprintTracker, GLOBAL, OpFootprints, independent, type Footprint } from './footprint.ts';
 import { outcomeKey, outcomeOf, type Outcome } from './outcome.ts';
@@ -31,6 +31,11 @@ export interface ExploreOptions {
   preemptions?: number;
   /** Sleep-set reduction (default true); false tries every order. */
   reduction?: boolean;
+  /**
+   * Resume each branch from a copy of the run taken at its choice point (default true: Engine.fork);
+   * false runs every schedule again from the start, replaying its choices (the benchmark compares both).
+   */
+  fork?: boolean;
   /** The clock for the time limit (the engine itself has none). */
   now?: () => number;
   /** Told every `progressEvery` runs (default 64) how far it got. */
@@ -138,6 +143,8 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
 /** One depth-first search of one subtree. */
 class Search {
   private path: Node[] = [];
+  /** Forking: the run paused at each choice point of the path (resumed for its node's next branch). */
+  private saved: Engine[] = [];
   private readonly depth: number;
   private readonly found = new Map<string, Found>();
   runs = 0;
@@ -164,6 +171,80 @@ class Search {
 
   /** Explore the subtree; stops early at a bound. */
   explore(): TaskResult {
+    return this.options.fork === false ? this.exploreByReplay() : this.exploreByForking();
+  }
+
+  /**
+   * Every schedule of the subtree, each branch resumed from a copy of the run at its choice point:
+   * the prefix of a schedule runs once, not once per schedule. Same order, counts and results as replaying.
+   */
+  private exploreByForking(): TaskResult {
+    const { maxRuns, timeLimitMs, now } = this.options;
+    const deadline = timeLimitMs !== undefined && now ? now() + timeLimitMs : Infinity;
+    const every = this.options.progressEvery ?? 64;
+    const stoppedBy: StopReason[] = [];
+    const tracker = new FootprintTracker(this.ops);
+    const explorer: Explorer = { step: (t) => tracker.step(t), choose: () => 'pause' };
+    let run = startRun(this.scenario, { explorer, keep: true });
+    for (const f of this.task.prefix) {
+      if (!run.paused) throw new Error('explore: the run is not deterministic (the task\'s prefix does not fit it)');
+      run.resume(f.run);
+      proceed(run);
+    }
+    for (;;) {
+      this.dive(run, tracker);
+      if (this.runs > 0 && this.runs % every === 0) this.options.onProgress?.({ runs: this.runs, states: this.states });
+      if (!this.backtrack()) break;
+      if (maxRuns !== undefined && this.runs >= maxRuns) {
+        stoppedBy.push('max-runs');
+        break;
+      }
+      if (deadline !== Infinity && now!() >= deadline) {
+        stoppedBy.push('time-limit');
+        break;
+      }
+      run = this.branch(this.path.length - 1, tracker);
+    }
+    if (this.bounded) stoppedBy.push('preemptions');
+    return { runs: this.runs, states: this.states, stoppedBy, found: [...this.found.values()] };
+  }
+
+  /** From a run paused at the end of the path (or ended), down the first branches to the end of one schedule. */
+  private dive(run: Engine, tracker: FootprintTracker): void {
+    while (run.paused) {
+      const { point, pick, continuing } = run.paused;
+      const d = this.path.length;
+      if (d + this.depth >= this.splitAt) {
+        this.tasks.push(this.taskAt(d));
+        return;
+      }
+      const node = this.node(point, pick, continuing, d);
+      this.states++;
+      const index = this.next(node, 0);
+      if (index < 0) return; // every candidate is asleep or over the bound
+      node.index = index;
+      this.path.push(node);
+      this.saved.push(run);
+      run = this.branch(d, tracker);
+    }
+    if (run.scheduleErrors.length > 0) throw new Error(`explore: the run failed: ${run.scheduleErrors.map((e) => e.message).join('; ')}`);
+    this.runs++;
+    this.record(run.entriesFrom(0));
+  }
+
+  /** Run the chosen branch of node `d`: from a copy of the run saved there (the run itself for its last branch). */
+  private branch(d: number, tracker: FootprintTracker): Engine {
+    const node = this.path[d];
+    const last = this.peek(node, node.index + 1) < 0;
+    const run = last ? this.saved[d] : this.saved[d].fork();
+    tracker.start(node.at);
+    run.resume(chosenOf(node));
+    proceed(run);
+    if (run.paused) node.fp = tracker.end(run.entriesFrom(node.at), node.at);
+    return run;
+  }
+
+  private exploreByReplay(): TaskResult {
     const { maxRuns, timeLimitMs, now } = this.options;
     const deadline = timeLimitMs !== undefined && now ? now() + timeLimitMs : Infinity;
     const every = this.options.progressEvery ?? 64;
@@ -192,7 +273,7 @@ class Search {
       step: (t) => tracker.step(t),
       choose: (point, runnable, pick, continuing, trace) => {
         const d = i++ - this.depth;
-        if (d > 0 && d - 1 < this.path.length && this.path[d - 1].fp === null) this.path[d - 1].fp = tracker.end(trace);
+        if (d > 0 && d - 1 < this.path.length && this.path[d - 1].fp === null) this.path[d - 1].fp = tracker.end(trace, 0);
         tracker.start(point.at);
         if (d < 0) return named(runnable, this.task.prefix[d + this.depth].run);
         if (d < this.path.length) return named(runnable, chosenOf(this.path[d]));
@@ -200,7 +281,7 @@ class Search {
           this.tasks.push(this.taskAt(d));
           return null;
         }
-        const node = this.node(point, pick, continuing, d);
+        const node = this.node(point, pick.name, continuing, d);
         this.states++;
         const index = this.next(node, 0);
         if (index < 0) return null; // every candidate is asleep or over the bound
@@ -248,9 +329,9 @@ class Search {
     };
   }
 
-  private node(point: ChoicePoint, pick: Thread, continuing: boolean, d: number): Node {
+  private node(point: ChoicePoint, pick: string, continuing: boolean, d: number): Node {
     const runnable = point.runnable;
-    const order = [pick.name, ...runnable.filter((n) => n !== pick.name)];
+    const order = [pick, ...runnable.filter((n) => n !== pick)];
     const parent = d > 0 ? this.path[d - 1] : null;
     let sleep: Map<string, Footprint>;
     if (!this.reduce) sleep = new Map();
@@ -276,17 +357,31 @@ class Search {
 
   /** The first candidate from `from` on that is neither asleep, nor explored, nor over the bound; -1 if none. */
   private next(node: Node, from: number): number {
-    const bound = this.options.preemptions;
+    const j = this.peek(node, from);
+    if (this.overBound(node, from, j < 0 ? node.order.length : j)) this.bounded = true;
+    return j;
+  }
+
+  /** next, without noting that the bound cut a candidate. */
+  private peek(node: Node, from: number): number {
     for (let j = from; j < node.order.length; j++) {
       const name = node.order[j];
       if (node.sleep.has(name) || node.done.has(name)) continue;
-      if (bound !== undefined && node.preemptions + cost(node, j) > bound) {
-        this.bounded = true;
-        continue;
-      }
+      if (this.overBound(node, j, j + 1)) continue;
       return j;
     }
     return -1;
+  }
+
+  /** Is a candidate in [from, to) that is neither asleep nor explored over the preemption bound? */
+  private overBound(node: Node, from: number, to: number): boolean {
+    const bound = this.options.preemptions;
+    if (bound === undefined) return false;
+    for (let j = from; j < to; j++) {
+      const name = node.order[j];
+      if (!node.sleep.has(name) && !node.done.has(name) && node.preemptions + cost(node, j) > bound) return true;
+    }
+    return false;
   }
 
   /** Move to the next unexplored branch; false when the subtree is done. */
@@ -301,6 +396,7 @@ class Search {
         return true;
       }
       this.path.pop();
+      this.saved.pop();
     }
     return false;
   }

@@ -80,15 +80,15 @@ export class FootprintTracker {
   step(t: Thread): void {
     if (this.current?.global) return;
     const frame = t.frames.at(-1);
-    const f = t.gen && t.pendingOp !== undefined && frame ? this.ops.of(t.pendingOp, frame.component) : GLOBAL;
+    const f = t.stack.length > 0 && t.pendingOp !== undefined && frame ? this.ops.of(t.pendingOp, frame.component) : GLOBAL;
     this.current = join(this.current, f);
   }
 
-  /** The transition ends with the trace as it is now. */
-  end(trace: readonly TraceEntry[]): Footprint {
+  /** The transition ends with the trace as it is now (`entries`: the run's entries from seq `offset` on). */
+  end(entries: readonly TraceEntry[], offset: number): Footprint {
     const f = this.current ?? GLOBAL;
     if (f.global) return f;
-    for (let i = this.from; i < trace.length; i++) if (trace[i].type !== 'note') return GLOBAL;
+    for (let i = this.from - offset; i < entries.length; i++) if (entries[i].type !== 'note') return GLOBAL;
     return f;
   }
 }

@@ -19,6 +19,20 @@ export function hazardKey(e: Extract<TraceEntry, { type: 'hazard' }>): string {
   return code ? `${e.rule}:${e.severity}:${code}` : `${e.rule}:${e.severity}`;
 }
 
+/** What an entry shows its component, worked out once per entry (forked runs share their entries up to the fork). */
+const OBSERVED = new WeakMap<TraceEntry, string>();
+
+function observation(e: Extract<TraceEntry, { type: 'invoke' | 'return' }>): string {
+  let text = OBSERVED.get(e);
+  if (text === undefined) {
+    text = e.type === 'invoke'
+      ? `${e.routine}(${JSON.stringify(e.args)})`
+      : `${e.api} -> ${JSON.stringify(e.result)}${e.out ? ` ${JSON.stringify(e.out)}` : ''}`;
+    OBSERVED.set(e, text);
+  }
+  return text;
+}
+
 /** The outcome of a finished run (its trace ends with the halt). */
 export function outcomeOf(scenario: NormalizedScenario, trace: readonly TraceEntry[]): Outcome {
   const observations = new Map<string, string[]>();
@@ -28,10 +42,8 @@ export function outcomeOf(scenario: NormalizedScenario, trace: readonly TraceEnt
   for (const e of trace) {
     switch (e.type) {
       case 'invoke':
-        observations.get(e.component)?.push(`${e.routine}(${JSON.stringify(e.args)})`);
-        break;
       case 'return':
-        observations.get(e.component)?.push(`${e.api} -> ${JSON.stringify(e.result)}${e.out ? ` ${JSON.stringify(e.out)}` : ''}`);
+        observations.get(e.component)?.push(observation(e));
         break;
       case 'hazard':
         hazards.push(hazardKey(e));

@@ -1,7 +1,9 @@
 // IoRegisterPlugPlayNotification and unregistering (IO and UN rules, seeds 001 and 003), and the kernel's
 // way of opening a device (IoGetDeviceObjectPointer / ObDereferenceObject, IO-8, IO-9, RM-6).
-import { OP } from '../engine.ts';
-import type { Handler } from '../interp.ts';
+import type { Engine } from '../engine.ts';
+import { callFrame, frame, OP, pauseThen, ret, waitThen, type Frame, type Routine } from '../frame.ts';
+import type { DeviceInterface, Registration } from '../model.ts';
+import type { CallResult, Handler } from '../interp.ts';
 import { deliverKernel, interfaceRule } from '../pnp/deliver.ts';
 import { isPartitionClass } from '../constants.ts';
 import { closeHandle, deviceSymlink, disableInterface, enableInterface, interfacesOf, newHandle, registerInterface } from '../pnp/devices.ts';
@@ -11,14 +13,15 @@ const CATEGORIES = ['EventCategoryHardwareProfileChange', 'EventCategoryDeviceIn
 const INCLUDE_EXISTING = 'PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES';
 const invalid = { result: 'STATUS_INVALID_PARAMETER', out: { NotificationEntry: null } };
 
-export const IoRegisterPlugPlayNotification: Handler = function* ({ engine, act, op, args, govern }) {
+export const IoRegisterPlugPlayNotification: Handler = (x) => {
+  const { engine, act, op, args } = x;
   const category = String(args.EventCategory);
   const flags = ([] as unknown[]).concat(args.EventCategoryFlags ?? []);
   const includeExisting = flags.includes(INCLUDE_EXISTING);
   const data = args.EventCategoryData ?? null;
-  if (category === 'EventCategoryTargetDeviceChange') govern('IO-8');
-  else if (includeExisting) govern('IO-1');
-  else govern(isPartitionClass(data) ? 'IO-10' : 'IO-2');
+  if (category === 'EventCategoryTargetDeviceChange') x.govern('IO-8');
+  else if (includeExisting) x.govern('IO-1');
+  else x.govern(isPartitionClass(data) ? 'IO-10' : 'IO-2');
   if (!CATEGORIES.includes(category)) return invalid;
   if (includeExisting && category !== 'EventCategoryDeviceInterfaceChange') return invalid; // IO-1 (CHOICE)
   const base = { kind: 'io' as const, owner: act.component.id, routine: String(op.CallbackRoutine), context: args.Context ?? null, category };
@@ -44,19 +47,35 @@ export const IoRegisterPlugPlayNotification: Handler = function* ({ engine, act,
   // EventCategoryDeviceInterfaceChange: EventCategoryData is the interface class GUID.
   if (typeof data !== 'string') return invalid;
   const reg = newRegistration(engine, { ...base, className: data, includeExisting, entryVar: String(op.NotificationEntry) });
-  if (includeExisting) {
-    // IO-1: inserted first, then one ARRIVAL per enabled interface on the caller's thread;
-    // *NotificationEntry is written only when the call returns.
-    reg.registering = true;
-    for (const itf of interfacesOf(engine, data)) {
-      if (reg.state !== 'active' || engine.halted) break;
-      yield OP;
-      const rule = interfaceRule(reg, true, itf.symlink, data, 'IO-1');
-      yield* deliverKernel(engine, reg, { Event: 'GUID_DEVICE_INTERFACE_ARRIVAL', InterfaceClassGuid: data, SymbolicLinkName: itf.symlink }, { rule });
-    }
-    reg.registering = false;
+  if (!includeExisting) return { result: 'STATUS_SUCCESS', out: { NotificationEntry: reg.id } };
+  // IO-1: inserted first, then one ARRIVAL per enabled interface on the caller's thread;
+  // *NotificationEntry is written only when the call returns.
+  reg.registering = true;
+  return frame(replayArrivals, { reg, className: data, interfaces: interfacesOf(engine, data), i: 0 });
+};
+
+interface ReplayFrame extends Frame {
+  reg: Registration;
+  className: string;
+  interfaces: DeviceInterface[];
+  i: number;
+}
+
+/** IO-1: the INCLUDE_EXISTING replay, on the caller's thread, before the register call returns. */
+const replayArrivals: Routine<ReplayFrame> = (engine, f) => {
+  const { reg, className } = f;
+  if (f.pc === 1) {
+    const itf = f.interfaces[f.i++];
+    f.pc = 0;
+    const rule = interfaceRule(reg, true, itf.symlink, className, 'IO-1');
+    return callFrame(deliverKernel(engine, reg, { Event: 'GUID_DEVICE_INTERFACE_ARRIVAL', InterfaceClassGuid: className, SymbolicLinkName: itf.symlink }, { rule }));
   }
-  return { result: 'STATUS_SUCCESS', out: { NotificationEntry: reg.id } };
+  if (f.i < f.interfaces.length && reg.state === 'active' && !engine.halted) {
+    f.pc = 1;
+    return OP;
+  }
+  reg.registering = false;
+  return ret({ result: 'STATUS_SUCCESS', out: { NotificationEntry: reg.id } });
 };
 
 /** UN-7: the entry must come from a successful registration and still be live. */
@@ -69,7 +88,7 @@ function liveEntry(x: Parameters<Handler>[0]) {
 }
 
 /** UN-1: returns at once; a callback running on another thread goes on after it returned. */
-export const IoUnregisterPlugPlayNotification: Handler = function* (x) {
+export const IoUnregisterPlugPlayNotification: Handler = (x) => {
   x.govern('UN-1');
   const reg = liveEntry(x);
   if (!reg) return { result: 'STATUS_INVALID_PARAMETER' };
@@ -82,7 +101,7 @@ export const IoUnregisterPlugPlayNotification: Handler = function* (x) {
 };
 
 /** UN-2: waits for callbacks on other threads, not for its own (re-entrant); UN-3: not during its own replay. */
-export const IoUnregisterPlugPlayNotificationEx: Handler = function* (x) {
+export const IoUnregisterPlugPlayNotificationEx: Handler = (x) => {
   const { engine, act, op } = x;
   const self = act.thread;
   const entryVar = typeof op.NotificationEntry === 'string' ? op.NotificationEntry : null;
@@ -97,24 +116,28 @@ export const IoUnregisterPlugPlayNotificationEx: Handler = function* (x) {
         `${act.component.id} calls IoUnregisterPlugPlayNotificationEx(${entryVar}) from the INCLUDE_EXISTING replay of ${r.id}, while IoRegisterPlugPlayNotification has not returned — ${entryVar} is not even written yet. The unregister waits for the registration the in-progress call holds: deadlock.`,
         { cycle: [{ thread: self.name, waitsFor: self.name, reason: `IoRegisterPlugPlayNotification(${r.id}) to return` }] },
       );
-      yield OP;
-      return { result: null };
+      return pauseThen(null, () => ({ result: null }));
     }
   }
   const reg = liveEntry(x);
   if (!reg) return { result: 'STATUS_INVALID_PARAMETER' };
-  yield* engine.waitUntil(
+  return waitThen(
     { k: 'callbacks', registration: reg.id, waiter: self.name, includeSelf: false, rule: 'UN-2', what: `the callbacks of ${reg.id} on other threads to return` },
-    () => engine.inFlightElsewhere(reg.id, self.name).length === 0,
+    reg,
+    unregisterEx,
   );
+};
+
+const unregisterEx = (engine: Engine, reg: Registration): CallResult => {
   // Called from the registration's own callback: that callback keeps the DriverObject until it returns (DRV-2).
   unregister(engine, reg, { pinWhileRunning: true });
   return { result: 'STATUS_SUCCESS' };
 };
 
 /** IO-8 / RM-6: open a device by an interface's symbolic link; the file object counts as an open handle. */
-export const IoGetDeviceObjectPointer: Handler = function* ({ engine, act, args, govern }) {
-  govern('IO-8');
+export const IoGetDeviceObjectPointer: Handler = (x) => {
+  const { engine, act, args } = x;
+  x.govern('IO-8');
   const name = args.ObjectName;
   const itf = typeof name === 'string' ? engine.world.interfaces[name] : undefined;
   const fail = (status: string) => ({ result: status, out: { FileObject: null, DeviceObject: null }, rule: 'RM-6' as const });
@@ -125,10 +148,11 @@ export const IoGetDeviceObjectPointer: Handler = function* ({ engine, act, args,
   return { result: 'STATUS_SUCCESS', out: { FileObject: fo, DeviceObject: itf.device } };
 };
 
-export const ObDereferenceObject: Handler = function* ({ engine, act, args, govern }) {
+export const ObDereferenceObject: Handler = (x) => {
+  const { engine, act, args } = x;
   // Releasing the file object while handling QUERY_REMOVE is what IO-9 asks for.
-  if (act.args.Event === 'GUID_TARGET_DEVICE_QUERY_REMOVE') govern('IO-9', 'obeys');
-  else govern('IO-8');
+  if (act.args.Event === 'GUID_TARGET_DEVICE_QUERY_REMOVE') x.govern('IO-9', 'obeys');
+  else x.govern('IO-8');
   if (typeof args.Object === 'string') closeHandle(engine, args.Object);
   return { result: null };
 };
@@ -137,8 +161,9 @@ export const ObDereferenceObject: Handler = function* ({ engine, act, args, gove
  * IO-11: the link of the device's interface of that class (the one the engine created when the
  * device started); a class the scenario does not list gets a new interface, disabled until enabled.
  */
-export const IoRegisterDeviceInterface: Handler = function* ({ engine, args, govern }) {
-  govern('IO-11');
+export const IoRegisterDeviceInterface: Handler = (x) => {
+  const { engine, args } = x;
+  x.govern('IO-11');
   const d = engine.world.devices[String(args.PhysicalDeviceObject)];
   const cls = String(args.InterfaceClassGuid);
   if (!d || d.state === 'not-present' || d.state === 'removed') return { result: 'STATUS_INVALID_DEVICE_REQUEST', out: { SymbolicLinkName: null } };
@@ -151,8 +176,9 @@ export const IoRegisterDeviceInterface: Handler = function* ({ engine, args, gov
 };
 
 /** IO-11: disable → REMOVAL, enable → ARRIVAL, the device staying where it is; documented statuses otherwise. */
-export const IoSetDeviceInterfaceState: Handler = function* ({ engine, args, govern }) {
-  govern('IO-11');
+export const IoSetDeviceInterfaceState: Handler = (x) => {
+  const { engine, args } = x;
+  x.govern('IO-11');
   const itf = typeof args.SymbolicLinkName === 'string' ? engine.world.interfaces[args.SymbolicLinkName] : undefined;
   const enable = args.Enable === true || args.Enable === 'TRUE' || args.Enable === 1;
   if (!itf) return { result: 'STATUS_OBJECT_NAME_NOT_FOUND' };

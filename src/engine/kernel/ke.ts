@@ -1,7 +1,8 @@
 // Synchronous processor notification (KE rules, seed 000): KeRegisterProcessorChangeCallback,
 // KeDeregisterProcessorChangeCallback and the hot-add path on the `hotplug` thread.
-import { OP, type Body, type Engine } from '../engine.ts';
-import { invoke, type Activation, type Handler } from '../interp.ts';
+import { acquire, type Engine } from '../engine.ts';
+import { call, callFrame, frame, pauseThen, ret, waitThen, type Frame, type Routine } from '../frame.ts';
+import { invoke, type Activation, type CallCtx, type CallResult, type Handler } from '../interp.ts';
 import { nextId, type Processor, type Registration } from '../model.ts';
 import { checkContextAlive, registrationsOf, newRegistration, unregister } from './registrations.ts';
 import { processorDevice, processorSymlink, queueEvent } from '../pnp/devices.ts';
@@ -12,20 +13,20 @@ type KeState = 'KeProcessorAddStartNotify' | 'KeProcessorAddCompleteNotify' | 'K
 /**
  * Call one processor-change callback (KE-1); `status` is the add's shared *OperationStatus (KE-2).
  * In the ADD_EXISTING replay the callback runs under KE-4; on a hot-add, a Failure or a Start that
- * finds an error already there runs under KE-2.
+ * finds an error already there runs under KE-2. A frame to call.
  */
-function* notify(
+function notify(
   engine: Engine,
   reg: Registration,
   p: Processor,
   status: NonNullable<Activation['operationStatus']>,
   replay = false,
-): Body<void> {
-  if (!checkContextAlive(engine, reg)) return yield OP;
+): Frame {
+  if (!checkContextAlive(engine, reg)) return pauseThen(null, () => undefined);
   const vetoed = status.state === 'KeProcessorAddFailureNotify' || status.value !== 'STATUS_SUCCESS';
   const rule = replay ? 'KE-4' : vetoed ? 'KE-2' : 'KE-1';
-  yield* invoke(
-    engine, reg.owner, reg.routine,
+  return invoke(
+    reg.owner, reg.routine,
     {
       CallbackContext: reg.context, State: status.state, NtNumber: p.NtNumber,
       ProcNumber: { Group: p.Group, Number: p.Number }, Status: status.value,
@@ -45,102 +46,195 @@ const newStatus = (state: KeState) => ({ value: 'STATUS_SUCCESS', state }) as No
 const PROCESSOR_LOCK = 'processor-change';
 const lockWhat = (engine: Engine) => `the processor-change lock, held by ${engine.world.mutexes.get(PROCESSOR_LOCK)?.thread ?? 'another thread'}`;
 
-export const KeRegisterProcessorChangeCallback: Handler = function* (x) {
-  const { engine } = x;
+export const KeRegisterProcessorChangeCallback: Handler = (x) => {
   x.govern(([] as unknown[]).concat(x.args.Flags ?? []).includes('KE_PROCESSOR_CHANGE_ADD_EXISTING') ? 'KE-4' : 'KE-1');
-  yield* engine.acquire(PROCESSOR_LOCK, lockWhat(engine));
-  try {
-    return yield* register(x);
-  } finally {
-    engine.release(PROCESSOR_LOCK);
+  return frame(locked, { x, reg: null, active: [], started: [], failure: null, i: 0 });
+};
+
+interface RegisterFrame extends Frame {
+  x: CallCtx;
+  reg: Registration | null;
+  /** The active processors the replay goes through, and those it started. */
+  active: Processor[];
+  started: Processor[];
+  failure: string | null;
+  i: number;
+}
+
+/** The register call, under the processor-change lock. */
+const locked: Routine<RegisterFrame> = (engine, f) => {
+  if (f.pc === 0) {
+    f.pc = 1;
+    return callFrame(acquire(engine, PROCESSOR_LOCK, lockWhat(engine)));
+  }
+  if (f.pc === 1) {
+    f.pc = 2;
+    return call(register, { x: f.x, reg: null, active: [], started: [], failure: null, i: 0 });
+  }
+  engine.release(PROCESSOR_LOCK);
+  return ret(f.ret);
+};
+
+const register: Routine<RegisterFrame> = (engine, f) => {
+  const { act, op, args } = f.x;
+  for (;;) {
+    switch (f.pc) {
+      case 0: {
+        const flags = ([] as unknown[]).concat(args.Flags ?? []);
+        f.reg = newRegistration(engine, {
+          kind: 'ke', owner: act.component.id, routine: String(op.CallbackFunction), context: args.CallbackContext,
+        });
+        if (!flags.includes('KE_PROCESSOR_CHANGE_ADD_EXISTING')) return ret({ result: f.reg.id });
+        // KE-4: replay on the caller's thread before the call returns.
+        f.active = engine.world.processors.filter((q) => q.state === 'active');
+        f.pc = 1;
+        continue;
+      }
+      case 1: // Start for each active processor, until one fails
+        if (f.i > 0) {
+          const status = f.ret as NonNullable<Activation['operationStatus']>;
+          if (status.value !== 'STATUS_SUCCESS') {
+            f.failure = status.value;
+            f.i = 0;
+            f.pc = 2;
+            continue;
+          }
+          f.started.push(f.active[f.i - 1]);
+        }
+        if (f.i < f.active.length) {
+          const status = newStatus('KeProcessorAddStartNotify');
+          return call(notifyThen, { status, call: notify(engine, f.reg!, f.active[f.i++], status, true) });
+        }
+        f.i = 0;
+        f.pc = 3;
+        continue;
+      case 2: // Failure for those started, then the registration goes
+        if (f.i < f.started.length) {
+          const status = newStatus('KeProcessorAddFailureNotify');
+          status.value = f.failure!;
+          return callFrame(notify(engine, f.reg!, f.started[f.i++], status, true));
+        }
+        unregister(engine, f.reg!);
+        return ret({ result: null });
+      case 3: // Complete for those started
+        if (f.i < f.started.length) return callFrame(notify(engine, f.reg!, f.started[f.i++], newStatus('KeProcessorAddCompleteNotify'), true));
+        return ret({ result: f.reg!.id });
+    }
   }
 };
 
-const register: Handler = function* ({ engine, act, op, args }) {
-  const flags = ([] as unknown[]).concat(args.Flags ?? []);
-  const reg = newRegistration(engine, {
-    kind: 'ke', owner: act.component.id, routine: String(op.CallbackFunction), context: args.CallbackContext,
-  });
-  if (!flags.includes('KE_PROCESSOR_CHANGE_ADD_EXISTING')) return { result: reg.id };
-  // KE-4: replay on the caller's thread before the call returns.
-  const started: Processor[] = [];
-  let failure: string | null = null;
-  for (const p of engine.world.processors.filter((q) => q.state === 'active')) {
-    const status = newStatus('KeProcessorAddStartNotify');
-    yield* notify(engine, reg, p, status, true);
-    if (status.value !== 'STATUS_SUCCESS') {
-      failure = status.value;
-      break;
-    }
-    started.push(p);
+interface NotifyThenFrame extends Frame {
+  status: NonNullable<Activation['operationStatus']>;
+  call: Frame;
+}
+
+/** Run a callback, then return the status it may have written. */
+const notifyThen: Routine<NotifyThenFrame> = (_engine, f) => {
+  if (f.pc === 0) {
+    f.pc = 1;
+    return callFrame(f.call);
   }
-  if (failure !== null) {
-    for (const p of started) {
-      const status = newStatus('KeProcessorAddFailureNotify');
-      status.value = failure;
-      yield* notify(engine, reg, p, status, true);
-    }
-    unregister(engine, reg);
-    return { result: null };
-  }
-  for (const p of started) yield* notify(engine, reg, p, newStatus('KeProcessorAddCompleteNotify'), true);
-  return { result: reg.id };
+  return ret(f.status);
 };
 
-export const KeDeregisterProcessorChangeCallback: Handler = function* ({ engine, act, args, govern }) {
+export const KeDeregisterProcessorChangeCallback: Handler = (x) => {
+  const { engine, act, args } = x;
   const id = args.CallbackHandle;
   const reg = typeof id === 'string' ? engine.world.registrations[id] : undefined;
   const live = !!reg && reg.kind === 'ke' && reg.state === 'active';
   // KE-7 from inside a processor-change callback; anywhere else, deregistering a live registration obeys KE-5.
-  if (act.registration?.kind === 'ke') govern('KE-7');
-  else if (live) govern('KE-5', 'obeys');
-  else govern('KE-5');
+  if (act.registration?.kind === 'ke') x.govern('KE-7');
+  else if (live) x.govern('KE-5', 'obeys');
+  else x.govern('KE-5');
   if (!reg || !live) {
     engine.raise('UN-7', 'invalidEntry', `${act.component.id} called KeDeregisterProcessorChangeCallback with ${JSON.stringify(id ?? null)}, which is not a live processor-change registration.`);
     return { result: null };
   }
   // KE-7: waits for an in-flight callback of the registration — including its own.
-  yield* engine.waitUntil(
+  return waitThen(
     { k: 'callbacks', registration: reg.id, waiter: act.thread.name, includeSelf: true, rule: 'KE-7', what: `the callbacks of ${reg.id} to return` },
-    () => reg.inFlight.length === 0,
+    reg,
+    deregistered,
   );
+};
+
+const deregistered = (engine: Engine, reg: Registration): CallResult => {
   unregister(engine, reg);
   return { result: null };
 };
 
-/** A processor hot-add on the `hotplug` thread (KE-1, KE-2, KE-9, KE-10). */
-export function* hotAddProcessor(engine: Engine): Body<void> {
-  const w = engine.world;
-  if (w.processors.length >= w.maxProcessors) {
-    engine.raise('KE-10', 'capacity', `The machine already has ${w.processors.length} processors, its boot-time maximum (maxProcessors); the hot-add is refused before any notification.`);
-    return;
-  }
-  yield* engine.acquire(PROCESSOR_LOCK, lockWhat(engine));
-  yield* addProcessor(engine);
-  engine.release(PROCESSOR_LOCK);
+interface HotAddFrame extends Frame {
+  p: Processor | null;
+  regs: Registration[];
+  status: NonNullable<Activation['operationStatus']> | null;
+  i: number;
 }
 
-function* addProcessor(engine: Engine): Body<void> {
+/** A processor hot-add on the `hotplug` thread (KE-1, KE-2, KE-9, KE-10): the job's routine. */
+export const hotAddProcessor: Routine<HotAddFrame> = (engine, f) => {
   const w = engine.world;
-  const n = w.processors.length;
-  const p: Processor = { NtNumber: n, Group: Math.floor(n / 64), Number: n % 64, state: 'starting', symlink: processorSymlink(n) };
-  w.processors.push(p);
-  engine.state(entityId('processor', n), 'not-present', 'starting', { Group: p.Group, Number: p.Number }, { rule: 'KE-1' });
-  const regs = registrationsOf(engine, (r) => r.kind === 'ke');
-  const status = newStatus('KeProcessorAddStartNotify');
-  for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
-  if (status.value === 'STATUS_SUCCESS') {
-    p.state = 'active';
-    engine.state(entityId('processor', n), 'starting', 'active', undefined, { rule: 'KE-1' });
-    status.state = 'KeProcessorAddCompleteNotify';
-    for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
-    // KE-9: only now does the processor's device start (on the pnp thread); then its interface arrives.
-    queueEvent(engine, { kind: 'DeviceArrival', device: processorDevice(n), unit: { symlink: p.symlink, className: 'GUID_DEVICE_PROCESSOR' } }, 'KE-9');
-    return;
+  switch (f.pc) {
+    case 0:
+      if (w.processors.length >= w.maxProcessors) {
+        engine.raise('KE-10', 'capacity', `The machine already has ${w.processors.length} processors, its boot-time maximum (maxProcessors); the hot-add is refused before any notification.`);
+        return ret();
+      }
+      f.pc = 1;
+      return callFrame(acquire(engine, PROCESSOR_LOCK, lockWhat(engine)));
+    case 1:
+      f.pc = 2;
+      return call(addProcessor, { p: null, regs: [], status: null, i: 0 });
   }
-  status.state = 'KeProcessorAddFailureNotify';
-  for (const reg of regs) if (reg.state === 'active') yield* notify(engine, reg, p, status);
-  w.processors.pop();
-  engine.state(entityId('processor', n), 'starting', 'failed', undefined, { rule: 'KE-2' });
-  nextId(w, 'failedAdds');
-}
+  engine.release(PROCESSOR_LOCK);
+  return ret();
+};
+
+const addProcessor: Routine<HotAddFrame> = (engine, f) => {
+  const w = engine.world;
+  for (;;) {
+    switch (f.pc) {
+      case 0: {
+        const n = w.processors.length;
+        const p: Processor = { NtNumber: n, Group: Math.floor(n / 64), Number: n % 64, state: 'starting', symlink: processorSymlink(n) };
+        f.p = p;
+        w.processors.push(p);
+        engine.state(entityId('processor', n), 'not-present', 'starting', { Group: p.Group, Number: p.Number }, { rule: 'KE-1' });
+        f.regs = registrationsOf(engine, (r) => r.kind === 'ke');
+        f.status = newStatus('KeProcessorAddStartNotify');
+        f.pc = 1;
+        continue;
+      }
+      case 1: // Start
+      case 2: // Complete
+      case 3: // Failure
+        while (f.i < f.regs.length) {
+          const reg = f.regs[f.i++];
+          if (reg.state === 'active') return callFrame(notify(engine, reg, f.p!, f.status!));
+        }
+        f.i = 0;
+        if (f.pc === 1) {
+          if (f.status!.value === 'STATUS_SUCCESS') {
+            const p = f.p!;
+            p.state = 'active';
+            engine.state(entityId('processor', p.NtNumber), 'starting', 'active', undefined, { rule: 'KE-1' });
+            f.status!.state = 'KeProcessorAddCompleteNotify';
+            f.pc = 2;
+          } else {
+            f.status!.state = 'KeProcessorAddFailureNotify';
+            f.pc = 3;
+          }
+          continue;
+        }
+        if (f.pc === 2) {
+          // KE-9: only now does the processor's device start (on the pnp thread); then its interface arrives.
+          const n = f.p!.NtNumber;
+          queueEvent(engine, { kind: 'DeviceArrival', device: processorDevice(n), unit: { symlink: f.p!.symlink, className: 'GUID_DEVICE_PROCESSOR' } }, 'KE-9');
+          return ret();
+        }
+        w.processors.pop();
+        engine.state(entityId('processor', f.p!.NtNumber), 'starting', 'failed', undefined, { rule: 'KE-2' });
+        nextId(w, 'failedAdds');
+        return ret();
+    }
+  }
+};

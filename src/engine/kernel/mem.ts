@@ -1,7 +1,8 @@
 // Pool, work items, waits and IRQL (docs/architecture.md §1.4, §2.3, §2.4; IRQL-1).
-import { OP, type Engine, type Thread } from '../engine.ts';
+import type { Engine, Thread } from '../engine.ts';
+import { callFrame, frame, pauseThen, ret, waitThen, type Frame, type Routine } from '../frame.ts';
 import { IRQL_NAMES, type Irql } from '../api.ts';
-import { invoke, type CallCtx, type Handler } from '../interp.ts';
+import { invoke, type CallCtx, type CallResult, type Handler } from '../interp.ts';
 import { nextId } from '../model.ts';
 import { dropImage, holdImage } from './registrations.ts';
 import { deliversCallbacks, workerThread } from '../ids/threads.ts';
@@ -56,26 +57,34 @@ export function flagBlockingCallback(engine: Engine, t: Thread, what: string) {
   }
 }
 
-export const ExAllocatePool2: Handler = function* ({ engine, act, op, args }) {
+export const ExAllocatePool2: Handler = (x) => {
+  const { engine, act, op, args } = x;
   const flags = ([] as unknown[]).concat(args.Flags ?? []);
   return { result: allocate(engine, act.component.id, 'pool', String(op.Tag ?? ''), flags.includes('POOL_FLAG_PAGED')) };
 };
 
-export const ExFreePool: Handler = function* ({ engine, act, args, govern }) {
-  govern('UN-5', freeVerdict(engine, args.P));
+export const ExFreePool: Handler = (x) => {
+  const { engine, act, args } = x;
+  x.govern('UN-5', freeVerdict(engine, args.P));
   const a = typeof args.P === 'string' ? engine.world.allocations[args.P] : undefined;
   if (a?.paged && act.thread.irql > 1) {
     engine.raise('IRQL-1', 'verifier', `${act.component.id} frees paged pool ${a.id} at ${IRQL_NAMES[act.thread.irql]}; paged pool may be freed at APC_LEVEL at most.`);
-    yield OP;
+    return pauseThen({ owner: act.component.id, p: args.P }, freePool);
   }
   free(engine, act.component.id, args.P);
   return { result: null };
 };
 
+const freePool = (engine: Engine, d: { owner: string; p: unknown }): CallResult => {
+  free(engine, d.owner, d.p);
+  return { result: null };
+};
+
 /** A work item runs later on its own `worker:<n>` thread at PASSIVE_LEVEL (DRV-3 if the driver is gone). */
-export const IoQueueWorkItem: Handler = function* ({ engine, act, op, args, govern }) {
+export const IoQueueWorkItem: Handler = (x) => {
+  const { engine, act, op, args } = x;
   // From a notification callback, a work item that unregisters must not be waited for (UN-4).
-  if (act.registration) govern('UN-4');
+  if (act.registration) x.govern('UN-4');
   const n = nextId(engine.world, 'workItem');
   const id = entityId('workitem', n);
   const owner = act.component.id;
@@ -83,46 +92,64 @@ export const IoQueueWorkItem: Handler = function* ({ engine, act, op, args, gove
   const thread = workerThread(n);
   engine.world.workItems[id] = { id, owner, routine, thread, done: false };
   engine.state(id, 'none', 'queued', { owner, routine, thread });
-  engine.submit(thread, routine, function* () {
-    // IoQueueWorkItem keeps the driver's objects until the routine returns (DRV-2); a work item that
-    // starts after the image was released is DRV-3 (invoke).
-    const gone = engine.world.components[owner]?.state === 'unloaded';
-    if (!gone) holdImage(engine, owner);
-    yield* invoke(engine, owner, routine, { Context: args.Context ?? null }, { isVoid: true });
-    if (!gone) dropImage(engine, owner);
-    engine.world.workItems[id].done = true;
-    engine.state(id, 'queued', 'done');
-  }, false);
+  engine.submit(thread, routine, frame(workItem, { id, owner, routine, context: args.Context ?? null, gone: false }), false);
   return { result: id };
 };
 
+interface WorkItemFrame extends Frame {
+  id: `workitem:${string}`;
+  owner: string;
+  routine: string;
+  context: unknown;
+  gone: boolean;
+}
+
+/** A work item's job on its worker thread. */
+const workItem: Routine<WorkItemFrame> = (engine, f) => {
+  const { owner } = f;
+  if (f.pc === 0) {
+    // IoQueueWorkItem keeps the driver's objects until the routine returns (DRV-2); a work item that
+    // starts after the image was released is DRV-3 (invoke).
+    f.gone = engine.world.components[owner]?.state === 'unloaded';
+    if (!f.gone) holdImage(engine, owner);
+    f.pc = 1;
+    return callFrame(invoke(owner, f.routine, { Context: f.context }, { isVoid: true }));
+  }
+  if (!f.gone) dropImage(engine, owner);
+  engine.world.workItems[f.id].done = true;
+  engine.state(f.id, 'queued', 'done');
+  return ret();
+};
+
 /** A wait inside a notification callback holds up the PnP manager (IO-7, CM-12). */
-export function governWait(x: Pick<CallCtx, 'act' | 'govern'>) {
+export function governWait(x: CallCtx) {
   const reg = x.act.registration;
   if (reg) x.govern(reg.kind === 'cm' ? 'CM-12' : 'IO-7');
 }
 
-export const KeWaitForSingleObject: Handler = function* ({ engine, act, args, govern }) {
-  governWait({ act, govern });
+export const KeWaitForSingleObject: Handler = (x) => {
+  const { engine, act, args } = x;
+  governWait(x);
   const item = typeof args.Object === 'string' ? engine.world.workItems[args.Object] : undefined;
   if (!item) return { result: 'STATUS_SUCCESS' };
   if (!item.done) flagBlockingCallback(engine, act.thread, item.id);
-  yield* engine.waitUntil({ k: 'work', item: item.id, what: `${item.id} (${item.owner}!${item.routine}) to finish` }, () => item.done);
-  return { result: 'STATUS_SUCCESS' };
+  return waitThen({ k: 'work', item: item.id, what: `${item.id} (${item.owner}!${item.routine}) to finish` }, null, () => ({ result: 'STATUS_SUCCESS' }));
 };
 
 const lockName = (component: string, v: unknown) => `${component}.${String(v)}`;
 
-export const KeAcquireSpinLock: Handler = function* ({ engine, act, op, govern }) {
-  govern('IRQL-1');
+export const KeAcquireSpinLock: Handler = (x) => {
+  const { engine, act, op } = x;
+  x.govern('IRQL-1');
   const name = lockName(act.component.id, op.SpinLock);
   engine.world.locks[name] = { thread: act.thread.name, previous: act.thread.irql };
   setIrql(engine, act.thread, 2);
   return { result: null, out: { OldIrql: IRQL_NAMES[engine.world.locks[name].previous] } };
 };
 
-export const KeReleaseSpinLock: Handler = function* ({ engine, act, op, govern }) {
-  govern('IRQL-1');
+export const KeReleaseSpinLock: Handler = (x) => {
+  const { engine, act, op } = x;
+  x.govern('IRQL-1');
   const name = lockName(act.component.id, op.SpinLock);
   const held = engine.world.locks[name];
   if (held) {
@@ -134,15 +161,17 @@ export const KeReleaseSpinLock: Handler = function* ({ engine, act, op, govern }
 
 const irqlOf = (v: unknown): Irql => Math.max(0, IRQL_NAMES.indexOf(v as (typeof IRQL_NAMES)[number])) as Irql;
 
-export const KeRaiseIrql: Handler = function* ({ engine, act, args, govern }) {
-  govern('IRQL-1');
+export const KeRaiseIrql: Handler = (x) => {
+  const { engine, act, args } = x;
+  x.govern('IRQL-1');
   const old = act.thread.irql;
   setIrql(engine, act.thread, Math.max(old, irqlOf(args.NewIrql)) as Irql);
   return { result: null, out: { OldIrql: IRQL_NAMES[old] } };
 };
 
-export const KeLowerIrql: Handler = function* ({ engine, act, args, govern }) {
-  govern('IRQL-1');
+export const KeLowerIrql: Handler = (x) => {
+  const { engine, act, args } = x;
+  x.govern('IRQL-1');
   setIrql(engine, act.thread, Math.min(act.thread.irql, irqlOf(args.NewIrql)) as Irql);
   return { result: null };
 };

@@ -1,8 +1,9 @@
 // Custom device events (CU rules, seed 004): IoReportTargetDeviceChange(Asynchronous).
-import { OP } from '../engine.ts';
+import type { Engine } from '../engine.ts';
+import { pauseThen, waitThen } from '../frame.ts';
 import { IRQL_NAMES } from '../api.ts';
 import { SYSTEM_TARGET_EVENTS } from '../constants.ts';
-import type { CallCtx, Handler } from '../interp.ts';
+import type { CallCtx, CallResult, Handler } from '../interp.ts';
 import type { CustomEvent } from '../model.ts';
 import { queueEvent } from '../pnp/devices.ts';
 
@@ -46,14 +47,19 @@ function deviceOk({ engine, op }: CallCtx): string | null {
 }
 
 /** CU-1: queue the event and return STATUS_PENDING at once; CU-5: IRQL and pool rules; CU-6: queued behind the current event. */
-export const IoReportTargetDeviceChangeAsynchronous: Handler = function* (x) {
-  const { engine, act, op, args } = x;
+export const IoReportTargetDeviceChangeAsynchronous: Handler = (x) => {
+  const { engine, act, op } = x;
   x.govern('CU-1');
   const raw = (op.NotificationStructure ?? {}) as Record<string, unknown>;
   if (act.thread.irql >= 2 && raw.Pool === 'Paged') {
     engine.raise('CU-5', 'pagedAtDispatch', `${act.component.id} passed a NotificationStructure in paged pool at ${IRQL_NAMES[act.thread.irql]}; at DISPATCH_LEVEL it must be non-paged.`);
-    yield OP;
+    return pauseThen(x, reportAsync);
   }
+  return reportAsync(engine, x);
+};
+
+const reportAsync = (engine: Engine, x: CallCtx): CallResult => {
+  const { args } = x;
   const ctx = typeof args.Context === 'string' ? engine.world.allocations[args.Context] : undefined;
   if (ctx?.paged) engine.raise('CU-5', 'pagedContext', `The Context ${ctx.id} is paged pool; the caller must allocate it from non-paged memory.`);
   const device = deviceOk(x);
@@ -65,7 +71,7 @@ export const IoReportTargetDeviceChangeAsynchronous: Handler = function* (x) {
 };
 
 /** CU-8: waits until every registrant was notified; on the pnp thread it waits for itself. */
-export const IoReportTargetDeviceChange: Handler = function* (x) {
+export const IoReportTargetDeviceChange: Handler = (x) => {
   const { engine } = x;
   x.govern('CU-8');
   const device = deviceOk(x);
@@ -73,6 +79,5 @@ export const IoReportTargetDeviceChange: Handler = function* (x) {
   const custom = prepare(x);
   if (typeof custom === 'string') return { result: custom };
   const ev = queueEvent(engine, { kind: 'CustomEvent', device, custom });
-  yield* engine.waitUntil({ k: 'event', event: ev.id, rule: 'CU-8', what: `the PnP manager to deliver ${custom.event}` }, () => ev.done);
-  return { result: 'STATUS_SUCCESS' };
+  return waitThen({ k: 'event', event: ev.id, rule: 'CU-8', what: `the PnP manager to deliver ${custom.event}` }, null, () => ({ result: 'STATUS_SUCCESS' }));
 };

@@ -1,5 +1,6 @@
 // Delivery of one notification to one registrant (docs/architecture.md §2.2 "Delivery is synchronous").
-import { OP, type Body, type Engine } from '../engine.ts';
+import type { Engine, Job } from '../engine.ts';
+import { callFrame, frame, pauseThen, ret, waitThen, type Frame, type Routine } from '../frame.ts';
 import { invoke } from '../interp.ts';
 import type { Registration } from '../model.ts';
 import type { RuleId } from '../rules/ids.ts';
@@ -30,35 +31,47 @@ export function interfaceRule(reg: Registration, arrival: boolean, link: string,
 /**
  * A kernel PnP callback runs on the delivering thread at PASSIVE_LEVEL (IO-2, IO-7). `args` is the
  * notification structure, built for this one delivery: the registration's Context is added to it.
+ * A frame to call; its result is the callback's.
  */
-export function* deliverKernel(engine: Engine, reg: Registration, args: Record<string, unknown>, how: DeliveryRule): Body<unknown> {
-  if (!checkContextAlive(engine, reg)) {
-    yield OP;
-    return null;
-  }
+export function deliverKernel(engine: Engine, reg: Registration, args: Record<string, unknown>, how: DeliveryRule): Frame {
+  if (!checkContextAlive(engine, reg)) return pauseThen(null, () => null);
   args.Context = reg.context;
-  return yield* invoke(engine, reg.owner, reg.routine, args, { registration: reg, checkIrql: true, rule: how.rule, completeRule: how.veto });
+  return invoke(reg.owner, reg.routine, args, { registration: reg, checkIrql: true, rule: how.rule, completeRule: how.veto });
 }
+
+interface UserCallback extends Frame {
+  reg: Registration;
+  args: Record<string, unknown>;
+  how: DeliveryRule;
+}
+
+/** The job on the app's notify thread that runs one user-mode callback. */
+const userCallback: Routine<UserCallback> = (engine, f) => {
+  if (f.pc === 1) return ret(f.ret);
+  const { reg, args, how } = f;
+  // CM-6: once CM_Unregister_Notification returned, no callback of the registration runs — a
+  // delivery still queued for the notify thread is dropped.
+  if (reg.state !== 'active') return ret('ERROR_SUCCESS');
+  checkContextAlive(engine, reg);
+  f.pc = 1;
+  return callFrame(invoke(reg.owner, reg.routine, { hNotify: reg.id, Context: reg.context, ...args }, { registration: reg, rule: how.rule, completeRule: how.veto }));
+};
 
 /**
  * A user-mode callback runs on the app's notify thread, one at a time per app (docs/architecture.md §2.1); the
- * delivering thread waits until it returns, because its return value matters (CM-12).
+ * delivering thread waits until it returns, because its return value matters (CM-12). A frame to call.
  */
-export function* deliverUser(engine: Engine, reg: Registration, args: Record<string, unknown>, how: DeliveryRule): Body<unknown> {
+export function deliverUser(engine: Engine, reg: Registration, args: Record<string, unknown>, how: DeliveryRule): Frame {
   const thread = appNotifyThread(reg.owner);
-  const job = engine.submit(thread, `${reg.routine}`, function* () {
-    // CM-6: once CM_Unregister_Notification returned, no callback of the registration runs — a
-    // delivery still queued for the notify thread is dropped.
-    if (reg.state !== 'active') return 'ERROR_SUCCESS';
-    checkContextAlive(engine, reg);
-    return yield* invoke(engine, reg.owner, reg.routine, { hNotify: reg.id, Context: reg.context, ...args }, { registration: reg, rule: how.rule, completeRule: how.veto });
-  });
-  yield* engine.waitUntil(
+  const job = engine.submit(thread, `${reg.routine}`, frame(userCallback, { reg, args, how }));
+  return waitThen(
     { k: 'job', thread, job: job.id, rule: 'CM-12', what: `${reg.owner}!${reg.routine} (${reg.id}) to return` },
-    () => job.done,
+    job,
+    jobResult,
   );
-  return job.result;
 }
+
+const jobResult = (_engine: Engine, job: Job) => job.result;
 
 /** CM-8: what a user-mode callback may return. On QUERYREMOVE anything but ERROR_SUCCESS vetoes. */
 export function checkCmReturn(engine: Engine, reg: Registration, action: string, result: unknown): 'ok' | 'veto' {

@@ -5,6 +5,7 @@ import type { RuleId } from '../rules/ids.ts';
 import type { Device, PnpEvent } from '../model.ts';
 import { nextId } from '../model.ts';
 import { processEvent } from './events.ts';
+import { frame } from '../frame.ts';
 import { entityId } from '../ids/entities.ts';
 
 export const processorSymlink = (n: number) => `\\\\?\\ACPI#ACPI0007#${n}#${guidOf('GUID_DEVICE_PROCESSOR')}`;
@@ -87,7 +88,7 @@ export function queueEvent(engine: Engine, ev: Omit<PnpEvent, 'id' | 'done'>, ru
     : ev.kind;
   const symlink = ev.symlink ?? ev.unit?.symlink;
   engine.emit({ type: 'queue', event: name, device: ev.device, ...(symlink ? { interface: symlink } : {}), ...(rule ? { rule } : {}) });
-  engine.submit('pnp', name, () => processEvent(engine, event));
+  engine.submit('pnp', name, frame(processEvent, { ev: event }));
   return event;
 }
 

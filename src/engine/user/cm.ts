@@ -1,8 +1,10 @@
 // The user-mode notification API (CM rules, seed 002): CM_Register_Notification and friends,
 // CreateFile/CloseHandle, threadpool work and heap contexts.
-import { OP, type Engine } from '../engine.ts';
+import type { Engine } from '../engine.ts';
+import { callFrame, frame, pauseThen, ret, waitThen, type Frame, type Routine } from '../frame.ts';
+import type { Registration } from '../model.ts';
 import { CM_NOTIFY_FILTER_SIZE } from '../constants.ts';
-import { invoke, type Handler } from '../interp.ts';
+import { invoke, type CallResult, type Handler } from '../interp.ts';
 import { nextId } from '../model.ts';
 import { newRegistration, registrationsOf, unregister } from '../kernel/registrations.ts';
 import { allocate, flagBlockingCallback, free, freeVerdict, governWait } from '../kernel/mem.ts';
@@ -41,11 +43,12 @@ function checkFilter(engine: Engine, app: string, f: Record<string, unknown>) {
   return bad(`unknown FilterType ${String(type)}`);
 }
 
-export const CM_Register_Notification: Handler = function* ({ engine, act, op, args, govern }) {
+export const CM_Register_Notification: Handler = (x) => {
+  const { engine, act, op, args } = x;
   const app = act.component.id;
   const filterType = (args.pFilter as Record<string, unknown> | null)?.FilterType;
-  if (filterType === 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE') govern('CM-4');
-  else if (filterType === 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE') govern('CM-2');
+  if (filterType === 'CM_NOTIFY_FILTER_TYPE_DEVICEHANDLE') x.govern('CM-4');
+  else if (filterType === 'CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE') x.govern('CM-2');
   if (op.pNotifyContext === null) return { result: 'CR_FAILURE', rule: 'CM-1' }; // CM-1 (OBS)
   const target = typeof op.pCallback !== 'string'
     ? { error: 'CR_INVALID_DATA', why: 'pCallback is NULL' }
@@ -61,7 +64,10 @@ export const CM_Register_Notification: Handler = function* ({ engine, act, op, a
   });
   // CM-9: the registration is live before the call returns; a callback may run in this window.
   reg.registering = true;
-  yield OP;
+  return pauseThen(reg, registered);
+};
+
+const registered = (_engine: Engine, reg: Registration): CallResult => {
   reg.registering = false;
   return { result: 'CR_SUCCESS', out: { pNotifyContext: reg.id } };
 };
@@ -78,18 +84,23 @@ function missedArrivals(engine: Engine, app: string, className: string) {
 }
 
 /** CM-6: waits for pending callbacks of the registration — its own included. CM-11: invalid handle. */
-export const CM_Unregister_Notification: Handler = function* ({ engine, act, args, govern }) {
-  govern('CM-6');
+export const CM_Unregister_Notification: Handler = (x) => {
+  const { engine, act, args } = x;
+  x.govern('CM-6');
   const id = args.NotifyContext;
   const reg = typeof id === 'string' ? engine.world.registrations[id] : undefined;
   if (!reg || reg.kind !== 'cm' || reg.state !== 'active' || reg.owner !== act.component.id) {
     engine.raise('CM-11', 'invalidHandle', `CM_Unregister_Notification(${JSON.stringify(id ?? null)}): not a live notification handle of ${act.component.id}.`);
     return { result: 'CR_INVALID_DATA' };
   }
-  yield* engine.waitUntil(
+  return waitThen(
     { k: 'callbacks', registration: reg.id, waiter: act.thread.name, includeSelf: true, rule: 'CM-6', what: `the pending callbacks of ${reg.id} to return` },
-    () => reg.inFlight.length === 0,
+    reg,
+    unregistered,
   );
+};
+
+const unregistered = (engine: Engine, reg: Registration): CallResult => {
   unregister(engine, reg);
   return { result: 'CR_SUCCESS' };
 };
@@ -112,8 +123,9 @@ function listInterfaces(engine: Engine, app: string, args: Record<string, unknow
 }
 
 /** CM-2: the app lists what exists; CM-13: a buffer sized before an arrival is too small. */
-export const CM_Get_Device_Interface_List: Handler = function* ({ engine, act, args, govern }) {
-  govern('CM-3');
+export const CM_Get_Device_Interface_List: Handler = (x) => {
+  const { engine, act, args } = x;
+  x.govern('CM-3');
   const links = listInterfaces(engine, act.component.id, args);
   if (!Array.isArray(links)) return { result: links, out: { Buffer: [] } };
   if (typeof args.BufferLen === 'number' && links.length > args.BufferLen) {
@@ -123,15 +135,17 @@ export const CM_Get_Device_Interface_List: Handler = function* ({ engine, act, a
   return { result: 'CR_SUCCESS', out: { Buffer: links } };
 };
 
-export const CM_Get_Device_Interface_List_Size: Handler = function* ({ engine, act, args, govern }) {
-  govern('CM-13');
+export const CM_Get_Device_Interface_List_Size: Handler = (x) => {
+  const { engine, act, args } = x;
+  x.govern('CM-13');
   const links = listInterfaces(engine, act.component.id, args);
   return Array.isArray(links) ? { result: 'CR_SUCCESS', out: { pulLen: links.length } } : { result: links, out: { pulLen: 0 } };
 };
 
 /** CM-4 / RM-6: open a handle on the device behind a symbolic link. */
-export const CreateFile: Handler = function* ({ engine, act, args, govern }) {
-  govern('CM-4');
+export const CreateFile: Handler = (x) => {
+  const { engine, act, args } = x;
+  x.govern('CM-4');
   const itf = typeof args.lpFileName === 'string' ? engine.world.interfaces[args.lpFileName] : undefined;
   if (!itf || !itf.enabled) return { result: 'INVALID_HANDLE_VALUE', out: { LastError: 'ERROR_FILE_NOT_FOUND' }, rule: 'RM-6' };
   const d = engine.world.devices[itf.device];
@@ -139,12 +153,13 @@ export const CreateFile: Handler = function* ({ engine, act, args, govern }) {
   return { result: newHandle(engine, act.component.id, itf.device, 'handle') };
 };
 
-export const CloseHandle: Handler = function* ({ engine, act, args, govern }) {
+export const CloseHandle: Handler = (x) => {
+  const { engine, act, args } = x;
   const h = typeof args.hObject === 'string' ? engine.world.handles[args.hObject] : undefined;
   const open = !!h && h.owner === act.component.id && h.open;
   // CM-5: on QUERYREMOVE the app closes its handle, or the query-remove fails (RM-4).
-  if (act.args.Action === 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVE') govern('CM-5', open ? 'obeys' : undefined);
-  else govern('CM-4');
+  if (act.args.Action === 'CM_NOTIFY_ACTION_DEVICEQUERYREMOVE') x.govern('CM-5', open ? 'obeys' : undefined);
+  else x.govern('CM-4');
   if (!h || !open) return { result: 'FALSE', out: { LastError: 'ERROR_INVALID_HANDLE' } };
   closeHandle(engine, h.id);
   return { result: 'TRUE' };
@@ -156,39 +171,57 @@ function submitWork(engine: Engine, app: string, routine: string, context: unkno
   const thread = appPoolThread(app, n);
   engine.world.workItems[id] = { id, owner: app, routine, thread, done: false };
   engine.state(entityId('workitem', id), 'none', 'queued', { owner: app, routine, thread });
-  engine.submit(thread, routine, function* () {
-    yield* invoke(engine, app, routine, { Context: context ?? null }, { isVoid: true });
-    engine.world.workItems[id].done = true;
-    engine.state(entityId('workitem', id), 'queued', 'done');
-  }, false);
+  engine.submit(thread, routine, frame(poolWork, { id, app, routine, context: context ?? null }), false);
   return id;
 }
 
-export const SubmitThreadpoolWork: Handler = function* ({ engine, act, op, args, govern }) {
-  govern('CM-6');
+interface PoolWorkFrame extends Frame {
+  id: string;
+  app: string;
+  routine: string;
+  context: unknown;
+}
+
+/** A threadpool work item's job on its pool thread. */
+const poolWork: Routine<PoolWorkFrame> = (engine, f) => {
+  if (f.pc === 0) {
+    f.pc = 1;
+    return callFrame(invoke(f.app, f.routine, { Context: f.context }, { isVoid: true }));
+  }
+  engine.world.workItems[f.id].done = true;
+  engine.state(entityId('workitem', f.id), 'queued', 'done');
+  return ret();
+};
+
+export const SubmitThreadpoolWork: Handler = (x) => {
+  const { engine, act, op, args } = x;
+  x.govern('CM-6');
   return { result: submitWork(engine, act.component.id, String(op.Callback), args.Context) };
 };
 
-export const QueueUserWorkItem: Handler = function* ({ engine, act, op, args, govern }) {
-  govern('CM-6');
+export const QueueUserWorkItem: Handler = (x) => {
+  const { engine, act, op, args } = x;
+  x.govern('CM-6');
   submitWork(engine, act.component.id, String(op.Function), args.Context);
   return { result: 'TRUE' };
 };
 
-export const WaitForThreadpoolWorkCallbacks: Handler = function* ({ engine, act, args, govern }) {
-  governWait({ act, govern });
+export const WaitForThreadpoolWorkCallbacks: Handler = (x) => {
+  const { engine, act, args } = x;
+  governWait(x);
   const item = typeof args.pwk === 'string' ? engine.world.workItems[args.pwk] : undefined;
   if (!item) return { result: null };
   if (!item.done) flagBlockingCallback(engine, act.thread, item.id);
-  yield* engine.waitUntil({ k: 'work', item: item.id, what: `${item.id} (${item.routine}) to finish` }, () => item.done);
-  return { result: null };
+  return waitThen({ k: 'work', item: item.id, what: `${item.id} (${item.routine}) to finish` }, null, () => ({ result: null }));
 };
 
-export const HeapAlloc: Handler = function* ({ engine, act }) {
+export const HeapAlloc: Handler = (x) => {
+  const { engine, act } = x;
   return { result: allocate(engine, act.component.id, 'heap', '', false) };
 };
 
-export const HeapFree: Handler = function* ({ engine, act, args, govern }) {
-  govern('CM-10', freeVerdict(engine, args.lpMem));
+export const HeapFree: Handler = (x) => {
+  const { engine, act, args } = x;
+  x.govern('CM-10', freeVerdict(engine, args.lpMem));
   return { result: free(engine, act.component.id, args.lpMem) ? 'TRUE' : 'FALSE' };
 };

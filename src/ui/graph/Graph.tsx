@@ -123,6 +123,10 @@ function useFlowNodes(layout: GraphLayout, state: GraphState, universe: Universe
             position: { x: n.x, y: n.y },
             width: n.w,
             height: n.h,
+            // The size React Flow would measure (the style fixes it): with it, a node whose data
+            // changed keeps its handle positions instead of being re-observed and measured again
+            // (a forced layout and a second store update, every step).
+            measured: { width: n.w, height: n.h },
             style: { width: n.w, height: n.h },
             data: { title, subtitle, visual: v, dropTarget: isDrop, canCollapse },
             selected: isSelected,
@@ -232,6 +236,9 @@ function Legend() {
     </details>
   );
 }
+
+/** Module-level, so the minimap's nodes (memoised on their props) do not re-render with every step. */
+const miniNodeColor = (n: PnpNode) => (n.type === 'partition' ? 'var(--mini-partition)' : n.type === 'label' ? 'transparent' : 'var(--mini-node)');
 
 /** How long after the last step the graph's animations resume. */
 const STEPPING_REST_MS = 400;
@@ -376,6 +383,8 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
 
   const actions = useMemo(() => ({ toggleProcessors: () => setExpanded((x) => !x), processorsExpanded: expanded }), [expanded]);
   const big = nodes.length > 150;
+  // The minimap would cover the machine in a short or narrow pane.
+  const minimap = width > 560 && height > 640;
 
   return (
     <GraphActions.Provider value={actions}>
@@ -412,16 +421,18 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
         >
           <Background variant={BackgroundVariant.Dots} gap={18} size={1} color="var(--graph-dots)" />
           <Controls showInteractive={false} position="bottom-left" aria-label="Zoom controls" />
-          <MiniMap
-            pannable
-            zoomable
-            position="bottom-right"
-            ariaLabel="Overview of the machine graph"
-            nodeColor={(n) => (n.type === 'partition' ? 'var(--mini-partition)' : n.type === 'label' ? 'transparent' : 'var(--mini-node)')}
-            maskColor="var(--mini-mask)"
-            style={{ width: 160, height: 104 }}
-            className="pnp-minimap"
-          />
+          {minimap && (
+            <MiniMap
+              pannable
+              zoomable
+              position="bottom-right"
+              ariaLabel="Overview of the machine graph"
+              nodeColor={miniNodeColor}
+              maskColor="var(--mini-mask)"
+              style={{ width: 160, height: 104 }}
+              className="pnp-minimap"
+            />
+          )}
           {/* In Presenter mode the machine fills the pane from its top (the partition at the top right): the legend goes below it. */}
           <Panel position={presenter ? 'bottom-right' : 'top-right'}>
             <Legend />

@@ -177,8 +177,12 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
 
   // Keep the current entry in view: scroll as little as needed (two rows of margin). Computed from
   // state (the last scroll position and the observed height), never by reading the element's
-  // geometry during the commit, which would force a layout of the whole page on every step.
+  // geometry during the commit. The rows of the new position render at once; the element scrolls in
+  // the next animation frame, before that frame's layout: setting scrollTop lays the page out, and
+  // during the commit that would be a second layout of the whole page on every step (the graph's
+  // store updates after the commit and dirties it again).
   const scrollTopRef = useRef(0); // = scrollTop, readable by the effect without re-running it on scroll
+  const scrollFrame = useRef(0);
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || anchor < 0) return;
@@ -189,25 +193,36 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
     if (top - margin < current) next = Math.max(0, top - margin);
     else if (top + ROW_HEIGHT + margin > current + viewport) next = top + ROW_HEIGHT + margin - viewport;
     if (next !== current) {
-      el.scrollTop = next;
       scrollTopRef.current = next;
       setScrollTop(next);
+      if (typeof requestAnimationFrame !== 'function') el.scrollTop = next;
+      else if (!scrollFrame.current) {
+        scrollFrame.current = requestAnimationFrame(() => {
+          scrollFrame.current = 0;
+          el.scrollTop = scrollTopRef.current;
+        });
+      }
     }
   }, [anchor, visible, viewport]);
+  useLayoutEffect(() => () => void (scrollFrame.current && cancelAnimationFrame(scrollFrame.current)), []);
 
   const onScroll = useCallback(() => {
-    if (!scroller.current) return;
+    // While a scroll to the cursor waits for its frame, the position it sets is the one that counts.
+    if (!scroller.current || scrollFrame.current) return;
     scrollTopRef.current = scroller.current.scrollTop;
     setScrollTop(scrollTopRef.current);
   }, []);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(count - 1, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  // Rows are keyed by their slot in the window (at most `slots` rows show at once), not by entry: a
+  // jump re-fills the same row elements instead of removing and creating every row.
+  const slots = Math.ceil(viewport / ROW_HEIGHT) + 2 * OVERSCAN + 2;
   const rows = [];
   for (let k = first; k <= last; k++) {
     const seq = seqAt(k);
     rows.push(
-      <Row key={seq} entry={trace[seq]} index={k} depth={depths[seq]} selected={seq === cursor} setSize={count} idBase={idBase} onSeek={onSeek} />,
+      <Row key={k % slots} entry={trace[seq]} index={k} depth={depths[seq]} selected={seq === cursor} setSize={count} idBase={idBase} onSeek={onSeek} />,
     );
   }
 

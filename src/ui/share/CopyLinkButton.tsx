@@ -24,7 +24,7 @@ const BUTTON = {
 
 export function CopyLinkButton({ hash, label = 'Copy link', ariaLabel, showWarning = true, variant = 'secondary' }: CopyLinkButtonProps) {
   const link = fullLink(window.location, hash);
-  const warning = linkLengthWarning(link.length);
+  const warning = showWarning ? linkLengthWarning(link.length) : undefined;
   const [status, setStatus] = useState<'idle' | 'copied' | 'failed'>('idle');
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const manual = useRef<HTMLInputElement>(null);

@@ -7,10 +7,13 @@ export function fullLink(location: { origin: string; pathname: string }, hash: s
   return `${location.origin}${location.pathname}${h}`;
 }
 
+/** One formatter (toLocaleString builds one per call, and the header asks at every step). */
+const count = new Intl.NumberFormat('en-US');
+
 /** The warning for a link past MAX_LINK_CHARS, or undefined. */
 export function linkLengthWarning(length: number): string | undefined {
   if (length <= MAX_LINK_CHARS) return undefined;
-  return `This link is ${length.toLocaleString('en-US')} characters long; chat apps may truncate links over ${MAX_LINK_CHARS.toLocaleString('en-US')} characters.`;
+  return `This link is ${count.format(length)} characters long; chat apps may truncate links over ${count.format(MAX_LINK_CHARS)} characters.`;
 }
 
 /**

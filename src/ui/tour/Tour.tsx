@@ -112,6 +112,7 @@ function TourCard({ index, asked }: { index: number; asked: boolean }) {
   const id = useId();
   const card = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  /** Where the outline is drawn (outlineBox of the step's element), or null. */
   const [target, setTarget] = useState<Rect | null>(null);
 
   const close = useCallback(() => {
@@ -121,14 +122,16 @@ function TourCard({ index, asked }: { index: number; asked: boolean }) {
   }, []);
 
   // Follow the step's element: when anything scrolls or the window resizes, and a few times a
-  // second for what moves on its own (the graph fits itself; panels grow).
+  // second for what moves on its own (the graph fits itself; panels grow). Read in an animation
+  // frame, never while React commits: reading a position forces a layout, and the first one would
+  // otherwise come before the page it measures is complete.
   useEffect(() => {
     let shown: Rect | null = null;
     let frame = 0;
     const follow = () => {
       frame = 0;
       const r = step.target(document)?.getBoundingClientRect();
-      const next = r && r.width > 0 && r.height > 0 ? { top: r.top, left: r.left, width: r.width, height: r.height } : null;
+      const next = r && r.width > 0 && r.height > 0 ? outlineBox(r) : null;
       if (!sameRect(shown, next)) {
         shown = next;
         setTarget(next);
@@ -137,7 +140,7 @@ function TourCard({ index, asked }: { index: number; asked: boolean }) {
     const soon = () => {
       if (!frame) frame = requestAnimationFrame(follow);
     };
-    follow();
+    soon();
     const timer = setInterval(soon, FOLLOW_MS);
     window.addEventListener('scroll', soon, { capture: true, passive: true });
     window.addEventListener('resize', soon);
@@ -188,7 +191,7 @@ function TourCard({ index, asked }: { index: number; asked: boolean }) {
             aria-hidden="true"
             data-testid="tour-spotlight"
             className="pnp-tour-spotlight pointer-events-none fixed z-40 rounded-lg ring-[3px] ring-sky-600 ring-offset-2 ring-offset-white dark:ring-sky-400 dark:ring-offset-slate-950"
-            style={outlineBox(target)}
+            style={target}
           />,
           document.body,
         )}

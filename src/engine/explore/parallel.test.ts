@@ -1,0 +1,80 @@
+// Exploring on several workers (docs/explore.md): the plan cuts the tree, the dispatcher hands the
+// subtrees to whichever worker is free and merges by place in the tree, so the result is the same as
+// one exploration in one thread — on every built-in demo, whatever order the workers finish in.
+import { describe, expect, it } from 'vitest';
+import { DEMOS } from '../../scenario/demos/index.ts';
+import { load } from '../../scenario/load.ts';
+import type { NormalizedScenario } from '../../scenario/types.ts';
+import { dispatch, explore, exploreOnWorkers, exploreTask, joinPools, plan, type TaskPool } from './index.ts';
+
+const normalized = (s: unknown): NormalizedScenario => {
+  const l = load(s);
+  if (!l.ok) throw new Error(l.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+  return l.scenario;
+};
+
+/**
+ * `size` workers in this thread that finish in an order of their own: each subtree's result is held
+ * back a number of turns of the event loop that depends on its order of arrival.
+ */
+function shuffledPool(scenario: NormalizedScenario, size: number): TaskPool & { jobs: number } {
+  let n = 0;
+  const pool = {
+    size,
+    jobs: 0,
+    async run(job: Parameters<TaskPool['run']>[0]) {
+      pool.jobs++;
+      const r = exploreTask(scenario, job.task, job.options);
+      for (let k = 0; k < (n++ * 7) % 5; k++) await new Promise((resolve) => setTimeout(resolve, 0));
+      return r;
+    },
+  };
+  return pool;
+}
+
+/** The largest demo (~6,400 schedules) is left to the benchmark, which compares the command line's 1 and 2 workers on it. */
+const DEMO_SCENARIOS = DEMOS.filter((d) => d.id !== 'seed002-recipe').map((d) => ({ id: d.id, scenario: normalized(d.scenario) }));
+
+describe('explore on workers', { timeout: 60_000 }, () => {
+  it.each(DEMO_SCENARIOS)('$id: 2 and 3 workers give exactly the result of one (outcomes, counts, schedules, order)', async ({ scenario }) => {
+    const one = explore(scenario);
+    for (const size of [2, 3]) {
+      const pool = shuffledPool(scenario, size);
+      // No probe: every demo goes through the cut, the workers and the merge.
+      const r = await exploreOnWorkers({}, { size, plan: async (o) => plan(scenario, o, size, 0), pool });
+      expect(r).toEqual(one);
+      // A larger tree is cut: the workers explored it.
+      if (one.runs >= 30) expect(pool.jobs).toBeGreaterThan(1);
+    }
+  });
+
+  it('a small tree is done by the probe, without the workers', async () => {
+    const s = DEMO_SCENARIOS.find((d) => d.id === 'seed003-non-ex-window')!.scenario;
+    const planned = plan(s, {}, 2);
+    expect(planned).toEqual({ result: explore(s) });
+  });
+
+  it('this thread and a pool joined: work goes to the first while it has room', async () => {
+    const s = DEMO_SCENARIOS.find((d) => d.id === 'seed002-missed-arrival')!.scenario;
+    const a = shuffledPool(s, 1);
+    const b = shuffledPool(s, 2);
+    const planned = plan(s, {}, 3, 0);
+    if ('result' in planned) throw new Error('expected a cut');
+    expect(await dispatch(planned, {}, joinPools(a, b))).toEqual(explore(s));
+    expect(a.jobs).toBeGreaterThan(0);
+    expect(b.jobs).toBeGreaterThan(0);
+  });
+
+  it('the bounds are shared: --max-runs stops the whole exploration near N, and says so', async () => {
+    const s = DEMO_SCENARIOS.find((d) => d.id === 'seed002-query-remove-failed')!.scenario;
+    const planned = plan(s, {}, 2, 0);
+    if ('result' in planned) throw new Error('expected a cut');
+    const r = await dispatch(planned, { maxRuns: 40 }, shuffledPool(s, 2));
+    expect(r).toMatchObject({ complete: false, stoppedBy: ['max-runs'] });
+    expect(r.runs).toBeGreaterThanOrEqual(20);
+    expect(r.runs).toBeLessThanOrEqual(40 + planned.above.runs);
+    let t = 0;
+    const timed = await dispatch(planned, { timeLimitMs: 0, now: () => t++ }, shuffledPool(s, 2));
+    expect(timed).toMatchObject({ complete: false, stoppedBy: ['time-limit'] });
+  });
+});

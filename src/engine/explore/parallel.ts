@@ -1,0 +1,179 @@
+// Exploring on several workers (docs/explore.md): worker threads on the command line, Web Workers in
+// the page. Both go through here, so they cut the tree and merge the results the same way.
+//
+// 1. `plan` (in a thread that can run the engine): explore up to PROBE_RUNS schedules first — a small
+//    tree is done by then, cheaper than starting workers — else cut the schedule tree into subtrees
+//    (`splitTasks`) at the shallowest depth that gives enough of them for the workers to share.
+// 2. `dispatch` (anywhere: it runs no engine): give the subtrees to the workers, the next one to the
+//    first worker that is free, and merge the results by their place in the tree (`mergeResults`),
+//    never by who finished first. A complete exploration reports the same outcomes, counts, schedules
+//    and order whatever the number of workers.
+// `exploreOnWorkers` puts the two together, and does it again trying every order when the reduction
+// met a run that stopped at a limit of the run (`needsEveryOrder`), as `explore` does.
+import type { NormalizedScenario } from '../../scenario/types.ts';
+import {
+  exploreTask, mergeResults, needsEveryOrder, ROOT_TASK, splitTasks,
+  type ExploreOptions, type ExploreResult, type StopReason, type Task, type TaskResult,
+} from './explore.ts';
+
+/** Schedules explored in the planning thread before cutting the tree (a small tree is done by then). */
+export const PROBE_RUNS = 256;
+/** Subtrees per worker the tree is cut into: many, so that a large subtree does not hold the rest up. */
+export const TASKS_PER_WORKER = 16;
+/** The deepest cut tried. */
+const MAX_SPLIT_DEPTH = 24;
+
+/** The options a worker is given with a subtree. */
+export type TaskOptions = Pick<ExploreOptions, 'maxRuns' | 'timeLimitMs' | 'preemptions' | 'reduction'>;
+
+export interface TaskJob {
+  task: Task;
+  options: TaskOptions;
+}
+
+/** What `plan` found: the whole result (a small tree), or the subtrees left for the workers. */
+export type Plan = { result: ExploreResult } | { above: TaskResult; tasks: Task[] };
+
+/** The options that shape the tree (the bounds on runs and time are the dispatcher's). */
+const shape = (o: ExploreOptions): TaskOptions => ({ preemptions: o.preemptions, reduction: o.reduction });
+
+/**
+ * Explore up to `probeRuns` schedules here; if that was not the whole tree, cut it for `workers`
+ * workers. With one worker the whole tree is explored here.
+ */
+export function plan(scenario: NormalizedScenario, options: ExploreOptions, workers: number, probeRuns = PROBE_RUNS): Plan {
+  const probeCap = workers <= 1 ? Infinity : probeRuns;
+  if (probeCap > 0) {
+    const cap = Math.min(probeCap, options.maxRuns ?? Infinity);
+    const probe = mergeResults([exploreTask(scenario, ROOT_TASK, { ...options, maxRuns: cap === Infinity ? undefined : cap })]);
+    // Done unless the probe's own cap stopped it (not the user's bound, not the time limit).
+    const cutByProbe = probe.stoppedBy.includes('max-runs') && cap < (options.maxRuns ?? Infinity);
+    if (!cutByProbe || probe.stoppedBy.includes('time-limit')) return { result: probe };
+  }
+  // Deepen the cut until it gives enough subtrees; a cut below the whole tree gives none: keep the one before.
+  let split = splitTasks(scenario, 1, shape(options));
+  for (let depth = 2; depth <= MAX_SPLIT_DEPTH && split.tasks.length > 0 && split.tasks.length < workers * TASKS_PER_WORKER; depth++) {
+    const deeper = splitTasks(scenario, depth, shape(options));
+    if (deeper.tasks.length === 0) break;
+    split = deeper;
+  }
+  return split.tasks.length === 0 ? { result: mergeResults([split.above]) } : split;
+}
+
+/** A set of workers: `size` of them; `run` explores one subtree on a free one. */
+export interface TaskPool {
+  size: number;
+  run(job: TaskJob, onProgress?: (p: { runs: number; states: number }) => void): Promise<TaskResult>;
+}
+
+/**
+ * Explore the planned subtrees on the pool, at most `pool.size` at a time, the next one to the first
+ * worker free, and merge. The bounds are shared: a subtree gets the runs and time not yet used or
+ * promised to another, so a bounded exploration may stop elsewhere than on one worker.
+ */
+export async function dispatch(
+  planned: Extract<Plan, { tasks: Task[] }>,
+  options: ExploreOptions,
+  pool: TaskPool,
+  onProgress?: (p: { runs: number; states: number }) => void,
+): Promise<ExploreResult> {
+  const { above, tasks } = planned;
+  const { maxRuns, timeLimitMs, now } = options;
+  const deadline = timeLimitMs !== undefined && now ? now() + timeLimitMs : Infinity;
+  const results: TaskResult[] = [above];
+  const done = { runs: above.runs, states: above.states };
+  const running = new Map<number, { runs: number; states: number; budget: number }>();
+  let next = 0;
+  let cut: StopReason | null = null;
+  const report = () => {
+    if (!onProgress) return;
+    let { runs, states } = done;
+    for (const r of running.values()) {
+      runs += r.runs;
+      states += r.states;
+    }
+    onProgress({ runs, states });
+  };
+  const lane = async (): Promise<void> => {
+    while (next < tasks.length) {
+      if (deadline !== Infinity && now!() >= deadline) {
+        cut = 'time-limit';
+        return;
+      }
+      let budget = Infinity;
+      if (maxRuns !== undefined) {
+        let promised = 0;
+        for (const r of running.values()) promised += r.budget;
+        const left = maxRuns - done.runs - promised;
+        if (left <= 0) {
+          cut = 'max-runs'; // unless a running subtree leaves some over for its lane to go on with
+          return;
+        }
+        budget = Math.ceil(left / (pool.size - running.size));
+      }
+      const index = next++;
+      const slot = { runs: 0, states: 0, budget };
+      running.set(index, slot);
+      const job: TaskJob = {
+        task: tasks[index],
+        options: {
+          ...shape(options),
+          ...(budget !== Infinity ? { maxRuns: budget } : {}),
+          ...(deadline !== Infinity ? { timeLimitMs: Math.max(0, deadline - now!()) } : {}),
+        },
+      };
+      const r = await pool.run(job, (p) => {
+        slot.runs = p.runs;
+        slot.states = p.states;
+        report();
+      });
+      running.delete(index);
+      done.runs += r.runs;
+      done.states += r.states;
+      results.push(r);
+      report();
+      cut = null;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(pool.size, tasks.length)) }, lane));
+  if (next < tasks.length) results.push({ runs: 0, states: 0, stoppedBy: [cut ?? 'max-runs'], found: [] });
+  return mergeResults(results);
+}
+
+/** How a caller explores on workers: where the plan is made, and the pool of workers. */
+export interface Workers {
+  size: number;
+  plan(options: ExploreOptions): Promise<Plan>;
+  pool: TaskPool;
+}
+
+/** Explore on workers: plan, dispatch, merge; again trying every order when the reduction cannot be trusted. */
+export async function exploreOnWorkers(options: ExploreOptions, workers: Workers, onProgress?: (p: { runs: number; states: number }) => void): Promise<ExploreResult> {
+  const once = async (o: ExploreOptions): Promise<ExploreResult> => {
+    const started = o.now?.() ?? 0;
+    const planned = await workers.plan(o);
+    if ('result' in planned) return planned.result;
+    const spent = (o.now?.() ?? 0) - started;
+    const timeLimitMs = o.timeLimitMs !== undefined ? Math.max(0, o.timeLimitMs - spent) : undefined;
+    return dispatch(planned, { ...o, timeLimitMs }, workers.pool, onProgress);
+  };
+  const result = await once(options);
+  return needsEveryOrder(result, options) ? once({ ...options, reduction: false }) : result;
+}
+
+/** Two pools as one: a subtree goes to the first with room for it (the first pool first). */
+export function joinPools(a: TaskPool, b: TaskPool): TaskPool {
+  const busy = new Map<TaskPool, number>([[a, 0], [b, 0]]);
+  return {
+    size: a.size + b.size,
+    async run(job, onProgress) {
+      const p = busy.get(a)! < a.size ? a : b;
+      busy.set(p, busy.get(p)! + 1);
+      try {
+        return await p.run(job, onProgress);
+      } finally {
+        busy.set(p, busy.get(p)! - 1);
+      }
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Forking a run (docs/explore.md "Forking"): a copy of a run paused at a choice point resumes exactly
+// as the run itself would, and the original is unaffected by what the copy does.
+import { describe, expect, it } from 'vitest';
+import { DEMOS } from '../scenario/demos/index.ts';
+import { load } from '../scenario/load.ts';
+import type { NormalizedScenario } from '../scenario/types.ts';
+import { deepCopy } from './fork.ts';
+import { proceed, runScenario, startRun } from './index.ts';
+import type { Engine } from './engine.ts';
+
+describe('deepCopy', () => {
+  it('copies once what is reached twice, keeps prototypes and data keys named __proto__, shares what it is told to', () => {
+    class Box {
+      constructor(readonly v: number) {}
+      twice() {
+        return this.v * 2;
+      }
+    }
+    const shared = { big: true };
+    const inner = { n: 1 };
+    const dict = Object.create(null) as Record<string, unknown>;
+    dict.__proto__ = 'a name';
+    const plain = JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown>;
+    const root = { a: inner, b: [inner, new Box(3)], m: new Map([[inner, new Set([inner])]]), dict, plain, shared, f: () => 1 };
+    const seen = new Map<object, object>([[shared, shared]]);
+    const c = deepCopy(root, seen, new WeakSet());
+    expect(c.a).not.toBe(inner);
+    expect(c.a).toEqual(inner);
+    expect(c.b[0]).toBe(c.a);
+    expect([...c.m.keys()][0]).toBe(c.a);
+    expect([...[...c.m.values()][0]][0]).toBe(c.a);
+    expect((c.b[1] as Box).twice()).toBe(6);
+    expect(Object.getPrototypeOf(c.dict)).toBe(null);
+    expect(c.dict.__proto__).toBe('a name');
+    expect(Object.getPrototypeOf(c.plain)).toBe(Object.prototype);
+    expect(Object.hasOwn(c.plain, '__proto__')).toBe(true);
+    expect(c.shared).toBe(shared);
+    expect(c.f).toBe(root.f);
+  });
+});
+
+const normalized = (s: unknown): NormalizedScenario => {
+  const l = load(s);
+  if (!l.ok) throw new Error('invalid demo');
+  return l.scenario;
+};
+
+const pausing = (s: NormalizedScenario) => startRun(s, { explorer: { step() {}, choose: () => 'pause' }, keep: true });
+
+describe('Engine.fork', () => {
+  it.each(['seed003-non-ex-window', 'seed002-surprise', 'mistake-context-freed-early'])('%s: at every choice point of the default run, a copy resumed with any runnable thread ends as a run with that schedule', (id) => {
+    // The demo's own schedule aside: every choice takes the default unless the test says otherwise.
+    const s = { ...normalized(DEMOS.find((d) => d.id === id)!.scenario), schedule: [] };
+    const run = pausing(s);
+    let points = 0;
+    while (run.paused) {
+      const { point, pick } = run.paused;
+      const before = JSON.stringify(run.entriesFrom(0));
+      for (const name of point.runnable) {
+        const copy: Engine = run.fork();
+        copy.resume(name);
+        proceed(copy);
+        // Later choice points take the default: a copy run to its end is the run whose schedule names this one choice.
+        while (copy.paused) {
+          copy.resume(copy.paused.pick);
+          proceed(copy);
+        }
+        const expected = runScenario({ ...s, schedule: name === pick ? [] : [{ step: point.step, choice: point.choice, run: name }] });
+        if (!expected.ok) throw new Error('schedule');
+        expect(JSON.stringify(copy.entriesFrom(0))).toBe(JSON.stringify(expected.trace));
+      }
+      // The copies changed nothing of the original.
+      expect(JSON.stringify(run.entriesFrom(0))).toBe(before);
+      run.resume(pick);
+      proceed(run);
+      points++;
+    }
+    expect(points).toBeGreaterThan(0);
+    expect(JSON.stringify(run.entriesFrom(0))).toBe(JSON.stringify((runScenario(s) as { trace: unknown }).trace));
+  });
+});
