@@ -1,10 +1,11 @@
 // The interleaving explorer (docs/explore.md): runs the schedules of a scenario depth-first — at every
 // choice point each runnable thread is a branch — and groups the runs by outcome.
 //
-// - Stateless: the engine keeps each thread's state in a generator, which cannot be copied, so every
-//   schedule is run again from the start with its choices replayed (as CHESS does); a replay emits no
-//   text and formats nothing. For the same reason no state is hashed: two runs that reach the same
-//   world may still differ in what their threads do next, so pruning "seen" states would be unsound.
+// - Forking: the run pauses at every choice point; each branch resumes from a copy of the run taken
+//   there (Engine.fork: threads are stacks of plain-data frames, src/engine/frame.ts), so the prefix
+//   a set of schedules shares runs once. `fork: false` runs every schedule again from the start with
+//   its choices replayed instead (as CHESS does); both give the same result, field for field.
+// - No pruning of seen states (docs/explore.md says why): `states` counts the choice points visited.
 // - Partial-order reduction: sleep sets over transition footprints (footprint.ts). A transition known
 //   to commute with the one just run is not tried again in the other order.
 // - Bounds: a cap on runs, a time limit, and a preemption bound k (at most k switches away from a

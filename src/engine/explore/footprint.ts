@@ -3,9 +3,8 @@
 // A transition is what runs between two choice points: the chosen thread's step, and every step after
 // it until the next choice point. Two transitions are independent when running them in either order
 // gives the same world and the same observations, so the explorer need not try both orders (sleep
-// sets). The engine keeps thread state in generators, so what a step reads cannot be watched in
-// general; the footprint is therefore deliberately coarse, and anything it cannot vouch for is
-// `GLOBAL` (dependent on everything):
+// sets). What engine code reads while it runs is not watched, so the footprint is deliberately
+// coarse, and anything it cannot vouch for is `GLOBAL` (dependent on everything):
 //
 // - A step that runs one of the scenario's control ops `note`, `set`, `if`, `forEach` and emits
 //   nothing but `note` entries touches only the variables of the component it runs in: a `note`
