@@ -5,7 +5,7 @@
 import { useSyncExternalStore } from 'react';
 import { createStore } from 'zustand/vanilla';
 import type { Divergence, ExploreResult, OutcomeReport } from '../engine/explore/index.ts';
-import { startExploration, type Exploration } from '../worker/explorer.ts';
+import type { Exploration } from '../worker/explorer.ts';
 import { sessionStore } from './session.ts';
 
 export type ExploreStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
@@ -26,6 +26,8 @@ export interface ExploreState {
 }
 
 let current: Exploration | null = null;
+/** Increases with every start and cancel: an exploration still loading its code starts only if it is still the latest. */
+let starts = 0;
 
 const nextFrame = (f: () => void) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(f) : setTimeout(f, 16));
 
@@ -42,30 +44,45 @@ export const exploreStore = createStore<ExploreState>()((set, get) => ({
     const { scenario, link } = sessionStore.getState();
     if (!scenario) return;
     current?.cancel();
-    // Progress arrives from every worker: shown at most once a frame.
-    let latest: { runs: number; states: number } | null = null;
-    const exploration = startExploration({ ...scenario, schedule: [] }, (p) => {
-      if (latest === null) {
-        nextFrame(() => {
-          if (current === exploration && latest) set({ runs: latest.runs, states: latest.states });
-          latest = null;
-        });
-      }
-      latest = p;
-    });
-    current = exploration;
+    current = null;
+    const start = ++starts;
     set({ status: 'running', runs: 0, states: 0, result: null, message: null, link });
-    void exploration.done.then((end) => {
-      if (current !== exploration) return;
-      current = null;
-      if (end.type === 'done') set({ status: 'done', result: end.result, runs: end.result.runs, states: end.result.states });
-      else if (end.type === 'cancelled') set({ status: 'cancelled' });
-      else set({ status: 'failed', message: end.type === 'invalid' ? end.errors.join('\n') : end.message });
-    });
+    // The explorer's code (the engine's explorer with it) loads on the first exploration: the page's
+    // first chunk does not carry it.
+    import('../worker/explorer.ts').then(
+      ({ startExploration }) => {
+        if (start !== starts) return; // cancelled, or another exploration started, meanwhile
+        // Progress arrives from every worker: shown at most once a frame.
+        let latest: { runs: number; states: number } | null = null;
+        const exploration = startExploration({ ...scenario, schedule: [] }, (p) => {
+          if (latest === null) {
+            nextFrame(() => {
+              if (current === exploration && latest) set({ runs: latest.runs, states: latest.states });
+              latest = null;
+            });
+          }
+          latest = p;
+        });
+        current = exploration;
+        void exploration.done.then((end) => {
+          if (current !== exploration) return;
+          current = null;
+          if (end.type === 'done') set({ status: 'done', result: end.result, runs: end.result.runs, states: end.result.states });
+          else if (end.type === 'cancelled') set({ status: 'cancelled' });
+          else set({ status: 'failed', message: end.type === 'invalid' ? end.errors.join('\n') : end.message });
+        });
+      },
+      (err: unknown) => {
+        if (start === starts) set({ status: 'failed', message: `The explorer could not be loaded: ${err instanceof Error ? err.message : String(err)}` });
+      },
+    );
   },
 
   cancel() {
-    current?.cancel();
+    if (current) return current.cancel();
+    // Still loading the explorer's code: it will not start.
+    starts++;
+    if (get().status === 'running') set({ status: 'cancelled' });
   },
 
   async open(outcome) {

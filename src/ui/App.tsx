@@ -4,7 +4,7 @@
 // built-in seed-000 demo) and the URL follows it (startUrlSync, started by src/boot.ts before
 // the views are evaluated). The header has the share and teach tools (demos,
 // editor, copy link); `?embed=1` shows the compact read-only embed layout instead.
-import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { TraceEntry } from '../engine/trace.ts';
 import { sessionStore, useSession } from '../store/session.ts';
 import { ActionsPanel } from './actions/ActionsPanel.tsx';
@@ -23,13 +23,11 @@ import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { GlossaryButton } from './shell/Glossary.tsx';
 import { Fold } from './shell/Fold.tsx';
 import { CodeBesideToggle, PresenterToggle } from './shell/ViewToggles.tsx';
-import { CodeBeside } from './panels/CodeBeside.tsx';
 import { PANELS, setView, useView, type PanelId } from './view.ts';
 import { useColumns } from './shell/layout.ts';
 import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
 import { QuizToggle } from './quiz/QuizToggle.tsx';
 import './theme.ts';
-import { EmbedView } from './embed/EmbedView.tsx';
 import { isEmbed } from './embed/isEmbed.ts';
 import { fullLink } from './share/link.ts';
 import { LinkAlert, ShareTools, TOOL, useCurrentHash } from './share/ShareTools.tsx';
@@ -38,6 +36,10 @@ import { openedOnFirstVisit } from './url.ts';
 
 /** Decided once, when the page opens. */
 const EMBED = typeof window !== 'undefined' && isEmbed(window.location);
+/** The embed's layout, only ever shown by an embed (`?embed=1`): loaded there. */
+const EmbedView = lazy(() => import('./embed/EmbedView.tsx').then((m) => ({ default: m.EmbedView })));
+/** Code beside the graph is a mode the first screen does not show: loaded when it is turned on. */
+const CodeBeside = lazy(() => import('./panels/CodeBeside.tsx').then((m) => ({ default: m.CodeBeside })));
 
 /** The props every panel gets, or null until the first scenario has run. */
 function usePanelProps(): PanelProps | null {
@@ -126,13 +128,15 @@ function Embed() {
   const title = useSession((s) => s.title);
   const hash = useCurrentHash();
   return (
-    <EmbedView
-      title={title}
-      fullLink={fullLink(window.location, hash)}
-      graph={<Graph readOnly />}
-      stepper={<Stepper />}
-      explanation={props ? <ExplanationPanel {...props} /> : <p>Loading…</p>}
-    />
+    <Suspense fallback={null}>
+      <EmbedView
+        title={title}
+        fullLink={fullLink(window.location, hash)}
+        graph={<Graph readOnly />}
+        stepper={<Stepper />}
+        explanation={props ? <ExplanationPanel {...props} /> : <p>Loading…</p>}
+      />
+    </Suspense>
   );
 }
 
@@ -199,7 +203,11 @@ function Playground() {
               <Graph />
               {props && <Overlay props={props} />}
             </div>
-            {codeBeside && props && <CodeBeside props={props} />}
+            {codeBeside && props && (
+              <Suspense fallback={null}>
+                <CodeBeside props={props} />
+              </Suspense>
+            )}
           </div>
           {!quizBeside && <QuizPanel />}
           <Stepper tools={<QuizToggle />} />

@@ -1,5 +1,5 @@
 // The header's scenario tools: "Demos" (the gallery), "Edit scenario" (the editor) and "Copy link",
-// and the alert for a link that could not be opened. The dialogs load on demand.
+// and the alert for a link that could not be opened. The dialogs and the alert load on demand.
 import { lazy, Suspense, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useSession } from '../../store/session.ts';
@@ -7,9 +7,10 @@ import { onBadLink, pageHash, restorePrevious, useBadLink } from '../url.ts';
 import { useView } from '../view.ts';
 import { CopyLinkButton } from './CopyLinkButton.tsx';
 import { fullLink, linkLengthWarning } from './link.ts';
-import { LinkErrorAlert } from './LinkErrorAlert.tsx';
 
 const DemoDialog = lazy(() => import('../gallery/DemoDialog.tsx'));
+/** Only a link that did not open shows it: loaded then. */
+const LinkErrorAlert = lazy(() => import('./LinkErrorAlert.tsx').then((m) => ({ default: m.LinkErrorAlert })));
 const EditorDialog = lazy(() => import('../editor/EditorDialog.tsx'));
 
 export const TOOL =
@@ -71,13 +72,15 @@ export function LinkAlert() {
   if (!bad) return null;
   return (
     <div className="border-b border-red-200 px-3 py-2 dark:border-red-900">
-      <LinkErrorAlert
-        error={bad.error}
-        fallback={bad.fallback}
-        hasPrevious={!!bad.previous}
-        onRestorePrevious={restorePrevious}
-        onDismiss={() => onBadLink(null)}
-      />
+      <Suspense fallback={null}>
+        <LinkErrorAlert
+          error={bad.error}
+          fallback={bad.fallback}
+          hasPrevious={!!bad.previous}
+          onRestorePrevious={restorePrevious}
+          onDismiss={() => onBadLink(null)}
+        />
+      </Suspense>
     </div>
   );
 }

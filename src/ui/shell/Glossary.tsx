@@ -1,8 +1,8 @@
-// The Glossary (header): every abbreviation and id the page shows, explained.
-import { useState } from 'react';
-import { createPortal } from 'react-dom';
-import { Dialog } from '../share/Dialog.tsx';
-import { GLOSSARY } from './glossary.ts';
+// The Glossary (header): every abbreviation and id the page shows, explained. The dialog and its
+// texts load when it is first opened.
+import { lazy, Suspense, useState } from 'react';
+
+const GlossaryDialog = lazy(() => import('./GlossaryDialog.tsx'));
 
 export function GlossaryButton({ className }: { className: string }) {
   const [open, setOpen] = useState(false);
@@ -11,23 +11,11 @@ export function GlossaryButton({ className }: { className: string }) {
       <button type="button" className={className} onClick={() => setOpen(true)}>
         Glossary
       </button>
-      {open &&
-        createPortal(
-          <Dialog title="Glossary" onClose={() => setOpen(false)}>
-            <dl className="grid gap-x-4 gap-y-2 px-5 py-4 text-sm sm:grid-cols-[minmax(8rem,max-content)_1fr]">
-              {GLOSSARY.map((t) => (
-                <div key={t.term} className="contents">
-                  <dt className="font-mono font-semibold [overflow-wrap:anywhere]">{t.term}</dt>
-                  <dd className="mb-1 leading-relaxed text-slate-700 dark:text-slate-300">
-                    {t.expansion && <span className="font-medium text-slate-900 dark:text-slate-100">{t.expansion}. </span>}
-                    {t.meaning}
-                  </dd>
-                </div>
-              ))}
-            </dl>
-          </Dialog>,
-          document.body,
-        )}
+      {open && (
+        <Suspense fallback={null}>
+          <GlossaryDialog onClose={() => setOpen(false)} />
+        </Suspense>
+      )}
     </>
   );
 }
