@@ -293,7 +293,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
   useEffect(() => {
     const el = wrapper.current;
     if (!el || snapshot === null) return;
-    el.dataset.stepping = '';
+    if (el.dataset.stepping === undefined) el.dataset.stepping = ''; // re-setting it would restyle the graph again
     const t = setTimeout(() => delete el.dataset.stepping, STEPPING_REST_MS);
     return () => clearTimeout(t);
   }, [snapshot]);
