@@ -9,6 +9,7 @@ import type { NormalizedScenario, Op, Scenario } from '../../scenario/types.ts';
 import { runScenario } from '../index.ts';
 import { explore, exploreTask, mergeResults, splitTasks, type ExploreResult } from './index.ts';
 import { outcomeKey, outcomeOf } from './outcome.ts';
+import { A, actions, closeHandle, device, handleApp, note, ret, scenario as devScenario, toastmon } from '../conformance/fixtures-devices.ts';
 
 const normalized = (s: unknown): NormalizedScenario => {
   const l = load(s);
@@ -90,6 +91,26 @@ describe('forking (resuming a copy of the run at each choice point) against re-r
   it.each(SMALL_DEMOS)('$id: the same result, field for field, under every bound', ({ scenario }) => {
     for (const options of OPTIONS) {
       expect(explore(scenario, { ...options, fork: true })).toEqual(explore(scenario, { ...options, fork: false }));
+    }
+  });
+
+  it('the same result with actions that start inside an earlier one (during an op, at a choice point) and a process exit', () => {
+    const QUERYREMOVE_OP = `/apps/appA/routines/OnDevice/cases/${A.QUERYREMOVE}/1`;
+    const world = (onQueryRemove: unknown[], during: Record<string, unknown>) => normalized(devScenario({
+      devices: [device('toaster0', { stack: ['bus', 'toaster'] })],
+      drivers: { kmonA: toastmon() },
+      apps: { appA: handleApp(actions({ [A.QUERYREMOVE]: onQueryRemove, [A.REMOVECOMPLETE]: [closeHandle()] })) },
+      timeline: [{ do: 'load', driver: 'kmonA' }, { do: 'start', app: 'appA' }, { do: 'eject', device: 'toaster0' }, during],
+    }));
+    const scenarios = [
+      world([note('vetoing'), ret('ERROR_CANCELLED')], { do: 'surpriseRemove', device: 'toaster0', during: { step: 3, op: QUERYREMOVE_OP } }),
+      world([note('closing'), closeHandle()], { do: 'exit', app: 'appA', during: { step: 3, op: QUERYREMOVE_OP } }),
+      world([note('closing'), closeHandle()], { do: 'surpriseRemove', device: 'toaster0', during: { step: 3, choice: 1 } }),
+    ];
+    for (const s of scenarios) {
+      const forked = explore(s, { maxRuns: 400 });
+      expect(forked.runs).toBeGreaterThan(1);
+      expect(forked).toEqual(explore(s, { maxRuns: 400, fork: false }));
     }
   });
 
@@ -191,6 +212,7 @@ describe('explore on random small scenarios (property)', () => {
         const por = explore(s, { maxRuns: 150 });
         expectReproducible(s, por);
         expect(explore(s, { maxRuns: 150 })).toEqual(por);
+        expect(explore(s, { maxRuns: 150, fork: false })).toEqual(por);
         if (!por.complete) return;
         const full = explore(s, { reduction: false, maxRuns: 600 });
         if (full.complete) {
