@@ -11,3 +11,6 @@ export interface CliManifest {
 export declare function isStale(manifestPath?: string, bundlePath?: string): boolean;
 export declare function manifestOf(inputs: readonly string[]): CliManifest;
 export declare function buildCli(): Promise<void>;
+export declare const CODE_CACHE_DIR: string;
+export declare function codeCachePath(command: string | undefined, bundlePath?: string, cacheDir?: string): string;
+export declare function runBundle(argv?: readonly string[], bundlePath?: string, cacheDir?: string): void;

@@ -1,11 +1,11 @@
 // The command-line entry point and its prebuilt bundle: `node bin/pnp-playground.mjs <command>`
 // (what `npm run simulate`, `npm run link` and `npx pnp-playground` run), and the staleness check
 // that rebuilds the bundle when a source changed.
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE, MANIFEST, ROOT, buildCli, isStale, manifestOf, type CliManifest } from '../../scripts/cli-bundle.mjs';
+import { BUNDLE, MANIFEST, ROOT, buildCli, codeCachePath, isStale, manifestOf, type CliManifest } from '../../scripts/cli-bundle.mjs';
 import { scenarioToHash } from '../scenario/codec.ts';
 import { loadText } from '../scenario/load.ts';
 import { runCli } from './testing.ts';
@@ -56,12 +56,27 @@ describe('isStale', () => {
       expect(paths.some((p) => p.endsWith(source))).toBe(true);
     }
     expect(paths.filter((p) => /\/zod\/.*\/locales\//.test(p)).map((p) => p.replace(/.*\/locales\//, ''))).toEqual(['en.js']);
-    expect(readFileSync(BUNDLE, 'utf8')).not.toMatch(/from ['"](tsx|zod|fflate)/); // self-contained
+    expect(readFileSync(BUNDLE, 'utf8')).not.toMatch(/(from |require\()['"](tsx|zod|fflate)/); // self-contained
 
     const touched: CliManifest = { ...real, inputs: real.inputs.map(([p, size, mtime], i) => [p, size, i === 0 ? mtime - 1 : mtime]) };
     const copy = join(tmp, 'touched.json');
     writeFileSync(copy, JSON.stringify(touched));
     expect(isStale(copy)).toBe(true);
+  });
+});
+
+describe('the code cache', () => {
+  it("a run saves its command's V8 code cache and the next runs start from it; one V8 cannot use is replaced, never an error", { timeout: TIMEOUT }, async () => {
+    const path = codeCachePath('link');
+    rmSync(path, { force: true });
+    const first = await run(['link', SEED000]);
+    expect(first.code).toBe(0);
+    expect(existsSync(path)).toBe(true);
+    expect(await run(['link', SEED000])).toEqual(first);
+    writeFileSync(path, 'not a code cache');
+    expect(await run(['link', SEED000])).toEqual(first);
+    expect(readFileSync(path, 'utf8')).not.toBe('not a code cache');
+    expect(await run(['link', SEED000])).toEqual(first);
   });
 });
 

@@ -6,7 +6,7 @@
 //
 // This file only wires the commands (src/cli/simulate.ts, src/cli/link.ts: importable, no effects)
 // to the process: arguments, files, stdin, stdout with backpressure, exit status. It runs its
-// command when loaded. scripts/build-cli.mjs bundles it into dist-cli/pnp-playground.mjs, which
+// command when loaded. scripts/build-cli.mjs bundles it into dist-cli/pnp-playground.cjs, which
 // bin/pnp-playground.mjs starts with plain `node` (rebuilding first if a source changed).
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
