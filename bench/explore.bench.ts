@@ -1,33 +1,50 @@
 // Interleaving explorer benchmark (docs/explore.md), on every built-in demo.
 //
-//   npm run bench:explore            # or: npx tsx bench/explore.bench.ts [--full-runs N]
+//   npm run bench:explore      # or: npx tsx bench/explore.bench.ts [--full-runs N] [--trials N] [--no-build] [--no-cli] [--no-page]
 //
-// Per demo, in process: runs, states, outcomes and time of a complete exploration (target < 5 s);
-// the reduction factor (runs without the sleep-set reduction / runs with it, where the exploration
-// without it finishes within --full-runs schedules); and the explorer's cost per schedule against
-// one plain runScenario of the same demo measured in the same run (the replay overhead).
-// The speed-up of forking (each branch resumed from a copy of the run at its choice point, the default)
-// over re-running every schedule from the start (`fork: false`), both measured in this run, alternately,
-// per demo with more than one schedule (target ≥ 5×), and over all of them together.
-// Then the command line on the largest demo with one worker thread and with two (whole process,
-// target ≥ 1.6× on a 2-core machine).
+// 1. Per demo, in process: runs, states, outcomes and time of a complete exploration (target < 5 s);
+//    the reduction factor (runs without the sleep-set reduction / runs with it, where the exploration
+//    without it finishes within --full-runs schedules); and the explorer's cost per schedule against
+//    one plain runScenario of the same demo measured in the same run (the replay overhead). The
+//    speed-up of forking (each branch resumed from a copy of the run at its choice point, the default)
+//    over re-running every schedule from the start (`fork: false`), both measured in this run,
+//    alternately, per demo with more than one schedule (target ≥ 5×), and over all of them together.
+// 2. The command line on the largest demo with one worker and with two (whole process, best of
+//    --trials, the two interleaved; target ≥ 1.6× on a 2-core machine), with the load average (the
+//    machine is shared: other processes take cores from the second worker), and a check that both
+//    print the same result.
+// 3. The page (production build, served by `vite preview`, in the Chromium the e2e tests use):
+//    Explore on the largest demo, with the page's own number of workers (hardwareConcurrency − 1),
+//    and the long tasks (PerformanceObserver 'longtask') on the main thread meanwhile: target none
+//    over 50 ms.
 //
-// Prints a table with targets and PASS/FAIL and writes bench/results/explore.json. A missed target
+// Prints tables with targets and PASS/FAIL and writes bench/results/explore.json. A missed target
 // is printed loudly but does not fail the process: this is a benchmark, not a test.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import config from '../playwright.config.ts';
 import { DEMOS } from '../src/scenario/demos/index.ts';
+import { scenarioToHash } from '../src/scenario/codec.ts';
 import { load } from '../src/scenario/load.ts';
+import type { Scenario } from '../src/scenario/types.ts';
 import { runScenario } from '../src/engine/index.ts';
 import { explore } from '../src/engine/explore/index.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const i = process.argv.indexOf('--full-runs');
-const FULL_RUNS = i >= 0 ? Number(process.argv[i + 1]) : 20_000;
-const TARGET = { demoMs: 5_000, workerSpeedup: 1.6, forkSpeedup: 5 };
+const option = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+};
+const FULL_RUNS = option('full-runs', 20_000);
+const TRIALS = option('trials', 3);
+const PORT = Number(process.env.EXPLORE_BENCH_PORT) || 4187;
+const TARGET = { demoMs: 5_000, workerSpeedup: 1.6, longTaskMs: 50, forkSpeedup: 5 };
+const load1 = () => loadavg()[0].toFixed(2);
 
 /** Mean time of one complete exploration forking and re-running, measured alternately for at least `budgetMs` each. */
 function forkAgainstRerun(s: Parameters<typeof explore>[0], budgetMs: number): { forkMs: number; rerunMs: number } {
@@ -46,8 +63,10 @@ function forkAgainstRerun(s: Parameters<typeof explore>[0], budgetMs: number): {
 let totalFork = 0;
 let totalRerun = 0;
 
+// ---------------------------------------------------------------- 1. every demo, in process
+
 const rows: Record<string, unknown>[] = [];
-let largest: { id: string; runs: number } = { id: '', runs: -1 };
+let largest: { id: string; runs: number; scenario: Scenario } = { id: '', runs: -1, scenario: DEMOS[0].scenario as Scenario };
 for (const demo of DEMOS) {
   const l = load(demo.scenario);
   if (!l.ok) continue;
@@ -60,44 +79,183 @@ for (const demo of DEMOS) {
   const plainN = 20;
   for (let k = 0; k < plainN; k++) runScenario({ ...s, schedule: [] });
   const plainMs = (performance.now() - t) / plainN;
-  if (r.runs > largest.runs) largest = { id: demo.id, runs: r.runs };
-  const many = r.runs > 1;
-  const speed = many ? forkAgainstRerun(s, Math.min(2_000, Math.max(200, 3 * ms))) : null;
+  if (r.runs > largest.runs) largest = { id: demo.id, runs: r.runs, scenario: demo.scenario as Scenario };
+  const speed = r.runs > 1 ? forkAgainstRerun(s, Math.min(2_000, Math.max(200, 3 * ms))) : null;
   if (speed) {
     totalFork += speed.forkMs;
     totalRerun += speed.rerunMs;
   }
-  const speedup = speed ? speed.rerunMs / speed.forkMs : null;
+  const forkSpeedup = speed ? speed.rerunMs / speed.forkMs : null;
   rows.push({
     demo: demo.id, complete: r.complete, runs: r.runs, states: r.states, outcomes: r.outcomes.length,
     ms: Math.round(ms), target: `< ${TARGET.demoMs} ms`, verdict: r.complete && ms < TARGET.demoMs ? 'PASS' : 'FAIL',
     reduction: full.complete ? +(full.runs / Math.max(1, r.runs)).toFixed(2) : `> ${(full.runs / Math.max(1, r.runs)).toFixed(2)}`,
     'ms/run': +(ms / Math.max(1, r.runs)).toFixed(3), 'vs plain run': +(ms / Math.max(1, r.runs) / plainMs).toFixed(2),
     'fork ms': speed ? +speed.forkMs.toFixed(2) : 'n/a', 're-run ms': speed ? +speed.rerunMs.toFixed(2) : 'n/a',
-    'fork speed-up': speedup === null ? 'n/a (one schedule)' : `${speedup.toFixed(2)}× ${speedup >= TARGET.forkSpeedup ? 'PASS' : 'FAIL'}`,
+    'fork speed-up': forkSpeedup === null ? 'n/a (one schedule)' : `${forkSpeedup.toFixed(2)}× ${forkSpeedup >= TARGET.forkSpeedup ? 'PASS' : 'FAIL'}`,
   });
 }
 console.table(rows);
-const overall = totalRerun / totalFork;
-console.log(`\nforking over re-running from the start, all demos with more than one schedule together: ${totalFork.toFixed(0)} ms against ${totalRerun.toFixed(0)} ms, ${overall.toFixed(2)}× (target ≥ ${TARGET.forkSpeedup}× per demo) ${overall >= TARGET.forkSpeedup ? 'PASS' : 'FAIL'}`);
+const forkOverall = totalRerun / totalFork;
+console.log(`\nforking over re-running from the start, all demos with more than one schedule together: ${totalFork.toFixed(0)} ms against ${totalRerun.toFixed(0)} ms, ${forkOverall.toFixed(2)}× (target ≥ ${TARGET.forkSpeedup}× per demo) ${forkOverall >= TARGET.forkSpeedup ? 'PASS' : 'FAIL'}`);
+console.log(`(load average while measuring: ${load1()} on ${cpus().length} cores)`);
 
-/** Whole-process time of `explore --workers N` on the largest demo (best of 3). */
-function cli(workers: number): number {
-  const file = join(tmpdir(), `explore-bench-${process.pid}.json`);
-  writeFileSync(file, JSON.stringify(DEMOS.find((d) => d.id === largest.id)!.scenario));
-  let best = Infinity;
-  for (let k = 0; k < 3; k++) {
-    const t = performance.now();
-    const out = spawnSync(process.execPath, [join(ROOT, 'bin/pnp-playground.mjs'), 'explore', '--workers', String(workers), file], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (out.status !== 0) throw new Error(`explore --workers ${workers}: ${out.stderr}`);
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
+// ---------------------------------------------------------------- 2. the command line, 1 and 2 workers
+
+const file = join(tmpdir(), `explore-bench-${process.pid}.json`);
+writeFileSync(file, JSON.stringify(largest.scenario));
+/** Whole-process time of `explore --workers N` on the largest demo, and what it printed. */
+function cli(workers: number): { ms: number; stdout: string } {
+  const t = performance.now();
+  const out = spawnSync(process.execPath, [join(ROOT, 'bin/pnp-playground.mjs'), 'explore', '--workers', String(workers), file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (out.status !== 0) throw new Error(`explore --workers ${workers}: ${out.stderr}`);
+  return { ms: performance.now() - t, stdout: out.stdout };
 }
-const one = cli(1);
-const two = cli(2);
-const speedup = one / two;
-console.log(`\n${largest.id} (${largest.runs} schedules) on the command line: 1 worker ${Math.round(one)} ms, 2 workers ${Math.round(two)} ms: ${speedup.toFixed(2)}× (target ≥ ${TARGET.workerSpeedup}× on 2 cores; this machine: ${cpus().length} cores) ${speedup >= TARGET.workerSpeedup ? 'PASS' : 'FAIL'}`);
+const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
+const loads: string[] = [load1()];
+let same = true;
+const CLI = !process.argv.includes('--no-cli');
+if (CLI) cli(1); // builds the command-line bundle if a source changed, warms the file cache
+for (let k = 0; CLI && k < TRIALS; k++) {
+  const one = cli(1);
+  const two = cli(2);
+  times[1].push(one.ms);
+  times[2].push(two.ms);
+  same &&= one.stdout === two.stdout;
+  loads.push(load1());
+}
+const best = (xs: number[]) => Math.min(...xs);
+const speedup = best(times[1]) / best(times[2]);
+if (CLI) console.log(`\n${largest.id} (${largest.runs} schedules) on the command line, best of ${TRIALS} (interleaved): 1 worker ${Math.round(best(times[1]))} ms, 2 workers ${Math.round(best(times[2]))} ms: ${speedup.toFixed(2)}× (target ≥ ${TARGET.workerSpeedup}× on 2 cores) ${speedup >= TARGET.workerSpeedup ? 'PASS' : 'FAIL'}`);
+if (CLI) console.log(`  all trials: 1 worker ${times[1].map(Math.round).join(', ')} ms; 2 workers ${times[2].map(Math.round).join(', ')} ms; load average ${loads.join(' → ')} on ${cpus().length} cores`);
+if (CLI) console.log(`  the same result with 1 and 2 workers: ${same ? 'yes' : 'NO'} ${same ? 'PASS' : 'FAIL'}`);
+
+// ---------------------------------------------------------------- 3. the page: long tasks while exploring
+
+interface PageResult {
+  workers: number;
+  ms: number;
+  runs: string;
+  /** Long tasks from the click on Explore on: how long, and when (ms after the click). */
+  longTasks: number[];
+  at: number[];
+  /** From a trace of the same time: main-thread tasks, the most CPU one of them took. */
+  cpu: { tasks: number; maxCpuMs: number; over50Wall: number };
+}
+
+/** `vite preview` of the production build on PORT; resolves once it answers. */
+async function preview(): Promise<() => void> {
+  if (!process.argv.includes('--no-build') || !existsSync(join(ROOT, 'dist/index.html'))) {
+    console.log('building the app (vite build)…');
+    const b = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (b.status !== 0) throw new Error('vite build failed');
+  }
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  const stop = () => {
+    try {
+      process.kill(-server.pid!);
+    } catch {
+      // already gone
+    }
+  };
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://localhost:${PORT}/`)).ok) return stop;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stop();
+  throw new Error(`vite preview did not start on port ${PORT}`);
+}
+
+interface TraceEvent { ph: string; name: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } }
+
+/**
+ * The page's main-thread tasks in a Chromium trace: how many, and the CPU time of the longest (its
+ * thread time, which the other processes on a shared machine do not stretch as they stretch the
+ * wall-clock time the long-task API reports).
+ */
+function mainThreadCpu(events: TraceEvent[]): { tasks: number; maxCpuMs: number; over50Wall: number } {
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`));
+  return {
+    tasks: tasks.length,
+    maxCpuMs: Math.round(Math.max(0, ...tasks.map((e) => (e.tdur ?? 0) / 1000))),
+    over50Wall: tasks.filter((e) => (e.dur ?? 0) > 50_000).length,
+  };
+}
+
+async function pageExplore(): Promise<PageResult> {
+  const stop = await preview();
+  const launch = (config.projects?.[0]?.use as { launchOptions?: Parameters<typeof chromium.launch>[0] } | undefined)?.launchOptions ?? {};
+  const browser = await chromium.launch({ ...launch, headless: true });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    // tsx compiles the functions handed to the page with esbuild's keepNames (`__name(…)`): give the page that helper.
+    await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+    await context.addInitScript(() => {
+      const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    const page = await context.newPage();
+    let workers = 0;
+    page.on('worker', (w) => {
+      if (/explore\.worker/.test(w.url())) workers++;
+    });
+    await page.goto(`http://localhost:${PORT}/${scenarioToHash(largest.scenario)}`);
+    await page.getByTestId('step-status').filter({ hasText: /^Step \d+ of \d+$/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('tab', { name: 'Interleavings' }).click();
+    const panel = page.getByRole('region', { name: 'Interleavings' });
+    const explore = panel.getByRole('button', { name: 'Explore', exact: true });
+    await explore.waitFor();
+    // From the press on Explore until the progress bar says done, nothing of the harness runs in the
+    // page (no polling): one promise, settled by a MutationObserver.
+    const finished = page.evaluate(() => new Promise<{ t0: number; t1: number; text: string }>((resolve) => {
+      let t0 = 0;
+      document.addEventListener('pointerdown', () => (t0 = performance.now()), { capture: true, once: true });
+      const bar = () => document.querySelector('[role="progressbar"][aria-label="Exploring schedules"]');
+      const observer = new MutationObserver(() => {
+        const text = bar()?.getAttribute('aria-valuetext') ?? '';
+        if (!/done/.test(text)) return;
+        observer.disconnect();
+        resolve({ t0, t1: performance.now(), text });
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuetext'] });
+    }));
+    await page.waitForTimeout(1_000); // let the page settle: only the exploration's long tasks count
+    await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    await explore.click();
+    const { t0, t1, text } = await finished;
+    await page.waitForTimeout(500); // the rendering of the result
+    const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
+    const tasks = await page.evaluate((t0) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((e) => e.start >= t0), t0);
+    return { workers, ms: t1 - t0, runs: text, longTasks: tasks.map((e) => Math.round(e.duration)), at: tasks.map((e) => Math.round(e.start - t0)), cpu: mainThreadCpu(trace.traceEvents) };
+  } finally {
+    await browser.close();
+    stop();
+  }
+}
+
+let page: PageResult | null = null;
+if (!process.argv.includes('--no-page')) {
+  page = await pageExplore();
+  const worst = page.longTasks.length ? Math.max(...page.longTasks) : 0;
+  const ok = page.longTasks.every((d) => d <= TARGET.longTaskMs);
+  console.log(`\nthe page, Explore on ${largest.id} with ${page.workers} worker${page.workers === 1 ? '' : 's'} (hardwareConcurrency − 1): ${Math.round(page.ms)} ms (${page.runs})`);
+  console.log(`  long tasks on the main thread meanwhile: ${page.longTasks.length} (longest ${worst} ms; target none over ${TARGET.longTaskMs} ms) ${ok ? 'PASS' : 'FAIL'}`);
+  if (page.longTasks.length) console.log(`  (${page.longTasks.map((d, i) => `${d} ms at +${page!.at[i]} ms`).join(', ')}; load average ${load1()})`);
+  console.log(`  main-thread tasks meanwhile (trace): ${page.cpu.tasks}, the longest took ${page.cpu.maxCpuMs} ms of CPU (what the long tasks above are made of once other processes stretch them)`);
+}
 
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench/results/explore.json'), `${JSON.stringify({ demos: rows, fork: { forkMs: totalFork, rerunMs: totalRerun, speedup: overall }, workers: { demo: largest.id, oneMs: one, twoMs: two, speedup } }, null, 2)}\n`);
+writeFileSync(join(ROOT, 'bench/results/explore.json'), `${JSON.stringify({
+  demos: rows,
+  fork: { forkMs: totalFork, rerunMs: totalRerun, speedup: forkOverall },
+  workers: { demo: largest.id, oneMs: times[1], twoMs: times[2], speedup, sameResult: same, loadAverage: loads, cores: cpus().length },
+  page,
+}, null, 2)}\n`);

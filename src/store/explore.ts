@@ -1,5 +1,5 @@
-// The explorer in the page (docs/explore.md): one exploration at a time of the current scenario, in
-// its own worker; its progress; its outcomes; and opening an outcome — its schedule goes into the
+// The explorer in the page (docs/explore.md): one exploration at a time of the current scenario, on
+// its own workers (src/worker/explorer.ts); its progress; its outcomes; and opening an outcome — its schedule goes into the
 // scenario (so the link follows and can be shared) and the cursor goes to where it departs from the
 // default run, which the Explanation then describes.
 import { useSyncExternalStore } from 'react';
@@ -29,7 +29,8 @@ let current: Exploration | null = null;
 /** Increases with every start and cancel: an exploration still loading its code starts only if it is still the latest. */
 let starts = 0;
 
-const nextFrame = (f: () => void) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(f) : setTimeout(f, 16));
+const PROGRESS_INTERVAL_MS = 200;
+const requestFrame = (f: () => void) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(f) : f());
 
 export const exploreStore = createStore<ExploreState>()((set, get) => ({
   status: 'idle',
@@ -52,14 +53,15 @@ export const exploreStore = createStore<ExploreState>()((set, get) => ({
     import('../worker/explorer.ts').then(
       ({ startExploration }) => {
         if (start !== starts) return; // cancelled, or another exploration started, meanwhile
-        // Progress arrives from every worker: shown at most once a frame.
+        // Progress arrives from every worker, often: it is shown at most every PROGRESS_INTERVAL_MS,
+        // in an animation frame (each update costs the page a layout and a paint).
         let latest: { runs: number; states: number } | null = null;
         const exploration = startExploration({ ...scenario, schedule: [] }, (p) => {
           if (latest === null) {
-            nextFrame(() => {
+            setTimeout(() => requestFrame(() => {
               if (current === exploration && latest) set({ runs: latest.runs, states: latest.states });
               latest = null;
-            });
+            }), PROGRESS_INTERVAL_MS);
           }
           latest = p;
         });

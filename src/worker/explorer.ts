@@ -76,10 +76,12 @@ export function startExploration(
   { workers = pageWorkers(), factory = createExploreWorker }: { workers?: number; factory?: () => ExploreWorkerLike } = {},
 ): Exploration {
   const started: ExploreWorkerLike[] = [];
+  let settled = false;
   let settle: (end: ExploreEnd) => void = () => {};
   const done = new Promise<ExploreEnd>((resolve) => {
     settle = (end) => {
       settle = () => {};
+      settled = true;
       for (const w of started) w.terminate();
       resolve(end);
     };
@@ -123,7 +125,7 @@ export function startExploration(
     if (next) next(h);
     else idle.push(h);
   };
-  const planner = helper();
+  let planner: Helper | null = null;
   let count = 1;
   const startOthers = () => {
     for (; count < workers; count++) free(helper());
@@ -144,16 +146,17 @@ export function startExploration(
   };
 
   const options: ExploreOptions = { ...PAGE_EXPLORE_LIMITS, now: () => performance.now() };
-  void exploreOnWorkers(options, {
+  const explore = () => exploreOnWorkers(options, {
     size: workers,
     plan: async (o) => {
-      if (idle.includes(planner)) idle.splice(idle.indexOf(planner), 1); // planning again (every order)
-      const m = await planner.ask({ type: 'plan', options: { maxRuns: o.maxRuns, timeLimitMs: o.timeLimitMs, preemptions: o.preemptions, reduction: o.reduction }, workers, probeRuns: PAGE_PROBE_RUNS }, (p) => {
-        if (p.runs >= START_OTHERS_AFTER) startOthers();
-        show(p);
+      const p = planner!;
+      if (idle.includes(p)) idle.splice(idle.indexOf(p), 1); // planning again (every order)
+      const m = await p.ask({ type: 'plan', options: { maxRuns: o.maxRuns, timeLimitMs: o.timeLimitMs, preemptions: o.preemptions, reduction: o.reduction }, workers, probeRuns: PAGE_PROBE_RUNS }, (progress) => {
+        if (progress.runs >= START_OTHERS_AFTER) startOthers();
+        show(progress);
       });
       if (m.type !== 'plan') throw new Error(`the explorer answered ${m.type} to a plan`);
-      free(planner); // warmed up by the plan, it explores subtrees too
+      free(p); // warmed up by the plan, it explores subtrees too
       return m.plan;
     },
     pool,
@@ -161,5 +164,11 @@ export function startExploration(
     (result) => settle({ type: 'done', result }),
     (e: unknown) => settle({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
   );
+  // The workers start in a task of their own, not in the click that asked for them (which renders).
+  setTimeout(() => {
+    if (settled) return;
+    planner = helper();
+    void explore();
+  }, 0);
   return { done, cancel: () => settle({ type: 'cancelled' }), workers };
 }
