@@ -389,11 +389,16 @@ export class Engine {
    * rule of the call or routine it happens in (ruleHere).
    */
   state<K extends EntityKind>(entity: `${K}:${string}`, from: EntityStates[K], to: EntityStates[K], info?: Record<string, unknown>, stamp: RuleStamp = {}): void {
-    const rule = stamp.rule ?? this.ruleHere();
-    const tail: RuleStamp = rule ? { rule, ...(stamp.verdict ? { verdict: stamp.verdict } : {}) } : {};
+    // Built field by field in the trace's key order (info, then the stamp), not through spreads.
     // The signature ties `from` / `to` to the entity's kind; TypeScript cannot follow K into the union.
-    const body = { type: 'state', entity, from, to, ...(info ? { info } : {}) } as StateBody;
-    this.emit({ ...body, ...tail });
+    const body = { type: 'state', entity, from, to } as StateBody & RuleStamp;
+    if (info) body.info = info;
+    const rule = stamp.rule ?? this.ruleHere();
+    if (rule) {
+      body.rule = rule;
+      if (stamp.verdict) body.verdict = stamp.verdict;
+    }
+    this.emit(body);
   }
 
   irqlName(t: Thread = this.thread): string {

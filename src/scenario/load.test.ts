@@ -236,12 +236,13 @@ describe('load: hard limits (docs/scenario-format.md §6)', () => {
     expect(errorsOf(load(nest(100_000)))[0].message).toContain('deeper than 64');
   });
 
-  it('JSON nesting depth 64 in text, found before parsing, with line and column', () => {
+  it('JSON nesting depth 64 in text, reported with its line and column, before any syntax error', () => {
     const deep = '{"format":"pnp-scenario/1","x":' + '['.repeat(64) + ']'.repeat(64) + '}';
     const errors = errorsOf(loadText(deep));
     expect(errors).toEqual([{ path: '', message: 'JSON nesting is deeper than 64 levels (at line 1, column 95); the limit is 64' }]);
     ok(loadText('{"format":"pnp-scenario/1","x":' + '['.repeat(63) + ']'.repeat(63) + ', "y": "[[[[{{{{"}'));
     expect(errorsOf(loadText('['.repeat(500_000)))[0].message).toContain('deeper than 64');
+    expect(errorsOf(loadText(`{"format":"pnp-scenario/1","x":${'['.repeat(70)}1,,]`))).toEqual([{ path: '', message: 'JSON nesting is deeper than 64 levels (at line 1, column 95); the limit is 64' }]);
   });
 
   it('1 MiB of JSON text, checked before parsing (UTF-8 bytes)', () => {

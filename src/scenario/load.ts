@@ -26,8 +26,13 @@ const fail = (errors: ValidationError[]): LoadResult => ({ ok: false, errors });
 
 /** Validates an already-parsed JSON value completely and returns the normalised scenario or every error. */
 export function load(input: unknown): LoadResult {
+  return loadGuarded(input, false);
+}
+
+/** `load`; `depthChecked`: checkDepth already passed on `input` (loadText checks it first). */
+function loadGuarded(input: unknown, depthChecked: boolean): LoadResult {
   try {
-    return loadValue(input);
+    return loadValue(input, depthChecked);
   } catch (e) {
     // A safety net: validation is written not to throw, but a hostile value (a Proxy, a getter)
     // must still come back as an error.
@@ -35,8 +40,8 @@ export function load(input: unknown): LoadResult {
   }
 }
 
-function loadValue(input: unknown): LoadResult {
-  const deep = checkDepth(input);
+function loadValue(input: unknown, depthChecked: boolean): LoadResult {
+  const deep = depthChecked ? undefined : checkDepth(input);
   if (deep) return fail([deep]);
   if (!isObj(input)) {
     return fail([{ path: '', message: `expected a scenario: a JSON object with "format": "${SCENARIO_FORMAT}"; got ${describe(input)}` }]);
@@ -70,8 +75,8 @@ function loadValue(input: unknown): LoadResult {
 export function loadText(text: string): LoadResult {
   try {
     if (typeof text !== 'string') return fail([{ path: '', message: `expected JSON text; got ${describe(text)}` }]);
-    const bytes = utf8Length(text, LIMITS.bytes);
-    if (bytes > LIMITS.bytes) {
+    // A UTF-16 unit is at most 3 UTF-8 bytes: a text that short is within the limit without counting.
+    if (text.length * 3 > LIMITS.bytes && utf8Length(text, LIMITS.bytes) > LIMITS.bytes) {
       return fail([
         {
           path: '',
@@ -80,15 +85,18 @@ export function loadText(text: string): LoadResult {
       ]);
     }
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark is not an error
-    const tooDeep = textDepthError(body);
-    if (tooDeep) return fail([tooDeep]);
+    // Nesting deeper than the limit is reported from the text (with its line and column) before
+    // any other error. The text is scanned for it only when parsing failed (a parser may give up on
+    // deep nesting) or the parsed value fails the raw checks: a valid scenario is not scanned twice.
     let value: unknown;
     try {
       value = JSON.parse(body);
     } catch (e) {
-      return fail([syntaxError(body, e)]);
+      return fail([textDepthError(body) ?? syntaxError(body, e)]);
     }
-    return load(value);
+    const deep = checkDepth(value);
+    if (deep) return fail([textDepthError(body) ?? deep]);
+    return loadGuarded(value, true);
   } catch (e) {
     return fail([{ path: '', message: `the scenario could not be read: ${errorText(e)}` }]);
   }

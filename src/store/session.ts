@@ -271,7 +271,11 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       return recovering;
     }
 
-    async function runScenario(raw: unknown, options: OpenOptions = {}): Promise<boolean> {
+    /**
+     * Run and show `raw`. `lastAction`: the gesture's action whose outcome is shown from now on (null:
+     * none), set with the result so that the views render it once; undefined keeps the current one.
+     */
+    async function runScenario(raw: unknown, options: OpenOptions = {}, lastAction?: number | null): Promise<boolean> {
       const client = engine();
       if (!subscribed && client.onRestart) {
         subscribed = true;
@@ -313,6 +317,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
             warnings: response.warnings ?? [],
             newerVersion: false,
             edits: options.edit ? s.edits + 1 : s.edits,
+            ...(lastAction === undefined ? {} : { lastAction }),
           }));
           requestSnapshot();
           return true;
@@ -353,10 +358,8 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       runId: 0,
       edits: 0,
 
-      async run(raw, options) {
-        const ok = await runScenario(raw, options);
-        if (ok) set({ lastAction: null });
-        return ok;
+      run(raw, options) {
+        return runScenario(raw, options, null);
       },
 
       seek(seq) {
@@ -385,13 +388,15 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           throw err;
         }
         const { actionIndex, select } = result;
-        const ok = await runScenario(result.scenario, {
-          edit: true,
-          cursor: (t) => actionStart(t, actionIndex),
-          select: select ? (t) => nodeIdOf(select, t, actionIndex) : undefined,
-        });
-        if (ok) set({ lastAction: actionIndex });
-        return ok;
+        return runScenario(
+          result.scenario,
+          {
+            edit: true,
+            cursor: (t) => actionStart(t, actionIndex),
+            select: select ? (t) => nodeIdOf(select, t, actionIndex) : undefined,
+          },
+          actionIndex,
+        );
       },
 
       async pickThread(thread) {

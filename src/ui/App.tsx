@@ -4,7 +4,7 @@
 // built-in seed-000 demo) and the URL follows it (startUrlSync, started by src/boot.ts before
 // the views are evaluated). The header has the share and teach tools (demos,
 // editor, copy link); `?embed=1` shows the compact read-only embed layout instead.
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { TraceEntry } from '../engine/trace.ts';
 import { sessionStore, useSession } from '../store/session.ts';
 import { ActionsPanel } from './actions/ActionsPanel.tsx';
@@ -121,6 +121,19 @@ function SidePanels({ props }: { props: PanelProps }) {
   );
 }
 
+/** The Explanation above the side panels (re-rendered only when their props change: see Playground). */
+const SideColumn = memo(function SideColumn({ props, touring }: { props: PanelProps | null; touring: boolean }) {
+  if (!props) return null;
+  return (
+    <>
+      <div className={`flex ${touring ? 'h-[40%] lg:h-[28%]' : 'h-[40%]'} min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800`}>
+        <ExplanationPanel {...props} />
+      </div>
+      <SidePanels props={props} />
+    </>
+  );
+});
+
 /** The embed layout: graph, step controls, explanation and a link out; nothing that edits. */
 function Embed() {
   useStepShortcuts();
@@ -160,6 +173,10 @@ function Playground() {
   const quizBeside = columns && !presenter;
   // While the tour is open at the top of the right column, the Explanation gives it room (the panels keep theirs).
   const touring = useTourOpen();
+  // The graph and the step controls show a new run or step first; the Explanation and the panels
+  // follow in a render of their own (React's deferred value: after that frame is painted, and
+  // restarted, not queued, if the step moves again meanwhile).
+  const sideProps = useDeferredValue(props);
 
   return (
     // Below lg the page is one column that scrolls (machine, palette and actions, explanation and
@@ -222,14 +239,7 @@ function Playground() {
           <Fold folded={presenter} label="Explanation and panels" side="right" opened={touring}>
             <Tour />
             {quizBeside && <QuizPanel />}
-            {props && (
-              <>
-                <div className={`flex ${touring ? 'h-[40%] lg:h-[28%]' : 'h-[40%]'} min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800`}>
-                  <ExplanationPanel {...props} />
-                </div>
-                <SidePanels props={props} />
-              </>
-            )}
+            <SideColumn props={sideProps} touring={touring} />
           </Fold>
         </aside>
       </main>

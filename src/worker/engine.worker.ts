@@ -115,7 +115,9 @@ export function handleMessage(data: unknown): WorkerResponse {
       title: scenario.title,
       description: scenario.description,
       warnings,
-      ...(request.seek === undefined ? {} : { snapshot: snapshotAt(run, request.seek).snapshot }),
+      // The position asked for; else the state before the first entry, from which the page folds
+      // the first entries itself (a cursor the page picks from the trace needs no second round trip).
+      snapshot: snapshotAt(run, request.seek ?? -1).snapshot,
     };
   } catch (err) {
     // The engine must never throw on a valid scenario (docs/architecture.md); if it does, say so clearly.

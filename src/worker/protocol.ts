@@ -85,7 +85,10 @@ export interface RunResult {
   title: string;
   description: string;
   warnings: ProtocolValidationError[];
-  /** The snapshot the request asked for with `seek`. */
+  /**
+   * The snapshot the request asked for with `seek`; without `seek`, the state before the first entry
+   * (seq −1: the page folds from it to a cursor it picks from the trace). Optional for older workers.
+   */
   snapshot?: Snapshot;
 }
 

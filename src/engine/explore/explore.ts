@@ -19,7 +19,7 @@ import { proceed, runScenario, startRun } from '../index.ts';
 import type { ChoicePoint, Engine, Explorer, RunLimits, Thread } from '../engine.ts';
 import type { TraceEntry } from '../trace.ts';
 import { FootprintTracker, GLOBAL, OpFootprints, independent, type Footprint } from './footprint.ts';
-import { outcomeKey, outcomeOf, type Outcome } from './outcome.ts';
+import { OutcomeKeys, outcomeKey, outcomeOf, type Outcome } from './outcome.ts';
 
 export const EXPLORE_FORMAT = 'pnp-explore/1';
 
@@ -150,6 +150,9 @@ class Search {
   private saved: Engine[] = [];
   private readonly depth: number;
   private readonly found = new Map<string, Found>();
+  /** The outcomes found, by their key within this search (OutcomeKeys: cheaper than the content key). */
+  private readonly byKey = new Map<string, Found>();
+  private readonly keys: OutcomeKeys;
   runs = 0;
   states = 0;
   private bounded = false;
@@ -169,6 +172,7 @@ class Search {
     this.scenario = scenario.schedule.length > 0 ? { ...scenario, schedule: [] } : scenario;
     this.depth = task.prefix.length;
     this.ops = new OpFootprints(this.scenario);
+    this.keys = new OutcomeKeys(this.scenario);
     this.reduce = options.reduction !== false && !startsAtChoice(scenario);
   }
 
@@ -304,17 +308,20 @@ class Search {
   }
 
   private record(trace: readonly TraceEntry[]): void {
-    const o = outcomeOf(this.scenario, trace);
-    const key = outcomeKey(o);
+    const local = this.keys.key(trace);
     const path = [...this.task.prefix.map((f) => f.ordinal), ...this.path.map((n) => n.index)];
     const overrides = this.overrides();
-    const seen = this.found.get(key);
+    const seen = this.byKey.get(local);
     if (seen) {
       seen.runs++;
       if (overrides.length < seen.schedule.length) Object.assign(seen, { best: path, ...this.scheduleOf(overrides) });
       return;
     }
-    this.found.set(key, { outcome: o, key, runs: 1, first: path, best: path, ...this.scheduleOf(overrides) });
+    const o = outcomeOf(this.scenario, trace);
+    const key = outcomeKey(o);
+    const found = { outcome: o, key, runs: 1, first: path, best: path, ...this.scheduleOf(overrides) };
+    this.byKey.set(local, found);
+    this.found.set(key, found);
   }
 
   /** The choices of the current path that depart from the default. */

@@ -60,3 +60,53 @@ export function outcomeOf(scenario: NormalizedScenario, trace: readonly TraceEnt
 
 /** A string equal for equal outcomes. */
 export const outcomeKey = (o: Outcome): string => JSON.stringify([o.halt, o.hazards, Object.entries(o.observations)]);
+
+/**
+ * Outcome keys of one exploration, cheaply: each observation is numbered once (per entry: forked
+ * runs share their entries up to the fork), and a run's key is its halt, hazards and each
+ * component's observation numbers. Equal for equal outcomes within one Outcomes; not comparable
+ * across explorations (outcomeKey is, for merging).
+ */
+export class OutcomeKeys {
+  private readonly numbers = new Map<string, number>();
+  private readonly ofEntry = new WeakMap<TraceEntry, number>();
+  private readonly components: Map<string, number>;
+
+  constructor(scenario: NormalizedScenario) {
+    this.components = new Map([...Object.keys(scenario.drivers), ...Object.keys(scenario.apps)].map((id, i) => [id, i]));
+  }
+
+  key(trace: readonly TraceEntry[]): string {
+    const seen: number[][] = Array.from({ length: this.components.size }, () => []);
+    let hazards = '';
+    let halt = 'quiescent';
+    for (const e of trace) {
+      switch (e.type) {
+        case 'invoke':
+        case 'return': {
+          const c = this.components.get(e.component);
+          if (c !== undefined) seen[c].push(this.number(e));
+          break;
+        }
+        case 'hazard':
+          hazards += `${hazardKey(e)},`;
+          break;
+        case 'halt':
+          halt = e.reason;
+          break;
+      }
+    }
+    return `${halt}|${hazards}|${seen.join('|')}`;
+  }
+
+  private number(e: Extract<TraceEntry, { type: 'invoke' | 'return' }>): number {
+    let n = this.ofEntry.get(e);
+    if (n === undefined) {
+      const text = observation(e);
+      n = this.numbers.get(text);
+      if (n === undefined) this.numbers.set(text, (n = this.numbers.size));
+      this.ofEntry.set(e, n);
+    }
+    return n;
+  }
+}

@@ -308,7 +308,9 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
     return () => clearTimeout(t);
   }, [expanded, flow]);
 
-  // Bring what a gesture added (the new selection) into view.
+  // Bring what a gesture added (the new selection) into view. The pane's size is React Flow's
+  // (observed), not read from the element: reading it here would force a layout of the page while
+  // the new run's render is still being committed.
   const lastSelected = useRef<string | null>(null);
   useEffect(() => {
     if (!selected || selected === lastSelected.current || !layout) {
@@ -317,18 +319,17 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
     }
     lastSelected.current = selected;
     const n = layout.byId.get(selected) ?? (parseNodeId(selected)?.kind === 'cpu' ? layout.byId.get('cpus') : undefined);
-    const el = wrapper.current;
-    if (!n || !el) return;
+    if (!n || width <= 0 || height <= 0) return;
     const parent = n.parentId ? layout.byId.get(n.parentId) : undefined;
     const x = (parent?.x ?? 0) + n.x + n.w / 2;
     const y = (parent?.y ?? 0) + n.y + n.h / 2;
     const { x: vx, y: vy, zoom } = flow.getViewport();
     const sx = x * zoom + vx;
     const sy = y * zoom + vy;
-    if (sx < 40 || sy < 40 || sx > el.clientWidth - 40 || sy > el.clientHeight - 40) {
+    if (sx < 40 || sy < 40 || sx > width - 40 || sy > height - 40) {
       void flow.setCenter(x, y, { zoom: Math.max(zoom, 0.6), duration: 250 });
     }
-  }, [selected, layout, flow]);
+  }, [selected, layout, flow, width, height]);
 
   const onNodesChange = useCallback((changes: NodeChange<PnpNode>[]) => {
     const { select, selected: current } = sessionStore.getState();
