@@ -48,8 +48,12 @@ const lockWhat = (engine: Engine) => `the processor-change lock, held by ${engin
 
 export const KeRegisterProcessorChangeCallback: Handler = (x) => {
   x.govern(([] as unknown[]).concat(x.args.Flags ?? []).includes('KE_PROCESSOR_CHANGE_ADD_EXISTING') ? 'KE-4' : 'KE-1');
-  return frame(locked, { x, reg: null, active: [], started: [], failure: null, i: 0 });
+  return frame(locked, { x });
 };
+
+interface LockedFrame extends Frame {
+  x: CallCtx;
+}
 
 interface RegisterFrame extends Frame {
   x: CallCtx;
@@ -62,7 +66,7 @@ interface RegisterFrame extends Frame {
 }
 
 /** The register call, under the processor-change lock. */
-const locked: Routine<RegisterFrame> = (engine, f) => {
+const locked: Routine<LockedFrame> = (engine, f) => {
   if (f.pc === 0) {
     f.pc = 1;
     return callFrame(acquire(engine, PROCESSOR_LOCK, lockWhat(engine)));

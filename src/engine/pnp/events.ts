@@ -32,15 +32,16 @@ interface EventFrame extends Frame {
 const eventFrame = (fn: Routine<EventFrame>, ev: PnpEvent, more: Partial<EventFrame> = {}): Frame =>
   frame(fn, { ev, devices: [], regs: [], notified: [], i: 0, k: 0, veto: null, irpsSent: false, replug: false, reported: null, ...more });
 
+/** The routine that processes each kind of event. */
 const EVENT_ROUTINES: Record<PnpEvent['kind'], Routine<EventFrame>> = {
-  DeviceArrival: (engine, f) => deviceArrival(engine, f),
-  InterfaceArrival: (engine, f) => interfaceChange(engine, f),
-  InterfaceRemoval: (engine, f) => interfaceChange(engine, f),
-  QueryAndRemove: (engine, f) => queryAndRemove(engine, f),
-  SurpriseRemoval: (engine, f) => surpriseRemoval(engine, f),
-  RemoveDevice: (engine, f) => removeAfterSurprise(engine, f),
-  DeviceStateChange: (engine, f) => deviceStateChange(engine, f),
-  CustomEvent: (engine, f) => customEvent(engine, f),
+  DeviceArrival: deviceArrival,
+  InterfaceArrival: interfaceChange,
+  InterfaceRemoval: interfaceChange,
+  QueryAndRemove: queryAndRemove,
+  SurpriseRemoval: surpriseRemoval,
+  RemoveDevice: removeAfterSurprise,
+  DeviceStateChange: deviceStateChange,
+  CustomEvent: customEvent,
 };
 
 interface ProcessFrame extends Frame {
