@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = join(ROOT, 'dist-cli');
@@ -105,7 +106,8 @@ export function codeCachePath(command, bundlePath = BUNDLE, cacheDir = CODE_CACH
 /**
  * Run the bundle as the command line `argv` (read from process.argv by the bundle itself), with
  * its code cache when there is one. When there is none, or V8 rejected it, the run saves one as
- * the process exits (unless it only printed help: a cache holds what the run compiled). A cache
+ * the process exits (unless it only printed help: a cache holds what the run compiled; a worker
+ * thread started this way only reads the cache). A cache
  * that cannot be read or written is no error: the bundle then runs without one.
  */
 export function runBundle(argv = process.argv.slice(2), bundlePath = BUNDLE, cacheDir = CODE_CACHE_DIR) {
@@ -119,7 +121,9 @@ export function runBundle(argv = process.argv.slice(2), bundlePath = BUNDLE, cac
   }
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${code}\n})`; // as Node wraps a CommonJS module
   const script = new Script(wrapped, { filename: bundlePath, cachedData });
-  if ((cachedData === undefined || script.cachedDataRejected) && !argv.some((a) => a === '-h' || a === '--help')) {
+  // The bundle's worker threads (explore) start through here too, with the same cache (src/cli/pnp-playground.ts).
+  globalThis[Symbol.for('pnp-playground.runBundle')] = { launcher: import.meta.url, bundlePath, cacheDir };
+  if (isMainThread && (cachedData === undefined || script.cachedDataRejected) && !argv.some((a) => a === '-h' || a === '--help')) {
     process.once('exit', () => {
       try {
         mkdirSync(cacheDir, { recursive: true });

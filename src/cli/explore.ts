@@ -14,7 +14,7 @@
 // of workers. src/cli/pnp-playground.ts provides the worker threads (`workerPool`).
 import { loadText } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
-import { explore, exploreOnWorkers, exploreTask, joinPools, plan, type ExploreOptions, type ExploreResult, type TaskJob, type TaskPool, type TaskResult } from '../engine/explore/index.ts';
+import { explore, exploreOnWorkers, exploreTask, plan, type ExploreOptions, type ExploreResult, type TaskJob, type TaskPool, type TaskResult } from '../engine/explore/index.ts';
 import { EXIT, formatError, inputName, readScenarioText } from './simulate.ts';
 
 export const USAGE = `usage: npm run --silent explore -- [--max-runs N] [--time-limit S] [--preemptions K] [--workers N] <scenario.json | ->
@@ -121,10 +121,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     let result: ExploreResult;
     if (workers > 1 && io.workerThreads) {
       // N workers: this thread (which plans, so it is warmed up) and N − 1 worker threads, started as
-      // soon as the probe shows the tree is not small (their start-up overlaps the rest of it).
+      // soon as the probe shows the tree is not small (their start-up overlaps the rest of it). A
+      // thread is given subtrees only once it is ready; until then this thread explores them, so a
+      // thread that starts too late to help costs only its start-up on the other core.
       const threads = io.workerThreads(workers - 1, text);
       try {
-        const pool = joinPools(thisThread(scenario, io.now), threads);
+        const pool = sharedPool(scenario, io.now, threads);
         const planHere = async (o: ExploreOptions) => plan(scenario, { ...o, progressEvery: 64, onProgress: threads.start }, workers);
         result = await exploreOnWorkers(options, { size: workers, plan: planHere, pool });
       } finally {
@@ -140,31 +142,120 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 /** Worker threads (src/cli/pnp-playground.ts): `start` them early; `close` ends them. */
-export interface ThreadPool extends TaskPool {
+export interface ThreadPool {
+  /** Jobs the threads can hold at once (each holds a second one in its queue, so it never waits for this thread). */
+  size: number;
   start(): void;
+  /**
+   * Give `job` to a thread that is ready and has room for it; null when none has. `done[0]` is set
+   * to 1 by whoever finishes the job first (the thread, or this thread exploring the same subtree);
+   * the other then stops at its next schedule.
+   */
+  take(job: TaskJob, done: Int32Array): Promise<TaskResult> | null;
+  /** `listener` runs whenever a thread becomes ready or finishes a job. */
+  onFree(listener: () => void): void;
   close(): Promise<void>;
 }
 
+/** A clock that jumps to Infinity once `done[0]` is set, so an exploration given it stops at its next schedule. */
+export const untilDone = (now: () => number, done: Int32Array) => () => (Atomics.load(done, 0) === 1 ? Infinity : now());
+/** Options under which an exploration stops when `done[0]` is set (a time limit that the clock `untilDone` ends). */
+export const stoppable = <O extends { timeLimitMs?: number }>(o: O, now: () => number, done: Int32Array) =>
+  ({ ...o, timeLimitMs: o.timeLimitMs ?? Number.MAX_SAFE_INTEGER, now: untilDone(now, done) });
+
+interface Queued {
+  job: TaskJob;
+  resolve(r: TaskResult): void;
+  reject(e: Error): void;
+}
+
 /**
- * This thread as a worker: it explores one subtree at a time, letting the event loop run between
- * them (that is when the worker threads' results are heard).
+ * This thread and the worker threads as one pool, fed from one queue: a subtree goes to the first
+ * worker thread that is ready and has room, else to this thread, which explores one subtree at a
+ * time and lets the event loop run between them (that is when the threads' results are heard). A
+ * thread that is not ready yet gets nothing, so one that starts too late to help costs only its
+ * start-up. When the queue is empty and this thread would wait for a thread (the last subtrees, or
+ * a thread still slow from compiling), it explores the subtree the threads gave out last itself
+ * too; the first to finish wins and the other stops (same subtree, same result), so the end never
+ * waits for a slow thread.
  */
-function thisThread(scenario: NormalizedScenario, now: () => number): TaskPool {
-  return {
-    size: 1,
-    run: (job) => new Promise((resolve, reject) => setTimeout(() => {
-      try {
-        resolve(exploreTask(scenario, job.task, { ...job.options, now }));
-      } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
+function sharedPool(scenario: NormalizedScenario, now: () => number, threads: ThreadPool): TaskPool {
+  const queue: Queued[] = [];
+  const given: (Queued & { done: Int32Array; settled: boolean; doubled: boolean })[] = [];
+  let hereScheduled = false;
+  const toThreads = () => {
+    while (queue.length > 0) {
+      const done = new Int32Array(new SharedArrayBuffer(4));
+      const taken = threads.take(queue[0].job, done);
+      if (!taken) return;
+      const g = { ...queue.shift()!, done, settled: false, doubled: false };
+      given.push(g);
+      taken.then(
+        (r) => {
+          if (g.settled) return;
+          g.settled = true;
+          g.resolve(r);
+        },
+        (e: Error) => {
+          if (g.settled) return;
+          g.settled = true;
+          g.reject(e);
+        },
+      );
+    }
+  };
+  const explore = (job: TaskJob, done: Int32Array) => exploreTask(scenario, job.task, stoppable(job.options, now, done));
+  const here = () => {
+    hereScheduled = false;
+    toThreads();
+    const q = queue.shift();
+    try {
+      if (q) {
+        const r = exploreTask(scenario, q.job.task, { ...q.job.options, now });
+        q.resolve(r);
+      } else {
+        const g = given.filter((u) => !u.settled && !u.doubled).at(-1);
+        if (g) {
+          g.doubled = true;
+          const r = explore(g.job, g.done);
+          if (Atomics.compareExchange(g.done, 0, 0, 1) === 0 && !g.settled) {
+            g.settled = true;
+            g.resolve(r);
+          }
+        }
       }
-    }, 0)),
+    } catch (e) {
+      (q ?? { reject: () => {} }).reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    pump();
+  };
+  const pump = () => {
+    toThreads();
+    if (!hereScheduled && (queue.length > 0 || given.some((u) => !u.settled && !u.doubled))) {
+      hereScheduled = true;
+      setTimeout(here, 0);
+    }
+  };
+  threads.onFree(pump);
+  return {
+    size: 1 + threads.size,
+    run: (job) => new Promise<TaskResult>((resolve, reject) => {
+      queue.push({ job, resolve, reject });
+      pump();
+    }),
   };
 }
 
-/** A worker thread's part: load the scenario once, then explore the subtrees it is given. */
-export function taskRunner(text: string, now: () => number): (job: TaskJob) => TaskResult {
+/**
+ * A worker thread's part: load the scenario once, then explore the subtrees it is given, each until
+ * it is done or `done[0]` says this thread explored it first (ThreadPool.take).
+ */
+export function taskRunner(text: string, now: () => number): (job: TaskJob, done: Int32Array) => TaskResult {
   const loaded = loadText(text);
   if (!loaded.ok) throw new Error('explore worker: the scenario no longer loads');
-  return (job) => exploreTask(loaded.scenario, job.task, { ...job.options, now });
+  return (job, done) => {
+    const r = exploreTask(loaded.scenario, job.task, stoppable(job.options, now, done));
+    Atomics.compareExchange(done, 0, 0, 1);
+    return r;
+  };
 }

@@ -77,23 +77,60 @@ interface ExploreWorkerData {
   text: string;
 }
 
+/** What a worker thread of `explore` is given: a subtree, and the flag that whoever explores it first sets. */
+interface ExploreWorkerJob {
+  job: TaskJob;
+  done: Int32Array;
+}
+
+/** What a worker thread of `explore` posts: once `ready` (scenario loaded), then one result per job. */
+type ExploreWorkerMessage = { ready: true } | { result: TaskResult };
+
 /**
- * `threads` worker threads exploring subtrees of the scenario `text`. Each is given up to two
- * subtrees at a time (the second waits in its queue), so it never waits for this thread to hand it
- * the next one. The threads start on the first `start` or `run`; `close` ends them.
+ * How scripts/cli-bundle.mjs started this bundle (runBundle: the bundle with V8's code cache), so
+ * that worker threads start the same way, warm, instead of compiling the engine again.
+ */
+interface BundleStart {
+  launcher: string;
+  bundlePath: string;
+  cacheDir: string;
+}
+const bundleStart = (globalThis as { [k: symbol]: BundleStart | undefined })[Symbol.for('pnp-playground.runBundle')];
+
+/** A worker thread running this file: through runBundle (with the code cache) when that is how this thread started. */
+function exploreWorkerThread(workerData: ExploreWorkerData): Worker {
+  if (!bundleStart) return new Worker(new URL(import.meta.url), { workerData });
+  const { launcher, bundlePath, cacheDir } = bundleStart;
+  const code = `import(${JSON.stringify(launcher)}).then((m) => m.runBundle(['explore'], ${JSON.stringify(bundlePath)}, ${JSON.stringify(cacheDir)}));`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+/**
+ * `threads` worker threads exploring subtrees of the scenario `text`. A thread takes jobs once it
+ * is ready, up to two at a time (the second waits in its queue, so it never waits for this thread
+ * to hand it the next one). The threads start on the first `start`; `close` ends them.
  */
 function workerThreads(threads: number, text: string): ThreadPool {
   const workerData: ExploreWorkerData = { exploreWorker: true, text };
-  const all: { worker: Worker; queue: { resolve(r: TaskResult): void; reject(e: Error): void }[] }[] = [];
+  const all: { worker: Worker; ready: boolean; queue: { resolve(r: TaskResult): void; reject(e: Error): void }[] }[] = [];
+  const listeners: (() => void)[] = [];
+  const freed = () => {
+    for (const l of listeners) l();
+  };
   let failure: Error | null = null;
   const start = () => {
     if (all.length > 0) return;
     for (let i = 0; i < threads; i++) {
-      const t = { worker: new Worker(new URL(import.meta.url), { workerData }), queue: [] as { resolve(r: TaskResult): void; reject(e: Error): void }[] };
-      t.worker.on('message', (r: TaskResult) => t.queue.shift()?.resolve(r));
+      const t = { worker: exploreWorkerThread(workerData), ready: false, queue: [] as { resolve(r: TaskResult): void; reject(e: Error): void }[] };
+      t.worker.on('message', (m: ExploreWorkerMessage) => {
+        if ('ready' in m) t.ready = true;
+        else t.queue.shift()?.resolve(m.result);
+        freed();
+      });
       t.worker.on('error', (e) => {
         failure ??= e;
         for (const u of all) for (const q of u.queue.splice(0)) q.reject(e);
+        freed();
       });
       all.push(t);
     }
@@ -101,15 +138,16 @@ function workerThreads(threads: number, text: string): ThreadPool {
   return {
     size: threads * 2,
     start,
-    run(job: TaskJob): Promise<TaskResult> {
-      start();
+    take(job: TaskJob, done: Int32Array): Promise<TaskResult> | null {
       if (failure) return Promise.reject(failure);
-      const t = all.reduce((a, b) => (b.queue.length < a.queue.length ? b : a));
+      const t = all.filter((u) => u.ready && u.queue.length < 2).reduce<(typeof all)[number] | null>((a, b) => (a && a.queue.length <= b.queue.length ? a : b), null);
+      if (!t) return null;
       return new Promise<TaskResult>((resolve, reject) => {
         t.queue.push({ resolve, reject });
-        t.worker.postMessage(job);
+        t.worker.postMessage({ job, done } satisfies ExploreWorkerJob);
       });
     },
+    onFree: (listener) => listeners.push(listener),
     close: async () => {
       await Promise.all(all.map((t) => t.worker.terminate()));
     },
@@ -152,7 +190,8 @@ async function run(argv: string[]): Promise<number> {
 
 function exploreWorker(text: string): void {
   const run = taskRunner(text, () => performance.now());
-  parentPort!.on('message', (job: TaskJob) => parentPort!.postMessage(run(job)));
+  parentPort!.on('message', ({ job, done }: ExploreWorkerJob) => parentPort!.postMessage({ result: run(job, done) } satisfies ExploreWorkerMessage));
+  parentPort!.postMessage({ ready: true } satisfies ExploreWorkerMessage);
 }
 
 if (!isMainThread && (workerData as ExploreWorkerData | undefined)?.exploreWorker) exploreWorker((workerData as ExploreWorkerData).text);
