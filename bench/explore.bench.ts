@@ -10,10 +10,11 @@
 //    over re-running every schedule from the start (`fork: false`), both measured in this run,
 //    alternately, in CPU time, per demo with more than one schedule (target ≥ 5×), and over all of
 //    them together.
-// 2. The command line on the largest demo with one worker and with two (whole process, best of
-//    --trials, the two interleaved; target ≥ 1.6× on a 2-core machine), with the load average (the
-//    machine is shared: other processes take cores from the second worker), and a check that both
-//    print the same result.
+// 2. The command line with one worker and with two (whole process, best of --trials, the two
+//    interleaved; target ≥ 1.6× on a 2-core machine), with the load average (the machine is shared:
+//    other processes take cores from the second worker), and a check that both print the same
+//    result: on the largest demo, and on a heavier exploration generated from it (its apps started
+//    twice, at most one preemption: ~28k schedules), where there is work to split.
 // 3. The page (production build, served by `vite preview`, in the Chromium the e2e tests use):
 //    Explore on the largest demo, with the page's own number of workers (hardwareConcurrency − 1),
 //    and the long tasks (PerformanceObserver 'longtask') on the main thread meanwhile: target none
@@ -31,7 +32,7 @@ import config from '../playwright.config.ts';
 import { DEMOS } from '../src/scenario/demos/index.ts';
 import { scenarioToHash } from '../src/scenario/codec.ts';
 import { load } from '../src/scenario/load.ts';
-import type { Scenario } from '../src/scenario/types.ts';
+import type { Scenario, TimelineAction } from '../src/scenario/types.ts';
 import { runScenario } from '../src/engine/index.ts';
 import { explore } from '../src/engine/explore/index.ts';
 
@@ -108,33 +109,52 @@ console.log(`(load average while measuring: ${load1()} on ${cpus().length} cores
 
 // ---------------------------------------------------------------- 2. the command line, 1 and 2 workers
 
-const file = join(tmpdir(), `explore-bench-${process.pid}.json`);
-writeFileSync(file, JSON.stringify(largest.scenario));
-/** Whole-process time of `explore --workers N` on the largest demo, and what it printed. */
-function cli(workers: number): { ms: number; stdout: string } {
-  const t = performance.now();
-  const out = spawnSync(process.execPath, [join(ROOT, 'bin/pnp-playground.mjs'), 'explore', '--workers', String(workers), file], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (out.status !== 0) throw new Error(`explore --workers ${workers}: ${out.stderr}`);
-  return { ms: performance.now() - t, stdout: out.stdout };
+/**
+ * A heavier exploration, where there is work to split: the largest demo with a second copy of each
+ * of its apps started right after the first (two apps racing through the same callbacks), explored
+ * with at most one preemption (`--preemptions 1`: tens of thousands of schedules; unbounded, it does
+ * not finish in minutes).
+ */
+function racingCopies(s: Scenario): Scenario {
+  const apps = Object.entries(s.apps ?? {});
+  const copy = (name: string) => `${name}2`;
+  const timeline = (s.timeline ?? []).flatMap((a): TimelineAction[] => (a.do === 'start' ? [a, { ...a, app: copy(a.app) }] : [a]));
+  return { ...s, apps: Object.fromEntries([...apps, ...apps.map(([name, app]) => [copy(name), app])]), timeline } as Scenario;
 }
-const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
-const loads: string[] = [load1()];
-let same = true;
+const CASES = [
+  { name: `${largest.id} (${largest.runs} schedules)`, scenario: largest.scenario, args: [] as string[] },
+  { name: `${largest.id} with its apps started twice, --preemptions 1`, scenario: racingCopies(largest.scenario), args: ['--preemptions', '1'] },
+];
+interface CliRow { name: string; one: number[]; two: number[]; loads: string[]; same: boolean; runs: number; speedup: number }
+const cliRows: CliRow[] = [];
 const CLI = !process.argv.includes('--no-cli');
-if (CLI) cli(1); // builds the command-line bundle if a source changed, warms the file cache
-for (let k = 0; CLI && k < TRIALS; k++) {
-  const one = cli(1);
-  const two = cli(2);
-  times[1].push(one.ms);
-  times[2].push(two.ms);
-  same &&= one.stdout === two.stdout;
-  loads.push(load1());
+for (const c of CLI ? CASES : []) {
+  const file = join(tmpdir(), `explore-bench-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(c.scenario));
+  /** Whole-process time of `explore --workers N`, and what it printed. */
+  const cli = (workers: number): { ms: number; stdout: string } => {
+    const t = performance.now();
+    const out = spawnSync(process.execPath, [join(ROOT, 'bin/pnp-playground.mjs'), 'explore', '--workers', String(workers), ...c.args, file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (out.status !== 0) throw new Error(`explore --workers ${workers}: ${out.stderr}`);
+    return { ms: performance.now() - t, stdout: out.stdout };
+  };
+  const row: CliRow = { name: c.name, one: [], two: [], loads: [load1()], same: true, runs: 0, speedup: 0 };
+  row.runs = (JSON.parse(cli(1).stdout) as { runs: number }).runs; // builds the command-line bundle if a source changed, warms the file and code caches
+  for (let k = 0; k < TRIALS; k++) {
+    const one = cli(1);
+    const two = cli(2);
+    row.one.push(one.ms);
+    row.two.push(two.ms);
+    row.same &&= one.stdout === two.stdout;
+    row.loads.push(load1());
+  }
+  const best = (xs: number[]) => Math.min(...xs);
+  row.speedup = best(row.one) / best(row.two);
+  cliRows.push(row);
+  console.log(`\n${c.name}, ${row.runs} schedules, on the command line, best of ${TRIALS} (interleaved): 1 worker ${Math.round(best(row.one))} ms, 2 workers ${Math.round(best(row.two))} ms: ${row.speedup.toFixed(2)}× (target ≥ ${TARGET.workerSpeedup}× on 2 cores) ${row.speedup >= TARGET.workerSpeedup ? 'PASS' : 'FAIL'}`);
+  console.log(`  all trials: 1 worker ${row.one.map(Math.round).join(', ')} ms; 2 workers ${row.two.map(Math.round).join(', ')} ms; load average ${row.loads.join(' → ')} on ${cpus().length} cores`);
+  console.log(`  the same result with 1 and 2 workers: ${row.same ? 'yes' : 'NO'} ${row.same ? 'PASS' : 'FAIL'}`);
 }
-const best = (xs: number[]) => Math.min(...xs);
-const speedup = best(times[1]) / best(times[2]);
-if (CLI) console.log(`\n${largest.id} (${largest.runs} schedules) on the command line, best of ${TRIALS} (interleaved): 1 worker ${Math.round(best(times[1]))} ms, 2 workers ${Math.round(best(times[2]))} ms: ${speedup.toFixed(2)}× (target ≥ ${TARGET.workerSpeedup}× on 2 cores) ${speedup >= TARGET.workerSpeedup ? 'PASS' : 'FAIL'}`);
-if (CLI) console.log(`  all trials: 1 worker ${times[1].map(Math.round).join(', ')} ms; 2 workers ${times[2].map(Math.round).join(', ')} ms; load average ${loads.join(' → ')} on ${cpus().length} cores`);
-if (CLI) console.log(`  the same result with 1 and 2 workers: ${same ? 'yes' : 'NO'} ${same ? 'PASS' : 'FAIL'}`);
 
 // ---------------------------------------------------------------- 3. the page: long tasks while exploring
 
@@ -262,6 +282,6 @@ mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/results/explore.json'), `${JSON.stringify({
   demos: rows,
   fork: { forkMs: totalFork, rerunMs: totalRerun, speedup: forkOverall },
-  workers: { demo: largest.id, oneMs: times[1], twoMs: times[2], speedup, sameResult: same, loadAverage: loads, cores: cpus().length },
+  workers: cliRows.map((r) => ({ exploration: r.name, runs: r.runs, oneMs: r.one, twoMs: r.two, speedup: r.speedup, sameResult: r.same, loadAverage: r.loads, cores: cpus().length })),
   page,
 }, null, 2)}\n`);

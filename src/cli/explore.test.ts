@@ -21,7 +21,7 @@ beforeAll(async () => {
   if (isStale()) await buildCli();
 }, TIMEOUT);
 
-const explore = (args: string[], stdin?: string) => runCli(['explore', ...args], stdin);
+const explore = (args: string[], stdin?: string, env?: Record<string, string>) => runCli(['explore', ...args], stdin, env);
 
 describe('npm run explore', { timeout: TIMEOUT }, () => {
   it('prints one pnp-explore/1 object; the same with one worker thread and with two', async () => {
@@ -44,11 +44,15 @@ describe('npm run explore', { timeout: TIMEOUT }, () => {
     const recipe = join(ROOT, 'src/scenario/demos/seed002-recipe.json');
     const one = await explore(['--workers', '1', recipe]);
     const two = await explore(['--workers', '2', recipe]);
+    // The worker thread started at once (by default it starts only after THREAD_WORTH_MS of exploring
+    // here), so it explores subtrees and this thread races it for the last ones.
+    const twoAtOnce = await explore(['--workers', '2', recipe], undefined, { PNP_EXPLORE_THREADS_AFTER_MS: '0' });
     expect(one).toMatchObject({ code: EXIT.ran, stderr: '' });
     expect(JSON.parse(one.stdout)).toMatchObject({ complete: true });
     expect((JSON.parse(one.stdout) as ExploreResult).runs).toBeGreaterThan(PROBE_RUNS); // so the tree is cut and shared
     expect(two.stdout).toBe(one.stdout);
     expect(two.stderr).toBe('');
+    expect(twoAtOnce).toEqual({ code: EXIT.ran, stdout: one.stdout, stderr: '' });
   });
 
   it('an outcome\'s schedule, put in the scenario, makes simulate end with that outcome', async () => {

@@ -53,6 +53,8 @@ export interface Io {
   now(): number;
   /** Cores of the machine (the default number of workers). */
   cores(): number;
+  /** How long this thread explores subtrees before it starts the worker threads (default THREAD_WORTH_MS). */
+  threadsAfterMs?: number;
   /** Worker threads that explore subtrees of the scenario `text`. Absent: everything in this thread. */
   workerThreads?(threads: number, text: string): ThreadPool;
 }
@@ -120,14 +122,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const scenario = loaded.scenario;
     let result: ExploreResult;
     if (workers > 1 && io.workerThreads) {
-      // N workers: this thread (which plans, so it is warmed up) and N − 1 worker threads, started as
-      // soon as the probe shows the tree is not small (their start-up overlaps the rest of it). A
-      // thread is given subtrees only once it is ready; until then this thread explores them, so a
-      // thread that starts too late to help costs only its start-up on the other core.
+      // N workers: this thread (which plans, so it is warmed up) and N − 1 worker threads, started
+      // only once this thread has spent THREAD_WORTH_MS on subtrees (sharedPool): a
+      // smaller exploration is over before a thread could help, and stays on this thread.
       const threads = io.workerThreads(workers - 1, text);
       try {
-        const pool = sharedPool(scenario, io.now, threads);
-        const planHere = async (o: ExploreOptions) => plan(scenario, { ...o, progressEvery: 64, onProgress: threads.start }, workers);
+        const pool = sharedPool(scenario, io.now, threads, io.threadsAfterMs ?? THREAD_WORTH_MS);
+        const planHere = async (o: ExploreOptions) => plan(scenario, o, workers);
         result = await exploreOnWorkers(options, { size: workers, plan: planHere, pool });
       } finally {
         await threads.close();
@@ -163,6 +164,15 @@ export const untilDone = (now: () => number, done: Int32Array) => () => (Atomics
 export const stoppable = <O extends { timeLimitMs?: number }>(o: O, now: () => number, done: Int32Array) =>
   ({ ...o, timeLimitMs: o.timeLimitMs ?? Number.MAX_SAFE_INTEGER, now: untilDone(now, done) });
 
+/**
+ * Time this thread spends exploring subtrees before it starts the worker threads. A thread costs
+ * ~0.1–0.2 s to start and runs the engine slowly while V8 compiles and optimises it (a cold isolate
+ * explores its first ~0.5 s of schedules 2–3× slower), and takes CPU from this thread on a loaded
+ * machine; measured (docs/explore.md "Workers"), a second thread did not pay off on explorations of
+ * ≈ 0.5 s, so a thread starts only when the exploration has already run longer than that.
+ */
+export const THREAD_WORTH_MS = 500;
+
 interface Queued {
   job: TaskJob;
   resolve(r: TaskResult): void;
@@ -172,15 +182,16 @@ interface Queued {
 /**
  * This thread and the worker threads as one pool, fed from one queue: a subtree goes to the first
  * worker thread that is ready and has room, else to this thread, which explores one subtree at a
- * time and lets the event loop run between them (that is when the threads' results are heard). A
- * thread that is not ready yet gets nothing, so one that starts too late to help costs only its
- * start-up. When the queue is empty and this thread would wait for a thread (the last subtrees, or
+ * time and lets the event loop run between them (that is when the threads' results are heard). The
+ * threads start only once this thread has spent `threadsAfterMs` on subtrees, and a thread that is
+ * not ready yet gets nothing, so one that starts too late to help costs only its start-up. When the queue is empty and this thread would wait for a thread (the last subtrees, or
  * a thread still slow from compiling), it explores the subtree the threads gave out last itself
  * too; the first to finish wins and the other stops (same subtree, same result), so the end never
  * waits for a slow thread.
  */
-function sharedPool(scenario: NormalizedScenario, now: () => number, threads: ThreadPool): TaskPool {
+function sharedPool(scenario: NormalizedScenario, now: () => number, threads: ThreadPool, threadsAfterMs: number): TaskPool {
   const queue: Queued[] = [];
+  let spent = 0;
   const given: (Queued & { done: Int32Array; settled: boolean; doubled: boolean })[] = [];
   let hereScheduled = false;
   const toThreads = () => {
@@ -211,7 +222,10 @@ function sharedPool(scenario: NormalizedScenario, now: () => number, threads: Th
     const q = queue.shift();
     try {
       if (q) {
+        const t = now();
         const r = exploreTask(scenario, q.job.task, { ...q.job.options, now });
+        spent += now() - t;
+        if (spent >= threadsAfterMs) threads.start();
         q.resolve(r);
       } else {
         const g = given.filter((u) => !u.settled && !u.doubled).at(-1);
@@ -233,7 +247,7 @@ function sharedPool(scenario: NormalizedScenario, now: () => number, threads: Th
     toThreads();
     if (!hereScheduled && (queue.length > 0 || given.some((u) => !u.settled && !u.doubled))) {
       hereScheduled = true;
-      setTimeout(here, 0);
+      setImmediate(here);
     }
   };
   threads.onFree(pump);

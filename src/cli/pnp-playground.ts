@@ -162,6 +162,8 @@ async function runExplore(argv: string[]): Promise<number> {
     err: errLine,
     now: () => performance.now(),
     cores: () => availableParallelism(),
+    // PNP_EXPLORE_THREADS_AFTER_MS: when the worker threads start (0: at once; tests use it to share even a small tree).
+    ...(/^[0-9]+$/.test(process.env.PNP_EXPLORE_THREADS_AFTER_MS ?? '') ? { threadsAfterMs: Number(process.env.PNP_EXPLORE_THREADS_AFTER_MS) } : {}),
     workerThreads,
   });
 }

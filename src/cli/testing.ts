@@ -12,10 +12,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `node bin/pnp-playground.mjs …args`, with `stdin` written and closed when given. */
-export function runCli(args: string[], stdin?: string): Promise<CliResult> {
+/** `node bin/pnp-playground.mjs …args`, with `stdin` written and closed when given, and `env` added to the environment. */
+export function runCli(args: string[], stdin?: string, env?: Record<string, string>): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, ...(env ? { env: { ...process.env, ...env } } : {}), stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));

@@ -19,7 +19,7 @@ import {
 /** Schedules explored in the planning thread before cutting the tree (a small tree is done by then). */
 export const PROBE_RUNS = 256;
 /** Subtrees per worker the tree is cut into: many, so that a large subtree does not hold the rest up. */
-export const TASKS_PER_WORKER = 64;
+export const TASKS_PER_WORKER = 16;
 /** The deepest cut tried. */
 const MAX_SPLIT_DEPTH = 24;
 
