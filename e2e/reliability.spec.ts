@@ -57,6 +57,9 @@ test('a bad saved scenario is dropped with a notice, and the demo opens', async 
   await expect(stepStatus(page)).toHaveText(/^Step \d+ of \d+$/);
   // One that cannot be read, and one that decodes but cannot run.
   for (const saved of ['#s1.%%%{not a link', scenarioToHash(cannotRun, 3)]) {
+    // Planted from another page of the same origin: the app saves its own work when it is left
+    // (a write still debounced runs at pagehide), which would overwrite a value planted under it.
+    await page.goto('/favicon.svg');
     await page.evaluate(([k, v]) => localStorage.setItem(k, v), [LAST_LINK_KEY, saved]);
     await page.goto('/');
     await expect(stepStatus(page)).toHaveText(/^Step \d+ of \d+$/);

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, isStale } from '../../scripts/cli-bundle.mjs';
-import type { ExploreResult } from '../engine/explore/index.ts';
+import { PROBE_RUNS, type ExploreResult } from '../engine/explore/index.ts';
 import { runCli } from './testing.ts';
 import { parseArgs } from './explore.ts';
 import { EXIT } from './simulate.ts';
@@ -38,6 +38,17 @@ describe('npm run explore', { timeout: TIMEOUT }, () => {
     expect(r.runs).toBe(r.outcomes.reduce((n, o) => n + o.runs, 0));
     expect(Object.keys(r.outcomes[0])).toEqual(['halt', 'hazards', 'runs', 'schedule', 'divergesAt', 'observations']);
     expect(r.outcomes.some((o) => o.hazards.includes('UN-5:bugcheck:0x50'))).toBe(true);
+  });
+
+  it('the largest demo, beyond the probe, on this thread and a worker thread: the same output as one worker', async () => {
+    const recipe = join(ROOT, 'src/scenario/demos/seed002-recipe.json');
+    const one = await explore(['--workers', '1', recipe]);
+    const two = await explore(['--workers', '2', recipe]);
+    expect(one).toMatchObject({ code: EXIT.ran, stderr: '' });
+    expect(JSON.parse(one.stdout)).toMatchObject({ complete: true });
+    expect((JSON.parse(one.stdout) as ExploreResult).runs).toBeGreaterThan(PROBE_RUNS); // so the tree is cut and shared
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe('');
   });
 
   it('an outcome\'s schedule, put in the scenario, makes simulate end with that outcome', async () => {

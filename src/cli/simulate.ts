@@ -23,7 +23,6 @@ import { loadText, type ValidationError } from '../scenario/load.ts';
 import { SCENARIO_FORMAT } from '../scenario/types.ts';
 import { DEFAULT_LIMITS, streamScenario, type RunLimits, type TraceEntry } from '../engine/index.ts';
 import { formatEntry } from '../engine/format.ts';
-import { eachJsonLines, SLICE } from '../trace/lines.ts';
 
 const n = (x: number) => String(x);
 
@@ -101,6 +100,9 @@ export function parseArgs(argv: readonly string[]): Args | 'help' | { error: str
   return { file, pretty, choices, limits };
 }
 
+/** One output line per entry. */
+export const entryLine = (e: TraceEntry, pretty: boolean): string => (pretty ? formatEntry(e) : JSON.stringify(e));
+
 /** Output lines encoded into chunks of about `chunkBytes` bytes (UTF-8), each a whole number of lines. */
 export class LineChunks {
   readonly chunks: Buffer[] = [];
@@ -109,27 +111,13 @@ export class LineChunks {
   private buf: Buffer | null = null;
   private used = 0;
   private readonly pieceChars: number;
-  /** Entries serialised at a time by addEntries: a piece's worth at ~128 characters an entry (512 by default). */
-  private readonly slice: number;
   constructor(private readonly chunkBytes = CHUNK_BYTES) {
     this.pieceChars = Math.min(PIECE_CHARS, chunkBytes);
-    this.slice = Math.max(1, Math.min(SLICE, this.pieceChars >> 7));
   }
 
   add(line: string): void {
     this.text += `${line}\n`;
     if (this.text.length >= this.pieceChars) this.encode();
-  }
-
-  /** Whole lines, each ending in a line break. */
-  addLines(text: string): void {
-    this.text += text;
-    if (this.text.length >= this.pieceChars) this.encode();
-  }
-
-  /** Trace entries as JSON Lines (src/trace/lines.ts: the bytes of one JSON.stringify per entry). */
-  addEntries(entries: readonly TraceEntry[]): void {
-    eachJsonLines(entries, (text) => this.addLines(text), this.slice);
   }
 
   /** Every chunk, the last one included. */
@@ -167,8 +155,7 @@ export class LineChunks {
 /** The trace as output chunks of about CHUNK_BYTES bytes, each a whole number of lines. */
 export function traceChunks(trace: readonly TraceEntry[], pretty = false, chunkBytes = CHUNK_BYTES): Buffer[] {
   const out = new LineChunks(chunkBytes);
-  if (pretty) for (let i = 0; i < trace.length; i++) out.add(formatEntry(trace[i]));
-  else out.addEntries(trace);
+  for (let i = 0; i < trace.length; i++) out.add(entryLine(trace[i], pretty));
   return out.end();
 }
 
@@ -191,9 +178,9 @@ export function simulate(
   const out = new LineChunks();
   const pretty = options.pretty === true;
   // With --choices the trace is not printed: its entries are dropped as they come.
-  const sink = options.choices ? () => {} : pretty ? (entries: readonly TraceEntry[]) => {
-    for (let i = 0; i < entries.length; i++) out.add(formatEntry(entries[i]));
-  } : (entries: readonly TraceEntry[]) => out.addEntries(entries);
+  const sink = options.choices ? () => {} : (entries: readonly TraceEntry[]) => {
+    for (let i = 0; i < entries.length; i++) out.add(entryLine(entries[i], pretty));
+  };
   const outcome = streamScenario(loaded.scenario, sink, options.limits);
   if (!outcome.ok) return { ok: false, errors: outcome.errors.map(formatError) };
   if (outcome.migratedSchedule) {

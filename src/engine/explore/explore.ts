@@ -16,7 +16,7 @@
 //   them: runs are ordered by their path in the tree, not by who ran them or when.
 import type { NormalizedScenario, ScheduleOverride } from '../../scenario/types.ts';
 import { proceed, runScenario, startRun } from '../index.ts';
-import type { ChoicePoint, Engine, Explorer, Thread } from '../engine.ts';
+import type { ChoicePoint, Engine, Explorer, RunLimits, Thread } from '../engine.ts';
 import type { TraceEntry } from '../trace.ts';
 import { FootprintTracker, GLOBAL, OpFootprints, independent, type Footprint } from './footprint.ts';
 import { OutcomeKeys, outcomeKey, outcomeOf, type Outcome } from './outcome.ts';
@@ -32,6 +32,8 @@ export interface ExploreOptions {
   preemptions?: number;
   /** Sleep-set reduction (default true); false tries every order. */
   reduction?: boolean;
+  /** The limits of each run (DL-3), as for `runScenario`; the engine's defaults otherwise. */
+  limits?: Partial<RunLimits>;
   /**
    * Resume each branch from a copy of the run taken at its choice point (default true: Engine.fork);
    * false runs every schedule again from the start, replaying its choices (the benchmark compares both).
@@ -190,7 +192,7 @@ class Search {
     const stoppedBy: StopReason[] = [];
     const tracker = new FootprintTracker(this.ops);
     const explorer: Explorer = { step: (t) => tracker.step(t), choose: () => 'pause' };
-    let run = startRun(this.scenario, { explorer, keep: true });
+    let run = startRun(this.scenario, { ...this.options.limits, explorer, keep: true });
     for (const f of this.task.prefix) {
       if (!run.paused) throw new Error('explore: the run is not deterministic (the task\'s prefix does not fit it)');
       run.resume(f.run);
@@ -295,7 +297,7 @@ class Search {
         return named(runnable, chosenOf(node));
       },
     };
-    const outcome = runScenario(this.scenario, { explorer });
+    const outcome = runScenario(this.scenario, { ...this.options.limits, explorer });
     if (!outcome.ok) throw new Error(`explore: the run failed: ${outcome.errors.map((e) => e.message).join('; ')}`);
     const trace = outcome.trace;
     if (trace.at(-1)?.type !== 'halt') return; // ended early: asleep, bounded, or cut into a task

@@ -1,11 +1,13 @@
 // Exploring on several workers (docs/explore.md): the plan cuts the tree, the dispatcher hands the
 // subtrees to whichever worker is free and merges by place in the tree, so the result is the same as
 // one exploration in one thread — on every built-in demo, whatever order the workers finish in.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEMOS } from '../../scenario/demos/index.ts';
 import { load } from '../../scenario/load.ts';
-import type { NormalizedScenario } from '../../scenario/types.ts';
+import type { NormalizedScenario, Op, Scenario } from '../../scenario/types.ts';
 import { dispatch, explore, exploreOnWorkers, exploreTask, joinPools, plan, type TaskPool } from './index.ts';
+import { outcomeKey } from './outcome.ts';
 
 const normalized = (s: unknown): NormalizedScenario => {
   const l = load(s);
@@ -32,11 +34,10 @@ function shuffledPool(scenario: NormalizedScenario, size: number): TaskPool & { 
   return pool;
 }
 
-/** The largest demo (~6,400 schedules) is left to the benchmark, which compares the command line's 1 and 2 workers on it. */
-const DEMO_SCENARIOS = DEMOS.filter((d) => d.id !== 'seed002-recipe').map((d) => ({ id: d.id, scenario: normalized(d.scenario) }));
+const DEMO_SCENARIOS = DEMOS.map((d) => ({ id: d.id, scenario: normalized(d.scenario) }));
 
 describe('explore on workers', { timeout: 60_000 }, () => {
-  it.each(DEMO_SCENARIOS)('$id: 2 and 3 workers give exactly the result of one (outcomes, counts, schedules, order)', async ({ scenario }) => {
+  it.each(DEMO_SCENARIOS)('$id: 2 and 3 workers give exactly the result of one (outcomes, counts, schedules, order)', { timeout: 120_000 }, async ({ scenario }) => {
     const one = explore(scenario);
     for (const size of [2, 3]) {
       const pool = shuffledPool(scenario, size);
@@ -77,4 +78,59 @@ describe('explore on workers', { timeout: 60_000 }, () => {
     const timed = await dispatch(planned, { timeLimitMs: 0, now: () => t++ }, shuffledPool(s, 2));
     expect(timed).toMatchObject({ complete: false, stoppedBy: ['time-limit'] });
   });
+});
+
+// ---------------------------------------------------------------- a run stopped at a limit: every order again
+
+/**
+ * Two small drivers whose routines run concurrently, and a work item that may queue itself again,
+ * forever: with a low limit on the threads a run creates (DL-3), some schedules end with a `budget`
+ * halt, which makes a reduced exploration start again trying every order (`needsEveryOrder`), on one
+ * thread and on workers alike.
+ */
+const controlOp = fc.oneof(
+  fc.constant<Op>({ op: 'note', text: 'n' }),
+  fc.constantFrom('V', 'W').map<Op>((v) => ({ op: 'set', var: v, value: 'STATUS_UNSUCCESSFUL' })),
+  fc.constantFrom('V', 'W').map<Op>((v) => ({ op: 'if', cond: { isNull: v }, then: [{ op: 'set', var: v, value: null }], else: [{ op: 'note', text: 'set' }] })),
+);
+const scenarioArb = fc.record({
+  w1: fc.array(controlOp, { minLength: 1, maxLength: 3 }),
+  w2: fc.array(controlOp, { minLength: 1, maxLength: 3 }),
+  requeue: fc.boolean(),
+}).map(({ w1, w2, requeue }): Scenario => {
+  const queue: Op = { call: 'IoQueueWorkItem', WorkerRoutine: 'Again' } as Op;
+  const driver = (work: Op[]) => ({ globals: { V: null, W: null }, routines: { DriverEntry: [], Again: [queue], Work: work } });
+  return {
+    format: 'pnp-scenario/1',
+    drivers: { d0: driver(requeue ? [...w1, queue] : w1), d1: driver(w2) },
+    timeline: [
+      { do: 'load', driver: 'd0' }, { do: 'load', driver: 'd1' },
+      { do: 'run', component: 'd0', routine: 'Work', concurrent: true }, { do: 'run', component: 'd1', routine: 'Work', concurrent: true },
+    ],
+  };
+});
+
+describe('a run stopped at a limit of the run (property)', () => {
+  it('explored again trying every order: the outcomes of no reduction, on one thread and on workers', async () => {
+    const limits = { maxThreads: 5 };
+    let budgets = 0;
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async (raw) => {
+        const s = normalized(raw);
+        const por = explore(s, { limits, maxRuns: 400 });
+        const full = explore(s, { limits, reduction: false, maxRuns: 400 });
+        if (!por.complete || !full.complete) return;
+        expect(new Set(por.outcomes.map(outcomeKey))).toEqual(new Set(full.outcomes.map(outcomeKey)));
+        if (full.outcomes.some((o) => o.halt === 'budget')) {
+          budgets++;
+          expect(por).toEqual(full); // done again without the reduction
+        }
+        const pool = shuffledPool(s, 2);
+        const onWorkers = await exploreOnWorkers({ limits }, { size: 2, plan: async (o) => plan(s, o, 2, 0), pool });
+        expect(onWorkers).toEqual(explore(s, { limits }));
+      }),
+      { numRuns: 25, seed: 5 },
+    );
+    expect(budgets).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -24,7 +24,7 @@ export const TASKS_PER_WORKER = 16;
 const MAX_SPLIT_DEPTH = 24;
 
 /** The options a worker is given with a subtree. */
-export type TaskOptions = Pick<ExploreOptions, 'maxRuns' | 'timeLimitMs' | 'preemptions' | 'reduction'>;
+export type TaskOptions = Pick<ExploreOptions, 'maxRuns' | 'timeLimitMs' | 'preemptions' | 'reduction' | 'limits'>;
 
 export interface TaskJob {
   task: Task;
@@ -35,7 +35,7 @@ export interface TaskJob {
 export type Plan = { result: ExploreResult } | { above: TaskResult; tasks: Task[] };
 
 /** The options that shape the tree (the bounds on runs and time are the dispatcher's). */
-const shape = (o: ExploreOptions): TaskOptions => ({ preemptions: o.preemptions, reduction: o.reduction });
+const shape = (o: ExploreOptions): TaskOptions => ({ preemptions: o.preemptions, reduction: o.reduction, ...(o.limits ? { limits: o.limits } : {}) });
 
 /**
  * Explore up to `probeRuns` schedules here; if that was not the whole tree, cut it for `workers`

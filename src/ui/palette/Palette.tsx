@@ -3,7 +3,7 @@
 // it to its default place. Either way the action goes in where it teaches (placement.ts: where
 // registrations that would see it are live) unless "Goes in" names another point; each item says
 // where and who would see it.
-import { useId, useMemo, type DragEvent, type ReactNode } from 'react';
+import { useDeferredValue, useId, useMemo, type DragEvent, type ReactNode } from 'react';
 import { useSession } from '../../store/session.ts';
 import { PALETTE_MIME, type PaletteKind } from '../graph/ids.ts';
 import { addFromPalette, setPaletteAt, usePaletteAt } from './add.ts';
@@ -46,20 +46,26 @@ const ITEMS: { kind: PaletteKind; label: string; hint: string; icon: ReactNode }
   },
 ];
 
-/** Where each palette item goes in now, and who would see it there. */
+/**
+ * Where each palette item goes in now, and who would see it there. A new run reads every
+ * registration change of its trace once (watchersFor): the text follows a run or a step in a
+ * deferred render, after the graph has shown it (a gesture computes its own placement when made).
+ */
 function usePlacements(): Record<PaletteKind, Placement> | null {
   const scenario = useSession((s) => s.scenario);
   const trace = useSession((s) => s.trace);
   const cursor = useSession((s) => s.cursor);
   const chosen = usePaletteAt();
+  const at = useDeferredValue(useMemo(() => ({ scenario, trace, cursor }), [scenario, trace, cursor]));
   return useMemo(() => {
+    const { scenario, trace, cursor } = at;
     if (!scenario) return null;
     const place = (kind: PaletteKind) =>
       chosen === 'auto'
         ? teachingPlacement(scenario, trace, cursor, kind)
         : placementAt(scenario, trace, chosen, watchersFor(scenario, trace, kind));
     return { processor: place('processor'), memory: place('memory'), device: place('device') };
-  }, [scenario, trace, cursor, chosen]);
+  }, [at, chosen]);
 }
 
 /** "Goes in after action 1; seen by sampledrv." */
