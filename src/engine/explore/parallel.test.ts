@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMOS } from '../../scenario/demos/index.ts';
 import { load } from '../../scenario/load.ts';
 import type { NormalizedScenario, Op, Scenario } from '../../scenario/types.ts';
-import { dispatch, explore, exploreOnWorkers, exploreTask, joinPools, plan, type TaskPool } from './index.ts';
+import { dispatch, explore, exploreOnWorkers, exploreTask, joinPools, mergeResults, plan, ROOT_TASK, type ExploreOptions, type TaskPool } from './index.ts';
 import { outcomeKey } from './outcome.ts';
 
 const normalized = (s: unknown): NormalizedScenario => {
@@ -132,5 +132,116 @@ describe('a run stopped at a limit of the run (property)', () => {
       { numRuns: 25, seed: 5 },
     );
     expect(budgets).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------- the reduction pruned runs that stop at a limit
+
+/**
+ * What a reduced exploration reports by itself, before `needsEveryOrder` has it done again: the
+ * result `explore` and `exploreOnWorkers` would give without their second pass.
+ */
+const reducedOnce = (s: NormalizedScenario, options: ExploreOptions) => mergeResults([exploreTask(s, ROOT_TASK, options)]);
+
+/**
+ * Two drivers each run three `note`s concurrently. A `note` touches nothing, so the sleep sets try
+ * each pair of the two drivers' notes in one order only. With a limit of 5 ops (DL-3), a run where
+ * both routines started halts two notes later, before either ends: the two orders of a pair are two
+ * runs that halt at the limit, of which the reduction runs one. The outcomes are the same (a counter
+ * every order adds up alike cannot tell them apart, and notes are not observations), but by itself
+ * the reduced exploration counts fewer runs reaching the `budget` halt, and fewer states, than there
+ * are. The second pass (`needsEveryOrder`), trying every order, reports what an exploration without
+ * reduction reports, field for field.
+ */
+const notes = { op: 'note', text: 'n' };
+const commutingNotes = normalized({
+  format: 'pnp-scenario/1',
+  drivers: {
+    d0: { routines: { DriverEntry: [], Work: [notes, notes, notes] } },
+    d1: { routines: { DriverEntry: [], Work: [notes, notes, notes] } },
+  },
+  timeline: [
+    { do: 'load', driver: 'd0' }, { do: 'load', driver: 'd1' },
+    { do: 'run', component: 'd0', routine: 'Work', concurrent: true }, { do: 'run', component: 'd1', routine: 'Work', concurrent: true },
+  ],
+});
+const HALTS_AMID_THE_NOTES = { maxOps: 5 };
+
+describe('a run stopped at a limit of the run: the reduction pruned some of them', () => {
+  const full = explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES, reduction: false });
+
+  it('the scenario: without the second pass the reduction reports fewer runs reaching the budget halt', () => {
+    const once = reducedOnce(commutingNotes, { limits: HALTS_AMID_THE_NOTES });
+    expect(full.complete).toBe(true);
+    expect(full.outcomes.some((o) => o.halt === 'budget')).toBe(true);
+    // The same outcomes, but the pruned orders each halted at the limit too: they are missing from the counts.
+    expect(new Set(once.outcomes.map(outcomeKey))).toEqual(new Set(full.outcomes.map(outcomeKey)));
+    const budgetRuns = (r: typeof full) => r.outcomes.filter((o) => o.halt === 'budget').reduce((n, o) => n + o.runs, 0);
+    expect(budgetRuns(once)).toBeLessThan(budgetRuns(full));
+    expect(once).not.toEqual(full);
+    // Without the limit the reduction is trusted: nothing is done again.
+    expect(explore(commutingNotes)).toEqual(reducedOnce(commutingNotes, {}));
+  });
+
+  it('on one thread: the result of exploring without reduction, field for field', () => {
+    expect(explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES })).toEqual(full);
+  });
+
+  it('on workers: the result of exploring without reduction, field for field', async () => {
+    for (const size of [2, 3]) {
+      const pool = shuffledPool(commutingNotes, size);
+      const r = await exploreOnWorkers({ limits: HALTS_AMID_THE_NOTES }, { size, plan: async (o) => plan(commutingNotes, o, size, 0), pool });
+      expect(pool.jobs).toBeGreaterThan(1); // cut, and explored by the workers
+      expect(r).toEqual(full);
+    }
+  });
+});
+
+/**
+ * Random small scenarios: two or three routines of control ops (`note`, `set`, `if`) run concurrently
+ * in two drivers, with a low limit on ops or entries. Wherever a run stops at the limit, the result —
+ * on one thread and on workers — is exactly that of exploring without reduction; and some of them
+ * are scenarios whose reduced exploration by itself would not have been (so this can fail).
+ */
+const localOp = fc.oneof(
+  fc.constant<Op>({ op: 'note', text: 'n' }),
+  fc.constantFrom('V', 'W').map<Op>((v) => ({ op: 'set', var: v, value: 'STATUS_UNSUCCESSFUL' })),
+  fc.constantFrom('V', 'W').map<Op>((v) => ({ op: 'if', cond: { isNull: v }, then: [{ op: 'note', text: 'null' }, { op: 'note', text: 'still' }], else: [{ op: 'note', text: 'set' }] })),
+);
+const limitedArb = fc.record({
+  routines: fc.array(fc.array(localOp, { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 3 }),
+  limit: fc.oneof(fc.integer({ min: 3, max: 14 }).map((maxOps) => ({ maxOps })), fc.integer({ min: 20, max: 40 }).map((maxEntries) => ({ maxEntries }))),
+}).map(({ routines, limit }) => {
+  const drivers: Record<string, { globals: Record<string, null>; routines: Record<string, Op[]> }> = {};
+  routines.forEach((ops, i) => {
+    const d = (drivers[`d${i % 2}`] ??= { globals: { V: null, W: null }, routines: { DriverEntry: [] } });
+    d.routines[`Work${i}`] = ops;
+  });
+  const raw: Scenario = {
+    format: 'pnp-scenario/1',
+    drivers,
+    timeline: [
+      ...Object.keys(drivers).map((driver) => ({ do: 'load' as const, driver })),
+      ...routines.map((_, i) => ({ do: 'run' as const, component: `d${i % 2}`, routine: `Work${i}`, concurrent: true })),
+    ],
+  };
+  return { scenario: normalized(raw), limits: limit };
+});
+
+describe('a run stopped at a limit of the run (property): the reduction pruned some of them', () => {
+  it('on one thread and on workers, the result of exploring without reduction, field for field', async () => {
+    let pruned = 0;
+    await fc.assert(
+      fc.asyncProperty(limitedArb, async ({ scenario: s, limits }) => {
+        const full = explore(s, { limits, reduction: false, maxRuns: 2_000 });
+        if (!full.complete || !full.outcomes.some((o) => o.halt === 'budget')) return;
+        if (JSON.stringify(reducedOnce(s, { limits })) !== JSON.stringify(full)) pruned++; // the second pass matters here
+        expect(explore(s, { limits })).toEqual(full);
+        const onWorkers = await exploreOnWorkers({ limits }, { size: 2, plan: async (o) => plan(s, o, 2, 0), pool: shuffledPool(s, 2) });
+        expect(onWorkers).toEqual(full);
+      }),
+      { numRuns: 40, seed: 7 },
+    );
+    expect(pruned).toBeGreaterThan(0);
   }, 120_000);
 });
