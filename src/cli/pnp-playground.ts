@@ -37,7 +37,7 @@ async function readStdin(): Promise<string> {
  * process.stdout, one chunk in flight at a time (memory stays flat however long the trace).
  * EPIPE (the reader went away, `| head`) ends the output quietly; another write error is reported.
  */
-function stdoutWriter(): { write: (chunk: string | Uint8Array) => Promise<boolean>; failed: () => boolean } {
+function stdoutWriter(command: string): { write: (chunk: string | Uint8Array) => Promise<boolean>; failed: () => boolean } {
   const out = process.stdout;
   let closed = false;
   let failed = false;
@@ -45,7 +45,7 @@ function stdoutWriter(): { write: (chunk: string | Uint8Array) => Promise<boolea
     closed = true;
     if (err.code !== 'EPIPE' && !failed) {
       failed = true;
-      process.stderr.write(`simulate: cannot write the trace: ${err.message}\n`);
+      process.stderr.write(`${command}: cannot write its output: ${err.message}\n`);
     }
   });
   const write = (chunk: string | Uint8Array) =>
@@ -57,18 +57,20 @@ function stdoutWriter(): { write: (chunk: string | Uint8Array) => Promise<boolea
 }
 
 async function runSimulate(argv: string[]): Promise<number> {
-  const stdout = stdoutWriter();
+  const stdout = stdoutWriter('simulate');
   const code = await simulate(argv, { readFile: (path) => readFileSync(path, 'utf8'), readStdin, write: stdout.write, err: errLine });
   return stdout.failed() ? EXIT.internal : code;
 }
 
 async function runLink(argv: string[]): Promise<number> {
-  return link(argv, {
+  const stdout = stdoutWriter('link');
+  const code = await link(argv, {
     readFile: (path) => readFileSync(path, 'utf8'),
     readStdin: () => readFileSync(0, 'utf8'),
-    out: (line) => process.stdout.write(`${line}\n`),
+    out: (line) => void stdout.write(`${line}\n`),
     err: errLine,
   });
+  return stdout.failed() ? EXIT.internal : code;
 }
 
 /** A worker thread of `explore`: this same file, started with workerData `{ exploreWorker, text }`. */
@@ -155,10 +157,11 @@ function workerThreads(threads: number, text: string): ThreadPool {
 }
 
 async function runExplore(argv: string[]): Promise<number> {
-  return explore(argv, {
+  const stdout = stdoutWriter('explore');
+  const code = await explore(argv, {
     readFile: (path) => readFileSync(path, 'utf8'),
     readStdin,
-    out: (text) => process.stdout.write(text),
+    out: (text) => void stdout.write(text),
     err: errLine,
     now: () => performance.now(),
     cores: () => availableParallelism(),
@@ -166,6 +169,7 @@ async function runExplore(argv: string[]): Promise<number> {
     ...(/^[0-9]+$/.test(process.env.PNP_EXPLORE_THREADS_AFTER_MS ?? '') ? { threadsAfterMs: Number(process.env.PNP_EXPLORE_THREADS_AFTER_MS) } : {}),
     workerThreads,
   });
+  return stdout.failed() ? EXIT.internal : code;
 }
 
 /** The commands by name (a Map: `pnp-playground constructor` is an unknown command, not a crash). */

@@ -144,6 +144,22 @@ describe.concurrent('simulate (process)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
+
+  it('explore and link end quietly too when the reader is gone before they write (| true)', { timeout: TIMEOUT }, async () => {
+    const gone = (command: string) =>
+      new Promise<CliResult>((done, fail) => {
+        const child = spawn(process.execPath, [CLI, command, SEED000], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.destroy(); // the reader exits before the command has written anything
+        let stderr = '';
+        child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+        child.on('error', fail);
+        child.on('close', (code) => done({ code, stdout: '', stderr }));
+      });
+    for (const r of await Promise.all([gone('explore'), gone('link')])) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+  });
 });
 
 describe('simulate (in process)', () => {
