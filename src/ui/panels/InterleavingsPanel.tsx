@@ -24,6 +24,9 @@ function HazardBadge({ hazard }: { hazard: string }) {
   );
 }
 
+/** A thread name like `sys:sampledrv` may wrap after its colon, not in the middle of the driver's name (the table is narrow). */
+const breakAfterColons = (text: string) => text.split(':').flatMap((part, i) => (i === 0 ? [part] : [':', <wbr key={i} />, part]));
+
 function OutcomeRow({ o, index, picked, onPick }: { o: OutcomeReport; index: number; picked: boolean; onPick(on: boolean): void }) {
   const where = o.divergesAt ? `departs at step ${o.divergesAt.step}: ${o.divergesAt.ran} instead of ${o.divergesAt.insteadOf}` : 'the default run';
   return (
@@ -36,7 +39,7 @@ function OutcomeRow({ o, index, picked, onPick }: { o: OutcomeReport; index: num
         <span className="flex flex-wrap gap-1">{o.hazards.length === 0 ? <span className="text-slate-500">none</span> : o.hazards.map((h, i) => <HazardBadge key={i} hazard={h} />)}</span>
       </td>
       <td className="px-2 py-1 text-right tabular-nums">{n(o.runs)}</td>
-      <td className="px-2 py-1 text-xs text-slate-600 dark:text-slate-400">{where}</td>
+      <td className="px-2 py-1 text-xs break-words text-slate-600 dark:text-slate-400">{breakAfterColons(where)}</td>
       <td className="px-2 py-1">
         <button type="button" className={BUTTON} aria-label={`Open outcome ${index + 1}`} onClick={() => void exploreStore.getState().open(o)}>
           Open
