@@ -16,7 +16,7 @@ import {
   type NodeChange,
   type ReactFlowInstance,
 } from '@xyflow/react';
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { sessionStore, useSession } from '../../store/session.ts';
 import { useTheme } from '../theme.ts';
 import { addFromPalette } from '../palette/add.ts';
@@ -244,12 +244,7 @@ const miniNodeColor = (n: PnpNode) => (n.type === 'partition' ? 'var(--mini-part
 const STEPPING_REST_MS = 400;
 
 function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
-  const latest = useSession((s) => s.scenario);
-  // The page's first run draws its graph in a background render of its own (React's deferred
-  // value: time-sliced, after the shell and the step controls have shown the run), so opening a
-  // link is not one long task. Later runs and steps draw at once: the flag stays true.
-  const drawn = useDeferredValue(latest !== null);
-  const scenario = drawn ? latest : null;
+  const scenario = useSession((s) => s.scenario);
   const trace = useSession((s) => s.trace);
   const snapshot = useSession((s) => s.snapshot);
   const selected = useSession((s) => s.selected);
