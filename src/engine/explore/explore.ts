@@ -186,10 +186,6 @@ class Search {
    * the prefix of a schedule runs once, not once per schedule. Same order, counts and results as replaying.
    */
   private exploreByForking(): TaskResult {
-    const { maxRuns, timeLimitMs, now } = this.options;
-    const deadline = timeLimitMs !== undefined && now ? now() + timeLimitMs : Infinity;
-    const every = this.options.progressEvery ?? 64;
-    const stoppedBy: StopReason[] = [];
     const tracker = new FootprintTracker(this.ops);
     const explorer: Explorer = { step: (t) => tracker.step(t), choose: () => 'pause' };
     let run = startRun(this.scenario, { ...this.options.limits, explorer, keep: true });
@@ -198,8 +194,25 @@ class Search {
       run.resume(f.run);
       proceed(run);
     }
-    for (;;) {
+    let first = true;
+    return this.search(() => {
+      if (!first) run = this.branch(this.path.length - 1, tracker);
+      first = false;
       this.dive(run, tracker);
+    });
+  }
+
+  /**
+   * Schedule after schedule (`next` runs one to its end), backtracking between them, until the
+   * subtree is done or a bound (runs, time) stops it; progress every `progressEvery` schedules.
+   */
+  private search(next: () => void): TaskResult {
+    const { maxRuns, timeLimitMs, now } = this.options;
+    const deadline = timeLimitMs !== undefined && now ? now() + timeLimitMs : Infinity;
+    const every = this.options.progressEvery ?? 64;
+    const stoppedBy: StopReason[] = [];
+    for (;;) {
+      next();
       if (this.runs > 0 && this.runs % every === 0) this.options.onProgress?.({ runs: this.runs, states: this.states });
       if (!this.backtrack()) break;
       if (maxRuns !== undefined && this.runs >= maxRuns) {
@@ -210,7 +223,6 @@ class Search {
         stoppedBy.push('time-limit');
         break;
       }
-      run = this.branch(this.path.length - 1, tracker);
     }
     if (this.bounded) stoppedBy.push('preemptions');
     return { runs: this.runs, states: this.states, stoppedBy, found: [...this.found.values()] };
@@ -252,25 +264,7 @@ class Search {
   }
 
   private exploreByReplay(): TaskResult {
-    const { maxRuns, timeLimitMs, now } = this.options;
-    const deadline = timeLimitMs !== undefined && now ? now() + timeLimitMs : Infinity;
-    const every = this.options.progressEvery ?? 64;
-    const stoppedBy: StopReason[] = [];
-    for (;;) {
-      this.runOnce();
-      if (this.runs > 0 && this.runs % every === 0) this.options.onProgress?.({ runs: this.runs, states: this.states });
-      if (!this.backtrack()) break;
-      if (maxRuns !== undefined && this.runs >= maxRuns) {
-        stoppedBy.push('max-runs');
-        break;
-      }
-      if (deadline !== Infinity && now!() >= deadline) {
-        stoppedBy.push('time-limit');
-        break;
-      }
-    }
-    if (this.bounded) stoppedBy.push('preemptions');
-    return { runs: this.runs, states: this.states, stoppedBy, found: [...this.found.values()] };
+    return this.search(() => this.runOnce());
   }
 
   private runOnce(): void {
