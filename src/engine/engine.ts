@@ -512,7 +512,7 @@ export class Engine {
 
   /** Blocked threads whose wait may have ended since the last check, in creation order. */
   private wakeCandidates(): readonly Thread[] {
-    const watched = this.lastStepped ? this.watchers.get(this.lastStepped.name) : undefined;
+    const watched = this.lastStepped && this.watchers.size > 0 ? this.watchers.get(this.lastStepped.name) : undefined;
     this.lastStepped = null;
     if (!this.recheckAll && this.everyStep.size === 0 && this.fresh.length === 0 && watched === undefined) return NONE;
     const out = new Set<Thread>(this.everyStep);
@@ -797,7 +797,7 @@ export class Engine {
       }
       o = this.overrides.get(`${this.step}/${choice}`);
     }
-    const legacy = this.overridesAt.get(seq);
+    const legacy = this.overridesAt.size > 0 ? this.overridesAt.get(seq) : undefined;
     if (legacy && !legacy.used) o = legacy;
     if (!o || o.used) return pick;
     o.used = true;

@@ -3,9 +3,9 @@ import type { ApiCallOp, Cond, NormalizedScenario, Op, RoutineBody, Value } from
 import { APIS, IRQL_NAMES, isApiName, type ApiName, type Irql } from './api.ts';
 import { isConstant, ntSuccess } from './constants.ts';
 import type { Engine, Thread } from './engine.ts';
-import { OP, call, callFrame, frame, isFrame, ret, type Frame, type Routine, type Step } from './frame.ts';
+import { OP, call, callFrame, isFrame, ret, type Frame, type Routine, type Step } from './frame.ts';
 import type { Component, Registration } from './model.ts';
-import type { RuleId } from './rules/ids.ts';
+import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import type { EntryOf, RuleStamp, TraceEntry, Verdict } from './trace.ts';
 import { unpin } from './kernel/registrations.ts';
 import { dict, own } from './dict.ts';
@@ -87,20 +87,50 @@ function field(args: Record<string, unknown>, struct: string, name: string): unk
   return s !== null && typeof s === 'object' && Object.hasOwn(s, name) ? (s as Record<string, unknown>)[name] : null;
 }
 
-export function evaluate(act: Activation, v: Value | undefined): unknown {
-  if (v === undefined || v === null || typeof v !== 'string') return v ?? null;
+/** What a string value names: an argument (`$Name`), a field of one (`$Struct.Field`), a constant, or a variable. */
+type Ref =
+  | { k: 'arg'; name: string; context: boolean }
+  | { k: 'field'; struct: string; name: string }
+  | { k: 'literal' }
+  | { k: 'var' };
+
+/** Refs by value text, worked out once per text (values are the scenario's strings); bounded. */
+const REFS = new Map<string, Ref>();
+const LITERAL: Ref = { k: 'literal' };
+const VAR: Ref = { k: 'var' };
+
+function refOf(v: string): Ref {
+  let r = REFS.get(v);
+  if (r !== undefined) return r;
   if (v.startsWith('$')) {
     const name = v.slice(1);
     const dot = name.indexOf('.');
-    if (dot > 0) return field(act.args, name.slice(0, dot), name.slice(dot + 1));
-    const value = Object.hasOwn(act.args, name) ? act.args[name] : null;
-    if (name.endsWith('Context') && isAllocation(value)) checkUse(act, value);
-    return value;
+    r = dot > 0 ? { k: 'field', struct: name.slice(0, dot), name: name.slice(dot + 1) } : { k: 'arg', name, context: name.endsWith('Context') };
+  } else {
+    // A device instance id written out (`ACPI\\ACPI0007\\1`): never a variable name (validation allows it for instance ids only).
+    r = isConstant(v) || v.includes('\\') ? LITERAL : VAR;
   }
-  if (isConstant(v)) return v;
-  // A device instance id written out (`ACPI\\ACPI0007\\1`): never a variable name (validation allows it for instance ids only).
-  if (v.includes('\\')) return v;
-  return readVar(act, v);
+  if (REFS.size >= 4096) REFS.clear();
+  REFS.set(v, r);
+  return r;
+}
+
+export function evaluate(act: Activation, v: Value | undefined): unknown {
+  if (v === undefined || v === null || typeof v !== 'string') return v ?? null;
+  const r = refOf(v);
+  switch (r.k) {
+    case 'arg': {
+      const value = Object.hasOwn(act.args, r.name) ? act.args[r.name] : null;
+      if (r.context && isAllocation(value)) checkUse(act, value);
+      return value;
+    }
+    case 'field':
+      return field(act.args, r.struct, r.name);
+    case 'literal':
+      return v;
+    case 'var':
+      return readVar(act, v);
+  }
 }
 
 /**
@@ -173,14 +203,21 @@ export interface Block {
   base: string;
   /** `${base}/${i}` for each op. */
   at: string[];
+  /** For a `note` op, the rule its text names (ruleMentioned), else null. */
+  mentions: (RuleId | null)[];
   /** The blocks inside op i (`then`, `else`, `do`), made when first run. */
   inner: Map<string, Block> | null;
 }
 
 function makeBlock(ops: Op[], base: string): Block {
   const at = new Array<string>(ops.length);
-  for (let i = 0; i < ops.length; i++) at[i] = `${base}/${i}`;
-  return { ops, base, at, inner: null };
+  const mentions = new Array<RuleId | null>(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
+    at[i] = `${base}/${i}`;
+    mentions[i] = !('call' in op) && op.op === 'note' ? ruleMentioned(op.text) : null;
+  }
+  return { ops, base, at, mentions, inner: null };
 }
 
 /** The block of op i's `then`, `else` or `do` ops. */
@@ -261,7 +298,9 @@ export function invoke(
   args: Record<string, unknown>,
   opts: InvokeOptions = {},
 ): Frame {
-  return frame(invokeRoutine, { componentId, routine, args, opts, act: null, irqlAtCall: 0, result: null });
+  // Built whole (frame() would add fn and pc to a finished literal: two more shapes and a property store).
+  const f: InvokeFrame = { fn: invokeRoutine as Routine<never>, pc: 0, ret: undefined, componentId, routine, args, opts, act: null, irqlAtCall: 0, result: null };
+  return f;
 }
 
 interface InvokeFrame extends Frame {
@@ -324,7 +363,7 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     };
     f.act = act;
     f.pc = 2;
-    return call(execOps, { act, block: routineBlock(engine.scenario, component, routine, args), i: 0, items: null, k: 0 });
+    return callFrame(opsFrame(act, routineBlock(engine.scenario, component, routine, args)));
   }
   if (f.pc === 2) {
     const flow = f.ret as Flow;
@@ -392,9 +431,13 @@ interface OpsFrame extends Frame {
   /** A `forEach` in progress: its items, the next one, and the loop variable it shadows. */
   items: unknown[] | null;
   k: number;
-  had?: boolean;
-  saved?: unknown;
+  had: boolean;
+  saved: unknown;
 }
+
+/** A frame running a block of ops, built whole (one shape for every such frame). */
+const opsFrame = (act: Activation, block: Block): OpsFrame =>
+  ({ fn: execOps as Routine<never>, pc: 0, ret: undefined, act, block, i: 0, items: null, k: 0, had: false, saved: undefined });
 
 const NO_RETURN: Flow = { ret: false };
 const RET_NO_RETURN: Step = Object.freeze({ t: 'ret', value: NO_RETURN }) as Step;
@@ -439,7 +482,7 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
             const taken = truthy(act, op.cond);
             f.pc = 3;
             const inner = taken ? innerBlock(block, f.i, 'then', op.then) : innerBlock(block, f.i, 'else', op.else ?? NO_OPS);
-            return call(execOps, { act, block: inner, i: 0, items: null, k: 0 });
+            return callFrame(opsFrame(act, inner));
           }
           case 'forEach': {
             const list = readVar(act, op.in);
@@ -451,7 +494,13 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
             continue;
           }
           case 'note':
-            if (!engine.halted) engine.append({ seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'note', text: op.text, component: act.component.id, op: at });
+            if (!engine.halted) {
+              const note = { seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'note', text: op.text, component: act.component.id, op: at } as EntryOf<'note'>;
+              // Narration: the rule it names, else the rule of the call or routine it is written in (as Engine.append).
+              const rule = block.mentions[f.i] ?? engine.ruleHere();
+              if (rule) note.rule = rule;
+              engine.append(note);
+            }
             break;
         }
         f.i++;
@@ -475,7 +524,7 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
         if (f.k < f.items!.length) {
           if (act.locals === NO_LOCALS) act.locals = dict();
           act.locals[op.as] = f.items![f.k++];
-          return call(execOps, { act, block: innerBlock(block, f.i, 'do', op.do), i: 0, items: null, k: 0 });
+          return callFrame(opsFrame(act, innerBlock(block, f.i, 'do', op.do)));
         }
         if (f.had) act.locals[op.as] = f.saved;
         else delete act.locals[op.as];
