@@ -54,17 +54,26 @@ export function frame<F extends Frame>(fn: Routine<F>, locals: Locals<F>): F {
 }
 
 /** Run routine `fn` with these locals; the caller goes on at its `pc` with the result in `f.ret`. */
-export const call = <F extends Frame>(fn: Routine<F>, locals: Locals<F>): Step => step('call', frame(fn, locals), undefined, null);
+export const call = <F extends Frame>(fn: Routine<F>, locals: Locals<F>): Step => callFrame(frame(fn, locals));
+
+// A routine returns the step it makes at once (`return call(…)`, `return ret(…)`), and the scheduler
+// reads it before any other routine runs (Engine.stepThread): so one call step and one return step,
+// refilled each time, serve every call and return, and no step is allocated per call or return.
+// Never keep a step a routine did not return straight away.
+const CALL = step('call', null, undefined, null) as { t: 'call'; frame: Frame };
+const RET = step('ret', null, undefined, null) as { t: 'ret'; value: unknown };
 
 /** Run this frame (from `frame`, `acquire`, `pauseThen`…) as a callee. */
-export const callFrame = (f: Frame): Step => step('call', f, undefined, null);
+export const callFrame = (f: Frame): Step => {
+  CALL.frame = f;
+  return CALL;
+};
 
-const RET_UNDEFINED = step('ret', null, undefined, null);
-const RET_NULL = step('ret', null, null, null);
-
-/** Return `value` to the caller (the two commonest returns are shared steps, not made anew). */
-export const ret = (value: unknown = undefined): Step =>
-  value === undefined ? RET_UNDEFINED : value === null ? RET_NULL : step('ret', null, value, null);
+/** Return `value` to the caller. */
+export const ret = (value: unknown = undefined): Step => {
+  RET.value = value;
+  return RET;
+};
 
 /** A return of `value` made once, for a routine that returns the same value often. */
 export const constRet = (value: unknown): Step => step('ret', null, value, null);

@@ -324,9 +324,10 @@ interface InvokeFrame extends Frame {
 const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
   const { componentId, routine, args, opts } = f;
   const reg = opts.registration;
+  let component: Component | undefined;
   if (f.pc === 0) {
     f.pc = 1;
-    const component = engine.world.components[componentId];
+    component = engine.world.components[componentId];
     if (component.kind === 'driver' && component.state === 'unloaded') {
       const rule = opts.unloadedRule ?? 'DRV-3';
       engine.raise(
@@ -339,7 +340,7 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
   }
   if (f.pc === 1) {
     const thread = engine.thread;
-    const component = engine.world.components[componentId];
+    component ??= engine.world.components[componentId];
     if (thread.frames.length >= MAX_NESTED_ROUTINES) {
       // A callback that re-registers with a replay (ADD_EXISTING, INCLUDE_EXISTING) recurses without end:
       // halt like the op budget (DL-3), never overflow the host's stack.
