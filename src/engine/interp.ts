@@ -246,7 +246,7 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     f.irqlAtCall = thread.irql;
     if (reg) reg.inFlight.push(thread.name);
     if (reg) thread.callbacks.push(reg.id);
-    thread.frames.push({ component: componentId, routine });
+    thread.frames.push(Object.freeze({ component: componentId, routine })); // frozen: forks share it (fork.ts)
     const act: Activation = {
       engine, thread, component, routine, args, locals: Object.create(null) as Record<string, unknown>,
       operationStatus: opts.operationStatus, registration: reg, pnpDeviceState: opts.pnpDeviceState,
