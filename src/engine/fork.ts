@@ -155,21 +155,28 @@ export class Copier {
     out.allocations = this.records(w.allocations, flat);
     out.workItems = this.records(w.workItems, flat);
     out.events = this.owned(w.events);
-    out.counters = Object.assign(Object.create(null) as World['counters'], w.counters);
+    out.counters = this.records(w.counters, (n) => n);
     out.locks = this.records(w.locks, flat);
     out.mutexes = this.copy(w.mutexes);
     return out;
   }
 
-  /** A null-prototype dictionary of records, each copied by `copy` and entered in the identity map. */
-  private records<R extends object>(dict: Record<string, R>, copy: (r: R) => R): Record<string, R> {
-    const out = Object.create(null) as Record<string, R>;
-    for (const k in dict) {
-      const r = dict[k];
-      let c = this.known(r) as R | undefined;
+  /**
+   * A table of the world (dict.ts `table`): its records copied by `copy` and entered in the
+   * identity map (numbers kept as they are).
+   */
+  private records<R>(from: Record<string, R>, copy: (r: R) => R): Record<string, R> {
+    const out = Object.create(Object.getPrototypeOf(from) as object | null) as Record<string, R>;
+    for (const k in from) {
+      const r = from[k];
+      if (typeof r !== 'object' || r === null) {
+        out[k] = r;
+        continue;
+      }
+      let c = this.known(r as object) as R | undefined;
       if (c === undefined) {
         c = copy(r);
-        this.seen.set(r, c);
+        this.seen.set(r as object, c as object);
       }
       out[k] = c;
     }

@@ -8,7 +8,7 @@ import type { Component, Registration } from './model.ts';
 import type { RuleId } from './rules/ids.ts';
 import type { RuleStamp, StampedBody, TraceEntry, Verdict } from './trace.ts';
 import { unpin } from './kernel/registrations.ts';
-import { dict, own } from './dict.ts';
+import { dict, own, table } from './dict.ts';
 
 /** A running routine: its component, arguments and loop variables. */
 export interface Activation {
@@ -248,7 +248,7 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     if (reg) thread.callbacks.push(reg.id);
     thread.frames.push(Object.freeze({ component: componentId, routine })); // frozen: forks share it (fork.ts)
     const act: Activation = {
-      engine, thread, component, routine, args, locals: Object.create(null) as Record<string, unknown>,
+      engine, thread, component, routine, args, locals: table(),
       operationStatus: opts.operationStatus, registration: reg, pnpDeviceState: opts.pnpDeviceState,
     };
     f.act = act;
