@@ -176,24 +176,7 @@ function Playground() {
   // The on-demand panels (Threads, Sequence, Code…) load once the first screen is up, whether the
   // side panels show or Presenter mode folds them.
   useEffect(preloadPanels, []);
-  // The tour is offered once the first run is on screen (its frame painted): its card loads, lays
-  // out and measures the page after the page's content, not in the way of it.
-  const answered = useSession((s) => s.status === 'ready' || s.status === 'invalid' || s.status === 'error');
-  const [offered, setOffered] = useState(false);
-  useEffect(() => {
-    if (!answered || offered) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => {
-        setOffered(true);
-        offerTour(!EMBED && openedOnFirstVisit());
-      }, 0);
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
-  }, [answered, offered]);
+  useEffect(() => offerTour(!EMBED && openedOnFirstVisit()), []);
   // The quiz sits above the Explanation in three columns (the graph keeps its size), above the step
   // controls in one, and in Presenter mode (the class sees it while the side columns are folded).
   const columns = useColumns();
