@@ -206,7 +206,7 @@ export interface Block {
   /** For a `note` op, the rule its text names (ruleMentioned), else null. */
   mentions: (RuleId | null)[];
   /** The blocks inside op i (`then`, `else`, `do`), made when first run. */
-  inner: Map<string, Block> | null;
+  inner: Map<string, Block>;
 }
 
 function makeBlock(ops: Op[], base: string): Block {
@@ -217,13 +217,14 @@ function makeBlock(ops: Op[], base: string): Block {
     at[i] = `${base}/${i}`;
     mentions[i] = !('call' in op) && op.op === 'note' ? ruleMentioned(op.text) : null;
   }
-  return { ops, base, at, mentions, inner: null };
+  // Frozen (its `inner` table aside, a cache): a fork shares it (fork.ts).
+  return Object.freeze({ ops, base, at: Object.freeze(at) as string[], mentions: Object.freeze(mentions) as (RuleId | null)[], inner: new Map() });
 }
 
 /** The block of op i's `then`, `else` or `do` ops. */
 function innerBlock(outer: Block, i: number, part: 'then' | 'else' | 'do', ops: Op[]): Block {
   const key = `${i}/${part}`;
-  const inner = (outer.inner ??= new Map());
+  const inner = outer.inner;
   let b = inner.get(key);
   if (b === undefined || b.ops !== ops) inner.set(key, (b = makeBlock(ops, `${outer.at[i]}/${part}`)));
   return b;
