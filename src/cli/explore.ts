@@ -14,7 +14,7 @@
 // reports the same outcomes, counts and schedules whatever the number of workers.
 // src/cli/pnp-playground.ts provides the worker threads (`workerThreads`).
 import { loadText } from '../scenario/load.ts';
-import { explore, exploreStealing, exploreTask, helperSharing, type ExploreOptions, type ExploreResult, type Helpers, type Task, type TaskJob, type TaskResult } from '../engine/explore/index.ts';
+import { explore, exploreStealing, exploreTask, helperSharing, type ExploreOptions, type ExploreResult, type Helpers, type Spent, type StealStats, type Task, type TaskJob, type TaskResult } from '../engine/explore/index.ts';
 import { EXIT, formatError, inputName, readScenarioText } from './simulate.ts';
 
 export const USAGE = `usage: npm run --silent explore -- [--max-runs N] [--time-limit S] [--preemptions K] [--workers N] <scenario.json | ->
@@ -55,6 +55,10 @@ export interface Io {
   cores(): number;
   /** How long this thread explores before it starts the worker threads (default THREADS_AFTER_MS). */
   threadsAfterMs?: number;
+  /** This thread's CPU time in ms (NaN where unknown), for `stats`. */
+  cpu?(): number;
+  /** Print on stderr how the work was shared among the workers (StealStats, one line), to measure it. */
+  stats?: boolean;
   /** Worker threads that explore subtrees of the scenario `text`. Absent: everything in this thread. */
   workerThreads?(threads: number, text: string): ThreadPool;
 }
@@ -126,7 +130,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       // (exploreStealing); the threads start once this thread has explored for THREADS_AFTER_MS.
       const threads = io.workerThreads(workers - 1, text);
       try {
-        result = await exploreStealing(scenario, options, threads, io.threadsAfterMs ?? THREADS_AFTER_MS);
+        const stats: StealStats = { workers: [], splits: 0, ms: 0 };
+        result = await exploreStealing(scenario, options, threads, { startAfterMs: io.threadsAfterMs ?? THREADS_AFTER_MS, cpu: io.cpu, stats });
+        if (io.stats) io.err(`explore: workers ${JSON.stringify(stats)}`);
       } finally {
         await threads.close();
       }
@@ -158,11 +164,13 @@ export const THREADS_AFTER_MS = 50;
  * the untried branches of its shallowest choice point when `asked()` says another worker is idle
  * (`answer` sends them), counting its schedules in the shared `runs`.
  */
-export function helperRunner(text: string, now: () => number, runs: Int32Array, asked: () => boolean, answer: (task: Task) => void): (job: TaskJob) => TaskResult {
+export function helperRunner(text: string, now: () => number, cpu: () => number, runs: Int32Array, asked: () => boolean, answer: (task: Task) => void): (job: TaskJob) => { result: TaskResult; spent: Spent } {
   const loaded = loadText(text);
   if (!loaded.ok) throw new Error('explore worker: the scenario no longer loads');
   return ({ task, options }) => {
     const sharing = helperSharing(runs, options.maxRuns, asked, answer);
-    return exploreTask(loaded.scenario, task, { ...options, maxRuns: undefined, now, sharing });
+    const [t, c] = [now(), cpu()];
+    const result = exploreTask(loaded.scenario, task, { ...options, maxRuns: undefined, now, sharing });
+    return { result, spent: { ms: now() - t, cpuMs: cpu() - c } };
   };
 }

@@ -14,7 +14,7 @@ import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData,
 import { main as link } from './link.ts';
 import { EXIT, main as simulate } from './simulate.ts';
 import { helperRunner, main as explore, type ThreadPool } from './explore.ts';
-import type { HelperMessage, Task, TaskJob, TaskResult } from '../engine/explore/index.ts';
+import type { HelperMessage, Spent, Task, TaskJob, TaskResult } from '../engine/explore/index.ts';
 
 const USAGE = `usage: pnp-playground <command> [arguments]
 
@@ -97,7 +97,18 @@ const RUNS = 1;
 const ASK = 2;
 
 /** What a worker thread of `explore` posts: once `ready` (scenario loaded), a split when asked, a result per task. */
-type ExploreWorkerMessage = { ready: true } | { split: Task } | { result: TaskResult };
+type ExploreWorkerMessage = { ready: true } | { split: Task } | { result: TaskResult; spent: Spent };
+
+/** The CPU time of the calling thread in ms (Linux: /proc/thread-self/stat, in clock ticks of 10 ms); NaN elsewhere. */
+function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
+  } catch {
+    return NaN;
+  }
+}
 
 /**
  * How scripts/cli-bundle.mjs started this bundle (runBundle: the bundle with V8's code cache), so
@@ -190,6 +201,8 @@ async function runExplore(argv: string[]): Promise<number> {
     err: errLine,
     now: () => performance.now(),
     cores: () => availableParallelism(),
+    cpu: threadCpuMs,
+    stats: process.env.PNP_EXPLORE_STATS === '1',
     // PNP_EXPLORE_THREADS_AFTER_MS: when the worker threads start (0: at once; tests use it to share even a small tree).
     ...(/^[0-9]+$/.test(process.env.PNP_EXPLORE_THREADS_AFTER_MS ?? '') ? { threadsAfterMs: Number(process.env.PNP_EXPLORE_THREADS_AFTER_MS) } : {}),
     workerThreads,
@@ -226,11 +239,11 @@ function exploreWorker({ text, port, index, shared: buffer }: ExploreWorkerData)
     port.postMessage(m);
     Atomics.add(shared, MAIL, 1);
   };
-  const run = helperRunner(text, () => performance.now(), shared.subarray(RUNS, RUNS + 1), () => Atomics.load(shared, ASK + index) === 1, (split) => {
+  const run = helperRunner(text, () => performance.now(), threadCpuMs, shared.subarray(RUNS, RUNS + 1), () => Atomics.load(shared, ASK + index) === 1, (split) => {
     Atomics.store(shared, ASK + index, 0);
     post({ split });
   });
-  port.on('message', (job: TaskJob) => post({ result: run(job) }));
+  port.on('message', (job: TaskJob) => post(run(job)));
   post({ ready: true });
 }
 

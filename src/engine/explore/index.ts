@@ -3,4 +3,4 @@ export { explore, exploreTask, splitTasks, mergeResults, needsEveryOrder, ROOT_T
 export type { ExploreOptions, ExploreResult, OutcomeReport, Divergence, Sharing, StopReason, Task, TaskResult } from './explore.ts';
 export type { Outcome } from './outcome.ts';
 export { plan, dispatch, exploreOnWorkers, exploreStealing, helperSharing, joinPools, PROBE_RUNS, TASKS_PER_WORKER } from './parallel.ts';
-export type { Helpers, HelperMessage, Plan, TaskJob, TaskOptions, TaskPool, Workers } from './parallel.ts';
+export type { Helpers, HelperMessage, Spent, StealOptions, StealStats, Plan, TaskJob, TaskOptions, TaskPool, Workers } from './parallel.ts';

@@ -127,7 +127,7 @@ function helpersHere(s: NormalizedScenario, size: number, seed: number): Helpers
       helpers.splits++;
       out.push({ from, split });
     });
-    out.push({ from, result: exploreTask(s, task, { ...options, maxRuns: undefined, sharing }) });
+    out.push({ from, result: exploreTask(s, task, { ...options, maxRuns: undefined, sharing }), spent: { ms: 0, cpuMs: 0 } });
   };
   let started = false;
   const helpers = {

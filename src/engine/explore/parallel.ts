@@ -203,7 +203,33 @@ export interface Helpers {
   runs: Int32Array;
 }
 
-export type HelperMessage = { from: number } & ({ ready: true } | { split: Task } | { result: TaskResult });
+export type HelperMessage = { from: number } & ({ ready: true } | { split: Task } | { result: TaskResult; spent: Spent });
+
+/** What exploring a task cost a worker: wall time, and CPU time of its thread where the platform says (else NaN). */
+export interface Spent {
+  ms: number;
+  cpuMs: number;
+}
+
+/**
+ * How the work was shared (measured, to see whether the balancing works whatever the machine's load):
+ * per worker (this thread first) the tasks it explored, their schedules, the wall and CPU time they
+ * took; how many times a worker split its work for another; the wall time of the whole exploration.
+ */
+export interface StealStats {
+  workers: { tasks: number; runs: number; ms: number; cpuMs: number }[];
+  splits: number;
+  ms: number;
+}
+
+export interface StealOptions {
+  /** Start the helpers once this thread has explored this long (default 0). */
+  startAfterMs?: number;
+  /** This thread's CPU time in ms (for `stats`). */
+  cpu?: () => number;
+  /** Filled in as it goes. */
+  stats?: StealStats;
+}
 
 /** A `Sharing` for a helper: reserve from the shared count; when asked, answer with the split. */
 export function helperSharing(runs: Int32Array, maxRuns: number | undefined, asked: () => boolean, answer: (task: Task) => void): Sharing {
@@ -223,10 +249,18 @@ export function helperSharing(runs: Int32Array, maxRuns: number | undefined, ask
  * never pays for them). Done again trying every order when the reduction met a run that stopped at
  * a limit of the run (`needsEveryOrder`), as `explore` does.
  */
-export async function exploreStealing(scenario: NormalizedScenario, options: ExploreOptions, helpers: Helpers, startAfterMs = 0): Promise<ExploreResult> {
+export async function exploreStealing(scenario: NormalizedScenario, options: ExploreOptions, helpers: Helpers, steal: StealOptions = {}): Promise<ExploreResult> {
   const now = options.now ?? (() => 0);
+  const { startAfterMs = 0, cpu = () => NaN, stats = { workers: [], splits: 0, ms: 0 } } = steal;
   const began = now();
   let started = false;
+  const spent = (worker: number, runs: number, s: Spent) => {
+    const w = (stats.workers[worker] ??= { tasks: 0, runs: 0, ms: 0, cpuMs: 0 });
+    w.tasks++;
+    w.runs += runs;
+    w.ms += s.ms;
+    w.cpuMs += s.cpuMs;
+  };
   const once = async (o: ExploreOptions): Promise<ExploreResult> => {
     const deadline = o.timeLimitMs !== undefined ? now() + o.timeLimitMs : Infinity;
     const left = () => (deadline === Infinity ? {} : { timeLimitMs: Math.max(0, deadline - now()) });
@@ -247,9 +281,14 @@ export async function exploreStealing(scenario: NormalizedScenario, options: Exp
       }
       for (const m of helpers.receive()) {
         asked.delete(m.from);
-        if ('split' in m) queue.push(m.split);
-        else {
-          if ('result' in m) results.push(m.result);
+        if ('split' in m) {
+          stats.splits++;
+          queue.push(m.split);
+        } else {
+          if ('result' in m) {
+            results.push(m.result);
+            spent(1 + m.from, m.result.runs, m.spent);
+          }
           busy.delete(m.from);
           idle.push(m.from);
         }
@@ -262,13 +301,22 @@ export async function exploreStealing(scenario: NormalizedScenario, options: Exp
         hear();
         return idle.length > 0;
       },
-      give: (task) => send(idle.shift()!, task),
+      give: (task) => {
+        stats.splits++;
+        send(idle.shift()!, task);
+      },
     };
     for (;;) {
       hear();
       const task = queue.shift();
       if (task && now() >= deadline) results.push({ runs: 0, states: 0, stoppedBy: ['time-limit'], found: [] });
-      else if (task) results.push(exploreTask(scenario, task, { ...shape(o), ...left(), now, sharing }));
+      else if (task) {
+        const t = now();
+        const c = cpu();
+        const r = exploreTask(scenario, task, { ...shape(o), ...left(), now, sharing });
+        results.push(r);
+        spent(0, r.runs, { ms: now() - t, cpuMs: cpu() - c });
+      }
       else if (busy.size === 0) break;
       else {
         for (const to of busy) {
@@ -282,5 +330,7 @@ export async function exploreStealing(scenario: NormalizedScenario, options: Exp
     return mergeResults(results);
   };
   const result = await once(options);
-  return needsEveryOrder(result, options) ? once({ ...options, reduction: false }) : result;
+  const final = needsEveryOrder(result, options) ? await once({ ...options, reduction: false }) : result;
+  stats.ms = now() - began;
+  return final;
 }
