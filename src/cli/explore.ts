@@ -136,7 +136,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       } finally {
         await threads.close();
       }
-    } else result = explore(scenario, options);
+    } else {
+      const [t, c] = [io.now(), io.cpu?.() ?? NaN];
+      result = explore(scenario, options);
+      const ms = io.now() - t;
+      if (io.stats) io.err(`explore: workers ${JSON.stringify({ workers: [{ tasks: 1, runs: result.runs, ms, cpuMs: (io.cpu?.() ?? NaN) - c }], splits: 0, ms } satisfies StealStats)}`);
+    }
     io.out(`${JSON.stringify(result)}\n`);
     return EXIT.ran;
   } catch (e) {
