@@ -17,7 +17,7 @@ import { own } from './dict.ts';
 import { entityId, type EntityKind } from './ids/entities.ts';
 import { parseThread } from './ids/threads.ts';
 import { block, frame, ret, type Frame, type Routine } from './frame.ts';
-import { deepCopy, reachable } from './fork.ts';
+import { Copier, copyEngine, reachable } from './fork.ts';
 
 export interface Job {
   id: number;
@@ -681,15 +681,11 @@ export class Engine {
    */
   fork(): Engine {
     if (!this.kept) throw new Error('engine: only a run started with `keep` can be forked');
-    const seen = new Map<object, object>();
-    for (const shared of [this.scenario, this.handlers, this.limits, this.explorer, ...this.kept]) if (shared) seen.set(shared, shared);
-    // Entries not handed over yet are final too, but for a call whose handler may still stamp its rule (CallCtx.govern).
-    for (const e of this.trace) {
-      if (e.type === 'call') continue;
-      seen.set(e, e);
-      if (e.type === 'invoke') seen.set(e.args, e.args);
-    }
-    return deepCopy(this as Engine, seen, scenarioObjects(this.scenario));
+    const c = new Copier(scenarioObjects(this.scenario));
+    for (const shared of [this.scenario, this.handlers, this.limits, this.explorer]) if (shared) c.share(shared);
+    const world = c.world(this.world);
+    const copy = new Engine(this.scenario, world, { handlers: this.handlers ?? undefined, explorer: this.explorer ?? undefined, keep: true });
+    return copyEngine(this as Engine, copy, c);
   }
 
   /** Resume a paused run: `thread` (one of the runnable ones) runs at the choice point; settle goes on from there. */
@@ -782,7 +778,8 @@ export class Engine {
       }
       const choice = ++this.choiceCount;
       this.choicesPerStep.set(this.step, choice);
-      point = { at: seq, step: this.step, choice, runnable: runnable.map((t) => t.name), chosen: pick.name, next: runnable.map(nextStep) };
+      // Frozen: never changed once made, so a fork shares them (fork.ts).
+      point = { at: seq, step: this.step, choice, runnable: Object.freeze(runnable.map((t) => t.name)) as string[], chosen: pick.name, next: Object.freeze(runnable.map(nextStep)) as NextStep[] };
       if (!this.kept) this.choices.push(point);
       this.pointHere = point;
       if (this.explorer) {

@@ -8,7 +8,7 @@ import type { Component, Registration } from './model.ts';
 import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import type { EntryOf, RuleStamp, TraceEntry, Verdict } from './trace.ts';
 import { unpin } from './kernel/registrations.ts';
-import { dict, own } from './dict.ts';
+import { dict, own, table } from './dict.ts';
 
 /** A running routine: its component, arguments and loop variables. */
 export interface Activation {
@@ -356,7 +356,7 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     f.irqlAtCall = thread.irql;
     if (reg) reg.inFlight.push(thread.name);
     if (reg) thread.callbacks.push(reg.id);
-    thread.frames.push({ component: componentId, routine });
+    thread.frames.push(Object.freeze({ component: componentId, routine })); // frozen: forks share it (fork.ts)
     const act: Activation = {
       engine, thread, component, routine, args, locals: NO_LOCALS,
       operationStatus: opts.operationStatus, registration: reg, pnpDeviceState: opts.pnpDeviceState,
@@ -442,7 +442,7 @@ const opsFrame = (act: Activation, block: Block): OpsFrame =>
 const NO_RETURN: Flow = { ret: false };
 const RET_NO_RETURN: Step = Object.freeze({ t: 'ret', value: NO_RETURN }) as Step;
 /** The locals of a routine until a `forEach` gives it one: empty, never written (see forEach). */
-const NO_LOCALS: Record<string, unknown> = Object.freeze(dict<unknown>());
+const NO_LOCALS: Record<string, unknown> = Object.freeze(table<unknown>());
 
 /** Run ops (a routine body, a branch, a loop body): a step boundary before each op. */
 export const execOps: Routine<OpsFrame> = (engine, f) => {
@@ -522,7 +522,7 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
         const op = ops[f.i] as Extract<Op, { op: 'forEach' }>;
         if (f.k > 0 && (f.ret as Flow).ret) return ret(f.ret);
         if (f.k < f.items!.length) {
-          if (act.locals === NO_LOCALS) act.locals = dict();
+          if (act.locals === NO_LOCALS) act.locals = table();
           act.locals[op.as] = f.items![f.k++];
           return callFrame(opsFrame(act, innerBlock(block, f.i, 'do', op.do)));
         }
