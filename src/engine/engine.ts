@@ -322,7 +322,13 @@ export class Engine {
     // Object.assign, not a spread after `thread`: the same own keys in the same order (a body's keys
     // are the engine's own names). The hot entries (invoke, complete, note, state) are built whole
     // by their writers and appended (append): copying a body costs more than building the entry.
-    return this.append(Object.assign({ seq: this.seq, step: this.step, thread }, body) as TraceEntry);
+    const entry = Object.assign({ seq: this.seq, step: this.step, thread }, body) as TraceEntry;
+    if (entry.type === 'note' && !entry.rule) {
+      // Narration: the rule it names, else the rule of the call or routine it is written in.
+      const rule = ruleMentioned(entry.text) ?? this.ruleHere();
+      if (rule) entry.rule = rule;
+    }
+    return this.append(entry);
   }
 
   /** The thread an entry written now is on: the current thread, else `system` (emit's default). */
@@ -332,15 +338,11 @@ export class Engine {
 
   /**
    * Append an entry built whole, its keys in the trace's order: `seq` (this.seq), `step`
-   * (this.step), `thread`, then the body's fields and its rule stamp. Null once halted.
+   * (this.step), `thread`, then the body's fields and its rule stamp (a note's too: see emit).
+   * Null once halted.
    */
   append(entry: TraceEntry): TraceEntry | null {
     if (this.halted) return null;
-    if (entry.type === 'note' && !entry.rule) {
-      // Narration: the rule it names, else the rule of the call or routine it is written in.
-      const rule = ruleMentioned(entry.text) ?? this.ruleHere();
-      if (rule) entry.rule = rule;
-    }
     this.trace.push(entry);
     this.lastEntry = entry;
     // Room is kept for the DL-3 hazard and the halt.
@@ -704,7 +706,9 @@ export class Engine {
         this.stop('ops', `The run exceeded its budget of ${n(this.limits.maxOps)} ops; it never became quiescent.`);
         return;
       }
-      for (const t of this.wakeCandidates()) {
+      const candidates = this.wakeCandidates();
+      for (let i = 0; i < candidates.length; i++) {
+        const t = candidates[i];
         if (t.status === 'blocked' && t.wait && this.satisfied(t.wait)) {
           if (++this.wakeups > this.limits.maxWakeups) {
             this.stop('wakeups', `The run reached its limit of ${n(this.limits.maxWakeups)} wake-ups of blocked threads; it never became quiescent.`);

@@ -1,9 +1,9 @@
 // The op interpreter: routine bodies, values, conditions, and API calls (docs/scenario-format.md §3).
-import type { ApiCallOp, Cond, NormalizedScenario, Op, RoutineBody, Value } from '../scenario/types.ts';
+import type { ApiCallOp, Cond, ControlOp, NormalizedScenario, Op, RoutineBody, Value } from '../scenario/types.ts';
 import { APIS, IRQL_NAMES, isApiName, type ApiName, type Irql } from './api.ts';
 import { isConstant, ntSuccess } from './constants.ts';
 import type { Engine, Thread } from './engine.ts';
-import { OP, call, callFrame, isFrame, ret, type Frame, type Routine, type Step } from './frame.ts';
+import { OP, call, callFrame, constRet, isFrame, ret, type Frame, type Routine, type Step } from './frame.ts';
 import type { Component, Registration } from './model.ts';
 import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import type { EntryOf, RuleStamp, TraceEntry, Verdict } from './trace.ts';
@@ -205,28 +205,36 @@ export interface Block {
   at: string[];
   /** For a `note` op, the rule its text names (ruleMentioned), else null. */
   mentions: (RuleId | null)[];
-  /** The blocks inside op i (`then`, `else`, `do`), made when first run. */
-  inner: Map<string, Block>;
+  /** Is op i an API call (`call`) rather than a control op? */
+  calls: boolean[];
+  /** The blocks inside op i (its `then`, `else` or `do` ops), made when first run. */
+  inner: (Partial<Record<InnerPart, Block>> | undefined)[];
 }
+
+type InnerPart = 'then' | 'else' | 'do';
 
 function makeBlock(ops: Op[], base: string): Block {
   const at = new Array<string>(ops.length);
   const mentions = new Array<RuleId | null>(ops.length);
+  const calls = new Array<boolean>(ops.length);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
     at[i] = `${base}/${i}`;
+    calls[i] = 'call' in op;
     mentions[i] = !('call' in op) && op.op === 'note' ? ruleMentioned(op.text) : null;
   }
-  // Frozen (its `inner` table aside, a cache): a fork shares it (fork.ts).
-  return Object.freeze({ ops, base, at: Object.freeze(at) as string[], mentions: Object.freeze(mentions) as (RuleId | null)[], inner: new Map() });
+  // Frozen, but for its `inner` (a cache): a fork shares it (fork.ts).
+  return Object.freeze({
+    ops, base, at: Object.freeze(at) as string[], mentions: Object.freeze(mentions) as (RuleId | null)[], calls: Object.freeze(calls) as boolean[],
+    inner: new Array<Partial<Record<InnerPart, Block>> | undefined>(ops.length).fill(undefined),
+  });
 }
 
 /** The block of op i's `then`, `else` or `do` ops. */
-function innerBlock(outer: Block, i: number, part: 'then' | 'else' | 'do', ops: Op[]): Block {
-  const key = `${i}/${part}`;
-  const inner = outer.inner;
-  let b = inner.get(key);
-  if (b === undefined || b.ops !== ops) inner.set(key, (b = makeBlock(ops, `${outer.at[i]}/${part}`)));
+function innerBlock(outer: Block, i: number, part: InnerPart, ops: Op[]): Block {
+  const inner = (outer.inner[i] ??= {});
+  let b = inner[part];
+  if (b === undefined || b.ops !== ops) inner[part] = b = makeBlock(ops, `${outer.at[i]}/${part}`);
   return b;
 }
 
@@ -255,13 +263,16 @@ export function routineBlock(scenario: NormalizedScenario, component: Component,
   }
   const body = r.body;
   if (body === undefined || Array.isArray(body)) return (r.whole ??= makeBlock(body ?? NO_OPS, routinePath(component, routine)));
+  // By the switch value when it is a string (a case name or not: each keeps the block bodyOps chose for it).
   const key = args[body.switch];
-  const which = typeof key === 'string' && Object.hasOwn(body.cases, key) ? key : null;
-  // `null` is no case name (names are strings): the default's entry.
-  let b = r.cases.get(which as string);
+  let b = typeof key === 'string' ? r.cases.get(key) : undefined;
   if (b === undefined) {
     const { ops, path } = bodyOps(body, args);
-    r.cases.set(which as string, (b = makeBlock(ops, `${routinePath(component, routine)}${path}`)));
+    b = makeBlock(ops, `${routinePath(component, routine)}${path}`);
+    if (typeof key === 'string') {
+      if (r.cases.size >= 256) r.cases.clear();
+      r.cases.set(key, b);
+    }
   }
   return b;
 }
@@ -317,9 +328,10 @@ interface InvokeFrame extends Frame {
 const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
   const { componentId, routine, args, opts } = f;
   const reg = opts.registration;
+  let component: Component | undefined;
   if (f.pc === 0) {
     f.pc = 1;
-    const component = engine.world.components[componentId];
+    component = engine.world.components[componentId];
     if (component.kind === 'driver' && component.state === 'unloaded') {
       const rule = opts.unloadedRule ?? 'DRV-3';
       engine.raise(
@@ -332,7 +344,7 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
   }
   if (f.pc === 1) {
     const thread = engine.thread;
-    const component = engine.world.components[componentId];
+    component ??= engine.world.components[componentId];
     if (thread.frames.length >= MAX_NESTED_ROUTINES) {
       // A callback that re-registers with a replay (ADD_EXISTING, INCLUDE_EXISTING) recurses without end:
       // halt like the op budget (DL-3), never overflow the host's stack.
@@ -381,7 +393,8 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     if (reg) {
       thread.callbacks.pop();
       const i = reg.inFlight.lastIndexOf(thread.name);
-      if (i >= 0) reg.inFlight.splice(i, 1);
+      if (i === reg.inFlight.length - 1) reg.inFlight.pop();
+      else if (i >= 0) reg.inFlight.splice(i, 1);
     }
     f.pc = 4;
     if (opts.checkIrql && thread.irql !== f.irqlAtCall) {
@@ -412,6 +425,9 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
  * DRV-3: code of a driver whose image was released runs — e.g. a callback that goes on after Unload
  * returned through IoUnregisterPlugPlayNotification's window (UN-1). Bug check 0xCE at that moment.
  */
+/** Is the image of the routine's driver released (the check of imageReleased, without its message)? */
+const isReleased = (act: Activation): boolean => act.component.kind === 'driver' && act.component.state === 'unloaded';
+
 function imageReleased(act: Activation, what: string): boolean {
   const c = act.component;
   if (c.kind !== 'driver' || c.state !== 'unloaded') return false;
@@ -441,7 +457,7 @@ const opsFrame = (act: Activation, block: Block): OpsFrame =>
   ({ fn: execOps as Routine<never>, pc: 0, ret: undefined, act, block, i: 0, items: null, k: 0, had: false, saved: undefined });
 
 const NO_RETURN: Flow = { ret: false };
-const RET_NO_RETURN: Step = Object.freeze({ t: 'ret', value: NO_RETURN }) as Step;
+const RET_NO_RETURN: Step = constRet(NO_RETURN);
 /** The locals of a routine until a `forEach` gives it one: empty, never written (see forEach). */
 const NO_LOCALS: Record<string, unknown> = Object.freeze(table<unknown>());
 
@@ -462,42 +478,43 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
         const at = block.at[f.i];
         act.thread.pendingOp = undefined;
         // The run halted: the thread never resumes (the scheduler stops).
-        if (imageReleased(act, `goes on to its next op (${at})`)) {
+        if (isReleased(act) && imageReleased(act, `goes on to its next op (${at})`)) {
           f.pc = 5;
           return OP;
         }
         engine.opCount++;
-        if ('call' in op) {
+        if (block.calls[f.i]) {
           f.pc = 2;
           return call(callApi, { act, op: op as ApiCallOp, at, x: null });
         }
-        switch (op.op) {
+        const ctl = op as ControlOp;
+        switch (ctl.op) {
           case 'return':
-            return ret({ ret: true, value: evaluate(act, op.value ?? null) });
+            return ret({ ret: true, value: evaluate(act, ctl.value ?? null) });
           case 'set':
-            if (op.var === '*OperationStatus') setOperationStatus(act, evaluate(act, op.value));
-            else if (op.var === '*PnpDeviceState') setPnpDeviceState(act, evaluate(act, op.value));
-            else writeVar(act, op.var, evaluate(act, op.value));
+            if (ctl.var === '*OperationStatus') setOperationStatus(act, evaluate(act, ctl.value));
+            else if (ctl.var === '*PnpDeviceState') setPnpDeviceState(act, evaluate(act, ctl.value));
+            else writeVar(act, ctl.var, evaluate(act, ctl.value));
             break;
           case 'if': {
-            const taken = truthy(act, op.cond);
+            const taken = truthy(act, ctl.cond);
             f.pc = 3;
-            const inner = taken ? innerBlock(block, f.i, 'then', op.then) : innerBlock(block, f.i, 'else', op.else ?? NO_OPS);
+            const inner = taken ? innerBlock(block, f.i, 'then', ctl.then) : innerBlock(block, f.i, 'else', ctl.else ?? NO_OPS);
             return callFrame(opsFrame(act, inner));
           }
           case 'forEach': {
-            const list = readVar(act, op.in);
+            const list = readVar(act, ctl.in);
             f.items = Array.isArray(list) ? [...list] : [];
             f.k = 0;
-            f.had = Object.hasOwn(act.locals, op.as);
-            f.saved = act.locals[op.as];
+            f.had = Object.hasOwn(act.locals, ctl.as);
+            f.saved = act.locals[ctl.as];
             f.pc = 4;
             continue;
           }
           case 'note':
             if (!engine.halted) {
-              const note = { seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'note', text: op.text, component: act.component.id, op: at } as EntryOf<'note'>;
-              // Narration: the rule it names, else the rule of the call or routine it is written in (as Engine.append).
+              const note = { seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'note', text: ctl.text, component: act.component.id, op: at } as EntryOf<'note'>;
+              // Narration: the rule it names, else the rule of the call or routine it is written in (as Engine.emit).
               const rule = block.mentions[f.i] ?? engine.ruleHere();
               if (rule) note.rule = rule;
               engine.append(note);
@@ -659,7 +676,7 @@ const callApi: Routine<CallApiFrame> = (engine, f) => {
     const api = op.call as ApiName;
     engine.closeRule();
     if (engine.halted) return ret();
-    if (imageReleased(act, `gets ${api}'s return`)) {
+    if (isReleased(act) && imageReleased(act, `gets ${api}'s return`)) {
       f.pc = 3;
       return OP;
     }
