@@ -44,6 +44,22 @@ export interface ExploreOptions {
   /** Told every `progressEvery` runs (default 64) how far it got. */
   onProgress?: (p: { runs: number; states: number }) => void;
   progressEvery?: number;
+  /** Share the search with other workers as it goes (work stealing: parallel.ts, src/cli/explore.ts). */
+  sharing?: Sharing;
+}
+
+/**
+ * How a search shares its work with other workers while it runs. Between two schedules it asks
+ * `wanted`; if so, it splits off the untried branches of the shallowest choice point on its path that
+ * has some (`Search.split`) and hands them to `give` as a task, which any worker can explore: the
+ * results are merged by their place in the tree (`mergeResults`), so who explores what never changes
+ * the result. `reserve` is asked before each schedule: false when the runs shared by every worker
+ * (`--max-runs`) are used up.
+ */
+export interface Sharing {
+  reserve(): boolean;
+  wanted(): boolean;
+  give(task: Task): void;
 }
 
 /** Where a schedule first departs from the default run. */
@@ -95,6 +111,11 @@ export interface Task {
   prefix: Fixed[];
   sleep: [string, Footprint][];
   preemptions: number;
+  /**
+   * The root's branches already explored elsewhere (what they touched): the task is the rest of a
+   * choice point another search visited and split (`Search.split`), so its root is not counted again.
+   */
+  done?: [string, Footprint][];
 }
 
 /** What was found in one or more subtrees, before merging. */
@@ -127,6 +148,8 @@ interface Node {
   continuing: boolean;
   sleep: Map<string, Footprint>;
   done: Map<string, Footprint>;
+  /** Its untried branches were given to another worker (`Search.split`): none is tried here. */
+  given: boolean;
   /** The chosen candidate (index into `order`). */
   index: number;
   /** What the chosen transition touched, once known. */
@@ -211,9 +234,18 @@ class Search {
     const deadline = timeLimitMs !== undefined && now ? now() + timeLimitMs : Infinity;
     const every = this.options.progressEvery ?? 64;
     const stoppedBy: StopReason[] = [];
+    const sharing = this.options.sharing;
     for (;;) {
+      if (sharing && !sharing.reserve()) {
+        stoppedBy.push('max-runs');
+        break;
+      }
       next();
       if (this.runs > 0 && this.runs % every === 0) this.options.onProgress?.({ runs: this.runs, states: this.states });
+      if (sharing?.wanted()) {
+        const task = this.split();
+        if (task) sharing.give(task);
+      }
       if (!this.backtrack()) break;
       if (maxRuns !== undefined && this.runs >= maxRuns) {
         stoppedBy.push('max-runs');
@@ -238,7 +270,7 @@ class Search {
         return;
       }
       const node = this.node(point, pick, continuing, d);
-      this.states++;
+      this.visited(d);
       const index = this.next(node, 0);
       if (index < 0) return; // every candidate is asleep or over the bound
       node.index = index;
@@ -283,7 +315,7 @@ class Search {
           return null;
         }
         const node = this.node(point, pick.name, continuing, d);
-        this.states++;
+        this.visited(d);
         const index = this.next(node, 0);
         if (index < 0) return null; // every candidate is asleep or over the bound
         node.index = index;
@@ -342,7 +374,33 @@ class Search {
     else if (!parent) sleep = new Map(this.task.sleep);
     else sleep = childSleep(parent);
     const preemptions = parent ? parent.preemptions + cost(parent, parent.index) : this.task.preemptions;
-    return { step: point.step, choice: point.choice, at: point.at, runnable, order, continuing, sleep, done: new Map(), index: -1, fp: null, preemptions };
+    const done = new Map(!parent ? this.task.done : undefined);
+    return { step: point.step, choice: point.choice, at: point.at, runnable, order, continuing, sleep, done, given: false, index: -1, fp: null, preemptions };
+  }
+
+  /** Count the choice point at depth `d` (the root of the rest of a split one was counted where it was split). */
+  private visited(d: number): void {
+    if (d > 0 || !this.task.done) this.states++;
+  }
+
+  /**
+   * Called between two schedules (every transition of the path has run): the untried branches of the
+   * shallowest choice point on the path that has some, as a task for another worker; this search
+   * will not try them. Null when no choice point on the path has any left.
+   */
+  split(): Task | null {
+    for (let d = 0; d < this.path.length; d++) {
+      const node = this.path[d];
+      if (node.given || this.peek(node, node.index + 1) < 0) continue;
+      node.given = true;
+      return {
+        prefix: [...this.task.prefix, ...this.path.slice(0, d).map(fixedOf)],
+        sleep: [...node.sleep],
+        preemptions: node.preemptions,
+        done: [...node.done, [chosenOf(node), node.fp ?? GLOBAL]],
+      };
+    }
+    return null;
   }
 
   /** A task for the subtree below the current path, rooted at this choice point. */
@@ -393,7 +451,7 @@ class Search {
     while (this.path.length > 0) {
       const node = this.path[this.path.length - 1];
       node.done.set(chosenOf(node), node.fp ?? GLOBAL);
-      const j = this.next(node, node.index + 1);
+      const j = node.given ? -1 : this.next(node, node.index + 1);
       if (j >= 0) {
         node.index = j;
         node.fp = null;
