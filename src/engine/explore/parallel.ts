@@ -8,11 +8,11 @@
 //    first worker that is free, and merge the results by their place in the tree (`mergeResults`),
 //    never by who finished first. A complete exploration reports the same outcomes, counts, schedules
 //    and order whatever the number of workers.
-// `exploreOnWorkers` puts the two together, and does it again trying every order when the reduction
-// met a run that stopped at a limit of the run (`needsEveryOrder`), as `explore` does.
+// `exploreOnWorkers` puts the two together. Each subtree prunes the states it has seen itself; the
+// counts are exact whatever the cut (explore.ts), and `states` is merged as the distinct states of all.
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import {
-  exploreTask, mergeResults, needsEveryOrder, ROOT_TASK, splitTasks,
+  exploreTask, mergeResults, ROOT_TASK, splitTasks,
   type ExploreOptions, type ExploreResult, type StopReason, type Task, type TaskResult,
 } from './explore.ts';
 
@@ -147,18 +147,14 @@ export interface Workers {
   pool: TaskPool;
 }
 
-/** Explore on workers: plan, dispatch, merge; again trying every order when the reduction cannot be trusted. */
+/** Explore on workers: plan, dispatch, merge. */
 export async function exploreOnWorkers(options: ExploreOptions, workers: Workers, onProgress?: (p: { runs: number; states: number }) => void): Promise<ExploreResult> {
-  const once = async (o: ExploreOptions): Promise<ExploreResult> => {
-    const started = o.now?.() ?? 0;
-    const planned = await workers.plan(o);
-    if ('result' in planned) return planned.result;
-    const spent = (o.now?.() ?? 0) - started;
-    const timeLimitMs = o.timeLimitMs !== undefined ? Math.max(0, o.timeLimitMs - spent) : undefined;
-    return dispatch(planned, { ...o, timeLimitMs }, workers.pool, onProgress);
-  };
-  const result = await once(options);
-  return needsEveryOrder(result, options) ? once({ ...options, reduction: false }) : result;
+  const started = options.now?.() ?? 0;
+  const planned = await workers.plan(options);
+  if ('result' in planned) return planned.result;
+  const spent = (options.now?.() ?? 0) - started;
+  const timeLimitMs = options.timeLimitMs !== undefined ? Math.max(0, options.timeLimitMs - spent) : undefined;
+  return dispatch(planned, { ...options, timeLimitMs }, workers.pool, onProgress);
 }
 
 /** Two pools as one: a subtree goes to the first with room for it (the first pool first). */
