@@ -4,7 +4,7 @@ import type { Irql } from './api.ts';
 import { IRQL_NAMES } from './api.ts';
 import type { NormalizedScenario, Op, ScheduleOverride } from '../scenario/types.ts';
 import { RUN_LIMITS } from './limits.ts';
-import type { EntityStates, HaltReason, RuleStamp, RunLimit, StampedBody, StateBody, TraceEntry, WaitEdge } from './trace.ts';
+import type { EntityStates, HaltReason, RuleStamp, RunLimit, StampedBody, StateBody, TraceBase, TraceEntry, WaitEdge } from './trace.ts';
 import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import type { ApiName } from './api.ts';
 import type { Handler } from './interp.ts';
@@ -320,8 +320,22 @@ export class Engine {
   emit(body: StampedBody, thread = this.current?.name ?? 'system'): TraceEntry | null {
     if (this.halted) return null;
     // Object.assign, not a spread after `thread`: the same own keys in the same order (a body's keys
-    // are the engine's own names), through a builtin that is fast before the code is optimised.
-    const entry = Object.assign({ seq: this.seq, step: this.step, thread }, body) as TraceEntry;
+    // are the engine's own names). The hot entries (invoke, complete, note, state) are built whole
+    // by their writers and appended (append): copying a body costs more than building the entry.
+    return this.append(Object.assign({ seq: this.seq, step: this.step, thread }, body) as TraceEntry);
+  }
+
+  /** The thread an entry written now is on: the current thread, else `system` (emit's default). */
+  get threadName(): string {
+    return this.current?.name ?? 'system';
+  }
+
+  /**
+   * Append an entry built whole, its keys in the trace's order: `seq` (this.seq), `step`
+   * (this.step), `thread`, then the body's fields and its rule stamp. Null once halted.
+   */
+  append(entry: TraceEntry): TraceEntry | null {
+    if (this.halted) return null;
     if (entry.type === 'note' && !entry.rule) {
       // Narration: the rule it names, else the rule of the call or routine it is written in.
       const rule = ruleMentioned(entry.text) ?? this.ruleHere();
@@ -391,16 +405,17 @@ export class Engine {
    * rule of the call or routine it happens in (ruleHere).
    */
   state<K extends EntityKind>(entity: `${K}:${string}`, from: EntityStates[K], to: EntityStates[K], info?: Record<string, unknown>, stamp: RuleStamp = {}): void {
-    // Built field by field in the trace's key order (info, then the stamp), not through spreads.
+    // Built whole in the trace's key order (info, then the stamp), not through spreads or a copy.
     // The signature ties `from` / `to` to the entity's kind; TypeScript cannot follow K into the union.
-    const body = { type: 'state', entity, from, to } as StateBody & RuleStamp;
-    if (info) body.info = info;
+    if (this.halted) return;
+    const entry = { seq: this.seq, step: this.step, thread: this.threadName, type: 'state', entity, from, to } as TraceBase & StateBody & RuleStamp;
+    if (info) entry.info = info;
     const rule = stamp.rule ?? this.ruleHere();
     if (rule) {
-      body.rule = rule;
-      if (stamp.verdict) body.verdict = stamp.verdict;
+      entry.rule = rule;
+      if (stamp.verdict) entry.verdict = stamp.verdict;
     }
-    this.emit(body);
+    this.append(entry as TraceEntry);
   }
 
   irqlName(t: Thread = this.thread): string {
@@ -449,9 +464,10 @@ export class Engine {
     if (from === 'blocked' && to !== 'blocked') this.unwatch(t);
     if (to === 'runnable' && from !== 'runnable') insertByOrder(this.runnableList, t);
     else if (from === 'runnable' && to !== 'runnable') this.runnableList.splice(this.runnableList.indexOf(t), 1);
-    const body: StateBody = { type: 'state', entity: entityId('thread', t.name), from, to };
-    if (on) body.on = on;
-    this.emit(body, by);
+    if (this.halted) return;
+    const entry = { seq: this.seq, step: this.step, thread: by, type: 'state', entity: entityId('thread', t.name), from, to } as TraceBase & StateBody;
+    if (on) entry.on = on;
+    this.append(entry as TraceEntry);
   }
 
   /** Queue a job on a thread (creating it if needed). Returns the job for waiting on it. */
@@ -496,7 +512,7 @@ export class Engine {
 
   /** Blocked threads whose wait may have ended since the last check, in creation order. */
   private wakeCandidates(): readonly Thread[] {
-    const watched = this.lastStepped ? this.watchers.get(this.lastStepped.name) : undefined;
+    const watched = this.lastStepped && this.watchers.size > 0 ? this.watchers.get(this.lastStepped.name) : undefined;
     this.lastStepped = null;
     if (!this.recheckAll && this.everyStep.size === 0 && this.fresh.length === 0 && watched === undefined) return NONE;
     const out = new Set<Thread>(this.everyStep);
@@ -781,7 +797,7 @@ export class Engine {
       }
       o = this.overrides.get(`${this.step}/${choice}`);
     }
-    const legacy = this.overridesAt.get(seq);
+    const legacy = this.overridesAt.size > 0 ? this.overridesAt.get(seq) : undefined;
     if (legacy && !legacy.used) o = legacy;
     if (!o || o.used) return pick;
     o.used = true;

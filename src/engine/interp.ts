@@ -1,12 +1,12 @@
 // The op interpreter: routine bodies, values, conditions, and API calls (docs/scenario-format.md §3).
-import type { ApiCallOp, Cond, Op, RoutineBody, Value } from '../scenario/types.ts';
+import type { ApiCallOp, Cond, NormalizedScenario, Op, RoutineBody, Value } from '../scenario/types.ts';
 import { APIS, IRQL_NAMES, isApiName, type ApiName, type Irql } from './api.ts';
 import { isConstant, ntSuccess } from './constants.ts';
 import type { Engine, Thread } from './engine.ts';
-import { OP, call, callFrame, frame, isFrame, ret, type Frame, type Routine } from './frame.ts';
+import { OP, call, callFrame, isFrame, ret, type Frame, type Routine, type Step } from './frame.ts';
 import type { Component, Registration } from './model.ts';
-import type { RuleId } from './rules/ids.ts';
-import type { RuleStamp, StampedBody, TraceEntry, Verdict } from './trace.ts';
+import { ruleMentioned, type RuleId } from './rules/ids.ts';
+import type { EntryOf, RuleStamp, TraceEntry, Verdict } from './trace.ts';
 import { unpin } from './kernel/registrations.ts';
 import { dict, own } from './dict.ts';
 
@@ -87,20 +87,50 @@ function field(args: Record<string, unknown>, struct: string, name: string): unk
   return s !== null && typeof s === 'object' && Object.hasOwn(s, name) ? (s as Record<string, unknown>)[name] : null;
 }
 
-export function evaluate(act: Activation, v: Value | undefined): unknown {
-  if (v === undefined || v === null || typeof v !== 'string') return v ?? null;
+/** What a string value names: an argument (`$Name`), a field of one (`$Struct.Field`), a constant, or a variable. */
+type Ref =
+  | { k: 'arg'; name: string; context: boolean }
+  | { k: 'field'; struct: string; name: string }
+  | { k: 'literal' }
+  | { k: 'var' };
+
+/** Refs by value text, worked out once per text (values are the scenario's strings); bounded. */
+const REFS = new Map<string, Ref>();
+const LITERAL: Ref = { k: 'literal' };
+const VAR: Ref = { k: 'var' };
+
+function refOf(v: string): Ref {
+  let r = REFS.get(v);
+  if (r !== undefined) return r;
   if (v.startsWith('$')) {
     const name = v.slice(1);
     const dot = name.indexOf('.');
-    if (dot > 0) return field(act.args, name.slice(0, dot), name.slice(dot + 1));
-    const value = Object.hasOwn(act.args, name) ? act.args[name] : null;
-    if (name.endsWith('Context') && isAllocation(value)) checkUse(act, value);
-    return value;
+    r = dot > 0 ? { k: 'field', struct: name.slice(0, dot), name: name.slice(dot + 1) } : { k: 'arg', name, context: name.endsWith('Context') };
+  } else {
+    // A device instance id written out (`ACPI\\ACPI0007\\1`): never a variable name (validation allows it for instance ids only).
+    r = isConstant(v) || v.includes('\\') ? LITERAL : VAR;
   }
-  if (isConstant(v)) return v;
-  // A device instance id written out (`ACPI\\ACPI0007\\1`): never a variable name (validation allows it for instance ids only).
-  if (v.includes('\\')) return v;
-  return readVar(act, v);
+  if (REFS.size >= 4096) REFS.clear();
+  REFS.set(v, r);
+  return r;
+}
+
+export function evaluate(act: Activation, v: Value | undefined): unknown {
+  if (v === undefined || v === null || typeof v !== 'string') return v ?? null;
+  const r = refOf(v);
+  switch (r.k) {
+    case 'arg': {
+      const value = Object.hasOwn(act.args, r.name) ? act.args[r.name] : null;
+      if (r.context && isAllocation(value)) checkUse(act, value);
+      return value;
+    }
+    case 'field':
+      return field(act.args, r.struct, r.name);
+    case 'literal':
+      return v;
+    case 'var':
+      return readVar(act, v);
+  }
 }
 
 /**
@@ -161,6 +191,82 @@ export function bodyOps(body: RoutineBody | undefined, args: Record<string, unkn
   return { ops: body.default ?? [], path: '/default' };
 }
 
+/**
+ * A list of ops (a routine body, a branch, a loop body) with the JSON pointer of each op, built once
+ * per list and not at every step: the pointers are the trace's `op` fields and the threads'
+ * pendingOp. Derived from the scenario alone (never changed by a run), so every run and fork of a
+ * scenario shares them.
+ */
+export interface Block {
+  ops: Op[];
+  /** The list's JSON pointer: `/drivers/<id>/routines/<routine>[/cases/<key>]`, `…/<i>/then`. */
+  base: string;
+  /** `${base}/${i}` for each op. */
+  at: string[];
+  /** For a `note` op, the rule its text names (ruleMentioned), else null. */
+  mentions: (RuleId | null)[];
+  /** The blocks inside op i (`then`, `else`, `do`), made when first run. */
+  inner: Map<string, Block> | null;
+}
+
+function makeBlock(ops: Op[], base: string): Block {
+  const at = new Array<string>(ops.length);
+  const mentions = new Array<RuleId | null>(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
+    at[i] = `${base}/${i}`;
+    mentions[i] = !('call' in op) && op.op === 'note' ? ruleMentioned(op.text) : null;
+  }
+  return { ops, base, at, mentions, inner: null };
+}
+
+/** The block of op i's `then`, `else` or `do` ops. */
+function innerBlock(outer: Block, i: number, part: 'then' | 'else' | 'do', ops: Op[]): Block {
+  const key = `${i}/${part}`;
+  const inner = (outer.inner ??= new Map());
+  let b = inner.get(key);
+  if (b === undefined || b.ops !== ops) inner.set(key, (b = makeBlock(ops, `${outer.at[i]}/${part}`)));
+  return b;
+}
+
+/** A routine's blocks: the whole body, or one per case of a `switch` body (and its default). */
+interface RoutineBlocks {
+  body: RoutineBody | undefined;
+  whole: Block | null;
+  cases: Map<string, Block>;
+}
+
+/** The routines' blocks of each scenario, by component and routine. */
+const ROUTINE_BLOCKS = new WeakMap<NormalizedScenario, Map<string, Map<string, RoutineBlocks>>>();
+const NO_OPS: Op[] = [];
+
+/** The block to run for a routine of a component called with these arguments (bodyOps, with each op's pointer). */
+export function routineBlock(scenario: NormalizedScenario, component: Component, routine: string, args: Record<string, unknown>): Block {
+  let byComponent = ROUTINE_BLOCKS.get(scenario);
+  if (byComponent === undefined) ROUTINE_BLOCKS.set(scenario, (byComponent = new Map()));
+  let byRoutine = byComponent.get(component.id);
+  if (byRoutine === undefined) byComponent.set(component.id, (byRoutine = new Map()));
+  let r = byRoutine.get(routine);
+  if (r === undefined) {
+    const spec = own(scenario.drivers, component.id) ?? own(scenario.apps, component.id);
+    r = { body: own(spec?.routines, routine), whole: null, cases: new Map() };
+    byRoutine.set(routine, r);
+  }
+  const body = r.body;
+  if (body === undefined || Array.isArray(body)) return (r.whole ??= makeBlock(body ?? NO_OPS, routinePath(component, routine)));
+  const key = args[body.switch];
+  const which = typeof key === 'string' && Object.hasOwn(body.cases, key) ? key : null;
+  // `null` is no case name (names are strings): the default's entry.
+  let b = r.cases.get(which as string);
+  if (b === undefined) {
+    const { ops, path } = bodyOps(body, args);
+    r.cases.set(which as string, (b = makeBlock(ops, `${routinePath(component, routine)}${path}`)));
+  }
+  return b;
+}
+
+const routinePath = (component: Component, routine: string) => `/${component.kind === 'app' ? 'apps' : 'drivers'}/${component.id}/routines/${routine}`;
+
 export function hasRoutine(engine: Engine, component: string, routine: string): boolean {
   const spec = own(engine.scenario.drivers, component) ?? own(engine.scenario.apps, component);
   return !!spec && Object.hasOwn(spec.routines, routine);
@@ -192,7 +298,9 @@ export function invoke(
   args: Record<string, unknown>,
   opts: InvokeOptions = {},
 ): Frame {
-  return frame(invokeRoutine, { componentId, routine, args, opts, act: null, irqlAtCall: 0, result: null });
+  // Built whole (frame() would add fn and pc to a finished literal: two more shapes and a property store).
+  const f: InvokeFrame = { fn: invokeRoutine as Routine<never>, pc: 0, ret: undefined, componentId, routine, args, opts, act: null, irqlAtCall: 0, result: null };
+  return f;
 }
 
 interface InvokeFrame extends Frame {
@@ -233,14 +341,16 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     }
     // Built field by field (not with conditional spreads, which copy through a slow generic path on
     // this hot line); the key order is the trace's: registration and callback before irql, rule last.
-    const entry: Extract<StampedBody, { type: 'invoke' }> = { type: 'invoke', component: componentId, routine, args };
-    if (reg) {
-      entry.registration = reg.id;
-      entry.callback = reg.kind;
+    if (!engine.halted) {
+      const entry = { seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'invoke', component: componentId, routine, args } as EntryOf<'invoke'>;
+      if (reg) {
+        entry.registration = reg.id;
+        entry.callback = reg.kind;
+      }
+      entry.irql = IRQL_NAMES[thread.irql];
+      if (opts.rule) entry.rule = opts.rule;
+      engine.append(entry);
     }
-    entry.irql = IRQL_NAMES[thread.irql];
-    if (opts.rule) entry.rule = opts.rule;
-    engine.emit(entry);
     engine.openRule(opts.rule);
     engine.opCount++; // an empty routine still costs one op: replays and broadcasts are bounded too
     f.irqlAtCall = thread.irql;
@@ -248,15 +358,12 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     if (reg) thread.callbacks.push(reg.id);
     thread.frames.push({ component: componentId, routine });
     const act: Activation = {
-      engine, thread, component, routine, args, locals: Object.create(null) as Record<string, unknown>,
+      engine, thread, component, routine, args, locals: NO_LOCALS,
       operationStatus: opts.operationStatus, registration: reg, pnpDeviceState: opts.pnpDeviceState,
     };
     f.act = act;
-    const spec = own(engine.scenario.drivers, componentId) ?? own(engine.scenario.apps, componentId);
-    const body = bodyOps(own(spec?.routines, routine), args);
-    const base = `/${component.kind === 'app' ? 'apps' : 'drivers'}/${componentId}/routines/${routine}${body.path}`;
     f.pc = 2;
-    return call(execOps, { act, ops: body.ops, base, i: 0, items: null, k: 0 });
+    return callFrame(opsFrame(act, routineBlock(engine.scenario, component, routine, args)));
   }
   if (f.pc === 2) {
     const flow = f.ret as Flow;
@@ -288,9 +395,11 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
   if (f.pc === 4) {
     const result = f.result;
     const done = opts.completeRule?.(result) ?? opts.rule;
-    const complete: Extract<StampedBody, { type: 'complete' }> = { type: 'complete', component: componentId, routine, result };
-    if (done) complete.rule = done;
-    engine.emit(complete);
+    if (!engine.halted) {
+      const complete = { seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'complete', component: componentId, routine, result } as EntryOf<'complete'>;
+      if (done) complete.rule = done;
+      engine.append(complete);
+    }
     // DRV-2: a registration unregistered with the Ex routine from its own callback keeps the image until that callback returned.
     if (reg && reg.pinned && reg.inFlight.length === 0) unpin(engine, reg);
     return ret(result);
@@ -315,34 +424,41 @@ function imageReleased(act: Activation, what: string): boolean {
 
 interface OpsFrame extends Frame {
   act: Activation;
-  ops: Op[];
-  /** Their JSON path in the scenario, so the trace can point at the op (`op` field). */
-  base: string;
+  /** The ops, with their JSON pointers in the scenario, so the trace can point at the op (`op` field). */
+  block: Block;
   /** The op to run next. */
   i: number;
   /** A `forEach` in progress: its items, the next one, and the loop variable it shadows. */
   items: unknown[] | null;
   k: number;
-  had?: boolean;
-  saved?: unknown;
+  had: boolean;
+  saved: unknown;
 }
 
+/** A frame running a block of ops, built whole (one shape for every such frame). */
+const opsFrame = (act: Activation, block: Block): OpsFrame =>
+  ({ fn: execOps as Routine<never>, pc: 0, ret: undefined, act, block, i: 0, items: null, k: 0, had: false, saved: undefined });
+
 const NO_RETURN: Flow = { ret: false };
+const RET_NO_RETURN: Step = Object.freeze({ t: 'ret', value: NO_RETURN }) as Step;
+/** The locals of a routine until a `forEach` gives it one: empty, never written (see forEach). */
+const NO_LOCALS: Record<string, unknown> = Object.freeze(dict<unknown>());
 
 /** Run ops (a routine body, a branch, a loop body): a step boundary before each op. */
 export const execOps: Routine<OpsFrame> = (engine, f) => {
-  const { act, ops } = f;
+  const { act, block } = f;
+  const ops = block.ops;
   for (;;) {
     switch (f.pc) {
       case 0: // before op i
-        if (f.i >= ops.length) return ret(NO_RETURN);
-        act.thread.pendingOp = `${f.base}/${f.i}`;
+        if (f.i >= ops.length) return RET_NO_RETURN;
+        act.thread.pendingOp = block.at[f.i];
         act.thread.pendingSpec = ops[f.i];
         f.pc = 1;
         return OP;
       case 1: { // op i
         const op = ops[f.i];
-        const at = `${f.base}/${f.i}`;
+        const at = block.at[f.i];
         act.thread.pendingOp = undefined;
         // The run halted: the thread never resumes (the scheduler stops).
         if (imageReleased(act, `goes on to its next op (${at})`)) {
@@ -365,7 +481,8 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
           case 'if': {
             const taken = truthy(act, op.cond);
             f.pc = 3;
-            return call(execOps, { act, ops: taken ? op.then : (op.else ?? []), base: `${at}/${taken ? 'then' : 'else'}`, i: 0, items: null, k: 0 });
+            const inner = taken ? innerBlock(block, f.i, 'then', op.then) : innerBlock(block, f.i, 'else', op.else ?? NO_OPS);
+            return callFrame(opsFrame(act, inner));
           }
           case 'forEach': {
             const list = readVar(act, op.in);
@@ -377,7 +494,13 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
             continue;
           }
           case 'note':
-            engine.emit({ type: 'note', text: op.text, component: act.component.id, op: at });
+            if (!engine.halted) {
+              const note = { seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'note', text: op.text, component: act.component.id, op: at } as EntryOf<'note'>;
+              // Narration: the rule it names, else the rule of the call or routine it is written in (as Engine.append).
+              const rule = block.mentions[f.i] ?? engine.ruleHere();
+              if (rule) note.rule = rule;
+              engine.append(note);
+            }
             break;
         }
         f.i++;
@@ -399,8 +522,9 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
         const op = ops[f.i] as Extract<Op, { op: 'forEach' }>;
         if (f.k > 0 && (f.ret as Flow).ret) return ret(f.ret);
         if (f.k < f.items!.length) {
+          if (act.locals === NO_LOCALS) act.locals = dict();
           act.locals[op.as] = f.items![f.k++];
-          return call(execOps, { act, ops: op.do, base: `${f.base}/${f.i}/do`, i: 0, items: null, k: 0 });
+          return callFrame(opsFrame(act, innerBlock(block, f.i, 'do', op.do)));
         }
         if (f.had) act.locals[op.as] = f.saved;
         else delete act.locals[op.as];
@@ -410,7 +534,7 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
         continue;
       }
       default:
-        return ret(NO_RETURN);
+        return RET_NO_RETURN;
     }
   }
 };
