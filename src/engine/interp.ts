@@ -9,6 +9,7 @@ import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import type { EntryOf, RuleStamp, TraceEntry, Verdict } from './trace.ts';
 import { unpin } from './kernel/registrations.ts';
 import { dict, own } from './dict.ts';
+import { derived } from './fork.ts';
 
 /** A running routine: its component, arguments and loop variables. */
 export interface Activation {
@@ -217,7 +218,7 @@ function makeBlock(ops: Op[], base: string): Block {
     at[i] = `${base}/${i}`;
     mentions[i] = !('call' in op) && op.op === 'note' ? ruleMentioned(op.text) : null;
   }
-  return { ops, base, at, mentions, inner: null };
+  return derived({ ops, base, at, mentions, inner: null }, base);
 }
 
 /** The block of op i's `then`, `else` or `do` ops. */

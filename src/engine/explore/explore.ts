@@ -117,9 +117,9 @@ export interface Found {
 
 export interface TaskResult {
   runs: number;
-  /** Choice points explored here (not pruned). */
+  /** Distinct states visited (pruning), or choice points visited. */
   states: number;
-  /** With pruning: a digest of each distinct state visited (merged, they count the distinct states of the whole tree). */
+  /** With pruning: a digest of each distinct state visited, sorted (merged, they count the distinct states of the whole tree). */
   seen?: string[];
   stoppedBy: StopReason[];
   found: Found[];
@@ -262,7 +262,10 @@ class Search {
       this.finish(node);
     }
     if (this.bounded) stoppedBy.push('preemptions');
-    return { runs: this.runs, states: this.states, ...(this.keys ? { seen: [...this.visited].map((k) => this.keys!.digest(k)) } : {}), stoppedBy, found: this.found() };
+    if (!this.keys) return { runs: this.runs, states: this.states, stoppedBy, found: this.found() };
+    // A fork can alias what a re-run does not (state.ts, digest): the same state under two keys, one digest.
+    const seen = [...new Set([...this.visited].map((k) => this.keys!.digest(k)))].sort();
+    return { runs: this.runs, states: seen.length, seen, stoppedBy, found: this.found() };
   }
 
   /** A run of the scenario through the task's prefix, paused at the task's root (or ended). */

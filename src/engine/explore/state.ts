@@ -9,8 +9,9 @@
 // triggers, the paused choice point. Maps, sets and objects are encoded in their iteration order
 // (which the engine follows), so equal keys mean equal data, not merely equivalent data. An object
 // reached twice is written once and then referred to by its number (identity is data: a frame and
-// the world share a registration). Functions (routines: module-level, never closures, frame.ts) and
-// the objects of the scenario (never changed by a run) are written as their identity.
+// the world share a registration). Functions (routines: module-level, never closures, frame.ts),
+// the objects of the scenario (never changed by a run) and what is derived from them (caches such as
+// op blocks: fork.ts `derived`) are written as their identity or name.
 //
 // Left out: what only records the past — the trace (the entries themselves; their count is in the
 // key), the entries kept for forks, `lastEntry` (read only once the run has ended) — and what a run
@@ -19,16 +20,17 @@
 // the explorer adds a path's observations to those below the state (outcome.ts, `Suffixes`).
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import type { Engine } from '../engine.ts';
+import { derivedName } from '../fork.ts';
 
 /** Engine fields that are history or shared by every run of one exploration (see above). */
 const LEFT_OUT = new Set(['trace', 'kept', 'lastEntry', 'scenario', 'handlers', 'limits', 'explorer', 'sink']);
 
 // The key is a string of 16-bit codes: a tag, then (for most tags) a number.
-const enum Tag { Str = 1, Int, Num, True, False, Undef, Null, Fn, Ref, Shared, Arr, Map, Set, Obj, Dict, Proto, Key, End, Sym }
+const enum Tag { Str = 1, Int, Num, True, False, Undef, Null, Fn, Ref, Shared, Arr, Map, Set, Obj, Dict, Proto, Key, End, Sym, Derived }
 /** Tags followed by a number. */
-const WITH_NUMBER = new Set<number>([Tag.Str, Tag.Int, Tag.Num, Tag.Fn, Tag.Ref, Tag.Shared, Tag.Arr, Tag.Map, Tag.Set, Tag.Proto, Tag.Key, Tag.Sym]);
+const WITH_NUMBER = new Set<number>([Tag.Str, Tag.Int, Tag.Num, Tag.Fn, Tag.Ref, Tag.Shared, Tag.Arr, Tag.Map, Tag.Set, Tag.Proto, Tag.Key, Tag.Sym, Tag.Derived]);
 /** Tags whose number is a string's. */
-const STRING_TAGS = new Set<number>([Tag.Str, Tag.Num, Tag.Key, Tag.Sym]);
+const STRING_TAGS = new Set<number>([Tag.Str, Tag.Num, Tag.Key, Tag.Sym, Tag.Derived]);
 
 /** The state keys of one exploration (numbers in a key are local to it). */
 export class StateKeys {
@@ -107,6 +109,12 @@ export class StateKeys {
       if (shared !== undefined) {
         codes.push(Tag.Shared);
         num(shared);
+        return;
+      }
+      const name = derivedName(o);
+      if (name !== undefined) {
+        codes.push(Tag.Derived);
+        num(this.string(name));
         return;
       }
       seen.set(o, seen.size);
