@@ -17,7 +17,7 @@ import { own } from './dict.ts';
 import { entityId, type EntityKind } from './ids/entities.ts';
 import { parseThread } from './ids/threads.ts';
 import { block, frame, ret, type Frame, type Routine } from './frame.ts';
-import { deepCopy, reachable } from './fork.ts';
+import { Copier, copyEngine, reachable } from './fork.ts';
 
 export interface Job {
   id: number;
@@ -322,7 +322,13 @@ export class Engine {
     // Object.assign, not a spread after `thread`: the same own keys in the same order (a body's keys
     // are the engine's own names). The hot entries (invoke, complete, note, state) are built whole
     // by their writers and appended (append): copying a body costs more than building the entry.
-    return this.append(Object.assign({ seq: this.seq, step: this.step, thread }, body) as TraceEntry);
+    const entry = Object.assign({ seq: this.seq, step: this.step, thread }, body) as TraceEntry;
+    if (entry.type === 'note' && !entry.rule) {
+      // Narration: the rule it names, else the rule of the call or routine it is written in.
+      const rule = ruleMentioned(entry.text) ?? this.ruleHere();
+      if (rule) entry.rule = rule;
+    }
+    return this.append(entry);
   }
 
   /** The thread an entry written now is on: the current thread, else `system` (emit's default). */
@@ -332,15 +338,11 @@ export class Engine {
 
   /**
    * Append an entry built whole, its keys in the trace's order: `seq` (this.seq), `step`
-   * (this.step), `thread`, then the body's fields and its rule stamp. Null once halted.
+   * (this.step), `thread`, then the body's fields and its rule stamp (a note's too: see emit).
+   * Null once halted.
    */
   append(entry: TraceEntry): TraceEntry | null {
     if (this.halted) return null;
-    if (entry.type === 'note' && !entry.rule) {
-      // Narration: the rule it names, else the rule of the call or routine it is written in.
-      const rule = ruleMentioned(entry.text) ?? this.ruleHere();
-      if (rule) entry.rule = rule;
-    }
     this.trace.push(entry);
     this.lastEntry = entry;
     // Room is kept for the DL-3 hazard and the halt.
@@ -681,15 +683,11 @@ export class Engine {
    */
   fork(): Engine {
     if (!this.kept) throw new Error('engine: only a run started with `keep` can be forked');
-    const seen = new Map<object, object>();
-    for (const shared of [this.scenario, this.handlers, this.limits, this.explorer, ...this.kept]) if (shared) seen.set(shared, shared);
-    // Entries not handed over yet are final too, but for a call whose handler may still stamp its rule (CallCtx.govern).
-    for (const e of this.trace) {
-      if (e.type === 'call') continue;
-      seen.set(e, e);
-      if (e.type === 'invoke') seen.set(e.args, e.args);
-    }
-    return deepCopy(this as Engine, seen, scenarioObjects(this.scenario));
+    const c = new Copier(scenarioObjects(this.scenario));
+    for (const shared of [this.scenario, this.handlers, this.limits, this.explorer]) if (shared) c.share(shared);
+    const world = c.world(this.world);
+    const copy = new Engine(this.scenario, world, { handlers: this.handlers ?? undefined, explorer: this.explorer ?? undefined, keep: true });
+    return copyEngine(this as Engine, copy, c);
   }
 
   /** Resume a paused run: `thread` (one of the runnable ones) runs at the choice point; settle goes on from there. */
@@ -708,7 +706,9 @@ export class Engine {
         this.stop('ops', `The run exceeded its budget of ${n(this.limits.maxOps)} ops; it never became quiescent.`);
         return;
       }
-      for (const t of this.wakeCandidates()) {
+      const candidates = this.wakeCandidates();
+      for (let i = 0; i < candidates.length; i++) {
+        const t = candidates[i];
         if (t.status === 'blocked' && t.wait && this.satisfied(t.wait)) {
           if (++this.wakeups > this.limits.maxWakeups) {
             this.stop('wakeups', `The run reached its limit of ${n(this.limits.maxWakeups)} wake-ups of blocked threads; it never became quiescent.`);
@@ -782,7 +782,8 @@ export class Engine {
       }
       const choice = ++this.choiceCount;
       this.choicesPerStep.set(this.step, choice);
-      point = { at: seq, step: this.step, choice, runnable: runnable.map((t) => t.name), chosen: pick.name, next: runnable.map(nextStep) };
+      // Frozen: never changed once made, so a fork shares them (fork.ts).
+      point = { at: seq, step: this.step, choice, runnable: Object.freeze(runnable.map((t) => t.name)) as string[], chosen: pick.name, next: Object.freeze(runnable.map(nextStep)) as NextStep[] };
       if (!this.kept) this.choices.push(point);
       this.pointHere = point;
       if (this.explorer) {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMOS } from '../scenario/demos/index.ts';
 import { load } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
-import { deepCopy } from './fork.ts';
+import { deepCopy, derivedName, reachable } from './fork.ts';
 import { proceed, runScenario, startRun } from './index.ts';
 import type { Engine } from './engine.ts';
 
@@ -77,5 +77,83 @@ describe('Engine.fork', () => {
     }
     expect(points).toBeGreaterThan(0);
     expect(JSON.stringify(run.entriesFrom(0))).toBe(JSON.stringify((runScenario(s) as { trace: unknown }).trace));
+  });
+});
+
+/**
+ * The copy has the original's structure, each object copied once (the same copy wherever the
+ * original is referred to, and no two originals with one copy), with the original's prototype; the
+ * only objects both refer to are final: frozen ones, the scenario's, the handlers, the limits, the
+ * explorer, the batches handed over and the entries but the calls whose handler is still running
+ * (it may stamp its entry), with everything they refer to.
+ */
+function expectSeparate(run: Engine, copy: Engine): void {
+  const final = reachable(run.scenario);
+  for (const o of [run.handlers, run.limits]) reachable(o, final);
+  // A call entry is final once its handler returned: nothing but the trace refers to it then (its CallCtx is gone).
+  const live = reachable(run.threads, new WeakSet([run]));
+  for (const e of run.entriesFrom(0)) if (e.type !== 'call' || !live.has(e)) reachable(e, final);
+  const { kept, explorer } = run as unknown as { kept: unknown[]; explorer: object };
+  final.add(kept).add(explorer);
+  for (const b of kept) final.add(b as object);
+  const toCopy = new Map<object, object>();
+  const toOriginal = new Map<object, object>();
+  const stack: [unknown, unknown, string][] = [[run, copy, 'engine']];
+  while (stack.length > 0) {
+    const [a, b, path] = stack.pop()!;
+    if (typeof a !== 'object' || a === null) {
+      expect(b, path).toBe(a);
+      continue;
+    }
+    if (a === b) {
+      // Derived from the scenario (caches: fork.ts `derived`) is shared by every run of it.
+      if (!Object.isFrozen(a) && !final.has(a) && derivedName(a) === undefined) throw new Error(`${path}: shared by the copy, but not final`);
+      continue;
+    }
+    expect(typeof b === 'object' && b !== null, path).toBe(true);
+    const o = b as object;
+    if (toCopy.has(a) || toOriginal.has(o)) {
+      if (toCopy.get(a) !== o) throw new Error(`${path}: an object reached twice was copied twice, or two objects have one copy`);
+      continue;
+    }
+    toCopy.set(a, o);
+    toOriginal.set(o, a);
+    expect(Object.getPrototypeOf(o), path).toBe(Object.getPrototypeOf(a));
+    if (a instanceof Map) {
+      const x = [...a];
+      const y = [...(o as Map<unknown, unknown>)];
+      expect(y.length, path).toBe(x.length);
+      x.forEach(([k, v], i) => stack.push([k, y[i][0], `${path}.<key ${i}>`], [v, y[i][1], `${path}.<value ${i}>`]));
+    } else if (a instanceof Set) {
+      const x = [...a];
+      const y = [...(o as Set<unknown>)];
+      expect(y.length, path).toBe(x.length);
+      x.forEach((v, i) => stack.push([v, y[i], `${path}.<${i}>`]));
+    } else {
+      expect(Object.keys(o), path).toEqual(Object.keys(a));
+      for (const k of Object.keys(a)) stack.push([(a as Record<string, unknown>)[k], (o as Record<string, unknown>)[k], `${path}.${k}`]);
+    }
+  }
+}
+
+describe('Engine.fork copies all that can change, and only that', () => {
+  it.each(DEMOS.map((d) => d.id))('%s: at its choice points, the copy shares only final objects with the original', (id) => {
+    const s = { ...normalized(DEMOS.find((d) => d.id === id)!.scenario), schedule: [] };
+    let budget = 60;
+    // Depth first through the schedule tree, up to `budget` choice points.
+    const visit = (run: Engine): void => {
+      while (run.paused && budget-- > 0) {
+        for (const name of run.paused.point.runnable.slice(1)) {
+          const copy = run.fork();
+          expectSeparate(run, copy);
+          copy.resume(name);
+          proceed(copy);
+          visit(copy);
+        }
+        run.resume(run.paused.pick);
+        proceed(run);
+      }
+    };
+    visit(pausing(s));
   });
 });

@@ -4,8 +4,17 @@
 // copied once (a frame and the world share a registration, so do their copies); prototypes are kept
 // (null-prototype dictionaries, class instances); functions are copied by reference (routines are
 // module-level functions, never closures over state, see frame.ts). What never changes while a run
-// goes on — the scenario and everything in it, the API handlers, the entries already handed over —
-// is shared, not copied.
+// goes on is shared, not copied: the scenario and everything in it, the API handlers, the entries
+// already final, frozen objects.
+//
+// Most of the state has a shape the engine fixes (model.ts World, engine.ts Thread), so it is copied
+// by functions that know it (`copyWorld`, `copyThread`): arrays that one record alone holds (a
+// thread's `callbacks`, a device's `symlinks`…) are copied without an entry in the identity map,
+// and arrays of strings or of final values are sliced. Everything else — frames and their locals,
+// jobs, waits, activations — goes through the generic copy, which keeps identity.
+import type { ChoicePoint, Paused, Thread } from './engine.ts';
+import type { Device, Registration, World } from './model.ts';
+import type { TraceEntry } from './trace.ts';
 
 /**
  * Objects worked out from a scenario once and never part of a run's state — caches such as the
@@ -39,46 +48,252 @@ export function reachable(root: unknown, into = new WeakSet<object>()): WeakSet<
 }
 
 /**
- * A deep copy of `root`. `seen` maps originals to their copies, seeded with what is to be shared
- * (an object mapped to itself); objects in `shared` are never copied either.
+ * Copies one object graph: each object once (`seen` maps originals to their copies; an original
+ * mapped to itself is shared), never the objects in `shared`, nor frozen ones (immutable: OP, the
+ * scenario's frozen parts).
  */
-export function deepCopy<T>(root: T, seen: Map<object, object>, shared: WeakSet<object>): T {
-  const copy = (v: unknown): unknown => {
-    if (typeof v !== 'object' || v === null) return v;
-    const done = seen.get(v);
+export class Copier {
+  readonly seen = new Map<object, object>();
+
+  constructor(private readonly shared: WeakSet<object>) {}
+
+  /** The copy shares `o`. */
+  share(o: object): void {
+    this.seen.set(o, o);
+  }
+
+  copy<T>(v: T): T {
+    return typeof v === 'object' && v !== null ? (this.object(v) as T) : v;
+  }
+
+  /** The copy of `v` made earlier, or v itself when shared; undefined when it has none yet. */
+  private known(v: object): object | undefined {
+    const done = this.seen.get(v);
     if (done !== undefined) return done;
-    if (shared.has(v) || DERIVED.has(v)) return v;
+    if (Object.isFrozen(v) || this.shared.has(v) || DERIVED.has(v)) return v;
+    return undefined;
+  }
+
+  object(v: object): object {
+    const done = this.known(v);
+    if (done !== undefined) return done;
     const proto = Object.getPrototypeOf(v) as object | null;
     if (proto === Array.prototype) {
       const a = v as unknown[];
-      const out: unknown[] = new Array(a.length);
-      seen.set(v, out);
-      for (let i = 0; i < a.length; i++) out[i] = copy(a[i]);
+      const out = a.slice();
+      this.seen.set(v, out);
+      for (let i = 0; i < out.length; i++) {
+        const x = out[i];
+        if (typeof x === 'object' && x !== null) out[i] = this.object(x);
+      }
       return out;
     }
     if (proto === Map.prototype) {
       const out = new Map();
-      seen.set(v, out);
-      for (const [k, x] of v as Map<unknown, unknown>) out.set(copy(k), copy(x));
+      this.seen.set(v, out);
+      for (const [k, x] of v as Map<unknown, unknown>) out.set(this.copy(k), this.copy(x));
       return out;
     }
     if (proto === Set.prototype) {
       const out = new Set();
-      seen.set(v, out);
-      for (const x of v as Set<unknown>) out.add(copy(x));
+      this.seen.set(v, out);
+      for (const x of v as Set<unknown>) out.add(this.copy(x));
       return out;
     }
-    // Plain objects, null-prototype dictionaries, class instances (their methods live on the prototype).
-    const out = (proto === Object.prototype ? {} : Object.create(proto)) as Record<string, unknown>;
-    seen.set(v, out);
-    const o = v as Record<string, unknown>;
-    for (const k in o) {
-      const x = copy(o[k]);
-      // A key named `__proto__` is data (a scenario's names are just names): never the prototype setter.
-      if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
-      else out[k] = x;
+    // Plain objects (a spread keeps the keys, their order and the shape; a key named `__proto__` is
+    // data, never the prototype setter), null-prototype dictionaries, class instances (their
+    // methods live on the prototype).
+    const out = (proto === Object.prototype ? { ...v } : Object.assign(Object.create(proto) as object, v)) as Record<string, unknown>;
+    this.seen.set(v, out);
+    for (const k in out) {
+      const x = out[k];
+      if (typeof x === 'object' && x !== null) out[k] = this.object(x);
     }
     return out;
-  };
-  return copy(root) as T;
+  }
+
+  /** An array only its holder refers to (never through an alias): a copy with no identity entry. */
+  owned<T>(a: T[]): T[] {
+    const out = a.slice();
+    for (let i = 0; i < out.length; i++) {
+      const x = out[i];
+      if (typeof x === 'object' && x !== null) out[i] = this.object(x) as T;
+    }
+    return out;
+  }
+
+  /** A thread: its own arrays copied without identity entries (nothing else refers to them). */
+  thread(t: Thread): Thread {
+    const done = this.known(t);
+    if (done !== undefined) return done as Thread;
+    const out = { ...t };
+    this.seen.set(t, out);
+    out.jobs = this.owned(t.jobs);
+    if (t.job !== null) out.job = this.copy(t.job);
+    out.stack = this.owned(t.stack);
+    if (t.wait !== null) out.wait = this.copy(t.wait);
+    out.callbacks = t.callbacks.slice();
+    // Frozen `{ component, routine }` records (interp.ts): shared.
+    out.frames = t.frames.slice();
+    out.ruleFrames = t.ruleFrames.slice();
+    return out;
+  }
+
+  /** The world (model.ts): dictionaries of records, each record known to the identity map (frames refer to them). */
+  world(w: World): World {
+    const out = { ...w };
+    this.seen.set(w, out);
+    out.processors = this.owned(w.processors);
+    out.memory = this.owned(w.memory);
+    out.devices = this.records(w.devices, (d: Device) => {
+      const c = { ...d };
+      c.stack = d.stack.slice();
+      c.classes = d.classes.slice();
+      c.symlinks = d.symlinks.slice();
+      return c;
+    });
+    out.deviceOrder = w.deviceOrder.slice();
+    out.interfaces = this.records(w.interfaces, flat);
+    out.interfaceOrder = w.interfaceOrder.slice();
+    out.components = this.records(w.components, (c) => {
+      const o = { ...c };
+      o.vars = this.object(c.vars) as typeof c.vars;
+      return o;
+    });
+    out.registrations = this.records(w.registrations, (r: Registration) => {
+      const o = { ...r };
+      if (typeof r.context === 'object' && r.context !== null) o.context = this.object(r.context);
+      o.inFlight = r.inFlight.slice();
+      if (r.arrived) o.arrived = new Set(r.arrived);
+      return o;
+    });
+    out.registrationOrder = w.registrationOrder.slice();
+    out.handles = this.records(w.handles, flat);
+    out.allocations = this.records(w.allocations, flat);
+    out.workItems = this.records(w.workItems, flat);
+    out.events = this.owned(w.events);
+    out.counters = this.records(w.counters, (n) => n);
+    out.locks = this.records(w.locks, flat);
+    out.mutexes = this.copy(w.mutexes);
+    return out;
+  }
+
+  /**
+   * A table of the world (dict.ts `table`): its records copied by `copy` and entered in the
+   * identity map (numbers kept as they are).
+   */
+  private records<R>(from: Record<string, R>, copy: (r: R) => R): Record<string, R> {
+    const out = Object.create(Object.getPrototypeOf(from) as object | null) as Record<string, R>;
+    for (const k in from) {
+      const r = from[k];
+      if (typeof r !== 'object' || r === null) {
+        out[k] = r;
+        continue;
+      }
+      let c = this.known(r as object) as R | undefined;
+      if (c === undefined) {
+        c = copy(r);
+        this.seen.set(r as object, c as object);
+      }
+      out[k] = c;
+    }
+    return out;
+  }
+
+  /** A choice point: its `runnable` and `next` are frozen (engine.ts), so shared. */
+  point(p: ChoicePoint): ChoicePoint {
+    const done = this.seen.get(p);
+    if (done !== undefined) return done as ChoicePoint;
+    const out = { ...p };
+    this.seen.set(p, out);
+    return out;
+  }
+}
+
+/** Threads, mapped to their copies (the same copy wherever a thread is referred to). */
+const threads = (a: Thread[], c: Copier): Thread[] => {
+  const out = a.slice();
+  for (let i = 0; i < out.length; i++) out[i] = c.thread(out[i]);
+  return out;
+};
+const threadSet = (s: Set<Thread>, c: Copier): Set<Thread> => {
+  const out = new Set<Thread>();
+  for (const t of s) out.add(c.thread(t));
+  return out;
+};
+
+/**
+ * How the engine's fields that hold objects are copied (engine.ts), where the generic copy is not
+ * what they need; `trace` and `lastEntry` are copied last (copyEngine).
+ */
+type FieldCopy = (v: never, c: Copier) => unknown;
+const ENGINE_FIELDS = new Map<string, FieldCopy>(Object.entries({
+  // Batches already handed over: final, shared.
+  kept: (k: TraceEntry[][]) => k.slice(),
+  paused: (p: Paused, c: Copier) => ({ ...p, point: c.point(p.point) }),
+  pointHere: (p: ChoicePoint, c: Copier) => c.point(p),
+  threads: (m: Map<string, Thread>, c: Copier) => {
+    const out = new Map<string, Thread>();
+    for (const [k, t] of m) out.set(k, c.thread(t));
+    return out;
+  },
+  threadList: threads,
+  runnableList: threads,
+  fresh: threads,
+  everyStep: threadSet,
+  watching: (m: Map<Thread, string>, c: Copier) => {
+    const out = new Map<Thread, string>();
+    for (const [t, k] of m) out.set(c.thread(t), k);
+    return out;
+  },
+  watchers: (m: Map<string, Set<Thread>>, c: Copier) => {
+    const out = new Map<string, Set<Thread>>();
+    for (const [k, s] of m) out.set(k, threadSet(s, c));
+    return out;
+  },
+  current: (t: Thread, c: Copier) => c.thread(t),
+  lastStepped: (t: Thread, c: Copier) => c.thread(t),
+  choicesPerStep: (m: Map<number, number>) => new Map(m),
+} satisfies Record<string, FieldCopy>));
+
+/**
+ * Fill `into`, a new engine made by the engine's own constructor (so it has the shape, and the
+ * fast properties, of any engine: a copy built key by key would fall back to a slow dictionary), with
+ * a copy of `from`'s fields: those holding objects copied by ENGINE_FIELDS or, for a field not named
+ * there, generically; `scenario` and `world` were given to the constructor. The entries not handed
+ * over yet come last: final and shared, but for a call entry whose handler is still running —
+ * reached through its CallCtx, so already copied.
+ */
+export function copyEngine<E extends object>(from: E, into: E, c: Copier): E {
+  const src = from as Record<string, unknown>;
+  const out = into as Record<string, unknown>;
+  c.seen.set(from, into);
+  for (const k in src) {
+    if (k === 'scenario' || k === 'world' || k === 'trace' || k === 'lastEntry') continue;
+    const v = src[k];
+    if (typeof v !== 'object' || v === null) out[k] = v;
+    else {
+      const f = ENGINE_FIELDS.get(k);
+      out[k] = f ? f(v as never, c) : c.object(v);
+    }
+  }
+  const trace = (src.trace as TraceEntry[]).slice();
+  for (let i = 0; i < trace.length; i++) if (trace[i].type === 'call') trace[i] = (c.seen.get(trace[i]) as TraceEntry | undefined) ?? trace[i];
+  out.trace = trace;
+  const last = src.lastEntry as TraceEntry | null;
+  out.lastEntry = last === null ? null : ((c.seen.get(last) as TraceEntry | undefined) ?? last);
+  return into;
+}
+
+/** A record whose fields are strings, numbers and booleans. */
+const flat = <R extends object>(r: R): R => ({ ...r });
+
+/**
+ * A deep copy of `root`. `seen` maps originals to their copies, seeded with what is to be shared
+ * (an object mapped to itself); objects in `shared` are never copied either.
+ */
+export function deepCopy<T>(root: T, seen: Map<object, object>, shared: WeakSet<object>): T {
+  const c = new Copier(shared);
+  for (const [k, v] of seen) c.seen.set(k, v);
+  return c.copy(root);
 }

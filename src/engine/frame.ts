@@ -36,10 +36,14 @@ export type Routine<F extends Frame> = (engine: Engine, f: F) => Step;
 /** A frame's locals: what `call` and `frame` are given. */
 export type Locals<F extends Frame> = Omit<F, 'fn' | 'pc' | 'ret'>;
 
-/** A step boundary: the scheduler may run another thread here (docs/architecture.md §2.2 choice points). */
-export const OP: Step = Object.freeze({ t: 'op' }) as Step;
+// Every step is built by `step` with the same fields in the same order: one object shape, so the
+// scheduler's reads of `t` (Engine.stepThread) stay monomorphic. Steps are never changed once made.
+const step = (t: Step['t'], frame: Frame | null, value: unknown, wait: Wait | null): Step => ({ t, frame, value, wait }) as Step;
 
-export const block = (wait: Wait): Step => ({ t: 'block', wait });
+/** A step boundary: the scheduler may run another thread here (docs/architecture.md §2.2 choice points). */
+export const OP: Step = step('op', null, undefined, null);
+
+export const block = (wait: Wait): Step => step('block', null, undefined, wait);
 
 /** A new frame of routine `fn` (not running yet): a job's body, or a callee. */
 export function frame<F extends Frame>(fn: Routine<F>, locals: Locals<F>): F {
@@ -50,12 +54,29 @@ export function frame<F extends Frame>(fn: Routine<F>, locals: Locals<F>): F {
 }
 
 /** Run routine `fn` with these locals; the caller goes on at its `pc` with the result in `f.ret`. */
-export const call = <F extends Frame>(fn: Routine<F>, locals: Locals<F>): Step => ({ t: 'call', frame: frame(fn, locals) });
+export const call = <F extends Frame>(fn: Routine<F>, locals: Locals<F>): Step => callFrame(frame(fn, locals));
+
+// A routine returns the step it makes at once (`return call(…)`, `return ret(…)`), and the scheduler
+// reads it before any other routine runs (Engine.stepThread): so one call step and one return step,
+// refilled each time, serve every call and return, and no step is allocated per call or return.
+// Never keep a step a routine did not return straight away.
+const CALL = step('call', null, undefined, null) as { t: 'call'; frame: Frame };
+const RET = step('ret', null, undefined, null) as { t: 'ret'; value: unknown };
 
 /** Run this frame (from `frame`, `acquire`, `pauseThen`…) as a callee. */
-export const callFrame = (f: Frame): Step => ({ t: 'call', frame: f });
+export const callFrame = (f: Frame): Step => {
+  CALL.frame = f;
+  return CALL;
+};
 
-export const ret = (value: unknown = undefined): Step => ({ t: 'ret', value });
+/** Return `value` to the caller. */
+export const ret = (value: unknown = undefined): Step => {
+  RET.value = value;
+  return RET;
+};
+
+/** A return of `value` made once, for a routine that returns the same value often. */
+export const constRet = (value: unknown): Step => step('ret', null, value, null);
 
 /** Is this a frame (a routine to run) rather than a value? */
 export const isFrame = (v: unknown): v is Frame => typeof v === 'object' && v !== null && typeof (v as Frame).fn === 'function';

@@ -6,7 +6,7 @@ export { DEFAULT_LIMITS, type ChoicePoint, type Explorer, type RunLimits, type T
 
 import type { PnpEvent, World } from './model.ts';
 import { callFrame, frame, OP, ret, waitThen, type Frame, type Routine } from './frame.ts';
-import { dict, dictOf } from './dict.ts';
+import { table, tableOf } from './dict.ts';
 import type { SystemApiName, TraceEntry } from './trace.ts';
 import * as ke from './kernel/ke.ts';
 import * as io from './kernel/io.ts';
@@ -87,15 +87,15 @@ export interface RunOptions extends Partial<RunLimits> {
 
 function createWorld(s: NormalizedScenario): World {
   const world: World = {
-    maxProcessors: s.machine.maxProcessors, processors: [], memory: [], devices: dict(), deviceOrder: [],
-    interfaces: dict(), interfaceOrder: [], components: dict(), registrations: dict(), registrationOrder: [],
-    handles: dict(), allocations: dict(), workItems: dict(), events: [], counters: dict(), locks: dict(), mutexes: new Map(),
+    maxProcessors: s.machine.maxProcessors, processors: [], memory: [], devices: table(), deviceOrder: [],
+    interfaces: table(), interfaceOrder: [], components: table(), registrations: table(), registrationOrder: [],
+    handles: table(), allocations: table(), workItems: table(), events: [], counters: table(), locks: table(), mutexes: new Map(),
   };
   for (const [id, spec] of Object.entries(s.drivers)) {
-    world.components[id] = { id, kind: 'driver', state: 'not-loaded', vars: dictOf(spec.globals) };
+    world.components[id] = { id, kind: 'driver', state: 'not-loaded', vars: tableOf(spec.globals) };
   }
   for (const [id, spec] of Object.entries(s.apps)) {
-    world.components[id] = { id, kind: 'app', state: 'not-started', vars: dictOf(spec.globals) };
+    world.components[id] = { id, kind: 'app', state: 'not-started', vars: tableOf(spec.globals) };
   }
   for (const d of s.machine.devices) {
     world.devices[d.id] = { id: d.id, parent: d.parent, stack: [...d.stack], classes: [...d.interfaces], state: 'not-present', symlinks: [], arrivals: 0 };

@@ -1,14 +1,14 @@
 // The op interpreter: routine bodies, values, conditions, and API calls (docs/scenario-format.md §3).
-import type { ApiCallOp, Cond, NormalizedScenario, Op, RoutineBody, Value } from '../scenario/types.ts';
+import type { ApiCallOp, Cond, ControlOp, NormalizedScenario, Op, RoutineBody, Value } from '../scenario/types.ts';
 import { APIS, IRQL_NAMES, isApiName, type ApiName, type Irql } from './api.ts';
 import { isConstant, ntSuccess } from './constants.ts';
 import type { Engine, Thread } from './engine.ts';
-import { OP, call, callFrame, isFrame, ret, type Frame, type Routine, type Step } from './frame.ts';
+import { OP, call, callFrame, constRet, isFrame, ret, type Frame, type Routine, type Step } from './frame.ts';
 import type { Component, Registration } from './model.ts';
 import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import type { EntryOf, RuleStamp, TraceEntry, Verdict } from './trace.ts';
 import { unpin } from './kernel/registrations.ts';
-import { dict, own } from './dict.ts';
+import { dict, own, table } from './dict.ts';
 import { derived } from './fork.ts';
 
 /** A running routine: its component, arguments and loop variables. */
@@ -196,7 +196,7 @@ export function bodyOps(body: RoutineBody | undefined, args: Record<string, unkn
  * A list of ops (a routine body, a branch, a loop body) with the JSON pointer of each op, built once
  * per list and not at every step: the pointers are the trace's `op` fields and the threads'
  * pendingOp. Derived from the scenario alone (never changed by a run), so every run and fork of a
- * scenario shares them.
+ * scenario shares them (fork.ts `derived`).
  */
 export interface Block {
   ops: Op[];
@@ -206,27 +206,32 @@ export interface Block {
   at: string[];
   /** For a `note` op, the rule its text names (ruleMentioned), else null. */
   mentions: (RuleId | null)[];
-  /** The blocks inside op i (`then`, `else`, `do`), made when first run. */
-  inner: Map<string, Block> | null;
+  /** Is op i an API call (`call`) rather than a control op? */
+  calls: boolean[];
+  /** The blocks inside op i (its `then`, `else` or `do` ops), made when first run. */
+  inner: (Partial<Record<InnerPart, Block>> | undefined)[];
 }
+
+type InnerPart = 'then' | 'else' | 'do';
 
 function makeBlock(ops: Op[], base: string): Block {
   const at = new Array<string>(ops.length);
   const mentions = new Array<RuleId | null>(ops.length);
+  const calls = new Array<boolean>(ops.length);
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
     at[i] = `${base}/${i}`;
+    calls[i] = 'call' in op;
     mentions[i] = !('call' in op) && op.op === 'note' ? ruleMentioned(op.text) : null;
   }
-  return derived({ ops, base, at, mentions, inner: null }, base);
+  return derived({ ops, base, at, mentions, calls, inner: new Array(ops.length).fill(undefined) }, base);
 }
 
 /** The block of op i's `then`, `else` or `do` ops. */
-function innerBlock(outer: Block, i: number, part: 'then' | 'else' | 'do', ops: Op[]): Block {
-  const key = `${i}/${part}`;
-  const inner = (outer.inner ??= new Map());
-  let b = inner.get(key);
-  if (b === undefined || b.ops !== ops) inner.set(key, (b = makeBlock(ops, `${outer.at[i]}/${part}`)));
+function innerBlock(outer: Block, i: number, part: InnerPart, ops: Op[]): Block {
+  const inner = (outer.inner[i] ??= {});
+  let b = inner[part];
+  if (b === undefined || b.ops !== ops) inner[part] = b = makeBlock(ops, `${outer.at[i]}/${part}`);
   return b;
 }
 
@@ -255,13 +260,16 @@ export function routineBlock(scenario: NormalizedScenario, component: Component,
   }
   const body = r.body;
   if (body === undefined || Array.isArray(body)) return (r.whole ??= makeBlock(body ?? NO_OPS, routinePath(component, routine)));
+  // By the switch value when it is a string (a case name or not: each keeps the block bodyOps chose for it).
   const key = args[body.switch];
-  const which = typeof key === 'string' && Object.hasOwn(body.cases, key) ? key : null;
-  // `null` is no case name (names are strings): the default's entry.
-  let b = r.cases.get(which as string);
+  let b = typeof key === 'string' ? r.cases.get(key) : undefined;
   if (b === undefined) {
     const { ops, path } = bodyOps(body, args);
-    r.cases.set(which as string, (b = makeBlock(ops, `${routinePath(component, routine)}${path}`)));
+    b = makeBlock(ops, `${routinePath(component, routine)}${path}`);
+    if (typeof key === 'string') {
+      if (r.cases.size >= 256) r.cases.clear();
+      r.cases.set(key, b);
+    }
   }
   return b;
 }
@@ -317,9 +325,10 @@ interface InvokeFrame extends Frame {
 const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
   const { componentId, routine, args, opts } = f;
   const reg = opts.registration;
+  let component: Component | undefined;
   if (f.pc === 0) {
     f.pc = 1;
-    const component = engine.world.components[componentId];
+    component = engine.world.components[componentId];
     if (component.kind === 'driver' && component.state === 'unloaded') {
       const rule = opts.unloadedRule ?? 'DRV-3';
       engine.raise(
@@ -332,7 +341,7 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
   }
   if (f.pc === 1) {
     const thread = engine.thread;
-    const component = engine.world.components[componentId];
+    component ??= engine.world.components[componentId];
     if (thread.frames.length >= MAX_NESTED_ROUTINES) {
       // A callback that re-registers with a replay (ADD_EXISTING, INCLUDE_EXISTING) recurses without end:
       // halt like the op budget (DL-3), never overflow the host's stack.
@@ -357,7 +366,7 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     f.irqlAtCall = thread.irql;
     if (reg) reg.inFlight.push(thread.name);
     if (reg) thread.callbacks.push(reg.id);
-    thread.frames.push({ component: componentId, routine });
+    thread.frames.push(Object.freeze({ component: componentId, routine })); // frozen: forks share it (fork.ts)
     const act: Activation = {
       engine, thread, component, routine, args, locals: NO_LOCALS,
       operationStatus: opts.operationStatus, registration: reg, pnpDeviceState: opts.pnpDeviceState,
@@ -381,7 +390,8 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     if (reg) {
       thread.callbacks.pop();
       const i = reg.inFlight.lastIndexOf(thread.name);
-      if (i >= 0) reg.inFlight.splice(i, 1);
+      if (i === reg.inFlight.length - 1) reg.inFlight.pop();
+      else if (i >= 0) reg.inFlight.splice(i, 1);
     }
     f.pc = 4;
     if (opts.checkIrql && thread.irql !== f.irqlAtCall) {
@@ -412,6 +422,9 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
  * DRV-3: code of a driver whose image was released runs — e.g. a callback that goes on after Unload
  * returned through IoUnregisterPlugPlayNotification's window (UN-1). Bug check 0xCE at that moment.
  */
+/** Is the image of the routine's driver released (the check of imageReleased, without its message)? */
+const isReleased = (act: Activation): boolean => act.component.kind === 'driver' && act.component.state === 'unloaded';
+
 function imageReleased(act: Activation, what: string): boolean {
   const c = act.component;
   if (c.kind !== 'driver' || c.state !== 'unloaded') return false;
@@ -441,9 +454,9 @@ const opsFrame = (act: Activation, block: Block): OpsFrame =>
   ({ fn: execOps as Routine<never>, pc: 0, ret: undefined, act, block, i: 0, items: null, k: 0, had: false, saved: undefined });
 
 const NO_RETURN: Flow = { ret: false };
-const RET_NO_RETURN: Step = Object.freeze({ t: 'ret', value: NO_RETURN }) as Step;
+const RET_NO_RETURN: Step = constRet(NO_RETURN);
 /** The locals of a routine until a `forEach` gives it one: empty, never written (see forEach). */
-const NO_LOCALS: Record<string, unknown> = Object.freeze(dict<unknown>());
+const NO_LOCALS: Record<string, unknown> = Object.freeze(table<unknown>());
 
 /** Run ops (a routine body, a branch, a loop body): a step boundary before each op. */
 export const execOps: Routine<OpsFrame> = (engine, f) => {
@@ -462,42 +475,43 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
         const at = block.at[f.i];
         act.thread.pendingOp = undefined;
         // The run halted: the thread never resumes (the scheduler stops).
-        if (imageReleased(act, `goes on to its next op (${at})`)) {
+        if (isReleased(act) && imageReleased(act, `goes on to its next op (${at})`)) {
           f.pc = 5;
           return OP;
         }
         engine.opCount++;
-        if ('call' in op) {
+        if (block.calls[f.i]) {
           f.pc = 2;
           return call(callApi, { act, op: op as ApiCallOp, at, x: null });
         }
-        switch (op.op) {
+        const ctl = op as ControlOp;
+        switch (ctl.op) {
           case 'return':
-            return ret({ ret: true, value: evaluate(act, op.value ?? null) });
+            return ret({ ret: true, value: evaluate(act, ctl.value ?? null) });
           case 'set':
-            if (op.var === '*OperationStatus') setOperationStatus(act, evaluate(act, op.value));
-            else if (op.var === '*PnpDeviceState') setPnpDeviceState(act, evaluate(act, op.value));
-            else writeVar(act, op.var, evaluate(act, op.value));
+            if (ctl.var === '*OperationStatus') setOperationStatus(act, evaluate(act, ctl.value));
+            else if (ctl.var === '*PnpDeviceState') setPnpDeviceState(act, evaluate(act, ctl.value));
+            else writeVar(act, ctl.var, evaluate(act, ctl.value));
             break;
           case 'if': {
-            const taken = truthy(act, op.cond);
+            const taken = truthy(act, ctl.cond);
             f.pc = 3;
-            const inner = taken ? innerBlock(block, f.i, 'then', op.then) : innerBlock(block, f.i, 'else', op.else ?? NO_OPS);
+            const inner = taken ? innerBlock(block, f.i, 'then', ctl.then) : innerBlock(block, f.i, 'else', ctl.else ?? NO_OPS);
             return callFrame(opsFrame(act, inner));
           }
           case 'forEach': {
-            const list = readVar(act, op.in);
+            const list = readVar(act, ctl.in);
             f.items = Array.isArray(list) ? [...list] : [];
             f.k = 0;
-            f.had = Object.hasOwn(act.locals, op.as);
-            f.saved = act.locals[op.as];
+            f.had = Object.hasOwn(act.locals, ctl.as);
+            f.saved = act.locals[ctl.as];
             f.pc = 4;
             continue;
           }
           case 'note':
             if (!engine.halted) {
-              const note = { seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'note', text: op.text, component: act.component.id, op: at } as EntryOf<'note'>;
-              // Narration: the rule it names, else the rule of the call or routine it is written in (as Engine.append).
+              const note = { seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'note', text: ctl.text, component: act.component.id, op: at } as EntryOf<'note'>;
+              // Narration: the rule it names, else the rule of the call or routine it is written in (as Engine.emit).
               const rule = block.mentions[f.i] ?? engine.ruleHere();
               if (rule) note.rule = rule;
               engine.append(note);
@@ -523,7 +537,7 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
         const op = ops[f.i] as Extract<Op, { op: 'forEach' }>;
         if (f.k > 0 && (f.ret as Flow).ret) return ret(f.ret);
         if (f.k < f.items!.length) {
-          if (act.locals === NO_LOCALS) act.locals = dict();
+          if (act.locals === NO_LOCALS) act.locals = table();
           act.locals[op.as] = f.items![f.k++];
           return callFrame(opsFrame(act, innerBlock(block, f.i, 'do', op.do)));
         }
@@ -659,7 +673,7 @@ const callApi: Routine<CallApiFrame> = (engine, f) => {
     const api = op.call as ApiName;
     engine.closeRule();
     if (engine.halted) return ret();
-    if (imageReleased(act, `gets ${api}'s return`)) {
+    if (isReleased(act) && imageReleased(act, `gets ${api}'s return`)) {
       f.pc = 3;
       return OP;
     }
