@@ -38,12 +38,14 @@ function contentSecurityPolicy(): Plugin {
 }
 
 /**
- * The page's entry (src/main.tsx) is small and imports the views (src/mount.tsx) dynamically, so
- * that the engine worker starts before they are evaluated. index.html still fetches that chunk and
- * the chunks it imports from its first bytes, as if it were static: modulepreload links for them
- * (they are part of the first visit's download).
+ * The page's entry (src/main.tsx) is small and imports the rest dynamically: the page's opening
+ * (src/boot.ts), then the views (src/mount.tsx, which imports React DOM and the views' App in steps),
+ * so that the engine worker starts first. index.html still fetches those chunks and the chunks they
+ * import from its first bytes, as if they were static: modulepreload links for the chunks of
+ * `entries`, what they import dynamically themselves (not what those import lazily), and every chunk
+ * these import statically (they are all part of the first visit's download).
  */
-function preloadViews(entry = 'src/mount.tsx'): Plugin {
+function preloadViews(entries = ['src/boot.ts', 'src/mount.tsx']): Plugin {
   return {
     name: 'pnp-preload-views',
     apply: 'build',
@@ -53,8 +55,6 @@ function preloadViews(entry = 'src/mount.tsx'): Plugin {
         const bundle = ctx.bundle;
         if (!bundle) return html;
         const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
-        const views = chunks.find((c) => c.facadeModuleId?.replaceAll('\\', '/').endsWith(entry));
-        if (!views) throw new Error(`preloadViews: no chunk for ${entry}`);
         const files = new Set<string>();
         const add = (file: string) => {
           if (files.has(file) || html.includes(`/${file}"`)) return;
@@ -62,7 +62,12 @@ function preloadViews(entry = 'src/mount.tsx'): Plugin {
           const chunk = bundle[file];
           if (chunk?.type === 'chunk') chunk.imports.forEach(add);
         };
-        add(views.fileName);
+        for (const entry of entries) {
+          const chunk = chunks.find((c) => c.facadeModuleId?.replaceAll('\\', '/').endsWith(entry));
+          if (!chunk) throw new Error(`preloadViews: no chunk for ${entry}`);
+          add(chunk.fileName);
+          chunk.dynamicImports.forEach(add);
+        }
         return [...files].map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` }, injectTo: 'head' as const }));
       },
     },
@@ -72,7 +77,12 @@ function preloadViews(entry = 'src/mount.tsx'): Plugin {
 export default defineConfig({
   plugins: [react(), tailwindcss(), contentSecurityPolicy(), preloadViews()],
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: false },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    modulePreload: { polyfill: false },
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'react-dom', test: /node_modules[\\/](react-dom|scheduler)[\\/]/ }] } } },
+  },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'bench/**/*.test.ts'],
     environment: 'node',

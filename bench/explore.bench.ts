@@ -16,7 +16,9 @@
 //    interleaved; target ≥ 1.6× on a 2-core machine), with the load average (the machine is shared:
 //    other processes take cores from the second worker), and a check that both print the same
 //    result: on the largest demo, and on a heavier exploration generated from it (its apps started
-//    twice, at most one preemption: ~28k schedules), where there is work to split.
+//    twice, at most one preemption: ~28k schedules), where there is work to split. And, since the
+//    load of a shared machine stretches wall time, what it does not: the CPU time each worker spent
+//    exploring (PNP_EXPLORE_STATS), so how evenly the work was shared and what sharing it cost.
 // 3. The page (production build, served by `vite preview`, in the Chromium the e2e tests use):
 //    Explore on the largest demo, with the page's own number of workers (hardwareConcurrency − 1),
 //    and the long tasks (PerformanceObserver 'longtask') on the main thread meanwhile: target none
@@ -131,26 +133,31 @@ const CASES = [
   { name: `${largest.id} (${largest.runs} schedules)`, scenario: largest.scenario, args: [] as string[] },
   { name: `${largest.id} with its apps started twice, --preemptions 1`, scenario: racingCopies(largest.scenario), args: ['--preemptions', '1'] },
 ];
-interface CliRow { name: string; one: number[]; two: number[]; loads: string[]; same: boolean; runs: number; speedup: number }
+/** How `explore` shared the work (PNP_EXPLORE_STATS=1, src/engine/explore/parallel.ts StealStats). */
+interface Stats { workers: ({ tasks: number; runs: number; ms: number; cpuMs: number } | null)[]; splits: number; ms: number }
+interface CliRow { name: string; one: number[]; two: number[]; loads: string[]; same: boolean; runs: number; speedup: number; oneStats: Stats[]; twoStats: Stats[] }
 const cliRows: CliRow[] = [];
 const CLI = !process.argv.includes('--no-cli');
 for (const c of CLI ? CASES : []) {
   const file = join(tmpdir(), `explore-bench-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(c.scenario));
-  /** Whole-process time of `explore --workers N`, and what it printed. */
-  const cli = (workers: number): { ms: number; stdout: string } => {
+  /** Whole-process time of `explore --workers N`, what it printed, and how it shared the work. */
+  const cli = (workers: number): { ms: number; stdout: string; stats: Stats } => {
     const t = performance.now();
-    const out = spawnSync(process.execPath, [join(ROOT, 'bin/pnp-playground.mjs'), 'explore', '--workers', String(workers), ...c.args, file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const out = spawnSync(process.execPath, [join(ROOT, 'bin/pnp-playground.mjs'), 'explore', '--workers', String(workers), ...c.args, file], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, PNP_EXPLORE_STATS: '1' } });
     if (out.status !== 0) throw new Error(`explore --workers ${workers}: ${out.stderr}`);
-    return { ms: performance.now() - t, stdout: out.stdout };
+    const stats = JSON.parse(/^explore: workers (.*)$/m.exec(out.stderr)?.[1] ?? 'null') as Stats;
+    return { ms: performance.now() - t, stdout: out.stdout, stats };
   };
-  const row: CliRow = { name: c.name, one: [], two: [], loads: [load1()], same: true, runs: 0, speedup: 0 };
+  const row: CliRow = { name: c.name, one: [], two: [], loads: [load1()], same: true, runs: 0, speedup: 0, oneStats: [], twoStats: [] };
   row.runs = (JSON.parse(cli(1).stdout) as { runs: number }).runs; // builds the command-line bundle if a source changed, warms the file and code caches
   for (let k = 0; k < TRIALS; k++) {
     const one = cli(1);
     const two = cli(2);
     row.one.push(one.ms);
     row.two.push(two.ms);
+    row.oneStats.push(one.stats);
+    row.twoStats.push(two.stats);
     row.same &&= one.stdout === two.stdout;
     row.loads.push(load1());
   }
@@ -160,6 +167,18 @@ for (const c of CLI ? CASES : []) {
   console.log(`\n${c.name}, ${row.runs} schedules, on the command line, best of ${TRIALS} (interleaved): 1 worker ${Math.round(best(row.one))} ms, 2 workers ${Math.round(best(row.two))} ms: ${row.speedup.toFixed(2)}× (target ≥ ${TARGET.workerSpeedup}× on 2 cores) ${row.speedup >= TARGET.workerSpeedup ? 'PASS' : 'FAIL'}`);
   console.log(`  all trials: 1 worker ${row.one.map(Math.round).join(', ')} ms; 2 workers ${row.two.map(Math.round).join(', ')} ms; load average ${row.loads.join(' → ')} on ${cpus().length} cores`);
   console.log(`  the same result with 1 and 2 workers: ${row.same ? 'yes' : 'NO'} ${row.same ? 'PASS' : 'FAIL'}`);
+  // What the load does not stretch: the CPU time each worker spent exploring (its thread's, from
+  // /proc), so how evenly the work was shared and what it cost — the speed-up the two workers would
+  // have with a core each (the 1-worker CPU over the busier worker's), whatever else runs on the machine.
+  for (const [k, st] of row.twoStats.entries()) {
+    const cpu1 = row.oneStats[k].workers[0]!.cpuMs;
+    const cpus2 = st.workers.map((w) => w?.cpuMs ?? 0);
+    const busiest = Math.max(...cpus2);
+    const thread = st.workers[1];
+    console.log(`  trial ${k + 1}, CPU of exploring: 1 worker ${cpu1} ms; 2 workers ${cpus2.join(' + ')} ms (schedules ${st.workers.map((w) => w?.runs ?? 0).join(' + ')}, ${st.splits} splits): `
+      + `balance ${(cpus2.reduce((a, b) => a + b, 0) / (cpus2.length * busiest)).toFixed(2)}, cost ${(cpus2.reduce((a, b) => a + b, 0) / cpu1).toFixed(2)}× the CPU of 1 worker, with a core each ${(cpu1 / busiest).toFixed(2)}×; `
+      + `the thread explored ${thread ? Math.round(thread.ms) : 0} of the ${Math.round(st.ms)} ms (wall)`);
+  }
 }
 
 // ---------------------------------------------------------------- 3. the page: long tasks while exploring
@@ -288,6 +307,6 @@ mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/results/explore.json'), `${JSON.stringify({
   demos: rows,
   fork: { forkMs: totalFork, rerunMs: totalRerun, speedup: forkOverall },
-  workers: cliRows.map((r) => ({ exploration: r.name, runs: r.runs, oneMs: r.one, twoMs: r.two, speedup: r.speedup, sameResult: r.same, loadAverage: r.loads, cores: cpus().length })),
+  workers: cliRows.map((r) => ({ exploration: r.name, runs: r.runs, oneMs: r.one, twoMs: r.two, speedup: r.speedup, sameResult: r.same, loadAverage: r.loads, cores: cpus().length, oneStats: r.oneStats, twoStats: r.twoStats })),
   page,
 }, null, 2)}\n`);

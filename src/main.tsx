@@ -1,8 +1,12 @@
-// The page's entry, kept small: open the page's scenario first (boot.ts starts the engine worker on
-// it), then evaluate React and the views (mount.tsx, a chunk of its own that index.html preloads).
-// The import is dynamic so that the engine worker can start while that chunk is evaluated: a
-// worker's start needs a turn of the page's main thread, which one long evaluation would hold.
-import './boot.ts';
+// The page's entry, kept small and free of other modules: it starts the engine worker first (its
+// script then loads and compiles while the page's own modules load), then opens the page's scenario
+// (boot.ts: the scenario's run is posted to that worker), then evaluates React and the views
+// (mount.tsx). Both are chunks of their own that index.html preloads (vite.config.ts); they are
+// imported dynamically so that nothing delays the worker's start, and so that the worker's start,
+// which needs a turn of the page's main thread once its script arrives, is not held up by one long
+// evaluation.
+import { startEngineWorker } from './worker/start.ts';
 import './index.css';
 
-void import('./mount.tsx');
+startEngineWorker();
+void import('./boot.ts').then(() => import('./mount.tsx'));

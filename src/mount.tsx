@@ -1,14 +1,25 @@
 // React and the views: evaluated and rendered after src/boot.ts has opened the page's scenario (the
-// engine worker starts while this chunk loads; index.html preloads it, see vite.config.ts).
+// engine worker runs it while this loads; index.html preloads every chunk, see vite.config.ts).
+// React DOM and the views are evaluated in tasks of their own, with a turn of the event loop between
+// them and before the first render: no single long task, and the page can hand the engine worker
+// its run (a worker's start needs a turn of the page's main thread once its script arrives) or take
+// its answer in between.
 import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './ui/App.tsx';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+/** Let the event loop run the tasks waiting behind this one. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+void (async () => {
+  const { createRoot } = await import('react-dom/client');
+  await nextTask();
+  const { App } = await import('./ui/App.tsx');
+  await nextTask();
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+})();

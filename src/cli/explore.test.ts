@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, isStale } from '../../scripts/cli-bundle.mjs';
-import { PROBE_RUNS, type ExploreResult } from '../engine/explore/index.ts';
+import type { ExploreResult, StealStats } from '../engine/explore/index.ts';
 import { runCli } from './testing.ts';
 import { parseArgs } from './explore.ts';
 import { EXIT } from './simulate.ts';
@@ -40,19 +40,33 @@ describe('npm run explore', { timeout: TIMEOUT }, () => {
     expect(r.outcomes.some((o) => o.hazards.includes('UN-5:bugcheck:0x50'))).toBe(true);
   });
 
-  it('the largest demo, beyond the probe, on this thread and a worker thread: the same output as one worker', async () => {
+  it('the largest demo, shared with worker threads by work stealing: the same output as one worker', async () => {
     const recipe = join(ROOT, 'src/scenario/demos/seed002-recipe.json');
     const one = await explore(['--workers', '1', recipe]);
-    const two = await explore(['--workers', '2', recipe]);
-    // The worker thread started at once (by default it starts only after THREAD_WORTH_MS of exploring
-    // here), so it explores subtrees and this thread races it for the last ones.
-    const twoAtOnce = await explore(['--workers', '2', recipe], undefined, { PNP_EXPLORE_THREADS_AFTER_MS: '0' });
     expect(one).toMatchObject({ code: EXIT.ran, stderr: '' });
     expect(JSON.parse(one.stdout)).toMatchObject({ complete: true });
-    expect((JSON.parse(one.stdout) as ExploreResult).runs).toBeGreaterThan(PROBE_RUNS); // so the tree is cut and shared
-    expect(two.stdout).toBe(one.stdout);
-    expect(two.stderr).toBe('');
-    expect(twoAtOnce).toEqual({ code: EXIT.ran, stdout: one.stdout, stderr: '' });
+    const two = await explore(['--workers', '2', recipe]);
+    expect(two).toEqual({ code: EXIT.ran, stdout: one.stdout, stderr: '' });
+    // The threads started at once (by default only after THREADS_AFTER_MS of exploring here), and
+    // how the work was shared printed (PNP_EXPLORE_STATS): the threads explored part of the tree.
+    for (const workers of [2, 3]) {
+      const shared = await explore(['--workers', String(workers), recipe], undefined, { PNP_EXPLORE_THREADS_AFTER_MS: '0', PNP_EXPLORE_STATS: '1' });
+      expect(shared).toMatchObject({ code: EXIT.ran, stdout: one.stdout });
+      const stats = JSON.parse(/^explore: workers (.*)$/m.exec(shared.stderr)![1]) as StealStats;
+      const runs = stats.workers.map((w) => w?.runs ?? 0);
+      expect(runs.reduce((a, b) => a + b, 0)).toBe((JSON.parse(one.stdout) as ExploreResult).runs);
+      if (runs.slice(1).every((n) => n === 0)) console.warn(`explore --workers ${workers}: the threads were not ready before this thread finished (a loaded machine)`);
+    }
+  });
+
+  it('--max-runs on worker threads: every worker counts against one bound, and the result says it stopped', async () => {
+    const recipe = join(ROOT, 'src/scenario/demos/seed002-recipe.json');
+    const out = await explore(['--workers', '2', '--max-runs', '2000', recipe], undefined, { PNP_EXPLORE_THREADS_AFTER_MS: '0' });
+    expect(out).toMatchObject({ code: EXIT.ran, stderr: '' });
+    const r = JSON.parse(out.stdout) as ExploreResult;
+    expect(r).toMatchObject({ complete: false, stoppedBy: ['max-runs'] });
+    expect(r.runs).toBeLessThanOrEqual(2000);
+    expect(r.runs).toBeGreaterThan(1000);
   });
 
   it('an outcome\'s schedule, put in the scenario, makes simulate end with that outcome', async () => {

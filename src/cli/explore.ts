@@ -8,13 +8,13 @@
 // Exit status: 0 it ran (complete or stopped at a bound); 2 invalid scenario; 1 internal error,
 //              unreadable file or bad usage.
 //
-// With more than one worker the schedule tree is cut into subtrees that worker threads explore
-// (src/engine/explore/parallel.ts, shared with the page); the results are merged by their place in the
-// tree, so a complete exploration reports the same outcomes, counts and schedules whatever the number
-// of workers. src/cli/pnp-playground.ts provides the worker threads (`workerPool`).
+// With more than one worker, this thread and worker threads share the schedule tree by work stealing
+// (`exploreStealing`, src/engine/explore/parallel.ts): a worker that runs out of work gets the untried
+// branches of a busy one. The results are merged by their place in the tree, so a complete exploration
+// reports the same outcomes, counts and schedules whatever the number of workers.
+// src/cli/pnp-playground.ts provides the worker threads (`workerThreads`).
 import { loadText } from '../scenario/load.ts';
-import type { NormalizedScenario } from '../scenario/types.ts';
-import { explore, exploreOnWorkers, exploreTask, plan, type ExploreOptions, type ExploreResult, type TaskJob, type TaskPool, type TaskResult } from '../engine/explore/index.ts';
+import { explore, exploreStealing, exploreTask, helperSharing, type ExploreOptions, type ExploreResult, type Helpers, type Spent, type StealStats, type Task, type TaskJob, type TaskResult } from '../engine/explore/index.ts';
 import { EXIT, formatError, inputName, readScenarioText } from './simulate.ts';
 
 export const USAGE = `usage: npm run --silent explore -- [--max-runs N] [--time-limit S] [--preemptions K] [--workers N] <scenario.json | ->
@@ -53,8 +53,12 @@ export interface Io {
   now(): number;
   /** Cores of the machine (the default number of workers). */
   cores(): number;
-  /** How long this thread explores subtrees before it starts the worker threads (default THREAD_WORTH_MS). */
+  /** How long this thread explores before it starts the worker threads (default THREADS_AFTER_MS). */
   threadsAfterMs?: number;
+  /** This thread's CPU time in ms (NaN where unknown), for `stats`. */
+  cpu?(): number;
+  /** Print on stderr how the work was shared among the workers (StealStats, one line), to measure it. */
+  stats?: boolean;
   /** Worker threads that explore subtrees of the scenario `text`. Absent: everything in this thread. */
   workerThreads?(threads: number, text: string): ThreadPool;
 }
@@ -122,18 +126,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const scenario = loaded.scenario;
     let result: ExploreResult;
     if (workers > 1 && io.workerThreads) {
-      // N workers: this thread (which plans, so it is warmed up) and N − 1 worker threads, started
-      // only once this thread has spent THREAD_WORTH_MS on subtrees (sharedPool): a
-      // smaller exploration is over before a thread could help, and stays on this thread.
+      // N workers: this thread and N − 1 worker threads, sharing the tree by work stealing
+      // (exploreStealing); the threads start once this thread has explored for THREADS_AFTER_MS.
       const threads = io.workerThreads(workers - 1, text);
       try {
-        const pool = sharedPool(scenario, io.now, threads, io.threadsAfterMs ?? THREAD_WORTH_MS);
-        const planHere = async (o: ExploreOptions) => plan(scenario, o, workers);
-        result = await exploreOnWorkers(options, { size: workers, plan: planHere, pool });
+        const stats: StealStats = { workers: [], splits: 0, ms: 0 };
+        result = await exploreStealing(scenario, options, threads, { startAfterMs: io.threadsAfterMs ?? THREADS_AFTER_MS, cpu: io.cpu, stats });
+        if (io.stats) io.err(`explore: workers ${JSON.stringify(stats)}`);
       } finally {
         await threads.close();
       }
-    } else result = explore(scenario, options);
+    } else {
+      const [t, c] = [io.now(), io.cpu?.() ?? NaN];
+      result = explore(scenario, options);
+      const ms = io.now() - t;
+      if (io.stats) io.err(`explore: workers ${JSON.stringify({ workers: [{ tasks: 1, runs: result.runs, ms, cpuMs: (io.cpu?.() ?? NaN) - c }], splits: 0, ms } satisfies StealStats)}`);
+    }
     io.out(`${JSON.stringify(result)}\n`);
     return EXIT.ran;
   } catch (e) {
@@ -142,134 +150,32 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** Worker threads (src/cli/pnp-playground.ts): `start` them early; `close` ends them. */
-export interface ThreadPool {
-  /** Jobs the threads can hold at once (each holds a second one in its queue, so it never waits for this thread). */
-  size: number;
-  start(): void;
-  /**
-   * Give `job` to a thread that is ready and has room for it; null when none has. `done[0]` is set
-   * to 1 by whoever finishes the job first (the thread, or this thread exploring the same subtree);
-   * the other then stops at its next schedule.
-   */
-  take(job: TaskJob, done: Int32Array): Promise<TaskResult> | null;
-  /** `listener` runs whenever a thread becomes ready or finishes a job. */
-  onFree(listener: () => void): void;
+/** Worker threads (src/cli/pnp-playground.ts) as the helpers of work stealing; `close` ends them. */
+export interface ThreadPool extends Helpers {
   close(): Promise<void>;
 }
 
-/** A clock that jumps to Infinity once `done[0]` is set, so an exploration given it stops at its next schedule. */
-export const untilDone = (now: () => number, done: Int32Array) => () => (Atomics.load(done, 0) === 1 ? Infinity : now());
-/** Options under which an exploration stops when `done[0]` is set (a time limit that the clock `untilDone` ends). */
-export const stoppable = <O extends { timeLimitMs?: number }>(o: O, now: () => number, done: Int32Array) =>
-  ({ ...o, timeLimitMs: o.timeLimitMs ?? Number.MAX_SAFE_INTEGER, now: untilDone(now, done) });
+/**
+ * How long this thread explores before it starts the worker threads. A thread costs ~0.1–0.2 s to
+ * start (loading the bundle through the code cache), then runs the engine slowly for a while as V8
+ * compiles and optimises it in the new isolate; with work stealing it takes work only once ready,
+ * so starting it costs this thread almost nothing, but an exploration over before then would pay
+ * for starting it for nothing (docs/explore.md "Workers").
+ */
+export const THREADS_AFTER_MS = 50;
 
 /**
- * Time this thread spends exploring subtrees before it starts the worker threads. A thread costs
- * ~0.1–0.2 s to start and runs the engine slowly while V8 compiles and optimises it (a cold isolate
- * explores its first ~0.5 s of schedules 2–3× slower), and takes CPU from this thread on a loaded
- * machine; measured (docs/explore.md "Workers"), a second thread did not pay off on explorations of
- * ≈ 0.5 s, so a thread starts only when the exploration has already run longer than that.
+ * A worker thread's part: load the scenario once; then explore each task it is given, splitting off
+ * the untried branches of its shallowest choice point when `asked()` says another worker is idle
+ * (`answer` sends them), counting its schedules in the shared `runs`.
  */
-export const THREAD_WORTH_MS = 500;
-
-interface Queued {
-  job: TaskJob;
-  resolve(r: TaskResult): void;
-  reject(e: Error): void;
-}
-
-/**
- * This thread and the worker threads as one pool, fed from one queue: a subtree goes to the first
- * worker thread that is ready and has room, else to this thread, which explores one subtree at a
- * time and lets the event loop run between them (that is when the threads' results are heard). The
- * threads start only once this thread has spent `threadsAfterMs` on subtrees, and a thread that is
- * not ready yet gets nothing, so one that starts too late to help costs only its start-up. When the queue is empty and this thread would wait for a thread (the last subtrees, or
- * a thread still slow from compiling), it explores the subtree the threads gave out last itself
- * too; the first to finish wins and the other stops (same subtree, same result), so the end never
- * waits for a slow thread.
- */
-function sharedPool(scenario: NormalizedScenario, now: () => number, threads: ThreadPool, threadsAfterMs: number): TaskPool {
-  const queue: Queued[] = [];
-  let spent = 0;
-  const given: (Queued & { done: Int32Array; settled: boolean; doubled: boolean })[] = [];
-  let hereScheduled = false;
-  const toThreads = () => {
-    while (queue.length > 0) {
-      const done = new Int32Array(new SharedArrayBuffer(4));
-      const taken = threads.take(queue[0].job, done);
-      if (!taken) return;
-      const g = { ...queue.shift()!, done, settled: false, doubled: false };
-      given.push(g);
-      taken.then(
-        (r) => {
-          if (g.settled) return;
-          g.settled = true;
-          g.resolve(r);
-        },
-        (e: Error) => {
-          if (g.settled) return;
-          g.settled = true;
-          g.reject(e);
-        },
-      );
-    }
-  };
-  const explore = (job: TaskJob, done: Int32Array) => exploreTask(scenario, job.task, stoppable(job.options, now, done));
-  const here = () => {
-    hereScheduled = false;
-    toThreads();
-    const q = queue.shift();
-    try {
-      if (q) {
-        const t = now();
-        const r = exploreTask(scenario, q.job.task, { ...q.job.options, now });
-        spent += now() - t;
-        if (spent >= threadsAfterMs) threads.start();
-        q.resolve(r);
-      } else {
-        const g = given.filter((u) => !u.settled && !u.doubled).at(-1);
-        if (g) {
-          g.doubled = true;
-          const r = explore(g.job, g.done);
-          if (Atomics.compareExchange(g.done, 0, 0, 1) === 0 && !g.settled) {
-            g.settled = true;
-            g.resolve(r);
-          }
-        }
-      }
-    } catch (e) {
-      (q ?? { reject: () => {} }).reject(e instanceof Error ? e : new Error(String(e)));
-    }
-    pump();
-  };
-  const pump = () => {
-    toThreads();
-    if (!hereScheduled && (queue.length > 0 || given.some((u) => !u.settled && !u.doubled))) {
-      hereScheduled = true;
-      setImmediate(here);
-    }
-  };
-  threads.onFree(pump);
-  return {
-    size: 1 + threads.size,
-    run: (job) => new Promise<TaskResult>((resolve, reject) => {
-      queue.push({ job, resolve, reject });
-      pump();
-    }),
-  };
-}
-
-/**
- * A worker thread's part: load the scenario once, then explore the subtrees it is given, each until
- * it is done or `done[0]` says this thread explored it first (ThreadPool.take).
- */
-export function taskRunner(text: string, now: () => number): (job: TaskJob, done: Int32Array) => TaskResult {
+export function helperRunner(text: string, now: () => number, cpu: () => number, runs: Int32Array, asked: () => boolean, answer: (task: Task) => void): (job: TaskJob) => { result: TaskResult; spent: Spent } {
   const loaded = loadText(text);
   if (!loaded.ok) throw new Error('explore worker: the scenario no longer loads');
-  return (job, done) => {
-    const r = exploreTask(loaded.scenario, job.task, stoppable(job.options, now, done));
-    Atomics.compareExchange(done, 0, 0, 1);
-    return r;
+  return ({ task, options }) => {
+    const sharing = helperSharing(runs, options.maxRuns, asked, answer);
+    const [t, c] = [now(), cpu()];
+    const result = exploreTask(loaded.scenario, task, { ...options, maxRuns: undefined, now, sharing });
+    return { result, spent: { ms: now() - t, cpuMs: cpu() - c } };
   };
 }

@@ -10,11 +10,11 @@
 // bin/pnp-playground.mjs starts with plain `node` (rebuilding first if a source changed).
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { main as link } from './link.ts';
 import { EXIT, main as simulate } from './simulate.ts';
-import { main as explore, taskRunner, type ThreadPool } from './explore.ts';
-import type { TaskJob, TaskResult } from '../engine/explore/index.ts';
+import { helperRunner, main as explore, type ThreadPool } from './explore.ts';
+import type { HelperMessage, Spent, Task, TaskJob, TaskResult } from '../engine/explore/index.ts';
 
 const USAGE = `usage: pnp-playground <command> [arguments]
 
@@ -73,20 +73,42 @@ async function runLink(argv: string[]): Promise<number> {
   return stdout.failed() ? EXIT.internal : code;
 }
 
-/** A worker thread of `explore`: this same file, started with workerData `{ exploreWorker, text }`. */
+/**
+ * A worker thread of `explore`: this same file, started with workerData `{ exploreWorker, … }`: the
+ * scenario, its own end of a channel to this thread, its index, and the shared counters
+ * (`ExploreShared`).
+ */
 interface ExploreWorkerData {
   exploreWorker: true;
   text: string;
+  port: MessagePort;
+  index: number;
+  shared: SharedArrayBuffer;
 }
 
-/** What a worker thread of `explore` is given: a subtree, and the flag that whoever explores it first sets. */
-interface ExploreWorkerJob {
-  job: TaskJob;
-  done: Int32Array;
-}
+/**
+ * The counters shared by this thread and the worker threads of `explore` (Int32Array slots): how many
+ * messages the threads posted (this thread looks at its ports only when that changed, between two
+ * of its schedules), the schedules reserved (`--max-runs`), and per thread a flag "split off some of
+ * your work" that this thread sets and the thread clears when it answers.
+ */
+const MAIL = 0;
+const RUNS = 1;
+const ASK = 2;
 
-/** What a worker thread of `explore` posts: once `ready` (scenario loaded), then one result per job. */
-type ExploreWorkerMessage = { ready: true } | { result: TaskResult };
+/** What a worker thread of `explore` posts: once `ready` (scenario loaded), a split when asked, a result per task. */
+type ExploreWorkerMessage = { ready: true } | { split: Task } | { result: TaskResult; spent: Spent };
+
+/** The CPU time of the calling thread in ms (Linux: /proc/thread-self/stat, in clock ticks of 10 ms); NaN elsewhere. */
+function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
+  } catch {
+    return NaN;
+  }
+}
 
 /**
  * How scripts/cli-bundle.mjs started this bundle (runBundle: the bundle with V8's code cache), so
@@ -101,57 +123,71 @@ const bundleStart = (globalThis as { [k: symbol]: BundleStart | undefined })[Sym
 
 /** A worker thread running this file: through runBundle (with the code cache) when that is how this thread started. */
 function exploreWorkerThread(workerData: ExploreWorkerData): Worker {
-  if (!bundleStart) return new Worker(new URL(import.meta.url), { workerData });
+  const transferList = [workerData.port];
+  if (!bundleStart) return new Worker(new URL(import.meta.url), { workerData, transferList });
   const { launcher, bundlePath, cacheDir } = bundleStart;
   const code = `import(${JSON.stringify(launcher)}).then((m) => m.runBundle(['explore'], ${JSON.stringify(bundlePath)}, ${JSON.stringify(cacheDir)}));`;
-  return new Worker(code, { eval: true, workerData });
+  return new Worker(code, { eval: true, workerData, transferList });
 }
 
 /**
- * `threads` worker threads exploring subtrees of the scenario `text`. A thread takes jobs once it
- * is ready, up to two at a time (the second waits in its queue, so it never waits for this thread
- * to hand it the next one). The threads start on the first `start`; `close` ends them.
+ * `threads` worker threads exploring tasks of the scenario `text` for work stealing (Helpers,
+ * src/engine/explore/parallel.ts). Each talks to this thread on a channel of its own, which this
+ * thread reads without waiting (`receiveMessageOnPort`) between two of its schedules, when the
+ * shared mail count says something arrived; the threads start on the first `start`; `close` ends them.
  */
 function workerThreads(threads: number, text: string): ThreadPool {
-  const workerData: ExploreWorkerData = { exploreWorker: true, text };
-  const all: { worker: Worker; ready: boolean; queue: { resolve(r: TaskResult): void; reject(e: Error): void }[] }[] = [];
-  const listeners: (() => void)[] = [];
-  const freed = () => {
-    for (const l of listeners) l();
-  };
+  const shared = new Int32Array(new SharedArrayBuffer(4 * (ASK + threads)));
+  const all: { worker: Worker; port: MessagePort }[] = [];
+  const inbox: HelperMessage[] = [];
+  let seen = 0;
   let failure: Error | null = null;
-  const start = () => {
-    if (all.length > 0) return;
-    for (let i = 0; i < threads; i++) {
-      const t = { worker: exploreWorkerThread(workerData), ready: false, queue: [] as { resolve(r: TaskResult): void; reject(e: Error): void }[] };
-      t.worker.on('message', (m: ExploreWorkerMessage) => {
-        if ('ready' in m) t.ready = true;
-        else t.queue.shift()?.resolve(m.result);
-        freed();
-      });
-      t.worker.on('error', (e) => {
-        failure ??= e;
-        for (const u of all) for (const q of u.queue.splice(0)) q.reject(e);
-        freed();
-      });
-      all.push(t);
-    }
+  let wake: (() => void) | null = null;
+  const woken = () => {
+    wake?.();
+    wake = null;
   };
   return {
-    size: threads * 2,
-    start,
-    take(job: TaskJob, done: Int32Array): Promise<TaskResult> | null {
-      if (failure) return Promise.reject(failure);
-      const t = all.filter((u) => u.ready && u.queue.length < 2).reduce<(typeof all)[number] | null>((a, b) => (a && a.queue.length <= b.queue.length ? a : b), null);
-      if (!t) return null;
-      return new Promise<TaskResult>((resolve, reject) => {
-        t.queue.push({ resolve, reject });
-        t.worker.postMessage({ job, done } satisfies ExploreWorkerJob);
-      });
+    size: threads,
+    runs: shared.subarray(RUNS, RUNS + 1),
+    start() {
+      if (all.length > 0) return;
+      for (let index = 0; index < threads; index++) {
+        const { port1, port2 } = new MessageChannel();
+        const worker = exploreWorkerThread({ exploreWorker: true, text, port: port2, index, shared: shared.buffer as SharedArrayBuffer });
+        port1.on('message', (m: ExploreWorkerMessage) => {
+          inbox.push({ from: index, ...m });
+          woken();
+        });
+        worker.on('error', (e) => {
+          failure ??= e;
+          woken();
+        });
+        all.push({ worker, port: port1 });
+      }
     },
-    onFree: (listener) => listeners.push(listener),
+    send(to, job) {
+      Atomics.store(shared, ASK + to, 0);
+      all[to].port.postMessage(job satisfies TaskJob);
+    },
+    ask: (to) => Atomics.store(shared, ASK + to, 1),
+    receive() {
+      if (failure) throw failure;
+      const mail = Atomics.load(shared, MAIL);
+      if (mail !== seen) {
+        seen = mail;
+        all.forEach(({ port }, from) => {
+          for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) inbox.push({ from, ...(m.message as ExploreWorkerMessage) });
+        });
+      }
+      return inbox.splice(0);
+    },
+    wait: () => (inbox.length > 0 || failure ? Promise.resolve() : new Promise<void>((resolve) => (wake = resolve))),
     close: async () => {
-      await Promise.all(all.map((t) => t.worker.terminate()));
+      await Promise.all(all.map(({ worker, port }) => {
+        port.close();
+        return worker.terminate();
+      }));
     },
   };
 }
@@ -165,6 +201,8 @@ async function runExplore(argv: string[]): Promise<number> {
     err: errLine,
     now: () => performance.now(),
     cores: () => availableParallelism(),
+    cpu: threadCpuMs,
+    stats: process.env.PNP_EXPLORE_STATS === '1',
     // PNP_EXPLORE_THREADS_AFTER_MS: when the worker threads start (0: at once; tests use it to share even a small tree).
     ...(/^[0-9]+$/.test(process.env.PNP_EXPLORE_THREADS_AFTER_MS ?? '') ? { threadsAfterMs: Number(process.env.PNP_EXPLORE_THREADS_AFTER_MS) } : {}),
     workerThreads,
@@ -194,13 +232,22 @@ async function run(argv: string[]): Promise<number> {
   return command(rest);
 }
 
-function exploreWorker(text: string): void {
-  const run = taskRunner(text, () => performance.now());
-  parentPort!.on('message', ({ job, done }: ExploreWorkerJob) => parentPort!.postMessage({ result: run(job, done) } satisfies ExploreWorkerMessage));
-  parentPort!.postMessage({ ready: true } satisfies ExploreWorkerMessage);
+/** A worker thread of `explore`: explores the tasks it is given; posts (and counts in MAIL) ready, splits, results. */
+function exploreWorker({ text, port, index, shared: buffer }: ExploreWorkerData): void {
+  const shared = new Int32Array(buffer);
+  const post = (m: ExploreWorkerMessage) => {
+    port.postMessage(m);
+    Atomics.add(shared, MAIL, 1);
+  };
+  const run = helperRunner(text, () => performance.now(), threadCpuMs, shared.subarray(RUNS, RUNS + 1), () => Atomics.load(shared, ASK + index) === 1, (split) => {
+    Atomics.store(shared, ASK + index, 0);
+    post({ split });
+  });
+  port.on('message', (job: TaskJob) => post(run(job)));
+  post({ ready: true });
 }
 
-if (!isMainThread && (workerData as ExploreWorkerData | undefined)?.exploreWorker) exploreWorker((workerData as ExploreWorkerData).text);
+if (!isMainThread && (workerData as ExploreWorkerData | undefined)?.exploreWorker) exploreWorker(workerData as ExploreWorkerData);
 else run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -440,6 +440,8 @@ export class Engine {
       t = {
         name, order: this.threadsCreated++, service, jobs: [], job: null, stack: [], status: 'idle',
         wait: null, since: 0, irql: 0, callbacks: [], frames: [], ruleFrames: [],
+        // Present from the start (undefined until set), so every thread keeps one shape.
+        pendingOp: undefined, pendingSpec: undefined,
       };
       this.threads.set(name, t);
       this.threadList.push(t);

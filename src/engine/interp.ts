@@ -224,7 +224,9 @@ function makeBlock(ops: Op[], base: string): Block {
     calls[i] = 'call' in op;
     mentions[i] = !('call' in op) && op.op === 'note' ? ruleMentioned(op.text) : null;
   }
-  return derived({ ops, base, at, mentions, calls, inner: new Array(ops.length).fill(undefined) }, base);
+  // Frozen, so forks share it (fork.ts); only the inner blocks found on first run are added, each as
+  // final as its outer block. Derived (fork.ts), so the explorer's state keys name it by its pointer.
+  return derived(Object.freeze({ ops, base, at, mentions, calls, inner: new Array(ops.length).fill(undefined) }), base);
 }
 
 /** The block of op i's `then`, `else` or `do` ops. */
@@ -240,14 +242,16 @@ interface RoutineBlocks {
   body: RoutineBody | undefined;
   whole: Block | null;
   cases: Map<string, Block>;
+  /** The routine's record on a thread's `frames` while it runs: one, frozen, shared by every call and fork. */
+  record: Readonly<{ component: string; routine: string }>;
 }
 
 /** The routines' blocks of each scenario, by component and routine. */
 const ROUTINE_BLOCKS = new WeakMap<NormalizedScenario, Map<string, Map<string, RoutineBlocks>>>();
 const NO_OPS: Op[] = [];
 
-/** The block to run for a routine of a component called with these arguments (bodyOps, with each op's pointer). */
-export function routineBlock(scenario: NormalizedScenario, component: Component, routine: string, args: Record<string, unknown>): Block {
+/** A routine of a component: its body's blocks and its frame record. */
+function routineOf(scenario: NormalizedScenario, component: Component, routine: string): RoutineBlocks {
   let byComponent = ROUTINE_BLOCKS.get(scenario);
   if (byComponent === undefined) ROUTINE_BLOCKS.set(scenario, (byComponent = new Map()));
   let byRoutine = byComponent.get(component.id);
@@ -255,9 +259,14 @@ export function routineBlock(scenario: NormalizedScenario, component: Component,
   let r = byRoutine.get(routine);
   if (r === undefined) {
     const spec = own(scenario.drivers, component.id) ?? own(scenario.apps, component.id);
-    r = { body: own(spec?.routines, routine), whole: null, cases: new Map() };
+    r = { body: own(spec?.routines, routine), whole: null, cases: new Map(), record: Object.freeze({ component: component.id, routine }) };
     byRoutine.set(routine, r);
   }
+  return r;
+}
+
+/** The block to run for a routine of a component called with these arguments (bodyOps, with each op's pointer). */
+function blockOf(r: RoutineBlocks, component: Component, routine: string, args: Record<string, unknown>): Block {
   const body = r.body;
   if (body === undefined || Array.isArray(body)) return (r.whole ??= makeBlock(body ?? NO_OPS, routinePath(component, routine)));
   // By the switch value when it is a string (a case name or not: each keeps the block bodyOps chose for it).
@@ -366,14 +375,15 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     f.irqlAtCall = thread.irql;
     if (reg) reg.inFlight.push(thread.name);
     if (reg) thread.callbacks.push(reg.id);
-    thread.frames.push(Object.freeze({ component: componentId, routine })); // frozen: forks share it (fork.ts)
+    const r = routineOf(engine.scenario, component, routine);
+    thread.frames.push(r.record); // frozen: forks share it (fork.ts)
     const act: Activation = {
       engine, thread, component, routine, args, locals: NO_LOCALS,
       operationStatus: opts.operationStatus, registration: reg, pnpDeviceState: opts.pnpDeviceState,
     };
     f.act = act;
     f.pc = 2;
-    return callFrame(opsFrame(act, routineBlock(engine.scenario, component, routine, args)));
+    return callFrame(opsFrame(act, blockOf(r, component, routine, args)));
   }
   if (f.pc === 2) {
     const flow = f.ret as Flow;

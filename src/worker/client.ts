@@ -14,6 +14,7 @@ import {
   type WorkerRequest,
   type WorkerResponse,
 } from './protocol.ts';
+import { newEngineWorker, takeStartedWorker } from './start.ts';
 
 /** The part of `Worker` the client uses (so tests can pass a fake). */
 export interface WorkerLike {
@@ -24,9 +25,9 @@ export interface WorkerLike {
   onmessageerror: ((event: MessageEvent) => void) | null;
 }
 
-/** The real engine worker. Vite bundles the worker from this exact `new Worker(new URL(…))` form. */
+/** The real engine worker: the one the page's entry started (src/main.tsx), else a new one. */
 export function createEngineWorker(): WorkerLike {
-  return new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'pnp-engine' }) as WorkerLike;
+  return (takeStartedWorker() ?? newEngineWorker()) as WorkerLike;
 }
 
 export interface RunOptions {

@@ -51,6 +51,23 @@ export interface ExploreOptions {
   /** Told every `progressEvery` runs (default 64) how far it got. */
   onProgress?: (p: { runs: number; states: number }) => void;
   progressEvery?: number;
+  /** Share the search with other workers as it goes (work stealing: parallel.ts, src/cli/explore.ts). */
+  sharing?: Sharing;
+}
+
+/**
+ * How a search shares its work with other workers while it runs. Between two schedules it asks
+ * `wanted`; if so, it splits off the untried branches of the shallowest choice point on its path that
+ * has some (`Search.split`) and hands them to `give` as a task, which any worker can explore: the
+ * results are merged by their place in the tree (`mergeResults`), so who explores what never changes
+ * the result. `reserve` is asked before each schedule (and for the rest of a state seen before, which
+ * stands for many: `runs` more): false when the runs shared by every worker
+ * (`--max-runs`) are used up.
+ */
+export interface Sharing {
+  reserve(runs?: number): boolean;
+  wanted(): boolean;
+  give(task: Task): void;
 }
 
 /** Where a schedule first departs from the default run. */
@@ -101,6 +118,11 @@ interface Fixed {
 export interface Task {
   prefix: Fixed[];
   preemptions: number;
+  /**
+   * The root's branches already explored elsewhere: the task is the rest of a choice point another
+   * search visited and split (`Search.split`). Its state is counted once (`states` merges digests).
+   */
+  done?: string[];
 }
 
 /** What was found in one or more subtrees, before merging. */
@@ -155,6 +177,10 @@ interface Node {
   order: string[];
   /** The default pick continues the thread that ran last: running another one preempts it. */
   continuing: boolean;
+  /** Candidates explored elsewhere (a task's root: Task.done). */
+  elsewhere: ReadonlySet<string> | null;
+  /** Its untried branches were given to another worker (`Search.split`): none is tried here. */
+  given: boolean;
   /** The chosen candidate (index into `order`). */
   index: number;
   /** Preemptions before this choice. */
@@ -238,11 +264,20 @@ class Search {
     const deadline = timeLimitMs !== undefined && now ? now() + timeLimitMs : Infinity;
     const every = this.options.progressEvery ?? 64;
     const stoppedBy: StopReason[] = [];
+    const sharing = this.options.sharing;
     let run = this.start();
     for (;;) {
+      if (sharing && !sharing.reserve()) {
+        stoppedBy.push('max-runs');
+        break;
+      }
       const before = this.runs;
       this.dive(run);
       if (Math.floor(this.runs / every) > Math.floor(before / every)) this.options.onProgress?.({ runs: this.runs, states: this.states });
+      if (sharing?.wanted()) {
+        const task = this.split();
+        if (task) sharing.give(task);
+      }
       if (!this.backtrack()) break;
       if (maxRuns !== undefined && this.runs >= maxRuns) {
         stoppedBy.push('max-runs');
@@ -297,7 +332,7 @@ class Search {
         this.visited.add(key);
         const seen = this.memo.get(key);
         // A state seen before: its schedules, counted for this path too (unless they overrun the cap on runs).
-        if (seen && (this.options.maxRuns === undefined || this.runs + seen.runs <= this.options.maxRuns)) {
+        if (seen && (this.options.maxRuns === undefined || this.runs + seen.runs <= this.options.maxRuns) && (seen.runs <= 1 || !this.options.sharing || this.options.sharing.reserve(seen.runs - 1))) {
           this.runs += seen.runs;
           if (seen.bounded) this.bounded = true;
           this.absorb(d, seen.below, seen.runs, seen.bounded);
@@ -308,9 +343,11 @@ class Search {
       const order = [pick, ...point.runnable.filter((n) => n !== pick)];
       const node: Node = {
         step: point.step, choice: point.choice, at: point.at, order, continuing, index: -1, preemptions,
-        key, piece: null, below: new Map(), runs: 0, cut: false, bounded: false,
+        elsewhere: d === 0 && this.task.done ? new Set(this.task.done) : null, given: false,
+        key, piece: null, below: new Map(), runs: 0, cut: d === 0 && this.task.done !== undefined, bounded: false,
       };
-      this.states++;
+      // The root of the rest of a split choice point was counted where it was split.
+      if (d > 0 || !this.task.done) this.states++;
       const index = this.next(node, 0);
       if (index < 0) {
         // Every candidate is over the preemption bound.
@@ -403,6 +440,27 @@ class Search {
     return out.sort((a, b) => compareKeys(a.first, b.first));
   }
 
+  /**
+   * Called between two schedules (every transition of the path has run): the untried branches of the
+   * shallowest choice point on the path that has some, as a task for another worker; this search
+   * will not try them (and does not remember that state: its subtree is not explored whole here).
+   * Null when no choice point on the path has any left.
+   */
+  split(): Task | null {
+    for (let d = 0; d < this.path.length; d++) {
+      const node = this.path[d];
+      if (node.given || this.peek(node, node.index + 1) < 0) continue;
+      node.given = true;
+      node.cut = true;
+      return {
+        prefix: [...this.task.prefix, ...this.path.slice(0, d).map(fixedOf)],
+        preemptions: node.preemptions,
+        done: [...(node.elsewhere ?? []), ...node.order.slice(0, node.index + 1)],
+      };
+    }
+    return null;
+  }
+
   /** A task for the subtree below the current path, rooted at this choice point. */
   private taskAt(d: number): Task {
     const parent = d > 0 ? this.path[d - 1] : null;
@@ -424,15 +482,15 @@ class Search {
 
   /** next, without noting that the bound cut a candidate. */
   private peek(node: Node, from: number): number {
-    for (let j = from; j < node.order.length; j++) if (!this.overBound(node, j, j + 1)) return j;
+    for (let j = from; j < node.order.length; j++) if (!node.elsewhere?.has(node.order[j]) && !this.overBound(node, j, j + 1)) return j;
     return -1;
   }
 
-  /** Is a candidate in [from, to) over the preemption bound? */
+  /** Is a candidate in [from, to), not explored elsewhere, over the preemption bound? */
   private overBound(node: Node, from: number, to: number): boolean {
     const bound = this.options.preemptions;
     if (bound === undefined) return false;
-    for (let j = from; j < to; j++) if (node.preemptions + cost(node, j) > bound) return true;
+    for (let j = from; j < to; j++) if (!node.elsewhere?.has(node.order[j]) && node.preemptions + cost(node, j) > bound) return true;
     return false;
   }
 
@@ -440,7 +498,7 @@ class Search {
   private backtrack(): boolean {
     while (this.path.length > 0) {
       const node = this.path[this.path.length - 1];
-      const j = this.next(node, node.index + 1);
+      const j = node.given ? -1 : this.next(node, node.index + 1);
       if (j >= 0) {
         node.index = j;
         node.piece = null;

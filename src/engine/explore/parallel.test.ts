@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { DEMOS } from '../../scenario/demos/index.ts';
 import { load } from '../../scenario/load.ts';
 import type { NormalizedScenario, Op, Scenario } from '../../scenario/types.ts';
-import { dispatch, explore, exploreOnWorkers, exploreTask, joinPools, plan, type ExploreResult, type TaskPool } from './index.ts';
+import {
+  dispatch, explore, exploreOnWorkers, exploreStealing, exploreTask, helperSharing, joinPools, mergeResults, plan, ROOT_TASK,
+  type ExploreOptions, type ExploreResult, type HelperMessage, type Helpers, type Task, type TaskJob, type TaskPool, type TaskResult,
+} from './index.ts';
 
 const normalized = (s: unknown): NormalizedScenario => {
   const l = load(s);
@@ -79,6 +82,140 @@ describe('explore on workers', { timeout: 60_000 }, () => {
     let t = 0;
     const timed = await dispatch(planned, { timeLimitMs: 0, now: () => t++ }, shuffledPool(s, 2));
     expect(timed).toMatchObject({ complete: false, stoppedBy: ['time-limit'] });
+  });
+});
+
+// ---------------------------------------------------------------- work stealing
+
+/** A pseudo-random sequence of its own (the same for a seed): where the searches split. */
+const randomFrom = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+/**
+ * A search split at random points between its schedules, the pieces split again and explored in a
+ * random order: what work stealing does, in one thread. Returns the merged result and how many tasks.
+ */
+function exploreSplitAtRandom(s: NormalizedScenario, options: ExploreOptions, seed: number, p = 0.1): { result: ReturnType<typeof mergeResults>; tasks: number } {
+  const random = randomFrom(seed);
+  const queue: Task[] = [ROOT_TASK];
+  const parts: TaskResult[] = [];
+  let tasks = 0;
+  while (queue.length > 0) {
+    const task = queue.splice(Math.floor(random() * queue.length), 1)[0];
+    tasks++;
+    parts.push(exploreTask(s, task, { ...options, sharing: { reserve: () => true, wanted: () => random() < p, give: (t) => queue.push(t) } }));
+  }
+  return { result: mergeResults(parts), tasks };
+}
+
+/**
+ * `size` helpers in this thread for `exploreStealing`: a helper explores the task it holds to its
+ * end at a random moment — while the coordinating search asks whether anyone wants work (between
+ * its schedules), or when it waits — and splits its own work when asked (and sometimes unasked).
+ */
+function helpersHere(s: NormalizedScenario, size: number, seed: number): Helpers & { tasks: number; splits: number } {
+  const random = randomFrom(seed);
+  const jobs: (TaskJob | null)[] = Array.from({ length: size }, () => null);
+  const asked = jobs.map(() => false);
+  const out: HelperMessage[] = [];
+  const runs = new Int32Array(1);
+  const work = () => {
+    const from = jobs.findIndex((j) => j !== null);
+    if (from < 0) return;
+    const { task, options } = jobs[from]!;
+    jobs[from] = null;
+    helpers.tasks++;
+    const sharing = helperSharing(runs, options.maxRuns, () => asked[from] || random() < 0.02, (split) => {
+      asked[from] = false;
+      helpers.splits++;
+      out.push({ from, split });
+    });
+    out.push({ from, result: exploreTask(s, task, { ...options, maxRuns: undefined, sharing }), spent: { ms: 0, cpuMs: 0 } });
+  };
+  let started = false;
+  const helpers = {
+    size, runs, tasks: 0, splits: 0,
+    start() {
+      if (started) return;
+      started = true;
+      for (let from = 0; from < size; from++) out.push({ from, ready: true as const });
+    },
+    send(to: number, job: TaskJob) {
+      asked[to] = false;
+      jobs[to] = job;
+    },
+    ask(to: number) {
+      asked[to] = true;
+    },
+    receive() {
+      if (random() < 0.2) work();
+      return out.splice(0);
+    },
+    async wait() {
+      await Promise.resolve();
+      work();
+    },
+  };
+  return helpers;
+}
+
+describe('work stealing: a search splits off its untried branches for another worker', { timeout: 120_000 }, () => {
+  it.each(DEMO_SCENARIOS)('$id: split at random points, the pieces in a random order, gives the result of one search', ({ scenario }) => {
+    const one = explore(scenario);
+    for (const seed of [1, 2, 3]) {
+      const { result, tasks } = exploreSplitAtRandom(scenario, {}, seed);
+      expect(result).toEqual(one);
+      if (one.runs >= 30) expect(tasks).toBeGreaterThan(1);
+    }
+    // Without pruning, and under a preemption bound.
+    for (const options of [{ reduction: false, maxRuns: 3_000 }, { preemptions: 1 }]) {
+      const serial = explore(scenario, options);
+      if (!serial.complete && serial.stoppedBy.includes('max-runs')) continue;
+      expect(exploreSplitAtRandom(scenario, options, 4).result).toEqual(serial);
+    }
+  });
+
+  it.each(DEMO_SCENARIOS)('$id: exploreStealing with 1 to 3 helpers gives the result of one worker', async ({ scenario }) => {
+    const one = explore(scenario);
+    for (const size of [1, 2, 3]) {
+      const helpers = helpersHere(scenario, size, size);
+      expect(await exploreStealing(scenario, {}, helpers)).toEqual(one);
+      if (one.runs >= 100) expect(helpers.tasks).toBeGreaterThan(1);
+    }
+  });
+
+  it('every split leaves the tree as one search sees it: the states counted once, every schedule run once', () => {
+    const s = DEMO_SCENARIOS.find((d) => d.id === 'seed002-recipe')!.scenario;
+    const one = explore(s);
+    const { result, tasks } = exploreSplitAtRandom(s, {}, 9, 0.5);
+    expect(tasks).toBeGreaterThan(1_000);
+    expect(result.runs).toBe(one.runs);
+    expect(result.states).toBe(one.states);
+    expect(result).toEqual(one);
+  });
+
+  it('the bounds are shared: --max-runs stops every worker at N runs together, and says so', async () => {
+    const s = DEMO_SCENARIOS.find((d) => d.id === 'seed002-recipe')!.scenario;
+    const all = explore(s).runs;
+    for (const maxRuns of [1, 40, 1_000]) {
+      const r = await exploreStealing(s, { maxRuns }, helpersHere(s, 2, maxRuns));
+      expect(r).toMatchObject({ complete: false, stoppedBy: ['max-runs'] });
+      expect(r.runs).toBeLessThanOrEqual(maxRuns);
+      expect(r.runs).toBeGreaterThan(0);
+    }
+    // A cap the exploration does not reach: complete.
+    expect(await exploreStealing(s, { maxRuns: all }, helpersHere(s, 2, 5))).toEqual(explore(s));
+    let t = 0;
+    const timed = await exploreStealing(s, { timeLimitMs: 50, now: () => t++ }, helpersHere(s, 2, 6));
+    expect(timed).toMatchObject({ complete: false, stoppedBy: ['time-limit'] });
+  });
+
+  it('a run stopped at a limit of the run: the result of one thread, as exact as without pruning', async () => {
+    const full = explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES, reduction: false });
+    const one = explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES });
+    expect(exceptStates(one)).toEqual(exceptStates(full));
+    expect(await exploreStealing(commutingNotes, { limits: HALTS_AMID_THE_NOTES }, helpersHere(commutingNotes, 2, 3))).toEqual(one);
+    expect(exploreSplitAtRandom(commutingNotes, { limits: HALTS_AMID_THE_NOTES }, 3, 0.5).result).toEqual(one);
+    expect(exploreSplitAtRandom(commutingNotes, { limits: HALTS_AMID_THE_NOTES, reduction: false }, 3, 0.5).result).toEqual(full);
   });
 });
 

@@ -13,7 +13,7 @@
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import {
   exploreTask, mergeResults, ROOT_TASK, splitTasks,
-  type ExploreOptions, type ExploreResult, type StopReason, type Task, type TaskResult,
+  type ExploreOptions, type ExploreResult, type Sharing, type StopReason, type Task, type TaskResult,
 } from './explore.ts';
 
 /** Schedules explored in the planning thread before cutting the tree (a small tree is done by then). */
@@ -172,4 +172,168 @@ export function joinPools(a: TaskPool, b: TaskPool): TaskPool {
       }
     },
   };
+}
+
+// ---------------------------------------------------------------- work stealing (the command line)
+
+/**
+ * Helpers that explore tasks for the worker that coordinates (src/cli/pnp-playground.ts: worker
+ * threads) and split them when asked. Each holds one task at a time. It says `ready` once it can
+ * take a task; between two schedules of a task it checks whether it was asked to share, and if so
+ * answers `split` with the untried branches of the shallowest choice point of its path (nothing when
+ * it has none left: it is about to finish); it answers `result` when the task is done.
+ */
+export interface Helpers {
+  size: number;
+  /** Start them (they take a while to be ready; nothing waits for them). */
+  start(): void;
+  /** Give helper `from` a task (it is ready and holds none). */
+  send(to: number, job: TaskJob): void;
+  /** Ask helper `to` to split off some of its work. */
+  ask(to: number): void;
+  /** What the helpers said since the last call (cheap when nothing: it is asked between schedules). */
+  receive(): HelperMessage[];
+  /** Resolves once there is something to receive. */
+  wait(): Promise<void>;
+  /** The schedules every worker reserved so far (shared, so `--max-runs` bounds them all). */
+  runs: Int32Array;
+}
+
+export type HelperMessage = { from: number } & ({ ready: true } | { split: Task } | { result: TaskResult; spent: Spent });
+
+/** What exploring a task cost a worker: wall time, and CPU time of its thread where the platform says (else NaN). */
+export interface Spent {
+  ms: number;
+  cpuMs: number;
+}
+
+/**
+ * How the work was shared (measured, to see whether the balancing works whatever the machine's load):
+ * per worker (this thread first) the tasks it explored, their schedules, the wall and CPU time they
+ * took; how many times a worker split its work for another; the wall time of the whole exploration.
+ */
+export interface StealStats {
+  workers: { tasks: number; runs: number; ms: number; cpuMs: number }[];
+  splits: number;
+  ms: number;
+}
+
+export interface StealOptions {
+  /** Start the helpers once this thread has explored this long (default 0). */
+  startAfterMs?: number;
+  /** This thread's CPU time in ms (for `stats`). */
+  cpu?: () => number;
+  /** Filled in as it goes. */
+  stats?: StealStats;
+}
+
+/** Reserve `n` runs from the count every worker shares (`--max-runs`); none if they do not all fit. */
+function reserveRuns(runs: Int32Array, maxRuns: number | undefined, n: number): boolean {
+  if (maxRuns === undefined) return true;
+  if (Atomics.add(runs, 0, n) + n <= maxRuns) return true;
+  Atomics.sub(runs, 0, n);
+  return false;
+}
+
+/** A `Sharing` for a helper: reserve from the shared count; when asked, answer with the split. */
+export function helperSharing(runs: Int32Array, maxRuns: number | undefined, asked: () => boolean, answer: (task: Task) => void): Sharing {
+  return { reserve: (n = 1) => reserveRuns(runs, maxRuns, n), wanted: asked, give: answer };
+}
+
+/**
+ * Explore here and on the helpers, sharing the tree as it goes (work stealing). This thread starts
+ * on the whole tree; a helper that is ready and idle gets the untried branches of the shallowest
+ * choice point of this thread's path (split between two of its schedules), and a worker that runs
+ * out asks one that is busy to split in turn, so nobody waits while there is work (the tree is
+ * lopsided: no cut made in advance shares it evenly). Each task resumes from its prefix and forks
+ * within its subtree. The results are merged by their place in the tree (`mergeResults`), never by
+ * who explored what or when, so a complete exploration reports what one worker reports. The runs
+ * (`maxRuns`) are counted for every worker together; `timeLimitMs` is one deadline for all. The
+ * helpers start once this thread has explored for `startAfterMs` (an exploration shorter than that
+ * never pays for them). Each task prunes the states it has seen itself; `states` is merged as the
+ * distinct states of all (`mergeResults`).
+ */
+export async function exploreStealing(scenario: NormalizedScenario, options: ExploreOptions, helpers: Helpers, steal: StealOptions = {}): Promise<ExploreResult> {
+  const now = options.now ?? (() => 0);
+  const { startAfterMs = 0, cpu = () => NaN, stats = { workers: [], splits: 0, ms: 0 } } = steal;
+  const began = now();
+  let started = false;
+  const spent = (worker: number, runs: number, s: Spent) => {
+    const w = (stats.workers[worker] ??= { tasks: 0, runs: 0, ms: 0, cpuMs: 0 });
+    w.tasks++;
+    w.runs += runs;
+    w.ms += s.ms;
+    w.cpuMs += s.cpuMs;
+  };
+  const once = async (o: ExploreOptions): Promise<ExploreResult> => {
+    const deadline = o.timeLimitMs !== undefined ? now() + o.timeLimitMs : Infinity;
+    const left = () => (deadline === Infinity ? {} : { timeLimitMs: Math.max(0, deadline - now()) });
+    Atomics.store(helpers.runs, 0, 0);
+    const queue: Task[] = [ROOT_TASK];
+    const results: TaskResult[] = [];
+    const idle: number[] = [];
+    const busy = new Set<number>();
+    const asked = new Set<number>();
+    const send = (to: number, task: Task) => {
+      busy.add(to);
+      helpers.send(to, { task, options: { ...shape(o), ...(o.maxRuns !== undefined ? { maxRuns: o.maxRuns } : {}), ...left() } });
+    };
+    const hear = () => {
+      if (!started && now() - began >= startAfterMs) {
+        started = true;
+        helpers.start();
+      }
+      for (const m of helpers.receive()) {
+        asked.delete(m.from);
+        if ('split' in m) {
+          stats.splits++;
+          queue.push(m.split);
+        } else {
+          if ('result' in m) {
+            results.push(m.result);
+            spent(1 + m.from, m.result.runs, m.spent);
+          }
+          busy.delete(m.from);
+          idle.push(m.from);
+        }
+      }
+      while (idle.length > 0 && queue.length > 0) send(idle.shift()!, queue.shift()!);
+    };
+    const sharing: Sharing = {
+      reserve: (n = 1) => reserveRuns(helpers.runs, o.maxRuns, n),
+      wanted: () => {
+        hear();
+        return idle.length > 0;
+      },
+      give: (task) => {
+        stats.splits++;
+        send(idle.shift()!, task);
+      },
+    };
+    for (;;) {
+      hear();
+      const task = queue.shift();
+      if (task && now() >= deadline) results.push({ runs: 0, states: 0, stoppedBy: ['time-limit'], found: [] });
+      else if (task) {
+        const t = now();
+        const c = cpu();
+        const r = exploreTask(scenario, task, { ...shape(o), ...left(), now, sharing });
+        results.push(r);
+        spent(0, r.runs, { ms: now() - t, cpuMs: cpu() - c });
+      }
+      else if (busy.size === 0) break;
+      else {
+        for (const to of busy) {
+          if (asked.has(to)) continue;
+          asked.add(to);
+          helpers.ask(to);
+        }
+        await helpers.wait();
+      }
+    }
+    return mergeResults(results);
+  };
+  const result = await once(options);
+  stats.ms = now() - began;
+  return result;
 }

@@ -165,12 +165,15 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(480);
 
+  // The list's height comes from a ResizeObserver, whose first call follows the first layout after
+  // the panel mounts: reading clientHeight here would lay the whole page out in the middle of the
+  // commit (the panel mounts with a run's first render). The list has no padding: its content box is
+  // its client area.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    setViewport(el.clientHeight || 480);
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => setViewport(el.clientHeight || 480));
+    if (typeof ResizeObserver === 'undefined') return setViewport(el.clientHeight || 480);
+    const ro = new ResizeObserver((entries) => setViewport(entries[entries.length - 1].contentRect.height || 480));
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
