@@ -130,7 +130,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       // (exploreStealing); the threads start once this thread has explored for THREADS_AFTER_MS.
       const threads = io.workerThreads(workers - 1, text);
       try {
-        const stats: StealStats = { workers: [], splits: 0, ms: 0 };
+        const stats: StealStats = { workers: [], readyAt: [], splits: 0, ms: 0 };
         result = await exploreStealing(scenario, options, threads, { startAfterMs: io.threadsAfterMs ?? THREADS_AFTER_MS, cpu: io.cpu, stats });
         if (io.stats) io.err(`explore: workers ${JSON.stringify(stats)}`);
       } finally {
@@ -140,7 +140,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const [t, c] = [io.now(), io.cpu?.() ?? NaN];
       result = explore(scenario, options);
       const ms = io.now() - t;
-      if (io.stats) io.err(`explore: workers ${JSON.stringify({ workers: [{ tasks: 1, runs: result.runs, ms, cpuMs: (io.cpu?.() ?? NaN) - c }], splits: 0, ms } satisfies StealStats)}`);
+      if (io.stats) io.err(`explore: workers ${JSON.stringify({ workers: [{ tasks: 1, runs: result.runs, ms, cpuMs: (io.cpu?.() ?? NaN) - c }], readyAt: [], splits: 0, ms } satisfies StealStats)}`);
     }
     io.out(`${JSON.stringify(result)}\n`);
     return EXIT.ran;

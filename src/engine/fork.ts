@@ -12,8 +12,9 @@
 // thread's `callbacks`, a device's `symlinks`…) are copied without an entry in the identity map,
 // and arrays of strings or of final values are sliced. Everything else — frames and their locals,
 // jobs, waits, activations — goes through the generic copy, which keeps identity.
-import type { ChoicePoint, Paused, Thread } from './engine.ts';
-import type { Device, Registration, World } from './model.ts';
+import type { ChoicePoint, Job, Paused, Thread } from './engine.ts';
+import type { Frame } from './frame.ts';
+import type { World } from './model.ts';
 import type { TraceEntry } from './trace.ts';
 
 /**
@@ -128,8 +129,9 @@ export class Copier {
     if (done !== undefined) return done as Thread;
     const out = { ...t };
     this.seen.set(t, out);
-    out.jobs = this.owned(t.jobs);
-    if (t.job !== null) out.job = this.copy(t.job);
+    out.jobs = t.jobs.slice();
+    for (let i = 0; i < out.jobs.length; i++) out.jobs[i] = this.job(out.jobs[i]);
+    if (t.job !== null) out.job = this.job(t.job);
     out.stack = this.owned(t.stack);
     if (t.wait !== null) out.wait = this.copy(t.wait);
     out.callbacks = t.callbacks.slice();
@@ -139,13 +141,28 @@ export class Copier {
     return out;
   }
 
-  /** The world (model.ts): dictionaries of records, each record known to the identity map (frames refer to them). */
+  /** A job (engine.ts): its routine's frame, its result. */
+  job(j: Job): Job {
+    const done = this.seen.get(j);
+    if (done !== undefined) return done as Job;
+    const out = { ...j };
+    this.seen.set(j, out);
+    out.body = this.object(j.body) as Frame;
+    if (typeof j.result === 'object' && j.result !== null) out.result = this.object(j.result);
+    return out;
+  }
+
+  /**
+   * The world (model.ts): its tables and lists of records, each record copied by a function of its
+   * own type (one shape per copy site: V8 copies it fast) and entered in the identity map (frames
+   * refer to records).
+   */
   world(w: World): World {
     const out = { ...w };
     this.seen.set(w, out);
-    out.processors = this.owned(w.processors);
-    out.memory = this.owned(w.memory);
-    out.devices = this.records(w.devices, (d: Device) => {
+    out.processors = this.list(w.processors, (p) => ({ ...p }));
+    out.memory = this.list(w.memory, (m) => ({ ...m }));
+    out.devices = this.records(w.devices, (d) => {
       const c = { ...d };
       c.stack = d.stack.slice();
       c.classes = d.classes.slice();
@@ -153,14 +170,14 @@ export class Copier {
       return c;
     });
     out.deviceOrder = w.deviceOrder.slice();
-    out.interfaces = this.records(w.interfaces, flat);
+    out.interfaces = this.records(w.interfaces, (i) => ({ ...i }));
     out.interfaceOrder = w.interfaceOrder.slice();
     out.components = this.records(w.components, (c) => {
       const o = { ...c };
       o.vars = this.object(c.vars) as typeof c.vars;
       return o;
     });
-    out.registrations = this.records(w.registrations, (r: Registration) => {
+    out.registrations = this.records(w.registrations, (r) => {
       const o = { ...r };
       if (typeof r.context === 'object' && r.context !== null) o.context = this.object(r.context);
       o.inFlight = r.inFlight.slice();
@@ -168,13 +185,40 @@ export class Copier {
       return o;
     });
     out.registrationOrder = w.registrationOrder.slice();
-    out.handles = this.records(w.handles, flat);
-    out.allocations = this.records(w.allocations, flat);
-    out.workItems = this.records(w.workItems, flat);
-    out.events = this.owned(w.events);
+    out.handles = this.records(w.handles, (h) => ({ ...h }));
+    out.allocations = this.records(w.allocations, (a) => ({ ...a }));
+    out.workItems = this.records(w.workItems, (i) => ({ ...i }));
+    out.events = this.list(w.events, (e) => {
+      const o = { ...e };
+      if (e.custom) o.custom = this.object(e.custom) as typeof e.custom;
+      if (e.unit) o.unit = this.object(e.unit) as typeof e.unit;
+      if (e.result) o.result = this.object(e.result) as typeof e.result;
+      return o;
+    });
     out.counters = this.records(w.counters, (n) => n);
-    out.locks = this.records(w.locks, flat);
-    out.mutexes = this.copy(w.mutexes);
+    out.locks = this.records(w.locks, (l) => ({ ...l }));
+    out.mutexes = new Map();
+    for (const [k, m] of w.mutexes) out.mutexes.set(k, this.record(m, { ...m }));
+    return out;
+  }
+
+  /** Record `r`'s copy `c` (made by a function that knows its type) in the identity map: unless r was copied before. */
+  private record<R extends object>(r: R, c: R): R {
+    const done = this.seen.get(r);
+    if (done !== undefined) return done as R;
+    this.seen.set(r, c);
+    return c;
+  }
+
+  /** A list of the world's records (processors, memory, events), each copied by `copy`. */
+  private list<R extends object>(from: R[], copy: (r: R) => R): R[] {
+    const out = from.slice();
+    for (let i = 0; i < out.length; i++) {
+      const r = out[i];
+      const done = this.seen.get(r);
+      if (done !== undefined) out[i] = done as R;
+      else this.seen.set(r, (out[i] = copy(r)));
+    }
     return out;
   }
 
@@ -190,12 +234,9 @@ export class Copier {
         out[k] = r;
         continue;
       }
-      let c = this.known(r as object) as R | undefined;
-      if (c === undefined) {
-        c = copy(r);
-        this.seen.set(r as object, c as object);
-      }
-      out[k] = c;
+      const done = this.seen.get(r as object) as R | undefined;
+      if (done !== undefined) out[k] = done;
+      else this.seen.set(r as object, (out[k] = copy(r)) as object);
     }
     return out;
   }
@@ -254,7 +295,16 @@ const ENGINE_FIELDS = new Map<string, FieldCopy>(Object.entries({
   current: (t: Thread, c: Copier) => c.thread(t),
   lastStepped: (t: Thread, c: Copier) => c.thread(t),
   choicesPerStep: (m: Map<number, number>) => new Map(m),
+  jobs: (m: Map<number, Job>, c: Copier) => {
+    const out = new Map<number, Job>();
+    for (const [k, j] of m) out.set(k, c.job(j));
+    return out;
+  },
 } satisfies Record<string, FieldCopy>));
+
+/** An empty array, Map or Set: an engine field holding one is the engine's alone (nothing else refers to its containers), so it is copied as a new empty one. */
+const isEmpty = (v: object): boolean =>
+  Array.isArray(v) ? v.length === 0 : v instanceof Map || v instanceof Set ? v.size === 0 : false;
 
 /**
  * Fill `into`, a new engine made by the engine's own constructor (so it has the shape, and the
@@ -274,7 +324,7 @@ export function copyEngine<E extends object>(from: E, into: E, c: Copier): E {
     if (typeof v !== 'object' || v === null) out[k] = v;
     else {
       const f = ENGINE_FIELDS.get(k);
-      out[k] = f ? f(v as never, c) : c.object(v);
+      out[k] = f ? f(v as never, c) : isEmpty(v) ? new (v.constructor as new () => object)() : c.object(v);
     }
   }
   const trace = (src.trace as TraceEntry[]).slice();
@@ -284,9 +334,6 @@ export function copyEngine<E extends object>(from: E, into: E, c: Copier): E {
   out.lastEntry = last === null ? null : ((c.seen.get(last) as TraceEntry | undefined) ?? last);
   return into;
 }
-
-/** A record whose fields are strings, numbers and booleans. */
-const flat = <R extends object>(r: R): R => ({ ...r });
 
 /**
  * A deep copy of `root`. `seen` maps originals to their copies, seeded with what is to be shared

@@ -210,10 +210,13 @@ export interface Spent {
 /**
  * How the work was shared (measured, to see whether the balancing works whatever the machine's load):
  * per worker (this thread first) the tasks it explored, their schedules, the wall and CPU time they
- * took; how many times a worker split its work for another; the wall time of the whole exploration.
+ * took; when the helpers were ready; how many times a worker split its work for another; the wall
+ * time of the whole exploration.
  */
 export interface StealStats {
   workers: { tasks: number; runs: number; ms: number; cpuMs: number }[];
+  /** When each helper was ready, in ms from the start. */
+  readyAt: number[];
   splits: number;
   ms: number;
 }
@@ -255,7 +258,7 @@ export function helperSharing(runs: Int32Array, maxRuns: number | undefined, ask
  */
 export async function exploreStealing(scenario: NormalizedScenario, options: ExploreOptions, helpers: Helpers, steal: StealOptions = {}): Promise<ExploreResult> {
   const now = options.now ?? (() => 0);
-  const { startAfterMs = 0, cpu = () => NaN, stats = { workers: [], splits: 0, ms: 0 } } = steal;
+  const { startAfterMs = 0, cpu = () => NaN, stats = { workers: [], readyAt: [], splits: 0, ms: 0 } } = steal;
   const began = now();
   let started = false;
   const spent = (worker: number, runs: number, s: Spent) => {
@@ -292,7 +295,7 @@ export async function exploreStealing(scenario: NormalizedScenario, options: Exp
           if ('result' in m) {
             results.push(m.result);
             spent(1 + m.from, m.result.runs, m.spent);
-          }
+          } else stats.readyAt[m.from] = now() - began;
           busy.delete(m.from);
           idle.push(m.from);
         }
