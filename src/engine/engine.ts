@@ -769,10 +769,7 @@ export class Engine {
   private choose(runnable: readonly Thread[]): Thread | null {
     this.pointHere = undefined;
     const seq = this.seq;
-    const pick =
-      this.current && this.current.status === 'runnable'
-        ? this.current
-        : runnable.reduce((a, b) => (b.since < a.since || (b.since === a.since && b.order < a.order) ? b : a));
+    const pick = this.current && this.current.status === 'runnable' ? this.current : longestWaiting(runnable);
     if (seq === this.visitedBoundary) return pick;
     this.visitedBoundary = seq;
     let point: ChoicePoint | undefined;
@@ -935,6 +932,16 @@ function scenarioObjects(scenario: NormalizedScenario): WeakSet<object> {
 
 /** No thread to re-check (shared, never mutated: wakeCandidates' answer on most steps). */
 const NONE: readonly Thread[] = Object.freeze([]);
+
+/** The runnable thread that has waited longest (the earliest `since`; by creation order on a tie). */
+function longestWaiting(runnable: readonly Thread[]): Thread {
+  let pick = runnable[0];
+  for (let i = 1; i < runnable.length; i++) {
+    const t = runnable[i];
+    if (t.since < pick.since || (t.since === pick.since && t.order < pick.order)) pick = t;
+  }
+  return pick;
+}
 
 /** Insert a thread into a list kept in creation order. */
 function insertByOrder(list: Thread[], t: Thread): void {

@@ -361,14 +361,18 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     // Built field by field (not with conditional spreads, which copy through a slow generic path on
     // this hot line); the key order is the trace's: registration and callback before irql, rule last.
     if (!engine.halted) {
-      const entry = { seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'invoke', component: componentId, routine, args } as EntryOf<'invoke'>;
-      if (reg) {
-        entry.registration = reg.id;
-        entry.callback = reg.kind;
-      }
-      entry.irql = IRQL_NAMES[thread.irql];
-      if (opts.rule) entry.rule = opts.rule;
-      engine.append(entry);
+      // Each variant a whole literal (no field added after, which would allocate out-of-object room).
+      const { seq, step } = engine;
+      const name = engine.threadName;
+      const irql = IRQL_NAMES[thread.irql];
+      const rule = opts.rule;
+      engine.append((reg
+        ? rule
+          ? { seq, step, thread: name, type: 'invoke', component: componentId, routine, args, registration: reg.id, callback: reg.kind, irql, rule }
+          : { seq, step, thread: name, type: 'invoke', component: componentId, routine, args, registration: reg.id, callback: reg.kind, irql }
+        : rule
+          ? { seq, step, thread: name, type: 'invoke', component: componentId, routine, args, irql, rule }
+          : { seq, step, thread: name, type: 'invoke', component: componentId, routine, args, irql }) as EntryOf<'invoke'>);
     }
     engine.openRule(opts.rule);
     engine.opCount++; // an empty routine still costs one op: replays and broadcasts are bounded too
@@ -417,9 +421,11 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
     const result = f.result;
     const done = opts.completeRule?.(result) ?? opts.rule;
     if (!engine.halted) {
-      const complete = { seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'complete', component: componentId, routine, result } as EntryOf<'complete'>;
-      if (done) complete.rule = done;
-      engine.append(complete);
+      const { seq, step } = engine;
+      const name = engine.threadName;
+      engine.append((done
+        ? { seq, step, thread: name, type: 'complete', component: componentId, routine, result, rule: done }
+        : { seq, step, thread: name, type: 'complete', component: componentId, routine, result }) as EntryOf<'complete'>);
     }
     // DRV-2: a registration unregistered with the Ex routine from its own callback keeps the image until that callback returned.
     if (reg && reg.pinned && reg.inFlight.length === 0) unpin(engine, reg);
@@ -520,11 +526,13 @@ export const execOps: Routine<OpsFrame> = (engine, f) => {
           }
           case 'note':
             if (!engine.halted) {
-              const note = { seq: engine.seq, step: engine.step, thread: engine.threadName, type: 'note', text: ctl.text, component: act.component.id, op: at } as EntryOf<'note'>;
+              const { seq, step } = engine;
+              const name = engine.threadName;
               // Narration: the rule it names, else the rule of the call or routine it is written in (as Engine.emit).
               const rule = block.mentions[f.i] ?? engine.ruleHere();
-              if (rule) note.rule = rule;
-              engine.append(note);
+              engine.append((rule
+                ? { seq, step, thread: name, type: 'note', text: ctl.text, component: act.component.id, op: at, rule }
+                : { seq, step, thread: name, type: 'note', text: ctl.text, component: act.component.id, op: at }) as EntryOf<'note'>);
             }
             break;
         }

@@ -180,6 +180,7 @@ describe('work stealing: a search splits off its untried branches for another wo
       const helpers = helpersHere(scenario, size, size);
       expect(await exploreStealing(scenario, {}, helpers)).toEqual(one);
       if (one.runs >= 100) expect(helpers.tasks).toBeGreaterThan(1);
+      if (one.runs >= 1_000) expect(helpers.splits).toBeGreaterThan(0); // the helpers split their work too
     }
   });
 
