@@ -302,7 +302,11 @@ const ENGINE_FIELDS = new Map<string, FieldCopy>(Object.entries({
   },
 } satisfies Record<string, FieldCopy>));
 
-/** An empty array, Map or Set: an engine field holding one is the engine's alone (nothing else refers to its containers), so it is copied as a new empty one. */
+/**
+ * An empty array, Map or Set. An engine field holding one holds the engine's own (nothing else
+ * refers to the engine's containers; the threads it lists are in `threads` too), so its copy is a
+ * new empty one.
+ */
 const isEmpty = (v: object): boolean =>
   Array.isArray(v) ? v.length === 0 : v instanceof Map || v instanceof Set ? v.size === 0 : false;
 
@@ -322,9 +326,15 @@ export function copyEngine<E extends object>(from: E, into: E, c: Copier): E {
     if (k === 'scenario' || k === 'world' || k === 'trace' || k === 'lastEntry') continue;
     const v = src[k];
     if (typeof v !== 'object' || v === null) out[k] = v;
-    else {
+    else if (isEmpty(v)) {
+      // The engine's own empty container: the one the constructor made will do, else a new one.
+      const made = out[k];
+      if (!(typeof made === 'object' && made !== null && made.constructor === v.constructor && isEmpty(made) && !Object.isFrozen(made))) {
+        out[k] = new (v.constructor as new () => object)();
+      }
+    } else {
       const f = ENGINE_FIELDS.get(k);
-      out[k] = f ? f(v as never, c) : isEmpty(v) ? new (v.constructor as new () => object)() : c.object(v);
+      out[k] = f ? f(v as never, c) : c.object(v);
     }
   }
   const trace = (src.trace as TraceEntry[]).slice();
