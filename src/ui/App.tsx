@@ -11,7 +11,7 @@ import { ActionsPanel } from './actions/ActionsPanel.tsx';
 import { Graph } from './graph/Graph.tsx';
 import { Palette } from './palette/Palette.tsx';
 import { ExplanationPanel } from './panels/ExplanationPanel.tsx';
-import { CodePanel, HazardOverlay, InterleavingsPanel, preloadPanels, SequencePanel, ThreadsPanel } from './panels/lazy.tsx';
+import { CodePanel, HazardOverlay, InterleavingsPanel, preloadPanels, QuizPanel as LazyQuizPanel, SequencePanel, ThreadsPanel } from './panels/lazy.tsx';
 import { useQuiz } from './quiz/store.ts';
 import { TracePanel } from './panels/TracePanel.tsx';
 import { fatalHazardSeqs } from './panels/traceIndex.ts';
@@ -38,15 +38,15 @@ import { openedOnFirstVisit } from './url.ts';
 const EMBED = typeof window !== 'undefined' && isEmbed(window.location);
 /** The embed's layout, only ever shown by an embed (`?embed=1`): loaded there. */
 const EmbedView = lazy(() => import('./embed/EmbedView.tsx').then((m) => ({ default: m.EmbedView })));
-/** The quiz ("Predict, then see") shows only while it is on: loaded when it is turned on. */
-const Quiz = lazy(() => import('./quiz/Quiz.tsx').then((m) => ({ default: m.QuizPanel })));
+/** The quiz ("Predict, then see") shows only while it is on: loaded on demand (panels/lazy.tsx). */
 function QuizPanel() {
   const on = useQuiz((q) => q.on);
-  return on ? (
+  if (!on) return null;
+  return (
     <Suspense fallback={null}>
-      <Quiz />
+      <LazyQuizPanel />
     </Suspense>
-  ) : null;
+  );
 }
 /** Code beside the graph is a mode the first screen does not show: loaded when it is turned on. */
 const CodeBeside = lazy(() => import('./panels/CodeBeside.tsx').then((m) => ({ default: m.CodeBeside })));
@@ -176,24 +176,7 @@ function Playground() {
   // The on-demand panels (Threads, Sequence, Code…) load once the first screen is up, whether the
   // side panels show or Presenter mode folds them.
   useEffect(preloadPanels, []);
-  // The tour is offered once the first run is on screen (its frame painted): its card loads, lays
-  // out and measures the page after the page's content, not in the way of it.
-  const answered = useSession((s) => s.status === 'ready' || s.status === 'invalid' || s.status === 'error');
-  const [offered, setOffered] = useState(false);
-  useEffect(() => {
-    if (!answered || offered) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => {
-        setOffered(true);
-        offerTour(!EMBED && openedOnFirstVisit());
-      }, 0);
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
-  }, [answered, offered]);
+  useEffect(() => offerTour(!EMBED && openedOnFirstVisit()), []);
   // The quiz sits above the Explanation in three columns (the graph keeps its size), above the step
   // controls in one, and in Presenter mode (the class sees it while the side columns are folded).
   const columns = useColumns();

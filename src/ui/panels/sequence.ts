@@ -476,7 +476,7 @@ export function toSvg(layout: SequenceLayout, title: string, fullLabel: (seq: nu
   const { headerHeight, rowHeight, gutter } = LAYOUT;
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" font-family="ui-monospace, Menlo, Consolas, monospace" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="11">`,
     `<title>${xml(title)}</title>`,
     `<rect width="100%" height="100%" fill="${c.background}"/>`,
   );
