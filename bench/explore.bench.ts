@@ -3,8 +3,10 @@
 //   npm run bench:explore      # or: npx tsx bench/explore.bench.ts [--full-runs N] [--trials N] [--no-build] [--no-cli] [--no-page]
 //
 // 1. Per demo, in process: runs, states, outcomes and time of a complete exploration (target < 5 s);
-//    the reduction factor (runs without the sleep-set reduction / runs with it, where the exploration
-//    without it finishes within --full-runs schedules); and the explorer's cost per schedule against
+//    the reduction factor (choice points explored without pruning seen states / distinct states
+//    explored with it, where the exploration without it finishes within --full-runs schedules), the
+//    time without pruning, and whether both give the same outcomes and counts (they must: pruning is
+//    exact, docs/explore.md); and the explorer's cost per schedule against
 //    one plain runScenario of the same demo measured in the same run (the replay overhead). The
 //    speed-up of forking (each branch resumed from a copy of the run at its choice point, the default)
 //    over re-running every schedule from the start (`fork: false`), both measured in this run,
@@ -83,7 +85,9 @@ for (const demo of DEMOS) {
   let t = performance.now();
   const r = explore(s, { timeLimitMs: 60_000, now: () => performance.now() });
   const ms = performance.now() - t;
+  t = performance.now();
   const full = explore(s, { reduction: false, maxRuns: FULL_RUNS, timeLimitMs: 60_000, now: () => performance.now() });
+  const fullMs = performance.now() - t;
   t = performance.now();
   const plainN = 20;
   for (let k = 0; k < plainN; k++) runScenario({ ...s, schedule: [] });
@@ -98,7 +102,9 @@ for (const demo of DEMOS) {
   rows.push({
     demo: demo.id, complete: r.complete, runs: r.runs, states: r.states, outcomes: r.outcomes.length,
     ms: Math.round(ms), target: `< ${TARGET.demoMs} ms`, verdict: r.complete && ms < TARGET.demoMs ? 'PASS' : 'FAIL',
-    reduction: full.complete ? +(full.runs / Math.max(1, r.runs)).toFixed(2) : `> ${(full.runs / Math.max(1, r.runs)).toFixed(2)}`,
+    reduction: full.complete ? +(full.states / Math.max(1, r.states)).toFixed(2) : `> ${(full.states / Math.max(1, r.states)).toFixed(2)}`,
+    'no-pruning ms': Math.round(fullMs),
+    'same counts': full.complete ? JSON.stringify({ ...full, states: 0 }) === JSON.stringify({ ...r, states: 0 }) : 'n/a',
     'ms/run': +(ms / Math.max(1, r.runs)).toFixed(3), 'vs plain run': +(ms / Math.max(1, r.runs) / plainMs).toFixed(2),
     'fork cpu ms': speed ? +speed.forkMs.toFixed(2) : 'n/a', 're-run cpu ms': speed ? +speed.rerunMs.toFixed(2) : 'n/a',
     'fork speed-up': forkSpeedup === null ? 'n/a (one schedule)' : `${forkSpeedup.toFixed(2)}× ${forkSpeedup >= TARGET.forkSpeedup ? 'PASS' : 'FAIL'}`,

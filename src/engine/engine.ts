@@ -159,7 +159,7 @@ export interface Trigger {
   choice?: number;
   op?: string;
   /** Start the action (emits its `action` entry and submits its job): a function of the engine, never a closure over one. */
-  fire: (engine: Engine) => void;
+  fire: (engine: Engine, index: number) => void;
   fired: boolean;
 }
 
@@ -761,7 +761,7 @@ export class Engine {
       if (!here) continue;
       t.fired = true;
       fired = true;
-      t.fire(this);
+      t.fire(this, t.index);
     }
     return fired;
   }

@@ -17,6 +17,23 @@ import type { Frame } from './frame.ts';
 import type { World } from './model.ts';
 import type { TraceEntry } from './trace.ts';
 
+/**
+ * Objects worked out from a scenario once and never part of a run's state — caches such as the
+ * interpreter's op blocks (interp.ts) — each with a name that is the same in every process: forks
+ * share them (they are not copied), and the explorer's state keys name them instead of writing out
+ * their contents (src/engine/explore/state.ts).
+ */
+const DERIVED = new WeakMap<object, string>();
+
+/** Mark `o` as derived from the scenario (see DERIVED), under `name`. */
+export function derived<T extends object>(o: T, name: string): T {
+  DERIVED.set(o, name);
+  return o;
+}
+
+/** The name of an object derived from the scenario, or undefined. */
+export const derivedName = (o: object): string | undefined => DERIVED.get(o);
+
 /** Every object reachable from `root` (for values that are never mutated, like a scenario). */
 export function reachable(root: unknown, into = new WeakSet<object>()): WeakSet<object> {
   const stack: unknown[] = [root];
@@ -54,7 +71,7 @@ export class Copier {
   private known(v: object): object | undefined {
     const done = this.seen.get(v);
     if (done !== undefined) return done;
-    if (Object.isFrozen(v) || this.shared.has(v)) return v;
+    if (Object.isFrozen(v) || this.shared.has(v) || DERIVED.has(v)) return v;
     return undefined;
   }
 

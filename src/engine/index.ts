@@ -261,6 +261,9 @@ const removed = (engine: Engine, ev: PnpEvent) => {
   });
 };
 
+/** Start timeline action `index` (a module-level function, so a run's state holds no closure: explore/state.ts). */
+const startActionAt = (engine: Engine, index: number) => startAction(engine, engine.scenario.timeline[index], index);
+
 /**
  * Start a run: boot, then the timeline, to the end — or, when its explorer pauses it at a choice
  * point, to there (`engine.paused`; `resume`, then `proceed`). Entries go to `sink` whenever the
@@ -270,7 +273,7 @@ export function startRun(scenario: NormalizedScenario, options: RunOptions & { k
   const engine = new Engine(scenario, createWorld(scenario), { ...options, handlers: HANDLERS, sink });
   // An action with `during` starts at its point inside an earlier action, not at quiescence.
   scenario.timeline.forEach((a, index) => {
-    if (a.during) engine.arm({ index, ...a.during, fire: (e) => startAction(e, a, index) });
+    if (a.during) engine.arm({ index, ...a.during, fire: startActionAt });
   });
   proceed(engine);
   return engine;

@@ -9,6 +9,7 @@ import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import type { EntryOf, RuleStamp, TraceEntry, Verdict } from './trace.ts';
 import { unpin } from './kernel/registrations.ts';
 import { dict, own, table } from './dict.ts';
+import { derived } from './fork.ts';
 
 /** A running routine: its component, arguments and loop variables. */
 export interface Activation {
@@ -195,7 +196,7 @@ export function bodyOps(body: RoutineBody | undefined, args: Record<string, unkn
  * A list of ops (a routine body, a branch, a loop body) with the JSON pointer of each op, built once
  * per list and not at every step: the pointers are the trace's `op` fields and the threads'
  * pendingOp. Derived from the scenario alone (never changed by a run), so every run and fork of a
- * scenario shares them.
+ * scenario shares them (fork.ts `derived`).
  */
 export interface Block {
   ops: Op[];
@@ -224,8 +225,8 @@ function makeBlock(ops: Op[], base: string): Block {
     mentions[i] = !('call' in op) && op.op === 'note' ? ruleMentioned(op.text) : null;
   }
   // Frozen, so forks share it (fork.ts); only the inner blocks found on first run are added, each as
-  // final as its outer block.
-  return Object.freeze({ ops, base, at, mentions, calls, inner: new Array(ops.length).fill(undefined) });
+  // final as its outer block. Derived (fork.ts), so the explorer's state keys name it by its pointer.
+  return derived(Object.freeze({ ops, base, at, mentions, calls, inner: new Array(ops.length).fill(undefined) }), base);
 }
 
 /** The block of op i's `then`, `else` or `do` ops. */

@@ -27,8 +27,9 @@ function expectReproducible(s: NormalizedScenario, r: ExploreResult) {
 }
 
 const outcomeSet = (r: ExploreResult) => new Set(r.outcomes.map(outcomeKey));
+/** A result but the count of states (pruning visits fewer). */
+const exceptStates = (r: ExploreResult) => ({ ...r, states: 0 });
 
-/** Everything but the run counts, which the reduction lowers. */
 const SMALL_DEMOS = DEMOS.filter((d) => d.id !== 'seed002-recipe').map((d) => ({ id: d.id, scenario: normalized(d.scenario) }));
 
 describe('explore on the built-in demos', { timeout: 60_000 }, () => {
@@ -64,12 +65,16 @@ describe('explore on the built-in demos', { timeout: 60_000 }, () => {
     expect(explore(s)).toEqual(explore({ ...s, schedule: [] }));
   });
 
-  it('a schedule-free race demo: with and without reduction the same outcomes; the reduction runs fewer schedules', () => {
+  it.each(SMALL_DEMOS)('$id: with and without pruning the same outcomes, counts and schedules; pruning visits no more states', ({ scenario }) => {
+    const pruned = explore(scenario);
+    const full = explore(scenario, { reduction: false });
+    expect(exceptStates(pruned)).toEqual(exceptStates(full));
+    expect(pruned.states).toBeLessThanOrEqual(full.states);
+  });
+
+  it('a schedule-free race demo: pruning visits fewer states', () => {
     const s = SMALL_DEMOS.find((d) => d.id === 'seed003-non-ex-window')!.scenario;
-    const por = explore(s);
-    const full = explore(s, { reduction: false });
-    expect(outcomeSet(por)).toEqual(outcomeSet(full));
-    expect(por.runs).toBeLessThan(full.runs);
+    expect(explore(s).states).toBeLessThan(explore(s, { reduction: false }).states);
   });
 
   it.each(SMALL_DEMOS.filter((d) => ['seed002-missed-arrival', 'seed003-non-ex-window'].includes(d.id)))(
@@ -87,7 +92,7 @@ describe('explore on the built-in demos', { timeout: 60_000 }, () => {
 });
 
 describe('forking (resuming a copy of the run at each choice point) against re-running from the start', { timeout: 120_000 }, () => {
-  const OPTIONS = [{}, { preemptions: 1 }, { preemptions: 0 }, { reduction: false, maxRuns: 300 }, { maxRuns: 5 }];
+  const OPTIONS = [{}, { preemptions: 1 }, { preemptions: 0 }, { reduction: false, maxRuns: 300 }, { maxRuns: 5 }, { maxRuns: 40, preemptions: 1 }];
   it.each(SMALL_DEMOS)('$id: the same result, field for field, under every bound', ({ scenario }) => {
     for (const options of OPTIONS) {
       expect(explore(scenario, { ...options, fork: true })).toEqual(explore(scenario, { ...options, fork: false }));
@@ -205,7 +210,8 @@ const scenarioArb = fc.record({
 });
 
 describe('explore on random small scenarios (property)', () => {
-  it('every outcome reproduces; the reduction loses no outcome; deterministic; the merge of tasks equals one exploration', () => {
+  it('every outcome reproduces; pruning gives the outcomes and counts of no pruning; deterministic; the merge of tasks equals one exploration', () => {
+    let pruned = 0;
     fc.assert(
       fc.property(scenarioArb, (raw) => {
         const s = normalized(raw);
@@ -216,13 +222,19 @@ describe('explore on random small scenarios (property)', () => {
         if (!por.complete) return;
         const full = explore(s, { reduction: false, maxRuns: 600 });
         if (full.complete) {
-          expect(outcomeSet(por)).toEqual(outcomeSet(full));
-          expect(por.runs).toBeLessThanOrEqual(full.runs);
+          expect(exceptStates(por)).toEqual(exceptStates(full));
+          expect(por.states).toBeLessThanOrEqual(full.states);
+          if (por.states < full.states) pruned++;
+        }
+        // Under a bound too: a state seen before stands for a run of whole subtrees, in tree order.
+        for (const bound of [{ maxRuns: 7 }, { preemptions: 1 }, { preemptions: 0, maxRuns: 3 }]) {
+          expect(exceptStates(explore(s, bound))).toEqual(exceptStates(explore(s, { ...bound, reduction: false })));
         }
         const { above, tasks } = splitTasks(s, 2);
         expect(mergeResults([above, ...tasks.map((t) => exploreTask(s, t))])).toEqual(por);
       }),
       { numRuns: 20, seed: 12 },
     );
+    expect(pruned).toBeGreaterThan(0);
   }, 120_000);
 });

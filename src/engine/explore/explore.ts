@@ -5,9 +5,13 @@
 //   there (Engine.fork: threads are stacks of plain-data frames, src/engine/frame.ts), so the prefix
 //   a set of schedules shares runs once. `fork: false` runs every schedule again from the start with
 //   its choices replayed instead (as CHESS does); both give the same result, field for field.
-// - No pruning of seen states (docs/explore.md says why): `states` counts the choice points visited.
-// - Partial-order reduction: sleep sets over transition footprints (footprint.ts). A transition known
-//   to commute with the one just run is not tried again in the other order.
+// - Pruning seen states (state.ts): at each choice point the run's state is keyed; a state explored
+//   completely before is not explored again — its schedules, kept by what they add to the outcome
+//   after the state (outcome.ts, Suffixes) with their counts and first and shortest schedules, are
+//   counted for this path too, put after what this path observed. So `runs` and every outcome's
+//   count are those of exploring every schedule (`reduction: false`), field for field; `states`
+//   counts the distinct states visited. This replaces the sleep sets, which tried fewer orders but
+//   could not count the schedules they left out.
 // - Bounds: a cap on runs, a time limit, and a preemption bound k (at most k switches away from a
 //   thread that could have gone on, as iterative context bounding does). The result says whether the
 //   exploration was complete.
@@ -15,11 +19,10 @@
 //   threads); `mergeResults` puts their results together exactly as one exploration would have found
 //   them: runs are ordered by their path in the tree, not by who ran them or when.
 import type { NormalizedScenario, ScheduleOverride } from '../../scenario/types.ts';
-import { proceed, runScenario, startRun } from '../index.ts';
-import type { ChoicePoint, Engine, Explorer, RunLimits, Thread } from '../engine.ts';
-import type { TraceEntry } from '../trace.ts';
-import { FootprintTracker, GLOBAL, OpFootprints, independent, type Footprint } from './footprint.ts';
-import { OutcomeKeys, outcomeKey, outcomeOf, type Outcome } from './outcome.ts';
+import { proceed, startRun } from '../index.ts';
+import type { Engine, Explorer, RunLimits } from '../engine.ts';
+import { Suffixes, outcomeKey, type Outcome, type Piece } from './outcome.ts';
+import { StateKeys } from './state.ts';
 
 export const EXPLORE_FORMAT = 'pnp-explore/1';
 
@@ -30,7 +33,11 @@ export interface ExploreOptions {
   timeLimitMs?: number;
   /** Explore only schedules with at most this many preemptions. */
   preemptions?: number;
-  /** Sleep-set reduction (default true); false tries every order. */
+  /**
+   * Prune states already seen (default true): the schedules below a state are explored once and
+   * counted for every path into it. False runs every schedule to its end. Both give the same outcomes
+   * and counts (docs/explore.md).
+   */
   reduction?: boolean;
   /** The limits of each run (DL-3), as for `runScenario`; the engine's defaults otherwise. */
   limits?: Partial<RunLimits>;
@@ -53,11 +60,12 @@ export interface ExploreOptions {
  * `wanted`; if so, it splits off the untried branches of the shallowest choice point on its path that
  * has some (`Search.split`) and hands them to `give` as a task, which any worker can explore: the
  * results are merged by their place in the tree (`mergeResults`), so who explores what never changes
- * the result. `reserve` is asked before each schedule: false when the runs shared by every worker
+ * the result. `reserve` is asked before each schedule (and for the rest of a state seen before, which
+ * stands for many: `runs` more): false when the runs shared by every worker
  * (`--max-runs`) are used up.
  */
 export interface Sharing {
-  reserve(): boolean;
+  reserve(runs?: number): boolean;
   wanted(): boolean;
   give(task: Task): void;
 }
@@ -91,7 +99,7 @@ export interface ExploreResult {
   stoppedBy: StopReason[];
   /** Schedules run to their end. */
   runs: number;
-  /** Choice points visited (nodes of the schedule tree). */
+  /** Distinct states visited at choice points (pruning); without it, choice points visited (nodes of the schedule tree). */
   states: number;
   outcomes: OutcomeReport[];
 }
@@ -106,16 +114,15 @@ interface Fixed {
   insteadOf: string;
 }
 
-/** A subtree of the schedule tree: its fixed prefix of choices, and what is asleep at its root. */
+/** A subtree of the schedule tree: its fixed prefix of choices. */
 export interface Task {
   prefix: Fixed[];
-  sleep: [string, Footprint][];
   preemptions: number;
   /**
-   * The root's branches already explored elsewhere (what they touched): the task is the rest of a
-   * choice point another search visited and split (`Search.split`), so its root is not counted again.
+   * The root's branches already explored elsewhere: the task is the rest of a choice point another
+   * search visited and split (`Search.split`). Its state is counted once (`states` merges digests).
    */
-  done?: [string, Footprint][];
+  done?: string[];
 }
 
 /** What was found in one or more subtrees, before merging. */
@@ -132,33 +139,68 @@ export interface Found {
 
 export interface TaskResult {
   runs: number;
+  /** Distinct states visited (pruning), or choice points visited. */
   states: number;
+  /** With pruning: a digest of each distinct state visited, sorted (merged, they count the distinct states of the whole tree). */
+  seen?: string[];
   stoppedBy: StopReason[];
   found: Found[];
+}
+
+/** The schedules below a state that reach one suffix (outcome.ts, Suffixes): how many, and the first and shortest of them. */
+interface Stat {
+  runs: number;
+  /** Overrides of the shortest (`best`), and its choices that override. */
+  cost: number;
+  fixed: Fixed[];
+  /** Paths (ordinals) below the state: the shortest schedule (first in tree order among those), and the first schedule. */
+  best: number[];
+  first: number[];
+}
+
+/** The schedules explored below a state, by suffix. */
+type Summary = Map<number, Stat>;
+
+/** A state explored completely: what is below it (re-based onto any path into it, never explored again). */
+interface Seen {
+  below: Summary;
+  runs: number;
+  /** The preemption bound left out schedules below it. */
+  bounded: boolean;
 }
 
 interface Node {
   step: number;
   choice: number;
   at: number;
-  runnable: string[];
   /** Candidates: the default pick first, then the other runnable threads in creation order. */
   order: string[];
   /** The default pick continues the thread that ran last: running another one preempts it. */
   continuing: boolean;
-  sleep: Map<string, Footprint>;
-  done: Map<string, Footprint>;
+  /** Candidates explored elsewhere (a task's root: Task.done). */
+  elsewhere: ReadonlySet<string> | null;
   /** Its untried branches were given to another worker (`Search.split`): none is tried here. */
   given: boolean;
   /** The chosen candidate (index into `order`). */
   index: number;
-  /** What the chosen transition touched, once known. */
-  fp: Footprint | null;
   /** Preemptions before this choice. */
   preemptions: number;
+  /** The state here (pruning on). */
+  key: string | null;
+  /** What the chosen branch's transition added to the outcome, once its end is reached. */
+  piece: Piece | null;
+  /** The schedules explored below so far. */
+  below: Summary;
+  runs: number;
+  /** Part of the subtree was not explored here (cut into a task, or a bound stopped the search): not to be reused. */
+  cut: boolean;
+  bounded: boolean;
 }
 
-export const ROOT_TASK: Task = { prefix: [], sleep: [], preemptions: 0 };
+export const ROOT_TASK: Task = { prefix: [], preemptions: 0 };
+
+/** A run that ended: one schedule, nothing after its last transition. */
+const END: Summary = new Map([[Suffixes.EMPTY, { runs: 1, cost: 0, fixed: [], best: [], first: [] }]]);
 
 function compareKeys(a: readonly number[], b: readonly number[]): number {
   const n = Math.min(a.length, b.length);
@@ -166,24 +208,39 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
   return a.length - b.length;
 }
 
+/** Add `st` to the schedules of `suffix` in `into`. */
+function merge(into: Summary, suffix: number, st: Stat): void {
+  const seen = into.get(suffix);
+  if (!seen) {
+    into.set(suffix, { ...st });
+    return;
+  }
+  seen.runs += st.runs;
+  if (compareKeys(st.first, seen.first) < 0) seen.first = st.first;
+  if (st.cost < seen.cost || (st.cost === seen.cost && compareKeys(st.best, seen.best) < 0)) Object.assign(seen, { cost: st.cost, fixed: st.fixed, best: st.best });
+}
+
+const PAUSE: Explorer = { step: () => {}, choose: () => 'pause' };
+
 /** One depth-first search of one subtree. */
 class Search {
   private path: Node[] = [];
   /** Forking: the run paused at each choice point of the path (resumed for its node's next branch). */
   private saved: Engine[] = [];
   private readonly depth: number;
-  private readonly found = new Map<string, Found>();
-  /** The outcomes found, by their key within this search (OutcomeKeys: cheaper than the content key). */
-  private readonly byKey = new Map<string, Found>();
-  private readonly keys: OutcomeKeys;
+  private readonly suffixes: Suffixes;
+  /** The schedules explored, by suffix after the task's root, and what the run added before it. */
+  private readonly root: Summary = new Map();
+  private rootPiece: Piece | null = null;
+  /** Pruning: every state explored completely, and every state visited. */
+  private readonly memo = new Map<string, Seen>();
+  private readonly visited = new Set<string>();
+  private readonly keys: StateKeys | null;
   runs = 0;
   states = 0;
   private bounded = false;
   readonly tasks: Task[] = [];
   private readonly scenario: NormalizedScenario;
-  private readonly ops: OpFootprints;
-  /** Sleep sets on: asked for, and sound for this scenario. */
-  private readonly reduce: boolean;
 
   constructor(
     scenario: NormalizedScenario,
@@ -194,54 +251,29 @@ class Search {
   ) {
     this.scenario = scenario.schedule.length > 0 ? { ...scenario, schedule: [] } : scenario;
     this.depth = task.prefix.length;
-    this.ops = new OpFootprints(this.scenario);
-    this.keys = new OutcomeKeys(this.scenario);
-    this.reduce = options.reduction !== false && !startsAtChoice(scenario);
+    this.suffixes = new Suffixes(this.scenario);
+    this.keys = options.reduction !== false ? new StateKeys(this.scenario) : null;
   }
 
-  /** Explore the subtree; stops early at a bound. */
+  /**
+   * Schedule after schedule (each dive runs one to its end, or to a state seen before), backtracking
+   * between them, until the subtree is done or a bound (runs, time) stops it.
+   */
   explore(): TaskResult {
-    return this.options.fork === false ? this.exploreByReplay() : this.exploreByForking();
-  }
-
-  /**
-   * Every schedule of the subtree, each branch resumed from a copy of the run at its choice point:
-   * the prefix of a schedule runs once, not once per schedule. Same order, counts and results as replaying.
-   */
-  private exploreByForking(): TaskResult {
-    const tracker = new FootprintTracker(this.ops);
-    const explorer: Explorer = { step: (t) => tracker.step(t), choose: () => 'pause' };
-    let run = startRun(this.scenario, { ...this.options.limits, explorer, keep: true });
-    for (const f of this.task.prefix) {
-      if (!run.paused) throw new Error('explore: the run is not deterministic (the task\'s prefix does not fit it)');
-      run.resume(f.run);
-      proceed(run);
-    }
-    let first = true;
-    return this.search(() => {
-      if (!first) run = this.branch(this.path.length - 1, tracker);
-      first = false;
-      this.dive(run, tracker);
-    });
-  }
-
-  /**
-   * Schedule after schedule (`next` runs one to its end), backtracking between them, until the
-   * subtree is done or a bound (runs, time) stops it; progress every `progressEvery` schedules.
-   */
-  private search(next: () => void): TaskResult {
     const { maxRuns, timeLimitMs, now } = this.options;
     const deadline = timeLimitMs !== undefined && now ? now() + timeLimitMs : Infinity;
     const every = this.options.progressEvery ?? 64;
     const stoppedBy: StopReason[] = [];
     const sharing = this.options.sharing;
+    let run = this.start();
     for (;;) {
       if (sharing && !sharing.reserve()) {
         stoppedBy.push('max-runs');
         break;
       }
-      next();
-      if (this.runs > 0 && this.runs % every === 0) this.options.onProgress?.({ runs: this.runs, states: this.states });
+      const before = this.runs;
+      this.dive(run);
+      if (Math.floor(this.runs / every) > Math.floor(before / every)) this.options.onProgress?.({ runs: this.runs, states: this.states });
       if (sharing?.wanted()) {
         const task = this.split();
         if (task) sharing.give(task);
@@ -255,149 +287,175 @@ class Search {
         stoppedBy.push('time-limit');
         break;
       }
+      run = this.branch(this.path.length - 1);
+    }
+    // Stopped at a bound: what was explored below the path counts, but is not a whole subtree.
+    while (this.path.length > 0) {
+      const node = this.path.pop()!;
+      this.saved.pop();
+      node.cut = true;
+      this.finish(node);
     }
     if (this.bounded) stoppedBy.push('preemptions');
-    return { runs: this.runs, states: this.states, stoppedBy, found: [...this.found.values()] };
+    if (!this.keys) return { runs: this.runs, states: this.states, stoppedBy, found: this.found() };
+    // A fork can alias what a re-run does not (state.ts, digest): the same state under two keys, one digest.
+    const seen = [...new Set([...this.visited].map((k) => this.keys!.digest(k)))].sort();
+    return { runs: this.runs, states: seen.length, seen, stoppedBy, found: this.found() };
   }
 
-  /** From a run paused at the end of the path (or ended), down the first branches to the end of one schedule. */
-  private dive(run: Engine, tracker: FootprintTracker): void {
-    while (run.paused) {
-      const { point, pick, continuing } = run.paused;
-      const d = this.path.length;
-      if (d + this.depth >= this.splitAt) {
-        this.tasks.push(this.taskAt(d));
-        return;
-      }
-      const node = this.node(point, pick, continuing, d);
-      this.visited(d);
-      const index = this.next(node, 0);
-      if (index < 0) return; // every candidate is asleep or over the bound
-      node.index = index;
-      this.path.push(node);
-      this.saved.push(run);
-      run = this.branch(d, tracker);
+  /** A run of the scenario through the task's prefix, paused at the task's root (or ended). */
+  private start(): Engine {
+    const run = startRun(this.scenario, { ...this.options.limits, explorer: PAUSE, keep: true });
+    for (const f of this.task.prefix) {
+      if (!run.paused) throw new Error('explore: the run is not deterministic (the task\'s prefix does not fit it)');
+      run.resume(f.run);
+      proceed(run);
     }
-    if (run.scheduleErrors.length > 0) throw new Error(`explore: the run failed: ${run.scheduleErrors.map((e) => e.message).join('; ')}`);
-    this.runs++;
-    this.record(run.entriesFrom(0));
-  }
-
-  /** Run the chosen branch of node `d`: from a copy of the run saved there (the run itself for its last branch). */
-  private branch(d: number, tracker: FootprintTracker): Engine {
-    const node = this.path[d];
-    const last = this.peek(node, node.index + 1) < 0;
-    const run = last ? this.saved[d] : this.saved[d].fork();
-    tracker.start(node.at);
-    run.resume(chosenOf(node));
-    proceed(run);
-    if (run.paused) node.fp = tracker.end(run.entriesFrom(node.at), node.at);
     return run;
   }
 
-  private exploreByReplay(): TaskResult {
-    return this.search(() => this.runOnce());
-  }
-
-  private runOnce(): void {
-    const tracker = new FootprintTracker(this.ops);
-    let i = 0;
-    const explorer: Explorer = {
-      step: (t) => tracker.step(t),
-      choose: (point, runnable, pick, continuing, trace) => {
-        const d = i++ - this.depth;
-        if (d > 0 && d - 1 < this.path.length && this.path[d - 1].fp === null) this.path[d - 1].fp = tracker.end(trace, 0);
-        tracker.start(point.at);
-        if (d < 0) return named(runnable, this.task.prefix[d + this.depth].run);
-        if (d < this.path.length) return named(runnable, chosenOf(this.path[d]));
-        if (d + this.depth >= this.splitAt) {
-          this.tasks.push(this.taskAt(d));
-          return null;
+  /** From a run paused at the end of the path (or ended), down the first branches to the end of a schedule or a state seen before. */
+  private dive(run: Engine): void {
+    while (run.paused) {
+      const d = this.path.length;
+      this.transitionEnds(run);
+      if (d + this.depth >= this.splitAt) {
+        this.tasks.push(this.taskAt(d));
+        if (d > 0) this.path[d - 1].cut = true;
+        return;
+      }
+      const parent = d > 0 ? this.path[d - 1] : null;
+      const preemptions = parent ? parent.preemptions + cost(parent, parent.index) : this.task.preemptions;
+      let key: string | null = null;
+      if (this.keys) {
+        key = this.keys.key(run, this.options.preemptions === undefined ? undefined : preemptions);
+        this.visited.add(key);
+        const seen = this.memo.get(key);
+        // A state seen before: its schedules, counted for this path too (unless they overrun the cap on runs).
+        if (seen && (this.options.maxRuns === undefined || this.runs + seen.runs <= this.options.maxRuns) && (seen.runs <= 1 || !this.options.sharing || this.options.sharing.reserve(seen.runs - 1))) {
+          this.runs += seen.runs;
+          if (seen.bounded) this.bounded = true;
+          this.absorb(d, seen.below, seen.runs, seen.bounded);
+          return;
         }
-        const node = this.node(point, pick.name, continuing, d);
-        this.visited(d);
-        const index = this.next(node, 0);
-        if (index < 0) return null; // every candidate is asleep or over the bound
-        node.index = index;
-        this.path.push(node);
-        return named(runnable, chosenOf(node));
-      },
-    };
-    const outcome = runScenario(this.scenario, { ...this.options.limits, explorer });
-    if (!outcome.ok) throw new Error(`explore: the run failed: ${outcome.errors.map((e) => e.message).join('; ')}`);
-    const trace = outcome.trace;
-    if (trace.at(-1)?.type !== 'halt') return; // ended early: asleep, bounded, or cut into a task
-    // The run was complete: every choice of it is on the path.
-    if (i - this.depth !== this.path.length) throw new Error('explore: the run is not deterministic');
+      }
+      const { point, pick, continuing } = run.paused;
+      const order = [pick, ...point.runnable.filter((n) => n !== pick)];
+      const node: Node = {
+        step: point.step, choice: point.choice, at: point.at, order, continuing, index: -1, preemptions,
+        elsewhere: d === 0 && this.task.done ? new Set(this.task.done) : null, given: false,
+        key, piece: null, below: new Map(), runs: 0, cut: d === 0 && this.task.done !== undefined, bounded: false,
+      };
+      // The root of the rest of a split choice point was counted where it was split.
+      if (d > 0 || !this.task.done) this.states++;
+      const index = this.next(node, 0);
+      if (index < 0) {
+        // Every candidate is over the preemption bound.
+        this.finish(node);
+        return;
+      }
+      node.index = index;
+      this.path.push(node);
+      this.saved.push(run);
+      run = this.branch(d, run);
+    }
+    if (run.scheduleErrors.length > 0) throw new Error(`explore: the run failed: ${run.scheduleErrors.map((e) => e.message).join('; ')}`);
+    this.transitionEnds(run);
     this.runs++;
-    this.record(trace);
+    this.absorb(this.path.length, END, 1, false);
   }
 
-  private record(trace: readonly TraceEntry[]): void {
-    const local = this.keys.key(trace);
-    const path = [...this.task.prefix.map((f) => f.ordinal), ...this.path.map((n) => n.index)];
-    const overrides = this.overrides();
-    const seen = this.byKey.get(local);
-    if (seen) {
-      seen.runs++;
-      if (overrides.length < seen.schedule.length) Object.assign(seen, { best: path, ...this.scheduleOf(overrides) });
+  /** The run reached the end of the path's last transition (a choice point, or its end): what did that transition add? */
+  private transitionEnds(run: Engine): void {
+    const d = this.path.length;
+    if (d > 0) this.path[d - 1].piece = this.suffixes.piece(run.entriesFrom(this.path[d - 1].at));
+    else if (this.rootPiece === null) this.rootPiece = this.suffixes.piece(run.entriesFrom(0));
+  }
+
+  /**
+   * Run the chosen branch of node `d`. Forking: from a copy of the run saved there (the run itself
+   * for its last branch; `fresh`, just paused there, for its first). Re-running: from the start.
+   */
+  private branch(d: number, fresh?: Engine): Engine {
+    const node = this.path[d];
+    let run: Engine;
+    if (this.options.fork === false) {
+      run = fresh ?? this.start();
+      if (!fresh) {
+        for (let k = 0; k < d; k++) {
+          run.resume(chosenOf(this.path[k]));
+          proceed(run);
+        }
+      }
+    } else {
+      const last = this.peek(node, node.index + 1) < 0;
+      run = last ? this.saved[d] : this.saved[d].fork();
+    }
+    run.resume(chosenOf(node));
+    proceed(run);
+    return run;
+  }
+
+  /** Schedules found below the choice point at depth `d` (not on the path): add them to its parent's (or the root's). */
+  private absorb(d: number, below: Summary, runs: number, bounded: boolean): void {
+    if (d === 0) {
+      for (const [s, st] of below) merge(this.root, s, st);
       return;
     }
-    const o = outcomeOf(this.scenario, trace);
-    const key = outcomeKey(o);
-    const found = { outcome: o, key, runs: 1, first: path, best: path, ...this.scheduleOf(overrides) };
-    this.byKey.set(local, found);
-    this.found.set(key, found);
+    const p = this.path[d - 1];
+    const i = p.index;
+    const fixed = i > 0 ? fixedOf(p) : null;
+    for (const [s, st] of below) {
+      merge(p.below, this.suffixes.prepend(p.piece!, s), {
+        runs: st.runs,
+        cost: st.cost + (fixed ? 1 : 0),
+        fixed: fixed ? [fixed, ...st.fixed] : st.fixed,
+        best: [i, ...st.best],
+        first: [i, ...st.first],
+      });
+    }
+    p.runs += runs;
+    if (bounded) p.bounded = true;
   }
 
-  /** The choices of the current path that depart from the default. */
-  private overrides(): Fixed[] {
-    const out = this.task.prefix.filter((f) => f.ordinal > 0);
-    for (const n of this.path) if (n.index > 0) out.push(fixedOf(n));
-    return out;
+  /** Node `node` (off the path now, at depth path.length) is done: remember its state if it was explored whole, and add it to its parent. */
+  private finish(node: Node): void {
+    const d = this.path.length;
+    if (node.key !== null && !node.cut) this.memo.set(node.key, { below: node.below, runs: node.runs, bounded: node.bounded });
+    if (node.cut && d > 0) this.path[d - 1].cut = true;
+    this.absorb(d, node.below, node.runs, node.bounded);
   }
 
-  private scheduleOf(overrides: Fixed[]): { schedule: ScheduleOverride[]; divergesAt: Divergence | null } {
-    const first = overrides[0];
-    return {
-      schedule: overrides.map((f) => ({ step: f.step, choice: f.choice, run: f.run })),
-      divergesAt: first ? { step: first.step, choice: first.choice, at: first.at, ran: first.run, insteadOf: first.insteadOf } : null,
-    };
-  }
-
-  private node(point: ChoicePoint, pick: string, continuing: boolean, d: number): Node {
-    const runnable = point.runnable;
-    const order = [pick, ...runnable.filter((n) => n !== pick)];
-    const parent = d > 0 ? this.path[d - 1] : null;
-    let sleep: Map<string, Footprint>;
-    if (!this.reduce) sleep = new Map();
-    else if (!parent) sleep = new Map(this.task.sleep);
-    else sleep = childSleep(parent);
-    const preemptions = parent ? parent.preemptions + cost(parent, parent.index) : this.task.preemptions;
-    const done = new Map(!parent ? this.task.done : undefined);
-    return { step: point.step, choice: point.choice, at: point.at, runnable, order, continuing, sleep, done, given: false, index: -1, fp: null, preemptions };
-  }
-
-  /** Count the choice point at depth `d` (the root of the rest of a split one was counted where it was split). */
-  private visited(d: number): void {
-    if (d > 0 || !this.task.done) this.states++;
+  /** The outcomes of the schedules explored, each with its count, first schedule and shortest schedule. */
+  private found(): Found[] {
+    const whole: Summary = new Map();
+    for (const [s, st] of this.root) merge(whole, this.suffixes.prepend(this.rootPiece!, s), st);
+    const prefix = this.task.prefix.map((f) => f.ordinal);
+    const overrides = this.task.prefix.filter((f) => f.ordinal > 0);
+    const out: Found[] = [];
+    for (const [s, st] of whole) {
+      const outcome = this.suffixes.outcome(this.scenario, s);
+      out.push({ outcome, key: outcomeKey(outcome), runs: st.runs, first: [...prefix, ...st.first], best: [...prefix, ...st.best], ...scheduleOf([...overrides, ...st.fixed]) });
+    }
+    return out.sort((a, b) => compareKeys(a.first, b.first));
   }
 
   /**
    * Called between two schedules (every transition of the path has run): the untried branches of the
    * shallowest choice point on the path that has some, as a task for another worker; this search
-   * will not try them. Null when no choice point on the path has any left.
+   * will not try them (and does not remember that state: its subtree is not explored whole here).
+   * Null when no choice point on the path has any left.
    */
   split(): Task | null {
     for (let d = 0; d < this.path.length; d++) {
       const node = this.path[d];
       if (node.given || this.peek(node, node.index + 1) < 0) continue;
       node.given = true;
+      node.cut = true;
       return {
         prefix: [...this.task.prefix, ...this.path.slice(0, d).map(fixedOf)],
-        sleep: [...node.sleep],
         preemptions: node.preemptions,
-        done: [...node.done, [chosenOf(node), node.fp ?? GLOBAL]],
+        done: [...(node.elsewhere ?? []), ...node.order.slice(0, node.index + 1)],
       };
     }
     return null;
@@ -406,43 +464,33 @@ class Search {
   /** A task for the subtree below the current path, rooted at this choice point. */
   private taskAt(d: number): Task {
     const parent = d > 0 ? this.path[d - 1] : null;
-    let sleep: [string, Footprint][];
-    if (!this.reduce) sleep = [];
-    else if (!parent) sleep = this.task.sleep;
-    else sleep = [...childSleep(parent)];
     return {
       prefix: [...this.task.prefix, ...this.path.map(fixedOf)],
-      sleep,
       preemptions: parent ? parent.preemptions + cost(parent, parent.index) : this.task.preemptions,
     };
   }
 
-  /** The first candidate from `from` on that is neither asleep, nor explored, nor over the bound; -1 if none. */
+  /** The first candidate from `from` on that is neither explored nor over the bound; -1 if none. */
   private next(node: Node, from: number): number {
     const j = this.peek(node, from);
-    if (this.overBound(node, from, j < 0 ? node.order.length : j)) this.bounded = true;
+    if (this.overBound(node, from, j < 0 ? node.order.length : j)) {
+      this.bounded = true;
+      node.bounded = true;
+    }
     return j;
   }
 
   /** next, without noting that the bound cut a candidate. */
   private peek(node: Node, from: number): number {
-    for (let j = from; j < node.order.length; j++) {
-      const name = node.order[j];
-      if (node.sleep.has(name) || node.done.has(name)) continue;
-      if (this.overBound(node, j, j + 1)) continue;
-      return j;
-    }
+    for (let j = from; j < node.order.length; j++) if (!node.elsewhere?.has(node.order[j]) && !this.overBound(node, j, j + 1)) return j;
     return -1;
   }
 
-  /** Is a candidate in [from, to) that is neither asleep nor explored over the preemption bound? */
+  /** Is a candidate in [from, to), not explored elsewhere, over the preemption bound? */
   private overBound(node: Node, from: number, to: number): boolean {
     const bound = this.options.preemptions;
     if (bound === undefined) return false;
-    for (let j = from; j < to; j++) {
-      const name = node.order[j];
-      if (!node.sleep.has(name) && !node.done.has(name) && node.preemptions + cost(node, j) > bound) return true;
-    }
+    for (let j = from; j < to; j++) if (!node.elsewhere?.has(node.order[j]) && node.preemptions + cost(node, j) > bound) return true;
     return false;
   }
 
@@ -450,44 +498,30 @@ class Search {
   private backtrack(): boolean {
     while (this.path.length > 0) {
       const node = this.path[this.path.length - 1];
-      node.done.set(chosenOf(node), node.fp ?? GLOBAL);
       const j = node.given ? -1 : this.next(node, node.index + 1);
       if (j >= 0) {
         node.index = j;
-        node.fp = null;
+        node.piece = null;
         return true;
       }
       this.path.pop();
       this.saved.pop();
+      this.finish(node);
     }
     return false;
   }
 }
 
-/**
- * An action that starts at a numbered choice point of an earlier one (`during: { choice }`): choice
- * points are numbered in the order a run meets them, which two orders of the same transitions need
- * not share, so the reduction is off for such a scenario (every order is tried).
- */
-const startsAtChoice = (s: NormalizedScenario) => s.timeline.some((a) => a.during?.choice !== undefined);
-
 const chosenOf = (n: Node) => n.order[n.index];
 const cost = (n: Node, j: number) => (n.continuing && j > 0 ? 1 : 0);
 const fixedOf = (n: Node): Fixed => ({ run: chosenOf(n), ordinal: n.index, step: n.step, choice: n.choice, at: n.at, insteadOf: n.order[0] });
 
-/** What stays asleep below `parent` after its chosen transition: what commutes with it. */
-function childSleep(parent: Node): Map<string, Footprint> {
-  const fp = parent.fp ?? GLOBAL;
-  const out = new Map<string, Footprint>();
-  if (fp.global) return out;
-  for (const m of [parent.sleep, parent.done]) for (const [t, f] of m) if (independent(f, fp)) out.set(t, f);
-  return out;
-}
-
-function named(runnable: readonly Thread[], name: string): Thread {
-  const t = runnable.find((r) => r.name === name);
-  if (!t) throw new Error(`explore: thread ${name} is not runnable on replay (the run is not deterministic)`);
-  return t;
+function scheduleOf(overrides: Fixed[]): { schedule: ScheduleOverride[]; divergesAt: Divergence | null } {
+  const first = overrides[0];
+  return {
+    schedule: overrides.map((f) => ({ step: f.step, choice: f.choice, run: f.run })),
+    divergesAt: first ? { step: first.step, choice: first.choice, at: first.at, ran: first.run, insteadOf: first.insteadOf } : null,
+  };
 }
 
 /** Explore one subtree (the whole tree: ROOT_TASK). */
@@ -510,10 +544,14 @@ export function mergeResults(parts: readonly TaskResult[]): ExploreResult {
   const byKey = new Map<string, Found>();
   let runs = 0;
   let states = 0;
+  let seen: Set<string> | null = null;
   const stopped = new Set<StopReason>();
   for (const p of parts) {
     runs += p.runs;
-    states += p.states;
+    if (p.seen) {
+      seen ??= new Set();
+      for (const d of p.seen) seen.add(d);
+    } else states += p.states;
     for (const s of p.stoppedBy) stopped.add(s);
     for (const f of p.found) {
       const seen = byKey.get(f.key);
@@ -531,19 +569,10 @@ export function mergeResults(parts: readonly TaskResult[]): ExploreResult {
     .sort((a, b) => compareKeys(a.first, b.first))
     .map((f) => ({ halt: f.outcome.halt, hazards: f.outcome.hazards, runs: f.runs, schedule: f.schedule, divergesAt: f.divergesAt, observations: f.outcome.observations }));
   const stoppedBy = (['max-runs', 'time-limit', 'preemptions'] as const).filter((s) => stopped.has(s));
-  return { format: EXPLORE_FORMAT, complete: stoppedBy.length === 0, stoppedBy, runs, states, outcomes };
+  return { format: EXPLORE_FORMAT, complete: stoppedBy.length === 0, stoppedBy, runs, states: states + (seen?.size ?? 0), outcomes };
 }
 
 /** Explore every schedule of a scenario (within the bounds), in this thread. */
 export function explore(scenario: NormalizedScenario, options: ExploreOptions = {}): ExploreResult {
-  const result = mergeResults([exploreTask(scenario, ROOT_TASK, options)]);
-  return needsEveryOrder(result, options) ? explore(scenario, { ...options, reduction: false }) : result;
+  return mergeResults([exploreTask(scenario, ROOT_TASK, options)]);
 }
-
-/**
- * A run that stopped at a limit of the run (DL-3: ops, entries…) breaks the reduction's premise: two
- * transitions that commute may still reach the limit in one order and not in the other. When a
- * reduced exploration meets such a run, it is done again trying every order.
- */
-export const needsEveryOrder = (result: ExploreResult, options: ExploreOptions): boolean =>
-  options.reduction !== false && result.outcomes.some((o) => o.halt === 'budget');

@@ -1,5 +1,5 @@
 // The interleaving explorer (docs/explore.md).
-export { explore, exploreTask, splitTasks, mergeResults, needsEveryOrder, ROOT_TASK, EXPLORE_FORMAT } from './explore.ts';
+export { explore, exploreTask, splitTasks, mergeResults, ROOT_TASK, EXPLORE_FORMAT } from './explore.ts';
 export type { ExploreOptions, ExploreResult, OutcomeReport, Divergence, Sharing, StopReason, Task, TaskResult } from './explore.ts';
 export type { Outcome } from './outcome.ts';
 export { plan, dispatch, exploreOnWorkers, exploreStealing, helperSharing, joinPools, PROBE_RUNS, TASKS_PER_WORKER } from './parallel.ts';

@@ -62,51 +62,138 @@ export function outcomeOf(scenario: NormalizedScenario, trace: readonly TraceEnt
 export const outcomeKey = (o: Outcome): string => JSON.stringify([o.halt, o.hazards, Object.entries(o.observations)]);
 
 /**
- * Outcome keys of one exploration, cheaply: each observation is numbered once (per entry: forked
- * runs share their entries up to the fork), and a run's key is its halt, hazards and each
- * component's observation numbers. Equal for equal outcomes within one Outcomes; not comparable
- * across explorations (outcomeKey is, for merging).
+ * Outcomes in pieces (docs/explore.md "Pruning seen states"). An outcome is made of the transitions
+ * of its run: each component's observations are the concatenation of what it observed in each, the
+ * hazards too, and the halt is the last transition's. So the outcomes reachable below a state are
+ * kept as *suffixes* (what the transitions after the state add), and a path's outcome is its own
+ * transitions' pieces put in front of a suffix (`prepend`).
+ *
+ * A suffix is a number: equal numbers for equal suffixes (hash-consed lists), so summaries below a
+ * state merge suffixes by number. Observations are numbered once per entry (forked runs share their
+ * entries up to the fork). Numbers are local to one exploration; `outcome` gives the content.
  */
-export class OutcomeKeys {
-  private readonly numbers = new Map<string, number>();
+export class Suffixes {
+  /** The empty suffix: nothing observed, no hazard, no halt yet (what a run's end adds after its halt). */
+  static readonly EMPTY = 0;
+  private readonly texts: string[] = [];
+  private readonly textNumbers = new Map<string, number>();
   private readonly ofEntry = new WeakMap<TraceEntry, number>();
+  /** Cons cells (a text number in front of a list): list 0 is empty. */
+  private readonly heads: number[] = [-1];
+  private readonly tails: number[] = [-1];
+  private readonly cells = new Map<string, number>();
+  /** Suffixes: halt ('' none yet), hazard list, one list per component. */
+  private readonly suffixes: { halt: string; hazards: number; lists: number[] }[];
+  private readonly suffixNumbers = new Map<string, number>();
   private readonly components: Map<string, number>;
 
   constructor(scenario: NormalizedScenario) {
     this.components = new Map([...Object.keys(scenario.drivers), ...Object.keys(scenario.apps)].map((id, i) => [id, i]));
+    const empty = { halt: '', hazards: 0, lists: new Array<number>(this.components.size).fill(0) };
+    this.suffixes = [empty];
+    this.suffixNumbers.set(this.suffixKey(empty), Suffixes.EMPTY);
   }
 
-  key(trace: readonly TraceEntry[]): string {
-    const seen: number[][] = Array.from({ length: this.components.size }, () => []);
-    let hazards = '';
-    let halt = 'quiescent';
-    for (const e of trace) {
+  /** What a transition's entries add: per component its observations, the hazards, the halt. */
+  piece(entries: readonly TraceEntry[]): Piece {
+    let seen: number[][] | null = null;
+    let hazards: number[] | null = null;
+    let halt = '';
+    for (const e of entries) {
       switch (e.type) {
         case 'invoke':
         case 'return': {
           const c = this.components.get(e.component);
-          if (c !== undefined) seen[c].push(this.number(e));
+          if (c === undefined) break;
+          seen ??= Array.from({ length: this.components.size }, () => []);
+          seen[c].push(this.observed(e));
           break;
         }
         case 'hazard':
-          hazards += `${hazardKey(e)},`;
+          (hazards ??= []).push(this.text(hazardKey(e)));
           break;
         case 'halt':
           halt = e.reason;
           break;
       }
     }
-    return `${halt}|${hazards}|${seen.join('|')}`;
+    return seen === null && hazards === null && halt === '' ? NOTHING : { seen, hazards, halt };
   }
 
-  private number(e: Extract<TraceEntry, { type: 'invoke' | 'return' }>): number {
-    let n = this.ofEntry.get(e);
+  /** The suffix made of `piece`, then `suffix`. */
+  prepend(piece: Piece, suffix: number): number {
+    if (piece === NOTHING) return suffix;
+    const s = this.suffixes[suffix];
+    const lists = piece.seen ? s.lists.map((l, c) => this.cons(piece.seen![c], l)) : s.lists;
+    const next = { halt: s.halt || piece.halt, hazards: piece.hazards ? this.cons(piece.hazards, s.hazards) : s.hazards, lists };
+    const key = this.suffixKey(next);
+    let n = this.suffixNumbers.get(key);
     if (n === undefined) {
-      const text = observation(e);
-      n = this.numbers.get(text);
-      if (n === undefined) this.numbers.set(text, (n = this.numbers.size));
-      this.ofEntry.set(e, n);
+      n = this.suffixes.length;
+      this.suffixes.push(next);
+      this.suffixNumbers.set(key, n);
+    }
+    return n;
+  }
+
+  /** A whole run's suffix as an outcome. */
+  outcome(scenario: NormalizedScenario, suffix: number): Outcome {
+    const s = this.suffixes[suffix];
+    const observations = Object.create(null) as Record<string, string[]>;
+    const ids = [...Object.keys(scenario.drivers), ...Object.keys(scenario.apps)];
+    ids.forEach((id, c) => (observations[id] = this.list(s.lists[c])));
+    return { halt: (s.halt || 'quiescent') as HaltReason, hazards: this.list(s.hazards), observations };
+  }
+
+  private suffixKey(s: { halt: string; hazards: number; lists: number[] }): string {
+    return `${s.halt}|${s.hazards}|${s.lists.join(',')}`;
+  }
+
+  /** The list of `items` in front of `list`. */
+  private cons(items: readonly number[], list: number): number {
+    for (let i = items.length - 1; i >= 0; i--) {
+      const key = `${items[i]},${list}`;
+      let cell = this.cells.get(key);
+      if (cell === undefined) {
+        cell = this.heads.length;
+        this.heads.push(items[i]);
+        this.tails.push(list);
+        this.cells.set(key, cell);
+      }
+      list = cell;
+    }
+    return list;
+  }
+
+  private list(l: number): string[] {
+    const out: string[] = [];
+    for (; l !== 0; l = this.tails[l]) out.push(this.texts[this.heads[l]]);
+    return out;
+  }
+
+  private observed(e: Extract<TraceEntry, { type: 'invoke' | 'return' }>): number {
+    let n = this.ofEntry.get(e);
+    if (n === undefined) this.ofEntry.set(e, (n = this.text(observation(e))));
+    return n;
+  }
+
+  private text(t: string): number {
+    let n = this.textNumbers.get(t);
+    if (n === undefined) {
+      n = this.texts.length;
+      this.texts.push(t);
+      this.textNumbers.set(t, n);
     }
     return n;
   }
 }
+
+/** What one transition adds to an outcome (Suffixes.piece). */
+export interface Piece {
+  seen: number[][] | null;
+  hazards: number[] | null;
+  halt: string;
+}
+
+/** A transition that adds nothing: no observation, no hazard, no halt. */
+const NOTHING: Piece = Object.freeze({ seen: null, hazards: null, halt: '' });

@@ -8,9 +8,8 @@ import { load } from '../../scenario/load.ts';
 import type { NormalizedScenario, Op, Scenario } from '../../scenario/types.ts';
 import {
   dispatch, explore, exploreOnWorkers, exploreStealing, exploreTask, helperSharing, joinPools, mergeResults, plan, ROOT_TASK,
-  type ExploreOptions, type HelperMessage, type Helpers, type Task, type TaskJob, type TaskPool, type TaskResult,
+  type ExploreOptions, type ExploreResult, type HelperMessage, type Helpers, type Task, type TaskJob, type TaskPool, type TaskResult,
 } from './index.ts';
-import { outcomeKey } from './outcome.ts';
 
 const normalized = (s: unknown): NormalizedScenario => {
   const l = load(s);
@@ -36,6 +35,9 @@ function shuffledPool(scenario: NormalizedScenario, size: number): TaskPool & { 
   };
   return pool;
 }
+
+/** A result but the count of states (pruning visits fewer). */
+const exceptStates = (r: ExploreResult) => ({ ...r, states: 0 });
 
 const DEMO_SCENARIOS = DEMOS.map((d) => ({ id: d.id, scenario: normalized(d.scenario) }));
 
@@ -164,7 +166,7 @@ describe('work stealing: a search splits off its untried branches for another wo
       expect(result).toEqual(one);
       if (one.runs >= 30) expect(tasks).toBeGreaterThan(1);
     }
-    // Without the reduction (nothing asleep: only what was explored elsewhere is skipped), and under a preemption bound.
+    // Without pruning, and under a preemption bound.
     for (const options of [{ reduction: false, maxRuns: 3_000 }, { preemptions: 1 }]) {
       const serial = explore(scenario, options);
       if (!serial.complete && serial.stoppedBy.includes('max-runs')) continue;
@@ -208,20 +210,23 @@ describe('work stealing: a search splits off its untried branches for another wo
     expect(timed).toMatchObject({ complete: false, stoppedBy: ['time-limit'] });
   });
 
-  it('a run stopped at a limit of the run: done again trying every order, as on one thread', async () => {
+  it('a run stopped at a limit of the run: the result of one thread, as exact as without pruning', async () => {
     const full = explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES, reduction: false });
-    expect(await exploreStealing(commutingNotes, { limits: HALTS_AMID_THE_NOTES }, helpersHere(commutingNotes, 2, 3))).toEqual(full);
+    const one = explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES });
+    expect(exceptStates(one)).toEqual(exceptStates(full));
+    expect(await exploreStealing(commutingNotes, { limits: HALTS_AMID_THE_NOTES }, helpersHere(commutingNotes, 2, 3))).toEqual(one);
+    expect(exploreSplitAtRandom(commutingNotes, { limits: HALTS_AMID_THE_NOTES }, 3, 0.5).result).toEqual(one);
     expect(exploreSplitAtRandom(commutingNotes, { limits: HALTS_AMID_THE_NOTES, reduction: false }, 3, 0.5).result).toEqual(full);
   });
 });
 
-// ---------------------------------------------------------------- a run stopped at a limit: every order again
+// ---------------------------------------------------------------- a run stopped at a limit
 
 /**
  * Two small drivers whose routines run concurrently, and a work item that may queue itself again,
  * forever: with a low limit on the threads a run creates (DL-3), some schedules end with a `budget`
- * halt, which makes a reduced exploration start again trying every order (`needsEveryOrder`), on one
- * thread and on workers alike.
+ * halt. The counters the limits count are part of a state (state.ts), so pruning stays exact: the
+ * result is that of no pruning, on one thread and on workers alike.
  */
 const controlOp = fc.oneof(
   fc.constant<Op>({ op: 'note', text: 'n' }),
@@ -246,7 +251,7 @@ const scenarioArb = fc.record({
 });
 
 describe('a run stopped at a limit of the run (property)', () => {
-  it('explored again trying every order: the outcomes of no reduction, on one thread and on workers', async () => {
+  it('the outcomes and counts of no pruning, on one thread and on workers', async () => {
     const limits = { maxThreads: 5 };
     let budgets = 0;
     await fc.assert(
@@ -255,11 +260,9 @@ describe('a run stopped at a limit of the run (property)', () => {
         const por = explore(s, { limits, maxRuns: 400 });
         const full = explore(s, { limits, reduction: false, maxRuns: 400 });
         if (!por.complete || !full.complete) return;
-        expect(new Set(por.outcomes.map(outcomeKey))).toEqual(new Set(full.outcomes.map(outcomeKey)));
-        if (full.outcomes.some((o) => o.halt === 'budget')) {
-          budgets++;
-          expect(por).toEqual(full); // done again without the reduction
-        }
+        expect(exceptStates(por)).toEqual(exceptStates(full));
+        expect(por.states).toBeLessThanOrEqual(full.states);
+        if (full.outcomes.some((o) => o.halt === 'budget')) budgets++;
         const pool = shuffledPool(s, 2);
         const onWorkers = await exploreOnWorkers({ limits }, { size: 2, plan: async (o) => plan(s, o, 2, 0), pool });
         expect(onWorkers).toEqual(explore(s, { limits }));
@@ -270,23 +273,15 @@ describe('a run stopped at a limit of the run (property)', () => {
   }, 120_000);
 });
 
-// ---------------------------------------------------------------- the reduction pruned runs that stop at a limit
+// ---------------------------------------------------------------- pruning runs that stop at a limit
 
 /**
- * What a reduced exploration reports by itself, before `needsEveryOrder` has it done again: the
- * result `explore` and `exploreOnWorkers` would give without their second pass.
- */
-const reducedOnce = (s: NormalizedScenario, options: ExploreOptions) => mergeResults([exploreTask(s, ROOT_TASK, options)]);
-
-/**
- * Two drivers each run three `note`s concurrently. A `note` touches nothing, so the sleep sets try
- * each pair of the two drivers' notes in one order only. With a limit of 5 ops (DL-3), a run where
- * both routines started halts two notes later, before either ends: the two orders of a pair are two
- * runs that halt at the limit, of which the reduction runs one. The outcomes are the same (a counter
- * every order adds up alike cannot tell them apart, and notes are not observations), but by itself
- * the reduced exploration counts fewer runs reaching the `budget` halt, and fewer states, than there
- * are. The second pass (`needsEveryOrder`), trying every order, reports what an exploration without
- * reduction reports, field for field.
+ * Two drivers each run three `note`s concurrently: the two orders of a pair of notes reach the same
+ * state, so pruning explores it once. With a limit of 5 ops (DL-3), a run where both routines started
+ * halts two notes later, before either ends. The ops counted so far are part of the state, so the
+ * orders that reach the limit are counted exactly: the result is that of no pruning, field for field
+ * but `states`. (Sleep sets, the reduction before pruning, counted fewer of these runs: they tried one
+ * order of each pair, and had to explore again trying every order whenever a run met a limit.)
  */
 const notes = { op: 'note', text: 'n' };
 const commutingNotes = normalized({
@@ -302,32 +297,24 @@ const commutingNotes = normalized({
 });
 const HALTS_AMID_THE_NOTES = { maxOps: 5 };
 
-describe('a run stopped at a limit of the run: the reduction pruned some of them', () => {
+describe('a run stopped at a limit of the run: pruning stays exact', () => {
   const full = explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES, reduction: false });
 
-  it('the scenario: without the second pass the reduction reports fewer runs reaching the budget halt', () => {
-    const once = reducedOnce(commutingNotes, { limits: HALTS_AMID_THE_NOTES });
+  it('on one thread: the result of exploring without pruning, in fewer states', () => {
     expect(full.complete).toBe(true);
     expect(full.outcomes.some((o) => o.halt === 'budget')).toBe(true);
-    // The same outcomes, but the pruned orders each halted at the limit too: they are missing from the counts.
-    expect(new Set(once.outcomes.map(outcomeKey))).toEqual(new Set(full.outcomes.map(outcomeKey)));
-    const budgetRuns = (r: typeof full) => r.outcomes.filter((o) => o.halt === 'budget').reduce((n, o) => n + o.runs, 0);
-    expect(budgetRuns(once)).toBeLessThan(budgetRuns(full));
-    expect(once).not.toEqual(full);
-    // Without the limit the reduction is trusted: nothing is done again.
-    expect(explore(commutingNotes)).toEqual(reducedOnce(commutingNotes, {}));
+    const pruned = explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES });
+    expect(exceptStates(pruned)).toEqual(exceptStates(full));
+    expect(pruned.states).toBeLessThan(full.states);
   });
 
-  it('on one thread: the result of exploring without reduction, field for field', () => {
-    expect(explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES })).toEqual(full);
-  });
-
-  it('on workers: the result of exploring without reduction, field for field', async () => {
+  it('on workers: the result of one thread, field for field', async () => {
+    const one = explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES });
     for (const size of [2, 3]) {
       const pool = shuffledPool(commutingNotes, size);
       const r = await exploreOnWorkers({ limits: HALTS_AMID_THE_NOTES }, { size, plan: async (o) => plan(commutingNotes, o, size, 0), pool });
       expect(pool.jobs).toBeGreaterThan(1); // cut, and explored by the workers
-      expect(r).toEqual(full);
+      expect(r).toEqual(one);
     }
   });
 });
@@ -335,8 +322,8 @@ describe('a run stopped at a limit of the run: the reduction pruned some of them
 /**
  * Random small scenarios: two or three routines of control ops (`note`, `set`, `if`) run concurrently
  * in two drivers, with a low limit on ops or entries. Wherever a run stops at the limit, the result —
- * on one thread and on workers — is exactly that of exploring without reduction; and some of them
- * are scenarios whose reduced exploration by itself would not have been (so this can fail).
+ * on one thread and on workers — is exactly that of exploring without pruning (but `states`), and
+ * pruning did prune in some of them (so this can fail).
  */
 const localOp = fc.oneof(
   fc.constant<Op>({ op: 'note', text: 'n' }),
@@ -363,17 +350,18 @@ const limitedArb = fc.record({
   return { scenario: normalized(raw), limits: limit };
 });
 
-describe('a run stopped at a limit of the run (property): the reduction pruned some of them', () => {
-  it('on one thread and on workers, the result of exploring without reduction, field for field', async () => {
+describe('a run stopped at a limit of the run (property): pruning stays exact', () => {
+  it('on one thread and on workers, the result of exploring without pruning', async () => {
     let pruned = 0;
     await fc.assert(
       fc.asyncProperty(limitedArb, async ({ scenario: s, limits }) => {
         const full = explore(s, { limits, reduction: false, maxRuns: 2_000 });
         if (!full.complete || !full.outcomes.some((o) => o.halt === 'budget')) return;
-        if (JSON.stringify(reducedOnce(s, { limits })) !== JSON.stringify(full)) pruned++; // the second pass matters here
-        expect(explore(s, { limits })).toEqual(full);
+        const one = explore(s, { limits });
+        if (one.states < full.states) pruned++;
+        expect(exceptStates(one)).toEqual(exceptStates(full));
         const onWorkers = await exploreOnWorkers({ limits }, { size: 2, plan: async (o) => plan(s, o, 2, 0), pool: shuffledPool(s, 2) });
-        expect(onWorkers).toEqual(full);
+        expect(onWorkers).toEqual(one);
       }),
       { numRuns: 40, seed: 7 },
     );

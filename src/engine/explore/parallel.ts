@@ -8,11 +8,11 @@
 //    first worker that is free, and merge the results by their place in the tree (`mergeResults`),
 //    never by who finished first. A complete exploration reports the same outcomes, counts, schedules
 //    and order whatever the number of workers.
-// `exploreOnWorkers` puts the two together, and does it again trying every order when the reduction
-// met a run that stopped at a limit of the run (`needsEveryOrder`), as `explore` does.
+// `exploreOnWorkers` puts the two together. Each subtree prunes the states it has seen itself; the
+// counts are exact whatever the cut (explore.ts), and `states` is merged as the distinct states of all.
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import {
-  exploreTask, mergeResults, needsEveryOrder, ROOT_TASK, splitTasks,
+  exploreTask, mergeResults, ROOT_TASK, splitTasks,
   type ExploreOptions, type ExploreResult, type Sharing, type StopReason, type Task, type TaskResult,
 } from './explore.ts';
 
@@ -147,18 +147,14 @@ export interface Workers {
   pool: TaskPool;
 }
 
-/** Explore on workers: plan, dispatch, merge; again trying every order when the reduction cannot be trusted. */
+/** Explore on workers: plan, dispatch, merge. */
 export async function exploreOnWorkers(options: ExploreOptions, workers: Workers, onProgress?: (p: { runs: number; states: number }) => void): Promise<ExploreResult> {
-  const once = async (o: ExploreOptions): Promise<ExploreResult> => {
-    const started = o.now?.() ?? 0;
-    const planned = await workers.plan(o);
-    if ('result' in planned) return planned.result;
-    const spent = (o.now?.() ?? 0) - started;
-    const timeLimitMs = o.timeLimitMs !== undefined ? Math.max(0, o.timeLimitMs - spent) : undefined;
-    return dispatch(planned, { ...o, timeLimitMs }, workers.pool, onProgress);
-  };
-  const result = await once(options);
-  return needsEveryOrder(result, options) ? once({ ...options, reduction: false }) : result;
+  const started = options.now?.() ?? 0;
+  const planned = await workers.plan(options);
+  if ('result' in planned) return planned.result;
+  const spent = (options.now?.() ?? 0) - started;
+  const timeLimitMs = options.timeLimitMs !== undefined ? Math.max(0, options.timeLimitMs - spent) : undefined;
+  return dispatch(planned, { ...options, timeLimitMs }, workers.pool, onProgress);
 }
 
 /** Two pools as one: a subtree goes to the first with room for it (the first pool first). */
@@ -234,9 +230,17 @@ export interface StealOptions {
   stats?: StealStats;
 }
 
+/** Reserve `n` runs from the count every worker shares (`--max-runs`); none if they do not all fit. */
+function reserveRuns(runs: Int32Array, maxRuns: number | undefined, n: number): boolean {
+  if (maxRuns === undefined) return true;
+  if (Atomics.add(runs, 0, n) + n <= maxRuns) return true;
+  Atomics.sub(runs, 0, n);
+  return false;
+}
+
 /** A `Sharing` for a helper: reserve from the shared count; when asked, answer with the split. */
 export function helperSharing(runs: Int32Array, maxRuns: number | undefined, asked: () => boolean, answer: (task: Task) => void): Sharing {
-  return { reserve: () => maxRuns === undefined || Atomics.add(runs, 0, 1) < maxRuns, wanted: asked, give: answer };
+  return { reserve: (n = 1) => reserveRuns(runs, maxRuns, n), wanted: asked, give: answer };
 }
 
 /**
@@ -249,8 +253,8 @@ export function helperSharing(runs: Int32Array, maxRuns: number | undefined, ask
  * who explored what or when, so a complete exploration reports what one worker reports. The runs
  * (`maxRuns`) are counted for every worker together; `timeLimitMs` is one deadline for all. The
  * helpers start once this thread has explored for `startAfterMs` (an exploration shorter than that
- * never pays for them). Done again trying every order when the reduction met a run that stopped at
- * a limit of the run (`needsEveryOrder`), as `explore` does.
+ * never pays for them). Each task prunes the states it has seen itself; `states` is merged as the
+ * distinct states of all (`mergeResults`).
  */
 export async function exploreStealing(scenario: NormalizedScenario, options: ExploreOptions, helpers: Helpers, steal: StealOptions = {}): Promise<ExploreResult> {
   const now = options.now ?? (() => 0);
@@ -299,7 +303,7 @@ export async function exploreStealing(scenario: NormalizedScenario, options: Exp
       while (idle.length > 0 && queue.length > 0) send(idle.shift()!, queue.shift()!);
     };
     const sharing: Sharing = {
-      reserve: () => o.maxRuns === undefined || Atomics.add(helpers.runs, 0, 1) < o.maxRuns,
+      reserve: (n = 1) => reserveRuns(helpers.runs, o.maxRuns, n),
       wanted: () => {
         hear();
         return idle.length > 0;
@@ -333,7 +337,6 @@ export async function exploreStealing(scenario: NormalizedScenario, options: Exp
     return mergeResults(results);
   };
   const result = await once(options);
-  const final = needsEveryOrder(result, options) ? await once({ ...options, reduction: false }) : result;
   stats.ms = now() - began;
-  return final;
+  return result;
 }

@@ -116,7 +116,7 @@ export const IoUnregisterPlugPlayNotificationEx: Handler = (x) => {
         `${act.component.id} calls IoUnregisterPlugPlayNotificationEx(${entryVar}) from the INCLUDE_EXISTING replay of ${r.id}, while IoRegisterPlugPlayNotification has not returned — ${entryVar} is not even written yet. The unregister waits for the registration the in-progress call holds: deadlock.`,
         { cycle: [{ thread: self.name, waitsFor: self.name, reason: `IoRegisterPlugPlayNotification(${r.id}) to return` }] },
       );
-      return pauseThen(null, () => ({ result: null }));
+      return pauseThen(null, resultNull);
     }
   }
   const reg = liveEntry(x);
@@ -191,3 +191,6 @@ export const IoSetDeviceInterfaceState: Handler = (x) => {
   disableInterface(engine, itf.symlink, 'IO-11');
   return { result: 'STATUS_SUCCESS' };
 };
+
+/** The call returns no result (module-level, so a run's state holds no closure: src/engine/explore/state.ts). */
+const resultNull = (): CallResult => ({ result: null });

@@ -22,7 +22,7 @@ function notify(
   status: NonNullable<Activation['operationStatus']>,
   replay = false,
 ): Frame {
-  if (!checkContextAlive(engine, reg)) return pauseThen(null, () => undefined);
+  if (!checkContextAlive(engine, reg)) return pauseThen(null, nothing);
   const vetoed = status.state === 'KeProcessorAddFailureNotify' || status.value !== 'STATUS_SUCCESS';
   const rule = replay ? 'KE-4' : vetoed ? 'KE-2' : 'KE-1';
   return invoke(
@@ -242,3 +242,6 @@ const addProcessor: Routine<HotAddFrame> = (engine, f) => {
     }
   }
 };
+
+/** A callback that did not run returns nothing (module-level, so a run's state holds no closure: src/engine/explore/state.ts). */
+const nothing = () => undefined;

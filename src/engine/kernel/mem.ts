@@ -133,7 +133,7 @@ export const KeWaitForSingleObject: Handler = (x) => {
   const item = typeof args.Object === 'string' ? engine.world.workItems[args.Object] : undefined;
   if (!item) return { result: 'STATUS_SUCCESS' };
   if (!item.done) flagBlockingCallback(engine, act.thread, item.id);
-  return waitThen({ k: 'work', item: item.id, what: `${item.id} (${item.owner}!${item.routine}) to finish` }, null, () => ({ result: 'STATUS_SUCCESS' }));
+  return waitThen({ k: 'work', item: item.id, what: `${item.id} (${item.owner}!${item.routine}) to finish` }, null, statusSuccess);
 };
 
 const lockName = (component: string, v: unknown) => `${component}.${String(v)}`;
@@ -181,3 +181,6 @@ function setIrql(engine: Engine, t: Thread, to: Irql) {
   engine.state(entityId('irql', t.name), IRQL_NAMES[t.irql], IRQL_NAMES[to]);
   t.irql = to;
 }
+
+/** The call succeeds (module-level, so a run's state holds no closure: src/engine/explore/state.ts). */
+const statusSuccess = (): CallResult => ({ result: 'STATUS_SUCCESS' });

@@ -79,5 +79,8 @@ export const IoReportTargetDeviceChange: Handler = (x) => {
   const custom = prepare(x);
   if (typeof custom === 'string') return { result: custom };
   const ev = queueEvent(engine, { kind: 'CustomEvent', device, custom });
-  return waitThen({ k: 'event', event: ev.id, rule: 'CU-8', what: `the PnP manager to deliver ${custom.event}` }, null, () => ({ result: 'STATUS_SUCCESS' }));
+  return waitThen({ k: 'event', event: ev.id, rule: 'CU-8', what: `the PnP manager to deliver ${custom.event}` }, null, statusSuccess);
 };
+
+/** The call succeeds (module-level, so a run's state holds no closure: src/engine/explore/state.ts). */
+const statusSuccess = (): CallResult => ({ result: 'STATUS_SUCCESS' });

@@ -34,7 +34,7 @@ export function interfaceRule(reg: Registration, arrival: boolean, link: string,
  * A frame to call; its result is the callback's.
  */
 export function deliverKernel(engine: Engine, reg: Registration, args: Record<string, unknown>, how: DeliveryRule): Frame {
-  if (!checkContextAlive(engine, reg)) return pauseThen(null, () => null);
+  if (!checkContextAlive(engine, reg)) return pauseThen(null, nothing);
   args.Context = reg.context;
   return invoke(reg.owner, reg.routine, args, { registration: reg, checkIrql: true, rule: how.rule, completeRule: how.veto });
 }
@@ -87,3 +87,6 @@ export function checkCmReturn(engine: Engine, reg: Registration, action: string,
   );
   return queryRemove ? 'veto' : 'ok';
 }
+
+/** A callback that did not run returns nothing (module-level, so a run's state holds no closure: src/engine/explore/state.ts). */
+const nothing = () => null;

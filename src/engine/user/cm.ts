@@ -212,7 +212,7 @@ export const WaitForThreadpoolWorkCallbacks: Handler = (x) => {
   const item = typeof args.pwk === 'string' ? engine.world.workItems[args.pwk] : undefined;
   if (!item) return { result: null };
   if (!item.done) flagBlockingCallback(engine, act.thread, item.id);
-  return waitThen({ k: 'work', item: item.id, what: `${item.id} (${item.routine}) to finish` }, null, () => ({ result: null }));
+  return waitThen({ k: 'work', item: item.id, what: `${item.id} (${item.routine}) to finish` }, null, resultNull);
 };
 
 export const HeapAlloc: Handler = (x) => {
@@ -225,3 +225,6 @@ export const HeapFree: Handler = (x) => {
   x.govern('CM-10', freeVerdict(engine, args.lpMem));
   return { result: free(engine, act.component.id, args.lpMem) ? 'TRUE' : 'FALSE' };
 };
+
+/** The call returns no result (module-level, so a run's state holds no closure: src/engine/explore/state.ts). */
+const resultNull = (): CallResult => ({ result: null });

@@ -117,7 +117,7 @@ export const DEMOS: readonly Demo[] = [
   demo('mistake-context-freed-early', '002', M, mistakeContextFreedEarly, { at: 'note', text: 'Bug:' }),
   // 003 — IoUnregisterPlugPlayNotificationEx
   demo('seed003-non-ex-window', '003', GM, seed003NonExWindow, { at: 'note', text: 'A processor arrived' }, {
-    schedules: 68, counts: 'bugcheck', hits: 13, says: 'bug-check', then: 'IoUnregisterPlugPlayNotificationEx removes the window: explore the next demo.',
+    schedules: 76, counts: 'bugcheck', hits: 17, says: 'bug-check', then: 'IoUnregisterPlugPlayNotificationEx removes the window: explore the next demo.',
   }),
   demo('seed003-ex-guarantee', '003', G, seed003ExGuarantee, { at: 'note', text: 'A processor arrived' }, {
     schedules: 46, counts: 'bugcheck', hits: 0, says: 'bug-check', then: 'The Ex routine waits out the callback in every order the threads can run.',

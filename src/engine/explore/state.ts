@@ -1,0 +1,272 @@
+// The state of a run paused at a choice point, as a string (docs/explore.md "Pruning seen states"):
+// two runs with equal keys go on exactly alike — the same choice points, the same entries (trace
+// positions, `step` and `choice` numbers included) and the same ends — whatever came before. So the
+// explorer explores the schedules below a state once, and counts them for every path into it.
+//
+// The key is a canonical encoding of everything Engine.fork copies: world, threads and their
+// frames, queues, jobs, counters (the seq of the next entry, ops, wake-ups, threads created: the
+// run's limits, DL-3, are reached alike), where the run is in the timeline, the armed `during`
+// triggers, the paused choice point. Maps, sets and objects are encoded in their iteration order
+// (which the engine follows), so equal keys mean equal data, not merely equivalent data. An object
+// reached twice is written once and then referred to by its number (identity is data: a frame and
+// the world share a registration). Functions (routines: module-level, never closures, frame.ts),
+// the objects of the scenario (never changed by a run) and what is derived from them (caches such as
+// op blocks: fork.ts `derived`) are written as their identity or name.
+//
+// Left out: what only records the past — the trace (the entries themselves; their count is in the
+// key), the entries kept for forks, `lastEntry` (read only once the run has ended) — and what a run
+// never changes and every run of the exploration shares (scenario, handlers, limits, the explorer).
+// What the past means for an outcome (what each component observed so far) is not in the state:
+// the explorer adds a path's observations to those below the state (outcome.ts, `Suffixes`).
+import type { NormalizedScenario } from '../../scenario/types.ts';
+import type { Engine } from '../engine.ts';
+import { derivedName } from '../fork.ts';
+
+/** Engine fields that are history or shared by every run of one exploration (see above). */
+const LEFT_OUT = new Set(['trace', 'kept', 'lastEntry', 'scenario', 'handlers', 'limits', 'explorer', 'sink']);
+
+// The key is a string of 16-bit codes: a tag, then (for most tags) a number.
+const enum Tag { Str = 1, Int, Num, True, False, Undef, Null, Fn, Ref, Shared, Arr, Map, Set, Obj, Dict, Proto, Key, End, Sym, Derived }
+/** Tags followed by a number. */
+const WITH_NUMBER = new Set<number>([Tag.Str, Tag.Int, Tag.Num, Tag.Fn, Tag.Ref, Tag.Shared, Tag.Arr, Tag.Map, Tag.Set, Tag.Proto, Tag.Key, Tag.Sym, Tag.Derived]);
+/** Tags whose number is a string's. */
+const STRING_TAGS = new Set<number>([Tag.Str, Tag.Num, Tag.Key, Tag.Sym, Tag.Derived]);
+
+/** The state keys of one exploration (numbers in a key are local to it). */
+export class StateKeys {
+  /** Strings, functions and prototypes, numbered on first sight. */
+  private readonly strings = new Map<string, number>();
+  private readonly stringList: string[] = [];
+  private readonly identities = new Map<object, number>();
+  private readonly identityList: object[] = [];
+  /** The scenario's objects (never changed by a run), numbered in a fixed order: the same in every worker. */
+  private readonly shared = new Map<object, number>();
+
+  constructor(scenario: NormalizedScenario) {
+    const stack: unknown[] = [scenario];
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (typeof v !== 'object' || v === null || this.shared.has(v)) continue;
+      this.shared.set(v, this.shared.size);
+      if (v instanceof Map) for (const [k, x] of v) stack.push(x, k);
+      else if (v instanceof Set) for (const x of v) stack.push(x);
+      else for (const k of Object.keys(v).reverse()) stack.push((v as Record<string, unknown>)[k]);
+    }
+  }
+
+  /** The state of `engine`, paused at a choice point; `preemptions`: those made so far, under a preemption bound. */
+  key(engine: Engine, preemptions?: number): string {
+    const seen = new Map<object, number>();
+    const codes: number[] = [];
+    // A number as one code, or three (a marker and two halves).
+    const num = (n: number) => {
+      if (n < 0xd000) codes.push(n);
+      else codes.push(0xd000, n >>> 16, n & 0xffff);
+    };
+    const write = (v: unknown): void => {
+      switch (typeof v) {
+        case 'string':
+          codes.push(Tag.Str);
+          num(this.string(v));
+          return;
+        case 'number':
+          if (Number.isInteger(v) && v >= 0 && v < 0x40000000) {
+            codes.push(Tag.Int);
+            num(v);
+          } else {
+            codes.push(Tag.Num);
+            num(this.string(String(v)));
+          }
+          return;
+        case 'boolean':
+          codes.push(v ? Tag.True : Tag.False);
+          return;
+        case 'undefined':
+          codes.push(Tag.Undef);
+          return;
+        case 'function':
+          codes.push(Tag.Fn);
+          num(this.identity(v));
+          return;
+        case 'bigint':
+        case 'symbol':
+          codes.push(Tag.Sym);
+          num(this.string(String(v)));
+          return;
+      }
+      if (v === null) {
+        codes.push(Tag.Null);
+        return;
+      }
+      const o = v as object;
+      const ref = seen.get(o);
+      if (ref !== undefined) {
+        codes.push(Tag.Ref);
+        num(ref);
+        return;
+      }
+      const shared = this.shared.get(o);
+      if (shared !== undefined) {
+        codes.push(Tag.Shared);
+        num(shared);
+        return;
+      }
+      const name = derivedName(o);
+      if (name !== undefined) {
+        codes.push(Tag.Derived);
+        num(this.string(name));
+        return;
+      }
+      seen.set(o, seen.size);
+      const proto = Object.getPrototypeOf(o) as object | null;
+      if (proto === Array.prototype) {
+        const a = o as unknown[];
+        codes.push(Tag.Arr);
+        num(a.length);
+        for (let i = 0; i < a.length; i++) write(a[i]);
+      } else if (proto === Map.prototype) {
+        codes.push(Tag.Map);
+        num((o as Map<unknown, unknown>).size);
+        for (const [k, x] of o as Map<unknown, unknown>) {
+          write(k);
+          write(x);
+        }
+      } else if (proto === Set.prototype) {
+        codes.push(Tag.Set);
+        num((o as Set<unknown>).size);
+        for (const x of o as Set<unknown>) write(x);
+      } else {
+        // Plain objects, null-prototype dictionaries, class instances (their prototype is part of the data).
+        if (proto === Object.prototype) codes.push(Tag.Obj);
+        else if (proto === null) codes.push(Tag.Dict);
+        else {
+          codes.push(Tag.Proto);
+          num(this.identity(proto));
+        }
+        const r = o as Record<string, unknown>;
+        for (const k in r) {
+          if (o === engine && LEFT_OUT.has(k)) continue;
+          codes.push(Tag.Key);
+          num(this.string(k));
+          write(r[k]);
+        }
+        codes.push(Tag.End);
+      }
+    };
+    write(preemptions);
+    write(engine.seq);
+    write(engine);
+    let key = '';
+    for (let i = 0; i < codes.length; i += 4096) key += String.fromCharCode.apply(null, codes.slice(i, i + 4096));
+    return key;
+  }
+
+  /**
+   * A 64-bit digest of a state that is the same in every worker, to count the distinct states of an
+   * exploration split across workers. The key's numbers are replaced by what they stand for
+   * (strings, a function's name and source, a prototype's constructor), and an object reached twice
+   * is written out again each time (a cycle as how far back it closes): which objects are the same
+   * object is left out, because a fork (Engine.fork) shares the entries already written with the run
+   * it copies, so the same state can alias differently in a forked and a re-run engine. Counting
+   * only: pruning compares the keys themselves.
+   */
+  digest(key: string): string {
+    let at = 0;
+    const read = (): number => {
+      const n = key.charCodeAt(at++);
+      if (n !== 0xd000) return n;
+      at += 2;
+      return key.charCodeAt(at - 2) * 0x10000 + key.charCodeAt(at - 1);
+    };
+    // The key as a tree: [tag, number, children, object number] per value; objects by their number.
+    type Node = [number, number, Node[], number];
+    const objects: Node[] = [];
+    const value = (): Node => {
+      const tag = key.charCodeAt(at++);
+      const n = WITH_NUMBER.has(tag) ? read() : 0;
+      const node: Node = [tag, n, [], -1];
+      switch (tag) {
+        case Tag.Arr:
+        case Tag.Set:
+        case Tag.Map:
+          node[3] = objects.push(node) - 1;
+          for (let k = tag === Tag.Map ? 2 * n : n; k > 0; k--) node[2].push(value());
+          break;
+        case Tag.Obj:
+        case Tag.Dict:
+        case Tag.Proto:
+          node[3] = objects.push(node) - 1;
+          while (key.charCodeAt(at) !== Tag.End) node[2].push(value(), value());
+          at++;
+          break;
+      }
+      return node;
+    };
+    const roots: Node[] = [];
+    while (at < key.length) roots.push(value());
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    const mix = (c: number) => {
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    };
+    const text = (t: string) => {
+      mix(t.length);
+      for (let k = 0; k < t.length; k++) mix(t.charCodeAt(k));
+    };
+    const open: number[] = [];
+    const hash = (node: Node): void => {
+      const [tag, n] = node;
+      if (tag === Tag.Ref) {
+        const back = open.lastIndexOf(n);
+        if (back >= 0) {
+          mix(Tag.Ref);
+          mix(open.length - back);
+        } else hashObject(n, objects[n]);
+        return;
+      }
+      if (node[3] >= 0) {
+        hashObject(node[3], node);
+        return;
+      }
+      mix(tag);
+      if (STRING_TAGS.has(tag)) text(this.stringList[n]);
+      else if (tag === Tag.Fn) {
+        const f = this.identityList[n] as { name: string };
+        text(f.name);
+        text(String(f));
+      } else if (WITH_NUMBER.has(tag)) mix(n);
+    };
+    const hashObject = (index: number, node: Node) => {
+      const [tag, n, children] = node;
+      mix(tag);
+      if (tag === Tag.Proto) text((this.identityList[n] as { constructor?: { name?: string } }).constructor?.name ?? '?');
+      else mix(tag === Tag.Arr || tag === Tag.Set || tag === Tag.Map ? n : children.length);
+      open.push(index);
+      for (const c of children) hash(c);
+      open.pop();
+    };
+    for (const r of roots) hash(r);
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+  }
+
+  private string(v: string): number {
+    let n = this.strings.get(v);
+    if (n === undefined) {
+      this.strings.set(v, (n = this.stringList.length));
+      this.stringList.push(v);
+    }
+    return n;
+  }
+
+  private identity(v: object): number {
+    let n = this.identities.get(v);
+    if (n === undefined) {
+      this.identities.set(v, (n = this.identityList.length));
+      this.identityList.push(v);
+    }
+    return n;
+  }
+}
