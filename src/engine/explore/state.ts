@@ -32,6 +32,15 @@ const WITH_NUMBER = new Set<number>([Tag.Str, Tag.Int, Tag.Num, Tag.Fn, Tag.Ref,
 /** Tags whose number is a string's. */
 const STRING_TAGS = new Set<number>([Tag.Str, Tag.Num, Tag.Key, Tag.Sym, Tag.Derived]);
 
+const SEED1 = 0xdeadbeef;
+const SEED2 = 0x41c6ce57;
+/** The two halves of a hash, finalised (each mixes the other). */
+function finish(a: number, b: number): readonly [number, number] {
+  const x = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+  const y = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
+  return [x, y];
+}
+
 /** The state keys of one exploration (numbers in a key are local to it). */
 export class StateKeys {
   /** Strings, functions and prototypes, numbered on first sight. */
@@ -165,7 +174,8 @@ export class StateKeys {
    * A 64-bit digest of a state that is the same in every worker, to count the distinct states of an
    * exploration split across workers. The key's numbers are replaced by what they stand for
    * (strings, a function's name and source, a prototype's constructor), and an object reached twice
-   * is written out again each time (a cycle as how far back it closes): which objects are the same
+   * hashes as if written out again each time (a cycle as how far back it closes; the hash of an
+   * object no cycle leaves is made once and reused, so this stays linear): which objects are the same
    * object is left out, because a fork (Engine.fork) shares the entries already written with the run
    * it copies, so the same state can alias differently in a forked and a re-run engine. Counting
    * only: pruning compares the keys themselves.
@@ -204,53 +214,92 @@ export class StateKeys {
     };
     const roots: Node[] = [];
     while (at < key.length) roots.push(value());
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
+    // Hashed bottom-up: an object's hash is made of its own data and its children's hashes, so an
+    // object reached again (the same object, or an equal one under another reference) costs one
+    // lookup — unless a cycle inside it closes above it, which makes its hash depend on the path.
+    let h1 = SEED1;
+    let h2 = SEED2;
     const mix = (c: number) => {
       h1 = Math.imul(h1 ^ c, 2654435761);
       h2 = Math.imul(h2 ^ c, 1597334677);
     };
-    const text = (t: string) => {
-      mix(t.length);
-      for (let k = 0; k < t.length; k++) mix(t.charCodeAt(k));
+    /** Mix in a sub-hash (a value hashed on its own, from fresh state): its two halves. */
+    const sub = (pair: readonly [number, number]) => {
+      mix(pair[0]);
+      mix(pair[1]);
     };
+    const text = (t: string): readonly [number, number] => {
+      let pair = this.textHashes.get(t);
+      if (pair === undefined) {
+        const o1 = h1;
+        const o2 = h2;
+        h1 = SEED1;
+        h2 = SEED2;
+        mix(t.length);
+        for (let k = 0; k < t.length; k++) mix(t.charCodeAt(k));
+        pair = finish(h1, h2);
+        this.textHashes.set(t, pair);
+        h1 = o1;
+        h2 = o2;
+      }
+      return pair;
+    };
+    const closed = new Map<number, readonly [number, number]>();
     const open: number[] = [];
-    const hash = (node: Node): void => {
+    /** Hash `node`; returns the depth in `open` of the outermost object a cycle inside it closes at (Infinity: none). */
+    const hash = (node: Node): number => {
       const [tag, n] = node;
       if (tag === Tag.Ref) {
         const back = open.lastIndexOf(n);
         if (back >= 0) {
           mix(Tag.Ref);
           mix(open.length - back);
-        } else hashObject(n, objects[n]);
-        return;
+          return back;
+        }
+        return hashObject(n, objects[n]);
       }
-      if (node[3] >= 0) {
-        hashObject(node[3], node);
-        return;
-      }
+      if (node[3] >= 0) return hashObject(node[3], node);
       mix(tag);
-      if (STRING_TAGS.has(tag)) text(this.stringList[n]);
+      if (STRING_TAGS.has(tag)) sub(text(this.stringList[n]));
       else if (tag === Tag.Fn) {
         const f = this.identityList[n] as { name: string };
-        text(f.name);
-        text(String(f));
+        sub(text(f.name));
+        sub(text(String(f)));
       } else if (WITH_NUMBER.has(tag)) mix(n);
+      return Infinity;
     };
-    const hashObject = (index: number, node: Node) => {
+    const hashObject = (index: number, node: Node): number => {
+      const known = closed.get(index);
+      if (known !== undefined) {
+        sub(known);
+        return Infinity;
+      }
       const [tag, n, children] = node;
+      const o1 = h1;
+      const o2 = h2;
+      h1 = SEED1;
+      h2 = SEED2;
       mix(tag);
-      if (tag === Tag.Proto) text((this.identityList[n] as { constructor?: { name?: string } }).constructor?.name ?? '?');
+      if (tag === Tag.Proto) sub(text((this.identityList[n] as { constructor?: { name?: string } }).constructor?.name ?? '?'));
       else mix(tag === Tag.Arr || tag === Tag.Set || tag === Tag.Map ? n : children.length);
-      open.push(index);
-      for (const c of children) hash(c);
+      const depth = open.push(index) - 1;
+      let outermost = Infinity;
+      for (const c of children) outermost = Math.min(outermost, hash(c));
       open.pop();
+      const pair = finish(h1, h2);
+      if (outermost >= depth) closed.set(index, pair);
+      h1 = o1;
+      h2 = o2;
+      sub(pair);
+      return outermost < depth ? outermost : Infinity;
     };
     for (const r of roots) hash(r);
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    [h1, h2] = finish(h1, h2);
     return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
   }
+
+  /** Hashes of strings and function sources met by digest(): what they say, so the same in every worker. */
+  private readonly textHashes = new Map<string, readonly [number, number]>();
 
   private string(v: string): number {
     let n = this.strings.get(v);
