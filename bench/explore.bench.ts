@@ -11,7 +11,9 @@
 //    speed-up of forking (each branch resumed from a copy of the run at its choice point, the default)
 //    over re-running every schedule from the start (`fork: false`), both measured in this run,
 //    alternately, in CPU time, per demo with more than one schedule (target ≥ 5×), and over all of
-//    them together.
+//    them together; both with pruning (the explorer as it runs) and running every schedule
+//    (`reduction: false`: what forking saves per schedule, pruning aside — pruning skips most of
+//    the schedules whose suffixes forking made cheap).
 // 2. The command line with one worker and with two (whole process, best of --trials, the two
 //    interleaved; target ≥ 1.6× on a 2-core machine), with the load average (the machine is shared:
 //    other processes take cores from the second worker), and a check that both print the same
@@ -57,13 +59,13 @@ const load1 = () => loadavg()[0].toFixed(2);
  * less than in wall time) of one complete exploration forking and re-running, measured alternately
  * for at least `budgetMs` each.
  */
-function forkAgainstRerun(s: Parameters<typeof explore>[0], budgetMs: number): { forkMs: number; rerunMs: number } {
+function forkAgainstRerun(s: Parameters<typeof explore>[0], budgetMs: number, reduction = true): { forkMs: number; rerunMs: number } {
   const spent = { fork: 0, rerun: 0 };
   const n = { fork: 0, rerun: 0 };
   while (spent.fork < budgetMs || spent.rerun < budgetMs) {
     for (const mode of ['fork', 'rerun'] as const) {
       const t = process.cpuUsage();
-      explore(s, { fork: mode === 'fork' });
+      explore(s, { fork: mode === 'fork', reduction });
       const used = process.cpuUsage(t);
       spent[mode] += (used.user + used.system) / 1000;
       n[mode]++;
@@ -73,6 +75,9 @@ function forkAgainstRerun(s: Parameters<typeof explore>[0], budgetMs: number): {
 }
 let totalFork = 0;
 let totalRerun = 0;
+// The same, running every schedule (no pruning): what forking itself saves, per schedule explored.
+let totalForkAll = 0;
+let totalRerunAll = 0;
 
 // ---------------------------------------------------------------- 1. every demo, in process
 
@@ -94,11 +99,17 @@ for (const demo of DEMOS) {
   const plainMs = (performance.now() - t) / plainN;
   if (r.runs > largest.runs) largest = { id: demo.id, runs: r.runs, scenario: demo.scenario as Scenario };
   const speed = r.runs > 1 ? forkAgainstRerun(s, Math.min(2_000, Math.max(200, 3 * ms))) : null;
+  const every = r.runs > 1 && full.complete ? forkAgainstRerun(s, Math.min(2_000, Math.max(200, 3 * fullMs)), false) : null;
   if (speed) {
     totalFork += speed.forkMs;
     totalRerun += speed.rerunMs;
   }
+  if (every) {
+    totalForkAll += every.forkMs;
+    totalRerunAll += every.rerunMs;
+  }
   const forkSpeedup = speed ? speed.rerunMs / speed.forkMs : null;
+  const everySpeedup = every ? every.rerunMs / every.forkMs : null;
   rows.push({
     demo: demo.id, complete: r.complete, runs: r.runs, states: r.states, outcomes: r.outcomes.length,
     ms: Math.round(ms), target: `< ${TARGET.demoMs} ms`, verdict: r.complete && ms < TARGET.demoMs ? 'PASS' : 'FAIL',
@@ -108,11 +119,14 @@ for (const demo of DEMOS) {
     'ms/run': +(ms / Math.max(1, r.runs)).toFixed(3), 'vs plain run': +(ms / Math.max(1, r.runs) / plainMs).toFixed(2),
     'fork cpu ms': speed ? +speed.forkMs.toFixed(2) : 'n/a', 're-run cpu ms': speed ? +speed.rerunMs.toFixed(2) : 'n/a',
     'fork speed-up': forkSpeedup === null ? 'n/a (one schedule)' : `${forkSpeedup.toFixed(2)}× ${forkSpeedup >= TARGET.forkSpeedup ? 'PASS' : 'FAIL'}`,
+    'fork speed-up, every schedule': everySpeedup === null ? 'n/a' : `${everySpeedup.toFixed(2)}× ${everySpeedup >= TARGET.forkSpeedup ? 'PASS' : 'FAIL'}`,
   });
 }
 console.table(rows);
 const forkOverall = totalRerun / totalFork;
 console.log(`\nforking over re-running from the start, all demos with more than one schedule together: ${totalFork.toFixed(0)} ms against ${totalRerun.toFixed(0)} ms of CPU, ${forkOverall.toFixed(2)}× (target ≥ ${TARGET.forkSpeedup}× per demo) ${forkOverall >= TARGET.forkSpeedup ? 'PASS' : 'FAIL'}`);
+const forkEvery = totalRerunAll / totalForkAll;
+console.log(`the same running every schedule (no pruning; what forking saves per schedule): ${totalForkAll.toFixed(0)} ms against ${totalRerunAll.toFixed(0)} ms of CPU, ${forkEvery.toFixed(2)}× ${forkEvery >= TARGET.forkSpeedup ? 'PASS' : 'FAIL'}`);
 console.log(`(load average while measuring: ${load1()} on ${cpus().length} cores)`);
 
 // ---------------------------------------------------------------- 2. the command line, 1 and 2 workers
@@ -307,6 +321,7 @@ mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/results/explore.json'), `${JSON.stringify({
   demos: rows,
   fork: { forkMs: totalFork, rerunMs: totalRerun, speedup: forkOverall },
+  forkEverySchedule: { forkMs: totalForkAll, rerunMs: totalRerunAll, speedup: forkEvery },
   workers: cliRows.map((r) => ({ exploration: r.name, runs: r.runs, oneMs: r.one, twoMs: r.two, speedup: r.speedup, sameResult: r.same, loadAverage: r.loads, cores: cpus().length, oneStats: r.oneStats, twoStats: r.twoStats })),
   page,
 }, null, 2)}\n`);
