@@ -36,7 +36,7 @@ test('Explore lists the outcomes of the non-Ex window; Open loads the bug-checki
   await panel.getByRole('button', { name: 'Explore', exact: true }).click();
   const progress = panel.getByRole('progressbar', { name: 'Exploring schedules' });
   await expect(progress).toBeVisible();
-  await expect(progress).toHaveAttribute('aria-valuetext', /schedules, .* choice points, done/);
+  await expect(progress).toHaveAttribute('aria-valuetext', /schedules, .* states, done/);
   const rows = panel.getByRole('table').getByRole('row');
   await expect(rows.nth(1)).toContainText('quiescent'); // the default run's outcome first
   const bug = rows.filter({ hasText: 'bugcheck' }).filter({ hasText: 'UN-5' }).first();
@@ -72,7 +72,7 @@ test('several workers: the outcome table is the one a single exploration gives',
     await expect(cells.nth(2)).toHaveText(o.runs.toLocaleString('en-US'));
     await expect(cells.nth(3)).toHaveText(o.divergesAt ? `departs at step ${o.divergesAt.step}: ${o.divergesAt.ran} instead of ${o.divergesAt.insteadOf}` : 'the default run');
   }
-  await expect(panel.getByText(`${expected.runs.toLocaleString('en-US')} schedules, ${expected.states.toLocaleString('en-US')} choice points: ${expected.outcomes.length} distinct outcomes.`)).toBeVisible();
+  await expect(panel.getByText(`${expected.runs.toLocaleString('en-US')} schedules, ${expected.states.toLocaleString('en-US')} states: ${expected.outcomes.length} distinct outcomes.`)).toBeVisible();
   await expect.poll(workers.running).toBe(0); // done: every worker ended
 });
 

@@ -102,7 +102,7 @@ export function InterleavingsPanel() {
                 aria-valuemin={0}
                 aria-valuemax={max}
                 aria-valuenow={status === 'done' ? max : Math.min(runs, max)}
-                aria-valuetext={`${n(runs)} schedules, ${n(states)} choice points${status === 'done' ? ', done' : ''}`}
+                aria-valuetext={`${n(runs)} schedules, ${n(states)} states${status === 'done' ? ', done' : ''}`}
                 className="h-1.5 overflow-hidden rounded bg-slate-200 dark:bg-slate-700"
               >
                 <div className="h-full origin-left bg-violet-600" style={{ transform: `scaleX(${status === 'done' ? 1 : Math.min(1, runs / max)})` }} />
@@ -113,7 +113,7 @@ export function InterleavingsPanel() {
               {status === 'cancelled' && `Cancelled after ${n(runs)} schedules.`}
               {status === 'failed' && `The explorer failed: ${message ?? ''}`}
               {status === 'done' && shown &&
-                `${n(shown.runs)} schedules, ${n(shown.states)} choice points: ${shown.outcomes.length} distinct outcome${shown.outcomes.length === 1 ? '' : 's'}${shown.complete ? '.' : ` — stopped at a bound (${shown.stoppedBy.join(', ')}), not every schedule was tried.`}`}
+                `${n(shown.runs)} schedules, ${n(shown.states)} states: ${shown.outcomes.length} distinct outcome${shown.outcomes.length === 1 ? '' : 's'}${shown.complete ? '.' : ` — stopped at a bound (${shown.stoppedBy.join(', ')}), not every schedule was tried.`}`}
             </p>
           </div>
         )}
