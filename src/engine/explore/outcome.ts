@@ -2,6 +2,7 @@
 // same outcome when they end with the same halt, the same hazards (rule, severity, bug-check code)
 // and the same observations by every driver and app — the callbacks it received, with their
 // arguments, and what each of its API calls returned.
+import { Numbering } from './numbering.ts';
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import type { HaltReason, TraceEntry } from '../trace.ts';
 
@@ -75,23 +76,20 @@ export const outcomeKey = (o: Outcome): string => JSON.stringify([o.halt, o.haza
 export class Suffixes {
   /** The empty suffix: nothing observed, no hazard, no halt yet (what a run's end adds after its halt). */
   static readonly EMPTY = 0;
-  private readonly texts: string[] = [];
-  private readonly textNumbers = new Map<string, number>();
+  private readonly texts = new Numbering<string>();
   private readonly ofEntry = new WeakMap<TraceEntry, number>();
   /** Cons cells (a text number in front of a list): list 0 is empty. */
   private readonly heads: number[] = [-1];
   private readonly tails: number[] = [-1];
   private readonly cells = new Map<string, number>();
   /** Suffixes: halt ('' none yet), hazard list, one list per component. */
-  private readonly suffixes: { halt: string; hazards: number; lists: number[] }[];
-  private readonly suffixNumbers = new Map<string, number>();
+  private readonly suffixes = new Numbering<string, { halt: string; hazards: number; lists: number[] }>();
   private readonly components: Map<string, number>;
 
   constructor(scenario: NormalizedScenario) {
     this.components = new Map([...Object.keys(scenario.drivers), ...Object.keys(scenario.apps)].map((id, i) => [id, i]));
     const empty = { halt: '', hazards: 0, lists: new Array<number>(this.components.size).fill(0) };
-    this.suffixes = [empty];
-    this.suffixNumbers.set(this.suffixKey(empty), Suffixes.EMPTY);
+    this.suffixes.of(this.suffixKey(empty), empty); // Suffixes.EMPTY
   }
 
   /** What a transition's entries add: per component its observations, the hazards, the halt. */
@@ -123,22 +121,15 @@ export class Suffixes {
   /** The suffix made of `piece`, then `suffix`. */
   prepend(piece: Piece, suffix: number): number {
     if (piece === NOTHING) return suffix;
-    const s = this.suffixes[suffix];
+    const s = this.suffixes.at(suffix);
     const lists = piece.seen ? s.lists.map((l, c) => this.cons(piece.seen![c], l)) : s.lists;
     const next = { halt: s.halt || piece.halt, hazards: piece.hazards ? this.cons(piece.hazards, s.hazards) : s.hazards, lists };
-    const key = this.suffixKey(next);
-    let n = this.suffixNumbers.get(key);
-    if (n === undefined) {
-      n = this.suffixes.length;
-      this.suffixes.push(next);
-      this.suffixNumbers.set(key, n);
-    }
-    return n;
+    return this.suffixes.of(this.suffixKey(next), next);
   }
 
   /** A whole run's suffix as an outcome. */
   outcome(scenario: NormalizedScenario, suffix: number): Outcome {
-    const s = this.suffixes[suffix];
+    const s = this.suffixes.at(suffix);
     const observations = Object.create(null) as Record<string, string[]>;
     const ids = [...Object.keys(scenario.drivers), ...Object.keys(scenario.apps)];
     ids.forEach((id, c) => (observations[id] = this.list(s.lists[c])));
@@ -167,7 +158,7 @@ export class Suffixes {
 
   private list(l: number): string[] {
     const out: string[] = [];
-    for (; l !== 0; l = this.tails[l]) out.push(this.texts[this.heads[l]]);
+    for (; l !== 0; l = this.tails[l]) out.push(this.texts.at(this.heads[l]));
     return out;
   }
 
@@ -178,13 +169,7 @@ export class Suffixes {
   }
 
   private text(t: string): number {
-    let n = this.textNumbers.get(t);
-    if (n === undefined) {
-      n = this.texts.length;
-      this.texts.push(t);
-      this.textNumbers.set(t, n);
-    }
-    return n;
+    return this.texts.of(t);
   }
 }
 

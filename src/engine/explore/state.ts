@@ -21,6 +21,7 @@
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import type { Engine } from '../engine.ts';
 import { derivedName } from '../fork.ts';
+import { Numbering } from './numbering.ts';
 
 /** Engine fields that are history or shared by every run of one exploration (see above). */
 const LEFT_OUT = new Set(['trace', 'kept', 'lastEntry', 'scenario', 'handlers', 'limits', 'explorer', 'sink']);
@@ -44,10 +45,8 @@ function finish(a: number, b: number): readonly [number, number] {
 /** The state keys of one exploration (numbers in a key are local to it). */
 export class StateKeys {
   /** Strings, functions and prototypes, numbered on first sight. */
-  private readonly strings = new Map<string, number>();
-  private readonly stringList: string[] = [];
-  private readonly identities = new Map<object, number>();
-  private readonly identityList: object[] = [];
+  private readonly strings = new Numbering<string>();
+  private readonly identities = new Numbering<object>();
   /** The scenario's objects (never changed by a run), numbered in a fixed order: the same in every worker. */
   private readonly shared = new Map<object, number>();
 
@@ -76,7 +75,7 @@ export class StateKeys {
       switch (typeof v) {
         case 'string':
           codes.push(Tag.Str);
-          num(this.string(v));
+          num(this.strings.of(v));
           return;
         case 'number':
           if (Number.isInteger(v) && v >= 0 && v < 0x40000000) {
@@ -84,7 +83,7 @@ export class StateKeys {
             num(v);
           } else {
             codes.push(Tag.Num);
-            num(this.string(String(v)));
+            num(this.strings.of(String(v)));
           }
           return;
         case 'boolean':
@@ -95,12 +94,12 @@ export class StateKeys {
           return;
         case 'function':
           codes.push(Tag.Fn);
-          num(this.identity(v));
+          num(this.identities.of(v));
           return;
         case 'bigint':
         case 'symbol':
           codes.push(Tag.Sym);
-          num(this.string(String(v)));
+          num(this.strings.of(String(v)));
           return;
       }
       if (v === null) {
@@ -123,7 +122,7 @@ export class StateKeys {
       const name = derivedName(o);
       if (name !== undefined) {
         codes.push(Tag.Derived);
-        num(this.string(name));
+        num(this.strings.of(name));
         return;
       }
       seen.set(o, seen.size);
@@ -150,13 +149,13 @@ export class StateKeys {
         else if (proto === null) codes.push(Tag.Dict);
         else {
           codes.push(Tag.Proto);
-          num(this.identity(proto));
+          num(this.identities.of(proto));
         }
         const r = o as Record<string, unknown>;
         for (const k in r) {
           if (o === engine && LEFT_OUT.has(k)) continue;
           codes.push(Tag.Key);
-          num(this.string(k));
+          num(this.strings.of(k));
           write(r[k]);
         }
         codes.push(Tag.End);
@@ -260,9 +259,9 @@ export class StateKeys {
       }
       if (node[3] >= 0) return hashObject(node[3], node);
       mix(tag);
-      if (STRING_TAGS.has(tag)) sub(text(this.stringList[n]));
+      if (STRING_TAGS.has(tag)) sub(text(this.strings.at(n)));
       else if (tag === Tag.Fn) {
-        const f = this.identityList[n] as { name: string };
+        const f = this.identities.at(n) as { name: string };
         sub(text(f.name));
         sub(text(String(f)));
       } else if (WITH_NUMBER.has(tag)) mix(n);
@@ -280,7 +279,7 @@ export class StateKeys {
       h1 = SEED1;
       h2 = SEED2;
       mix(tag);
-      if (tag === Tag.Proto) sub(text((this.identityList[n] as { constructor?: { name?: string } }).constructor?.name ?? '?'));
+      if (tag === Tag.Proto) sub(text((this.identities.at(n) as { constructor?: { name?: string } }).constructor?.name ?? '?'));
       else mix(tag === Tag.Arr || tag === Tag.Set || tag === Tag.Map ? n : children.length);
       const depth = open.push(index) - 1;
       let outermost = Infinity;
@@ -301,21 +300,4 @@ export class StateKeys {
   /** Hashes of strings and function sources met by digest(): what they say, so the same in every worker. */
   private readonly textHashes = new Map<string, readonly [number, number]>();
 
-  private string(v: string): number {
-    let n = this.strings.get(v);
-    if (n === undefined) {
-      this.strings.set(v, (n = this.stringList.length));
-      this.stringList.push(v);
-    }
-    return n;
-  }
-
-  private identity(v: object): number {
-    let n = this.identities.get(v);
-    if (n === undefined) {
-      this.identities.set(v, (n = this.identityList.length));
-      this.identityList.push(v);
-    }
-    return n;
-  }
 }
