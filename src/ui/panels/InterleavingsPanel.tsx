@@ -24,23 +24,23 @@ function HazardBadge({ hazard }: { hazard: string }) {
   );
 }
 
-/** A thread name like `sys:sampledrv` may wrap after its colon, not in the middle of the driver's name (the table is narrow). */
+/** A thread name like `sys:sampledrv` may wrap after its colon, not in the middle of the driver's name (the table is narrow: its cells are padded 4 px a side so that it fits the 1024 px layout's side column). */
 const breakAfterColons = (text: string) => text.split(':').flatMap((part, i) => (i === 0 ? [part] : [':', <wbr key={i} />, part]));
 
 function OutcomeRow({ o, index, picked, onPick }: { o: OutcomeReport; index: number; picked: boolean; onPick(on: boolean): void }) {
   const where = o.divergesAt ? `departs at step ${o.divergesAt.step}: ${o.divergesAt.ran} instead of ${o.divergesAt.insteadOf}` : 'the default run';
   return (
     <tr className="border-b border-slate-100 align-top dark:border-slate-800">
-      <td className="px-2 py-1">
+      <td className="px-1 py-1">
         <input type="checkbox" aria-label={`Compare outcome ${index + 1}`} checked={picked} onChange={(e) => onPick(e.currentTarget.checked)} />
       </td>
-      <th scope="row" className="px-2 py-1 text-left font-medium">{o.halt}</th>
-      <td className="px-2 py-1">
+      <th scope="row" className="px-1 py-1 text-left font-medium">{o.halt}</th>
+      <td className="px-1 py-1">
         <span className="flex flex-wrap gap-1">{o.hazards.length === 0 ? <span className="text-slate-500">none</span> : o.hazards.map((h, i) => <HazardBadge key={i} hazard={h} />)}</span>
       </td>
-      <td className="px-2 py-1 text-right tabular-nums">{n(o.runs)}</td>
-      <td className="px-2 py-1 text-xs break-words text-slate-600 dark:text-slate-400">{breakAfterColons(where)}</td>
-      <td className="px-2 py-1">
+      <td className="px-1 py-1 text-right tabular-nums">{n(o.runs)}</td>
+      <td className="px-1 py-1 text-xs break-words text-slate-600 dark:text-slate-400">{breakAfterColons(where)}</td>
+      <td className="px-1 py-1">
         <button type="button" className={BUTTON} aria-label={`Open outcome ${index + 1}`} onClick={() => void exploreStore.getState().open(o)}>
           Open
         </button>
@@ -122,12 +122,12 @@ export function InterleavingsPanel() {
             <caption className="sr-only">Distinct outcomes</caption>
             <thead>
               <tr className="border-b border-slate-200 text-left text-xs text-slate-600 dark:border-slate-700 dark:text-slate-400">
-                <th scope="col" className="px-2 py-1 font-medium"><span className="sr-only">Compare</span></th>
-                <th scope="col" className="px-2 py-1 font-medium">Halt</th>
-                <th scope="col" className="px-2 py-1 font-medium">Hazards</th>
-                <th scope="col" className="px-2 py-1 text-right font-medium">Schedules</th>
-                <th scope="col" className="px-2 py-1 font-medium">Where</th>
-                <th scope="col" className="px-2 py-1"><span className="sr-only">Open</span></th>
+                <th scope="col" className="px-1 py-1 font-medium"><span className="sr-only">Compare</span></th>
+                <th scope="col" className="px-1 py-1 font-medium">Halt</th>
+                <th scope="col" className="px-1 py-1 font-medium">Hazards</th>
+                <th scope="col" className="px-1 py-1 text-right font-medium">Schedules</th>
+                <th scope="col" className="px-1 py-1 font-medium">Where</th>
+                <th scope="col" className="px-1 py-1"><span className="sr-only">Open</span></th>
               </tr>
             </thead>
             <tbody>
