@@ -17,7 +17,7 @@ export const encodedLength = (t: EncodedTrace): number => t.offsets.length - 1;
 
 /**
  * Encode a trace (in the worker): the lines appended to one string, then that string encoded in one
- * call (a third of the time of encoding line by line). Offsets are counted in characters, which
+ * call (about half the time of encoding line by line). Offsets are counted in characters, which
  * are the bytes while the text is ASCII; text outside ASCII (titles, notes) is counted again.
  */
 export function encodeTrace(trace: readonly TraceEntry[]): EncodedTrace {
