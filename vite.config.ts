@@ -44,24 +44,27 @@ interface ModuleGraph {
 }
 
 /**
- * The first visit's code in as few requests as possible. The page's entry (src/main.tsx) is small
- * and imports the rest dynamically: the page's opening (src/boot.ts), then the views (src/mount.tsx,
- * which imports React DOM and the views' App in steps), so that the engine worker starts first.
- * Everything those load on every visit (what boot.ts and mount.tsx import statically, what they
- * import dynamically themselves, and everything those import statically, less the entry's own
- * modules) goes into one chunk, `app`, next to `react-dom`; what the page loads on demand (panels,
- * dialogs, the editor) keeps its own chunks. One chunk, not the dozen small chunks the modules
- * shared with on-demand code would otherwise get: on a first visit over HTTP/1.1 (six connections to
- * a host) those requests queued ahead of the engine worker's script and delayed its start.
+ * The first visit's code in few requests. The page's entry (src/main.tsx) is small and imports the
+ * rest dynamically, in order: the page's opening (src/boot.ts), then the views (src/mount.tsx, which
+ * imports React DOM and the views' App in steps), so that the engine worker starts first and no one
+ * evaluation is a long task. Each of those roots gets one chunk named after it (`boot`, `mount`)
+ * holding what it loads on every visit and an earlier root did not: what it imports statically,
+ * what it imports dynamically itself, and everything those import statically (less the entry's own
+ * modules, which stay in the entry's chunk). React DOM keeps its chunk; what the page loads on demand
+ * (panels, dialogs, the editor) keeps its own chunks. Without this, the modules the first visit
+ * shares with on-demand code made a dozen small chunks, whose requests (HTTP/1.1: six at a time to
+ * a host) queued ahead of the engine worker's script and delayed its start.
  *
  * `group` is the code-splitting group; `preload` adds modulepreload links for the first visit's
- * chunks to index.html, so the browser fetches them from its first bytes, as if they were static.
+ * chunks (and what they import) to index.html, so the browser fetches them from its first bytes, as
+ * if they were static.
  */
 function firstVisitChunks(entry = 'src/main.tsx', roots = ['src/boot.ts', 'src/mount.tsx']) {
   const path = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-  let modules: Set<string> | null = null;
+  /** Module id → the root whose chunk holds it. */
+  let chunkOf: Map<string, string> | null = null;
   let graph: ModuleGraph | null = null;
-  const collect = (ctx: ModuleGraph): Set<string> => {
+  const collect = (ctx: ModuleGraph): Map<string, string> => {
     const seen = new Set<string>();
     const visit = (id: string) => {
       if (seen.has(id)) return;
@@ -69,20 +72,24 @@ function firstVisitChunks(entry = 'src/main.tsx', roots = ['src/boot.ts', 'src/m
       ctx.getModuleInfo(id)?.importedIds.forEach(visit);
     };
     visit(path(entry));
-    const own = new Set(seen); // the entry's own modules stay in the entry's chunk
-    for (const root of roots.map(path)) {
-      visit(root);
-      ctx.getModuleInfo(root)?.dynamicallyImportedIds.forEach(visit);
+    const owner = new Map<string, string>();
+    const claim = (name: string) => seen.forEach((id) => owner.has(id) || owner.set(id, name));
+    claim(''); // the entry's own modules
+    for (const root of roots) {
+      visit(path(root));
+      ctx.getModuleInfo(path(root))?.dynamicallyImportedIds.forEach(visit);
+      claim(root.replace(/^.*\//, '').replace(/\.tsx?$/, ''));
     }
-    return new Set([...seen].filter((id) => !own.has(id)));
+    for (const [id, name] of owner) if (name === '') owner.delete(id);
+    return owner;
   };
   const group = {
     name: (id: string, ctx: ModuleGraph) => {
-      if (graph !== ctx || !modules) [graph, modules] = [ctx, collect(ctx)];
-      return modules.has(id) ? 'app' : null;
+      if (graph !== ctx || !chunkOf) [graph, chunkOf] = [ctx, collect(ctx)];
+      return chunkOf.get(id) ?? null;
     },
     priority: 1,
-    // The group is closed under static imports already (less the entry's modules, which it imports).
+    // Each chunk is closed under static imports already (less what an earlier chunk holds).
     includeDependenciesRecursively: false,
   };
   const preload: Plugin = {
@@ -93,7 +100,7 @@ function firstVisitChunks(entry = 'src/main.tsx', roots = ['src/boot.ts', 'src/m
       handler: (html, ctx) => {
         const bundle = ctx.bundle;
         if (!bundle) return html;
-        if (!modules) throw new Error('pnp-preload-first-visit: the modules of the first visit were not collected');
+        if (!chunkOf) throw new Error('pnp-preload-first-visit: the modules of the first visit were not collected');
         const files = new Set<string>();
         const add = (file: string) => {
           if (files.has(file) || html.includes(`/${file}"`)) return;
@@ -101,7 +108,7 @@ function firstVisitChunks(entry = 'src/main.tsx', roots = ['src/boot.ts', 'src/m
           const chunk = bundle[file];
           if (chunk?.type === 'chunk') chunk.imports.forEach(add);
         };
-        for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && chunk.moduleIds.some((id) => modules?.has(id))) add(chunk.fileName);
+        for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && chunk.moduleIds.some((id) => chunkOf?.has(id))) add(chunk.fileName);
         return [...files].map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` }, injectTo: 'head' as const }));
       },
     },
