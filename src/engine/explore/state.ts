@@ -51,7 +51,6 @@ const SPREAD = 0x9e3779b1 | 0;
 const NONE = 0x7fffffff;
 /** An object's state in one walk: open (its depth, ≥ 0), closed with a hash of its own, or closed with a hash that depends on the path (a cycle inside it closes above it). */
 const CLOSED = -1;
-
 const PATH_DEPENDENT = -2;
 
 /** The state keys of one exploration (numbers in a key are local to it). */
