@@ -22,7 +22,7 @@ import type { NormalizedScenario, ScheduleOverride } from '../../scenario/types.
 import { proceed, startRun } from '../index.ts';
 import type { Engine, Explorer, RunLimits } from '../engine.ts';
 import { Suffixes, outcomeKey, type Outcome, type Piece } from './outcome.ts';
-import { StateKeys } from './state.ts';
+import { StateKeys, StateTable, type StateKey } from './state.ts';
 
 export const EXPLORE_FORMAT = 'pnp-explore/1';
 
@@ -186,7 +186,7 @@ interface Node {
   /** Preemptions before this choice. */
   preemptions: number;
   /** The state here (pruning on). */
-  key: string | null;
+  key: StateKey | null;
   /** What the chosen branch's transition added to the outcome, once its end is reached. */
   piece: Piece | null;
   /** The schedules explored below so far. */
@@ -233,7 +233,8 @@ class Search {
   private readonly root: Summary = new Map();
   private rootPiece: Piece | null = null;
   /** Pruning: every state explored completely, and every state visited. */
-  private readonly memo = new Map<string, Seen>();
+  private readonly memo = new StateTable<Seen>();
+  /** The digests of the states visited. */
   private readonly visited = new Set<string>();
   private readonly keys: StateKeys | null;
   runs = 0;
@@ -299,7 +300,7 @@ class Search {
     if (this.bounded) stoppedBy.push('preemptions');
     if (!this.keys) return { runs: this.runs, states: this.states, stoppedBy, found: this.found() };
     // A fork can alias what a re-run does not (state.ts, digest): the same state under two keys, one digest.
-    const seen = [...new Set([...this.visited].map((k) => this.keys!.digest(k)))].sort();
+    const seen = [...this.visited].sort();
     return { runs: this.runs, states: seen.length, seen, stoppedBy, found: this.found() };
   }
 
@@ -326,10 +327,10 @@ class Search {
       }
       const parent = d > 0 ? this.path[d - 1] : null;
       const preemptions = parent ? parent.preemptions + cost(parent, parent.index) : this.task.preemptions;
-      let key: string | null = null;
+      let key: StateKey | null = null;
       if (this.keys) {
         key = this.keys.key(run, this.options.preemptions === undefined ? undefined : preemptions);
-        this.visited.add(key);
+        this.visited.add(this.keys.digest(key));
         const seen = this.memo.get(key);
         // A state seen before: its schedules, counted for this path too (unless they overrun the cap on runs).
         if (seen && (this.options.maxRuns === undefined || this.runs + seen.runs <= this.options.maxRuns) && (seen.runs <= 1 || !this.options.sharing || this.options.sharing.reserve(seen.runs - 1))) {
