@@ -43,6 +43,10 @@ export interface StateKey {
 
 const SEED1 = 0xdeadbeef | 0;
 const SEED2 = 0x41c6ce57 | 0;
+const M1 = 2654435761 | 0;
+const M2 = 1597334677;
+/** Spreads a tag over a hash half, so a tagged hash of a string is not the hash of an object. */
+const SPREAD = 0x9e3779b1 | 0;
 /** Cycle depth of a value that closes no cycle above it. */
 const NONE = 0x7fffffff;
 /** An object's state in one walk: open (its depth, ≥ 0), closed with a hash of its own, or closed with a hash that depends on the path (a cycle inside it closes above it). */
@@ -58,9 +62,14 @@ export class StateKeys {
   private readonly identities = new Numbering<object>();
   /** The scenario's objects (never changed by a run), numbered in a fixed order: the same in every worker. */
   private readonly shared = new Map<object, number>();
-  /** Hashes of what each numbered string says (two halves), and of each identity (a function: its name and source; a prototype: its constructor's name). */
+  /**
+   * Hashes of what each numbered string says (two halves), and of each identity (4 numbers: a
+   * function's name and source; a prototype's constructor's name, then 0, 0), and the latter
+   * folded into two.
+   */
   private readonly stringHashes: number[] = [];
   private readonly identityHashes: number[] = [];
+  private readonly identityPairs: number[] = [];
 
   // One walk's state (key() is not re-entrant).
   private codes = new Uint16Array(4096);
@@ -71,8 +80,9 @@ export class StateKeys {
   private readonly depths: number[] = [];
   private readonly hashes: number[] = [];
   private open = 0;
-  private h1 = SEED1;
-  private h2 = SEED2;
+  /** What the value written last adds to the digest of the object it is in: two numbers. */
+  private rx = 0;
+  private ry = 0;
   private root: object | null = null;
 
   constructor(scenario: NormalizedScenario) {
@@ -91,16 +101,18 @@ export class StateKeys {
   key(engine: Engine, preemptions?: number): StateKey {
     this.length = 0;
     this.open = 0;
-    this.h1 = SEED1;
-    this.h2 = SEED2;
     this.root = engine;
-    this.value(preemptions);
-    this.value(engine.seq);
-    this.value(engine);
+    let a = SEED1;
+    let b = SEED2;
+    for (const v of [preemptions, engine.seq, engine]) {
+      this.value(v);
+      a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+      b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
+    }
     this.seen.clear();
     this.objects.length = 0;
     this.root = null;
-    return { codes: this.codes.slice(0, this.length), digest: hex(this.h1, this.h2) };
+    return { codes: this.codes.slice(0, this.length), digest: hex(a, b) };
   }
 
   /**
@@ -119,23 +131,30 @@ export class StateKeys {
   }
 
   // ------------------------------------------------------------ the walk
+  //
+  // Every value is written as its codes (`code`, `num`) and leaves what it adds to the digest of the
+  // object it is in as two numbers (`rx`, `ry`): a string or a function as the hash of what it
+  // says, spread by its tag; a number, a tag and a small number as themselves; an object as its own
+  // hash (made from fresh halves, finished) or, reached again inside itself, as how far back.
 
-  private code(c: number): void {
-    if (this.length === this.codes.length) {
-      const grown = new Uint16Array(this.codes.length * 2);
+  /** Room for `n` more codes. */
+  private room(n: number): void {
+    if (this.length + n > this.codes.length) {
+      const grown = new Uint16Array(Math.max(this.codes.length * 2, this.length + n));
       grown.set(this.codes);
       this.codes = grown;
     }
-    this.codes[this.length++] = c;
   }
 
-  /** A number as one code, or three (a marker and two halves). */
-  private num(n: number): void {
-    if (n < 0xd000) this.code(n);
+  /** A tag and a number: the number as one code, or three (a marker and two halves). Needs room for 4. */
+  private tagged(tag: number, n: number): void {
+    const c = this.codes;
+    c[this.length++] = tag;
+    if (n < 0xd000) c[this.length++] = n;
     else {
-      this.code(0xd000);
-      this.code(n >>> 16);
-      this.code(n & 0xffff);
+      c[this.length++] = 0xd000;
+      c[this.length++] = n >>> 16;
+      c[this.length++] = n & 0xffff;
     }
   }
 
@@ -144,128 +163,103 @@ export class StateKeys {
     if (n === undefined) {
       n = this.stringNumbers[t] = this.stringList.length;
       this.stringList.push(t);
+      this.stringHashes.push(...textHash(t));
     }
     return n;
   }
 
-  private mix(c: number): void {
-    this.h1 = Math.imul(this.h1 ^ c, 2654435761);
-    this.h2 = Math.imul(this.h2 ^ c, 1597334677);
+  /** A string, written with `tag`. */
+  private text(tag: number, t: string): void {
+    const s = this.string(t);
+    this.tagged(tag, s);
+    this.rx = this.stringHashes[2 * s] ^ Math.imul(tag, SPREAD);
+    this.ry = this.stringHashes[2 * s + 1];
   }
 
-  /** Mix in the hash of the string numbered `s` (what it says). */
-  private text(s: number): void {
-    while (this.stringHashes.length <= 2 * s) this.stringHashes.push(...textHash(this.stringList[this.stringHashes.length / 2]));
-    this.mix(this.stringHashes[2 * s]);
-    this.mix(this.stringHashes[2 * s + 1]);
-  }
-
-  /** Mix in the hash of identity `id`: a function (its name and source) or a prototype (its constructor's name). */
-  private identity(id: number): void {
-    while (this.identityHashes.length <= 4 * id) {
-      const o = this.identities.at(this.identityHashes.length / 4);
-      if (typeof o === 'function') this.identityHashes.push(...textHash(o.name), ...textHash(String(o)));
-      else this.identityHashes.push(...textHash((o as { constructor?: { name?: string } }).constructor?.name ?? '?'), 0, 0);
-    }
-    for (let k = 4 * id; k < 4 * id + 4; k++) this.mix(this.identityHashes[k]);
-  }
-
-  /** Write `v`: its codes to the key, its hash to the digest. Returns the depth of the outermost open object a cycle inside it closes at (NONE: none). */
+  /** Write `v`; returns the depth of the outermost open object a cycle inside it closes at (NONE: none). */
   private value(v: unknown): number {
+    this.room(4);
     switch (typeof v) {
-      case 'string': {
-        const s = this.string(v);
-        this.code(Tag.Str);
-        this.num(s);
-        this.mix(Tag.Str);
-        this.text(s);
+      case 'string':
+        this.text(Tag.Str, v);
         return NONE;
-      }
       case 'number':
         if (Number.isInteger(v) && v >= 0 && v < 0x40000000) {
-          this.code(Tag.Int);
-          this.num(v);
-          this.mix(Tag.Int);
-          this.mix(v);
-        } else {
-          const s = this.string(String(v));
-          this.code(Tag.Num);
-          this.num(s);
-          this.mix(Tag.Num);
-          this.text(s);
-        }
+          this.tagged(Tag.Int, v);
+          this.rx = Tag.Int;
+          this.ry = v;
+        } else this.text(Tag.Num, String(v));
         return NONE;
       case 'boolean':
-        this.code(v ? Tag.True : Tag.False);
-        this.mix(v ? Tag.True : Tag.False);
+        this.codes[this.length++] = this.rx = v ? Tag.True : Tag.False;
+        this.ry = 0;
         return NONE;
       case 'undefined':
-        this.code(Tag.Undef);
-        this.mix(Tag.Undef);
+        this.codes[this.length++] = this.rx = Tag.Undef;
+        this.ry = 0;
         return NONE;
       case 'function': {
-        const id = this.identities.of(v);
-        this.code(Tag.Fn);
-        this.num(id);
-        this.mix(Tag.Fn);
-        this.identity(id);
+        const id = this.identity(v);
+        this.tagged(Tag.Fn, id);
+        this.rx = this.identityPairs[2 * id] ^ Math.imul(Tag.Fn, SPREAD);
+        this.ry = this.identityPairs[2 * id + 1];
         return NONE;
       }
       case 'bigint':
-      case 'symbol': {
-        const s = this.string(String(v));
-        this.code(Tag.Sym);
-        this.num(s);
-        this.mix(Tag.Sym);
-        this.text(s);
+      case 'symbol':
+        this.text(Tag.Sym, String(v));
         return NONE;
-      }
     }
     if (v === null) {
-      this.code(Tag.Null);
-      this.mix(Tag.Null);
+      this.codes[this.length++] = this.rx = Tag.Null;
+      this.ry = 0;
       return NONE;
     }
     return this.object(v as object);
   }
 
+  /** The number of a function or prototype, its hashes made on first sight. */
+  private identity(o: object): number {
+    const id = this.identities.of(o);
+    if (this.identityPairs.length <= 2 * id) {
+      const h = typeof o === 'function'
+        ? [...textHash(o.name), ...textHash(String(o))]
+        : [...textHash((o as { constructor?: { name?: string } }).constructor?.name ?? '?'), 0, 0];
+      this.identityHashes.push(...h);
+      let a = SEED1;
+      let b = SEED2;
+      for (const x of h) {
+        a = Math.imul(a ^ x, M1);
+        b = Math.imul(b ^ x, M2);
+      }
+      this.identityPairs.push(...finish(a, b));
+    }
+    return id;
+  }
+
   private object(o: object): number {
     const ref = this.seen.get(o);
     if (ref !== undefined) {
-      this.code(Tag.Ref);
-      this.num(ref);
+      this.tagged(Tag.Ref, ref);
       return this.again(ref);
     }
-    if (this.fixed(o, true)) return NONE;
-    const index = this.seen.size;
-    this.seen.set(o, index);
-    this.objects.push(o);
-    return this.hashed(index, true);
-  }
-
-  /** A scenario object or one derived from it: written as its number or name. */
-  private fixed(o: object, write: boolean): boolean {
     const shared = this.shared.get(o);
     if (shared !== undefined) {
-      if (write) {
-        this.code(Tag.Shared);
-        this.num(shared);
-      }
-      this.mix(Tag.Shared);
-      this.mix(shared);
-      return true;
+      this.tagged(Tag.Shared, shared);
+      this.rx = Tag.Shared;
+      this.ry = shared;
+      return NONE;
     }
     // What is derived from the scenario is frozen (fork.ts `derived`): most objects are not.
     const name = Object.isFrozen(o) ? derivedName(o) : undefined;
-    if (name === undefined) return false;
-    const s = this.string(name);
-    if (write) {
-      this.code(Tag.Derived);
-      this.num(s);
+    if (name !== undefined) {
+      this.text(Tag.Derived, name);
+      return NONE;
     }
-    this.mix(Tag.Derived);
-    this.text(s);
-    return true;
+    const index = this.objects.length;
+    this.seen.set(o, index);
+    this.objects.push(o);
+    return this.hashed(index);
   }
 
   /** Object `index` reached again: in the digest, as how far back a cycle closes, or as its hash. */
@@ -274,133 +268,120 @@ export class StateKeys {
     if (index === 0) {
       // The engine itself (activations refer to it): unique, so a constant stands for it, and what
       // refers to it stays path-independent (the same partition as writing how far back it is).
-      this.mix(Tag.Ref);
-      this.mix(0);
+      this.rx = Tag.Ref;
+      this.ry = 0;
       return NONE;
     }
     if (depth >= 0) {
-      this.mix(Tag.Ref);
-      this.mix(this.open - depth);
+      this.rx = Tag.Ref;
+      this.ry = this.open - depth;
       return depth;
     }
     if (depth === CLOSED) {
-      this.mix(this.hashes[2 * index]);
-      this.mix(this.hashes[2 * index + 1]);
+      this.rx = this.hashes[2 * index];
+      this.ry = this.hashes[2 * index + 1];
       return NONE;
     }
-    return this.hashed(index, false); // its hash depends on the path: hash it here
+    // Its hash depends on the path: hash it here (its codes, written again, are dropped).
+    const length = this.length;
+    const out = this.hashed(index);
+    this.length = length;
+    return out;
   }
 
-  /**
-   * Object `index` with its contents, hashed on its own (from fresh halves) and mixed in as its hash;
-   * `write`: the first time, so its codes go to the key too (else only the digest is made).
-   */
-  private hashed(index: number, write: boolean): number {
-    const o = this.objects[index];
-    const o1 = this.h1;
-    const o2 = this.h2;
-    this.h1 = SEED1;
-    this.h2 = SEED2;
+  /** Object `index` with its contents: its hash (from fresh halves) in rx, ry. */
+  private hashed(index: number): number {
     const depth = this.open++;
     this.depths[index] = depth;
-    const outermost = this.contents(o, write);
+    const outermost = this.contents(this.objects[index]);
     this.open--;
-    let x = this.h1;
-    let y = this.h2;
-    [x, y] = finish(x, y);
     if (outermost >= depth) {
       this.depths[index] = CLOSED;
-      this.hashes[2 * index] = x;
-      this.hashes[2 * index + 1] = y;
+      this.hashes[2 * index] = this.rx;
+      this.hashes[2 * index + 1] = this.ry;
     } else this.depths[index] = PATH_DEPENDENT;
-    this.h1 = o1;
-    this.h2 = o2;
-    this.mix(x);
-    this.mix(y);
     return outermost < depth ? outermost : NONE;
   }
 
-  /** A child of an object being hashed again (digest only): every object in it was numbered the first time. */
-  private rehashed(v: unknown): number {
-    if (typeof v !== 'object' || v === null) {
-      const length = this.length;
-      const out = this.value(v);
-      this.length = length; // a primitive: its codes are dropped again
-      return out;
-    }
-    const index = this.seen.get(v);
-    if (index !== undefined) return this.again(index);
-    this.fixed(v, false);
-    return NONE;
-  }
-
-  /** The contents of `o`: the key's codes (if `write`), the digest's data; returns the outermost cycle depth. */
-  private contents(o: object, write: boolean): number {
+  /** The contents of `o`: codes written, its finished hash left in rx, ry; returns the outermost cycle depth. */
+  private contents(o: object): number {
     let out = NONE;
     let r: number;
+    let a = SEED1;
+    let b = SEED2;
+    this.room(4);
     const proto = Object.getPrototypeOf(o) as object | null;
     if (proto === Array.prototype) {
-      const a = o as unknown[];
-      if (write) {
-        this.code(Tag.Arr);
-        this.num(a.length);
+      const list = o as unknown[];
+      this.tagged(Tag.Arr, list.length);
+      a = Math.imul(Math.imul(a ^ Tag.Arr, M1) ^ list.length, M1);
+      b = Math.imul(Math.imul(b ^ Tag.Arr, M2) ^ list.length, M2);
+      for (let i = 0; i < list.length; i++) {
+        if ((r = this.value(list[i])) < out) out = r;
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
       }
-      this.mix(Tag.Arr);
-      this.mix(a.length);
-      for (let i = 0; i < a.length; i++) if ((r = write ? this.value(a[i]) : this.rehashed(a[i])) < out) out = r;
-      return out;
-    }
-    if (proto === Map.prototype) {
+    } else if (proto === Map.prototype) {
       const m = o as Map<unknown, unknown>;
-      if (write) {
-        this.code(Tag.Map);
-        this.num(m.size);
-      }
-      this.mix(Tag.Map);
-      this.mix(m.size);
+      this.tagged(Tag.Map, m.size);
+      a = Math.imul(Math.imul(a ^ Tag.Map, M1) ^ m.size, M1);
+      b = Math.imul(Math.imul(b ^ Tag.Map, M2) ^ m.size, M2);
       for (const [k, x] of m) {
-        if ((r = write ? this.value(k) : this.rehashed(k)) < out) out = r;
-        if ((r = write ? this.value(x) : this.rehashed(x)) < out) out = r;
+        if ((r = this.value(k)) < out) out = r;
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
+        if ((r = this.value(x)) < out) out = r;
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
       }
-      return out;
-    }
-    if (proto === Set.prototype) {
-      const s = o as Set<unknown>;
-      if (write) {
-        this.code(Tag.Set);
-        this.num(s.size);
+    } else if (proto === Set.prototype) {
+      const set = o as Set<unknown>;
+      this.tagged(Tag.Set, set.size);
+      a = Math.imul(Math.imul(a ^ Tag.Set, M1) ^ set.size, M1);
+      b = Math.imul(Math.imul(b ^ Tag.Set, M2) ^ set.size, M2);
+      for (const x of set) {
+        if ((r = this.value(x)) < out) out = r;
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
       }
-      this.mix(Tag.Set);
-      this.mix(s.size);
-      for (const x of s) if ((r = write ? this.value(x) : this.rehashed(x)) < out) out = r;
-      return out;
-    }
-    // Plain objects, null-prototype dictionaries, class instances (their prototype is part of the data).
-    const tag = proto === Object.prototype ? Tag.Obj : proto === null ? Tag.Dict : Tag.Proto;
-    if (write) this.code(tag);
-    this.mix(tag);
-    if (tag === Tag.Proto) {
-      const id = this.identities.of(proto!);
-      if (write) this.num(id);
-      this.identity(id);
-    }
-    const rec = o as Record<string, unknown>;
-    const root = o === this.root;
-    let keys = 0;
-    for (const k in rec) {
-      if (root && LEFT_OUT.has(k)) continue;
-      const s = this.string(k);
-      if (write) {
-        this.code(Tag.Key);
-        this.num(s);
+    } else {
+      // Plain objects, null-prototype dictionaries, class instances (their prototype is part of the data).
+      if (proto === Object.prototype) {
+        this.codes[this.length++] = Tag.Obj;
+        a = Math.imul(a ^ Tag.Obj, M1);
+        b = Math.imul(b ^ Tag.Obj, M2);
+      } else if (proto === null) {
+        this.codes[this.length++] = Tag.Dict;
+        a = Math.imul(a ^ Tag.Dict, M1);
+        b = Math.imul(b ^ Tag.Dict, M2);
+      } else {
+        const id = this.identity(proto);
+        this.tagged(Tag.Proto, id);
+        a = Math.imul(Math.imul(Math.imul(a ^ Tag.Proto, M1) ^ this.identityPairs[2 * id], M1) ^ this.identityPairs[2 * id + 1], M1);
+        b = Math.imul(Math.imul(Math.imul(b ^ Tag.Proto, M2) ^ this.identityPairs[2 * id], M2) ^ this.identityPairs[2 * id + 1], M2);
       }
-      this.mix(Tag.Key);
-      this.text(s);
-      if ((r = write ? this.value(rec[k]) : this.rehashed(rec[k])) < out) out = r;
-      keys++;
+      const rec = o as Record<string, unknown>;
+      const root = o === this.root;
+      let keys = 0;
+      for (const k in rec) {
+        if (root && LEFT_OUT.has(k)) continue;
+        this.room(4);
+        this.text(Tag.Key, k);
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
+        if ((r = this.value(rec[k])) < out) out = r;
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
+        keys++;
+      }
+      this.room(1);
+      this.codes[this.length++] = Tag.End;
+      a = Math.imul(a ^ keys, M1);
+      b = Math.imul(b ^ keys, M2);
     }
-    if (write) this.code(Tag.End);
-    this.mix(keys);
+    const x = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+    this.rx = x;
+    this.ry = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
     return out;
   }
 }
@@ -414,15 +395,13 @@ function finish(a: number, b: number): [number, number] {
 
 /** The hash of what a string says (its length and characters), from fresh halves. */
 function textHash(t: string): [number, number] {
-  let h1 = SEED1;
-  let h2 = SEED2;
-  const mix = (c: number) => {
-    h1 = Math.imul(h1 ^ c, 2654435761 | 0);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  };
-  mix(t.length);
-  for (let k = 0; k < t.length; k++) mix(t.charCodeAt(k));
-  return finish(h1, h2);
+  let a = Math.imul(SEED1 ^ t.length, M1);
+  let b = Math.imul(SEED2 ^ t.length, M2);
+  for (let k = 0; k < t.length; k++) {
+    a = Math.imul(a ^ t.charCodeAt(k), M1);
+    b = Math.imul(b ^ t.charCodeAt(k), M2);
+  }
+  return finish(a, b);
 }
 
 function hex(h1: number, h2: number): string {
