@@ -300,4 +300,91 @@ export class StateKeys {
   /** Hashes of strings and function sources met by digest(): what they say, so the same in every worker. */
   private readonly textHashes = new Map<string, readonly [number, number]>();
 
+  /**
+   * The identity of a state in every worker, to share the states explored completely between
+   * worker threads (src/engine/explore/explored.ts): a 128-bit hash of the key in which each number
+   * local to this exploration — a string's, a function's, a prototype's — is replaced by a hash of
+   * what it stands for (the text; a function's name and source; a prototype's constructor's name
+   * and source). Unlike `digest`, which objects are the same object stays in (a reference is the
+   * key's own number), so equal identities mean equal keys, up to a hash collision (about 1 in 10²⁹
+   * for 10⁵ states).
+   */
+  canonical(key: string): string {
+    let a = 0x9e3779b9 | 0;
+    let b = 0x7f4a7c15 | 0;
+    let c = 0x94d049bb | 0;
+    let d = 0xbf58476d | 0;
+    let w1 = 0;
+    let w2 = 0;
+    for (let at = 0; at < key.length;) {
+      // The words of one value: its tag, then none, its number, or the two halves of what its number stands for.
+      const tag = key.charCodeAt(at++);
+      const kind = NUMBER_KIND[tag];
+      let words = 1;
+      if (kind !== 0) {
+        let n = key.charCodeAt(at++);
+        if (n === 0xd000) {
+          n = key.charCodeAt(at) * 0x10000 + key.charCodeAt(at + 1);
+          at += 2;
+        }
+        if (kind === PLAIN) {
+          w1 = n;
+          words = 2;
+        } else {
+          const ids = kind === STRING ? this.stringIds : this.identityIds;
+          let pair = ids[n];
+          if (pair === undefined) ids[n] = pair = this.identityOf(kind, n);
+          w1 = pair[0];
+          w2 = pair[1];
+          words = 3;
+        }
+      }
+      for (let k = 0; k < words; k++) {
+        const w = k === 0 ? tag : k === 1 ? w1 : w2;
+        a = Math.imul(a ^ w, 0x85ebca6b);
+        a ^= a >>> 13;
+        b = Math.imul(b ^ w, 0xc2b2ae35);
+        b ^= b >>> 16;
+        c = Math.imul(c ^ w, 0x27d4eb2f);
+        c ^= c >>> 15;
+        d = Math.imul(d ^ w, 0x165667b1);
+        d ^= d >>> 13;
+      }
+    }
+    const [x, y] = finish(a ^ c ^ key.length, b ^ d);
+    const [z, v] = finish((c + y) | 0, (d + x) | 0);
+    return hex(x) + hex(y) + hex(z) + hex(v);
+  }
+
+  /** What a string's, function's or prototype's number stands for, hashed (canonical). */
+  private identityOf(kind: number, n: number): readonly [number, number] {
+    if (kind === STRING) return hashText(this.strings.at(n));
+    const o = this.identities.at(n) as { name?: string; constructor?: { name?: string } };
+    return typeof o === 'function' ? hashText(`fn\0${o.name}\0${String(o)}`) : hashText(`proto\0${o.constructor?.name ?? ''}\0${String(o.constructor)}`);
+  }
+
+  /** canonical(): the hash of each string and each function or prototype, by its number here. */
+  private readonly stringIds: (readonly [number, number])[] = [];
+  private readonly identityIds: (readonly [number, number])[] = [];
 }
+
+/** What the number after a tag is (canonical()): none, a number as it is, a string's, a function's or prototype's. */
+const PLAIN = 1;
+const STRING = 2;
+const IDENTITY = 3;
+const NUMBER_KIND = new Uint8Array(64);
+for (const tag of WITH_NUMBER) NUMBER_KIND[tag] = STRING_TAGS.has(tag) ? STRING : tag === Tag.Fn || tag === Tag.Proto ? IDENTITY : PLAIN;
+
+/** A 64-bit hash of a text (the same in every worker). */
+function hashText(t: string): readonly [number, number] {
+  let h1 = SEED1 ^ t.length;
+  let h2 = SEED2 ^ t.length;
+  for (let k = 0; k < t.length; k++) {
+    const ch = t.charCodeAt(k);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  return finish(h1, h2);
+}
+
+const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
