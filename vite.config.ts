@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
@@ -37,24 +38,69 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/** What the chunking needs of a module: its static and dynamic imports (rolldown's module info). */
+interface ModuleGraph {
+  getModuleInfo(id: string): { importedIds: readonly string[]; dynamicallyImportedIds: readonly string[] } | null;
+}
+
 /**
- * The page's entry (src/main.tsx) is small and imports the rest dynamically: the page's opening
- * (src/boot.ts), then the views (src/mount.tsx, which imports React DOM and the views' App in steps),
- * so that the engine worker starts first. index.html still fetches those chunks and the chunks they
- * import from its first bytes, as if they were static: modulepreload links for the chunks of
- * `entries`, what they import dynamically themselves (not what those import lazily), and every chunk
- * these import statically (they are all part of the first visit's download).
+ * The first visit's code in few requests. The page's entry (src/main.tsx) is small and imports the
+ * rest dynamically, in order: the page's opening (src/boot.ts), then the views (src/mount.tsx, which
+ * imports React DOM and the views' App in steps), so that the engine worker starts first and no one
+ * evaluation is a long task. Each of those roots gets one chunk named after it (`boot`, `mount`)
+ * holding what it loads on every visit and an earlier root did not: what it imports statically,
+ * what it imports dynamically itself, and everything those import statically (less the entry's own
+ * modules, which stay in the entry's chunk). React DOM keeps its chunk; what the page loads on demand
+ * (panels, dialogs, the editor) keeps its own chunks. Without this, the modules the first visit
+ * shares with on-demand code made a dozen small chunks, whose requests (HTTP/1.1: six at a time to
+ * a host) queued ahead of the engine worker's script and delayed its start.
+ *
+ * `group` is the code-splitting group; `preload` adds modulepreload links for the first visit's
+ * chunks (and what they import) to index.html, so the browser fetches them from its first bytes, as
+ * if they were static.
  */
-function preloadViews(entries = ['src/boot.ts', 'src/mount.tsx']): Plugin {
-  return {
-    name: 'pnp-preload-views',
+function firstVisitChunks(entry = 'src/main.tsx', roots = ['src/boot.ts', 'src/mount.tsx']) {
+  const path = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+  /** Module id → the root whose chunk holds it. */
+  let chunkOf: Map<string, string> | null = null;
+  let graph: ModuleGraph | null = null;
+  const collect = (ctx: ModuleGraph): Map<string, string> => {
+    const seen = new Set<string>();
+    const visit = (id: string) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      ctx.getModuleInfo(id)?.importedIds.forEach(visit);
+    };
+    visit(path(entry));
+    const owner = new Map<string, string>();
+    const claim = (name: string) => seen.forEach((id) => owner.has(id) || owner.set(id, name));
+    claim(''); // the entry's own modules
+    for (const root of roots) {
+      visit(path(root));
+      ctx.getModuleInfo(path(root))?.dynamicallyImportedIds.forEach(visit);
+      claim(root.replace(/^.*\//, '').replace(/\.tsx?$/, ''));
+    }
+    for (const [id, name] of owner) if (name === '') owner.delete(id);
+    return owner;
+  };
+  const group = {
+    name: (id: string, ctx: ModuleGraph) => {
+      if (graph !== ctx || !chunkOf) [graph, chunkOf] = [ctx, collect(ctx)];
+      return chunkOf.get(id) ?? null;
+    },
+    priority: 1,
+    // Each chunk is closed under static imports already (less what an earlier chunk holds).
+    includeDependenciesRecursively: false,
+  };
+  const preload: Plugin = {
+    name: 'pnp-preload-first-visit',
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
       handler: (html, ctx) => {
         const bundle = ctx.bundle;
         if (!bundle) return html;
-        const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
+        if (!chunkOf) throw new Error('pnp-preload-first-visit: the modules of the first visit were not collected');
         const files = new Set<string>();
         const add = (file: string) => {
           if (files.has(file) || html.includes(`/${file}"`)) return;
@@ -62,26 +108,25 @@ function preloadViews(entries = ['src/boot.ts', 'src/mount.tsx']): Plugin {
           const chunk = bundle[file];
           if (chunk?.type === 'chunk') chunk.imports.forEach(add);
         };
-        for (const entry of entries) {
-          const chunk = chunks.find((c) => c.facadeModuleId?.replaceAll('\\', '/').endsWith(entry));
-          if (!chunk) throw new Error(`preloadViews: no chunk for ${entry}`);
-          add(chunk.fileName);
-          chunk.dynamicImports.forEach(add);
-        }
+        for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && chunk.moduleIds.some((id) => chunkOf?.has(id))) add(chunk.fileName);
         return [...files].map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` }, injectTo: 'head' as const }));
       },
     },
   };
+  return { group, preload };
 }
+const firstVisit = firstVisitChunks();
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), contentSecurityPolicy(), preloadViews()],
+  plugins: [react(), tailwindcss(), contentSecurityPolicy(), firstVisit.preload],
   worker: { format: 'es' },
   build: {
     target: 'es2022',
     sourcemap: false,
     modulePreload: { polyfill: false },
-    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'react-dom', test: /node_modules[\\/](react-dom|scheduler)[\\/]/ }] } } },
+    rolldownOptions: {
+      output: { codeSplitting: { groups: [{ name: 'react-dom', test: /node_modules[\\/](react-dom|scheduler)[\\/]/, priority: 2 }, firstVisit.group] } },
+    },
   },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'bench/**/*.test.ts'],

@@ -2,7 +2,8 @@
 // `JSON.stringify(entry)` per line, exactly what "Export trace" writes) in one UTF-8 buffer, with
 // the byte offset where each line starts. The buffers are transferred, not copied: a 100,000-entry
 // trace reaches the page without the page rebuilding 100,000 objects (structured clone would, in
-// one long task). The page decodes an entry when something reads it (src/trace/view.ts).
+// one long task) or copying its text. The page decodes an entry when something reads it
+// (src/trace/view.ts).
 import type { TraceEntry } from '../engine/trace.ts';
 
 export interface EncodedTrace {
@@ -14,25 +15,42 @@ export interface EncodedTrace {
 
 export const encodedLength = (t: EncodedTrace): number => t.offsets.length - 1;
 
-/** Encode a trace (in the worker). */
+/**
+ * Encode a trace (in the worker): the lines appended to one string, then that string encoded in one
+ * call (about half the time of encoding line by line). Offsets are counted in characters, which
+ * are the bytes while the text is ASCII; text outside ASCII (titles, notes) is counted again.
+ */
 export function encodeTrace(trace: readonly TraceEntry[]): EncodedTrace {
-  const encoder = new TextEncoder();
   const offsets = new Uint32Array(trace.length + 1);
-  let bytes = new Uint8Array(Math.max(1024, trace.length * 200));
-  let at = 0;
+  let text = '';
   for (let i = 0; i < trace.length; i++) {
-    offsets[i] = at;
-    const line = `${JSON.stringify(trace[i])}\n`;
-    // A UTF-16 code unit is at most 3 UTF-8 bytes: make room for the worst case, then encode in place.
-    if (bytes.length - at < line.length * 3) {
-      const grown = new Uint8Array(Math.max(bytes.length * 2, at + line.length * 3));
-      grown.set(bytes.subarray(0, at));
-      bytes = grown;
-    }
-    at += encoder.encodeInto(line, bytes.subarray(at)).written;
+    offsets[i] = text.length;
+    text += JSON.stringify(trace[i]);
+    text += '\n';
   }
-  offsets[trace.length] = at;
-  return { bytes: bytes.slice(0, at), offsets };
+  offsets[trace.length] = text.length;
+  const encoder = new TextEncoder();
+  const ascii = new Uint8Array(text.length);
+  // Every character read into as many bytes: all ASCII (any other character takes two or more).
+  if (encoder.encodeInto(text, ascii).read === text.length) return { bytes: ascii, offsets };
+  const bytes = encoder.encode(text);
+  byteOffsets(text, offsets);
+  return { bytes, offsets };
+}
+
+/** Turn character offsets (ascending) into UTF-8 byte offsets of the same text, in place. */
+function byteOffsets(text: string, offsets: Uint32Array): void {
+  let char = 0;
+  let byte = 0;
+  for (let k = 0; k < offsets.length; k++) {
+    const to = offsets[k];
+    for (; char < to; char++) {
+      const c = text.charCodeAt(char);
+      // JSON.stringify writes no lone surrogate: a high one starts a 4-byte pair (2 + 2 here).
+      byte += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+    }
+    offsets[k] = byte;
+  }
 }
 
 const decoder = new TextDecoder();

@@ -38,10 +38,15 @@ describe('the encoded trace and its view', () => {
   });
 
   it('keeps text outside ASCII (titles, notes) byte-exact', () => {
-    const trace = traceOf(DEMOS[0].scenario).map((e, i) => (i === 0 ? { ...e, note: 'Ünïcødé “quotes” — 𝄞 \u2028' } : e)) as TraceEntry[];
-    const view = traceView(encodeTrace(trace), buildTraceIndex(trace));
+    const odd = ['Ünïcødé “quotes” — 𝄞 \u2028', 'é', '𝄞𝄞', '\u07ff\u0800\uffff'];
+    const trace = traceOf(DEMOS[0].scenario).map((e, i) => (i % 3 === 0 ? { ...e, note: odd[i % odd.length] } : e)) as TraceEntry[];
+    const encoded = encodeTrace(trace);
+    const view = traceView(encoded, buildTraceIndex(trace));
     expect(view[0]).toEqual(trace[0]);
     expect(view[1]).toEqual(trace[1]);
+    expect([...view]).toEqual(trace);
+    expect(encodedText(encoded)).toBe(traceToJsonl(trace));
+    expect(encoded.offsets.at(-1)).toBe(encoded.bytes.length);
   });
 
   it('is read-only', () => {

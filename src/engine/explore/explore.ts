@@ -22,7 +22,7 @@ import type { NormalizedScenario, ScheduleOverride } from '../../scenario/types.
 import { proceed, startRun } from '../index.ts';
 import type { Engine, Explorer, RunLimits } from '../engine.ts';
 import { Suffixes, outcomeKey, type Outcome, type Piece } from './outcome.ts';
-import type { StateKeys } from './state.ts';
+import type { StateKey, StateKeys } from './state.ts';
 import { ExploredStates, type Fixed, type Stat, type Summary } from './explored.ts';
 
 export const EXPLORE_FORMAT = 'pnp-explore/1';
@@ -160,7 +160,7 @@ interface Node {
   /** Preemptions before this choice. */
   preemptions: number;
   /** The state here (pruning on). */
-  key: string | null;
+  key: StateKey | null;
   /** What the chosen branch's transition added to the outcome, once its end is reached. */
   piece: Piece | null;
   /** The schedules explored below so far. */
@@ -206,7 +206,7 @@ class Search {
   /** The schedules explored, by suffix after the task's root, and what the run added before it. */
   private readonly root: Summary = new Map();
   private rootPiece: Piece | null = null;
-  /** Pruning: the states explored completely (here, or by another worker), and every state visited here. */
+  /** Pruning: the states explored completely (here, or by another worker), and the digests of the states visited here. */
   private readonly explored: ExploredStates;
   private readonly visited = new Set<string>();
   private readonly keys: StateKeys | null;
@@ -273,10 +273,10 @@ class Search {
       this.finish(node);
     }
     if (this.bounded) stoppedBy.push('preemptions');
-    this.explored.send();
+    this.explored.taskDone();
     if (!this.keys) return { runs: this.runs, states: this.states, stoppedBy, found: this.found() };
     // A fork can alias what a re-run does not (state.ts, digest): the same state under two keys, one digest.
-    const seen = [...new Set([...this.visited].map((k) => this.explored.digest(k)))].sort();
+    const seen = [...this.visited].sort();
     return { runs: this.runs, states: seen.length, seen, stoppedBy, found: this.found() };
   }
 
@@ -303,10 +303,10 @@ class Search {
       }
       const parent = d > 0 ? this.path[d - 1] : null;
       const preemptions = parent ? parent.preemptions + cost(parent, parent.index) : this.task.preemptions;
-      let key: string | null = null;
+      let key: StateKey | null = null;
       if (this.keys) {
         key = this.keys.key(run, this.options.preemptions === undefined ? undefined : preemptions);
-        this.visited.add(key);
+        this.visited.add(this.keys.digest(key));
         // A state seen before: its schedules, counted for this path too (unless they overrun the cap on
         // runs) — but not at the root of the rest of a split choice point: only its other branches are this task's.
         const seen = d === 0 && this.task.done ? undefined : this.explored.find(key);

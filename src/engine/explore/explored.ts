@@ -14,7 +14,7 @@
 // worker explored what, or on when a summary arrived.
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import { ForeignSuffixes, Suffixes, suffixMark, type SuffixDefinitions } from './outcome.ts';
-import { StateKeys } from './state.ts';
+import { StateKeys, StateTable, type StateKey } from './state.ts';
 
 /** One choice of a path: the thread run there, its ordinal among the candidates, where it is. */
 export interface Fixed {
@@ -100,10 +100,9 @@ export class ExploredStates {
   readonly keys: StateKeys;
   readonly suffixes: Suffixes;
   readonly stats: TableStats = { sent: 0, received: 0, reused: 0 };
-  private readonly memo = new Map<string, Seen>();
-  private readonly digests = new Map<string, string>();
+  private readonly memo = new StateTable<Seen>();
   /** Sharing: the identity of each state looked for and not found (to send it once explored). */
-  private readonly ids = new Map<string, string>();
+  private readonly ids = new Map<StateKey, string>();
   private readonly received = new Map<string, Received>();
   private readonly foreign = new Map<number, ForeignSuffixes>();
   private readonly mark = suffixMark();
@@ -121,7 +120,7 @@ export class ExploredStates {
   }
 
   /** The state with key `key`, if it was explored completely here or by another worker. */
-  find(key: string): Seen | undefined {
+  find(key: StateKey): Seen | undefined {
     const seen = this.memo.get(key);
     if (seen || !this.link) return seen;
     const id = this.keys.canonical(key);
@@ -142,19 +141,12 @@ export class ExploredStates {
    * was measured: it saves sending, but the others then explore more states again — every state
    * sent was cheapest in CPU on the heavy exploration of the benchmark.)
    */
-  remember(key: string, seen: Seen): void {
+  remember(key: StateKey, seen: Seen): void {
     this.memo.set(key, seen);
     if (!this.link) return;
     const id = this.ids.get(key) ?? this.keys.canonical(key);
     this.ids.delete(key);
     this.outbox.push({ id, seen });
-  }
-
-  /** A state's digest (StateKeys.digest), worked out once. */
-  digest(key: string): string {
-    let d = this.digests.get(key);
-    if (d === undefined) this.digests.set(key, (d = this.keys.digest(key)));
-    return d;
   }
 
   /** Between two schedules: take in what the other workers sent; send what is waiting, if it has waited long enough. */
@@ -164,8 +156,14 @@ export class ExploredStates {
     if (this.outbox.length > 0 && this.link.now() - this.sentAt >= this.sendEveryMs) this.send();
   }
 
-  /** Send what is waiting now (a task ends). */
-  send(): void {
+  /** A task ends: send what is waiting; forget the identities of the states it did not explore whole. */
+  taskDone(): void {
+    this.ids.clear();
+    this.send();
+  }
+
+  /** Send what is waiting now. */
+  private send(): void {
     if (!this.link || this.outbox.length === 0) return;
     const names: string[] = [];
     const nameOf = new Map<string, number>();

@@ -1,7 +1,7 @@
-// The state of a run paused at a choice point, as a string (docs/explore.md "Pruning seen states"):
-// two runs with equal keys go on exactly alike — the same choice points, the same entries (trace
-// positions, `step` and `choice` numbers included) and the same ends — whatever came before. So the
-// explorer explores the schedules below a state once, and counts them for every path into it.
+// The state of a run paused at a choice point (docs/explore.md "Pruning seen states"): two runs with
+// equal keys go on exactly alike — the same choice points, the same entries (trace positions, `step`
+// and `choice` numbers included) and the same ends — whatever came before. So the explorer explores
+// the schedules below a state once, and counts them for every path into it.
 //
 // The key is a canonical encoding of everything Engine.fork copies: world, threads and their
 // frames, queues, jobs, counters (the seq of the next entry, ops, wake-ups, threads created: the
@@ -18,6 +18,10 @@
 // never changes and every run of the exploration shares (scenario, handlers, limits, the explorer).
 // What the past means for an outcome (what each component observed so far) is not in the state:
 // the explorer adds a path's observations to those below the state (outcome.ts, `Suffixes`).
+//
+// One walk over the state writes the key and, at the same time, a 64-bit digest of it (below), so
+// a state costs one walk; states are looked up by digest and told apart by comparing keys
+// (`StateTable`): exact, whatever the digests.
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import type { Engine } from '../engine.ts';
 import { derivedName } from '../fork.ts';
@@ -26,29 +30,60 @@ import { Numbering } from './numbering.ts';
 /** Engine fields that are history or shared by every run of one exploration (see above). */
 const LEFT_OUT = new Set(['trace', 'kept', 'lastEntry', 'scenario', 'handlers', 'limits', 'explorer', 'sink']);
 
-// The key is a string of 16-bit codes: a tag, then (for most tags) a number.
+// The key is a list of 16-bit codes: a tag, then (for most tags) a number.
 const enum Tag { Str = 1, Int, Num, True, False, Undef, Null, Fn, Ref, Shared, Arr, Map, Set, Obj, Dict, Proto, Key, End, Sym, Derived }
-/** Tags followed by a number. */
-const WITH_NUMBER = new Set<number>([Tag.Str, Tag.Int, Tag.Num, Tag.Fn, Tag.Ref, Tag.Shared, Tag.Arr, Tag.Map, Tag.Set, Tag.Proto, Tag.Key, Tag.Sym, Tag.Derived]);
-/** Tags whose number is a string's. */
-const STRING_TAGS = new Set<number>([Tag.Str, Tag.Num, Tag.Key, Tag.Sym, Tag.Derived]);
 
-const SEED1 = 0xdeadbeef;
-const SEED2 = 0x41c6ce57;
-/** The two halves of a hash, finalised (each mixes the other). */
-function finish(a: number, b: number): readonly [number, number] {
-  const x = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
-  const y = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
-  return [x, y];
+/** The state of a run at a choice point: its key (exact) and its digest. */
+export interface StateKey {
+  /** What the state is, code for code: equal keys, equal states (numbers local to one StateKeys). */
+  readonly codes: Uint16Array;
+  /** 64 bits, 16 hex digits: the same for the same state in every worker (`StateKeys.digest`). */
+  readonly digest: string;
 }
+
+const SEED1 = 0xdeadbeef | 0;
+const SEED2 = 0x41c6ce57 | 0;
+const M1 = 2654435761 | 0;
+const M2 = 1597334677;
+/** Spreads a tag over a hash half, so a tagged hash of a string is not the hash of an object. */
+const SPREAD = 0x9e3779b1 | 0;
+/** Cycle depth of a value that closes no cycle above it. */
+const NONE = 0x7fffffff;
+/** An object's state in one walk: open (its depth, ≥ 0), closed with a hash of its own, or closed with a hash that depends on the path (a cycle inside it closes above it). */
+const CLOSED = -1;
+const PATH_DEPENDENT = -2;
 
 /** The state keys of one exploration (numbers in a key are local to it). */
 export class StateKeys {
-  /** Strings, functions and prototypes, numbered on first sight. */
-  private readonly strings = new Numbering<string>();
+  /** Strings, numbered on first sight (a dictionary: property names are looked up fastest as property names). */
+  private readonly stringNumbers = Object.create(null) as Record<string, number>;
+  private readonly stringList: string[] = [];
+  /** Functions and prototypes, numbered on first sight. */
   private readonly identities = new Numbering<object>();
   /** The scenario's objects (never changed by a run), numbered in a fixed order: the same in every worker. */
   private readonly shared = new Map<object, number>();
+  /**
+   * Hashes of what each numbered string says (two halves), and of each identity (4 numbers: a
+   * function's name and source; a prototype's constructor's name, then 0, 0), and the latter
+   * folded into two.
+   */
+  private readonly stringHashes: number[] = [];
+  private readonly identityHashes: number[] = [];
+  private readonly identityPairs: number[] = [];
+
+  // One walk's state (key() is not re-entrant).
+  private codes = new Uint16Array(4096);
+  private length = 0;
+  private readonly seen = new Map<object, number>();
+  /** By object number: the object, its state (open depth, CLOSED, PATH_DEPENDENT) and, closed, its hash. */
+  private objects: object[] = [];
+  private readonly depths: number[] = [];
+  private readonly hashes: number[] = [];
+  private open = 0;
+  /** What the value written last adds to the digest of the object it is in: two numbers. */
+  private rx = 0;
+  private ry = 0;
+  private root: object | null = null;
 
   constructor(scenario: NormalizedScenario) {
     const stack: unknown[] = [scenario];
@@ -63,279 +98,73 @@ export class StateKeys {
   }
 
   /** The state of `engine`, paused at a choice point; `preemptions`: those made so far, under a preemption bound. */
-  key(engine: Engine, preemptions?: number): string {
-    const seen = new Map<object, number>();
-    const codes: number[] = [];
-    // A number as one code, or three (a marker and two halves).
-    const num = (n: number) => {
-      if (n < 0xd000) codes.push(n);
-      else codes.push(0xd000, n >>> 16, n & 0xffff);
-    };
-    const write = (v: unknown): void => {
-      switch (typeof v) {
-        case 'string':
-          codes.push(Tag.Str);
-          num(this.strings.of(v));
-          return;
-        case 'number':
-          if (Number.isInteger(v) && v >= 0 && v < 0x40000000) {
-            codes.push(Tag.Int);
-            num(v);
-          } else {
-            codes.push(Tag.Num);
-            num(this.strings.of(String(v)));
-          }
-          return;
-        case 'boolean':
-          codes.push(v ? Tag.True : Tag.False);
-          return;
-        case 'undefined':
-          codes.push(Tag.Undef);
-          return;
-        case 'function':
-          codes.push(Tag.Fn);
-          num(this.identities.of(v));
-          return;
-        case 'bigint':
-        case 'symbol':
-          codes.push(Tag.Sym);
-          num(this.strings.of(String(v)));
-          return;
-      }
-      if (v === null) {
-        codes.push(Tag.Null);
-        return;
-      }
-      const o = v as object;
-      const ref = seen.get(o);
-      if (ref !== undefined) {
-        codes.push(Tag.Ref);
-        num(ref);
-        return;
-      }
-      const shared = this.shared.get(o);
-      if (shared !== undefined) {
-        codes.push(Tag.Shared);
-        num(shared);
-        return;
-      }
-      const name = derivedName(o);
-      if (name !== undefined) {
-        codes.push(Tag.Derived);
-        num(this.strings.of(name));
-        return;
-      }
-      seen.set(o, seen.size);
-      const proto = Object.getPrototypeOf(o) as object | null;
-      if (proto === Array.prototype) {
-        const a = o as unknown[];
-        codes.push(Tag.Arr);
-        num(a.length);
-        for (let i = 0; i < a.length; i++) write(a[i]);
-      } else if (proto === Map.prototype) {
-        codes.push(Tag.Map);
-        num((o as Map<unknown, unknown>).size);
-        for (const [k, x] of o as Map<unknown, unknown>) {
-          write(k);
-          write(x);
-        }
-      } else if (proto === Set.prototype) {
-        codes.push(Tag.Set);
-        num((o as Set<unknown>).size);
-        for (const x of o as Set<unknown>) write(x);
-      } else {
-        // Plain objects, null-prototype dictionaries, class instances (their prototype is part of the data).
-        if (proto === Object.prototype) codes.push(Tag.Obj);
-        else if (proto === null) codes.push(Tag.Dict);
-        else {
-          codes.push(Tag.Proto);
-          num(this.identities.of(proto));
-        }
-        const r = o as Record<string, unknown>;
-        for (const k in r) {
-          if (o === engine && LEFT_OUT.has(k)) continue;
-          codes.push(Tag.Key);
-          num(this.strings.of(k));
-          write(r[k]);
-        }
-        codes.push(Tag.End);
-      }
-    };
-    write(preemptions);
-    write(engine.seq);
-    write(engine);
-    let key = '';
-    for (let i = 0; i < codes.length; i += 4096) key += String.fromCharCode.apply(null, codes.slice(i, i + 4096));
-    return key;
+  key(engine: Engine, preemptions?: number): StateKey {
+    this.length = 0;
+    this.open = 0;
+    this.root = engine;
+    let a = SEED1;
+    let b = SEED2;
+    for (const v of [preemptions, engine.seq, engine]) {
+      this.value(v);
+      a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+      b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
+    }
+    this.seen.clear();
+    this.objects.length = 0;
+    this.root = null;
+    return { codes: this.codes.slice(0, this.length), digest: hex(a, b) };
   }
 
   /**
    * A 64-bit digest of a state that is the same in every worker, to count the distinct states of an
-   * exploration split across workers. The key's numbers are replaced by what they stand for
-   * (strings, a function's name and source, a prototype's constructor), and an object reached twice
-   * hashes as if written out again each time (a cycle as how far back it closes; the hash of an
-   * object no cycle leaves is made once and reused, so this stays linear): which objects are the same
-   * object is left out, because a fork (Engine.fork) shares the entries already written with the run
-   * it copies, so the same state can alias differently in a forked and a re-run engine. Counting
-   * only: pruning compares the keys themselves.
+   * exploration split across workers. It hashes what the key's numbers stand for (strings, a
+   * function's name and source, a prototype's constructor), and an object reached twice as if written
+   * out again each time (a cycle as how far back it closes): which objects are the same object is
+   * left out, because a fork (Engine.fork) shares the entries already written with the run it
+   * copies, so the same state can alias differently in a forked and a re-run engine. It is made
+   * bottom-up during the key's walk: an object's hash is made of its own data and its children's
+   * hashes, so an object no cycle leaves is hashed once and its hash reused at every other reference.
+   * Counting only: pruning compares the keys themselves.
    */
-  digest(key: string): string {
-    let at = 0;
-    const read = (): number => {
-      const n = key.charCodeAt(at++);
-      if (n !== 0xd000) return n;
-      at += 2;
-      return key.charCodeAt(at - 2) * 0x10000 + key.charCodeAt(at - 1);
-    };
-    // The key as a tree: [tag, number, children, object number] per value; objects by their number.
-    type Node = [number, number, Node[], number];
-    const objects: Node[] = [];
-    const value = (): Node => {
-      const tag = key.charCodeAt(at++);
-      const n = WITH_NUMBER.has(tag) ? read() : 0;
-      const node: Node = [tag, n, [], -1];
-      switch (tag) {
-        case Tag.Arr:
-        case Tag.Set:
-        case Tag.Map:
-          node[3] = objects.push(node) - 1;
-          for (let k = tag === Tag.Map ? 2 * n : n; k > 0; k--) node[2].push(value());
-          break;
-        case Tag.Obj:
-        case Tag.Dict:
-        case Tag.Proto:
-          node[3] = objects.push(node) - 1;
-          while (key.charCodeAt(at) !== Tag.End) node[2].push(value(), value());
-          at++;
-          break;
-      }
-      return node;
-    };
-    const roots: Node[] = [];
-    while (at < key.length) roots.push(value());
-    // Hashed bottom-up: an object's hash is made of its own data and its children's hashes, so an
-    // object reached again (the same object, or an equal one under another reference) costs one
-    // lookup — unless a cycle inside it closes above it, which makes its hash depend on the path.
-    let h1 = SEED1;
-    let h2 = SEED2;
-    const mix = (c: number) => {
-      h1 = Math.imul(h1 ^ c, 2654435761);
-      h2 = Math.imul(h2 ^ c, 1597334677);
-    };
-    /** Mix in a sub-hash (a value hashed on its own, from fresh state): its two halves. */
-    const sub = (pair: readonly [number, number]) => {
-      mix(pair[0]);
-      mix(pair[1]);
-    };
-    const text = (t: string): readonly [number, number] => {
-      let pair = this.textHashes.get(t);
-      if (pair === undefined) {
-        const o1 = h1;
-        const o2 = h2;
-        h1 = SEED1;
-        h2 = SEED2;
-        mix(t.length);
-        for (let k = 0; k < t.length; k++) mix(t.charCodeAt(k));
-        pair = finish(h1, h2);
-        this.textHashes.set(t, pair);
-        h1 = o1;
-        h2 = o2;
-      }
-      return pair;
-    };
-    const closed = new Map<number, readonly [number, number]>();
-    const open: number[] = [];
-    /** Hash `node`; returns the depth in `open` of the outermost object a cycle inside it closes at (Infinity: none). */
-    const hash = (node: Node): number => {
-      const [tag, n] = node;
-      if (tag === Tag.Ref) {
-        const back = open.lastIndexOf(n);
-        if (back >= 0) {
-          mix(Tag.Ref);
-          mix(open.length - back);
-          return back;
-        }
-        return hashObject(n, objects[n]);
-      }
-      if (node[3] >= 0) return hashObject(node[3], node);
-      mix(tag);
-      if (STRING_TAGS.has(tag)) sub(text(this.strings.at(n)));
-      else if (tag === Tag.Fn) {
-        const f = this.identities.at(n) as { name: string };
-        sub(text(f.name));
-        sub(text(String(f)));
-      } else if (WITH_NUMBER.has(tag)) mix(n);
-      return Infinity;
-    };
-    const hashObject = (index: number, node: Node): number => {
-      const known = closed.get(index);
-      if (known !== undefined) {
-        sub(known);
-        return Infinity;
-      }
-      const [tag, n, children] = node;
-      const o1 = h1;
-      const o2 = h2;
-      h1 = SEED1;
-      h2 = SEED2;
-      mix(tag);
-      if (tag === Tag.Proto) sub(text((this.identities.at(n) as { constructor?: { name?: string } }).constructor?.name ?? '?'));
-      else mix(tag === Tag.Arr || tag === Tag.Set || tag === Tag.Map ? n : children.length);
-      const depth = open.push(index) - 1;
-      let outermost = Infinity;
-      for (const c of children) outermost = Math.min(outermost, hash(c));
-      open.pop();
-      const pair = finish(h1, h2);
-      if (outermost >= depth) closed.set(index, pair);
-      h1 = o1;
-      h2 = o2;
-      sub(pair);
-      return outermost < depth ? outermost : Infinity;
-    };
-    for (const r of roots) hash(r);
-    [h1, h2] = finish(h1, h2);
-    return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+  digest(key: StateKey): string {
+    return key.digest;
   }
-
-  /** Hashes of strings and function sources met by digest(): what they say, so the same in every worker. */
-  private readonly textHashes = new Map<string, readonly [number, number]>();
 
   /**
    * The identity of a state in every worker, to share the states explored completely between
-   * worker threads (src/engine/explore/explored.ts): a 128-bit hash of the key in which each number
-   * local to this exploration — a string's, a function's, a prototype's — is replaced by a hash of
-   * what it stands for (the text; a function's name and source; a prototype's constructor's name
-   * and source). Unlike `digest`, which objects are the same object stays in (a reference is the
-   * key's own number), so equal identities mean equal keys, up to a hash collision (about 1 in 10²⁹
-   * for 10⁵ states).
+   * worker threads (src/engine/explore/explored.ts): a 128-bit hash of the key's codes in which each
+   * number local to this exploration — a string's, a function's, a prototype's — is replaced by the
+   * hash of what it stands for (as the digest hashes it: the text; a function's name and source; a
+   * prototype's constructor's name). Unlike the digest, which objects are the same object stays in
+   * (a reference is the key's own number), so equal identities mean equal keys, up to a hash
+   * collision (about 1 in 10²⁹ for 10⁵ states).
    */
-  canonical(key: string): string {
+  canonical(key: StateKey): string {
+    const codes = key.codes;
     let a = 0x9e3779b9 | 0;
     let b = 0x7f4a7c15 | 0;
     let c = 0x94d049bb | 0;
     let d = 0xbf58476d | 0;
     let w1 = 0;
     let w2 = 0;
-    for (let at = 0; at < key.length;) {
+    for (let at = 0; at < codes.length;) {
       // The words of one value: its tag, then none, its number, or the two halves of what its number stands for.
-      const tag = key.charCodeAt(at++);
+      const tag = codes[at++];
       const kind = NUMBER_KIND[tag];
       let words = 1;
       if (kind !== 0) {
-        let n = key.charCodeAt(at++);
+        let n = codes[at++];
         if (n === 0xd000) {
-          n = key.charCodeAt(at) * 0x10000 + key.charCodeAt(at + 1);
+          n = codes[at] * 0x10000 + codes[at + 1];
           at += 2;
         }
         if (kind === PLAIN) {
           w1 = n;
           words = 2;
         } else {
-          const ids = kind === STRING ? this.stringIds : this.identityIds;
-          let pair = ids[n];
-          if (pair === undefined) ids[n] = pair = this.identityOf(kind, n);
-          w1 = pair[0];
-          w2 = pair[1];
+          const hashes = kind === STRING ? this.stringHashes : this.identityPairs;
+          w1 = hashes[2 * n];
+          w2 = hashes[2 * n + 1];
           words = 3;
         }
       }
@@ -351,40 +180,327 @@ export class StateKeys {
         d ^= d >>> 13;
       }
     }
-    const [x, y] = finish(a ^ c ^ key.length, b ^ d);
+    const [x, y] = finish(a ^ c ^ codes.length, b ^ d);
     const [z, v] = finish((c + y) | 0, (d + x) | 0);
-    return hex(x) + hex(y) + hex(z) + hex(v);
+    return hex(x, y) + hex(z, v);
   }
 
-  /** What a string's, function's or prototype's number stands for, hashed (canonical). */
-  private identityOf(kind: number, n: number): readonly [number, number] {
-    if (kind === STRING) return hashText(this.strings.at(n));
-    const o = this.identities.at(n) as { name?: string; constructor?: { name?: string } };
-    return typeof o === 'function' ? hashText(`fn\0${o.name}\0${String(o)}`) : hashText(`proto\0${o.constructor?.name ?? ''}\0${String(o.constructor)}`);
+  // ------------------------------------------------------------ the walk
+  //
+  // Every value is written as its codes (`code`, `num`) and leaves what it adds to the digest of the
+  // object it is in as two numbers (`rx`, `ry`): a string or a function as the hash of what it
+  // says, spread by its tag; a number, a tag and a small number as themselves; an object as its own
+  // hash (made from fresh halves, finished) or, reached again inside itself, as how far back.
+
+  /** Room for `n` more codes. */
+  private room(n: number): void {
+    if (this.length + n > this.codes.length) {
+      const grown = new Uint16Array(Math.max(this.codes.length * 2, this.length + n));
+      grown.set(this.codes);
+      this.codes = grown;
+    }
   }
 
-  /** canonical(): the hash of each string and each function or prototype, by its number here. */
-  private readonly stringIds: (readonly [number, number])[] = [];
-  private readonly identityIds: (readonly [number, number])[] = [];
+  /** A tag and a number: the number as one code, or three (a marker and two halves). Needs room for 4. */
+  private tagged(tag: number, n: number): void {
+    const c = this.codes;
+    c[this.length++] = tag;
+    if (n < 0xd000) c[this.length++] = n;
+    else {
+      c[this.length++] = 0xd000;
+      c[this.length++] = n >>> 16;
+      c[this.length++] = n & 0xffff;
+    }
+  }
+
+  private string(t: string): number {
+    let n = this.stringNumbers[t];
+    if (n === undefined) {
+      n = this.stringNumbers[t] = this.stringList.length;
+      this.stringList.push(t);
+      this.stringHashes.push(...textHash(t));
+    }
+    return n;
+  }
+
+  /** A string, written with `tag`. */
+  private text(tag: number, t: string): void {
+    const s = this.string(t);
+    this.tagged(tag, s);
+    this.rx = this.stringHashes[2 * s] ^ Math.imul(tag, SPREAD);
+    this.ry = this.stringHashes[2 * s + 1];
+  }
+
+  /** Write `v`; returns the depth of the outermost open object a cycle inside it closes at (NONE: none). */
+  private value(v: unknown): number {
+    this.room(4);
+    switch (typeof v) {
+      case 'string':
+        this.text(Tag.Str, v);
+        return NONE;
+      case 'number':
+        if (Number.isInteger(v) && v >= 0 && v < 0x40000000) {
+          this.tagged(Tag.Int, v);
+          this.rx = Tag.Int;
+          this.ry = v;
+        } else this.text(Tag.Num, String(v));
+        return NONE;
+      case 'boolean':
+        this.codes[this.length++] = this.rx = v ? Tag.True : Tag.False;
+        this.ry = 0;
+        return NONE;
+      case 'undefined':
+        this.codes[this.length++] = this.rx = Tag.Undef;
+        this.ry = 0;
+        return NONE;
+      case 'function': {
+        const id = this.identity(v);
+        this.tagged(Tag.Fn, id);
+        this.rx = this.identityPairs[2 * id] ^ Math.imul(Tag.Fn, SPREAD);
+        this.ry = this.identityPairs[2 * id + 1];
+        return NONE;
+      }
+      case 'bigint':
+      case 'symbol':
+        this.text(Tag.Sym, String(v));
+        return NONE;
+    }
+    if (v === null) {
+      this.codes[this.length++] = this.rx = Tag.Null;
+      this.ry = 0;
+      return NONE;
+    }
+    return this.object(v as object);
+  }
+
+  /** The number of a function or prototype, its hashes made on first sight. */
+  private identity(o: object): number {
+    const id = this.identities.of(o);
+    if (this.identityPairs.length <= 2 * id) {
+      const h = typeof o === 'function'
+        ? [...textHash(o.name), ...textHash(String(o))]
+        : [...textHash((o as { constructor?: { name?: string } }).constructor?.name ?? '?'), 0, 0];
+      this.identityHashes.push(...h);
+      let a = SEED1;
+      let b = SEED2;
+      for (const x of h) {
+        a = Math.imul(a ^ x, M1);
+        b = Math.imul(b ^ x, M2);
+      }
+      this.identityPairs.push(...finish(a, b));
+    }
+    return id;
+  }
+
+  private object(o: object): number {
+    const ref = this.seen.get(o);
+    if (ref !== undefined) {
+      this.tagged(Tag.Ref, ref);
+      return this.again(ref);
+    }
+    const shared = this.shared.get(o);
+    if (shared !== undefined) {
+      this.tagged(Tag.Shared, shared);
+      this.rx = Tag.Shared;
+      this.ry = shared;
+      return NONE;
+    }
+    // What is derived from the scenario is frozen (fork.ts `derived`): most objects are not.
+    const name = Object.isFrozen(o) ? derivedName(o) : undefined;
+    if (name !== undefined) {
+      this.text(Tag.Derived, name);
+      return NONE;
+    }
+    const index = this.objects.length;
+    this.seen.set(o, index);
+    this.objects.push(o);
+    return this.hashed(index);
+  }
+
+  /** Object `index` reached again: in the digest, as how far back a cycle closes, or as its hash. */
+  private again(index: number): number {
+    const depth = this.depths[index];
+    if (index === 0) {
+      // The engine itself (activations refer to it): unique, so a constant stands for it, and what
+      // refers to it stays path-independent (the same partition as writing how far back it is).
+      this.rx = Tag.Ref;
+      this.ry = 0;
+      return NONE;
+    }
+    if (depth >= 0) {
+      this.rx = Tag.Ref;
+      this.ry = this.open - depth;
+      return depth;
+    }
+    if (depth === CLOSED) {
+      this.rx = this.hashes[2 * index];
+      this.ry = this.hashes[2 * index + 1];
+      return NONE;
+    }
+    // Its hash depends on the path: hash it here (its codes, written again, are dropped).
+    const length = this.length;
+    const out = this.hashed(index);
+    this.length = length;
+    return out;
+  }
+
+  /** Object `index` with its contents: its hash (from fresh halves) in rx, ry. */
+  private hashed(index: number): number {
+    const depth = this.open++;
+    this.depths[index] = depth;
+    const outermost = this.contents(this.objects[index]);
+    this.open--;
+    if (outermost >= depth) {
+      this.depths[index] = CLOSED;
+      this.hashes[2 * index] = this.rx;
+      this.hashes[2 * index + 1] = this.ry;
+    } else this.depths[index] = PATH_DEPENDENT;
+    return outermost < depth ? outermost : NONE;
+  }
+
+  /** The contents of `o`: codes written, its finished hash left in rx, ry; returns the outermost cycle depth. */
+  private contents(o: object): number {
+    let out = NONE;
+    let r: number;
+    let a = SEED1;
+    let b = SEED2;
+    this.room(4);
+    const proto = Object.getPrototypeOf(o) as object | null;
+    if (proto === Array.prototype) {
+      const list = o as unknown[];
+      this.tagged(Tag.Arr, list.length);
+      a = Math.imul(Math.imul(a ^ Tag.Arr, M1) ^ list.length, M1);
+      b = Math.imul(Math.imul(b ^ Tag.Arr, M2) ^ list.length, M2);
+      for (let i = 0; i < list.length; i++) {
+        if ((r = this.value(list[i])) < out) out = r;
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
+      }
+    } else if (proto === Map.prototype) {
+      const m = o as Map<unknown, unknown>;
+      this.tagged(Tag.Map, m.size);
+      a = Math.imul(Math.imul(a ^ Tag.Map, M1) ^ m.size, M1);
+      b = Math.imul(Math.imul(b ^ Tag.Map, M2) ^ m.size, M2);
+      for (const [k, x] of m) {
+        if ((r = this.value(k)) < out) out = r;
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
+        if ((r = this.value(x)) < out) out = r;
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
+      }
+    } else if (proto === Set.prototype) {
+      const set = o as Set<unknown>;
+      this.tagged(Tag.Set, set.size);
+      a = Math.imul(Math.imul(a ^ Tag.Set, M1) ^ set.size, M1);
+      b = Math.imul(Math.imul(b ^ Tag.Set, M2) ^ set.size, M2);
+      for (const x of set) {
+        if ((r = this.value(x)) < out) out = r;
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
+      }
+    } else {
+      // Plain objects, null-prototype dictionaries, class instances (their prototype is part of the data).
+      if (proto === Object.prototype) {
+        this.codes[this.length++] = Tag.Obj;
+        a = Math.imul(a ^ Tag.Obj, M1);
+        b = Math.imul(b ^ Tag.Obj, M2);
+      } else if (proto === null) {
+        this.codes[this.length++] = Tag.Dict;
+        a = Math.imul(a ^ Tag.Dict, M1);
+        b = Math.imul(b ^ Tag.Dict, M2);
+      } else {
+        const id = this.identity(proto);
+        this.tagged(Tag.Proto, id);
+        a = Math.imul(Math.imul(Math.imul(a ^ Tag.Proto, M1) ^ this.identityPairs[2 * id], M1) ^ this.identityPairs[2 * id + 1], M1);
+        b = Math.imul(Math.imul(Math.imul(b ^ Tag.Proto, M2) ^ this.identityPairs[2 * id], M2) ^ this.identityPairs[2 * id + 1], M2);
+      }
+      const rec = o as Record<string, unknown>;
+      const root = o === this.root;
+      let keys = 0;
+      for (const k in rec) {
+        if (root && LEFT_OUT.has(k)) continue;
+        this.room(4);
+        this.text(Tag.Key, k);
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
+        if ((r = this.value(rec[k])) < out) out = r;
+        a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
+        b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
+        keys++;
+      }
+      this.room(1);
+      this.codes[this.length++] = Tag.End;
+      a = Math.imul(a ^ keys, M1);
+      b = Math.imul(b ^ keys, M2);
+    }
+    const x = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+    this.rx = x;
+    this.ry = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
+    return out;
+  }
 }
 
-/** What the number after a tag is (canonical()): none, a number as it is, a string's, a function's or prototype's. */
+/** The two halves of a hash, finalised (each mixes the other). */
+function finish(a: number, b: number): [number, number] {
+  const x = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+  const y = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
+  return [x, y];
+}
+
+/** What the number after a tag is (canonical): none, a number as it is, a string's, a function's or prototype's. */
 const PLAIN = 1;
 const STRING = 2;
 const IDENTITY = 3;
-const NUMBER_KIND = new Uint8Array(64);
-for (const tag of WITH_NUMBER) NUMBER_KIND[tag] = STRING_TAGS.has(tag) ? STRING : tag === Tag.Fn || tag === Tag.Proto ? IDENTITY : PLAIN;
+const NUMBER_KIND = new Uint8Array(32);
+for (const tag of [Tag.Int, Tag.Ref, Tag.Shared, Tag.Arr, Tag.Map, Tag.Set]) NUMBER_KIND[tag] = PLAIN;
+for (const tag of [Tag.Str, Tag.Num, Tag.Key, Tag.Sym, Tag.Derived]) NUMBER_KIND[tag] = STRING;
+for (const tag of [Tag.Fn, Tag.Proto]) NUMBER_KIND[tag] = IDENTITY;
 
-/** A 64-bit hash of a text (the same in every worker). */
-function hashText(t: string): readonly [number, number] {
-  let h1 = SEED1 ^ t.length;
-  let h2 = SEED2 ^ t.length;
+/** The hash of what a string says (its length and characters), from fresh halves. */
+function textHash(t: string): [number, number] {
+  let a = Math.imul(SEED1 ^ t.length, M1);
+  let b = Math.imul(SEED2 ^ t.length, M2);
   for (let k = 0; k < t.length; k++) {
-    const ch = t.charCodeAt(k);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+    a = Math.imul(a ^ t.charCodeAt(k), M1);
+    b = Math.imul(b ^ t.charCodeAt(k), M2);
   }
-  return finish(h1, h2);
+  return finish(a, b);
 }
 
-const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+function hex(h1: number, h2: number): string {
+  const [x, y] = finish(h1, h2);
+  return (y >>> 0).toString(16).padStart(8, '0') + (x >>> 0).toString(16).padStart(8, '0');
+}
+
+/** States and what is known of each, found by digest and told apart by key (exact: a shared digest is two entries). */
+export class StateTable<V> {
+  private readonly byDigest = new Map<string, { codes: Uint16Array; value: V }[]>();
+
+  get(key: StateKey): V | undefined {
+    const bucket = this.byDigest.get(key.digest);
+    if (bucket) for (const e of bucket) if (sameCodes(e.codes, key.codes)) return e.value;
+    return undefined;
+  }
+
+  set(key: StateKey, value: V): void {
+    const bucket = this.byDigest.get(key.digest);
+    if (!bucket) {
+      this.byDigest.set(key.digest, [{ codes: key.codes, value }]);
+      return;
+    }
+    for (const e of bucket) {
+      if (sameCodes(e.codes, key.codes)) {
+        e.value = value;
+        return;
+      }
+    }
+    bucket.push({ codes: key.codes, value });
+  }
+}
+
+function sameCodes(a: Uint16Array, b: Uint16Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

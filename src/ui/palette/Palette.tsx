@@ -77,7 +77,9 @@ function placementText(p: Placement): string {
 
 /** "Goes in": where it teaches (default), or any point between timeline actions. */
 function GoesIn() {
-  const scenario = useSession((s) => s.scenario);
+  // A long scenario has hundreds of points: a new run shows them in a render of their own (React's
+  // deferred value), after the graph and the step controls, not in the same long task.
+  const scenario = useDeferredValue(useSession((s) => s.scenario));
   const chosen = usePaletteAt();
   const id = useId();
   if (!scenario) return null;

@@ -66,25 +66,43 @@ export function useStepShortcuts(): void {
   }, []);
 }
 
+/**
+ * The scrubber's marks. Action starts (hundreds on a long trace) are one path of 2 px strokes
+ * (`non-scaling-stroke`: the path is drawn in a 0…1000 box stretched over the track, the strokes
+ * keep their width), so a long trace adds one element, not hundreds; hazards and warnings, which
+ * are few and drawn over them, stay one rect each, named by their rule.
+ */
 const Markers = memo(function Markers() {
   const trace = useSession((s) => s.trace);
   const marks = useMemo(() => markers(trace), [trace]);
+  const actions = useMemo(() => {
+    let d = '';
+    for (const m of marks) if (m.kind === 'action') d += `M${(m.at * 1000).toFixed(2)} 4v10`;
+    return d;
+  }, [marks]);
   return (
-    <svg aria-hidden="true" className="pointer-events-none absolute inset-x-[9px] top-0 h-full w-[calc(100%-18px)] overflow-visible" preserveAspectRatio="none">
-      {marks.map((m) => (
-        <rect
-          key={`${m.kind}:${m.seq}`}
-          x={`${m.at * 100}%`}
-          y={m.kind === 'action' ? 4 : 2}
-          width={m.kind === 'action' ? 2 : 3}
-          height={m.kind === 'action' ? 10 : 14}
-          transform={`translate(${m.kind === 'action' ? -1 : -1.5} 0)`}
-          className={m.kind === 'hazard' ? 'fill-red-600 dark:fill-red-400' : m.kind === 'warning' ? 'fill-amber-500 dark:fill-amber-400' : 'fill-slate-400 dark:fill-slate-500'}
-        >
-          <title>{m.label}</title>
-        </rect>
-      ))}
-    </svg>
+    <>
+      <svg aria-hidden="true" className="pointer-events-none absolute inset-x-[9px] top-0 h-full w-[calc(100%-18px)] overflow-visible" viewBox="0 0 1000 18" preserveAspectRatio="none">
+        {actions && <path d={actions} strokeWidth={2} vectorEffect="non-scaling-stroke" className="stroke-slate-400 dark:stroke-slate-500" />}
+      </svg>
+      <svg aria-hidden="true" className="pointer-events-none absolute inset-x-[9px] top-0 h-full w-[calc(100%-18px)] overflow-visible" preserveAspectRatio="none">
+        {marks.map((m) =>
+          m.kind === 'action' ? null : (
+            <rect
+              key={`${m.kind}:${m.seq}`}
+              x={`${m.at * 100}%`}
+              y={2}
+              width={3}
+              height={14}
+              transform="translate(-1.5 0)"
+              className={m.kind === 'hazard' ? 'fill-red-600 dark:fill-red-400' : 'fill-amber-500 dark:fill-amber-400'}
+            >
+              <title>{m.label}</title>
+            </rect>
+          ),
+        )}
+      </svg>
+    </>
   );
 });
 
