@@ -16,7 +16,7 @@ import {
   type NodeChange,
   type ReactFlowInstance,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { sessionStore, useSession } from '../../store/session.ts';
 import { useTheme } from '../theme.ts';
 import { addFromPalette } from '../palette/add.ts';
@@ -243,11 +243,26 @@ const miniNodeColor = (n: PnpNode) => (n.type === 'partition' ? 'var(--mini-part
 /** How long after the last step the graph's animations resume. */
 const STEPPING_REST_MS = 400;
 
-function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
+/** A run this long shows its graph in a render of its own (see useGraphInputs). */
+const LONG_TRACE_ENTRIES = 20_000;
+
+/**
+ * What the graph shows. A new long run is drawn by a render of its own (React's deferred value),
+ * after the render that shows its step controls: the two are each a task of their own instead of
+ * one long task. Steps within a run, and every short run, are drawn at once.
+ */
+function useGraphInputs() {
   const scenario = useSession((s) => s.scenario);
   const trace = useSession((s) => s.trace);
   const snapshot = useSession((s) => s.snapshot);
   const selected = useSession((s) => s.selected);
+  const now = useMemo(() => ({ scenario, trace, snapshot, selected }), [scenario, trace, snapshot, selected]);
+  const deferred = useDeferredValue(now);
+  return deferred.trace !== now.trace && now.trace.length >= LONG_TRACE_ENTRIES ? deferred : now;
+}
+
+function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
+  const { scenario, trace, snapshot, selected } = useGraphInputs();
   const theme = useTheme();
   const flow = useReactFlow();
   const presenter = useView((v) => v.presenter) && !readOnly;
