@@ -25,8 +25,12 @@ import type { TraceEntry } from './trace.ts';
  */
 const DERIVED = new WeakMap<object, string>();
 
-/** Mark `o` as derived from the scenario (see DERIVED), under `name`. */
+/**
+ * Mark `o` as derived from the scenario (see DERIVED), under `name`. It must be frozen: forks share
+ * it as they share every frozen object (Copier.known checks only that).
+ */
 export function derived<T extends object>(o: T, name: string): T {
+  if (!Object.isFrozen(o)) throw new Error(`fork: derived object ${name} is not frozen`);
   DERIVED.set(o, name);
   return o;
 }
@@ -71,7 +75,8 @@ export class Copier {
   private known(v: object): object | undefined {
     const done = this.seen.get(v);
     if (done !== undefined) return done;
-    if (Object.isFrozen(v) || this.shared.has(v) || DERIVED.has(v)) return v;
+    // Derived objects (DERIVED) are frozen.
+    if (Object.isFrozen(v) || this.shared.has(v)) return v;
     return undefined;
   }
 

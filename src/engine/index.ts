@@ -279,16 +279,20 @@ export function startRun(scenario: NormalizedScenario, options: RunOptions & { k
   return engine;
 }
 
+/**
+ * Run threads until quiescent; then hand the entries over if `flush`. Module-level, not a closure in
+ * `proceed`: proceed runs once per resumed fork (explore/explore.ts), and a closure made per call costs.
+ */
+function settleThen(engine: Engine, flush: boolean): void {
+  engine.recheckBlocked();
+  engine.progress.settling = true;
+  engine.progress.flushAfter = flush;
+}
+
 /** Go on with a run from where it is (engine.progress) until it ends or pauses at a choice point. */
 export function proceed(engine: Engine): void {
   const p = engine.progress;
   const timeline = engine.scenario.timeline;
-  /** Run threads until quiescent; then hand the entries over if `flush`. */
-  const settle = (flush: boolean) => {
-    engine.recheckBlocked();
-    p.settling = true;
-    p.flushAfter = flush;
-  };
   for (;;) {
     if (p.settling) {
       engine.settle();
@@ -300,12 +304,12 @@ export function proceed(engine: Engine): void {
       case 'boot':
         boot(engine);
         p.phase = 'arrivals';
-        settle(false);
+        settleThen(engine, false);
         break;
       case 'arrivals':
         startDevices(engine);
         p.phase = 'timeline';
-        settle(true);
+        settleThen(engine, true);
         break;
       case 'timeline':
         while (p.next < timeline.length && timeline[p.next].during) p.next++;
@@ -319,7 +323,7 @@ export function proceed(engine: Engine): void {
           startAction(engine, timeline[p.next], p.next);
           p.next++;
         }
-        settle(true);
+        settleThen(engine, true);
         break;
       case 'end':
         if (engine.scheduleErrors.length === 0) {
