@@ -159,6 +159,61 @@ export class StateKeys {
     return key.digest;
   }
 
+  /**
+   * The identity of a state in every worker, to share the states explored completely between
+   * worker threads (src/engine/explore/explored.ts): a 128-bit hash of the key's codes in which each
+   * number local to this exploration — a string's, a function's, a prototype's — is replaced by the
+   * hash of what it stands for (as the digest hashes it: the text; a function's name and source; a
+   * prototype's constructor's name). Unlike the digest, which objects are the same object stays in
+   * (a reference is the key's own number), so equal identities mean equal keys, up to a hash
+   * collision (about 1 in 10²⁹ for 10⁵ states).
+   */
+  canonical(key: StateKey): string {
+    const codes = key.codes;
+    let a = 0x9e3779b9 | 0;
+    let b = 0x7f4a7c15 | 0;
+    let c = 0x94d049bb | 0;
+    let d = 0xbf58476d | 0;
+    let w1 = 0;
+    let w2 = 0;
+    for (let at = 0; at < codes.length;) {
+      // The words of one value: its tag, then none, its number, or the two halves of what its number stands for.
+      const tag = codes[at++];
+      const kind = NUMBER_KIND[tag];
+      let words = 1;
+      if (kind !== 0) {
+        let n = codes[at++];
+        if (n === 0xd000) {
+          n = codes[at] * 0x10000 + codes[at + 1];
+          at += 2;
+        }
+        if (kind === PLAIN) {
+          w1 = n;
+          words = 2;
+        } else {
+          const hashes = kind === STRING ? this.stringHashes : this.identityPairs;
+          w1 = hashes[2 * n];
+          w2 = hashes[2 * n + 1];
+          words = 3;
+        }
+      }
+      for (let k = 0; k < words; k++) {
+        const w = k === 0 ? tag : k === 1 ? w1 : w2;
+        a = Math.imul(a ^ w, 0x85ebca6b);
+        a ^= a >>> 13;
+        b = Math.imul(b ^ w, 0xc2b2ae35);
+        b ^= b >>> 16;
+        c = Math.imul(c ^ w, 0x27d4eb2f);
+        c ^= c >>> 15;
+        d = Math.imul(d ^ w, 0x165667b1);
+        d ^= d >>> 13;
+      }
+    }
+    const [x, y] = finish(a ^ c ^ codes.length, b ^ d);
+    const [z, v] = finish((c + y) | 0, (d + x) | 0);
+    return hex(x, y) + hex(z, v);
+  }
+
   // ------------------------------------------------------------ the walk
   //
   // Every value is written as its codes (`code`, `num`) and leaves what it adds to the digest of the
@@ -447,6 +502,15 @@ function finish(a: number, b: number): [number, number] {
   const y = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
   return [x, y];
 }
+
+/** What the number after a tag is (canonical): none, a number as it is, a string's, a function's or prototype's. */
+const PLAIN = 1;
+const STRING = 2;
+const IDENTITY = 3;
+const NUMBER_KIND = new Uint8Array(32);
+for (const tag of [Tag.Int, Tag.Ref, Tag.Shared, Tag.Arr, Tag.Map, Tag.Set]) NUMBER_KIND[tag] = PLAIN;
+for (const tag of [Tag.Str, Tag.Num, Tag.Key, Tag.Sym, Tag.Derived]) NUMBER_KIND[tag] = STRING;
+for (const tag of [Tag.Fn, Tag.Proto]) NUMBER_KIND[tag] = IDENTITY;
 
 /** The hash of what a string says (its length and characters), from fresh halves. */
 function textHash(t: string): [number, number] {
