@@ -309,7 +309,13 @@ export class Engine {
   entriesFrom(from: number): TraceEntry[] {
     if (from >= this.handedOver) return this.trace.slice(from - this.handedOver);
     const out: TraceEntry[] = [];
-    for (const batch of this.kept ?? []) for (const e of batch) if (e.seq >= from) out.push(e);
+    const kept = this.kept ?? [];
+    // Entries are in seq order: skip, from the end, the batches wholly at or after `from`, then take
+    // the entries from there on (not a scan of the whole run per call).
+    let b = kept.length;
+    while (b > 0 && (kept[b - 1].length === 0 || kept[b - 1][0].seq >= from)) b--;
+    if (b > 0) b--;
+    for (; b < kept.length; b++) for (const e of kept[b]) if (e.seq >= from) out.push(e);
     return out.concat(this.trace);
   }
 
