@@ -56,6 +56,21 @@ describe('npm run explore', { timeout: TIMEOUT }, () => {
       const runs = stats.workers.map((w) => w?.runs ?? 0);
       expect(runs.reduce((a, b) => a + b, 0)).toBe((JSON.parse(one.stdout) as ExploreResult).runs);
       if (runs.slice(1).every((n) => n === 0)) console.warn(`explore --workers ${workers}: the threads were not ready before this thread finished (a loaded machine)`);
+      else {
+        // The workers sent each other the states they explored completely (src/engine/explore/explored.ts).
+        expect(stats.workers.every((w) => !w || w.runs === 0 || w.shared!.sent > 0)).toBe(true);
+        expect(stats.workers.some((w) => w && w.shared!.received > 0)).toBe(true);
+      }
+    }
+  });
+
+  it('worker threads sharing the states they explored, under a preemption bound: the same output with 1, 2 and 3 workers', async () => {
+    const recipe = join(ROOT, 'src/scenario/demos/seed002-recipe.json');
+    const one = await explore(['--workers', '1', '--preemptions', '1', recipe]);
+    expect(one).toMatchObject({ code: EXIT.ran, stderr: '' });
+    for (const workers of ['2', '3']) {
+      const many = await explore(['--workers', workers, '--preemptions', '1', recipe], undefined, { PNP_EXPLORE_THREADS_AFTER_MS: '0' });
+      expect(many).toEqual({ code: EXIT.ran, stdout: one.stdout, stderr: '' });
     }
   });
 

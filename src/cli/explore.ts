@@ -14,7 +14,10 @@
 // reports the same outcomes, counts and schedules whatever the number of workers.
 // src/cli/pnp-playground.ts provides the worker threads (`workerThreads`).
 import { loadText } from '../scenario/load.ts';
-import { explore, exploreStealing, exploreTask, helperSharing, type ExploreOptions, type ExploreResult, type Helpers, type Spent, type StealStats, type Task, type TaskJob, type TaskResult } from '../engine/explore/index.ts';
+import {
+  explore, exploreStealing, exploreTask, helperSharing, ExploredStates,
+  type ExploreOptions, type ExploreResult, type Helpers, type Spent, type StatesLink, type StealStats, type Task, type TaskJob, type TaskResult,
+} from '../engine/explore/index.ts';
 import { EXIT, formatError, inputName, readScenarioText } from './simulate.ts';
 
 export const USAGE = `usage: npm run --silent explore -- [--max-runs N] [--time-limit S] [--preemptions K] [--workers N] <scenario.json | ->
@@ -167,15 +170,27 @@ export const THREADS_AFTER_MS = 50;
 /**
  * A worker thread's part: load the scenario once; then explore each task it is given, splitting off
  * the untried branches of its shallowest choice point when `asked()` says another worker is idle
- * (`answer` sends them), counting its schedules in the shared `runs`.
+ * (`answer` sends them), counting its schedules in the shared `runs`. With `states` (the thread's
+ * end of the states the workers explored completely, as worker `self`), one table of them for all
+ * its tasks (src/engine/explore/explored.ts).
  */
-export function helperRunner(text: string, now: () => number, cpu: () => number, runs: Int32Array, asked: () => boolean, answer: (task: Task) => void): (job: TaskJob) => { result: TaskResult; spent: Spent } {
+export function helperRunner(
+  text: string, now: () => number, cpu: () => number, runs: Int32Array, asked: () => boolean, answer: (task: Task) => void,
+  states?: { link: StatesLink; self: number },
+): (job: TaskJob) => { result: TaskResult; spent: Spent } {
   const loaded = loadText(text);
   if (!loaded.ok) throw new Error('explore worker: the scenario no longer loads');
+  let table: { shape: string; table: ExploredStates } | null = null;
   return ({ task, options }) => {
     const sharing = helperSharing(runs, options.maxRuns, asked, answer);
+    // The table belongs to one exploration: every task of it has the same shape (bounds on runs and time aside).
+    const shape = JSON.stringify([options.preemptions, options.reduction, options.limits]);
+    if (states && options.reduction !== false) {
+      if (table && table.shape !== shape) throw new Error('explore worker: a task of another exploration');
+      table ??= { shape, table: new ExploredStates(loaded.scenario, states.link, states.self) };
+    }
     const [t, c] = [now(), cpu()];
-    const result = exploreTask(loaded.scenario, task, { ...options, maxRuns: undefined, now, sharing });
-    return { result, spent: { ms: now() - t, cpuMs: cpu() - c } };
+    const result = exploreTask(loaded.scenario, task, { ...options, maxRuns: undefined, now, sharing, explored: table?.table });
+    return { result, spent: { ms: now() - t, cpuMs: cpu() - c, shared: table ? { ...table.table.stats } : undefined } };
   };
 }

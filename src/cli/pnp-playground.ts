@@ -14,7 +14,7 @@ import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData,
 import { main as link } from './link.ts';
 import { EXIT, main as simulate } from './simulate.ts';
 import { helperRunner, main as explore, type ThreadPool } from './explore.ts';
-import type { HelperMessage, Spent, Task, TaskJob, TaskResult } from '../engine/explore/index.ts';
+import type { HelperMessage, Spent, StateBatch, StatesLink, Task, TaskJob, TaskResult } from '../engine/explore/index.ts';
 
 const USAGE = `usage: pnp-playground <command> [arguments]
 
@@ -75,13 +75,15 @@ async function runLink(argv: string[]): Promise<number> {
 
 /**
  * A worker thread of `explore`: this same file, started with workerData `{ exploreWorker, … }`: the
- * scenario, its own end of a channel to this thread, its index, and the shared counters
- * (`ExploreShared`).
+ * scenario, its own end of a channel to this thread (tasks, splits, results) and of another (the
+ * states the workers explored completely: src/engine/explore/explored.ts), its index, and the shared
+ * counters.
  */
 interface ExploreWorkerData {
   exploreWorker: true;
   text: string;
   port: MessagePort;
+  states: MessagePort;
   index: number;
   shared: SharedArrayBuffer;
 }
@@ -89,12 +91,15 @@ interface ExploreWorkerData {
 /**
  * The counters shared by this thread and the worker threads of `explore` (Int32Array slots): how many
  * messages the threads posted (this thread looks at its ports only when that changed, between two
- * of its schedules), the schedules reserved (`--max-runs`), and per thread a flag "split off some of
- * your work" that this thread sets and the thread clears when it answers.
+ * of its schedules), the schedules reserved (`--max-runs`), per thread a flag "split off some of
+ * your work" that this thread sets and the thread clears when it answers, and per worker (this
+ * thread, then each thread) how many batches of states were sent to it (it looks at its states
+ * channels only when that changed).
  */
 const MAIL = 0;
 const RUNS = 1;
 const ASK = 2;
+const statesSlot = (threads: number, worker: number) => ASK + threads + worker;
 
 /** What a worker thread of `explore` posts: once `ready` (scenario loaded), a split when asked, a result per task. */
 type ExploreWorkerMessage = { ready: true } | { split: Task } | { result: TaskResult; spent: Spent };
@@ -123,7 +128,7 @@ const bundleStart = (globalThis as { [k: symbol]: BundleStart | undefined })[Sym
 
 /** A worker thread running this file: through runBundle (with the code cache) when that is how this thread started. */
 function exploreWorkerThread(workerData: ExploreWorkerData): Worker {
-  const transferList = [workerData.port];
+  const transferList = [workerData.port, workerData.states];
   if (!bundleStart) return new Worker(new URL(import.meta.url), { workerData, transferList });
   const { launcher, bundlePath, cacheDir } = bundleStart;
   const code = `import(${JSON.stringify(launcher)}).then((m) => m.runBundle(['explore'], ${JSON.stringify(bundlePath)}, ${JSON.stringify(cacheDir)}));`;
@@ -137,10 +142,40 @@ function exploreWorkerThread(workerData: ExploreWorkerData): Worker {
  * shared mail count says something arrived; the threads start on the first `start`; `close` ends them.
  */
 function workerThreads(threads: number, text: string): ThreadPool {
-  const shared = new Int32Array(new SharedArrayBuffer(4 * (ASK + threads)));
-  const all: { worker: Worker; port: MessagePort }[] = [];
+  const shared = new Int32Array(new SharedArrayBuffer(4 * (ASK + threads + 1 + threads)));
+  const all: { worker: Worker; port: MessagePort; states: MessagePort }[] = [];
   const inbox: HelperMessage[] = [];
   let seen = 0;
+  // The states: batches this thread sent before the threads started (each gets them first), and
+  // the helpers' batches this thread received (each also goes on to the other helpers).
+  const backlog: StateBatch[] = [];
+  const statesIn: StateBatch[] = [];
+  let statesSeen = 0;
+  const sendTo = (helper: number, batch: StateBatch) => {
+    all[helper].states.postMessage(batch);
+    Atomics.add(shared, statesSlot(threads, 1 + helper), 1);
+  };
+  const fromHelper = (helper: number, batch: StateBatch) => {
+    statesIn.push(batch);
+    for (let to = 0; to < all.length; to++) if (to !== helper) sendTo(to, batch);
+  };
+  const states: StatesLink = {
+    send(batch) {
+      if (all.length === 0) backlog.push(batch);
+      else for (let to = 0; to < all.length; to++) sendTo(to, batch);
+    },
+    receive() {
+      const n = Atomics.load(shared, statesSlot(threads, 0));
+      if (n !== statesSeen) {
+        statesSeen = n;
+        all.forEach(({ states: port }, from) => {
+          for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) fromHelper(from, m.message as StateBatch);
+        });
+      }
+      return statesIn.splice(0);
+    },
+    now: () => performance.now(),
+  };
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
   const woken = () => {
@@ -150,21 +185,27 @@ function workerThreads(threads: number, text: string): ThreadPool {
   return {
     size: threads,
     runs: shared.subarray(RUNS, RUNS + 1),
+    states,
     start() {
       if (all.length > 0) return;
       for (let index = 0; index < threads; index++) {
         const { port1, port2 } = new MessageChannel();
-        const worker = exploreWorkerThread({ exploreWorker: true, text, port: port2, index, shared: shared.buffer as SharedArrayBuffer });
+        const { port1: states1, port2: states2 } = new MessageChannel();
+        const worker = exploreWorkerThread({ exploreWorker: true, text, port: port2, states: states2, index, shared: shared.buffer as SharedArrayBuffer });
         port1.on('message', (m: ExploreWorkerMessage) => {
           inbox.push({ from: index, ...m });
           woken();
         });
+        // While this thread explores it reads the states channels itself (receive); while it waits,
+        // a helper's states still go on to the others.
+        states1.on('message', (batch: StateBatch) => fromHelper(index, batch));
         worker.on('error', (e) => {
           failure ??= e;
           woken();
         });
-        all.push({ worker, port: port1 });
+        all.push({ worker, port: port1, states: states1 });
       }
+      for (const batch of backlog.splice(0)) for (let to = 0; to < all.length; to++) sendTo(to, batch);
     },
     send(to, job) {
       Atomics.store(shared, ASK + to, 0);
@@ -184,8 +225,9 @@ function workerThreads(threads: number, text: string): ThreadPool {
     },
     wait: () => (inbox.length > 0 || failure ? Promise.resolve() : new Promise<void>((resolve) => (wake = resolve))),
     close: async () => {
-      await Promise.all(all.map(({ worker, port }) => {
+      await Promise.all(all.map(({ worker, port, states: statesPort }) => {
         port.close();
+        statesPort.close();
         return worker.terminate();
       }));
     },
@@ -233,16 +275,33 @@ async function run(argv: string[]): Promise<number> {
 }
 
 /** A worker thread of `explore`: explores the tasks it is given; posts (and counts in MAIL) ready, splits, results. */
-function exploreWorker({ text, port, index, shared: buffer }: ExploreWorkerData): void {
+function exploreWorker({ text, port, states: statesPort, index, shared: buffer }: ExploreWorkerData): void {
   const shared = new Int32Array(buffer);
+  const threads = (shared.length - ASK - 1) / 2;
   const post = (m: ExploreWorkerMessage) => {
     port.postMessage(m);
     Atomics.add(shared, MAIL, 1);
   };
+  let statesSeen = 0;
+  const states: StatesLink = {
+    send(batch) {
+      statesPort.postMessage(batch);
+      Atomics.add(shared, statesSlot(threads, 0), 1);
+    },
+    receive() {
+      const n = Atomics.load(shared, statesSlot(threads, 1 + index));
+      if (n === statesSeen) return [];
+      statesSeen = n;
+      const out: StateBatch[] = [];
+      for (let m = receiveMessageOnPort(statesPort); m; m = receiveMessageOnPort(statesPort)) out.push(m.message as StateBatch);
+      return out;
+    },
+    now: () => performance.now(),
+  };
   const run = helperRunner(text, () => performance.now(), threadCpuMs, shared.subarray(RUNS, RUNS + 1), () => Atomics.load(shared, ASK + index) === 1, (split) => {
     Atomics.store(shared, ASK + index, 0);
     post({ split });
-  });
+  }, { link: states, self: 1 + index });
   port.on('message', (job: TaskJob) => post(run(job)));
   post({ ready: true });
 }

@@ -13,16 +13,18 @@
 //              result); 2 invalid scenario (load errors, or schedule overrides that do not fit the
 //              run); 1 internal error, unreadable file or bad usage.
 //
-// The run hands its entries over as it goes (streamScenario): each batch is serialised into ~1 MB
-// chunks of text and let go, so the trace is never held as objects. The chunks are written once the
-// run is known to be valid (a schedule that does not fit it prints errors, not a trace), with
-// backpressure, and a closed stdout (`| head`) ends the output quietly. This module is the command's logic; src/cli/pnp-playground.ts is the entry point
+// The run hands its entries over as it goes (streamScenario): each batch is serialised (jsonLines:
+// a few hundred entries per JSON.stringify, the same bytes) into ~1 MB chunks of text and let go,
+// so the trace is never held as objects. The chunks are written once the run is known to be valid
+// (a schedule that does not fit it prints errors, not a trace), with backpressure, and a closed
+// stdout (`| head`) ends the output quietly. This module is the command's logic; src/cli/pnp-playground.ts is the entry point
 // that wires it to the process.
 
 import { loadText, type ValidationError } from '../scenario/load.ts';
 import { SCENARIO_FORMAT } from '../scenario/types.ts';
 import { DEFAULT_LIMITS, streamScenario, type RunLimits, type TraceEntry } from '../engine/index.ts';
 import { formatEntry } from '../engine/format.ts';
+import { cutLines, entryBoundaries, linesOneByOne, type Sequenced } from './jsonLines.ts';
 
 const n = (x: number) => String(x);
 
@@ -54,6 +56,7 @@ export const CHUNK_BYTES = 1 << 20;
  * young, where a megabyte of them would survive garbage collections (copied each time) until its write.
  */
 const PIECE_CHARS = 1 << 16;
+const NEWLINE = 0x0a;
 
 export interface Args {
   file: string;
@@ -100,9 +103,6 @@ export function parseArgs(argv: readonly string[]): Args | 'help' | { error: str
   return { file, pretty, choices, limits };
 }
 
-/** One output line per entry. */
-export const entryLine = (e: TraceEntry, pretty: boolean): string => (pretty ? formatEntry(e) : JSON.stringify(e));
-
 /** Output lines encoded into chunks of about `chunkBytes` bytes (UTF-8), each a whole number of lines. */
 export class LineChunks {
   readonly chunks: Buffer[] = [];
@@ -111,13 +111,56 @@ export class LineChunks {
   private buf: Buffer | null = null;
   private used = 0;
   private readonly pieceChars: number;
-  constructor(private readonly chunkBytes = CHUNK_BYTES) {
+  /**
+   * @param entriesAtOnce how many entries addJsonLines serialises in one JSON.stringify: enough to
+   *   spread its cost, few enough that their text is small beside a chunk (256 for 1 MB chunks).
+   */
+  constructor(
+    private readonly chunkBytes = CHUNK_BYTES,
+    private readonly entriesAtOnce = Math.max(1, Math.min(256, chunkBytes >> 12)),
+  ) {
     this.pieceChars = Math.min(PIECE_CHARS, chunkBytes);
   }
 
   add(line: string): void {
     this.text += `${line}\n`;
     if (this.text.length >= this.pieceChars) this.encode();
+  }
+
+  /** Whole lines at once: `text` is empty or ends with a newline. */
+  addLines(text: string): void {
+    this.text += text;
+    if (this.text.length >= this.pieceChars) this.encode();
+  }
+
+  /**
+   * Entries as JSON Lines, `JSON.stringify(entry)` a line, made by one JSON.stringify of them all
+   * (jsonLines.ts): its text, brackets dropped, is encoded straight into the chunk and the commas
+   * between entries become newlines. Where the text is not ASCII (a character is then not a byte)
+   * it is cut into lines as text instead; where its boundaries are not the entries', it is made
+   * one entry at a time. The bytes are the same every way.
+   */
+  addJsonLines(entries: readonly Sequenced[]): void {
+    const n = entries.length;
+    const most = this.entriesAtOnce;
+    if (n > most) {
+      for (let i = 0; i < n; i += most) this.addJsonLines(entries.slice(i, i + most));
+      return;
+    }
+    if (n === 0) return;
+    const json = JSON.stringify(entries);
+    const commas = entryBoundaries(json, entries);
+    if (commas === null) return this.addLines(linesOneByOne(entries));
+    this.encode();
+    const inner = json.slice(1, -1);
+    const buf = this.reserve(inner, 1);
+    const start = this.used;
+    const bytes = buf.write(inner, start, 'utf8');
+    if (bytes !== inner.length) return this.addLines(cutLines(json, commas)); // not ASCII: the bytes written are dropped
+    for (let i = 0; i < commas.length; i++) buf[start + commas[i] - 1] = NEWLINE;
+    buf[start + bytes] = NEWLINE;
+    this.used = start + bytes + 1;
+    if (this.used >= this.chunkBytes) this.cut();
   }
 
   /** Every chunk, the last one included. */
@@ -131,17 +174,23 @@ export class LineChunks {
     const text = this.text;
     if (text.length === 0) return;
     this.text = '';
+    const buf = this.reserve(text, 0);
+    this.used += buf.write(text, this.used, 'utf8');
+    if (this.used >= this.chunkBytes) this.cut();
+  }
+
+  /** The chunk being filled, with room after its used bytes for `text` in UTF-8 and `extra` bytes more. */
+  private reserve(text: string, extra: number): Buffer {
     // Room for a full chunk plus one piece at 3 UTF-8 bytes a character; exact only when that bound does not fit.
     this.buf ??= Buffer.allocUnsafe(this.chunkBytes + 3 * this.pieceChars);
-    let need = 3 * text.length;
-    if (this.used + need > this.buf.length) need = Buffer.byteLength(text, 'utf8');
+    let need = 3 * text.length + extra;
+    if (this.used + need > this.buf.length) need = Buffer.byteLength(text, 'utf8') + extra;
     if (this.used + need > this.buf.length) {
       const bigger = Buffer.allocUnsafe(this.used + need);
       this.buf.copy(bigger, 0, 0, this.used);
       this.buf = bigger;
     }
-    this.used += this.buf.write(text, this.used, 'utf8');
-    if (this.used >= this.chunkBytes) this.cut();
+    return this.buf;
   }
 
   private cut(): void {
@@ -155,8 +204,15 @@ export class LineChunks {
 /** The trace as output chunks of about CHUNK_BYTES bytes, each a whole number of lines. */
 export function traceChunks(trace: readonly TraceEntry[], pretty = false, chunkBytes = CHUNK_BYTES): Buffer[] {
   const out = new LineChunks(chunkBytes);
-  for (let i = 0; i < trace.length; i++) out.add(entryLine(trace[i], pretty));
+  addEntries(out, trace, pretty);
   return out.end();
+}
+
+/** Add the entries' output lines to `out`: JSON Lines, or --pretty lines. */
+function addEntries(out: LineChunks, entries: readonly TraceEntry[], pretty: boolean): void {
+  if (pretty) {
+    for (let i = 0; i < entries.length; i++) out.add(formatEntry(entries[i]));
+  } else out.addJsonLines(entries);
 }
 
 /** What the command prints for a scenario text: its stdout as chunks, or the errors that make it invalid. */
@@ -178,9 +234,7 @@ export function simulate(
   const out = new LineChunks();
   const pretty = options.pretty === true;
   // With --choices the trace is not printed: its entries are dropped as they come.
-  const sink = options.choices ? () => {} : (entries: readonly TraceEntry[]) => {
-    for (let i = 0; i < entries.length; i++) out.add(entryLine(entries[i], pretty));
-  };
+  const sink = options.choices ? () => {} : (entries: readonly TraceEntry[]) => addEntries(out, entries, pretty);
   const outcome = streamScenario(loaded.scenario, sink, options.limits);
   if (!outcome.ok) return { ok: false, errors: outcome.errors.map(formatError) };
   if (outcome.migratedSchedule) {

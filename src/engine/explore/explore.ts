@@ -22,7 +22,8 @@ import type { NormalizedScenario, ScheduleOverride } from '../../scenario/types.
 import { proceed, startRun } from '../index.ts';
 import type { Engine, Explorer, RunLimits } from '../engine.ts';
 import { Suffixes, outcomeKey, type Outcome, type Piece } from './outcome.ts';
-import { StateKeys, StateTable, type StateKey } from './state.ts';
+import type { StateKey, StateKeys } from './state.ts';
+import { ExploredStates, type Fixed, type Stat, type Summary } from './explored.ts';
 
 export const EXPLORE_FORMAT = 'pnp-explore/1';
 
@@ -53,6 +54,11 @@ export interface ExploreOptions {
   progressEvery?: number;
   /** Share the search with other workers as it goes (work stealing: parallel.ts, src/cli/explore.ts). */
   sharing?: Sharing;
+  /**
+   * The states explored completely (explored.ts), kept across the tasks a worker explores and shared
+   * with the other workers; made for `scenario` with these same options. Default: one of its own.
+   */
+  explored?: ExploredStates;
 }
 
 /**
@@ -104,16 +110,6 @@ export interface ExploreResult {
   outcomes: OutcomeReport[];
 }
 
-/** One choice of a task's fixed prefix. */
-interface Fixed {
-  run: string;
-  ordinal: number;
-  step: number;
-  choice: number;
-  at: number;
-  insteadOf: string;
-}
-
 /** A subtree of the schedule tree: its fixed prefix of choices. */
 export interface Task {
   prefix: Fixed[];
@@ -145,28 +141,6 @@ export interface TaskResult {
   seen?: string[];
   stoppedBy: StopReason[];
   found: Found[];
-}
-
-/** The schedules below a state that reach one suffix (outcome.ts, Suffixes): how many, and the first and shortest of them. */
-interface Stat {
-  runs: number;
-  /** Overrides of the shortest (`best`), and its choices that override. */
-  cost: number;
-  fixed: Fixed[];
-  /** Paths (ordinals) below the state: the shortest schedule (first in tree order among those), and the first schedule. */
-  best: number[];
-  first: number[];
-}
-
-/** The schedules explored below a state, by suffix. */
-type Summary = Map<number, Stat>;
-
-/** A state explored completely: what is below it (re-based onto any path into it, never explored again). */
-interface Seen {
-  below: Summary;
-  runs: number;
-  /** The preemption bound left out schedules below it. */
-  bounded: boolean;
 }
 
 interface Node {
@@ -232,9 +206,8 @@ class Search {
   /** The schedules explored, by suffix after the task's root, and what the run added before it. */
   private readonly root: Summary = new Map();
   private rootPiece: Piece | null = null;
-  /** Pruning: every state explored completely, and every state visited. */
-  private readonly memo = new StateTable<Seen>();
-  /** The digests of the states visited. */
+  /** Pruning: the states explored completely (here, or by another worker), and the digests of the states visited here. */
+  private readonly explored: ExploredStates;
   private readonly visited = new Set<string>();
   private readonly keys: StateKeys | null;
   runs = 0;
@@ -250,10 +223,11 @@ class Search {
     /** Cut the tree here: a choice point at this depth becomes a task instead of being explored. */
     private readonly splitAt = Infinity,
   ) {
-    this.scenario = scenario.schedule.length > 0 ? { ...scenario, schedule: [] } : scenario;
+    this.explored = options.explored ?? new ExploredStates(scenario);
+    this.scenario = this.explored.scenario;
     this.depth = task.prefix.length;
-    this.suffixes = new Suffixes(this.scenario);
-    this.keys = options.reduction !== false ? new StateKeys(this.scenario) : null;
+    this.suffixes = this.explored.suffixes;
+    this.keys = options.reduction !== false ? this.explored.keys : null;
   }
 
   /**
@@ -279,6 +253,7 @@ class Search {
         const task = this.split();
         if (task) sharing.give(task);
       }
+      this.explored.poll();
       if (!this.backtrack()) break;
       if (maxRuns !== undefined && this.runs >= maxRuns) {
         stoppedBy.push('max-runs');
@@ -298,6 +273,7 @@ class Search {
       this.finish(node);
     }
     if (this.bounded) stoppedBy.push('preemptions');
+    this.explored.taskDone();
     if (!this.keys) return { runs: this.runs, states: this.states, stoppedBy, found: this.found() };
     // A fork can alias what a re-run does not (state.ts, digest): the same state under two keys, one digest.
     const seen = [...this.visited].sort();
@@ -331,8 +307,9 @@ class Search {
       if (this.keys) {
         key = this.keys.key(run, this.options.preemptions === undefined ? undefined : preemptions);
         this.visited.add(this.keys.digest(key));
-        const seen = this.memo.get(key);
-        // A state seen before: its schedules, counted for this path too (unless they overrun the cap on runs).
+        // A state seen before: its schedules, counted for this path too (unless they overrun the cap on
+        // runs) — but not at the root of the rest of a split choice point: only its other branches are this task's.
+        const seen = d === 0 && this.task.done ? undefined : this.explored.find(key);
         if (seen && (this.options.maxRuns === undefined || this.runs + seen.runs <= this.options.maxRuns) && (seen.runs <= 1 || !this.options.sharing || this.options.sharing.reserve(seen.runs - 1))) {
           this.runs += seen.runs;
           if (seen.bounded) this.bounded = true;
@@ -422,7 +399,7 @@ class Search {
   /** Node `node` (off the path now, at depth path.length) is done: remember its state if it was explored whole, and add it to its parent. */
   private finish(node: Node): void {
     const d = this.path.length;
-    if (node.key !== null && !node.cut) this.memo.set(node.key, { below: node.below, runs: node.runs, bounded: node.bounded });
+    if (node.key !== null && !node.cut) this.explored.remember(node.key, { below: node.below, runs: node.runs, bounded: node.bounded });
     if (node.cut && d > 0) this.path[d - 1].cut = true;
     this.absorb(d, node.below, node.runs, node.bounded);
   }

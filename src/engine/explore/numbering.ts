@@ -20,4 +20,9 @@ export class Numbering<K, V = K> {
   at(n: number): V {
     return this.values[n];
   }
+
+  /** How many values are numbered (0 to size − 1). */
+  get size(): number {
+    return this.values.length;
+  }
 }

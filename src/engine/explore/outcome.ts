@@ -142,16 +142,77 @@ export class Suffixes {
 
   /** The list of `items` in front of `list`. */
   private cons(items: readonly number[], list: number): number {
-    for (let i = items.length - 1; i >= 0; i--) {
-      const key = `${items[i]},${list}`;
-      let cell = this.cells.get(key);
-      if (cell === undefined) {
-        cell = this.heads.length;
-        this.heads.push(items[i]);
-        this.tails.push(list);
-        this.cells.set(key, cell);
-      }
-      list = cell;
+    for (let i = items.length - 1; i >= 0; i--) list = this.cell(items[i], list);
+    return list;
+  }
+
+  /** The list of text `head` in front of `tail`. */
+  private cell(head: number, tail: number): number {
+    const key = `${head},${tail}`;
+    let cell = this.cells.get(key);
+    if (cell === undefined) {
+      cell = this.heads.length;
+      this.heads.push(head);
+      this.tails.push(tail);
+      this.cells.set(key, cell);
+    }
+    return cell;
+  }
+
+  /**
+   * What this numbering defined since `mark` (texts, list cells, suffixes), for another worker to
+   * rebuild (ForeignSuffixes, `adopt`); moves the mark on.
+   */
+  definitions(mark: SuffixMark): SuffixDefinitions {
+    const stride = 2 + this.components.size;
+    const n = this.suffixes.size;
+    const suffixes = new Int32Array((n - mark.suffixes) * stride);
+    for (let i = mark.suffixes, o = 0; i < n; i++) {
+      const s = this.suffixes.at(i);
+      suffixes[o++] = this.text(s.halt);
+      suffixes[o++] = s.hazards;
+      for (const l of s.lists) suffixes[o++] = l;
+    }
+    const texts: string[] = [];
+    for (let i = mark.texts; i < this.texts.size; i++) texts.push(this.texts.at(i));
+    const cells = new Int32Array(2 * (this.heads.length - mark.cells));
+    for (let c = mark.cells, o = 0; c < this.heads.length; c++) {
+      cells[o++] = this.heads[c];
+      cells[o++] = this.tails[c];
+    }
+    Object.assign(mark, { texts: this.texts.size, cells: this.heads.length, suffixes: n });
+    return { texts, cells, suffixes };
+  }
+
+  /** Our number of another worker's suffix `n` (the same suffix: the same halt, hazards and observations). */
+  adopt(from: ForeignSuffixes, n: number): number {
+    let mine = from.ours.suffixes[n];
+    if (mine !== undefined) return mine;
+    const stride = 2 + this.components.size;
+    const d = from.suffixes;
+    const at = n * stride;
+    const lists: number[] = [];
+    for (let c = 0; c < this.components.size; c++) lists.push(this.adoptList(from, d[at + 2 + c]));
+    const s = { halt: from.texts[d[at]], hazards: this.adoptList(from, d[at + 1]), lists };
+    mine = this.suffixes.of(this.suffixKey(s), s);
+    from.ours.suffixes[n] = mine;
+    return mine;
+  }
+
+  /** Our number of another worker's list `l`. */
+  private adoptList(from: ForeignSuffixes, l: number): number {
+    const { cells, ours } = from;
+    const chain: number[] = [];
+    while (l !== 0 && ours.cells[l] === undefined) {
+      chain.push(l);
+      l = cells[2 * l + 1];
+    }
+    let list = l === 0 ? 0 : ours.cells[l];
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const c = chain[i];
+      const t = cells[2 * c];
+      list = this.cell((ours.texts[t] ??= this.text(from.texts[t])), list);
+      ours.cells[c] = list;
     }
     return list;
   }
@@ -170,6 +231,38 @@ export class Suffixes {
 
   private text(t: string): number {
     return this.texts.of(t);
+  }
+}
+
+/** How much of a Suffixes' numbering another worker was sent (Suffixes.definitions): what it numbered before. */
+export interface SuffixMark {
+  texts: number;
+  cells: number;
+  suffixes: number;
+}
+
+/** A mark before anything: the empty list (cell 0) and the empty suffix are the same everywhere, but sent all the same. */
+export const suffixMark = (): SuffixMark => ({ texts: 0, cells: 1, suffixes: 0 });
+
+/** A Suffixes' numbers defined since a mark: texts; per cell its head (a text) and tail (a cell); per suffix its halt (a text), hazard list, then one list per component. */
+export interface SuffixDefinitions {
+  texts: string[];
+  cells: Int32Array;
+  suffixes: Int32Array;
+}
+
+/** Another worker's suffix numbering as its definitions arrive (in order), and which of its numbers have one of ours yet. */
+export class ForeignSuffixes {
+  readonly texts: string[] = [];
+  /** Head and tail of each cell, cell 0 (the empty list) first. */
+  cells: number[] = [-1, -1];
+  suffixes: number[] = [];
+  readonly ours = { texts: [] as number[], cells: [0] as number[], suffixes: [] as number[] };
+
+  add(d: SuffixDefinitions): void {
+    for (const t of d.texts) this.texts.push(t);
+    for (const c of d.cells) this.cells.push(c);
+    for (const x of d.suffixes) this.suffixes.push(x);
   }
 }
 

@@ -7,8 +7,8 @@ import { DEMOS } from '../../scenario/demos/index.ts';
 import { load } from '../../scenario/load.ts';
 import type { NormalizedScenario, Op, Scenario } from '../../scenario/types.ts';
 import {
-  dispatch, explore, exploreOnWorkers, exploreStealing, exploreTask, helperSharing, joinPools, mergeResults, plan, ROOT_TASK,
-  type ExploreOptions, type ExploreResult, type HelperMessage, type Helpers, type Task, type TaskJob, type TaskPool, type TaskResult,
+  dispatch, explore, ExploredStates, exploreOnWorkers, exploreStealing, exploreTask, helperSharing, joinPools, mergeResults, plan, ROOT_TASK,
+  type ExploreOptions, type ExploreResult, type HelperMessage, type Helpers, type StateBatch, type StatesLink, type Task, type TaskJob, type TaskPool, type TaskResult,
 } from './index.ts';
 
 const normalized = (s: unknown): NormalizedScenario => {
@@ -112,8 +112,11 @@ function exploreSplitAtRandom(s: NormalizedScenario, options: ExploreOptions, se
  * end at a random moment — while the coordinating search asks whether anyone wants work (between
  * its schedules), or when it waits — and splits its own work when asked (and sometimes unasked).
  */
-function helpersHere(s: NormalizedScenario, size: number, seed: number): Helpers & { tasks: number; splits: number } {
+function helpersHere(s: NormalizedScenario, size: number, seed: number, share = false): Helpers & { tasks: number; splits: number; reused: () => number } {
   const random = randomFrom(seed);
+  // Sharing the states explored completely: this thread is worker 0, helper i worker 1 + i, each helper one table for all its tasks.
+  const links = share ? linksHere(size + 1, random) : null;
+  const tables = links ? links.slice(1).map((link, i) => new ExploredStates(s, link, 1 + i)) : [];
   const jobs: (TaskJob | null)[] = Array.from({ length: size }, () => null);
   const asked = jobs.map(() => false);
   const out: HelperMessage[] = [];
@@ -129,11 +132,13 @@ function helpersHere(s: NormalizedScenario, size: number, seed: number): Helpers
       helpers.splits++;
       out.push({ from, split });
     });
-    out.push({ from, result: exploreTask(s, task, { ...options, maxRuns: undefined, sharing }), spent: { ms: 0, cpuMs: 0 } });
+    out.push({ from, result: exploreTask(s, task, { ...options, maxRuns: undefined, sharing, explored: tables[from] }), spent: { ms: 0, cpuMs: 0 } });
   };
   let started = false;
   const helpers = {
     size, runs, tasks: 0, splits: 0,
+    ...(links ? { states: links[0] } : {}),
+    reused: () => tables.reduce((n, t) => n + t.stats.reused, 0),
     start() {
       if (started) return;
       started = true;
@@ -157,6 +162,96 @@ function helpersHere(s: NormalizedScenario, size: number, seed: number): Helpers
   };
   return helpers;
 }
+
+/**
+ * Links between `n` workers' tables in this thread: what one sends reaches every other one in the
+ * order sent, but when is random (each receive takes a random number of the batches waiting), and
+ * the clock that decides when a table sends runs at a random pace.
+ */
+function linksHere(n: number, random: () => number): StatesLink[] {
+  const inboxes = Array.from({ length: n }, () => [] as StateBatch[]);
+  let clock = 0;
+  return inboxes.map((inbox, self) => ({
+    send: (batch) => inboxes.forEach((other, i) => i !== self && other.push(batch)),
+    receive: () => inbox.splice(0, Math.floor(random() * (inbox.length + 1))),
+    now: () => (clock += random() * 3),
+  }));
+}
+
+/**
+ * Work stealing with shared explored states, in one thread: `workers` tables linked (linksHere);
+ * the search is split at random points, and each piece explored, in a random order, by a random
+ * worker (its table kept across its pieces). Returns the merged result, how many pieces, and how
+ * many states a worker took over from another instead of exploring them.
+ */
+function exploreSharedAtRandom(s: NormalizedScenario, options: ExploreOptions, seed: number, workers = 2, p = 0.1): { result: ExploreResult; tasks: number; reused: number } {
+  const random = randomFrom(seed);
+  const tables = linksHere(workers, random).map((link, i) => new ExploredStates(s, link, i));
+  const queue: Task[] = [ROOT_TASK];
+  const parts: TaskResult[] = [];
+  let tasks = 0;
+  while (queue.length > 0) {
+    const task = queue.splice(Math.floor(random() * queue.length), 1)[0];
+    tasks++;
+    const explored = tables[Math.floor(random() * workers)];
+    parts.push(exploreTask(s, task, { ...options, explored, sharing: { reserve: () => true, wanted: () => random() < p, give: (t) => queue.push(t) } }));
+  }
+  return { result: mergeResults(parts), tasks, reused: tables.reduce((n, t) => n + t.stats.reused, 0) };
+}
+
+describe('sharing the states explored completely between workers', { timeout: 180_000 }, () => {
+  it.each(DEMO_SCENARIOS)('$id: summaries arriving at random times, taken over by other workers: the result of one search', ({ scenario }) => {
+    const one = explore(scenario);
+    let reused = 0;
+    for (const [seed, workers] of [[1, 2], [2, 3], [3, 2]]) {
+      const shared = exploreSharedAtRandom(scenario, {}, seed, workers);
+      expect(shared.result).toEqual(one);
+      reused += shared.reused;
+    }
+    // Under a preemption bound (the preemptions made so far are part of a state).
+    const bounded = explore(scenario, { preemptions: 1 });
+    expect(exploreSharedAtRandom(scenario, { preemptions: 1 }, 4).result).toEqual(bounded);
+    // Where states are reached from two pieces, some are taken over (so this can fail).
+    if (one.runs >= 1_000) expect(reused).toBeGreaterThan(0);
+  });
+
+  it('split very often (hundreds of pieces): every schedule counted once, the states too', () => {
+    const s = DEMO_SCENARIOS.find((d) => d.id === 'seed002-recipe')!.scenario;
+    const one = explore(s);
+    const { result, tasks, reused } = exploreSharedAtRandom(s, {}, 9, 3, 0.5);
+    expect(tasks).toBeGreaterThan(200);
+    expect(reused).toBeGreaterThan(0);
+    expect(result).toEqual(one);
+  });
+
+  it.each(DEMO_SCENARIOS)('$id: exploreStealing with 1 to 3 helpers sharing their states gives the result of one worker', async ({ scenario }) => {
+    const one = explore(scenario);
+    for (const size of [1, 2, 3]) {
+      const helpers = helpersHere(scenario, size, 10 + size, true);
+      expect(await exploreStealing(scenario, {}, helpers)).toEqual(one);
+    }
+  });
+
+  it('the bounds with shared states: --max-runs counts a state taken over as its schedules, every worker together', async () => {
+    const s = DEMO_SCENARIOS.find((d) => d.id === 'seed002-recipe')!.scenario;
+    const all = explore(s).runs;
+    for (const maxRuns of [1, 40, 1_000]) {
+      const r = await exploreStealing(s, { maxRuns }, helpersHere(s, 2, maxRuns, true));
+      expect(r).toMatchObject({ complete: false, stoppedBy: ['max-runs'] });
+      expect(r.runs).toBeLessThanOrEqual(maxRuns);
+      expect(r.runs).toBeGreaterThan(0);
+    }
+    expect(await exploreStealing(s, { maxRuns: all }, helpersHere(s, 2, 5, true))).toEqual(explore(s));
+    let t = 0;
+    const timed = await exploreStealing(s, { timeLimitMs: 50, now: () => t++ }, helpersHere(s, 2, 6, true));
+    expect(timed).toMatchObject({ complete: false, stoppedBy: ['time-limit'] });
+  });
+
+  it('a run stopped at a limit of the run: the result of one thread', () => {
+    const one = explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES });
+    for (const seed of [1, 2, 3]) expect(exploreSharedAtRandom(commutingNotes, { limits: HALTS_AMID_THE_NOTES }, seed, 2, 0.5).result).toEqual(one);
+  });
+});
 
 describe('work stealing: a search splits off its untried branches for another worker', { timeout: 120_000 }, () => {
   it.each(DEMO_SCENARIOS)('$id: split at random points, the pieces in a random order, gives the result of one search', ({ scenario }) => {
@@ -362,6 +457,7 @@ describe('a run stopped at a limit of the run (property): pruning stays exact', 
         expect(exceptStates(one)).toEqual(exceptStates(full));
         const onWorkers = await exploreOnWorkers({ limits }, { size: 2, plan: async (o) => plan(s, o, 2, 0), pool: shuffledPool(s, 2) });
         expect(onWorkers).toEqual(one);
+        expect(exploreSharedAtRandom(s, { limits }, 11, 2, 0.3).result).toEqual(one);
       }),
       { numRuns: 40, seed: 7 },
     );

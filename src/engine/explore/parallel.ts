@@ -15,6 +15,7 @@ import {
   exploreTask, mergeResults, ROOT_TASK, splitTasks,
   type ExploreOptions, type ExploreResult, type Sharing, type StopReason, type Task, type TaskResult,
 } from './explore.ts';
+import { ExploredStates, type StatesLink, type TableStats } from './explored.ts';
 
 /** Schedules explored in the planning thread before cutting the tree (a small tree is done by then). */
 export const PROBE_RUNS = 256;
@@ -197,14 +198,20 @@ export interface Helpers {
   wait(): Promise<void>;
   /** The schedules every worker reserved so far (shared, so `--max-runs` bounds them all). */
   runs: Int32Array;
+  /**
+   * This thread's end of the states the workers explored completely (explored.ts): what it sends goes
+   * to every helper, and it receives theirs. Absent: each worker prunes only what it has seen.
+   */
+  states?: StatesLink;
 }
 
 export type HelperMessage = { from: number } & ({ ready: true } | { split: Task } | { result: TaskResult; spent: Spent });
 
-/** What exploring a task cost a worker: wall time, and CPU time of its thread where the platform says (else NaN). */
+/** What exploring a task cost a worker: wall time, and CPU time of its thread where the platform says (else NaN); what its table shared so far. */
 export interface Spent {
   ms: number;
   cpuMs: number;
+  shared?: TableStats;
 }
 
 /**
@@ -214,7 +221,7 @@ export interface Spent {
  * time of the whole exploration.
  */
 export interface StealStats {
-  workers: { tasks: number; runs: number; ms: number; cpuMs: number }[];
+  workers: { tasks: number; runs: number; ms: number; cpuMs: number; shared?: TableStats }[];
   /** When each helper was ready, in ms from the start. */
   readyAt: number[];
   splits: number;
@@ -267,11 +274,14 @@ export async function exploreStealing(scenario: NormalizedScenario, options: Exp
     w.runs += runs;
     w.ms += s.ms;
     w.cpuMs += s.cpuMs;
+    if (s.shared) w.shared = { ...s.shared };
   };
   const once = async (o: ExploreOptions): Promise<ExploreResult> => {
     const deadline = o.timeLimitMs !== undefined ? now() + o.timeLimitMs : Infinity;
     const left = () => (deadline === Infinity ? {} : { timeLimitMs: Math.max(0, deadline - now()) });
     Atomics.store(helpers.runs, 0, 0);
+    // The states explored completely, shared with the helpers (explored.ts; pruning only).
+    const explored = helpers.states && o.reduction !== false ? new ExploredStates(scenario, helpers.states, 0) : undefined;
     const queue: Task[] = [ROOT_TASK];
     const results: TaskResult[] = [];
     const idle: number[] = [];
@@ -320,9 +330,9 @@ export async function exploreStealing(scenario: NormalizedScenario, options: Exp
       else if (task) {
         const t = now();
         const c = cpu();
-        const r = exploreTask(scenario, task, { ...shape(o), ...left(), now, sharing });
+        const r = exploreTask(scenario, task, { ...shape(o), ...left(), now, sharing, explored });
         results.push(r);
-        spent(0, r.runs, { ms: now() - t, cpuMs: cpu() - c });
+        spent(0, r.runs, { ms: now() - t, cpuMs: cpu() - c, shared: explored?.stats });
       }
       else if (busy.size === 0) break;
       else {

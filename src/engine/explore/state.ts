@@ -51,6 +51,34 @@ const SPREAD = 0x9e3779b1 | 0;
 const NONE = 0x7fffffff;
 /** An object's state in one walk: open (its depth, ≥ 0), closed with a hash of its own, or closed with a hash that depends on the path (a cycle inside it closes above it). */
 const CLOSED = -1;
+
+/**
+ * What the walk knows of an object from where it found it: of the engine's own shape (engine.ts,
+ * model.ts) or not (generic). An object of a known kind has fields holding containers that only it
+ * refers to — as `Engine.fork` copies them (fork.ts: `Copier.owned`, the world's tables and lists,
+ * a thread's arrays…) — so they are written in place with no number (nothing refers to them again;
+ * the identity map is most of a walk's cost), and containers whose values are of a known kind.
+ */
+const enum Kind { Generic, Engine, World, Thread, Device, Registration }
+/** A field holding a container only its holder refers to, whose values are of kind `spec - OWNED`; otherwise an object of kind `spec`. */
+const OWNED = 16;
+const owned = (values: Kind = Kind.Generic) => OWNED + values;
+const FIELDS: (Record<string, number> | null)[] = [];
+FIELDS[Kind.Generic] = null;
+FIELDS[Kind.Engine] = {
+  world: Kind.World, threads: owned(Kind.Thread), threadList: owned(), runnableList: owned(), fresh: owned(),
+  everyStep: owned(), watching: owned(), watchers: owned(), choicesPerStep: owned(), jobs: owned(), paused: owned(),
+};
+FIELDS[Kind.World] = {
+  processors: owned(), memory: owned(), devices: owned(Kind.Device), deviceOrder: owned(), interfaces: owned(),
+  interfaceOrder: owned(), components: owned(), registrations: owned(Kind.Registration), registrationOrder: owned(),
+  handles: owned(), allocations: owned(), workItems: owned(), events: owned(), counters: owned(), locks: owned(), mutexes: owned(),
+};
+FIELDS[Kind.Thread] = { jobs: owned(), stack: owned(), callbacks: owned(), frames: owned(), ruleFrames: owned() };
+FIELDS[Kind.Device] = { stack: owned(), classes: owned(), symlinks: owned() };
+FIELDS[Kind.Registration] = { inFlight: owned(), arrived: owned() };
+for (const f of FIELDS) if (f) Object.setPrototypeOf(f, null);
+
 const PATH_DEPENDENT = -2;
 
 /** The state keys of one exploration (numbers in a key are local to it). */
@@ -79,6 +107,7 @@ export class StateKeys {
   private objects: object[] = [];
   private readonly depths: number[] = [];
   private readonly hashes: number[] = [];
+  private readonly kinds: Kind[] = [];
   private open = 0;
   /** What the value written last adds to the digest of the object it is in: two numbers. */
   private rx = 0;
@@ -128,6 +157,61 @@ export class StateKeys {
    */
   digest(key: StateKey): string {
     return key.digest;
+  }
+
+  /**
+   * The identity of a state in every worker, to share the states explored completely between
+   * worker threads (src/engine/explore/explored.ts): a 128-bit hash of the key's codes in which each
+   * number local to this exploration — a string's, a function's, a prototype's — is replaced by the
+   * hash of what it stands for (as the digest hashes it: the text; a function's name and source; a
+   * prototype's constructor's name). Unlike the digest, which objects are the same object stays in
+   * (a reference is the key's own number), so equal identities mean equal keys, up to a hash
+   * collision (about 1 in 10²⁹ for 10⁵ states).
+   */
+  canonical(key: StateKey): string {
+    const codes = key.codes;
+    let a = 0x9e3779b9 | 0;
+    let b = 0x7f4a7c15 | 0;
+    let c = 0x94d049bb | 0;
+    let d = 0xbf58476d | 0;
+    let w1 = 0;
+    let w2 = 0;
+    for (let at = 0; at < codes.length;) {
+      // The words of one value: its tag, then none, its number, or the two halves of what its number stands for.
+      const tag = codes[at++];
+      const kind = NUMBER_KIND[tag];
+      let words = 1;
+      if (kind !== 0) {
+        let n = codes[at++];
+        if (n === 0xd000) {
+          n = codes[at] * 0x10000 + codes[at + 1];
+          at += 2;
+        }
+        if (kind === PLAIN) {
+          w1 = n;
+          words = 2;
+        } else {
+          const hashes = kind === STRING ? this.stringHashes : this.identityPairs;
+          w1 = hashes[2 * n];
+          w2 = hashes[2 * n + 1];
+          words = 3;
+        }
+      }
+      for (let k = 0; k < words; k++) {
+        const w = k === 0 ? tag : k === 1 ? w1 : w2;
+        a = Math.imul(a ^ w, 0x85ebca6b);
+        a ^= a >>> 13;
+        b = Math.imul(b ^ w, 0xc2b2ae35);
+        b ^= b >>> 16;
+        c = Math.imul(c ^ w, 0x27d4eb2f);
+        c ^= c >>> 15;
+        d = Math.imul(d ^ w, 0x165667b1);
+        d ^= d >>> 13;
+      }
+    }
+    const [x, y] = finish(a ^ c ^ codes.length, b ^ d);
+    const [z, v] = finish((c + y) | 0, (d + x) | 0);
+    return hex(x, y) + hex(z, v);
   }
 
   // ------------------------------------------------------------ the walk
@@ -215,7 +299,23 @@ export class StateKeys {
       this.ry = 0;
       return NONE;
     }
-    return this.object(v as object);
+    return this.object(v as object, Kind.Generic);
+  }
+
+  /** A value in a record or container of a known kind: of kind `kind` if an object. */
+  private member(v: unknown, kind: Kind): number {
+    if (kind === Kind.Generic || typeof v !== 'object' || v === null) return this.value(v);
+    this.room(4);
+    return this.object(v, kind);
+  }
+
+  /** A container only its holder refers to: written in place, with no number; its values of kind `values`. */
+  private owned(o: object, values: Kind): number {
+    if (Object.isFrozen(o)) return this.object(o, Kind.Generic); // a shared constant
+    const depth = this.open++;
+    const outermost = this.contents(o, Kind.Generic, values);
+    this.open--;
+    return outermost < depth ? outermost : NONE;
   }
 
   /** The number of a function or prototype, its hashes made on first sight. */
@@ -237,7 +337,7 @@ export class StateKeys {
     return id;
   }
 
-  private object(o: object): number {
+  private object(o: object, kind: Kind): number {
     const ref = this.seen.get(o);
     if (ref !== undefined) {
       this.tagged(Tag.Ref, ref);
@@ -259,6 +359,7 @@ export class StateKeys {
     const index = this.objects.length;
     this.seen.set(o, index);
     this.objects.push(o);
+    this.kinds[index] = kind;
     return this.hashed(index);
   }
 
@@ -293,7 +394,7 @@ export class StateKeys {
   private hashed(index: number): number {
     const depth = this.open++;
     this.depths[index] = depth;
-    const outermost = this.contents(this.objects[index]);
+    const outermost = this.contents(this.objects[index], index === 0 ? Kind.Engine : this.kinds[index], Kind.Generic);
     this.open--;
     if (outermost >= depth) {
       this.depths[index] = CLOSED;
@@ -304,7 +405,7 @@ export class StateKeys {
   }
 
   /** The contents of `o`: codes written, its finished hash left in rx, ry; returns the outermost cycle depth. */
-  private contents(o: object): number {
+  private contents(o: object, kind: Kind, values: Kind): number {
     let out = NONE;
     let r: number;
     let a = SEED1;
@@ -317,7 +418,7 @@ export class StateKeys {
       a = Math.imul(Math.imul(a ^ Tag.Arr, M1) ^ list.length, M1);
       b = Math.imul(Math.imul(b ^ Tag.Arr, M2) ^ list.length, M2);
       for (let i = 0; i < list.length; i++) {
-        if ((r = this.value(list[i])) < out) out = r;
+        if ((r = this.member(list[i], values)) < out) out = r;
         a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
         b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
       }
@@ -330,7 +431,7 @@ export class StateKeys {
         if ((r = this.value(k)) < out) out = r;
         a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
         b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
-        if ((r = this.value(x)) < out) out = r;
+        if ((r = this.member(x, values)) < out) out = r;
         a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
         b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
       }
@@ -340,7 +441,7 @@ export class StateKeys {
       a = Math.imul(Math.imul(a ^ Tag.Set, M1) ^ set.size, M1);
       b = Math.imul(Math.imul(b ^ Tag.Set, M2) ^ set.size, M2);
       for (const x of set) {
-        if ((r = this.value(x)) < out) out = r;
+        if ((r = this.member(x, values)) < out) out = r;
         a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
         b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
       }
@@ -362,6 +463,7 @@ export class StateKeys {
       }
       const rec = o as Record<string, unknown>;
       const root = o === this.root;
+      const fields = FIELDS[kind];
       let keys = 0;
       for (const k in rec) {
         if (root && LEFT_OUT.has(k)) continue;
@@ -369,7 +471,15 @@ export class StateKeys {
         this.text(Tag.Key, k);
         a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
         b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
-        if ((r = this.value(rec[k])) < out) out = r;
+        const v = rec[k];
+        const spec = fields === null ? undefined : fields[k];
+        if (spec === undefined || typeof v !== 'object' || v === null) r = this.member(v, values);
+        else if (spec >= OWNED) r = this.owned(v, spec - OWNED);
+        else {
+          this.room(4);
+          r = this.object(v, spec);
+        }
+        if (r < out) out = r;
         a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
         b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
         keys++;
@@ -392,6 +502,15 @@ function finish(a: number, b: number): [number, number] {
   const y = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
   return [x, y];
 }
+
+/** What the number after a tag is (canonical): none, a number as it is, a string's, a function's or prototype's. */
+const PLAIN = 1;
+const STRING = 2;
+const IDENTITY = 3;
+const NUMBER_KIND = new Uint8Array(32);
+for (const tag of [Tag.Int, Tag.Ref, Tag.Shared, Tag.Arr, Tag.Map, Tag.Set]) NUMBER_KIND[tag] = PLAIN;
+for (const tag of [Tag.Str, Tag.Num, Tag.Key, Tag.Sym, Tag.Derived]) NUMBER_KIND[tag] = STRING;
+for (const tag of [Tag.Fn, Tag.Proto]) NUMBER_KIND[tag] = IDENTITY;
 
 /** The hash of what a string says (its length and characters), from fresh halves. */
 function textHash(t: string): [number, number] {

@@ -126,15 +126,19 @@ function PartitionNodeImpl({ data, selected }: NodeProps<PnpNode>) {
       } ${selected ? 'outline outline-2 outline-offset-2 outline-slate-900 dark:outline-slate-100' : ''} ${data.visual.running || data.visual.changed ? 'ring-2 ring-violet-500' : ''}`}
     >
       <Ports />
+      {/* One line whatever the font's width (the layout leaves one line for it above the units):
+          the title whole, the counts shortened with an ellipsis if they do not fit (whole in the tooltip). */}
       <div data-graph-label="partition" className="flex items-center justify-between gap-2 px-3.5 pt-2.5">
-        <div className="flex items-baseline gap-2">
-          <span className="text-[length:var(--g-xl)] font-semibold tracking-tight">Hardware partition</span>
-          <span className="text-[length:var(--g-md)] text-slate-600 dark:text-slate-400">{data.subtitle}</span>
+        <div className="flex min-w-0 items-baseline gap-2">
+          <span className="shrink-0 whitespace-nowrap text-[length:var(--g-xl)] font-semibold tracking-tight">Hardware partition</span>
+          <span className="truncate text-[length:var(--g-md)] text-slate-600 dark:text-slate-400" title={data.subtitle}>
+            {data.subtitle}
+          </span>
         </div>
         {data.canCollapse === true && (
           <button
             type="button"
-            className="nodrag nopan rounded border border-slate-300 bg-white px-1.5 py-0.5 text-[length:var(--g-sm)] font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-200"
+            className="nodrag nopan shrink-0 whitespace-nowrap rounded border border-slate-300 bg-white px-1.5 py-0.5 text-[length:var(--g-sm)] font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-200"
             onClick={(e) => {
               e.stopPropagation();
               toggleProcessors();
@@ -161,7 +165,7 @@ function UnitCard({ data, selected, icon, detail }: NodeProps<PnpNode> & { icon:
         <div className="flex items-center gap-1.5">
           {icon}
           <span className="truncate text-[length:var(--g-base)] font-semibold">{data.title}</span>
-          <span className="ml-auto font-mono text-[length:var(--g-2xs)] text-slate-600 dark:text-slate-400" title={detail?.startsWith('g') ? explain('g0/1') : undefined}>
+          <span className="ml-auto shrink-0 whitespace-nowrap font-mono text-[length:var(--g-2xs)] text-slate-600 dark:text-slate-400" title={detail?.startsWith('g') ? explain('g0/1') : undefined}>
             {detail}
           </span>
         </div>
