@@ -6,8 +6,9 @@
 // (a) the headless runner's work, in process: the command's own simulate() — loadText, the run
 //     (streamScenario), every entry serialised as a JSON line into ~1 MB chunks (no disk) — entries/s;
 // (b) a bare loop that builds and serialises as many trace-shaped objects (the same shapes in the
-//     same order: same fields, nested objects and rule stamps; as many bytes, checked) the same way
-//     (JSON.stringify, the runner's LineChunks) — and the ratio (a)/(b). Until 2026-12 the loop
+//     same order: same fields, nested objects and rule stamps; as many bytes, checked) the plain way
+//     (JSON.stringify per entry, the runner's LineChunks; the runner itself stringifies 256 entries
+//     at a time and cuts the text at their boundaries, src/cli/jsonLines.ts) — and the ratio (a)/(b). Until 2026-12 the loop
 //     built objects without the fields added to trace v1 since it was written (rule, callback, op):
 //     20 % fewer bytes than the runner's, a baseline the runner could not be compared with fairly;
 // (c) seek: createSeeker build time (every checkpoint: prepare(Infinity)), then createSeeker(...).at(k) for random k — p50/p95/max;
@@ -132,8 +133,8 @@ function shapeOf(e: TraceEntry): Shape {
 /**
  * Freshly built objects with the fields of the trace's entries — one per entry, in order, of the
  * same shape (`shapes`: which fields, nested objects included, rule stamps too), with values of
- * the same kinds and lengths — serialised exactly as the runner serialises (JSON.stringify per
- * line, the runner's LineChunks). What plain JavaScript needs to produce this output with no
+ * the same kinds and lengths — serialised the plain way: JSON.stringify per line, into the runner's
+ * LineChunks (the runner makes the same bytes with one JSON.stringify per 256 entries). What plain JavaScript needs to produce this output with no
  * engine behind it. The benchmark checks that it writes as many bytes as the runner (±5 %): a
  * baseline writing less would flatter nothing and blame the engine for bytes it does not write.
  */

@@ -489,6 +489,7 @@ export class StateKeys {
       a = Math.imul(a ^ keys, M1);
       b = Math.imul(b ^ keys, M2);
     }
+    // finish(a, b), without its array.
     const x = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
     this.rx = x;
     this.ry = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
