@@ -6,17 +6,21 @@
 // its answer in between.
 import { StrictMode } from 'react';
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
-
 /** Let the event loop run the tasks waiting behind this one. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** The document parsed: the entry's script is async (vite.config.ts), so it may run before the parser has reached #root. */
+const parsed = () =>
+  document.readyState === 'loading' ? new Promise<void>((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true })) : Promise.resolve();
 
 void (async () => {
   const { createRoot } = await import('react-dom/client');
   await nextTask();
   const { App } = await import('./ui/App.tsx');
   await nextTask();
+  await parsed();
+  const root = document.getElementById('root');
+  if (!root) throw new Error('index.html has no #root element');
   createRoot(root).render(
     <StrictMode>
       <App />

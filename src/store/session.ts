@@ -165,7 +165,7 @@ export function actionStart(trace: readonly TraceEntry[], index: number): number
 
 /** At most this many entries are folded into a held snapshot on the page; a longer way is a worker seek. */
 export const LOCAL_FOLD_MAX = 256;
-/** After a seek going back, the page also fetches the state this many entries before the cursor (see requestSnapshot). */
+/** A seek going back asks for the state this many entries before the cursor (see requestSnapshot). */
 const BACK_AHEAD = 64;
 /** How many recent snapshots the page holds (stepping back over them costs nothing). */
 const RECENT_SNAPSHOTS = 64;
@@ -215,26 +215,18 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       const local = nearby(trace, cursor);
       if (local) return set({ snapshot: local });
       if (!client.seek || seekInFlight) return; // the landing seek will ask for the latest cursor
-      // Going back: once the cursor's state is shown, also fetch the state BACK_AHEAD entries earlier,
-      // so the next steps back fold from it here (the jump itself waits for no fold).
-      const back = snapshot !== null && cursor < snapshot.seq;
-      ask(client.seek.bind(client), runKey, cursor, true, back);
-    }
-
-    /** Ask the worker for the state after entry `seq`; `show`: put it on screen unless the page got there first. */
-    function ask(seek: NonNullable<EngineRunner['seek']>, runKey: number, seq: number, show: boolean, thenBack: boolean) {
       seekInFlight = true;
-      seek(runKey, seq).then(
+      // Going back: ask for a point BACK_AHEAD entries earlier, so the next steps back fold from it here.
+      const back = snapshot !== null && cursor < snapshot.seq;
+      client.seek(runKey, back ? Math.max(0, cursor - BACK_AHEAD) : cursor).then(
         (response) => {
           seekInFlight = false;
           if (response.type === 'snapshot') {
             if (response.run === get().runKey) {
               hold(get().trace, response.snapshot);
-              if (show && get().snapshot?.seq !== get().cursor) set({ snapshot: response.snapshot }); // unless the page got there first
+              if (get().snapshot?.seq !== get().cursor) set({ snapshot: response.snapshot }); // unless the page got there first
             }
-            // The cursor may have moved meanwhile: only its latest value matters; else fetch the earlier point.
-            if (thenBack && get().cursor === seq && get().runKey === runKey && seq > 0) ask(seek, runKey, Math.max(0, seq - BACK_AHEAD), false, false);
-            else requestSnapshot();
+            requestSnapshot(); // the cursor may have moved meanwhile: only its latest value matters
           } else if (response.code === 'no-run' && response.id !== null) {
             // The worker was restarted or replaced: put the run back (only if it is still ours).
             if (get().runKey === runKey) void recover('The engine was restarted');

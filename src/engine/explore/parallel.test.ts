@@ -92,19 +92,24 @@ const randomFrom = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) 
 
 /**
  * A search split at random points between its schedules, the pieces split again and explored in a
- * random order: what work stealing does, in one thread. Returns the merged result and how many tasks.
+ * random order: what work stealing does, in one thread. With `sharedBy` workers, their tables of
+ * explored states linked (linksHere), each piece is explored by a random one of them (its table kept
+ * across its pieces). Returns the merged result, how many tasks, and how many states a worker took
+ * over from another instead of exploring them.
  */
-function exploreSplitAtRandom(s: NormalizedScenario, options: ExploreOptions, seed: number, p = 0.1): { result: ReturnType<typeof mergeResults>; tasks: number } {
+function exploreSplitAtRandom(s: NormalizedScenario, options: ExploreOptions, seed: number, p = 0.1, sharedBy = 0): { result: ExploreResult; tasks: number; reused: number } {
   const random = randomFrom(seed);
+  const tables = sharedBy > 0 ? linksHere(sharedBy, random).map((link, i) => new ExploredStates(s, link, i)) : [];
   const queue: Task[] = [ROOT_TASK];
   const parts: TaskResult[] = [];
   let tasks = 0;
   while (queue.length > 0) {
     const task = queue.splice(Math.floor(random() * queue.length), 1)[0];
     tasks++;
-    parts.push(exploreTask(s, task, { ...options, sharing: { reserve: () => true, wanted: () => random() < p, give: (t) => queue.push(t) } }));
+    const explored = tables.length > 0 ? tables[Math.floor(random() * tables.length)] : undefined;
+    parts.push(exploreTask(s, task, { ...options, explored, sharing: { reserve: () => true, wanted: () => random() < p, give: (t) => queue.push(t) } }));
   }
-  return { result: mergeResults(parts), tasks };
+  return { result: mergeResults(parts), tasks, reused: tables.reduce((n, t) => n + t.stats.reused, 0) };
 }
 
 /**
@@ -178,39 +183,18 @@ function linksHere(n: number, random: () => number): StatesLink[] {
   }));
 }
 
-/**
- * Work stealing with shared explored states, in one thread: `workers` tables linked (linksHere);
- * the search is split at random points, and each piece explored, in a random order, by a random
- * worker (its table kept across its pieces). Returns the merged result, how many pieces, and how
- * many states a worker took over from another instead of exploring them.
- */
-function exploreSharedAtRandom(s: NormalizedScenario, options: ExploreOptions, seed: number, workers = 2, p = 0.1): { result: ExploreResult; tasks: number; reused: number } {
-  const random = randomFrom(seed);
-  const tables = linksHere(workers, random).map((link, i) => new ExploredStates(s, link, i));
-  const queue: Task[] = [ROOT_TASK];
-  const parts: TaskResult[] = [];
-  let tasks = 0;
-  while (queue.length > 0) {
-    const task = queue.splice(Math.floor(random() * queue.length), 1)[0];
-    tasks++;
-    const explored = tables[Math.floor(random() * workers)];
-    parts.push(exploreTask(s, task, { ...options, explored, sharing: { reserve: () => true, wanted: () => random() < p, give: (t) => queue.push(t) } }));
-  }
-  return { result: mergeResults(parts), tasks, reused: tables.reduce((n, t) => n + t.stats.reused, 0) };
-}
-
 describe('sharing the states explored completely between workers', { timeout: 180_000 }, () => {
   it.each(DEMO_SCENARIOS)('$id: summaries arriving at random times, taken over by other workers: the result of one search', ({ scenario }) => {
     const one = explore(scenario);
     let reused = 0;
     for (const [seed, workers] of [[1, 2], [2, 3], [3, 2]]) {
-      const shared = exploreSharedAtRandom(scenario, {}, seed, workers);
+      const shared = exploreSplitAtRandom(scenario, {}, seed, 0.1, workers);
       expect(shared.result).toEqual(one);
       reused += shared.reused;
     }
     // Under a preemption bound (the preemptions made so far are part of a state).
     const bounded = explore(scenario, { preemptions: 1 });
-    expect(exploreSharedAtRandom(scenario, { preemptions: 1 }, 4).result).toEqual(bounded);
+    expect(exploreSplitAtRandom(scenario, { preemptions: 1 }, 4, 0.1, 2).result).toEqual(bounded);
     // Where states are reached from two pieces, some are taken over (so this can fail).
     if (one.runs >= 1_000) expect(reused).toBeGreaterThan(0);
   });
@@ -218,7 +202,7 @@ describe('sharing the states explored completely between workers', { timeout: 18
   it('split very often (hundreds of pieces): every schedule counted once, the states too', () => {
     const s = DEMO_SCENARIOS.find((d) => d.id === 'seed002-recipe')!.scenario;
     const one = explore(s);
-    const { result, tasks, reused } = exploreSharedAtRandom(s, {}, 9, 3, 0.5);
+    const { result, tasks, reused } = exploreSplitAtRandom(s, {}, 9, 0.5, 3);
     expect(tasks).toBeGreaterThan(200);
     expect(reused).toBeGreaterThan(0);
     expect(result).toEqual(one);
@@ -249,7 +233,7 @@ describe('sharing the states explored completely between workers', { timeout: 18
 
   it('a run stopped at a limit of the run: the result of one thread', () => {
     const one = explore(commutingNotes, { limits: HALTS_AMID_THE_NOTES });
-    for (const seed of [1, 2, 3]) expect(exploreSharedAtRandom(commutingNotes, { limits: HALTS_AMID_THE_NOTES }, seed, 2, 0.5).result).toEqual(one);
+    for (const seed of [1, 2, 3]) expect(exploreSplitAtRandom(commutingNotes, { limits: HALTS_AMID_THE_NOTES }, seed, 0.5, 2).result).toEqual(one);
   });
 });
 
@@ -457,7 +441,7 @@ describe('a run stopped at a limit of the run (property): pruning stays exact', 
         expect(exceptStates(one)).toEqual(exceptStates(full));
         const onWorkers = await exploreOnWorkers({ limits }, { size: 2, plan: async (o) => plan(s, o, 2, 0), pool: shuffledPool(s, 2) });
         expect(onWorkers).toEqual(one);
-        expect(exploreSharedAtRandom(s, { limits }, 11, 2, 0.3).result).toEqual(one);
+        expect(exploreSplitAtRandom(s, { limits }, 11, 0.3, 2).result).toEqual(one);
       }),
       { numRuns: 40, seed: 7 },
     );

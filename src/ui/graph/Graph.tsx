@@ -18,6 +18,9 @@ import {
 } from '@xyflow/react';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { sessionStore, useSession } from '../../store/session.ts';
+import type { Snapshot } from '../../engine/snapshot.ts';
+import type { TraceEntry } from '../../engine/trace.ts';
+import type { NormalizedScenario } from '../../scenario/types.ts';
 import { useTheme } from '../theme.ts';
 import { addFromPalette } from '../palette/add.ts';
 import { deriveGraph, rootHasThreads, type GraphState, type NodeVisual, type RegistrationEdge } from './derive.ts';
@@ -246,19 +249,37 @@ const STEPPING_REST_MS = 400;
 /** A run this long shows its graph in a render of its own (see useGraphInputs). */
 const LONG_TRACE_ENTRIES = 20_000;
 
+/** The key of every run shorter than LONG_TRACE_ENTRIES; a long run's key is its trace. */
+const SHORT_RUNS = {};
+/** What the graph last showed for a run key (shown again while a new long run waits for its render). */
+const lastShown = new WeakMap<object, GraphInputs>();
+
+interface GraphInputs {
+  scenario: NormalizedScenario | null;
+  trace: readonly TraceEntry[];
+  snapshot: Snapshot | null;
+  selected: string | null;
+}
+
 /**
- * What the graph shows. A new long run is drawn by a render of its own (React's deferred value),
- * after the render that shows its step controls: the two are each a task of their own instead of
- * one long task. Steps within a run, and every short run, are drawn at once.
+ * What the graph shows. A new long run is drawn by a render of its own (React's deferred value of
+ * its trace), after the render that shows its step controls: the two are each a task of their own
+ * instead of one long task; until then the graph keeps what it showed. Steps within a run, and
+ * short runs, are drawn at once and cost no second render (the deferred value does not change).
  */
-function useGraphInputs() {
+function useGraphInputs(): GraphInputs {
   const scenario = useSession((s) => s.scenario);
   const trace = useSession((s) => s.trace);
   const snapshot = useSession((s) => s.snapshot);
   const selected = useSession((s) => s.selected);
   const now = useMemo(() => ({ scenario, trace, snapshot, selected }), [scenario, trace, snapshot, selected]);
-  const deferred = useDeferredValue(now);
-  return deferred.trace !== now.trace && now.trace.length >= LONG_TRACE_ENTRIES ? deferred : now;
+  // Every short run has one key, so stepping and short runs never change the deferred value.
+  const key = trace.length >= LONG_TRACE_ENTRIES ? trace : SHORT_RUNS;
+  const settled = useDeferredValue<object>(key);
+  const held = settled !== key ? lastShown.get(settled) : undefined;
+  if (held) return held;
+  lastShown.set(key, now);
+  return now;
 }
 
 function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
