@@ -18,6 +18,7 @@ import { fatalHazardSeqs } from './panels/traceIndex.ts';
 import type { PanelProps } from './panels/types.ts';
 import { Header } from './shell/Header.tsx';
 import { NoticeToast, RunProblems } from './shell/Notices.tsx';
+import { GlyphWarmup } from './shell/GlyphWarmup.tsx';
 import { Tabs } from './shell/Tabs.tsx';
 import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { GlossaryButton } from './shell/Glossary.tsx';
@@ -254,6 +255,7 @@ function Playground() {
         </aside>
       </main>
       <NoticeToast />
+      <GlyphWarmup />
     </div>
   );
 }
