@@ -33,7 +33,7 @@ import './theme.ts';
 import { isEmbed } from './embed/isEmbed.ts';
 import { fullLink } from './share/link.ts';
 import { LinkAlert, ShareTools, TOOL, useCurrentHash } from './share/ShareTools.tsx';
-import { offerTour, StartHereButton, Tour, useTourOpen } from './tour/Tour.tsx';
+import { offerTour, preloadTour, StartHereButton, Tour, useTourOpen } from './tour/Tour.tsx';
 import { openedOnFirstVisit } from './url.ts';
 
 /** Decided once, when the page opens. */
@@ -179,6 +179,7 @@ function Playground() {
   // tour's offer and the on-demand panels' download (Threads, Sequence, Code…, whether the side
   // panels show or Presenter mode folds them) follow in the task after (shell/firstScreen.ts).
   const sides = useFirstRunPainted();
+  useEffect(() => preloadTour(!EMBED && openedOnFirstVisit()), []);
   useEffect(() => {
     if (!sides) return;
     preloadPanels();
