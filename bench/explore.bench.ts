@@ -22,7 +22,9 @@
 //    load of a shared machine stretches wall time, what it does not: the CPU time each worker spent
 //    exploring (PNP_EXPLORE_STATS), so how evenly the work was shared and what sharing it cost, and
 //    how many explored states each worker sent the others, received, and took over instead of
-//    exploring them (src/engine/explore/explored.ts).
+//    exploring them (src/engine/explore/explored.ts); and each thread's whole CPU time and the
+//    process's (V8's compiler and GC threads included), from which it estimates the speed-up with
+//    the machine's cores to itself (`freeWallMs`) — the exploring threads' CPU alone overstates it.
 //    The 1.6× target is judged only on explorations that take at least 1 s of CPU with one worker (its
 //    exploring thread's CPU time, best of the trials: the machine's load does not stretch it as it
 //    stretches wall time, so which exploration is judged does not depend on the load): a worker
