@@ -105,6 +105,17 @@ describe('session store', () => {
       expect(store.getState().snapshot).toEqual(fold(last - i));
     }
     expect(engine.seeks).toEqual([last - 1 - 64]);
+    // A jump farther back than that (the scrubber) asks for the cursor itself; a step back from
+    // there asks for the point 64 entries earlier again.
+    engine.seeks = [];
+    const mid = Math.floor(last / 2); // more than LOCAL_FOLD_MAX away from every snapshot held
+    store.getState().seek(mid);
+    await settle(() => store.getState().snapshot?.seq === mid, 'snapshot after a jump back');
+    expect(store.getState().snapshot).toEqual(fold(mid));
+    store.getState().step(-1);
+    await settle(() => store.getState().snapshot?.seq === mid - 1, 'snapshot a step back');
+    expect(store.getState().snapshot).toEqual(fold(mid - 1));
+    expect(engine.seeks).toEqual([mid, mid - 1 - 64]);
     store.getState().seek(1e9);
     expect(store.getState().cursor).toBe(store.getState().trace.length - 1);
     store.getState().seek(-5);

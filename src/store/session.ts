@@ -216,8 +216,10 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       if (local) return set({ snapshot: local });
       if (!client.seek || seekInFlight) return; // the landing seek will ask for the latest cursor
       seekInFlight = true;
-      // Going back: ask for a point BACK_AHEAD entries earlier, so the next steps back fold from it here.
-      const back = snapshot !== null && cursor < snapshot.seq;
+      // Stepping back: ask for a point BACK_AHEAD entries earlier, so the next steps back fold from it
+      // here. A jump farther back (the scrubber) asks for the cursor itself: the next move would not
+      // land within those entries, and folding them here would only delay the jump's frame.
+      const back = snapshot !== null && cursor < snapshot.seq && snapshot.seq - cursor <= BACK_AHEAD;
       client.seek(runKey, back ? Math.max(0, cursor - BACK_AHEAD) : cursor).then(
         (response) => {
           seekInFlight = false;

@@ -145,8 +145,7 @@ function useFlowNodes(layout: GraphLayout, state: GraphState, universe: Universe
         }),
       );
     }
-    pass.done();
-    return out;
+    return pass.done(out);
   }, [cache, layout, state, universe, selected, dropTarget]);
 }
 
@@ -179,8 +178,7 @@ function useFlowEdges(state: GraphState, nodeIds: Set<string>, selected: string 
         })),
       );
     }
-    pass.done();
-    return out;
+    return pass.done(out);
   }, [cache, state, nodeIds, selected]);
 }
 

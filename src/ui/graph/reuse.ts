@@ -3,8 +3,14 @@
 export class ReuseCache<T> {
   private entries = new Map<string, { key: string; value: T }>();
 
-  /** One pass: for each (id, key) reuse the old value when the key is unchanged, else make a new one. */
-  pass(): { get(id: string, key: string, make: () => T): T; done(): void } {
+  private list: T[] = [];
+
+  /**
+   * One pass: for each (id, key) reuse the old value when the key is unchanged, else make a new one.
+   * `done(items)` returns the previous pass's array when it holds the same items in the same order,
+   * so React Flow, which updates its store whenever the array changes, skips an update that changes nothing.
+   */
+  pass(): { get(id: string, key: string, make: () => T): T; done(items: T[]): T[] } {
     const next = new Map<string, { key: string; value: T }>();
     return {
       get: (id, key, make) => {
@@ -13,8 +19,11 @@ export class ReuseCache<T> {
         next.set(id, { key, value });
         return value;
       },
-      done: () => {
+      done: (items) => {
         this.entries = next;
+        const prev = this.list;
+        if (prev.length !== items.length || items.some((x, i) => x !== prev[i])) this.list = items;
+        return this.list;
       },
     };
   }
