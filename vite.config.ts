@@ -1,6 +1,8 @@
 /// <reference types="vitest/config" />
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rollup } from 'vite';
+
+type OutputBundle = Rollup.OutputBundle;
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
 
@@ -80,7 +82,11 @@ interface ModuleGraph {
  *
  * `group` is the code-splitting group; `preload` adds modulepreload links for the first visit's
  * chunks (and what they import) to index.html, so the browser fetches them from its first bytes, as
- * if they were static.
+ * if they were static. `compileHints` marks those chunks (not the worker's, nor what loads on
+ * demand) with V8's explicit compile hint, `//# allFunctionsCalledOnLoad` as their first line: the
+ * first visit calls most of their functions, and Chromium then compiles them all while the script
+ * streams in, off the page's main thread, instead of one by one on the main thread at their first
+ * call (the first render's components, React's reconciler). Browsers without the hint read a comment.
  */
 function firstVisitChunks(entry = 'src/main.tsx', roots = ['src/boot.ts', 'src/mount.tsx']) {
   const path = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -124,24 +130,45 @@ function firstVisitChunks(entry = 'src/main.tsx', roots = ['src/boot.ts', 'src/m
         const bundle = ctx.bundle;
         if (!bundle) return html;
         if (!chunkOf) throw new Error('pnp-preload-first-visit: the modules of the first visit were not collected');
-        const files = new Set<string>();
-        const add = (file: string) => {
-          if (files.has(file) || html.includes(`/${file}"`)) return;
-          files.add(file);
-          const chunk = bundle[file];
-          if (chunk?.type === 'chunk') chunk.imports.forEach(add);
-        };
-        for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && chunk.moduleIds.some((id) => chunkOf?.has(id))) add(chunk.fileName);
-        return [...files].map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` }, injectTo: 'head' as const }));
+        const files = [...firstVisitFiles(bundle)].filter((file) => !html.includes(`/${file}"`));
+        return files.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` }, injectTo: 'head' as const }));
       },
     },
   };
-  return { group, preload };
+  /** The first visit's chunks: the entry's, the roots', and what they import statically. */
+  const firstVisitFiles = (bundle: OutputBundle): Set<string> => {
+    const files = new Set<string>();
+    const add = (file: string) => {
+      if (files.has(file)) return;
+      files.add(file);
+      const chunk = bundle[file];
+      if (chunk?.type === 'chunk') chunk.imports.forEach(add);
+    };
+    for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && (chunk.isEntry || chunk.moduleIds.some((id) => chunkOf?.has(id)))) add(chunk.fileName);
+    return files;
+  };
+  const compileHints: Plugin = {
+    name: 'pnp-compile-hints',
+    apply: 'build',
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        if (!chunkOf) return; // a build without the page (the workers' own bundles)
+        for (const file of firstVisitFiles(bundle)) {
+          const chunk = bundle[file];
+          if (chunk?.type === 'chunk' && !chunk.code.startsWith(COMPILE_HINT)) chunk.code = `${COMPILE_HINT}\n${chunk.code}`;
+        }
+      },
+    },
+  };
+  return { group, preload, compileHints };
 }
+/** V8's explicit compile hint for a whole script (Chromium 136+; a comment elsewhere). */
+const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 const firstVisit = firstVisitChunks();
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), contentSecurityPolicy(), firstVisit.preload, asyncEntry()],
+  plugins: [react(), tailwindcss(), contentSecurityPolicy(), firstVisit.preload, firstVisit.compileHints, asyncEntry()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -19,6 +19,7 @@ import type { PanelProps } from './panels/types.ts';
 import { Header } from './shell/Header.tsx';
 import { NoticeToast, RunProblems } from './shell/Notices.tsx';
 import { GlyphWarmup } from './shell/GlyphWarmup.tsx';
+import { useFirstRunPainted } from './shell/firstScreen.ts';
 import { Tabs } from './shell/Tabs.tsx';
 import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { GlossaryButton } from './shell/Glossary.tsx';
@@ -32,7 +33,7 @@ import './theme.ts';
 import { isEmbed } from './embed/isEmbed.ts';
 import { fullLink } from './share/link.ts';
 import { LinkAlert, ShareTools, TOOL, useCurrentHash } from './share/ShareTools.tsx';
-import { offerTour, StartHereButton, Tour, useTourOpen } from './tour/Tour.tsx';
+import { offerTour, preloadTour, StartHereButton, Tour, useTourOpen } from './tour/Tour.tsx';
 import { openedOnFirstVisit } from './url.ts';
 import { useAfterPaint } from './painted.ts';
 
@@ -175,10 +176,16 @@ function Playground() {
   const props = usePanelProps();
   const presenter = useView((v) => v.presenter);
   const codeBeside = useView((v) => v.codeBeside);
-  // The on-demand panels (Threads, Sequence, Code…) load once the first screen is up, whether the
-  // side panels show or Presenter mode folds them.
-  useEffect(preloadPanels, []);
-  useEffect(() => offerTour(!EMBED && openedOnFirstVisit()), []);
+  // The header, the graph and the step controls are painted first; the side columns' content, the
+  // tour's offer and the on-demand panels' download (Threads, Sequence, Code…, whether the side
+  // panels show or Presenter mode folds them) follow in the task after (shell/firstScreen.ts).
+  const sides = useFirstRunPainted();
+  useEffect(() => preloadTour(!EMBED && openedOnFirstVisit()), []);
+  useEffect(() => {
+    if (!sides) return;
+    preloadPanels();
+    offerTour(!EMBED && openedOnFirstVisit());
+  }, [sides]);
   // The quiz sits above the Explanation in three columns (the graph keeps its size), above the step
   // controls in one, and in Presenter mode (the class sees it while the side columns are folded).
   const columns = useColumns();
@@ -221,8 +228,12 @@ function Playground() {
         >
           <Fold folded={presenter} label="Palette and actions" side="left">
             <div className={presenter ? 'min-h-0 flex-1 space-y-5 overflow-y-auto p-3' : 'contents'}>
-              <Palette />
-              <ActionsPanel />
+              {sides && (
+                <>
+                  <Palette />
+                  <ActionsPanel />
+                </>
+              )}
             </div>
           </Fold>
         </aside>
@@ -249,9 +260,13 @@ function Playground() {
         >
           {/* In Presenter mode the tour opens the folded column (it walks through what is in it). */}
           <Fold folded={presenter} label="Explanation and panels" side="right" opened={touring}>
-            <Tour />
-            {quizBeside && <QuizPanel />}
-            <SideColumn props={sideProps} touring={touring} />
+            {sides && (
+              <>
+                <Tour />
+                {quizBeside && <QuizPanel />}
+                <SideColumn props={sideProps} touring={touring} />
+              </>
+            )}
           </Fold>
         </aside>
       </main>

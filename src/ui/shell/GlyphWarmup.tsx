@@ -6,24 +6,13 @@
 // "Processor"). So in the task after the first run is painted, this lays them out once, invisibly,
 // in each family and weight the page shows them in: the lookups are made there, off the gesture's
 // critical path (the browser keeps the fallback it found for the page's lifetime).
-import { useEffect, useState } from 'react';
-import { useSession } from '../../store/session.ts';
+import { useFirstRunPainted } from './firstScreen.ts';
 
 const SYMBOLS = '▶⚠✎■→←·—–…';
 
 export function GlyphWarmup() {
-  const shown = useSession((s) => s.snapshot !== null);
-  const [on, setOn] = useState(false);
-  useEffect(() => {
-    if (!shown || on) return;
-    // In the task after the frame that painted the first run (not before: the first screen comes first).
-    let t: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => (t = setTimeout(() => setOn(true), 0)));
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(t);
-    };
-  }, [shown, on]);
+  // In the task after the frame that painted the first run (not before: the first screen comes first).
+  const on = useFirstRunPainted();
   if (!on) return null;
   return (
     <div aria-hidden="true" data-testid="glyph-warmup" className="pointer-events-none fixed left-0 top-0 -z-10 select-none overflow-hidden whitespace-nowrap text-xs opacity-0 [contain:strict] size-px">

@@ -9,7 +9,8 @@ import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 
 /** The card and its steps load when the tour first opens (a first visit, or "Start here"). */
-const TourCard = lazy(() => import('./TourCard.tsx'));
+const loadCard = () => import('./TourCard.tsx');
+const TourCard = lazy(loadCard);
 
 export const TOUR_SEEN_KEY = 'pnp-playground:tour-seen';
 
@@ -53,6 +54,11 @@ export function closeTour(): void {
 /** Offer the tour on a first visit (once per browser). */
 export function offerTour(firstVisit: boolean): void {
   if (firstVisit && !tourSeen()) openTour(false);
+}
+
+/** Fetch the card's code now if offerTour(firstVisit) will open it (so it is there when it opens). */
+export function preloadTour(firstVisit: boolean): void {
+  if (firstVisit && !tourSeen()) void loadCard().catch(() => undefined);
 }
 
 export function StartHereButton({ className }: { className: string }) {
