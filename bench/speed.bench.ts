@@ -23,7 +23,7 @@
 //  10. Enter on "Processor" → new CPU painted (the default demo and 256/64), vs the bare page adding a node.
 //      The default demo: --presses presses (default 3) on each of --runs fresh pages, every press a
 //      sample: the median of them all, and the median of the first presses (a page's first press
-//      runs colder code; both are judged).
+//      runs colder code; both are judged). The first press comes once the page is idle.
 //
 // Prints every row with its baseline, ratio, target and PASS/FAIL, and writes
 // bench/results/speed.json (git-ignored). A miss is printed loudly; the process does not fail.
@@ -328,6 +328,12 @@ async function enterUntil(page: Page, focus: string | null, painted: string): Pr
   return page.evaluate(() => (window as unknown as { __enter: Promise<number> }).__enter);
 }
 
+/** Half a second, then until the page's main thread is idle (at most 2 s more). */
+async function pageIdle(page: Page) {
+  await page.waitForTimeout(500);
+  await page.evaluate(() => new Promise<void>((done) => requestIdleCallback(() => done(), { timeout: 2000 })));
+}
+
 /**
  * Enter on "Processor" in the default demo, several presses on each of RUNS fresh pages: every
  * press is a sample (the first one on a page included: a user's first press is cold too).
@@ -339,6 +345,10 @@ async function addProcessorPresses(browser: Browser): Promise<{ all: number[]; f
     const page = await newPage(browser);
     await openLink(page, URL_APP);
     await waitGraphSettled(page);
+    // What the first load does after its first frame (the side columns, the panels' download, the
+    // tour's offer) is the load's, not the press's: the first press comes once the page is idle,
+    // as a user's does (nobody presses within a frame or two of the graph appearing).
+    await pageIdle(page);
     for (let p = 0; p < PRESSES; p++) {
       const cpus = await page.locator('.react-flow__node[data-id^="cpu:"]').count();
       const t = await enterUntil(page, 'button[data-palette="processor"]', `document.querySelectorAll('.react-flow__node[data-id^="cpu:"]').length > ${cpus}`);
@@ -513,7 +523,9 @@ async function link(browser: Browser) {
       seeker.at(k);
       return performance.now() - s0;
     });
-    row(`scrubber jump on the ${entries.toLocaleString('en')}-entry trace → graph settled, p95`, quantile(jumps, 0.95), quantile(seeks, 0.95), { abs: 50 });
+    // (The first target is seq 0, where the page opened.) The first jumps away from step 1 draw what the graph did not show yet (its registration edges) with
+    // code the page has not run yet: they are most of the tail, so they are printed with it.
+    row(`scrubber jump on the ${entries.toLocaleString('en')}-entry trace → graph settled, p95`, quantile(jumps, 0.95), quantile(seeks, 0.95), { abs: 50 }, ms, ` (p50 ${ms(median(jumps))}; the first two away from step 1: ${ms(jumps[1])}, ${ms(jumps[2])})`);
     results.scrubber = { entries, jumpsMs: jumps, inProcessSeekMs: seeks };
   }
 }

@@ -60,6 +60,8 @@ export interface Io {
   threadsAfterMs?: number;
   /** This thread's CPU time in ms (NaN where unknown), for `stats`. */
   cpu?(): number;
+  /** The whole process's CPU time in ms (every thread), for `stats`. */
+  processCpu?(): number;
   /** Print on stderr how the work was shared among the workers (StealStats, one line), to measure it. */
   stats?: boolean;
   /** Worker threads that explore subtrees of the scenario `text`. Absent: everything in this thread. */
@@ -128,14 +130,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const workers = args.workers ?? Math.max(1, io.cores());
     const scenario = loaded.scenario;
     let result: ExploreResult;
+    let stats: StealStats;
     if (workers > 1 && io.workerThreads) {
       // N workers: this thread and N − 1 worker threads, sharing the tree by work stealing
       // (exploreStealing); the threads start once this thread has explored for THREADS_AFTER_MS.
       const threads = io.workerThreads(workers - 1, text);
+      stats = { workers: [], readyAt: [], splits: 0, ms: 0 };
       try {
-        const stats: StealStats = { workers: [], readyAt: [], splits: 0, ms: 0 };
         result = await exploreStealing(scenario, options, threads, { startAfterMs: io.threadsAfterMs ?? THREADS_AFTER_MS, cpu: io.cpu, stats });
-        if (io.stats) io.err(`explore: workers ${JSON.stringify(stats)}`);
       } finally {
         await threads.close();
       }
@@ -143,7 +145,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const [t, c] = [io.now(), io.cpu?.() ?? NaN];
       result = explore(scenario, options);
       const ms = io.now() - t;
-      if (io.stats) io.err(`explore: workers ${JSON.stringify({ workers: [{ tasks: 1, runs: result.runs, ms, cpuMs: (io.cpu?.() ?? NaN) - c }], readyAt: [], splits: 0, ms } satisfies StealStats)}`);
+      stats = { workers: [{ tasks: 1, runs: result.runs, ms, cpuMs: (io.cpu?.() ?? NaN) - c }], readyAt: [], splits: 0, ms };
+    }
+    if (io.stats) {
+      // Once the threads have ended: the whole CPU time of this thread and of the process.
+      if (stats.workers[0]) stats.workers[0].threadCpuMs = io.cpu?.() ?? NaN;
+      stats.processCpuMs = io.processCpu?.() ?? NaN;
+      io.err(`explore: workers ${JSON.stringify(stats)}`);
     }
     io.out(`${JSON.stringify(result)}\n`);
     return EXIT.ran;
@@ -191,6 +199,7 @@ export function helperRunner(
     }
     const [t, c] = [now(), cpu()];
     const result = exploreTask(loaded.scenario, task, { ...options, maxRuns: undefined, now, sharing, explored: table?.table });
-    return { result, spent: { ms: now() - t, cpuMs: cpu() - c, shared: table ? { ...table.table.stats } : undefined } };
+    const threadCpuMs = cpu();
+    return { result, spent: { ms: now() - t, cpuMs: threadCpuMs - c, threadCpuMs, shared: table ? { ...table.table.stats } : undefined } };
   };
 }

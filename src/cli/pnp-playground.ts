@@ -244,6 +244,10 @@ async function runExplore(argv: string[]): Promise<number> {
     now: () => performance.now(),
     cores: () => availableParallelism(),
     cpu: threadCpuMs,
+    processCpu: () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    },
     stats: process.env.PNP_EXPLORE_STATS === '1',
     // PNP_EXPLORE_THREADS_AFTER_MS: when the worker threads start (0: at once; tests use it to share even a small tree).
     ...(/^[0-9]+$/.test(process.env.PNP_EXPLORE_THREADS_AFTER_MS ?? '') ? { threadsAfterMs: Number(process.env.PNP_EXPLORE_THREADS_AFTER_MS) } : {}),

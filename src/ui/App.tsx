@@ -4,7 +4,7 @@
 // built-in seed-000 demo) and the URL follows it (startUrlSync, started by src/boot.ts before
 // the views are evaluated). The header has the share and teach tools (demos,
 // editor, copy link); `?embed=1` shows the compact read-only embed layout instead.
-import { lazy, memo, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { TraceEntry } from '../engine/trace.ts';
 import { sessionStore, useSession } from '../store/session.ts';
 import { ActionsPanel } from './actions/ActionsPanel.tsx';
@@ -35,6 +35,7 @@ import { fullLink } from './share/link.ts';
 import { LinkAlert, ShareTools, TOOL, useCurrentHash } from './share/ShareTools.tsx';
 import { offerTour, preloadTour, StartHereButton, Tour, useTourOpen } from './tour/Tour.tsx';
 import { openedOnFirstVisit } from './url.ts';
+import { useAfterPaint } from './painted.ts';
 
 /** Decided once, when the page opens. */
 const EMBED = typeof window !== 'undefined' && isEmbed(window.location);
@@ -192,9 +193,9 @@ function Playground() {
   // While the tour is open at the top of the right column, the Explanation gives it room (the panels keep theirs).
   const touring = useTourOpen();
   // The graph and the step controls show a new run or step first; the Explanation and the panels
-  // follow in a render of their own (React's deferred value: after that frame is painted, and
-  // restarted, not queued, if the step moves again meanwhile).
-  const sideProps = useDeferredValue(props);
+  // follow in a render of their own once that frame is painted (a key press, a scrubber jump or a
+  // gesture shows on the graph without waiting for them).
+  const sideProps = useAfterPaint(props);
 
   return (
     // Below lg the page is one column that scrolls (machine, palette and actions, explanation and

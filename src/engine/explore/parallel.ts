@@ -207,25 +207,32 @@ export interface Helpers {
 
 export type HelperMessage = { from: number } & ({ ready: true } | { split: Task } | { result: TaskResult; spent: Spent });
 
-/** What exploring a task cost a worker: wall time, and CPU time of its thread where the platform says (else NaN); what its table shared so far. */
+/**
+ * What exploring a task cost a worker: wall time, and CPU time of its thread where the platform says
+ * (else NaN); the thread's whole CPU time so far (its start included); what its table shared so far.
+ */
 export interface Spent {
   ms: number;
   cpuMs: number;
+  threadCpuMs?: number;
   shared?: TableStats;
 }
 
 /**
  * How the work was shared (measured, to see whether the balancing works whatever the machine's load):
  * per worker (this thread first) the tasks it explored, their schedules, the wall and CPU time they
- * took; when the helpers were ready; how many times a worker split its work for another; the wall
- * time of the whole exploration.
+ * took, and its thread's whole CPU time (its start and its waiting included); when the helpers were
+ * ready; how many times a worker split its work for another; the wall time of the whole exploration;
+ * and the CPU time of the whole process (the caller fills it in: every thread, V8's compiler and
+ * garbage-collector threads included, which the workers' own times leave out).
  */
 export interface StealStats {
-  workers: { tasks: number; runs: number; ms: number; cpuMs: number; shared?: TableStats }[];
+  workers: { tasks: number; runs: number; ms: number; cpuMs: number; threadCpuMs?: number; shared?: TableStats }[];
   /** When each helper was ready, in ms from the start. */
   readyAt: number[];
   splits: number;
   ms: number;
+  processCpuMs?: number;
 }
 
 export interface StealOptions {
@@ -274,6 +281,7 @@ export async function exploreStealing(scenario: NormalizedScenario, options: Exp
     w.runs += runs;
     w.ms += s.ms;
     w.cpuMs += s.cpuMs;
+    if (s.threadCpuMs !== undefined) w.threadCpuMs = s.threadCpuMs;
     if (s.shared) w.shared = { ...s.shared };
   };
   const once = async (o: ExploreOptions): Promise<ExploreResult> => {
