@@ -453,7 +453,12 @@ async function pages() {
       log('Enter on "Processor"…');
       bigPage ??= await openBig();
       barePage ??= await openBare();
-      const bigAdd = await enterUntil(bigPage, 'button[data-palette="processor"]', `(document.querySelector('[data-id="cpus"]')?.textContent ?? '').includes('257 processors')`);
+      // The collapsed processors' title counts the machine's processors ("CPU 0–256 · 257 processors":
+      // the demo's own hot-add is one of them): the press has shown once the count goes up.
+      const countOf = `Number(/(\\d+) processors/.exec(document.querySelector('[data-id="cpus"]')?.textContent ?? '')?.[1])`;
+      const before = (await bigPage.evaluate(countOf)) as number;
+      if (!(before > 0)) throw new Error('the collapsed processors node shows no count');
+      const bigAdd = await enterUntil(bigPage, 'button[data-palette="processor"]', `${countOf} > ${before}`);
       const add = await addProcessorPresses(browser);
       const bareAdd: number[] = [];
       for (let i = 0; i < 5; i++) {
