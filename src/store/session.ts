@@ -25,6 +25,7 @@ import {
 } from '../scenario/gestures.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { firstSeqOfStep, traceIndex } from '../trace/indexes.ts';
+import { noFrames } from './frames.ts';
 import { traceView } from '../trace/view.ts';
 import { getEngineClient } from '../worker/client.ts';
 import { PROTOCOL_VERSION, type ProtocolValidationError, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
@@ -466,7 +467,6 @@ function createFrameStore(source: SessionStore) {
   /** The deadline of a wait for the worker's snapshot. */
   let waiting: ReturnType<typeof setTimeout> | null = null;
   const listeners = new Set<() => void>();
-  const noFrames = () => typeof requestAnimationFrame !== 'function' || (typeof document !== 'undefined' && document.visibilityState === 'hidden');
   const flush = () => {
     pending = false;
     if (waiting) clearTimeout(waiting);

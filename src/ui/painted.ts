@@ -1,7 +1,6 @@
 // A value that follows another once the frame showing the change has been painted.
 import { startTransition, useEffect, useRef, useState } from 'react';
-
-const noFrames = () => typeof requestAnimationFrame !== 'function' || (typeof document !== 'undefined' && document.visibilityState === 'hidden');
+import { noFrames } from '../store/frames.ts';
 
 /**
  * `value`, as of the last frame painted: when `value` changes, the old one is returned until the

@@ -68,7 +68,9 @@ function PnpEdgeImpl(props: EdgeProps<PnpEdge>) {
         path={path}
         className={className}
         style={{ stroke, strokeWidth: width, strokeDasharray: dash, opacity: props.data?.quiet ? 0.12 : 1 }}
-        interactionWidth={12}
+        // No invisible wide path to hover or click: the edges take no pointer events (not
+        // selectable, no click handler), so it would only add an element and a path to parse per edge.
+        interactionWidth={0}
       />
       {m.current && (
         <circle r="5.5" className="pnp-notification-dot" fill="var(--edge-current)" stroke="white" strokeWidth="1.5">
