@@ -5,6 +5,7 @@
 // work, and the graph no longer waits for them. The columns keep their size while empty, so the
 // graph does not move when they fill.
 import { useEffect, useSyncExternalStore } from 'react';
+import { noFrames } from '../../store/frames.ts';
 import { useSession } from '../../store/session.ts';
 
 /** The first run's screen has been painted (for the page's lifetime once true). */
@@ -33,7 +34,7 @@ export function useFirstRunPainted(): boolean {
   useEffect(() => {
     if (on || !settled) return;
     // A hidden page paints no frames (and runs no animation callbacks): nothing to wait for.
-    if (document.visibilityState === 'hidden') {
+    if (noFrames()) {
       const t = setTimeout(markPainted, 0);
       return () => clearTimeout(t);
     }
