@@ -19,7 +19,7 @@ import type { PanelProps } from './panels/types.ts';
 import { Header } from './shell/Header.tsx';
 import { NoticeToast, RunProblems } from './shell/Notices.tsx';
 import { GlyphWarmup } from './shell/GlyphWarmup.tsx';
-import { useFirstRunPainted } from './shell/firstScreen.ts';
+import { useFirstRunPainted, useFirstStagePainted } from './shell/firstScreen.ts';
 import { Tabs } from './shell/Tabs.tsx';
 import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { GlossaryButton } from './shell/Glossary.tsx';
@@ -176,16 +176,19 @@ function Playground() {
   const props = usePanelProps();
   const presenter = useView((v) => v.presenter);
   const codeBeside = useView((v) => v.codeBeside);
-  // The header, the graph and the step controls are painted first; the side columns' content, the
-  // tour's offer and the on-demand panels' download (Threads, Sequence, Code…, whether the side
-  // panels show or Presenter mode folds them) follow in the task after (shell/firstScreen.ts).
-  const sides = useFirstRunPainted();
+  // The header, the graph and the step controls are painted first; the left column's content and
+  // the on-demand panels' download (Threads, Sequence, Code…, whether the side panels show or
+  // Presenter mode folds them) follow in the task after; the right column's content and the tour's
+  // offer in a task after the frame that paints those (shell/firstScreen.ts).
+  const left = useFirstRunPainted();
+  const right = useFirstStagePainted();
   useEffect(() => preloadTour(!EMBED && openedOnFirstVisit()), []);
   useEffect(() => {
-    if (!sides) return;
-    preloadPanels();
-    offerTour(!EMBED && openedOnFirstVisit());
-  }, [sides]);
+    if (left) preloadPanels();
+  }, [left]);
+  useEffect(() => {
+    if (right) offerTour(!EMBED && openedOnFirstVisit());
+  }, [right]);
   // The quiz sits above the Explanation in three columns (the graph keeps its size), above the step
   // controls in one, and in Presenter mode (the class sees it while the side columns are folded).
   const columns = useColumns();
@@ -228,7 +231,7 @@ function Playground() {
         >
           <Fold folded={presenter} label="Palette and actions" side="left">
             <div className={presenter ? 'min-h-0 flex-1 space-y-5 overflow-y-auto p-3' : 'contents'}>
-              {sides && (
+              {left && (
                 <>
                   <Palette />
                   <ActionsPanel />
@@ -260,7 +263,7 @@ function Playground() {
         >
           {/* In Presenter mode the tour opens the folded column (it walks through what is in it). */}
           <Fold folded={presenter} label="Explanation and panels" side="right" opened={touring}>
-            {sides && (
+            {right && (
               <>
                 <Tour />
                 {quizBeside && <QuizPanel />}

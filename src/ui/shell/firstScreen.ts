@@ -1,20 +1,24 @@
-// The first screen in two steps. The header, the graph and the step controls render first and,
-// with the first run's graph, are painted first; what the first look at the machine does not need
-// (the side columns: palette, actions, explanation, panels, the tour; the glyph warm-up) renders in
-// the task after that frame is painted. Their render and layout are most of the first screen's
-// work, and the graph no longer waits for them. The columns keep their size while empty, so the
-// graph does not move when they fill.
+// The first screen in steps. The header, the graph and the step controls render first and, with
+// the first run's graph, are painted first; what the first look at the machine does not need
+// follows in two stages, each in a task after a painted frame: the left column (palette, actions)
+// and the glyph warm-up, then the right column (the tour, the explanation and the panels). Their
+// render and layout are most of the first screen's work: the graph does not wait for them, and no
+// single task holds all of it. The columns keep their size while empty, so the graph does not move
+// when they fill.
 import { useEffect, useSyncExternalStore } from 'react';
 import { noFrames } from '../../store/frames.ts';
 import { useSession } from '../../store/session.ts';
 
-/** The first run's screen has been painted (for the page's lifetime once true). */
-let painted = false;
+/**
+ * How far the first screen has come (for the page's lifetime, it only grows): 0 until the first
+ * run's screen is painted, 1 once it is (the first stage renders), 2 once that stage is painted.
+ */
+let stage = 0;
 const listeners = new Set<() => void>();
 
-function markPainted(): void {
-  if (painted) return;
-  painted = true;
+function reach(to: number): void {
+  if (stage >= to) return;
+  stage = to;
   for (const l of listeners) l();
 }
 
@@ -22,7 +26,24 @@ const subscribe = (l: () => void) => {
   listeners.add(l);
   return () => void listeners.delete(l);
 };
-const read = () => painted;
+const read = () => stage;
+
+/** Calls `then` in a task of its own after the frame this render is painted in; returns a canceller. */
+function afterPaintedFrame(then: () => void): () => void {
+  // A hidden page paints no frames (and runs no animation callbacks): nothing to wait for.
+  if (noFrames()) {
+    const t = setTimeout(then, 0);
+    return () => clearTimeout(t);
+  }
+  // The frame after the one this render is painted in has begun (so that one is on screen), and
+  // then a task of its own: what follows does not hold back the frame before it.
+  let t: ReturnType<typeof setTimeout> | undefined;
+  let frame = requestAnimationFrame(() => (frame = requestAnimationFrame(() => (t = setTimeout(then, 0)))));
+  return () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(t);
+  };
+}
 
 /**
  * False until the task after the frame that painted the first run's result (its graph, or its
@@ -30,22 +51,24 @@ const read = () => painted;
  */
 export function useFirstRunPainted(): boolean {
   const settled = useSession((s) => s.status !== 'running');
-  const on = useSyncExternalStore(subscribe, read, read);
+  const now = useSyncExternalStore(subscribe, read, read);
   useEffect(() => {
-    if (on || !settled) return;
-    // A hidden page paints no frames (and runs no animation callbacks): nothing to wait for.
-    if (noFrames()) {
-      const t = setTimeout(markPainted, 0);
-      return () => clearTimeout(t);
-    }
-    // The frame after the one this render is painted in has begun (so that one is on screen), and
-    // then a task of its own: the rest of the screen does not hold back the frame that shows the graph.
-    let t: ReturnType<typeof setTimeout> | undefined;
-    let frame = requestAnimationFrame(() => (frame = requestAnimationFrame(() => (t = setTimeout(markPainted, 0)))));
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(t);
-    };
-  }, [settled, on]);
-  return on;
+    if (now >= 1 || !settled) return;
+    return afterPaintedFrame(() => reach(1));
+  }, [settled, now]);
+  return now >= 1;
+}
+
+/**
+ * The second stage: false until the task after the frame that painted the first stage (what
+ * renders once `useFirstRunPainted` is true), then true. Every caller turns true in the same render.
+ */
+export function useFirstStagePainted(): boolean {
+  const first = useFirstRunPainted();
+  const now = useSyncExternalStore(subscribe, read, read);
+  useEffect(() => {
+    if (now !== 1) return;
+    return afterPaintedFrame(() => reach(2));
+  }, [now]);
+  return first && now >= 2;
 }
