@@ -1,10 +1,10 @@
 /// <reference types="vitest/config" />
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type Rollup } from 'vite';
-
-type OutputBundle = Rollup.OutputBundle;
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+
+type OutputBundle = Rollup.OutputBundle;
 
 /**
  * The production page's Content-Security-Policy: everything from this origin, nothing else; no

@@ -19,7 +19,7 @@ import type { PanelProps } from './panels/types.ts';
 import { Header } from './shell/Header.tsx';
 import { NoticeToast, RunProblems } from './shell/Notices.tsx';
 import { GlyphWarmup } from './shell/GlyphWarmup.tsx';
-import { useFirstRunPainted, useFirstStagePainted } from './shell/firstScreen.ts';
+import { useFirstScreen } from './shell/firstScreen.ts';
 import { Tabs } from './shell/Tabs.tsx';
 import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { GlossaryButton } from './shell/Glossary.tsx';
@@ -180,8 +180,7 @@ function Playground() {
   // the on-demand panels' download (Threads, Sequence, Code…, whether the side panels show or
   // Presenter mode folds them) follow in the task after; the right column's content and the tour's
   // offer in a task after the frame that paints those (shell/firstScreen.ts).
-  const left = useFirstRunPainted();
-  const right = useFirstStagePainted();
+  const { left, right } = useFirstScreen();
   useEffect(() => preloadTour(!EMBED && openedOnFirstVisit()), []);
   useEffect(() => {
     if (left) preloadPanels();
@@ -274,7 +273,7 @@ function Playground() {
         </aside>
       </main>
       <NoticeToast />
-      <GlyphWarmup />
+      {left && <GlyphWarmup />}
     </div>
   );
 }

@@ -6,14 +6,10 @@
 // "Processor"). So in the task after the first run is painted, this lays them out once, invisibly,
 // in each family and weight the page shows them in: the lookups are made there, off the gesture's
 // critical path (the browser keeps the fallback it found for the page's lifetime).
-import { useFirstRunPainted } from './firstScreen.ts';
-
 const SYMBOLS = '▶⚠✎■→←·—–…';
 
+/** Rendered with the first screen's first stage (shell/firstScreen.ts), not before: the graph comes first. */
 export function GlyphWarmup() {
-  // In the task after the frame that painted the first run (not before: the first screen comes first).
-  const on = useFirstRunPainted();
-  if (!on) return null;
   return (
     <div aria-hidden="true" data-testid="glyph-warmup" className="pointer-events-none fixed left-0 top-0 -z-10 select-none overflow-hidden whitespace-nowrap text-xs opacity-0 [contain:strict] size-px">
       {['font-sans', 'font-mono'].map((family) =>

@@ -46,29 +46,16 @@ function afterPaintedFrame(then: () => void): () => void {
 }
 
 /**
- * False until the task after the frame that painted the first run's result (its graph, or its
- * problems), then true. Every caller turns true in the same render.
+ * The first screen's stages, driven from one place (the playground's shell calls it once): `left`
+ * turns true in the task after the frame that painted the first run's result (its graph, or its
+ * problems); `right` in the task after the frame that painted what `left` rendered.
  */
-export function useFirstRunPainted(): boolean {
+export function useFirstScreen(): { left: boolean; right: boolean } {
   const settled = useSession((s) => s.status !== 'running');
   const now = useSyncExternalStore(subscribe, read, read);
   useEffect(() => {
-    if (now >= 1 || !settled) return;
-    return afterPaintedFrame(() => reach(1));
+    if (now === 0 && settled) return afterPaintedFrame(() => reach(1));
+    if (now === 1) return afterPaintedFrame(() => reach(2));
   }, [settled, now]);
-  return now >= 1;
-}
-
-/**
- * The second stage: false until the task after the frame that painted the first stage (what
- * renders once `useFirstRunPainted` is true), then true. Every caller turns true in the same render.
- */
-export function useFirstStagePainted(): boolean {
-  const first = useFirstRunPainted();
-  const now = useSyncExternalStore(subscribe, read, read);
-  useEffect(() => {
-    if (now !== 1) return;
-    return afterPaintedFrame(() => reach(2));
-  }, [now]);
-  return first && now >= 2;
+  return { left: now >= 1, right: now >= 2 };
 }
