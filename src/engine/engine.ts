@@ -17,7 +17,7 @@ import { own } from './dict.ts';
 import { entityId, type EntityKind } from './ids/entities.ts';
 import { parseThread } from './ids/threads.ts';
 import { block, frame, ret, type Frame, type Routine } from './frame.ts';
-import { Copier, copyEngine, reachable } from './fork.ts';
+import { Copier, copyEngine, immutableLocals, reachable } from './fork.ts';
 
 export interface Job {
   id: number;
@@ -709,7 +709,10 @@ export class Engine {
   fork(): Engine {
     if (!this.kept) throw new Error('engine: only a run started with `keep` can be forked');
     const c = new Copier(scenarioObjects(this.scenario));
-    for (const shared of [this.scenario, this.handlers, this.limits, this.explorer]) if (shared) c.share(shared);
+    c.share(this.scenario);
+    c.share(this.limits);
+    if (this.handlers) c.share(this.handlers);
+    if (this.explorer) c.share(this.explorer);
     const world = c.world(this.world);
     const copy = new Engine(this.scenario, world, { handlers: this.handlers ?? undefined, explorer: this.explorer ?? undefined, keep: true });
     return copyEngine(this as Engine, copy, c);
@@ -989,6 +992,7 @@ const takeMutex: Routine<AcquireFrame> = (engine, f) => {
   else engine.world.mutexes.set(f.wait.mutex, { thread: f.wait.waiter, depth: 1 });
   return ret();
 };
+immutableLocals(takeMutex, 'wait');
 
 /** Take a kernel mutex (re-entrant for its owner), waiting while another thread holds it: `return call(...)`-able frame. */
 export function acquire(engine: Engine, mutex: string, what: string, rule?: Wait['rule']): Frame {

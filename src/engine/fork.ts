@@ -35,6 +35,46 @@ export function derived<T extends object>(o: T, name: string): T {
   return o;
 }
 
+/** Per routine (frame.ts), the locals of its frames that are never changed (see `immutableLocals`). */
+const IMMUTABLE_LOCALS = new Map<Function, readonly string[]>();
+
+/**
+ * Declare that the objects in these locals of `routine`'s frames (and everything they hold) are
+ * never changed once the frame is made, and hold nothing a run changes (no world record, thread or
+ * job): a wait, a delivery's rule, a notification's arguments. A fork shares them instead of copying
+ * them, frozen (so a change would throw instead of reaching another run).
+ */
+export function immutableLocals(routine: Function, ...locals: string[]): void {
+  IMMUTABLE_LOCALS.set(routine, locals);
+}
+
+/**
+ * A world record that is never changed again (an event processed, a handle closed): frozen, with
+ * the objects it holds (an event's result, its custom event), so forks share it instead of copying
+ * it (`Copier.records`, `Copier.list`) and a change would throw. Frames may go on referring to it:
+ * it is the same object in every run.
+ */
+export function final(record: object): void {
+  Object.freeze(record);
+  for (const k of Object.keys(record)) {
+    const x = (record as Record<string, unknown>)[k];
+    if (typeof x === 'object' && x !== null) Object.freeze(x);
+  }
+}
+
+/** Freeze `o` and what it holds (but the scenario's objects, never changed and shared anyway). */
+function freezeDeep(o: object, shared: WeakSet<object>): object {
+  if (Object.isFrozen(o) || shared.has(o)) return o;
+  // A Map or Set stays changeable when frozen: none is held by an immutable local.
+  if (o instanceof Map || o instanceof Set) throw new Error('fork: an immutable local holds a Map or Set');
+  Object.freeze(o);
+  for (const k of Object.keys(o)) {
+    const x = (o as Record<string, unknown>)[k];
+    if (typeof x === 'object' && x !== null) freezeDeep(x, shared);
+  }
+  return o;
+}
+
 /** The name of an object derived from the scenario, or undefined. */
 export const derivedName = (o: object): string | undefined => DERIVED.get(o);
 
@@ -111,9 +151,14 @@ export class Copier {
     // methods live on the prototype).
     const out = (proto === Object.prototype ? { ...v } : Object.assign(Object.create(proto) as object, v)) as Record<string, unknown>;
     this.seen.set(v, out);
+    // A frame (frame.ts): its immutable locals (immutableLocals) shared, frozen — unless copied
+    // already, reached first from elsewhere in this copy.
+    const fn = out.fn;
+    const keep = typeof fn === 'function' ? IMMUTABLE_LOCALS.get(fn) : undefined;
     for (const k in out) {
       const x = out[k];
-      if (typeof x === 'object' && x !== null) out[k] = this.object(x);
+      if (typeof x !== 'object' || x === null) continue;
+      out[k] = keep !== undefined && keep.includes(k) ? this.seen.get(x) ?? freezeDeep(x, this.shared) : this.object(x);
     }
     return out;
   }
@@ -136,17 +181,23 @@ export class Copier {
     const done = this.known(t);
     if (done !== undefined) return done as Thread;
     if (dormant(t)) return share(t);
-    const out = { ...t };
+    // Built whole, in a thread's key order (Engine.thread_; `inCompletion` comes last when a thread
+    // has one): a spread at a site that sees several thread shapes costs more. Entered in the
+    // identity map before its jobs and frames are copied (activations refer to their thread).
+    const out: Thread = {
+      name: t.name, order: t.order, service: t.service, jobs: t.jobs, job: t.job, stack: t.stack, status: t.status,
+      wait: t.wait, since: t.since, irql: t.irql, callbacks: t.callbacks.slice(),
+      // Frozen `{ component, routine }` records (interp.ts): shared.
+      frames: t.frames.slice(), ruleFrames: t.ruleFrames.slice(), pendingOp: t.pendingOp, pendingSpec: t.pendingSpec,
+    };
+    if (t.inCompletion !== undefined) out.inCompletion = t.inCompletion;
     this.seen.set(t, out);
     out.jobs = t.jobs.slice();
     for (let i = 0; i < out.jobs.length; i++) out.jobs[i] = this.job(out.jobs[i]);
     if (t.job !== null) out.job = this.job(t.job);
     out.stack = this.owned(t.stack);
-    if (t.wait !== null) out.wait = this.copy(t.wait);
-    out.callbacks = t.callbacks.slice();
-    // Frozen `{ component, routine }` records (interp.ts): shared.
-    out.frames = t.frames.slice();
-    out.ruleFrames = t.ruleFrames.slice();
+    // A wait is data, never changed once made (model.ts Wait): shared, frozen.
+    if (t.wait !== null) out.wait = (this.seen.get(t.wait) as typeof t.wait | undefined) ?? (freezeDeep(t.wait, this.shared) as typeof t.wait);
     return out;
   }
 
@@ -230,7 +281,7 @@ export class Copier {
       const r = out[i];
       const done = this.seen.get(r);
       if (done !== undefined) out[i] = done as R;
-      else this.seen.set(r, (out[i] = copy(r)));
+      else if (!Object.isFrozen(r)) this.seen.set(r, (out[i] = copy(r)));
     }
     return out;
   }
@@ -249,6 +300,7 @@ export class Copier {
       }
       const done = this.seen.get(r as object) as R | undefined;
       if (done !== undefined) out[k] = done;
+      else if (Object.isFrozen(r)) out[k] = r;
       else this.seen.set(r as object, (out[k] = copy(r)) as object);
     }
     return out;
@@ -360,8 +412,9 @@ export function copyEngine<E extends object>(from: E, into: E, c: Copier): E {
   c.seen.set(from, into);
   b.handedOver = a.handedOver;
   b.kept = a.kept === null ? null : a.kept.slice();
-  b.progress = { ...a.progress };
-  if (a.paused !== null) b.paused = { ...a.paused, point: c.point(a.paused.point) };
+  const p = a.progress;
+  b.progress = { phase: p.phase, next: p.next, settling: p.settling, flushAfter: p.flushAfter };
+  if (a.paused !== null) b.paused = { point: c.point(a.paused.point), pick: a.paused.pick, continuing: a.paused.continuing };
   b.sink = a.sink;
   for (const [k, t] of a.threads) b.threads.set(k, c.thread(t));
   b.threadList = threads(a.threadList, c);
