@@ -13,7 +13,7 @@
 // and arrays of strings or of final values are sliced. Everything else — frames and their locals,
 // jobs, waits, activations — goes through the generic copy, which keeps identity.
 import type { ChoicePoint, Job, Paused, Progress, Thread } from './engine.ts';
-import type { Frame } from './frame.ts';
+import type { Frame, Routine } from './frame.ts';
 import type { World } from './model.ts';
 import type { TraceEntry } from './trace.ts';
 
@@ -36,7 +36,7 @@ export function derived<T extends object>(o: T, name: string): T {
 }
 
 /** Per routine (frame.ts), the locals of its frames that are never changed (see `immutableLocals`). */
-const IMMUTABLE_LOCALS = new Map<Function, readonly string[]>();
+const IMMUTABLE_LOCALS = new Map<Routine<never>, readonly string[]>();
 
 /**
  * Declare that the objects in these locals of `routine`'s frames (and everything they hold) are
@@ -44,7 +44,7 @@ const IMMUTABLE_LOCALS = new Map<Function, readonly string[]>();
  * job): a wait, a delivery's rule, a notification's arguments. A fork shares them instead of copying
  * them, frozen (so a change would throw instead of reaching another run).
  */
-export function immutableLocals(routine: Function, ...locals: string[]): void {
+export function immutableLocals(routine: Routine<never>, ...locals: string[]): void {
   IMMUTABLE_LOCALS.set(routine, locals);
 }
 
@@ -154,7 +154,7 @@ export class Copier {
     // A frame (frame.ts): its immutable locals (immutableLocals) shared, frozen — unless copied
     // already, reached first from elsewhere in this copy.
     const fn = out.fn;
-    const keep = typeof fn === 'function' ? IMMUTABLE_LOCALS.get(fn) : undefined;
+    const keep = typeof fn === 'function' ? IMMUTABLE_LOCALS.get(fn as Routine<never>) : undefined;
     for (const k in out) {
       const x = out[k];
       if (typeof x !== 'object' || x === null) continue;
