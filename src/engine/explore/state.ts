@@ -329,7 +329,9 @@ export class StateKeys {
 
   /** A container only its holder refers to: written in place, with no number; its values of kind `values`. */
   private owned(o: object, values: Kind): number {
-    if (Object.isFrozen(o)) return this.object(o, Kind.Generic); // a shared constant
+    // A shared constant; but an empty array (a dormant thread's, shared by forks frozen: fork.ts
+    // `dormant`) holds nothing to share, and is written in place as it was before it was frozen.
+    if (Object.isFrozen(o) && !(Array.isArray(o) && o.length === 0)) return this.object(o, Kind.Generic);
     const depth = this.open++;
     const outermost = this.contents(o, Kind.Generic, values);
     this.open--;
