@@ -1,10 +1,8 @@
 /// <reference types="vitest/config" />
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type Rollup } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
-import { EARLY_WORKER, ENGINE_WORKER_NAME } from './src/worker/start.ts';
 
 type OutputBundle = Rollup.OutputBundle;
 
@@ -15,9 +13,9 @@ type OutputBundle = Rollup.OutputBundle;
  * CodeMirror's injected theme); downloads use blob: URLs. Dev is left alone: React refresh needs
  * an inline preamble script there.
  */
-const contentSecurityPolicy = (inlineScripts: readonly string[]) => [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  ["script-src 'self'", ...inlineScripts.map((code) => `'sha256-${createHash('sha256').update(code).digest('base64')}'`)].join(' '),
+  "script-src 'self'",
   "worker-src 'self' blob:",
   "connect-src 'self'",
   "img-src 'self' data: blob:",
@@ -28,53 +26,16 @@ const contentSecurityPolicy = (inlineScripts: readonly string[]) => [
   "form-action 'none'",
 ].join('; ');
 
-/**
- * Injects the policy as the first element of <head> in the built index.html. The page's own inline
- * scripts (`earlyEngineWorker`'s, added before this runs) are allowed by their hash, and nothing else inline.
- */
-function contentSecurityPolicyMeta(): Plugin {
+/** Injects the policy as the first element of <head> in the built index.html. */
+function contentSecurityPolicy(): Plugin {
   return {
     name: 'pnp-content-security-policy',
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
-      handler: (html) => {
-        const inline = [...html.matchAll(/<script>([^<]*)<\/script>/g)].map((m) => m[1]);
-        return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy(inline) }, injectTo: 'head-prepend' }];
-      },
-    },
-  };
-}
-
-/**
- * The engine worker started by the document itself: an inline script at the top of <head> creates
- * it while the HTML is parsed, before the page's scripts have arrived, and leaves it in the global
- * EARLY_WORKER, where the page's entry takes it (src/worker/start.ts). The worker's script then loads,
- * compiles and evaluates while the page's chunks stream in, so its first answer (the run the page
- * opens with) can arrive before React's first render instead of after it; without this the worker
- * started only once the entry module had arrived and run, ~100 ms later on a first visit here.
- * The URL is the build's own worker chunk (the one src/worker/start.ts's `new Worker` bundles), so
- * both starts make the same worker; the page's entry makes one itself if this one is missing.
- */
-function earlyEngineWorker(): Plugin {
-  let base = '/';
-  return {
-    name: 'pnp-early-engine-worker',
-    apply: 'build',
-    configResolved: (config) => void (base = config.base),
-    transformIndexHtml: {
-      order: 'post',
-      handler: (html, ctx) => {
-        if (!ctx.bundle) return html;
-        const files = Object.keys(ctx.bundle).filter((file) => /(^|\/)engine\.worker-[\w-]+\.js$/.test(file));
-        if (files.length !== 1) throw new Error(`pnp-early-engine-worker: expected one engine worker chunk, found ${files.length}`);
-        const options = JSON.stringify({ type: 'module', name: ENGINE_WORKER_NAME });
-        const code = `try{self.${EARLY_WORKER}=new Worker(${JSON.stringify(base + files[0])},${options})}catch{}`;
-        // After the charset (it must come first), before the stylesheet (an inline script after it waits for it).
-        const charset = /<meta charset="[^"]*"\s*\/?>/i;
-        if (!charset.test(html)) throw new Error('pnp-early-engine-worker: no <meta charset> in index.html');
-        return html.replace(charset, (tag) => `${tag}\n    <script>${code}</script>`);
-      },
+      handler: () => [
+        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+      ],
     },
   };
 }
@@ -114,7 +75,7 @@ interface ModuleGraph {
  * evaluation is a long task. Each of those roots gets one chunk named after it (`boot`, `mount`)
  * holding what it loads on every visit and an earlier root did not: what it imports statically,
  * what it imports dynamically itself, and everything those import statically (less the entry's own
- * modules, which stay in the entry's chunk). React DOM keeps its chunk; what the page loads on demand
+ * modules, which stay in the entry's chunk). React DOM keeps its chunk (`reactDomChunk`); what the page loads on demand
  * (panels, dialogs, the editor) keeps its own chunks. Without this, the modules the first visit
  * shares with on-demand code made a dozen small chunks, whose requests (HTTP/1.1: six at a time to
  * a host) queued ahead of the engine worker's script and delayed its start.
@@ -202,19 +163,26 @@ function firstVisitChunks(entry = 'src/main.tsx', roots = ['src/boot.ts', 'src/m
   };
   return { group, preload, compileHints };
 }
+/**
+ * React DOM's chunk, without what it imports (`includeDependenciesRecursively: false`): React itself
+ * goes with src/boot.ts, whose session store needs it (zustand's hooks), so the page's first run is
+ * posted once boot's own chunk has arrived, not after React DOM's 211 KB have arrived and compiled.
+ */
+const reactDomChunk = { name: 'react-dom', test: /node_modules[\\/](react-dom|scheduler)[\\/]/, priority: 2, includeDependenciesRecursively: false };
+
 /** V8's explicit compile hint for a whole script (Chromium 136+; a comment elsewhere). */
 const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 const firstVisit = firstVisitChunks();
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), earlyEngineWorker(), contentSecurityPolicyMeta(), firstVisit.preload, firstVisit.compileHints, asyncEntry()],
+  plugins: [react(), tailwindcss(), contentSecurityPolicy(), firstVisit.preload, firstVisit.compileHints, asyncEntry()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',
     sourcemap: false,
     modulePreload: { polyfill: false },
     rolldownOptions: {
-      output: { codeSplitting: { groups: [{ name: 'react-dom', test: /node_modules[\\/](react-dom|scheduler)[\\/]/, priority: 2, includeDependenciesRecursively: false }, firstVisit.group] } },
+      output: { codeSplitting: { groups: [reactDomChunk, firstVisit.group] } },
     },
   },
   test: {
