@@ -17,7 +17,7 @@ import { own } from './dict.ts';
 import { entityId, type EntityKind } from './ids/entities.ts';
 import { parseThread } from './ids/threads.ts';
 import { block, frame, ret, type Frame, type Routine } from './frame.ts';
-import { Copier, copyEngine, reachable } from './fork.ts';
+import { Copier, copyEngine, immutableLocals, reachable } from './fork.ts';
 
 export interface Job {
   id: number;
@@ -480,9 +480,25 @@ export class Engine {
     this.append(entry as TraceEntry);
   }
 
+  /**
+   * A thread this engine may change: `t` itself, or, when `t` is a dormant thread shared with forks
+   * (frozen, fork.ts `dormant`), a copy of it put where the engine holds it (the thread table, the
+   * list of threads, `current`, `lastStepped`: nothing else refers to a dormant thread).
+   */
+  private own(t: Thread): Thread {
+    if (!Object.isFrozen(t)) return t;
+    const c: Thread = { ...t, jobs: [], stack: [], callbacks: [], frames: [], ruleFrames: [] };
+    this.threads.set(t.name, c);
+    const i = this.threadList.indexOf(t);
+    if (i >= 0) this.threadList[i] = c;
+    if (this.current === t) this.current = c;
+    if (this.lastStepped === t) this.lastStepped = c;
+    return c;
+  }
+
   /** Queue a job on a thread (creating it if needed). Returns the job for waiting on it. */
   submit(threadName: string, label: string, body: Frame, service = true): Job {
-    const t = this.thread_(threadName, service);
+    const t = this.own(this.thread_(threadName, service));
     const job: Job = { id: ++this.jobIds, label, body, done: false };
     this.jobs.set(job.id, job);
     t.jobs.push(job);
@@ -539,9 +555,10 @@ export class Engine {
   /** Process exit: the app's threads end where they are; jobs others wait for count as returned. */
   killAppThreads(app: string): void {
     this.recheckAll = true;
-    for (const t of this.threadList) {
-      const parsed = parseThread(t.name);
+    for (const listed of this.threadList) {
+      const parsed = parseThread(listed.name);
       if ((parsed.kind !== 'app' && parsed.kind !== 'appPool') || parsed.app !== app) continue;
+      const t = this.own(listed);
       for (const job of [t.job, ...t.jobs]) {
         if (job && !job.done) {
           job.done = true;
@@ -692,7 +709,10 @@ export class Engine {
   fork(): Engine {
     if (!this.kept) throw new Error('engine: only a run started with `keep` can be forked');
     const c = new Copier(scenarioObjects(this.scenario));
-    for (const shared of [this.scenario, this.handlers, this.limits, this.explorer]) if (shared) c.share(shared);
+    c.share(this.scenario);
+    c.share(this.limits);
+    if (this.handlers) c.share(this.handlers);
+    if (this.explorer) c.share(this.explorer);
     const world = c.world(this.world);
     const copy = new Engine(this.scenario, world, { handlers: this.handlers ?? undefined, explorer: this.explorer ?? undefined, keep: true });
     return copyEngine(this as Engine, copy, c);
@@ -972,6 +992,7 @@ const takeMutex: Routine<AcquireFrame> = (engine, f) => {
   else engine.world.mutexes.set(f.wait.mutex, { thread: f.wait.waiter, depth: 1 });
   return ret();
 };
+immutableLocals(takeMutex, 'wait');
 
 /** Take a kernel mutex (re-entrant for its owner), waiting while another thread holds it: `return call(...)`-able frame. */
 export function acquire(engine: Engine, mutex: string, what: string, rule?: Wait['rule']): Frame {

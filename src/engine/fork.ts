@@ -12,8 +12,8 @@
 // thread's `callbacks`, a device's `symlinks`…) are copied without an entry in the identity map,
 // and arrays of strings or of final values are sliced. Everything else — frames and their locals,
 // jobs, waits, activations — goes through the generic copy, which keeps identity.
-import type { ChoicePoint, Job, Paused, Thread } from './engine.ts';
-import type { Frame } from './frame.ts';
+import type { ChoicePoint, Job, Paused, Progress, Thread } from './engine.ts';
+import type { Frame, Routine } from './frame.ts';
 import type { World } from './model.ts';
 import type { TraceEntry } from './trace.ts';
 
@@ -32,6 +32,46 @@ const DERIVED = new WeakMap<object, string>();
 export function derived<T extends object>(o: T, name: string): T {
   if (!Object.isFrozen(o)) throw new Error(`fork: derived object ${name} is not frozen`);
   DERIVED.set(o, name);
+  return o;
+}
+
+/** Per routine (frame.ts), the locals of its frames that are never changed (see `immutableLocals`). */
+const IMMUTABLE_LOCALS = new Map<Routine<never>, readonly string[]>();
+
+/**
+ * Declare that the objects in these locals of `routine`'s frames (and everything they hold) are
+ * never changed once the frame is made, and hold nothing a run changes (no world record, thread or
+ * job): a wait, a delivery's rule, a notification's arguments. A fork shares them instead of copying
+ * them, frozen (so a change would throw instead of reaching another run).
+ */
+export function immutableLocals(routine: Routine<never>, ...locals: string[]): void {
+  IMMUTABLE_LOCALS.set(routine, locals);
+}
+
+/**
+ * A world record that is never changed again (an event processed, a handle closed): frozen, with
+ * the objects it holds (an event's result, its custom event), so forks share it instead of copying
+ * it (`Copier.records`, `Copier.list`) and a change would throw. Frames may go on referring to it:
+ * it is the same object in every run.
+ */
+export function final(record: object): void {
+  Object.freeze(record);
+  for (const k of Object.keys(record)) {
+    const x = (record as Record<string, unknown>)[k];
+    if (typeof x === 'object' && x !== null) Object.freeze(x);
+  }
+}
+
+/** Freeze `o` and what it holds (but the scenario's objects, never changed and shared anyway). */
+function freezeDeep(o: object, shared: WeakSet<object>): object {
+  if (Object.isFrozen(o) || shared.has(o)) return o;
+  // A Map or Set stays changeable when frozen: none is held by an immutable local.
+  if (o instanceof Map || o instanceof Set) throw new Error('fork: an immutable local holds a Map or Set');
+  Object.freeze(o);
+  for (const k of Object.keys(o)) {
+    const x = (o as Record<string, unknown>)[k];
+    if (typeof x === 'object' && x !== null) freezeDeep(x, shared);
+  }
   return o;
 }
 
@@ -111,9 +151,14 @@ export class Copier {
     // methods live on the prototype).
     const out = (proto === Object.prototype ? { ...v } : Object.assign(Object.create(proto) as object, v)) as Record<string, unknown>;
     this.seen.set(v, out);
+    // A frame (frame.ts): its immutable locals (immutableLocals) shared, frozen — unless copied
+    // already, reached first from elsewhere in this copy.
+    const fn = out.fn;
+    const keep = typeof fn === 'function' ? IMMUTABLE_LOCALS.get(fn as Routine<never>) : undefined;
     for (const k in out) {
       const x = out[k];
-      if (typeof x === 'object' && x !== null) out[k] = this.object(x);
+      if (typeof x !== 'object' || x === null) continue;
+      out[k] = keep !== undefined && keep.includes(k) ? this.seen.get(x) ?? freezeDeep(x, this.shared) : this.object(x);
     }
     return out;
   }
@@ -128,21 +173,31 @@ export class Copier {
     return out;
   }
 
-  /** A thread: its own arrays copied without identity entries (nothing else refers to them). */
+  /**
+   * A thread: its own arrays copied without identity entries (nothing else refers to them). A
+   * dormant thread is shared instead, frozen (see `dormant`).
+   */
   thread(t: Thread): Thread {
     const done = this.known(t);
     if (done !== undefined) return done as Thread;
-    const out = { ...t };
+    if (dormant(t)) return share(t);
+    // Built whole, in a thread's key order (Engine.thread_; `inCompletion` comes last when a thread
+    // has one): a spread at a site that sees several thread shapes costs more. Entered in the
+    // identity map before its jobs and frames are copied (activations refer to their thread).
+    const out: Thread = {
+      name: t.name, order: t.order, service: t.service, jobs: t.jobs, job: t.job, stack: t.stack, status: t.status,
+      wait: t.wait, since: t.since, irql: t.irql, callbacks: t.callbacks.slice(),
+      // Frozen `{ component, routine }` records (interp.ts): shared.
+      frames: t.frames.slice(), ruleFrames: t.ruleFrames.slice(), pendingOp: t.pendingOp, pendingSpec: t.pendingSpec,
+    };
+    if (t.inCompletion !== undefined) out.inCompletion = t.inCompletion;
     this.seen.set(t, out);
     out.jobs = t.jobs.slice();
     for (let i = 0; i < out.jobs.length; i++) out.jobs[i] = this.job(out.jobs[i]);
     if (t.job !== null) out.job = this.job(t.job);
     out.stack = this.owned(t.stack);
-    if (t.wait !== null) out.wait = this.copy(t.wait);
-    out.callbacks = t.callbacks.slice();
-    // Frozen `{ component, routine }` records (interp.ts): shared.
-    out.frames = t.frames.slice();
-    out.ruleFrames = t.ruleFrames.slice();
+    // A wait is data, never changed once made (model.ts Wait): shared, frozen.
+    if (t.wait !== null) out.wait = (this.seen.get(t.wait) as typeof t.wait | undefined) ?? (freezeDeep(t.wait, this.shared) as typeof t.wait);
     return out;
   }
 
@@ -163,46 +218,50 @@ export class Copier {
    * refer to records).
    */
   world(w: World): World {
-    const out = { ...w };
+    // Built whole, in the world's key order (index.ts createWorld): a spread, then each field
+    // replaced, costs more.
+    const out: World = {
+      maxProcessors: w.maxProcessors,
+      processors: this.list(w.processors, (p) => ({ ...p })),
+      memory: this.list(w.memory, (m) => ({ ...m })),
+      devices: this.records(w.devices, (d) => {
+        const c = { ...d };
+        c.stack = d.stack.slice();
+        c.classes = d.classes.slice();
+        c.symlinks = d.symlinks.slice();
+        return c;
+      }),
+      deviceOrder: w.deviceOrder.slice(),
+      interfaces: this.records(w.interfaces, (i) => ({ ...i })),
+      interfaceOrder: w.interfaceOrder.slice(),
+      components: this.records(w.components, (c) => {
+        const o = { ...c };
+        o.vars = this.object(c.vars) as typeof c.vars;
+        return o;
+      }),
+      registrations: this.records(w.registrations, (r) => {
+        const o = { ...r };
+        if (typeof r.context === 'object' && r.context !== null) o.context = this.object(r.context);
+        o.inFlight = r.inFlight.slice();
+        if (r.arrived) o.arrived = new Set(r.arrived);
+        return o;
+      }),
+      registrationOrder: w.registrationOrder.slice(),
+      handles: this.records(w.handles, (h) => ({ ...h })),
+      allocations: this.records(w.allocations, (a) => ({ ...a })),
+      workItems: this.records(w.workItems, (i) => ({ ...i })),
+      events: this.list(w.events, (e) => {
+        const o = { ...e };
+        if (e.custom) o.custom = this.object(e.custom) as typeof e.custom;
+        if (e.unit) o.unit = this.object(e.unit) as typeof e.unit;
+        if (e.result) o.result = this.object(e.result) as typeof e.result;
+        return o;
+      }),
+      counters: this.records(w.counters, (n) => n),
+      locks: this.records(w.locks, (l) => ({ ...l })),
+      mutexes: new Map(),
+    };
     this.seen.set(w, out);
-    out.processors = this.list(w.processors, (p) => ({ ...p }));
-    out.memory = this.list(w.memory, (m) => ({ ...m }));
-    out.devices = this.records(w.devices, (d) => {
-      const c = { ...d };
-      c.stack = d.stack.slice();
-      c.classes = d.classes.slice();
-      c.symlinks = d.symlinks.slice();
-      return c;
-    });
-    out.deviceOrder = w.deviceOrder.slice();
-    out.interfaces = this.records(w.interfaces, (i) => ({ ...i }));
-    out.interfaceOrder = w.interfaceOrder.slice();
-    out.components = this.records(w.components, (c) => {
-      const o = { ...c };
-      o.vars = this.object(c.vars) as typeof c.vars;
-      return o;
-    });
-    out.registrations = this.records(w.registrations, (r) => {
-      const o = { ...r };
-      if (typeof r.context === 'object' && r.context !== null) o.context = this.object(r.context);
-      o.inFlight = r.inFlight.slice();
-      if (r.arrived) o.arrived = new Set(r.arrived);
-      return o;
-    });
-    out.registrationOrder = w.registrationOrder.slice();
-    out.handles = this.records(w.handles, (h) => ({ ...h }));
-    out.allocations = this.records(w.allocations, (a) => ({ ...a }));
-    out.workItems = this.records(w.workItems, (i) => ({ ...i }));
-    out.events = this.list(w.events, (e) => {
-      const o = { ...e };
-      if (e.custom) o.custom = this.object(e.custom) as typeof e.custom;
-      if (e.unit) o.unit = this.object(e.unit) as typeof e.unit;
-      if (e.result) o.result = this.object(e.result) as typeof e.result;
-      return o;
-    });
-    out.counters = this.records(w.counters, (n) => n);
-    out.locks = this.records(w.locks, (l) => ({ ...l }));
-    out.mutexes = new Map();
     for (const [k, m] of w.mutexes) out.mutexes.set(k, this.record(m, { ...m }));
     return out;
   }
@@ -222,7 +281,7 @@ export class Copier {
       const r = out[i];
       const done = this.seen.get(r);
       if (done !== undefined) out[i] = done as R;
-      else this.seen.set(r, (out[i] = copy(r)));
+      else if (!Object.isFrozen(r)) this.seen.set(r, (out[i] = copy(r)));
     }
     return out;
   }
@@ -241,6 +300,7 @@ export class Copier {
       }
       const done = this.seen.get(r as object) as R | undefined;
       if (done !== undefined) out[k] = done;
+      else if (Object.isFrozen(r)) out[k] = r;
       else this.seen.set(r as object, (out[k] = copy(r)) as object);
     }
     return out;
@@ -256,97 +316,144 @@ export class Copier {
   }
 }
 
+/**
+ * A thread with nothing to do and nothing on it: idle or done, no job, nothing on its stack or
+ * queued, no wait, no callback or routine open. About half of a paused run's threads (the service
+ * threads between jobs). Nothing refers to one but the engine's thread table, its list of threads
+ * and `current`/`lastStepped` (a job's frames refer to their own thread, and it has none), and only
+ * `Engine.submit` and `Engine.killAppThreads` change one: so a fork shares it, frozen, arrays and
+ * all, and the engine that first changes it makes its own copy there (`Engine.own`). Frozen, a
+ * change anywhere else would throw instead of reaching another engine.
+ */
+function dormant(t: Thread): boolean {
+  return (t.status === 'idle' || t.status === 'done') && t.job === null && t.wait === null && t.stack.length === 0 && t.jobs.length === 0 &&
+    t.callbacks.length === 0 && t.frames.length === 0 && t.ruleFrames.length === 0;
+}
+
+function share(t: Thread): Thread {
+  Object.freeze(t.jobs);
+  Object.freeze(t.stack);
+  Object.freeze(t.callbacks);
+  Object.freeze(t.frames);
+  Object.freeze(t.ruleFrames);
+  return Object.freeze(t);
+}
+
+/** The engine's fields (engine.ts `Engine`, most of them private there), as `copyEngine` copies them. */
+interface EngineFields {
+  trace: TraceEntry[];
+  handedOver: number;
+  kept: TraceEntry[][] | null;
+  progress: Progress;
+  paused: Paused | null;
+  lastEntry: TraceEntry | null;
+  sink: unknown;
+  threads: Map<string, Thread>;
+  threadList: Thread[];
+  runnableList: Thread[];
+  threadsCreated: number;
+  wakeups: number;
+  watchers: Map<string, Set<Thread>>;
+  watching: Map<Thread, string>;
+  everyStep: Set<Thread>;
+  fresh: Thread[];
+  recheckAll: boolean;
+  lastStepped: Thread | null;
+  step: number;
+  halted: boolean;
+  opCount: number;
+  tick: number;
+  jobIds: number;
+  jobs: Map<number, Job>;
+  current: Thread | null;
+  overrides: Map<string, object>;
+  overridesAt: Map<number, object>;
+  choiceStep: number;
+  choiceCount: number;
+  scheduleErrors: object[];
+  choices: ChoicePoint[];
+  choicesPerStep: Map<number, number>;
+  visitedBoundary: number;
+  pointHere: ChoicePoint | undefined;
+  triggers: object[];
+  currentEvent: number | null;
+  limits: object;
+  handlers: unknown;
+  limitReached: unknown;
+  explorer: unknown;
+}
+
 /** Threads, mapped to their copies (the same copy wherever a thread is referred to). */
-const threads = (a: Thread[], c: Copier): Thread[] => {
+function threads(a: Thread[], c: Copier): Thread[] {
   const out = a.slice();
   for (let i = 0; i < out.length; i++) out[i] = c.thread(out[i]);
   return out;
-};
-const threadSet = (s: Set<Thread>, c: Copier): Set<Thread> => {
+}
+
+function threadSet(s: Set<Thread>, c: Copier): Set<Thread> {
   const out = new Set<Thread>();
   for (const t of s) out.add(c.thread(t));
   return out;
-};
-
-/**
- * How the engine's fields that hold objects are copied (engine.ts), where the generic copy is not
- * what they need; `trace` and `lastEntry` are copied last (copyEngine).
- */
-type FieldCopy = (v: never, c: Copier) => unknown;
-const ENGINE_FIELDS = new Map<string, FieldCopy>(Object.entries({
-  // Batches already handed over: final, shared.
-  kept: (k: TraceEntry[][]) => k.slice(),
-  paused: (p: Paused, c: Copier) => ({ ...p, point: c.point(p.point) }),
-  pointHere: (p: ChoicePoint, c: Copier) => c.point(p),
-  threads: (m: Map<string, Thread>, c: Copier) => {
-    const out = new Map<string, Thread>();
-    for (const [k, t] of m) out.set(k, c.thread(t));
-    return out;
-  },
-  threadList: threads,
-  runnableList: threads,
-  fresh: threads,
-  everyStep: threadSet,
-  watching: (m: Map<Thread, string>, c: Copier) => {
-    const out = new Map<Thread, string>();
-    for (const [t, k] of m) out.set(c.thread(t), k);
-    return out;
-  },
-  watchers: (m: Map<string, Set<Thread>>, c: Copier) => {
-    const out = new Map<string, Set<Thread>>();
-    for (const [k, s] of m) out.set(k, threadSet(s, c));
-    return out;
-  },
-  current: (t: Thread, c: Copier) => c.thread(t),
-  lastStepped: (t: Thread, c: Copier) => c.thread(t),
-  choicesPerStep: (m: Map<number, number>) => new Map(m),
-  jobs: (m: Map<number, Job>, c: Copier) => {
-    const out = new Map<number, Job>();
-    for (const [k, j] of m) out.set(k, c.job(j));
-    return out;
-  },
-} satisfies Record<string, FieldCopy>));
-
-/**
- * An empty array, Map or Set. An engine field holding one holds the engine's own (nothing else
- * refers to the engine's containers; the threads it lists are in `threads` too), so its copy is a
- * new empty one.
- */
-const isEmpty = (v: object): boolean =>
-  Array.isArray(v) ? v.length === 0 : v instanceof Map || v instanceof Set ? v.size === 0 : false;
+}
 
 /**
  * Fill `into`, a new engine made by the engine's own constructor (so it has the shape, and the
  * fast properties, of any engine: a copy built key by key would fall back to a slow dictionary), with
- * a copy of `from`'s fields: those holding objects copied by ENGINE_FIELDS or, for a field not named
- * there, generically; `scenario` and `world` were given to the constructor. The entries not handed
- * over yet come last: final and shared, but for a call entry whose handler is still running —
- * reached through its CallCtx, so already copied.
+ * a copy of `from`'s fields, field by field (`EngineFields`; fork.test.ts checks that the copy has
+ * every field of the original, equal): the engine's own containers copied by shape (an empty one:
+ * the one the constructor made), what else holds objects generically. `scenario`, `world`,
+ * `handlers` and `explorer` were given to the constructor; the limits and the batches handed over
+ * are shared. The entries not handed over yet come last: final and shared, but for a call entry
+ * whose handler is still running — reached through its CallCtx, so already copied.
  */
 export function copyEngine<E extends object>(from: E, into: E, c: Copier): E {
-  const src = from as Record<string, unknown>;
-  const out = into as Record<string, unknown>;
+  const a = from as unknown as EngineFields;
+  const b = into as unknown as EngineFields;
   c.seen.set(from, into);
-  for (const k in src) {
-    if (k === 'scenario' || k === 'world' || k === 'trace' || k === 'lastEntry') continue;
-    const v = src[k];
-    if (typeof v !== 'object' || v === null) out[k] = v;
-    else if (isEmpty(v)) {
-      // The engine's own empty container: the one the constructor made will do, else a new one.
-      const made = out[k];
-      if (!(typeof made === 'object' && made !== null && made.constructor === v.constructor && isEmpty(made) && !Object.isFrozen(made))) {
-        out[k] = new (v.constructor as new () => object)();
-      }
-    } else {
-      const f = ENGINE_FIELDS.get(k);
-      out[k] = f ? f(v as never, c) : c.object(v);
-    }
-  }
-  const trace = (src.trace as TraceEntry[]).slice();
+  b.handedOver = a.handedOver;
+  b.kept = a.kept === null ? null : a.kept.slice();
+  const p = a.progress;
+  b.progress = { phase: p.phase, next: p.next, settling: p.settling, flushAfter: p.flushAfter };
+  if (a.paused !== null) b.paused = { point: c.point(a.paused.point), pick: a.paused.pick, continuing: a.paused.continuing };
+  b.sink = a.sink;
+  for (const [k, t] of a.threads) b.threads.set(k, c.thread(t));
+  b.threadList = threads(a.threadList, c);
+  b.runnableList = threads(a.runnableList, c);
+  b.threadsCreated = a.threadsCreated;
+  b.wakeups = a.wakeups;
+  for (const [k, s] of a.watchers) b.watchers.set(k, threadSet(s, c));
+  for (const [t, k] of a.watching) b.watching.set(c.thread(t), k);
+  for (const t of a.everyStep) b.everyStep.add(c.thread(t));
+  if (a.fresh.length > 0) b.fresh = threads(a.fresh, c);
+  b.recheckAll = a.recheckAll;
+  b.lastStepped = a.lastStepped === null ? null : c.thread(a.lastStepped);
+  b.step = a.step;
+  b.halted = a.halted;
+  b.opCount = a.opCount;
+  b.tick = a.tick;
+  b.jobIds = a.jobIds;
+  for (const [k, j] of a.jobs) b.jobs.set(k, c.job(j));
+  b.current = a.current === null ? null : c.thread(a.current);
+  // A scenario's own `schedule` (never with the explorer): its overrides record where they were used.
+  if (a.overrides.size > 0) b.overrides = c.object(a.overrides) as typeof a.overrides;
+  if (a.overridesAt.size > 0) b.overridesAt = c.object(a.overridesAt) as typeof a.overridesAt;
+  b.choiceStep = a.choiceStep;
+  b.choiceCount = a.choiceCount;
+  if (a.scheduleErrors.length > 0) b.scheduleErrors = c.object(a.scheduleErrors) as object[];
+  // None kept with `keep` (engine.ts).
+  if (a.choices.length > 0) b.choices = c.object(a.choices) as ChoicePoint[];
+  if (a.choicesPerStep.size > 0) b.choicesPerStep = new Map(a.choicesPerStep);
+  b.visitedBoundary = a.visitedBoundary;
+  b.pointHere = a.pointHere === undefined ? undefined : c.point(a.pointHere);
+  if (a.triggers.length > 0) b.triggers = c.object(a.triggers) as object[];
+  b.currentEvent = a.currentEvent;
+  b.limits = a.limits;
+  b.limitReached = a.limitReached;
+  const trace = a.trace.slice();
   for (let i = 0; i < trace.length; i++) if (trace[i].type === 'call') trace[i] = (c.seen.get(trace[i]) as TraceEntry | undefined) ?? trace[i];
-  out.trace = trace;
-  const last = src.lastEntry as TraceEntry | null;
-  out.lastEntry = last === null ? null : ((c.seen.get(last) as TraceEntry | undefined) ?? last);
+  b.trace = trace;
+  const last = a.lastEntry;
+  b.lastEntry = last === null ? null : ((c.seen.get(last) as TraceEntry | undefined) ?? last);
   return into;
 }
 

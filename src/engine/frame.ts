@@ -14,6 +14,7 @@
 // choice point resumes exactly where the original would (Engine.fork): threads are not generators.
 import type { Wait } from './model.ts';
 import type { Engine } from './engine.ts';
+import { immutableLocals } from './fork.ts';
 
 /** One routine's activation on a thread: the routine, its resume point, its locals (plain data). */
 export interface Frame {
@@ -87,6 +88,7 @@ interface WaitFrame extends Frame {
 
 /** Block the running thread until `wait` is satisfied (Engine.satisfied): `return call(waitFor, { wait })`. */
 export const waitFor: Routine<WaitFrame> = (engine, f) => (engine.satisfied(f.wait) ? ret() : block(f.wait));
+immutableLocals(waitFor, 'wait');
 
 interface ThenFrame extends Frame {
   wait: Wait | null;
@@ -109,6 +111,7 @@ const boundaryThen: Routine<ThenFrame> = (engine, f) => {
   const v = f.then(engine, f.data as never);
   return isFrame(v) ? callFrame(v) : ret(v);
 };
+immutableLocals(boundaryThen, 'wait');
 
 /** A step boundary, then `then(engine, data)` (a frame to return from a routine or handler). */
 export const pauseThen = <D>(data: D, then: (engine: Engine, data: D) => unknown): Frame =>

@@ -9,7 +9,7 @@ import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import type { EntryOf, RuleStamp, TraceEntry, Verdict } from './trace.ts';
 import { unpin } from './kernel/registrations.ts';
 import { dict, own, table } from './dict.ts';
-import { derived } from './fork.ts';
+import { derived, immutableLocals } from './fork.ts';
 
 /** A running routine: its component, arguments and loop variables. */
 export interface Activation {
@@ -433,6 +433,8 @@ const invokeRoutine: Routine<InvokeFrame> = (engine, f) => {
   }
   return ret(null); // the run halted (nesting): never resumed
 };
+// The arguments are the `invoke` entry's (final once written).
+immutableLocals(invokeRoutine, 'args');
 
 /**
  * DRV-3: code of a driver whose image was released runs — e.g. a callback that goes on after Unload

@@ -5,16 +5,17 @@
 //
 // Workers that share one exploration (worker threads on the command line: parallel.ts
 // `exploreStealing`) also share these summaries: a worker that finishes a state sends it to the
-// others (`StatesLink`), under the state's identity in every worker (StateKeys.canonical) and with
-// its suffixes in its own numbering, defined along with it (Suffixes.definitions); a worker that
-// reaches a state it has not explored looks for it among those received and, found, takes it over
-// in its own numbering (Suffixes.adopt). A summary is a function of the state alone (the schedules
-// below it, their outcomes' suffixes, counts, paths and overrides below it), so a state taken over
-// counts exactly what exploring it here would have counted: the result does not depend on which
-// worker explored what, or on when a summary arrived.
+// others (`StatesLink`) with its key and digest — the key in its own numbering, defined along with it
+// (StateKeys.definitions), as are its suffixes (Suffixes.definitions); a worker that reaches a state
+// it has not explored looks among those received for one with the same digest whose key is its own
+// key code for code (StateKeys.matches: exact, never a hash taken for the state) and, found, takes it
+// over in its own numbering (Suffixes.adopt). A summary is a function of the state alone (the
+// schedules below it, their outcomes' suffixes, counts, paths and overrides below it), so a state
+// taken over counts exactly what exploring it here would have counted: the result does not depend
+// on which worker explored what, or on when a summary arrived.
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import { ForeignSuffixes, Suffixes, suffixMark, type SuffixDefinitions } from './outcome.ts';
-import { StateKeys, StateTable, type StateKey } from './state.ts';
+import { ForeignKeys, keyMark, StateKeys, StateTable, type KeyDefinitions, type StateKey } from './state.ts';
 
 /** One choice of a path: the thread run there, its ordinal among the candidates, where it is. */
 export interface Fixed {
@@ -55,11 +56,15 @@ export interface Seen {
  * names as indexes into `names`), then the paths `best` and `first`, each after its length.
  */
 export interface StateBatch {
-  /** The worker that sends them (whose numbering `suffixes` defines). */
+  /** The worker that sends them (whose numbering `keys` and `suffixes` define). */
   from: number;
+  keys: KeyDefinitions;
   suffixes: SuffixDefinitions;
-  /** Per state: its identity in every worker (StateKeys.canonical). */
-  ids: string[];
+  /** Per state: its digest (StateKey `high`, `low`), the same in every worker. */
+  digests: Int32Array;
+  /** Per state: its key, in the sender's numbering: `codes` from the previous state's end (0 for the first) to its `ends`. */
+  codes: Uint16Array;
+  ends: Int32Array;
   offsets: Int32Array;
   names: string[];
   data: Float64Array;
@@ -83,11 +88,18 @@ export interface TableStats {
   reused: number;
 }
 
-/** A summary received, not yet taken over (most never are: only those this worker reaches). */
+/** A summary received, not yet taken over (most never are: only those this worker reaches); the next one with the same digest's `high`. */
 interface Received {
-  from: ForeignSuffixes;
+  from: Foreign;
   batch: StateBatch;
   index: number;
+  next: Received | undefined;
+}
+
+/** Another worker's numberings, as its definitions arrive. */
+interface Foreign {
+  keys: ForeignKeys;
+  suffixes: ForeignSuffixes;
 }
 
 /**
@@ -101,12 +113,12 @@ export class ExploredStates {
   readonly suffixes: Suffixes;
   readonly stats: TableStats = { sent: 0, received: 0, reused: 0 };
   private readonly memo = new StateTable<Seen>();
-  /** Sharing: the identity of each state looked for and not found (to send it once explored). */
-  private readonly ids = new Map<StateKey, string>();
-  private readonly received = new Map<string, Received>();
-  private readonly foreign = new Map<number, ForeignSuffixes>();
+  /** Sharing: what the other workers sent, by the `high` half of each state's digest. */
+  private readonly received = new Map<number, Received>();
+  private readonly foreign = new Map<number, Foreign>();
   private readonly mark = suffixMark();
-  private outbox: { id: string; seen: Seen }[] = [];
+  private readonly keyMark = keyMark();
+  private outbox: { key: StateKey; seen: Seen }[] = [];
   private sentAt = -Infinity;
 
   /**
@@ -123,16 +135,15 @@ export class ExploredStates {
   find(key: StateKey): Seen | undefined {
     const seen = this.memo.get(key);
     if (seen || !this.link) return seen;
-    const id = this.keys.canonical(key);
-    const r = this.received.get(id);
-    if (!r) {
-      this.ids.set(key, id);
-      return undefined;
+    for (let r = this.received.get(key.high); r; r = r.next) {
+      const { batch, index } = r;
+      if (batch.digests[2 * index + 1] !== key.low || !this.keys.matches(key, r.from.keys, batch.codes, index > 0 ? batch.ends[index - 1] : 0, batch.ends[index])) continue;
+      const adopted = this.adopt(r);
+      this.memo.set(key, adopted);
+      this.stats.reused++;
+      return adopted;
     }
-    const adopted = this.adopt(r);
-    this.memo.set(key, adopted);
-    this.stats.reused++;
-    return adopted;
+    return undefined;
   }
 
   /**
@@ -143,10 +154,7 @@ export class ExploredStates {
    */
   remember(key: StateKey, seen: Seen): void {
     this.memo.set(key, seen);
-    if (!this.link) return;
-    const id = this.ids.get(key) ?? this.keys.canonical(key);
-    this.ids.delete(key);
-    this.outbox.push({ id, seen });
+    if (this.link) this.outbox.push({ key, seen });
   }
 
   /** Between two schedules: take in what the other workers sent; send what is waiting, if it has waited long enough. */
@@ -156,15 +164,15 @@ export class ExploredStates {
     if (this.outbox.length > 0 && this.link.now() - this.sentAt >= this.sendEveryMs) this.send();
   }
 
-  /** A task ends: send what is waiting; forget the identities of the states it did not explore whole. */
+  /** A task ends: send what is waiting. */
   taskDone(): void {
-    this.ids.clear();
     this.send();
   }
 
   /** Send what is waiting now. */
   private send(): void {
     if (!this.link || this.outbox.length === 0) return;
+    const states = this.outbox;
     const names: string[] = [];
     const nameOf = new Map<string, number>();
     const name = (n: string) => {
@@ -172,33 +180,51 @@ export class ExploredStates {
       if (i === undefined) nameOf.set(n, (i = names.push(n) - 1));
       return i;
     };
+    const digests = new Int32Array(2 * states.length);
+    const ends = new Int32Array(states.length);
+    let length = 0;
+    for (const { key } of states) length += key.codes.length;
+    const codes = new Uint16Array(length);
     const data: number[] = [];
-    const ids: string[] = [];
-    const offsets = new Int32Array(this.outbox.length);
-    this.outbox.forEach(({ id, seen }, i) => {
-      ids.push(id);
+    const offsets = new Int32Array(states.length);
+    length = 0;
+    for (let i = 0; i < states.length; i++) {
+      const { key, seen } = states[i];
+      digests[2 * i] = key.high;
+      digests[2 * i + 1] = key.low;
+      codes.set(key.codes, length);
+      ends[i] = length += key.codes.length;
       offsets[i] = data.length;
       data.push(seen.runs, seen.bounded ? 1 : 0, seen.below.size);
       for (const [suffix, st] of seen.below) {
         data.push(suffix, st.runs, st.cost, st.fixed.length);
         for (const f of st.fixed) data.push(name(f.run), f.ordinal, f.step, f.choice, f.at, name(f.insteadOf));
-        data.push(st.best.length, ...st.best, st.first.length, ...st.first);
+        data.push(st.best.length);
+        for (const x of st.best) data.push(x);
+        data.push(st.first.length);
+        for (const x of st.first) data.push(x);
       }
-    });
-    // After the states: their suffixes are numbered by now.
+    }
+    // After the states: their strings and suffixes are numbered by now.
+    const keys = this.keys.definitions(this.keyMark);
     const suffixes = this.suffixes.definitions(this.mark);
-    this.link.send({ from: this.self, suffixes, ids, offsets, names, data: Float64Array.from(data) });
-    this.stats.sent += ids.length;
+    this.link.send({ from: this.self, keys, suffixes, digests, codes, ends, offsets, names, data: Float64Array.from(data) });
+    this.stats.sent += states.length;
     this.outbox = [];
     this.sentAt = this.link.now();
   }
 
   private accept(batch: StateBatch): void {
     let from = this.foreign.get(batch.from);
-    if (!from) this.foreign.set(batch.from, (from = new ForeignSuffixes()));
-    from.add(batch.suffixes);
-    batch.ids.forEach((id, index) => this.received.set(id, { from: from!, batch, index }));
-    this.stats.received += batch.ids.length;
+    if (!from) this.foreign.set(batch.from, (from = { keys: new ForeignKeys(), suffixes: new ForeignSuffixes() }));
+    from.keys.add(batch.keys);
+    from.suffixes.add(batch.suffixes);
+    const n = batch.ends.length;
+    for (let index = 0; index < n; index++) {
+      const high = batch.digests[2 * index];
+      this.received.set(high, { from, batch, index, next: this.received.get(high) });
+    }
+    this.stats.received += n;
   }
 
   /** A summary received, in this worker's numbering. */
@@ -209,7 +235,7 @@ export class ExploredStates {
     const bounded = d[o++] === 1;
     const below: Summary = new Map();
     for (let n = d[o++]; n > 0; n--) {
-      const suffix = this.suffixes.adopt(from, d[o++]);
+      const suffix = this.suffixes.adopt(from.suffixes, d[o++]);
       const st: Stat = { runs: d[o++], cost: d[o++], fixed: [], best: [], first: [] };
       for (let k = d[o++]; k > 0; k--, o += 6) {
         st.fixed.push({ run: batch.names[d[o]], ordinal: d[o + 1], step: d[o + 2], choice: d[o + 3], at: d[o + 4], insteadOf: batch.names[d[o + 5]] });

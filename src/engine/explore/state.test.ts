@@ -5,7 +5,7 @@ import { DEMOS } from '../../scenario/demos/index.ts';
 import { load } from '../../scenario/load.ts';
 import type { NormalizedScenario } from '../../scenario/types.ts';
 import { proceed, startRun } from '../index.ts';
-import { StateKeys, StateTable, type StateKey } from './state.ts';
+import { ForeignKeys, keyMark, StateKeys, StateTable, type StateKey } from './state.ts';
 
 const scenario = (id: string): NormalizedScenario => {
   const l = load(DEMOS.find((d) => d.id === id)!.scenario);
@@ -45,18 +45,72 @@ describe('StateKeys', () => {
   });
 });
 
+describe('keys read by another worker (StateKeys.matches)', () => {
+  /** Every choice point of the default run of `s`, keyed by `keys`. */
+  const defaultRunKeys = (s: NormalizedScenario, keys: StateKeys): StateKey[] => {
+    const run = startRun(s, { explorer: { step() {}, choose: () => 'pause' }, keep: true });
+    const out: StateKey[] = [];
+    while (run.paused) {
+      out.push(keys.key(run));
+      run.resume(run.paused.pick);
+      proceed(run);
+    }
+    return out;
+  };
+
+  it('a key made in another numbering is the same key; a key of another state is not', () => {
+    const s = scenario('seed002-recipe');
+    // The sender numbers strings and functions in the order of another scenario's states first.
+    const sender = new StateKeys(s);
+    defaultRunKeys(scenario('seed003-non-ex-window'), sender);
+    const sent = defaultRunKeys(s, sender);
+    const receiver = new StateKeys(s);
+    const ours = defaultRunKeys(s, receiver);
+    expect(ours.length).toBe(sent.length);
+    const from = new ForeignKeys();
+    from.add(sender.definitions(keyMark()));
+    // The numberings differ (so a code-for-code comparison would not do), yet each state is found.
+    expect(sent.some((k, i) => k.codes.length !== ours[i].codes.length || k.codes.some((c, j) => c !== ours[i].codes[j]))).toBe(true);
+    for (const [i, key] of ours.entries()) {
+      expect(key.digest).toBe(sent[i].digest);
+      for (const [j, other] of sent.entries()) expect(receiver.matches(key, from, other.codes, 0, other.codes.length)).toBe(i === j);
+    }
+  });
+
+  it('a string or function the receiver has not numbered never matches, nor does a description two functions share', () => {
+    const s = scenario('seed003-non-ex-window');
+    const first = (keys: StateKeys) => keys.key(startRun(s, { explorer: { step() {}, choose: () => 'pause' }, keep: true }));
+    const sender = new StateKeys(s);
+    const key = first(sender);
+    const receiver = new StateKeys(s);
+    const ours = first(receiver);
+    const from = new ForeignKeys();
+    const defs = sender.definitions(keyMark());
+    // A sender that numbered one of its strings as another text: not the same key.
+    from.add({ ...defs, strings: defs.strings.map((t, i) => (i === defs.strings.length - 1 ? `${t}?` : t)) });
+    expect(receiver.matches(ours, from, key.codes, 0, key.codes.length)).toBe(false);
+    // Two of the sender's functions described alike: neither is read as one of ours.
+    const twice = new ForeignKeys();
+    twice.add({ strings: defs.strings, identities: [...defs.identities, defs.identities[0]] });
+    expect(receiver.matches(ours, twice, key.codes, 0, key.codes.length)).toBe(false);
+    const right = new ForeignKeys();
+    right.add(defs);
+    expect(receiver.matches(ours, right, key.codes, 0, key.codes.length)).toBe(true);
+  });
+});
+
 describe('StateTable', () => {
   it('finds a state by its key, and keeps two keys that share a digest apart', () => {
     const table = new StateTable<string>();
-    const a: StateKey = { codes: Uint16Array.of(1, 2, 3), digest: '00000000000000ff' };
-    const b: StateKey = { codes: Uint16Array.of(1, 2, 4), digest: '00000000000000ff' };
+    const a: StateKey = { codes: Uint16Array.of(1, 2, 3), digest: '00000000000000ff', high: 0, low: 0xff };
+    const b: StateKey = { codes: Uint16Array.of(1, 2, 4), digest: '00000000000000ff', high: 0, low: 0xff };
     table.set(a, 'a');
     expect(table.get(b)).toBeUndefined();
     table.set(b, 'b');
-    expect(table.get({ codes: Uint16Array.of(1, 2, 3), digest: a.digest })).toBe('a');
+    expect(table.get({ ...a, codes: Uint16Array.of(1, 2, 3) })).toBe('a');
     expect(table.get(b)).toBe('b');
     table.set(a, 'a again');
     expect(table.get(a)).toBe('a again');
-    expect(table.get({ codes: Uint16Array.of(1, 2, 3), digest: '0000000000000000' })).toBeUndefined();
+    expect(table.get({ codes: Uint16Array.of(1, 2, 3), digest: '0000000000000000', high: 0, low: 0 })).toBeUndefined();
   });
 });

@@ -39,7 +39,27 @@ export interface StateKey {
   readonly codes: Uint16Array;
   /** 64 bits, 16 hex digits: the same for the same state in every worker (`StateKeys.digest`). */
   readonly digest: string;
+  /** The digest's two halves as numbers (int32), to find a state another worker sent (explored.ts). */
+  readonly high: number;
+  readonly low: number;
 }
+
+/**
+ * What one StateKeys numbered since a mark, for another worker to read its keys (ForeignKeys): the
+ * strings, and the functions and prototypes as their descriptions (`describe`).
+ */
+export interface KeyDefinitions {
+  strings: string[];
+  identities: string[];
+}
+
+/** How much of a StateKeys' numbering another worker was sent (StateKeys.definitions). */
+export interface KeyMark {
+  strings: number;
+  identities: number;
+}
+
+export const keyMark = (): KeyMark => ({ strings: 0, identities: 0 });
 
 const SEED1 = 0xdeadbeef | 0;
 const SEED2 = 0x41c6ce57 | 0;
@@ -91,13 +111,14 @@ export class StateKeys {
   /** The scenario's objects (never changed by a run), numbered in a fixed order: the same in every worker. */
   private readonly shared = new Map<object, number>();
   /**
-   * Hashes of what each numbered string says (two halves), and of each identity (4 numbers: a
-   * function's name and source; a prototype's constructor's name, then 0, 0), and the latter
-   * folded into two.
+   * Hashes of what each numbered string says (two halves), and of each identity (what it is — a
+   * function's name and source; a prototype's constructor's name — folded into two halves).
    */
   private readonly stringHashes: number[] = [];
-  private readonly identityHashes: number[] = [];
   private readonly identityPairs: number[] = [];
+  /** Each identity's description (`describe`), and the identity of each description (-1: two identities share it). */
+  private readonly identityNames: string[] = [];
+  private readonly identityOf = new Map<string, number>();
 
   // One walk's state (key() is not re-entrant).
   private codes = new Uint16Array(4096);
@@ -141,7 +162,8 @@ export class StateKeys {
     this.seen.clear();
     this.objects.length = 0;
     this.root = null;
-    return { codes: this.codes.slice(0, this.length), digest: hex(a, b) };
+    const [x, y] = finish(a, b);
+    return { codes: this.codes.slice(0, this.length), digest: hex(x, y), high: y, low: x };
   }
 
   /**
@@ -160,58 +182,54 @@ export class StateKeys {
   }
 
   /**
-   * The identity of a state in every worker, to share the states explored completely between
-   * worker threads (src/engine/explore/explored.ts): a 128-bit hash of the key's codes in which each
-   * number local to this exploration — a string's, a function's, a prototype's — is replaced by the
-   * hash of what it stands for (as the digest hashes it: the text; a function's name and source; a
-   * prototype's constructor's name). Unlike the digest, which objects are the same object stays in
-   * (a reference is the key's own number), so equal identities mean equal keys, up to a hash
-   * collision (about 1 in 10²⁹ for 10⁵ states).
+   * What this numbering defined since `mark` (strings; functions and prototypes as descriptions),
+   * for another worker to read the keys this one sends (ForeignKeys, `matches`); moves the mark on.
    */
-  canonical(key: StateKey): string {
-    const codes = key.codes;
-    let a = 0x9e3779b9 | 0;
-    let b = 0x7f4a7c15 | 0;
-    let c = 0x94d049bb | 0;
-    let d = 0xbf58476d | 0;
-    let w1 = 0;
-    let w2 = 0;
-    for (let at = 0; at < codes.length;) {
-      // The words of one value: its tag, then none, its number, or the two halves of what its number stands for.
-      const tag = codes[at++];
+  definitions(mark: KeyMark): KeyDefinitions {
+    const d = { strings: this.stringList.slice(mark.strings), identities: this.identityNames.slice(mark.identities) };
+    mark.strings = this.stringList.length;
+    mark.identities = this.identityNames.length;
+    return d;
+  }
+
+  /**
+   * Is `key` (a key of this StateKeys) the key `codes[start, end)` that another worker made — the
+   * same codes once each number local to that worker (a string's, a function's, a prototype's) is
+   * read as what it stands for (`from`: that worker's definitions)? Exact: the keys are compared
+   * code for code, so two states are never taken for one, whatever their digests.
+   */
+  matches(key: StateKey, from: ForeignKeys, codes: Uint16Array, start: number, end: number): boolean {
+    const c = key.codes;
+    let i = 0;
+    let j = start;
+    while (i < c.length && j < end) {
+      const tag = c[i++];
+      if (codes[j++] !== tag) return false;
       const kind = NUMBER_KIND[tag];
-      let words = 1;
-      if (kind !== 0) {
-        let n = codes[at++];
-        if (n === 0xd000) {
-          n = codes[at] * 0x10000 + codes[at + 1];
-          at += 2;
-        }
-        if (kind === PLAIN) {
-          w1 = n;
-          words = 2;
-        } else {
-          const hashes = kind === STRING ? this.stringHashes : this.identityPairs;
-          w1 = hashes[2 * n];
-          w2 = hashes[2 * n + 1];
-          words = 3;
-        }
+      if (kind === 0) continue;
+      let n = c[i++];
+      if (n === 0xd000) {
+        n = c[i] * 0x10000 + c[i + 1];
+        i += 2;
       }
-      for (let k = 0; k < words; k++) {
-        const w = k === 0 ? tag : k === 1 ? w1 : w2;
-        a = Math.imul(a ^ w, 0x85ebca6b);
-        a ^= a >>> 13;
-        b = Math.imul(b ^ w, 0xc2b2ae35);
-        b ^= b >>> 16;
-        c = Math.imul(c ^ w, 0x27d4eb2f);
-        c ^= c >>> 15;
-        d = Math.imul(d ^ w, 0x165667b1);
-        d ^= d >>> 13;
+      let m = codes[j++];
+      if (m === 0xd000) {
+        m = codes[j] * 0x10000 + codes[j + 1];
+        j += 2;
       }
+      if (kind === PLAIN ? m !== n : (kind === STRING ? from.string(m, this) : from.identity(m, this)) !== n) return false;
     }
-    const [x, y] = finish(a ^ c ^ codes.length, b ^ d);
-    const [z, v] = finish((c + y) | 0, (d + x) | 0);
-    return hex(x, y) + hex(z, v);
+    return i === c.length && j === end;
+  }
+
+  /** This numbering's number of the string `t`; -1 if it has none. */
+  stringNumber(t: string): number {
+    return this.stringNumbers[t] ?? -1;
+  }
+
+  /** This numbering's number of the function or prototype described as `name` (`describe`); -1 if none, or if two have that description. */
+  identityNumber(name: string): number {
+    return this.identityOf.get(name) ?? -1;
   }
 
   // ------------------------------------------------------------ the walk
@@ -311,7 +329,9 @@ export class StateKeys {
 
   /** A container only its holder refers to: written in place, with no number; its values of kind `values`. */
   private owned(o: object, values: Kind): number {
-    if (Object.isFrozen(o)) return this.object(o, Kind.Generic); // a shared constant
+    // A shared constant; but an empty array (a dormant thread's, shared by forks frozen: fork.ts
+    // `dormant`) holds nothing to share, and is written in place as it was before it was frozen.
+    if (Object.isFrozen(o) && !(Array.isArray(o) && o.length === 0)) return this.object(o, Kind.Generic);
     const depth = this.open++;
     const outermost = this.contents(o, Kind.Generic, values);
     this.open--;
@@ -322,10 +342,12 @@ export class StateKeys {
   private identity(o: object): number {
     const id = this.identities.of(o);
     if (this.identityPairs.length <= 2 * id) {
+      const name = describe(o);
+      this.identityNames.push(name);
+      this.identityOf.set(name, this.identityOf.has(name) ? -1 : id);
       const h = typeof o === 'function'
         ? [...textHash(o.name), ...textHash(String(o))]
         : [...textHash((o as { constructor?: { name?: string } }).constructor?.name ?? '?'), 0, 0];
-      this.identityHashes.push(...h);
       let a = SEED1;
       let b = SEED2;
       for (const x of h) {
@@ -504,7 +526,58 @@ function finish(a: number, b: number): [number, number] {
   return [x, y];
 }
 
-/** What the number after a tag is (canonical): none, a number as it is, a string's, a function's or prototype's. */
+/**
+ * A function or prototype as every worker names it: a function by its name and source, a prototype
+ * by its constructor's name (what the digest hashes). Every worker runs the same program, so a
+ * description that only one function (or prototype) has in each worker is the same one.
+ */
+function describe(o: object): string {
+  return typeof o === 'function' ? `f${o.name}\n${String(o)}` : `p${(o as { constructor?: { name?: string } }).constructor?.name ?? '?'}`;
+}
+
+/**
+ * Another worker's numbering of strings, functions and prototypes as its definitions arrive (in
+ * order: StateKeys.definitions), read as this worker's numbers (`StateKeys.matches`).
+ */
+export class ForeignKeys {
+  private readonly texts: string[] = [];
+  private readonly names: string[] = [];
+  /** Ours of each of theirs, once known (-1: not yet). */
+  private readonly strings: number[] = [];
+  private readonly identities: number[] = [];
+  /** Their descriptions given to more than one of their numbers: never read as one of ours. */
+  private readonly named = new Map<string, number>();
+
+  add(d: KeyDefinitions): void {
+    for (const t of d.strings) {
+      this.texts.push(t);
+      this.strings.push(-1);
+    }
+    for (const name of d.identities) {
+      const n = this.names.push(name) - 1;
+      this.identities.push(-1);
+      const before = this.named.get(name);
+      if (before !== undefined) this.identities[before] = this.identities[n] = -2;
+      this.named.set(name, n);
+    }
+  }
+
+  /** Our number of their string `m` (-1: we have none). */
+  string(m: number, ours: StateKeys): number {
+    let n = this.strings[m];
+    if (n === -1 && (n = ours.stringNumber(this.texts[m])) >= 0) this.strings[m] = n;
+    return n;
+  }
+
+  /** Our number of their function or prototype `m` (negative: none, or not one we can tell). */
+  identity(m: number, ours: StateKeys): number {
+    let n = this.identities[m];
+    if (n === -1 && (n = ours.identityNumber(this.names[m])) >= 0) this.identities[m] = n;
+    return n;
+  }
+}
+
+/** What the number after a tag is: none, a number as it is, a string's, a function's or prototype's. */
 const PLAIN = 1;
 const STRING = 2;
 const IDENTITY = 3;
@@ -524,8 +597,8 @@ function textHash(t: string): [number, number] {
   return finish(a, b);
 }
 
-function hex(h1: number, h2: number): string {
-  const [x, y] = finish(h1, h2);
+/** A finished hash (`finish`) as 16 hex digits. */
+function hex(x: number, y: number): string {
   return (y >>> 0).toString(16).padStart(8, '0') + (x >>> 0).toString(16).padStart(8, '0');
 }
 

@@ -2,6 +2,7 @@
 import type { Engine, Job } from '../engine.ts';
 import { callFrame, frame, pauseThen, ret, waitThen, type Frame, type Routine } from '../frame.ts';
 import { invoke } from '../interp.ts';
+import { immutableLocals } from '../fork.ts';
 import type { Registration } from '../model.ts';
 import type { RuleId } from '../rules/ids.ts';
 import { checkContextAlive } from '../kernel/registrations.ts';
@@ -56,6 +57,7 @@ const userCallback: Routine<UserCallback> = (engine, f) => {
   f.pc = 1;
   return callFrame(invoke(reg.owner, reg.routine, { hNotify: reg.id, Context: reg.context, ...args }, { registration: reg, rule: how.rule, completeRule: how.veto }));
 };
+immutableLocals(userCallback, 'args', 'how');
 
 /**
  * A user-mode callback runs on the app's notify thread, one at a time per app (docs/architecture.md §2.1); the

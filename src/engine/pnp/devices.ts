@@ -6,6 +6,7 @@ import type { Device, PnpEvent } from '../model.ts';
 import { nextId } from '../model.ts';
 import { processEvent } from './events.ts';
 import { frame } from '../frame.ts';
+import { final } from '../fork.ts';
 import { entityId } from '../ids/entities.ts';
 
 export const processorSymlink = (n: number) => `\\\\?\\ACPI#ACPI0007#${n}#${guidOf('GUID_DEVICE_PROCESSOR')}`;
@@ -184,6 +185,7 @@ export function closeHandle(engine: Engine, id: string) {
   const h = engine.world.handles[id];
   if (!h?.open) return false;
   h.open = false;
+  final(h); // never changed again: forks share it (fork.ts)
   engine.state(entityId('handle', id), 'open', 'closed');
   handleClosed(engine, h.device);
   return true;

@@ -2,6 +2,7 @@
 import type { Engine } from '../engine.ts';
 import { OP, call, callFrame, frame, ret, waitFor, type Frame, type Routine, type Step } from '../frame.ts';
 import { hasRoutine, invoke } from '../interp.ts';
+import { final, immutableLocals } from '../fork.ts';
 import { isPartitionClass, ntSuccess } from '../constants.ts';
 import type { Device, PnpEvent, Registration } from '../model.ts';
 import type { RuleId } from '../rules/ids.ts';
@@ -57,6 +58,8 @@ export const processEvent: Routine<ProcessFrame> = (engine, f) => {
     return callFrame(eventFrame(EVENT_ROUTINES[ev.kind], ev));
   }
   ev.done = true;
+  // Never changed again: forks share it (fork.ts `final`).
+  final(ev);
   engine.currentEvent = null;
   return ret();
 };
@@ -108,6 +111,8 @@ const broadcastUserRoutine: Routine<BroadcastFrame> = (engine, f) => {
     f.pc = 0;
   }
 };
+
+immutableLocals(broadcastUserRoutine, 'extra');
 
 const broadcastUser = (regs: Registration[], action: string, rule: RuleId | undefined, extra: Record<string, unknown> = {}): Frame =>
   frame(broadcastUserRoutine, { regs, i: 0, action, rule, extra });
