@@ -75,7 +75,7 @@ interface ModuleGraph {
  * evaluation is a long task. Each of those roots gets one chunk named after it (`boot`, `mount`)
  * holding what it loads on every visit and an earlier root did not: what it imports statically,
  * what it imports dynamically itself, and everything those import statically (less the entry's own
- * modules, which stay in the entry's chunk). React DOM keeps its chunk (`reactDomChunk`); what the page loads on demand
+ * modules, which stay in the entry's chunk). React DOM keeps its chunk; what the page loads on demand
  * (panels, dialogs, the editor) keeps its own chunks. Without this, the modules the first visit
  * shares with on-demand code made a dozen small chunks, whose requests (HTTP/1.1: six at a time to
  * a host) queued ahead of the engine worker's script and delayed its start.
@@ -163,13 +163,6 @@ function firstVisitChunks(entry = 'src/main.tsx', roots = ['src/boot.ts', 'src/m
   };
   return { group, preload, compileHints };
 }
-/**
- * React DOM's chunk, without what it imports (`includeDependenciesRecursively: false`): React itself
- * goes with src/boot.ts, whose session store needs it (zustand's hooks), so the page's first run is
- * posted once boot's own chunk has arrived, not after React DOM's 211 KB have arrived and compiled.
- */
-const reactDomChunk = { name: 'react-dom', test: /node_modules[\\/](react-dom|scheduler)[\\/]/, priority: 2, includeDependenciesRecursively: false };
-
 /** V8's explicit compile hint for a whole script (Chromium 136+; a comment elsewhere). */
 const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 const firstVisit = firstVisitChunks();
@@ -182,7 +175,7 @@ export default defineConfig({
     sourcemap: false,
     modulePreload: { polyfill: false },
     rolldownOptions: {
-      output: { codeSplitting: { groups: [reactDomChunk, firstVisit.group] } },
+      output: { codeSplitting: { groups: [{ name: 'react-dom', test: /node_modules[\\/](react-dom|scheduler)[\\/]/, priority: 2 }, firstVisit.group] } },
     },
   },
   test: {
