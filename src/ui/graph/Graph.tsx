@@ -28,7 +28,8 @@ import { edgeTypes, type PnpEdge } from './edges.tsx';
 import { paletteKindOf, parseNodeId, type PaletteKind } from './ids.ts';
 import { COLLAPSE_AT, graphBounds, layoutGraph, type GraphLayout, type LayoutNode } from './layout.ts';
 import { GraphActions, nodeTypes, type PnpNode } from './nodes.tsx';
-import { ReuseCache } from './reuse.ts';
+import { ReuseCache, StableList } from './reuse.ts';
+import { SharedEdges } from './shared.tsx';
 import { fittedViewport } from './fit.ts';
 import { graphTextStyle } from './text.ts';
 import { universeOf, type Universe } from './universe.ts';
@@ -152,34 +153,39 @@ function useFlowNodes(layout: GraphLayout, state: GraphState, universe: Universe
 /** Past this many edges, quiet registrations fade so the ones that matter now stand out. */
 const CROWDED_EDGES = 30;
 
-function useFlowEdges(state: GraphState, nodeIds: Set<string>, selected: string | null): PnpEdge[] {
+/**
+ * The graph's edges: the device tree and deadlock cycles for React Flow to draw, and the
+ * registrations and open handles for the shared layer (shared.tsx).
+ */
+function useFlowEdges(state: GraphState, nodeIds: Set<string>, selected: string | null): { flow: PnpEdge[]; shared: PnpEdge[] } {
   const [cache] = useState(() => new ReuseCache<PnpEdge>());
+  const [sharedList] = useState(() => new StableList<PnpEdge>());
   return useMemo(() => {
     const pass = cache.pass();
-    const out: PnpEdge[] = [];
+    const flow: PnpEdge[] = [];
+    const shared: PnpEdge[] = [];
     const crowded = state.edges.filter((e) => e.kind !== 'tree').length > CROWDED_EDGES;
     for (const m of state.edges) {
       if (!nodeIds.has(m.source) || !nodeIds.has(m.target)) continue;
       const quiet = crowded && !m.current && m.kind !== 'cycle' && m.status === 'active' && m.source !== selected && m.target !== selected;
-      out.push(
-        pass.get(m.id, JSON.stringify([m, quiet]), () => ({
-          id: m.id,
-          type: 'pnp',
-          source: m.source,
-          target: m.target,
-          sourceHandle: m.sourceHandle ?? 'out',
-          targetHandle: m.targetHandle ?? 'in',
-          data: { model: m, quiet },
-          ariaLabel: m.label,
-          focusable: m.kind !== 'tree',
-          selectable: false,
-          deletable: false,
-          zIndex: m.current || m.kind === 'cycle' ? 10 : m.kind === 'tree' ? 0 : 1,
-        })),
-      );
+      const edge = pass.get(m.id, JSON.stringify([m, quiet]), () => ({
+        id: m.id,
+        type: 'pnp',
+        source: m.source,
+        target: m.target,
+        sourceHandle: m.sourceHandle ?? 'out',
+        targetHandle: m.targetHandle ?? 'in',
+        data: { model: m, quiet },
+        ariaLabel: m.label,
+        focusable: m.kind !== 'tree',
+        selectable: false,
+        deletable: false,
+        zIndex: m.current || m.kind === 'cycle' ? 10 : m.kind === 'tree' ? 0 : 1,
+      }));
+      (m.kind === 'registration' || m.kind === 'handle' ? shared : flow).push(edge);
     }
-    return pass.done(out);
-  }, [cache, state, nodeIds, selected]);
+    return { flow: pass.done(flow), shared: sharedList.keep(shared) };
+  }, [cache, sharedList, state, nodeIds, selected]);
 }
 
 /**
@@ -307,7 +313,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
   );
   const nodes = useFlowNodes(layout ?? emptyLayout, state, universe ?? emptyUniverse, selected, drag?.target ?? null);
   const nodeIds = useMemo(() => new Set(nodes.map((n) => n.id)), [nodes]);
-  const edges = useFlowEdges(state, nodeIds, selected);
+  const { flow: edges, shared } = useFlowEdges(state, nodeIds, selected);
 
   // Fit the view after every run (a gesture, an Apply, Undo, another scenario), when the pane
   // changes size and when Presenter mode toggles; never while stepping, so the view stays steady
@@ -454,6 +460,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
           ariaLabelConfig={ARIA}
           aria-label="Machine graph"
         >
+          <SharedEdges edges={shared} />
           <Background variant={BackgroundVariant.Dots} gap={18} size={1} color="var(--graph-dots)" />
           <Controls showInteractive={false} position="bottom-left" aria-label="Zoom controls" />
           {minimap && (

@@ -19,16 +19,21 @@ const STROKE: Record<RegistrationEdge['status'], string> = {
   blocked: 'var(--edge-blocked)',
 };
 
-function PnpEdgeImpl(props: EdgeProps<PnpEdge>) {
-  const m = props.data?.model;
-  if (!m) return null;
+/** Where an edge starts and ends, and on which side of each node (what React Flow hands an edge). */
+export type EdgeEnds = Pick<EdgeProps, 'sourceX' | 'sourceY' | 'targetX' | 'targetY' | 'sourcePosition' | 'targetPosition'>;
+
+/**
+ * What an edge draws inside its `<g>`: the path, the notification's dot, the caption. React Flow's
+ * edges (the device tree, deadlock cycles) and the shared layer of registrations (shared.tsx) both draw it.
+ */
+export function EdgeDrawing({ id, model: m, quiet, ends }: { id: string; model: RegistrationEdge; quiet?: boolean; ends: EdgeEnds }) {
   const params = {
-    sourceX: props.sourceX,
-    sourceY: props.sourceY,
-    targetX: props.targetX,
-    targetY: props.targetY,
-    sourcePosition: props.sourcePosition,
-    targetPosition: props.targetPosition,
+    sourceX: ends.sourceX,
+    sourceY: ends.sourceY,
+    targetX: ends.targetX,
+    targetY: ends.targetY,
+    sourcePosition: ends.sourcePosition,
+    targetPosition: ends.targetPosition,
   };
   const [path, labelX, labelY] = m.kind === 'tree' ? getSmoothStepPath({ ...params, borderRadius: 10 }) : getBezierPath(params);
 
@@ -64,10 +69,10 @@ function PnpEdgeImpl(props: EdgeProps<PnpEdge>) {
   return (
     <>
       <BaseEdge
-        id={props.id}
+        id={id}
         path={path}
         className={className}
-        style={{ stroke, strokeWidth: width, strokeDasharray: dash, opacity: props.data?.quiet ? 0.12 : 1 }}
+        style={{ stroke, strokeWidth: width, strokeDasharray: dash, opacity: quiet ? 0.12 : 1 }}
         // No invisible wide path to hover or click: the edges take no pointer events (not
         // selectable, no click handler), so it would only add an element and a path to parse per edge.
         interactionWidth={0}
@@ -95,7 +100,7 @@ function PnpEdgeImpl(props: EdgeProps<PnpEdge>) {
               transform:
                 m.kind === 'cycle'
                   ? `translate(-50%, -100%) translate(${labelX}px, ${labelY - 9}px)`
-                  : `translate(0, -100%) translate(${props.sourceX + 12}px, ${props.sourceY - 8}px)`,
+                  : `translate(0, -100%) translate(${ends.sourceX + 12}px, ${ends.sourceY - 8}px)`,
             }}
           >
             {m.caption}
@@ -104,6 +109,11 @@ function PnpEdgeImpl(props: EdgeProps<PnpEdge>) {
       )}
     </>
   );
+}
+
+function PnpEdgeImpl(props: EdgeProps<PnpEdge>) {
+  const m = props.data?.model;
+  return m ? <EdgeDrawing id={props.id} model={m} quiet={props.data?.quiet} ends={props} /> : null;
 }
 
 export const edgeTypes = { pnp: memo(PnpEdgeImpl) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReuseCache } from './reuse.ts';
+import { ReuseCache, StableList } from './reuse.ts';
 
 describe('ReuseCache', () => {
   const run = (cache: ReuseCache<{ id: string; v: number }>, items: [string, number][]) => {
@@ -28,5 +28,19 @@ describe('ReuseCache', () => {
     const shorter = run(cache, [['b', 2]]);
     expect(shorter).not.toBe(reordered);
     expect(shorter).toHaveLength(1);
+  });
+});
+
+describe('StableList', () => {
+  it('hands out the previous array while a new one holds the same objects in the same order', () => {
+    const a = { id: 'a' };
+    const b = { id: 'b' };
+    const list = new StableList<{ id: string }>();
+    const first = list.keep([a, b]);
+    expect(list.keep([a, b])).toBe(first);
+    const swapped = list.keep([b, a]);
+    expect(swapped).not.toBe(first);
+    expect(list.keep([b, { id: 'a' }])).not.toBe(swapped);
+    expect(list.keep([])).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 export class ReuseCache<T> {
   private entries = new Map<string, { key: string; value: T }>();
 
-  private list: T[] = [];
+  private list = new StableList<T>();
 
   /**
    * One pass: for each (id, key) reuse the old value when the key is unchanged, else make a new one.
@@ -21,10 +21,19 @@ export class ReuseCache<T> {
       },
       done: (items) => {
         this.entries = next;
-        const prev = this.list;
-        if (prev.length !== items.length || items.some((x, i) => x !== prev[i])) this.list = items;
-        return this.list;
+        return this.list.keep(items);
       },
     };
+  }
+}
+
+/** The last list handed out, kept while a new one holds the same objects in the same order (so a consumer keyed on the array skips an update). */
+export class StableList<T> {
+  private list: T[] = [];
+
+  keep(items: T[]): T[] {
+    const prev = this.list;
+    if (prev.length !== items.length || items.some((x, i) => x !== prev[i])) this.list = items;
+    return this.list;
   }
 }
