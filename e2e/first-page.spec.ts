@@ -25,6 +25,9 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 test('runs seed 000 in the engine worker and shows its trace', async ({ page }) => {
+  // What the page's Content-Security-Policy (vite.config.ts) refused: nothing, on a first visit.
+  const refused: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && /Content Security Policy/i.test(m.text()) && refused.push(m.text())));
   await page.goto('/');
   await expect(page).toHaveTitle('Synchronous processor notification — PnP Playground');
   await expect(page.getByRole('heading', { level: 1, name: 'PnP Playground' })).toBeVisible();
@@ -58,8 +61,10 @@ test('runs seed 000 in the engine worker and shows its trace', async ({ page }) 
   expect(lines.filter((l) => l.includes('■ halt:'))).toHaveLength(1);
   expect(lines.filter((l) => l.includes('⚠'))).toHaveLength(0);
 
-  // The simulation ran in a Web Worker; the page's own globals hold nothing of the engine.
-  expect(page.workers().length).toBeGreaterThanOrEqual(1);
+  // The simulation ran in one Web Worker (the one the page's entry started); the page's own globals
+  // hold nothing of the engine.
+  expect(page.workers().filter((w) => /engine\.worker/.test(w.url()))).toHaveLength(1);
+  expect(refused).toEqual([]);
   const added = await page.evaluate(() => {
     // Globals of this page that a blank document does not have.
     const blank = document.body.appendChild(document.createElement('iframe'));
