@@ -163,6 +163,20 @@ export class Copier {
     return out;
   }
 
+  /**
+   * A component's variables: a dictionary only its component refers to (interp.ts reads and writes
+   * it through `act.component.vars`, never keeps it), so copied without an identity entry; the
+   * values it holds may be referred to elsewhere (a list a frame holds too) and keep their identity.
+   */
+  vars(v: Record<string, unknown>): Record<string, unknown> {
+    const out = Object.create(Object.getPrototypeOf(v) as object | null) as Record<string, unknown>;
+    for (const k in v) {
+      const x = v[k];
+      out[k] = typeof x === 'object' && x !== null ? this.object(x) : x;
+    }
+    return out;
+  }
+
   /** An array only its holder refers to (never through an alias): a copy with no identity entry. */
   owned<T>(a: T[]): T[] {
     const out = a.slice();
@@ -220,23 +234,22 @@ export class Copier {
   world(w: World): World {
     // Built whole, in the world's key order (index.ts createWorld): a spread, then each field
     // replaced, costs more.
+    // The world is the first thing a fork copies (Engine.fork: nothing but the scenario and the
+    // engine's shared parts in the identity map yet), and processors, memory, devices and
+    // interfaces hold nothing the generic copy reaches, nor is any of them ever frozen (`final`):
+    // so their records are copied first, without asking the identity map whether they were copied
+    // already (`fresh`). Tables after the components' `vars` may meet a record copied before.
     const out: World = {
       maxProcessors: w.maxProcessors,
-      processors: this.list(w.processors, (p) => ({ ...p })),
-      memory: this.list(w.memory, (m) => ({ ...m })),
-      devices: this.records(w.devices, (d) => {
-        const c = { ...d };
-        c.stack = d.stack.slice();
-        c.classes = d.classes.slice();
-        c.symlinks = d.symlinks.slice();
-        return c;
-      }),
+      processors: this.freshList(w.processors, copyProcessor),
+      memory: this.freshList(w.memory, copyMemory),
+      devices: this.fresh(w.devices, copyDevice),
       deviceOrder: w.deviceOrder.slice(),
-      interfaces: this.records(w.interfaces, (i) => ({ ...i })),
+      interfaces: this.fresh(w.interfaces, copyInterface),
       interfaceOrder: w.interfaceOrder.slice(),
       components: this.records(w.components, (c) => {
         const o = { ...c };
-        o.vars = this.object(c.vars) as typeof c.vars;
+        o.vars = this.vars(c.vars);
         return o;
       }),
       registrations: this.records(w.registrations, (r) => {
@@ -272,6 +285,26 @@ export class Copier {
     if (done !== undefined) return done as R;
     this.seen.set(r, c);
     return c;
+  }
+
+  /** A list of records none of which can have been copied yet, nor be frozen (see `world`): each copied by `copy`. */
+  private freshList<R extends object>(from: R[], copy: (r: R) => R): R[] {
+    const out = from.slice();
+    for (let i = 0; i < out.length; i++) {
+      const r = out[i];
+      this.seen.set(r, (out[i] = copy(r)));
+    }
+    return out;
+  }
+
+  /** A table of records none of which can have been copied yet, nor be frozen (see `world`): each copied by `copy`. */
+  private fresh<R extends object>(from: Record<string, R>, copy: (r: R) => R): Record<string, R> {
+    const out = Object.create(Object.getPrototypeOf(from) as object | null) as Record<string, R>;
+    for (const k in from) {
+      const r = from[k];
+      this.seen.set(r, (out[k] = copy(r)));
+    }
+    return out;
   }
 
   /** A list of the world's records (processors, memory, events), each copied by `copy`. */
@@ -314,6 +347,19 @@ export class Copier {
     this.seen.set(p, out);
     return out;
   }
+}
+
+// The first records `Copier.world` copies, each by a function of its own (one shape per copy site).
+type W = World;
+const copyProcessor = (p: W['processors'][number]): W['processors'][number] => ({ ...p });
+const copyMemory = (m: W['memory'][number]): W['memory'][number] => ({ ...m });
+const copyInterface = (i: W['interfaces'][string]): W['interfaces'][string] => ({ ...i });
+function copyDevice(d: W['devices'][string]): W['devices'][string] {
+  const c = { ...d };
+  c.stack = d.stack.slice();
+  c.classes = d.classes.slice();
+  c.symlinks = d.symlinks.slice();
+  return c;
 }
 
 /**
