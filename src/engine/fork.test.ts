@@ -189,3 +189,56 @@ describe('forks share what does not change', () => {
     expect(checked).toBeGreaterThan(0);
   });
 });
+
+/** How many references to each object the run's state holds (the scenario's objects and frozen ones left out: forks share them). */
+function references(run: Engine): Map<object, number> {
+  const shared = reachable(run.scenario);
+  const refs = new Map<object, number>();
+  const stack: unknown[] = [run];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null || shared.has(v) || Object.isFrozen(v)) continue;
+    const n = refs.get(v);
+    refs.set(v, (n ?? 0) + 1);
+    if (n !== undefined) continue;
+    if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
+    else if (v instanceof Set) for (const x of v) stack.push(x);
+    else
+      for (const k of Object.keys(v)) {
+        // The engine's parts a fork shares (Engine.fork) and the batches handed over (final).
+        if (v === run && (k === 'scenario' || k === 'handlers' || k === 'explorer' || k === 'limits' || k === 'kept')) continue;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+  }
+  return refs;
+}
+
+describe('what a fork copies without the identity map has one holder', () => {
+  it.each(DEMOS.map((d) => d.id))('%s: at its choice points, a component\'s vars and the records of the first world tables are referred to once, and never frozen', (id) => {
+    const s = { ...normalized(DEMOS.find((d) => d.id === id)!.scenario), schedule: [] };
+    let budget = 40;
+    const visit = (run: Engine): void => {
+      while (run.paused && budget-- > 0) {
+        const refs = references(run);
+        const w = run.world;
+        // Copier.vars: only the component holds its variables.
+        for (const c of Object.values(w.components)) expect(refs.get(c.vars)).toBe(1);
+        // Copier.world's `fresh` tables (copied before anything else, so none of their records can
+        // have been copied yet): each record is in one slot of them (frames may refer to it too)
+        // and is never frozen (a frozen record is shared, not copied).
+        const slots = [...w.processors, ...w.memory, ...Object.values(w.devices), ...Object.values(w.interfaces)];
+        expect(new Set(slots).size).toBe(slots.length);
+        for (const r of slots) expect(Object.isFrozen(r)).toBe(false);
+        for (const name of run.paused.point.runnable.slice(1)) {
+          const copy = run.fork();
+          copy.resume(name);
+          proceed(copy);
+          visit(copy);
+        }
+        run.resume(run.paused.pick);
+        proceed(run);
+      }
+    };
+    visit(pausing(s));
+  });
+});
