@@ -157,3 +157,35 @@ describe('Engine.fork copies all that can change, and only that', () => {
     visit(pausing(s));
   });
 });
+
+describe('forks share what does not change', () => {
+  it('a dormant thread is shared, frozen, until an engine gives it a job: that engine then has its own copy, the other keeps the original', () => {
+    const s = { ...normalized(DEMOS.find((d) => d.id === 'seed002-recipe')!.scenario), schedule: [] };
+    const run = pausing(s);
+    let checked = 0;
+    while (run.paused) {
+      const dormant = [...run.threads.values()].filter((t) => (t.status === 'idle' || t.status === 'done') && t.stack.length === 0 && t.jobs.length === 0);
+      const copy = run.fork();
+      for (const t of dormant) {
+        expect(copy.threads.get(t.name)).toBe(t);
+        expect(Object.isFrozen(t) && Object.isFrozen(t.jobs) && Object.isFrozen(t.stack)).toBe(true);
+      }
+      copy.resume(run.paused.point.runnable.at(-1)!);
+      proceed(copy);
+      while (copy.paused) {
+        copy.resume(copy.paused.pick);
+        proceed(copy);
+      }
+      for (const t of dormant) {
+        // The original's thread is as it was; the copy's, if it ran a job, is a copy of its own.
+        expect(run.threads.get(t.name)).toBe(t);
+        expect(t.status === 'idle' || t.status === 'done').toBe(true);
+        expect(t.jobs.length + t.stack.length).toBe(0);
+        if (copy.threads.get(t.name) !== t) checked++;
+      }
+      run.resume(run.paused.pick);
+      proceed(run);
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});

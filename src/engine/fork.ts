@@ -416,7 +416,8 @@ export function copyEngine<E extends object>(from: E, into: E, c: Copier): E {
   b.progress = { phase: p.phase, next: p.next, settling: p.settling, flushAfter: p.flushAfter };
   if (a.paused !== null) b.paused = { point: c.point(a.paused.point), pick: a.paused.pick, continuing: a.paused.continuing };
   b.sink = a.sink;
-  for (const [k, t] of a.threads) b.threads.set(k, c.thread(t));
+  // Values only (no entry pairs made): the table is keyed by each thread's name, jobs by their id.
+  for (const t of a.threads.values()) b.threads.set(t.name, c.thread(t));
   b.threadList = threads(a.threadList, c);
   b.runnableList = threads(a.runnableList, c);
   b.threadsCreated = a.threadsCreated;
@@ -432,7 +433,7 @@ export function copyEngine<E extends object>(from: E, into: E, c: Copier): E {
   b.opCount = a.opCount;
   b.tick = a.tick;
   b.jobIds = a.jobIds;
-  for (const [k, j] of a.jobs) b.jobs.set(k, c.job(j));
+  for (const j of a.jobs.values()) b.jobs.set(j.id, c.job(j));
   b.current = a.current === null ? null : c.thread(a.current);
   // A scenario's own `schedule` (never with the explorer): its overrides record where they were used.
   if (a.overrides.size > 0) b.overrides = c.object(a.overrides) as typeof a.overrides;
