@@ -134,7 +134,7 @@ function SidePanels({ props }: { props: PanelProps }) {
   );
 }
 
-/** The Explanation above the side panels (re-rendered only when their props change: see Playground). */
+/** The Explanation above the side panels (re-rendered only when their props change: see SideColumnAfterPaint). */
 const SideColumn = memo(function SideColumn({ props, touring }: { props: PanelProps | null; touring: boolean }) {
   if (!props) return null;
   return (
@@ -146,6 +146,34 @@ const SideColumn = memo(function SideColumn({ props, touring }: { props: PanelPr
     </>
   );
 });
+
+// The page's frame (header, graph, step controls, palette) does not read the step: only these
+// read the panel props, so a step or a scrubber jump re-renders them and not the whole page.
+
+function GraphOverlay() {
+  const props = usePanelProps();
+  return props ? <Overlay props={props} /> : null;
+}
+
+function CodeBesideSlot() {
+  const props = usePanelProps();
+  if (!props) return null;
+  return (
+    <Suspense fallback={null}>
+      <CodeBeside props={props} />
+    </Suspense>
+  );
+}
+
+/**
+ * The graph and the step controls show a new run or step first; the Explanation and the panels
+ * follow in a render of their own once that frame is painted (a key press, a scrubber jump or a
+ * gesture shows on the graph without waiting for them).
+ */
+function SideColumnAfterPaint({ touring }: { touring: boolean }) {
+  const sideProps = useAfterPaint(usePanelProps());
+  return <SideColumn props={sideProps} touring={touring} />;
+}
 
 /** The embed layout: graph, step controls, explanation and a link out; nothing that edits. */
 function Embed() {
@@ -173,7 +201,6 @@ export function App() {
 function Playground() {
   useStepShortcuts();
   useHistoryShortcuts();
-  const props = usePanelProps();
   const presenter = useView((v) => v.presenter);
   const codeBeside = useView((v) => v.codeBeside);
   // The header, the graph and the step controls are painted first; the left column's content and
@@ -194,10 +221,6 @@ function Playground() {
   const quizBeside = columns && !presenter;
   // While the tour is open at the top of the right column, the Explanation gives it room (the panels keep theirs).
   const touring = useTourOpen();
-  // The graph and the step controls show a new run or step first; the Explanation and the panels
-  // follow in a render of their own once that frame is painted (a key press, a scrubber jump or a
-  // gesture shows on the graph without waiting for them).
-  const sideProps = useAfterPaint(props);
 
   return (
     // Below lg the page is one column that scrolls (machine, palette and actions, explanation and
@@ -243,13 +266,9 @@ function Playground() {
           <div className={`flex min-h-0 flex-1 ${codeBeside ? 'flex-col lg:flex-row' : ''}`}>
             <div className="relative isolate min-h-0 min-w-0 flex-1">
               <Graph />
-              {props && <Overlay props={props} />}
+              <GraphOverlay />
             </div>
-            {codeBeside && props && (
-              <Suspense fallback={null}>
-                <CodeBeside props={props} />
-              </Suspense>
-            )}
+            {codeBeside && <CodeBesideSlot />}
           </div>
           {!quizBeside && <QuizPanel />}
           <Stepper tools={<QuizToggle />} />
@@ -266,7 +285,7 @@ function Playground() {
               <>
                 <Tour />
                 {quizBeside && <QuizPanel />}
-                <SideColumn props={sideProps} touring={touring} />
+                <SideColumnAfterPaint touring={touring} />
               </>
             )}
           </Fold>

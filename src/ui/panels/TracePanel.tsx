@@ -139,14 +139,85 @@ const Row = memo(function Row({
 const SELECT =
   'rounded border border-slate-300 bg-white px-1 py-0.5 text-xs text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100';
 
+/**
+ * The Trace panel's filter controls (component, thread, entry types). They do not depend on the
+ * cursor: a step or a scrubber jump re-renders the rows, not these selects with every component
+ * and thread of the trace and the type checkboxes.
+ */
+const TraceFilters = memo(function TraceFilters({
+  components,
+  threads,
+  component,
+  thread,
+  hidden,
+}: {
+  components: readonly string[];
+  threads: readonly string[];
+  component: string;
+  thread: string;
+  hidden: ReadonlySet<EntryKind>;
+}) {
+  const setHidden = (next: (prev: ReadonlySet<EntryKind>) => ReadonlySet<EntryKind>) => setTraceFilter({ hidden: next(hidden) });
+  const toggleKind = (kind: EntryKind, shown: boolean) => {
+    setHidden((prev) => {
+      const next = new Set(prev);
+      if (shown) next.delete(kind);
+      else next.add(kind);
+      return next;
+    });
+  };
+  return (
+    <>
+      <label className="flex items-center gap-1 text-xs text-slate-700 dark:text-slate-300">
+        Component
+        <select className={SELECT} value={component} onChange={(e) => setTraceFilter({ component: e.target.value })}>
+          <option value="">All</option>
+          {components.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex items-center gap-1 text-xs text-slate-700 dark:text-slate-300">
+        Thread
+        <select className={SELECT} value={thread} onChange={(e) => setTraceFilter({ thread: e.target.value })}>
+          <option value="">All</option>
+          {threads.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </label>
+      <details className="text-xs open:basis-full">
+        <summary className="cursor-pointer select-none rounded border border-slate-300 bg-white px-2 py-0.5 text-slate-800 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100">
+          Entry types{hidden.size > 0 ? ` (${ENTRY_KINDS.length - hidden.size}/${ENTRY_KINDS.length})` : ''}
+        </summary>
+        <fieldset className="mt-1 grid grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] gap-x-3 rounded-md border border-slate-200 bg-white p-2 dark:border-slate-700 dark:bg-slate-900">
+          <legend className="sr-only">Entry types shown</legend>
+          {ENTRY_KINDS.map(({ kind, label }) => (
+            <label key={kind} className="flex items-center gap-2 py-0.5 text-slate-800 dark:text-slate-200">
+              <input type="checkbox" className="accent-sky-600" checked={!hidden.has(kind)} onChange={(e) => toggleKind(kind, e.target.checked)} />
+              {label}
+            </label>
+          ))}
+          {hidden.size > 0 && (
+            <button type="button" className="justify-self-start text-sky-700 underline dark:text-sky-300" onClick={() => setHidden(() => new Set())}>
+              Show all types
+            </button>
+          )}
+        </fieldset>
+      </details>
+    </>
+  );
+});
+
 export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
   const idBase = useId().replace(/:/g, '');
   // The filter lives in a store the stepper reads too: stepping follows it.
   const filter = useTraceFilter();
   const { component, thread, hidden } = filter;
-  const setComponent = (c: string) => setTraceFilter({ component: c });
-  const setThread = (t: string) => setTraceFilter({ thread: t });
-  const setHidden = (next: (prev: ReadonlySet<EntryKind>) => ReadonlySet<EntryKind>) => setTraceFilter({ hidden: next(hidden) });
   const components = useMemo(() => traceComponents(trace), [trace]);
   const threads = useMemo(() => traceThreads(trace), [trace]);
   const depths = useMemo(() => nestingDepths(trace), [trace]);
@@ -262,66 +333,13 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
     if (seq !== cursor) onSeek(seq);
   };
 
-  const toggleKind = (kind: EntryKind, shown: boolean) => {
-    setHidden((prev) => {
-      const next = new Set(prev);
-      if (shown) next.delete(kind);
-      else next.add(kind);
-      return next;
-    });
-  };
-
   const filtered = visible !== null;
   return (
     <PanelFrame
       title="Trace"
       className="h-full"
       subtitle={filtered ? `${grouped(count)} of ${grouped(trace.length)} entries` : `${grouped(trace.length)} entries`}
-      actions={
-        <>
-          <label className="flex items-center gap-1 text-xs text-slate-700 dark:text-slate-300">
-            Component
-            <select className={SELECT} value={comp} onChange={(e) => setComponent(e.target.value)}>
-              <option value="">All</option>
-              {components.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="flex items-center gap-1 text-xs text-slate-700 dark:text-slate-300">
-            Thread
-            <select className={SELECT} value={thr} onChange={(e) => setThread(e.target.value)}>
-              <option value="">All</option>
-              {threads.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </label>
-          <details className="text-xs open:basis-full">
-            <summary className="cursor-pointer select-none rounded border border-slate-300 bg-white px-2 py-0.5 text-slate-800 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100">
-              Entry types{hidden.size > 0 ? ` (${ENTRY_KINDS.length - hidden.size}/${ENTRY_KINDS.length})` : ''}
-            </summary>
-            <fieldset className="mt-1 grid grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] gap-x-3 rounded-md border border-slate-200 bg-white p-2 dark:border-slate-700 dark:bg-slate-900">
-              <legend className="sr-only">Entry types shown</legend>
-              {ENTRY_KINDS.map(({ kind, label }) => (
-                <label key={kind} className="flex items-center gap-2 py-0.5 text-slate-800 dark:text-slate-200">
-                  <input type="checkbox" className="accent-sky-600" checked={!hidden.has(kind)} onChange={(e) => toggleKind(kind, e.target.checked)} />
-                  {label}
-                </label>
-              ))}
-              {hidden.size > 0 && (
-                <button type="button" className="justify-self-start text-sky-700 underline dark:text-sky-300" onClick={() => setHidden(() => new Set())}>
-                  Show all types
-                </button>
-              )}
-            </fieldset>
-          </details>
-        </>
-      }
+      actions={<TraceFilters components={components} threads={threads} component={comp} thread={thr} hidden={hidden} />}
       bodyClassName="flex flex-col"
     >
       {cursor >= 0 && currentRow < 0 && count > 0 && (
