@@ -138,25 +138,32 @@ function expectSeparate(run: Engine, copy: Engine): void {
 
 describe('Engine.fork copies all that can change, and only that', () => {
   it.each(DEMOS.map((d) => d.id))('%s: at its choice points, the copy shares only final objects with the original', (id) => {
-    const s = { ...normalized(DEMOS.find((d) => d.id === id)!.scenario), schedule: [] };
-    let budget = 60;
-    // Depth first through the schedule tree, up to `budget` choice points.
-    const visit = (run: Engine): void => {
-      while (run.paused && budget-- > 0) {
-        for (const name of run.paused.point.runnable.slice(1)) {
-          const copy = run.fork();
-          expectSeparate(run, copy);
-          copy.resume(name);
-          proceed(copy);
-          visit(copy);
-        }
-        run.resume(run.paused.pick);
-        proceed(run);
-      }
-    };
-    visit(pausing(s));
+    depthFirst(id, 60, () => {}, expectSeparate);
   });
 });
+
+/**
+ * Depth first through the schedule tree of demo `id` (its own schedule aside), up to `budget` choice
+ * points: `atPoint` with the run paused at each, `atFork` with each copy made there, before it resumes.
+ */
+function depthFirst(id: string, budget: number, atPoint: (run: Engine) => void, atFork: (run: Engine, copy: Engine) => void): void {
+  const s = { ...normalized(DEMOS.find((d) => d.id === id)!.scenario), schedule: [] };
+  const visit = (run: Engine): void => {
+    while (run.paused && budget-- > 0) {
+      atPoint(run);
+      for (const name of run.paused.point.runnable.slice(1)) {
+        const copy = run.fork();
+        atFork(run, copy);
+        copy.resume(name);
+        proceed(copy);
+        visit(copy);
+      }
+      run.resume(run.paused.pick);
+      proceed(run);
+    }
+  };
+  visit(pausing(s));
+}
 
 describe('forks share what does not change', () => {
   it('a dormant thread is shared, frozen, until an engine gives it a job: that engine then has its own copy, the other keeps the original', () => {
@@ -215,30 +222,17 @@ function references(run: Engine): Map<object, number> {
 
 describe('what a fork copies without the identity map has one holder', () => {
   it.each(DEMOS.map((d) => d.id))('%s: at its choice points, a component\'s vars and the records of the first world tables are referred to once, and never frozen', (id) => {
-    const s = { ...normalized(DEMOS.find((d) => d.id === id)!.scenario), schedule: [] };
-    let budget = 40;
-    const visit = (run: Engine): void => {
-      while (run.paused && budget-- > 0) {
-        const refs = references(run);
-        const w = run.world;
-        // Copier.vars: only the component holds its variables.
-        for (const c of Object.values(w.components)) expect(refs.get(c.vars)).toBe(1);
-        // Copier.world's `fresh` tables (copied before anything else, so none of their records can
-        // have been copied yet): each record is in one slot of them (frames may refer to it too)
-        // and is never frozen (a frozen record is shared, not copied).
-        const slots = [...w.processors, ...w.memory, ...Object.values(w.devices), ...Object.values(w.interfaces)];
-        expect(new Set(slots).size).toBe(slots.length);
-        for (const r of slots) expect(Object.isFrozen(r)).toBe(false);
-        for (const name of run.paused.point.runnable.slice(1)) {
-          const copy = run.fork();
-          copy.resume(name);
-          proceed(copy);
-          visit(copy);
-        }
-        run.resume(run.paused.pick);
-        proceed(run);
-      }
-    };
-    visit(pausing(s));
+    depthFirst(id, 40, (run) => {
+      const refs = references(run);
+      const w = run.world;
+      // Copier.vars: only the component holds its variables.
+      for (const c of Object.values(w.components)) expect(refs.get(c.vars)).toBe(1);
+      // Copier.world's `fresh` tables (copied before anything else, so none of their records can
+      // have been copied yet): each record is in one slot of them (frames may refer to it too)
+      // and is never frozen (a frozen record is shared, not copied).
+      const slots = [...w.processors, ...w.memory, ...Object.values(w.devices), ...Object.values(w.interfaces)];
+      expect(new Set(slots).size).toBe(slots.length);
+      for (const r of slots) expect(Object.isFrozen(r)).toBe(false);
+    }, () => {});
   });
 });
