@@ -139,6 +139,23 @@ const Row = memo(function Row({
 const SELECT =
   'rounded border border-slate-300 bg-white px-1 py-0.5 text-xs text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100';
 
+/** One of the Trace panel's filter selects: "All" (the empty value), then each option. */
+function FilterSelect({ label, value, options, onChange }: { label: string; value: string; options: readonly string[]; onChange: (value: string) => void }) {
+  return (
+    <label className="flex items-center gap-1 text-xs text-slate-700 dark:text-slate-300">
+      {label}
+      <select className={SELECT} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">All</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /**
  * The Trace panel's filter controls (component, thread, entry types). They do not depend on the
  * cursor: a step or a scrubber jump re-renders the rows, not these selects with every component
@@ -168,28 +185,8 @@ const TraceFilters = memo(function TraceFilters({
   };
   return (
     <>
-      <label className="flex items-center gap-1 text-xs text-slate-700 dark:text-slate-300">
-        Component
-        <select className={SELECT} value={component} onChange={(e) => setTraceFilter({ component: e.target.value })}>
-          <option value="">All</option>
-          {components.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex items-center gap-1 text-xs text-slate-700 dark:text-slate-300">
-        Thread
-        <select className={SELECT} value={thread} onChange={(e) => setTraceFilter({ thread: e.target.value })}>
-          <option value="">All</option>
-          {threads.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect label="Component" value={component} options={components} onChange={(v) => setTraceFilter({ component: v })} />
+      <FilterSelect label="Thread" value={thread} options={threads} onChange={(v) => setTraceFilter({ thread: v })} />
       <details className="text-xs open:basis-full">
         <summary className="cursor-pointer select-none rounded border border-slate-300 bg-white px-2 py-0.5 text-slate-800 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100">
           Entry types{hidden.size > 0 ? ` (${ENTRY_KINDS.length - hidden.size}/${ENTRY_KINDS.length})` : ''}
