@@ -35,7 +35,10 @@
 //    printed, marked "not judged". Each trial also prints the ceiling this measure leaves: what two
 //    workers would reach if the second added no CPU at all (one worker's process CPU spread over the
 //    cores, against its thread's CPU) — V8's background threads already spend 35–40 % of the
-//    exploring thread's CPU with one worker, on the core it leaves free.
+//    exploring thread's CPU with one worker, on the core it leaves free. And a bare baseline in the
+//    same run, for the judged exploration: two one-worker explorations of it started at once (two
+//    processes, nothing shared). Two workers that split one exploration cannot beat two that split
+//    nothing, so 2 × one alone ÷ the pair's time is the most this machine lets any split reach.
 // 3. The page (production build, served by `vite preview`, in the Chromium the e2e tests use):
 //    Explore on the largest demo, with the page's own number of workers (hardwareConcurrency − 1),
 //    and the long tasks (PerformanceObserver 'longtask') on the main thread meanwhile: target none
@@ -173,7 +176,7 @@ interface Stats { workers: ({ tasks: number; runs: number; ms: number; cpuMs: nu
  * it leaves free, with two they take CPU from the workers.
  */
 const freeWallMs = (st: Stats) => Math.max(...st.workers.map((w) => w?.threadCpuMs ?? 0), (st.processCpuMs ?? NaN) / cpus().length);
-interface CliRow { name: string; one: number[]; two: number[]; loads: string[]; same: boolean; runs: number; speedup: number; freeSpeedup: number; judged: boolean; oneStats: Stats[]; twoStats: Stats[] }
+interface CliRow { name: string; one: number[]; two: number[]; /** The bare parallel baseline: two one-worker processes at once, each one's wall time (judged exploration only). */ pairs: number[][]; /** 2 × one worker's best ÷ the best pair's slower one. */ pairCeiling?: number; loads: string[]; same: boolean; runs: number; speedup: number; freeSpeedup: number; judged: boolean; oneStats: Stats[]; twoStats: Stats[] }
 const cliRows: CliRow[] = [];
 const CLI = !process.argv.includes('--no-cli');
 for (const c of CLI ? CASES : []) {
@@ -187,7 +190,18 @@ for (const c of CLI ? CASES : []) {
     const stats = JSON.parse(/^explore: workers (.*)$/m.exec(out.stderr)?.[1] ?? 'null') as Stats;
     return { ms: performance.now() - t, stdout: out.stdout, stats };
   };
-  const row: CliRow = { name: c.name, one: [], two: [], loads: [load1()], same: true, runs: 0, speedup: 0, freeSpeedup: 0, judged: c.judged, oneStats: [], twoStats: [] };
+  /** Two `explore --workers 1` processes of the same exploration started at once: each one's wall time. */
+  const pairOfOnes = async (): Promise<number[]> => {
+    const once = () =>
+      new Promise<number>((done, fail) => {
+        const t = performance.now();
+        const child = spawn(process.execPath, [join(ROOT, 'bin/pnp-playground.mjs'), 'explore', '--workers', '1', ...c.args, file], { stdio: 'ignore' });
+        child.on('error', fail);
+        child.on('exit', (code) => (code === 0 ? done(performance.now() - t) : fail(new Error(`explore --workers 1 exited with ${code}`))));
+      });
+    return Promise.all([once(), once()]);
+  };
+  const row: CliRow = { name: c.name, one: [], two: [], pairs: [], loads: [load1()], same: true, runs: 0, speedup: 0, freeSpeedup: 0, judged: c.judged, oneStats: [], twoStats: [] };
   row.runs = (JSON.parse(cli(1).stdout) as { runs: number }).runs; // builds the command-line bundle if a source changed, warms the file and code caches
   for (let k = 0; k < TRIALS; k++) {
     const one = cli(1);
@@ -197,6 +211,7 @@ for (const c of CLI ? CASES : []) {
     row.oneStats.push(one.stats);
     row.twoStats.push(two.stats);
     row.same &&= one.stdout === two.stdout;
+    if (c.judged) row.pairs.push(await pairOfOnes());
     row.loads.push(load1());
   }
   const best = (xs: number[]) => Math.min(...xs);
@@ -210,6 +225,17 @@ for (const c of CLI ? CASES : []) {
   console.log(`\n${c.name}, ${row.runs} schedules, on the command line, best of ${TRIALS} (interleaved): 1 worker ${Math.round(best(row.one))} ms, 2 workers ${Math.round(best(row.two))} ms: ${row.speedup.toFixed(2)}× (target ≥ ${TARGET.workerSpeedup}× on 2 cores) ${verdict}`);
   console.log(`  all trials: 1 worker ${row.one.map(Math.round).join(', ')} ms; 2 workers ${row.two.map(Math.round).join(', ')} ms; load average ${row.loads.join(' → ')} on ${cpus().length} cores`);
   console.log(`  the same result with 1 and 2 workers: ${row.same ? 'yes' : 'NO'} ${row.same ? 'PASS' : 'FAIL'}`);
+  if (row.pairs.length > 0) {
+    // The baseline in the same run: what this machine gives two copies of this work with nothing
+    // shared between them (two one-worker processes at once, each trial right after its 1- and
+    // 2-worker runs). Two workers splitting one exploration cannot do better than two explorations
+    // that split nothing: 2 × one alone ÷ the pair's slower one is the most they could reach here.
+    // Best of the trials on both sides, as the speed-up above is.
+    const pairMs = Math.min(...row.pairs.map((pair) => Math.max(...pair)));
+    row.pairCeiling = (2 * best(row.one)) / pairMs;
+    console.log(`  baseline, two one-worker explorations of the same scenario at once (nothing shared): ${row.pairs.map((pair) => pair.map(Math.round).join(' and ')).join('; ')} ms: `
+      + `best ${Math.round(pairMs)} ms for both against ${Math.round(best(row.one))} ms for one alone, so two copies run ${row.pairCeiling.toFixed(2)}× as fast as one: the most a split into two could reach on this machine now`);
+  }
   // What the load does not stretch: CPU times (from /proc and getrusage). First what each worker's
   // thread spent exploring, so how evenly the work was shared and what it cost; then the whole: each
   // thread's CPU (its start included) and the process's (V8's compiler and GC threads included), and
@@ -361,6 +387,6 @@ writeFileSync(join(ROOT, 'bench/results/explore.json'), `${JSON.stringify({
   demos: rows,
   fork: { forkMs: totalFork, rerunMs: totalRerun, speedup: forkOverall },
   forkEverySchedule: { forkMs: totalForkAll, rerunMs: totalRerunAll, speedup: forkEvery },
-  workers: cliRows.map((r) => ({ exploration: r.name, runs: r.runs, oneMs: r.one, twoMs: r.two, speedup: r.speedup, freeSpeedup: r.freeSpeedup, judged: r.judged, sameResult: r.same, loadAverage: r.loads, cores: cpus().length, oneStats: r.oneStats, twoStats: r.twoStats })),
+  workers: cliRows.map((r) => ({ exploration: r.name, runs: r.runs, oneMs: r.one, twoMs: r.two, pairOfOnesMs: r.pairs, pairCeiling: r.pairCeiling, speedup: r.speedup, freeSpeedup: r.freeSpeedup, judged: r.judged, sameResult: r.same, loadAverage: r.loads, cores: cpus().length, oneStats: r.oneStats, twoStats: r.twoStats })),
   page,
 }, null, 2)}\n`);
