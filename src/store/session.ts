@@ -25,7 +25,7 @@ import {
 } from '../scenario/gestures.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { firstSeqOfStep, traceIndex } from '../trace/indexes.ts';
-import { noFrames } from './frames.ts';
+import { afterNextPaint, noFrames } from './frames.ts';
 import { traceView } from '../trace/view.ts';
 import { getEngineClient } from '../worker/client.ts';
 import { PROTOCOL_VERSION, type ProtocolValidationError, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
@@ -474,13 +474,10 @@ function createFrameStore(source: SessionStore) {
     shown = source.getState();
     if (!noFrames()) {
       unpainted = true;
-      // A task queued from the frame's animation callback runs once that frame is painted.
-      requestAnimationFrame(() =>
-        setTimeout(() => {
-          unpainted = false;
-          if (pending) flush();
-        }, 0),
-      );
+      afterNextPaint(() => {
+        unpainted = false;
+        if (pending) flush();
+      });
     }
     for (const l of listeners) l();
   };

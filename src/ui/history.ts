@@ -3,6 +3,7 @@
 // Forward, and both walk the same list. Each entry the page adds carries its position in
 // `history.state.pnp`; entries before the first one this tab opened are not ours to undo into.
 import { useSyncExternalStore } from 'react';
+import { afterNextPaint } from '../store/frames.ts';
 
 interface Position {
   /** Position of the current entry among this page's entries (0: the one the page opened on). */
@@ -30,9 +31,7 @@ export function afterPaint(write: () => void): void {
   waiting.push(write);
   if (scheduled) return;
   scheduled = true;
-  const hidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
-  if (typeof requestAnimationFrame !== 'function' || hidden) setTimeout(flushWrites, 0);
-  else requestAnimationFrame(() => setTimeout(flushWrites, 0));
+  afterNextPaint(flushWrites);
 }
 
 /** Run the writes still waiting for a paint, now. */

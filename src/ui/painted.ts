@@ -1,6 +1,6 @@
 // A value that follows another once the frame showing the change has been painted.
 import { startTransition, useEffect, useRef, useState } from 'react';
-import { noFrames } from '../store/frames.ts';
+import { afterNextPaint } from '../store/frames.ts';
 
 /**
  * `value`, as of the last frame painted: when `value` changes, the old one is returned until the
@@ -22,9 +22,7 @@ export function useAfterPaint<T>(value: T): T {
       waiting.current = false;
       startTransition(() => setShown(latest.current));
     };
-    // A task queued from the next frame's animation callback runs once that frame is painted.
-    if (noFrames()) setTimeout(show, 0);
-    else requestAnimationFrame(() => setTimeout(show, 0));
+    afterNextPaint(show);
   }, [value, shown]);
   return shown;
 }

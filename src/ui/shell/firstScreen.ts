@@ -6,7 +6,7 @@
 // single task holds all of it. The columns keep their size while empty, so the graph does not move
 // when they fill.
 import { useEffect, useSyncExternalStore } from 'react';
-import { noFrames } from '../../store/frames.ts';
+import { afterNextPaint, noFrames } from '../../store/frames.ts';
 import { useSession } from '../../store/session.ts';
 
 /**
@@ -31,17 +31,14 @@ const read = () => stage;
 /** Calls `then` in a task of its own after the frame this render is painted in; returns a canceller. */
 function afterPaintedFrame(then: () => void): () => void {
   // A hidden page paints no frames (and runs no animation callbacks): nothing to wait for.
-  if (noFrames()) {
-    const t = setTimeout(then, 0);
-    return () => clearTimeout(t);
-  }
+  if (noFrames()) return afterNextPaint(then);
   // The frame after the one this render is painted in has begun (so that one is on screen), and
   // then a task of its own: what follows does not hold back the frame before it.
-  let t: ReturnType<typeof setTimeout> | undefined;
-  let frame = requestAnimationFrame(() => (frame = requestAnimationFrame(() => (t = setTimeout(then, 0)))));
+  let cancel = (): void => undefined;
+  const frame = requestAnimationFrame(() => (cancel = afterNextPaint(then)));
   return () => {
     cancelAnimationFrame(frame);
-    clearTimeout(t);
+    cancel();
   };
 }
 
