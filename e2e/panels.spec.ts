@@ -84,6 +84,33 @@ test('a large trace: only the rows in view are in the page, End and Home jump ac
   await expect(current(page)).toHaveAttribute('data-seq', '0');
 });
 
+test('the Trace list scrolled by hand shows the rows it scrolls to and stays there until the current entry leaves the view', async ({ page }) => {
+  await open(page, stressScenario({ drivers: 12, hotAdds: 60 }));
+  const list = traceList(page);
+  await list.getByRole('option').first().click();
+  await list.hover();
+  await page.mouse.wheel(0, 22 * 400); // 400 rows down
+  await expect(list.locator('[data-seq="400"]')).toBeInViewport();
+  const top = await list.evaluate((el) => el.scrollTop);
+  expect(top).toBeGreaterThan(22 * 390);
+  // A step whose entry is out of view brings it back into view; the rows there are rendered.
+  await page.keyboard.press('ArrowDown');
+  await expect(current(page)).toHaveAttribute('data-seq', '1');
+  await expect(current(page)).toBeInViewport();
+  expect(await list.evaluate((el) => el.scrollTop)).toBe(0);
+  // Scrolled by hand again, a step that stays in view (and out of the two rows' margin) does not move the list.
+  await page.keyboard.press('PageDown');
+  await expect(current(page)).toBeInViewport();
+  const before = await list.evaluate((el) => el.scrollTop);
+  await list.hover();
+  await page.mouse.wheel(0, 22 * 3);
+  await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBeGreaterThan(before);
+  const scrolled = await list.evaluate((el) => el.scrollTop);
+  await page.keyboard.press('ArrowUp');
+  await expect(current(page)).toBeInViewport();
+  expect(await list.evaluate((el) => el.scrollTop)).toBe(scrolled);
+});
+
 test('Explanation names the rule with its provenance; Code highlights the running op', async ({ page }) => {
   await open(page);
   await seekTo(page, /→ KeRegisterProcessorChangeCallback\(/);

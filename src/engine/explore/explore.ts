@@ -23,7 +23,7 @@ import { proceed, startRun } from '../index.ts';
 import type { Engine, Explorer, RunLimits } from '../engine.ts';
 import { Suffixes, outcomeKey, type Outcome, type Piece } from './outcome.ts';
 import type { StateKey, StateKeys } from './state.ts';
-import { ExploredStates, type Fixed, type Stat, type Summary } from './explored.ts';
+import { comparePaths, ExploredStates, listItems, type Fixed, type Stat, type Summary } from './explored.ts';
 
 export const EXPLORE_FORMAT = 'pnp-explore/1';
 
@@ -157,6 +157,8 @@ interface Node {
   given: boolean;
   /** The chosen candidate (index into `order`). */
   index: number;
+  /** The chosen candidate as an override (made once per branch, for the schedules below it that override), or null. */
+  fixed: Fixed | null;
   /** Preemptions before this choice. */
   preemptions: number;
   /** The state here (pruning on). */
@@ -174,7 +176,7 @@ interface Node {
 export const ROOT_TASK: Task = { prefix: [], preemptions: 0 };
 
 /** A run that ended: one schedule, nothing after its last transition. */
-const END: Summary = new Map([[Suffixes.EMPTY, { runs: 1, cost: 0, fixed: [], best: [], first: [] }]]);
+const END: Summary = [Object.freeze({ suffix: Suffixes.EMPTY, runs: 1, cost: 0, fixed: null, best: null, first: null })];
 
 function compareKeys(a: readonly number[], b: readonly number[]): number {
   const n = Math.min(a.length, b.length);
@@ -182,17 +184,29 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
   return a.length - b.length;
 }
 
-/** Add `st` to the schedules of `suffix` in `into`. */
-function merge(into: Summary, suffix: number, st: Stat): void {
-  const seen = into.get(suffix);
-  if (!seen) {
-    into.set(suffix, { ...st });
+/**
+ * Add `st` to the schedules of its suffix in `into`. `st` becomes part of `into` when its suffix is
+ * new there, so it must be a Stat made for the call (never one of a summary remembered).
+ */
+function merge(into: Summary, st: Stat): void {
+  const suffix = st.suffix;
+  for (let i = 0; i < into.length; i++) {
+    const seen = into[i];
+    if (seen.suffix !== suffix) continue;
+    seen.runs += st.runs;
+    if (comparePaths(st.first, seen.first) < 0) seen.first = st.first;
+    if (st.cost < seen.cost || (st.cost === seen.cost && comparePaths(st.best, seen.best) < 0)) {
+      seen.cost = st.cost;
+      seen.fixed = st.fixed;
+      seen.best = st.best;
+    }
     return;
   }
-  seen.runs += st.runs;
-  if (compareKeys(st.first, seen.first) < 0) seen.first = st.first;
-  if (st.cost < seen.cost || (st.cost === seen.cost && compareKeys(st.best, seen.best) < 0)) Object.assign(seen, { cost: st.cost, fixed: st.fixed, best: st.best });
+  into.push(st);
 }
+
+/** A copy of `st` (to merge one of a summary remembered), with suffix `suffix`. */
+const copyStat = (st: Stat, suffix: number): Stat => ({ suffix, runs: st.runs, cost: st.cost, fixed: st.fixed, best: st.best, first: st.first });
 
 const PAUSE: Explorer = { step: () => {}, choose: () => 'pause' };
 
@@ -204,7 +218,7 @@ class Search {
   private readonly depth: number;
   private readonly suffixes: Suffixes;
   /** The schedules explored, by suffix after the task's root, and what the run added before it. */
-  private readonly root: Summary = new Map();
+  private readonly root: Summary = [];
   private rootPiece: Piece | null = null;
   /** Pruning: the states explored completely (here, or by another worker), and the digests of the states visited here. */
   private readonly explored: ExploredStates;
@@ -318,11 +332,12 @@ class Search {
         }
       }
       const { point, pick, continuing } = run.paused;
-      const order = [pick, ...point.runnable.filter((n) => n !== pick)];
+      const order = [pick];
+      for (const n of point.runnable) if (n !== pick) order.push(n);
       const node: Node = {
-        step: point.step, choice: point.choice, at: point.at, order, continuing, index: -1, preemptions,
+        step: point.step, choice: point.choice, at: point.at, order, continuing, index: -1, fixed: null, preemptions,
         elsewhere: d === 0 && this.task.done ? new Set(this.task.done) : null, given: false,
-        key, piece: null, below: new Map(), runs: 0, cut: d === 0 && this.task.done !== undefined, bounded: false,
+        key, piece: null, below: [], runs: 0, cut: d === 0 && this.task.done !== undefined, bounded: false,
       };
       // The root of the rest of a split choice point was counted where it was split.
       if (d > 0 || !this.task.done) this.states++;
@@ -377,19 +392,22 @@ class Search {
   /** Schedules found below the choice point at depth `d` (not on the path): add them to its parent's (or the root's). */
   private absorb(d: number, below: Summary, runs: number, bounded: boolean): void {
     if (d === 0) {
-      for (const [s, st] of below) merge(this.root, s, st);
+      for (const st of below) merge(this.root, copyStat(st, st.suffix));
       return;
     }
     const p = this.path[d - 1];
     const i = p.index;
-    const fixed = i > 0 ? fixedOf(p) : null;
-    for (const [s, st] of below) {
-      merge(p.below, this.suffixes.prepend(p.piece!, s), {
+    const fixed = i > 0 ? (p.fixed ??= fixedOf(p)) : null;
+    for (const st of below) {
+      // The paths below p: p's branch in front of the paths below it (shared, not copied).
+      const best = { head: i, tail: st.best };
+      merge(p.below, {
+        suffix: this.suffixes.prepend(p.piece!, st.suffix),
         runs: st.runs,
         cost: st.cost + (fixed ? 1 : 0),
-        fixed: fixed ? [fixed, ...st.fixed] : st.fixed,
-        best: [i, ...st.best],
-        first: [i, ...st.first],
+        fixed: fixed ? { head: fixed, tail: st.fixed } : st.fixed,
+        best,
+        first: st.first === st.best ? best : { head: i, tail: st.first },
       });
     }
     p.runs += runs;
@@ -406,14 +424,14 @@ class Search {
 
   /** The outcomes of the schedules explored, each with its count, first schedule and shortest schedule. */
   private found(): Found[] {
-    const whole: Summary = new Map();
-    for (const [s, st] of this.root) merge(whole, this.suffixes.prepend(this.rootPiece!, s), st);
+    const whole: Summary = [];
+    for (const st of this.root) merge(whole, copyStat(st, this.suffixes.prepend(this.rootPiece!, st.suffix)));
     const prefix = this.task.prefix.map((f) => f.ordinal);
     const overrides = this.task.prefix.filter((f) => f.ordinal > 0);
     const out: Found[] = [];
-    for (const [s, st] of whole) {
-      const outcome = this.suffixes.outcome(this.scenario, s);
-      out.push({ outcome, key: outcomeKey(outcome), runs: st.runs, first: [...prefix, ...st.first], best: [...prefix, ...st.best], ...scheduleOf([...overrides, ...st.fixed]) });
+    for (const st of whole) {
+      const outcome = this.suffixes.outcome(this.scenario, st.suffix);
+      out.push({ outcome, key: outcomeKey(outcome), runs: st.runs, first: [...prefix, ...listItems(st.first)], best: [...prefix, ...listItems(st.best)], ...scheduleOf([...overrides, ...listItems(st.fixed)]) });
     }
     return out.sort((a, b) => compareKeys(a.first, b.first));
   }
@@ -479,6 +497,7 @@ class Search {
       const j = node.given ? -1 : this.next(node, node.index + 1);
       if (j >= 0) {
         node.index = j;
+        node.fixed = null;
         node.piece = null;
         return true;
       }

@@ -27,19 +27,67 @@ export interface Fixed {
   insteadOf: string;
 }
 
+/**
+ * A list whose tails are shared: a path below a state grows at its front, one cell per level, as
+ * the schedules below a choice point are put after it (explore.ts `absorb`), instead of a copy of
+ * the whole path per level. null is the empty list.
+ */
+export interface List<T> {
+  readonly head: T;
+  readonly tail: List<T> | null;
+}
+
+/** The items of `l`, in order. */
+export function listItems<T>(l: List<T> | null): T[] {
+  const out: T[] = [];
+  for (; l !== null; l = l.tail) out.push(l.head);
+  return out;
+}
+
+/** A list of `items`, in order. */
+export function listOf<T>(items: readonly T[]): List<T> | null {
+  let l: List<T> | null = null;
+  for (let i = items.length - 1; i >= 0; i--) l = { head: items[i], tail: l };
+  return l;
+}
+
+/** How many items `l` has. */
+export function listLength(l: List<unknown> | null): number {
+  let n = 0;
+  for (; l !== null; l = l.tail) n++;
+  return n;
+}
+
+/** Two paths in tree order: item by item, a path before the paths it is the start of. */
+export function comparePaths(a: List<number> | null, b: List<number> | null): number {
+  for (;;) {
+    if (a === b) return 0;
+    if (a === null) return -1;
+    if (b === null) return 1;
+    if (a.head !== b.head) return a.head - b.head;
+    a = a.tail;
+    b = b.tail;
+  }
+}
+
 /** The schedules below a state that reach one suffix (outcome.ts, Suffixes): how many, and the first and shortest of them. */
 export interface Stat {
+  suffix: number;
   runs: number;
   /** Overrides of the shortest (`best`), and its choices that override. */
   cost: number;
-  fixed: Fixed[];
+  fixed: List<Fixed> | null;
   /** Paths (ordinals) below the state: the shortest schedule (first in tree order among those), and the first schedule. */
-  best: number[];
-  first: number[];
+  best: List<number> | null;
+  first: List<number> | null;
 }
 
-/** The schedules explored below a state, by suffix. */
-export type Summary = Map<number, Stat>;
+/**
+ * The schedules explored below a state, one Stat per suffix, in the order the suffixes were first
+ * reached (a few per state: an array searched in order costs less than a Map, and makes no table).
+ * A summary remembered (Seen) is never changed again.
+ */
+export type Summary = Stat[];
 
 /** A state explored completely: what is below it (re-based onto any path into it, never explored again). */
 export interface Seen {
@@ -195,14 +243,14 @@ export class ExploredStates {
       codes.set(key.codes, length);
       ends[i] = length += key.codes.length;
       offsets[i] = data.length;
-      data.push(seen.runs, seen.bounded ? 1 : 0, seen.below.size);
-      for (const [suffix, st] of seen.below) {
-        data.push(suffix, st.runs, st.cost, st.fixed.length);
-        for (const f of st.fixed) data.push(name(f.run), f.ordinal, f.step, f.choice, f.at, name(f.insteadOf));
-        data.push(st.best.length);
-        for (const x of st.best) data.push(x);
-        data.push(st.first.length);
-        for (const x of st.first) data.push(x);
+      data.push(seen.runs, seen.bounded ? 1 : 0, seen.below.length);
+      for (const st of seen.below) {
+        data.push(st.suffix, st.runs, st.cost, listLength(st.fixed));
+        for (let f = st.fixed; f !== null; f = f.tail) data.push(name(f.head.run), f.head.ordinal, f.head.step, f.head.choice, f.head.at, name(f.head.insteadOf));
+        data.push(listLength(st.best));
+        for (let x = st.best; x !== null; x = x.tail) data.push(x.head);
+        data.push(listLength(st.first));
+        for (let x = st.first; x !== null; x = x.tail) data.push(x.head);
       }
     }
     // After the states: their strings and suffixes are numbered by now.
@@ -233,16 +281,20 @@ export class ExploredStates {
     let o = batch.offsets[index];
     const runs = d[o++];
     const bounded = d[o++] === 1;
-    const below: Summary = new Map();
+    const below: Summary = [];
     for (let n = d[o++]; n > 0; n--) {
       const suffix = this.suffixes.adopt(from.suffixes, d[o++]);
-      const st: Stat = { runs: d[o++], cost: d[o++], fixed: [], best: [], first: [] };
+      const runs = d[o++];
+      const cost = d[o++];
+      const fixed: Fixed[] = [];
       for (let k = d[o++]; k > 0; k--, o += 6) {
-        st.fixed.push({ run: batch.names[d[o]], ordinal: d[o + 1], step: d[o + 2], choice: d[o + 3], at: d[o + 4], insteadOf: batch.names[d[o + 5]] });
+        fixed.push({ run: batch.names[d[o]], ordinal: d[o + 1], step: d[o + 2], choice: d[o + 3], at: d[o + 4], insteadOf: batch.names[d[o + 5]] });
       }
-      for (let k = d[o++]; k > 0; k--) st.best.push(d[o++]);
-      for (let k = d[o++]; k > 0; k--) st.first.push(d[o++]);
-      below.set(suffix, st);
+      const best: number[] = [];
+      for (let k = d[o++]; k > 0; k--) best.push(d[o++]);
+      const first: number[] = [];
+      for (let k = d[o++]; k > 0; k--) first.push(d[o++]);
+      below.push({ suffix, runs, cost, fixed: listOf(fixed), best: listOf(best), first: listOf(first) });
     }
     return { below, runs, bounded };
   }

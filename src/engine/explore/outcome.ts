@@ -20,18 +20,15 @@ export function hazardKey(e: Extract<TraceEntry, { type: 'hazard' }>): string {
   return code ? `${e.rule}:${e.severity}:${code}` : `${e.rule}:${e.severity}`;
 }
 
-/** What an entry shows its component, worked out once per entry (forked runs share their entries up to the fork). */
-const OBSERVED = new WeakMap<TraceEntry, string>();
-
+/**
+ * What an entry shows its component. Not cached per entry: the explorer reads each entry once (a
+ * transition's entries when it ends; a fork shares only the entries before its choice point, read
+ * already), so a table of them (a WeakMap, dear for the garbage collector) was never hit.
+ */
 function observation(e: Extract<TraceEntry, { type: 'invoke' | 'return' }>): string {
-  let text = OBSERVED.get(e);
-  if (text === undefined) {
-    text = e.type === 'invoke'
-      ? `${e.routine}(${JSON.stringify(e.args)})`
-      : `${e.api} -> ${JSON.stringify(e.result)}${e.out ? ` ${JSON.stringify(e.out)}` : ''}`;
-    OBSERVED.set(e, text);
-  }
-  return text;
+  return e.type === 'invoke'
+    ? `${e.routine}(${JSON.stringify(e.args)})`
+    : `${e.api} -> ${JSON.stringify(e.result)}${e.out ? ` ${JSON.stringify(e.out)}` : ''}`;
 }
 
 /** The outcome of a finished run (its trace ends with the halt). */
@@ -69,27 +66,29 @@ export const outcomeKey = (o: Outcome): string => JSON.stringify([o.halt, o.haza
  * kept as *suffixes* (what the transitions after the state add), and a path's outcome is its own
  * transitions' pieces put in front of a suffix (`prepend`).
  *
- * A suffix is a number: equal numbers for equal suffixes (hash-consed lists), so summaries below a
- * state merge suffixes by number. Observations are numbered once per entry (forked runs share their
- * entries up to the fork). Numbers are local to one exploration; `outcome` gives the content.
+ * A suffix is a number: equal numbers for equal suffixes (hash-consed lists, and the suffix as a
+ * chain of pairs: `Pairs`, no string made to find one), so summaries below a state merge suffixes
+ * by number. Numbers are local to one exploration; `outcome` gives the content.
  */
 export class Suffixes {
   /** The empty suffix: nothing observed, no hazard, no halt yet (what a run's end adds after its halt). */
   static readonly EMPTY = 0;
   private readonly texts = new Numbering<string>();
-  private readonly ofEntry = new WeakMap<TraceEntry, number>();
   /** Cons cells (a text number in front of a list): list 0 is empty. */
-  private readonly heads: number[] = [-1];
-  private readonly tails: number[] = [-1];
-  private readonly cells = new Map<string, number>();
+  private readonly cells = new Pairs();
   /** Suffixes: halt ('' none yet), hazard list, one list per component. */
-  private readonly suffixes = new Numbering<string, { halt: string; hazards: number; lists: number[] }>();
+  private readonly suffixes: Suffix[] = [];
+  /** A suffix as pairs: (halt's text, hazards), then (that pair, each component's list) in turn; the last pair's value is the suffix's number. */
+  private readonly tuples = new Pairs();
+  /** The lists of the suffix being numbered. */
+  private readonly lists: Int32Array;
   private readonly components: Map<string, number>;
 
   constructor(scenario: NormalizedScenario) {
     this.components = new Map([...Object.keys(scenario.drivers), ...Object.keys(scenario.apps)].map((id, i) => [id, i]));
-    const empty = { halt: '', hazards: 0, lists: new Array<number>(this.components.size).fill(0) };
-    this.suffixes.of(this.suffixKey(empty), empty); // Suffixes.EMPTY
+    this.lists = new Int32Array(this.components.size);
+    this.cells.reserve(-1, -1);
+    this.number(''); // Suffixes.EMPTY
   }
 
   /** What a transition's entries add: per component its observations, the hazards, the halt. */
@@ -104,7 +103,7 @@ export class Suffixes {
           const c = this.components.get(e.component);
           if (c === undefined) break;
           seen ??= Array.from({ length: this.components.size }, () => []);
-          seen[c].push(this.observed(e));
+          seen[c].push(this.text(observation(e)));
           break;
         }
         case 'hazard':
@@ -121,23 +120,31 @@ export class Suffixes {
   /** The suffix made of `piece`, then `suffix`. */
   prepend(piece: Piece, suffix: number): number {
     if (piece === NOTHING) return suffix;
-    const s = this.suffixes.at(suffix);
-    const lists = piece.seen ? s.lists.map((l, c) => this.cons(piece.seen![c], l)) : s.lists;
-    const next = { halt: s.halt || piece.halt, hazards: piece.hazards ? this.cons(piece.hazards, s.hazards) : s.hazards, lists };
-    return this.suffixes.of(this.suffixKey(next), next);
+    const s = this.suffixes[suffix];
+    const seen = piece.seen;
+    for (let c = 0; c < this.lists.length; c++) this.lists[c] = seen ? this.cons(seen[c], s.lists[c]) : s.lists[c];
+    return this.number(s.halt || piece.halt, piece.hazards ? this.cons(piece.hazards, s.hazards) : s.hazards);
+  }
+
+  /** The number of the suffix with this halt, these hazards and the lists in `this.lists` (a new one on first sight). */
+  private number(halt: string, hazards = 0): number {
+    let k = this.tuples.of(this.text(halt), hazards);
+    for (let c = 0; c < this.lists.length; c++) k = this.tuples.of(k, this.lists[c]);
+    let n = this.tuples.values[k];
+    if (n < 0) {
+      n = this.tuples.values[k] = this.suffixes.length;
+      this.suffixes.push({ halt, hazards, lists: Array.from(this.lists) });
+    }
+    return n;
   }
 
   /** A whole run's suffix as an outcome. */
   outcome(scenario: NormalizedScenario, suffix: number): Outcome {
-    const s = this.suffixes.at(suffix);
+    const s = this.suffixes[suffix];
     const observations = Object.create(null) as Record<string, string[]>;
     const ids = [...Object.keys(scenario.drivers), ...Object.keys(scenario.apps)];
     ids.forEach((id, c) => (observations[id] = this.list(s.lists[c])));
     return { halt: (s.halt || 'quiescent') as HaltReason, hazards: this.list(s.hazards), observations };
-  }
-
-  private suffixKey(s: { halt: string; hazards: number; lists: number[] }): string {
-    return `${s.halt}|${s.hazards}|${s.lists.join(',')}`;
   }
 
   /** The list of `items` in front of `list`. */
@@ -148,15 +155,7 @@ export class Suffixes {
 
   /** The list of text `head` in front of `tail`. */
   private cell(head: number, tail: number): number {
-    const key = `${head},${tail}`;
-    let cell = this.cells.get(key);
-    if (cell === undefined) {
-      cell = this.heads.length;
-      this.heads.push(head);
-      this.tails.push(tail);
-      this.cells.set(key, cell);
-    }
-    return cell;
+    return this.cells.of(head, tail);
   }
 
   /**
@@ -165,22 +164,23 @@ export class Suffixes {
    */
   definitions(mark: SuffixMark): SuffixDefinitions {
     const stride = 2 + this.components.size;
-    const n = this.suffixes.size;
+    const n = this.suffixes.length;
     const suffixes = new Int32Array((n - mark.suffixes) * stride);
     for (let i = mark.suffixes, o = 0; i < n; i++) {
-      const s = this.suffixes.at(i);
+      const s = this.suffixes[i];
       suffixes[o++] = this.text(s.halt);
       suffixes[o++] = s.hazards;
       for (const l of s.lists) suffixes[o++] = l;
     }
     const texts: string[] = [];
     for (let i = mark.texts; i < this.texts.size; i++) texts.push(this.texts.at(i));
-    const cells = new Int32Array(2 * (this.heads.length - mark.cells));
-    for (let c = mark.cells, o = 0; c < this.heads.length; c++) {
-      cells[o++] = this.heads[c];
-      cells[o++] = this.tails[c];
+    const { firsts: heads, seconds: tails } = this.cells;
+    const cells = new Int32Array(2 * (heads.length - mark.cells));
+    for (let c = mark.cells, o = 0; c < heads.length; c++) {
+      cells[o++] = heads[c];
+      cells[o++] = tails[c];
     }
-    Object.assign(mark, { texts: this.texts.size, cells: this.heads.length, suffixes: n });
+    Object.assign(mark, { texts: this.texts.size, cells: heads.length, suffixes: n });
     return { texts, cells, suffixes };
   }
 
@@ -191,10 +191,9 @@ export class Suffixes {
     const stride = 2 + this.components.size;
     const d = from.suffixes;
     const at = n * stride;
-    const lists: number[] = [];
-    for (let c = 0; c < this.components.size; c++) lists.push(this.adoptList(from, d[at + 2 + c]));
-    const s = { halt: from.texts[d[at]], hazards: this.adoptList(from, d[at + 1]), lists };
-    mine = this.suffixes.of(this.suffixKey(s), s);
+    const hazards = this.adoptList(from, d[at + 1]);
+    for (let c = 0; c < this.components.size; c++) this.lists[c] = this.adoptList(from, d[at + 2 + c]);
+    mine = this.number(from.texts[d[at]], hazards);
     from.ours.suffixes[n] = mine;
     return mine;
   }
@@ -219,19 +218,74 @@ export class Suffixes {
 
   private list(l: number): string[] {
     const out: string[] = [];
-    for (; l !== 0; l = this.tails[l]) out.push(this.texts.at(this.heads[l]));
+    for (; l !== 0; l = this.cells.seconds[l]) out.push(this.texts.at(this.cells.firsts[l]));
     return out;
-  }
-
-  private observed(e: Extract<TraceEntry, { type: 'invoke' | 'return' }>): number {
-    let n = this.ofEntry.get(e);
-    if (n === undefined) this.ofEntry.set(e, (n = this.text(observation(e))));
-    return n;
   }
 
   private text(t: string): number {
     return this.texts.of(t);
   }
+}
+
+/** A suffix: its halt ('' none yet), its hazard list, one list per component. */
+interface Suffix {
+  halt: string;
+  hazards: number;
+  lists: number[];
+}
+
+/**
+ * Pairs of numbers (≥ 0), each numbered once, in the order first met, and found again without making
+ * a string or an object (an open-addressing table of their numbers): the cons cells and suffixes of
+ * `Suffixes`. `values` holds a number per pair for its user (−1 until set).
+ */
+export class Pairs {
+  readonly firsts: number[] = [];
+  readonly seconds: number[] = [];
+  readonly values: number[] = [];
+  private slots = new Int32Array(256).fill(-1);
+  private count = 0;
+
+  /** Number the pair (a, b) without entering it in the table (never found by `of`): the empty list. */
+  reserve(a: number, b: number): number {
+    this.values.push(-1);
+    this.seconds.push(b);
+    return this.firsts.push(a) - 1;
+  }
+
+  /** The number of the pair (a, b); a new one on first sight. */
+  of(a: number, b: number): number {
+    const mask = this.slots.length - 1;
+    for (let h = hashPair(a, b) & mask; ; h = (h + 1) & mask) {
+      const n = this.slots[h];
+      if (n < 0) {
+        const m = this.reserve(a, b);
+        this.slots[h] = m;
+        if (2 * ++this.count > this.slots.length) this.grow();
+        return m;
+      }
+      if (this.firsts[n] === a && this.seconds[n] === b) return n;
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const slots = (this.slots = new Int32Array(2 * old.length).fill(-1));
+    const mask = slots.length - 1;
+    for (let i = 0; i < old.length; i++) {
+      const n = old[i];
+      if (n < 0) continue;
+      let h = hashPair(this.firsts[n], this.seconds[n]) & mask;
+      while (slots[h] >= 0) h = (h + 1) & mask;
+      slots[h] = n;
+    }
+  }
+}
+
+function hashPair(a: number, b: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ b;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 13);
 }
 
 /** How much of a Suffixes' numbering another worker was sent (Suffixes.definitions): what it numbered before. */

@@ -210,6 +210,14 @@ const TraceFilters = memo(function TraceFilters({
   );
 });
 
+/** The scroll position nearest to `current` that shows the row at `top` with two rows of margin. */
+function keepInView(top: number, current: number, viewport: number): number {
+  const margin = ROW_HEIGHT * 2;
+  if (top - margin < current) return Math.max(0, top - margin);
+  if (top + ROW_HEIGHT + margin > current + viewport) return top + ROW_HEIGHT + margin - viewport;
+  return current;
+}
+
 export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
   const idBase = useId().replace(/:/g, '');
   // The filter lives in a store the stepper reads too: stepping follows it.
@@ -230,7 +238,6 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
   const currentRow = anchor >= 0 && seqAt(anchor) === cursor ? anchor : -1;
 
   const scroller = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(480);
 
   // The list's height comes from a ResizeObserver, whose first call follows the first layout after
@@ -246,42 +253,44 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
     return () => ro.disconnect();
   }, []);
 
-  // Keep the current entry in view: scroll as little as needed (two rows of margin). Computed from
-  // state (the last scroll position and the observed height), never by reading the element's
-  // geometry during the commit. The rows of the new position render at once; the element scrolls in
-  // the next animation frame, before that frame's layout: setting scrollTop lays the page out, and
-  // during the commit that would be a second layout of the whole page on every step (the graph's
-  // store updates after the commit and dirties it again).
-  const scrollTopRef = useRef(0); // = scrollTop, readable by the effect without re-running it on scroll
+  // Keep the current entry in view: scroll as little as needed (two rows of margin). The position is
+  // worked out while rendering, from the last position and the observed height, when the cursor's
+  // row, the filter or the height changed (React's "state from the previous render": the panel's
+  // function runs again at once, but its rows render once; a state set by an effect rendered the
+  // whole panel twice on every step that left the view), and the element's geometry is never read
+  // during the commit. The element scrolls in the next animation frame, before that frame's layout: setting scrollTop lays the page
+  // out, and during the commit that would be a second layout of the whole page on every step (the
+  // graph's store updates after the commit and dirties it again).
+  const [follow, setFollow] = useState({ top: 0, anchor: NaN, visible: null as Int32Array | null, viewport: 0 });
+  let scrollTop = follow.top;
+  if (anchor !== follow.anchor || visible !== follow.visible || viewport !== follow.viewport) {
+    if (anchor >= 0) scrollTop = keepInView(anchor * ROW_HEIGHT, follow.top, viewport);
+    setFollow({ top: scrollTop, anchor, visible, viewport }); // React renders again at once, before the rows
+  }
+  const wanted = useRef(0); // = scrollTop, for the frame that applies it
+  const shown = useRef(0); // the element's own position: where it was scrolled, by us or the user
   const scrollFrame = useRef(0);
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (!el || anchor < 0) return;
-    const top = anchor * ROW_HEIGHT;
-    const margin = ROW_HEIGHT * 2;
-    const current = scrollTopRef.current;
-    let next = current;
-    if (top - margin < current) next = Math.max(0, top - margin);
-    else if (top + ROW_HEIGHT + margin > current + viewport) next = top + ROW_HEIGHT + margin - viewport;
-    if (next !== current) {
-      scrollTopRef.current = next;
-      setScrollTop(next);
-      if (typeof requestAnimationFrame !== 'function') el.scrollTop = next;
-      else if (!scrollFrame.current) {
-        scrollFrame.current = requestAnimationFrame(() => {
-          scrollFrame.current = 0;
-          el.scrollTop = scrollTopRef.current;
-        });
-      }
-    }
-  }, [anchor, visible, viewport]);
+    wanted.current = scrollTop;
+    if (!el || scrollTop === shown.current || scrollFrame.current) return;
+    const apply = () => {
+      scrollFrame.current = 0;
+      shown.current = wanted.current;
+      el.scrollTop = shown.current;
+    };
+    if (typeof requestAnimationFrame !== 'function') apply();
+    else scrollFrame.current = requestAnimationFrame(apply);
+  }, [scrollTop]);
   useLayoutEffect(() => () => void (scrollFrame.current && cancelAnimationFrame(scrollFrame.current)), []);
 
   const onScroll = useCallback(() => {
+    const el = scroller.current;
     // While a scroll to the cursor waits for its frame, the position it sets is the one that counts.
-    if (!scroller.current || scrollFrame.current) return;
-    scrollTopRef.current = scroller.current.scrollTop;
-    setScrollTop(scrollTopRef.current);
+    if (!el || scrollFrame.current) return;
+    const top = el.scrollTop;
+    shown.current = top;
+    setFollow((prev) => (prev.top === top ? prev : { ...prev, top })); // the scroll we made: already rendered
   }, []);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
