@@ -5,8 +5,10 @@
 // imported dynamically so that nothing delays the worker's start, and so that the worker's start,
 // which needs a turn of the page's main thread once its script arrives, is not held up by one long
 // evaluation.
+import { chooseFontStacks } from './ui/fontStacks.ts';
 import { startEngineWorker } from './worker/start.ts';
 import './index.css';
 
 startEngineWorker();
+chooseFontStacks(document, navigator.userAgent);
 void import('./boot.ts').then(() => import('./mount.tsx'));

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { DEMOS } from '../../scenario/demos/index.ts';
 import { load } from '../../scenario/load.ts';
 import type { NormalizedScenario } from '../../scenario/types.ts';
+import type { Engine } from '../engine.ts';
+import { derivedName, reachable } from '../fork.ts';
 import { proceed, startRun } from '../index.ts';
 import { ForeignKeys, keyMark, StateKeys, StateTable, type StateKey } from './state.ts';
 
@@ -112,5 +114,52 @@ describe('StateTable', () => {
     table.set(a, 'a again');
     expect(table.get(a)).toBe('a again');
     expect(table.get({ codes: Uint16Array.of(1, 2, 3), digest: '0000000000000000', high: 0, low: 0 })).toBeUndefined();
+  });
+});
+
+describe('what a key writes in place, with no number, has one holder', () => {
+  /** How many references the state a key walks (the engine but for what records the past or is shared) holds to each object. */
+  const references = (run: Engine): Map<object, number> => {
+    const shared = reachable(run.scenario);
+    const leftOut = new Set(['trace', 'kept', 'lastEntry', 'scenario', 'handlers', 'limits', 'explorer', 'sink']);
+    const refs = new Map<object, number>();
+    const stack: unknown[] = [run];
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (typeof v !== 'object' || v === null || shared.has(v) || derivedName(v) !== undefined) continue;
+      const n = refs.get(v);
+      refs.set(v, (n ?? 0) + 1);
+      if (n !== undefined) continue;
+      if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
+      else if (v instanceof Set) for (const x of v) stack.push(x);
+      else for (const k of Object.keys(v)) if (v !== run || !leftOut.has(k)) stack.push((v as Record<string, unknown>)[k]);
+    }
+    return refs;
+  };
+
+  it.each(DEMOS.map((d) => d.id))('%s: at its choice points, the world, the run\'s progress, the engine\'s own lists and maps, a choice point\'s parts and a component\'s vars', (id) => {
+    const s = scenario(id);
+    let budget = 40;
+    const visit = (run: Engine): void => {
+      while (run.paused && budget-- > 0) {
+        const refs = references(run);
+        const e = run as unknown as Record<string, object>;
+        const point = run.paused.point;
+        const only = [
+          run.world, run.progress, e.overrides, e.overridesAt, run.scheduleErrors, e.choices, e.triggers,
+          point.runnable, point.next, ...point.next, ...Object.values(run.world.components).map((c) => c.vars),
+        ];
+        for (const o of only) expect(refs.get(o)).toBe(1);
+        for (const name of point.runnable.slice(1)) {
+          const copy = run.fork();
+          copy.resume(name);
+          proceed(copy);
+          visit(copy);
+        }
+        run.resume(run.paused.pick);
+        proceed(run);
+      }
+    };
+    visit(startRun(s, { explorer: { step() {}, choose: () => 'pause' }, keep: true }));
   });
 });

@@ -79,21 +79,38 @@ const CLOSED = -1;
  * a thread's arrays…) — so they are written in place with no number (nothing refers to them again;
  * the identity map is most of a walk's cost), and containers whose values are of a known kind.
  */
-const enum Kind { Generic, Engine, World, Thread, Device, Registration }
-/** A field holding a container only its holder refers to, whose values are of kind `spec - OWNED`; otherwise an object of kind `spec`. */
-const OWNED = 16;
-const owned = (values: Kind = Kind.Generic) => OWNED + values;
+const enum Kind { Generic, Engine, World, Thread, Device, Registration, Component, Point, Steps }
+/**
+ * What a field of a record of a known kind holds: a container only its holder refers to, whose
+ * values are of kind `spec - OWNED` (`owned`); a record only its holder refers to, of kind
+ * `spec - ONLY` (written in place, with no number, as such a container is); otherwise an object of
+ * kind `spec`. A container's values may themselves be records only it refers to (`ALONE`).
+ */
+const ONLY = 32;
+const OWNED = 64;
+const ALONE = ONLY + Kind.Generic;
+const owned = (values: number = Kind.Generic) => OWNED + values;
 const FIELDS: (Record<string, number> | null)[] = [];
 FIELDS[Kind.Generic] = null;
+// The engine alone holds the world, the run's progress and its own lists and maps (fork.ts copies
+// them with the engine); its choice points are held by `paused` and `pointHere` (and `choices`).
 FIELDS[Kind.Engine] = {
-  world: Kind.World, threads: owned(Kind.Thread), threadList: owned(), runnableList: owned(), fresh: owned(),
-  everyStep: owned(), watching: owned(), watchers: owned(), choicesPerStep: owned(), jobs: owned(), paused: owned(),
+  world: ONLY + Kind.World, progress: ONLY + Kind.Generic, threads: owned(Kind.Thread), threadList: owned(), runnableList: owned(),
+  fresh: owned(), everyStep: owned(), watching: owned(), watchers: owned(), choicesPerStep: owned(), jobs: owned(),
+  paused: owned(Kind.Point), pointHere: Kind.Point, choices: owned(Kind.Point), overrides: owned(), overridesAt: owned(),
+  scheduleErrors: owned(), triggers: owned(),
 };
 FIELDS[Kind.World] = {
   processors: owned(), memory: owned(), devices: owned(Kind.Device), deviceOrder: owned(), interfaces: owned(),
-  interfaceOrder: owned(), components: owned(), registrations: owned(Kind.Registration), registrationOrder: owned(),
+  interfaceOrder: owned(), components: owned(Kind.Component), registrations: owned(Kind.Registration), registrationOrder: owned(),
   handles: owned(), allocations: owned(), workItems: owned(), events: owned(), counters: owned(), locks: owned(), mutexes: owned(),
 };
+// A component's variables: only the component refers to them (interp.ts; fork.ts `Copier.vars`).
+FIELDS[Kind.Component] = { vars: owned() };
+// A choice point's threads and what each would do next: made for it alone (engine.ts `choose`),
+// frozen so that forks share them.
+FIELDS[Kind.Point] = { runnable: ONLY + Kind.Generic, next: ONLY + Kind.Steps };
+FIELDS[Kind.Steps] = null;
 FIELDS[Kind.Thread] = { jobs: owned(), stack: owned(), callbacks: owned(), frames: owned(), ruleFrames: owned() };
 FIELDS[Kind.Device] = { stack: owned(), classes: owned(), symlinks: owned() };
 FIELDS[Kind.Registration] = { inFlight: owned(), arrived: owned() };
@@ -124,8 +141,9 @@ export class StateKeys {
   private codes = new Uint16Array(4096);
   private length = 0;
   private readonly seen = new Map<object, number>();
-  /** By object number: the object, its state (open depth, CLOSED, PATH_DEPENDENT) and, closed, its hash. */
-  private objects: object[] = [];
+  /** By object number: the object, its state (open depth, CLOSED, PATH_DEPENDENT) and, closed, its hash; `count` numbered in this walk. */
+  private readonly objects: object[] = [];
+  private count = 0;
   private readonly depths: number[] = [];
   private readonly hashes: number[] = [];
   private readonly kinds: Kind[] = [];
@@ -160,7 +178,8 @@ export class StateKeys {
       b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
     }
     this.seen.clear();
-    this.objects.length = 0;
+    // The objects are not let go (setting the length to 0 would drop the array's store, grown again each key).
+    this.count = 0;
     this.root = null;
     const [x, y] = finish(a, b);
     return { codes: this.codes.slice(0, this.length), digest: hex(x, y), high: y, low: x };
@@ -320,20 +339,30 @@ export class StateKeys {
     return this.object(v as object, Kind.Generic);
   }
 
-  /** A value in a record or container of a known kind: of kind `kind` if an object. */
-  private member(v: unknown, kind: Kind): number {
+  /** A value in a record or container of a known kind: of kind `kind` if an object (`ALONE`: a record only the container refers to). */
+  private member(v: unknown, kind: number): number {
     if (kind === Kind.Generic || typeof v !== 'object' || v === null) return this.value(v);
+    if (kind >= ONLY) return this.only(v, kind - ONLY);
     this.room(4);
     return this.object(v, kind);
   }
 
   /** A container only its holder refers to: written in place, with no number; its values of kind `values`. */
-  private owned(o: object, values: Kind): number {
+  private owned(o: object, values: number): number {
     // A shared constant; but an empty array (a dormant thread's, shared by forks frozen: fork.ts
     // `dormant`) holds nothing to share, and is written in place as it was before it was frozen.
     if (Object.isFrozen(o) && !(Array.isArray(o) && o.length === 0)) return this.object(o, Kind.Generic);
     const depth = this.open++;
     const outermost = this.contents(o, Kind.Generic, values);
+    this.open--;
+    return outermost < depth ? outermost : NONE;
+  }
+
+  /** A record (or container) only its holder refers to: written in place, with no number. */
+  private only(o: object, kind: Kind): number {
+    this.room(4);
+    const depth = this.open++;
+    const outermost = this.contents(o, kind, kind === Kind.Steps ? ALONE : Kind.Generic);
     this.open--;
     return outermost < depth ? outermost : NONE;
   }
@@ -365,7 +394,8 @@ export class StateKeys {
       this.tagged(Tag.Ref, ref);
       return this.again(ref);
     }
-    const shared = this.shared.get(o);
+    // The scenario's objects (records of the engine's own kinds never are).
+    const shared = kind === Kind.Generic ? this.shared.get(o) : undefined;
     if (shared !== undefined) {
       this.tagged(Tag.Shared, shared);
       this.rx = Tag.Shared;
@@ -378,9 +408,9 @@ export class StateKeys {
       this.text(Tag.Derived, name);
       return NONE;
     }
-    const index = this.objects.length;
+    const index = this.count++;
     this.seen.set(o, index);
-    this.objects.push(o);
+    this.objects[index] = o;
     this.kinds[index] = kind;
     return this.hashed(index);
   }
@@ -427,7 +457,7 @@ export class StateKeys {
   }
 
   /** The contents of `o`: codes written, its finished hash left in rx, ry; returns the outermost cycle depth. */
-  private contents(o: object, kind: Kind, values: Kind): number {
+  private contents(o: object, kind: Kind, values: number): number {
     let out = NONE;
     let r: number;
     let a = SEED1;
@@ -497,6 +527,7 @@ export class StateKeys {
         const spec = fields === null ? undefined : fields[k];
         if (spec === undefined || typeof v !== 'object' || v === null) r = this.member(v, values);
         else if (spec >= OWNED) r = this.owned(v, spec - OWNED);
+        else if (spec >= ONLY) r = this.only(v, spec - ONLY);
         else {
           this.room(4);
           r = this.object(v, spec);
@@ -597,9 +628,13 @@ function textHash(t: string): [number, number] {
   return finish(a, b);
 }
 
-/** A finished hash (`finish`) as 16 hex digits. */
+/** Each byte as 2 hex digits. */
+const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A finished hash (`finish`) as 16 hex digits (a table of bytes: ≈ 3× faster than `toString(16)` and `padStart`). */
 function hex(x: number, y: number): string {
-  return (y >>> 0).toString(16).padStart(8, '0') + (x >>> 0).toString(16).padStart(8, '0');
+  return HEX2[y >>> 24] + HEX2[(y >>> 16) & 255] + HEX2[(y >>> 8) & 255] + HEX2[y & 255] +
+    HEX2[x >>> 24] + HEX2[(x >>> 16) & 255] + HEX2[(x >>> 8) & 255] + HEX2[x & 255];
 }
 
 /** States and what is known of each, found by digest and told apart by key (exact: a shared digest is two entries). */
