@@ -361,8 +361,14 @@ class Search {
   /** The run reached the end of the path's last transition (a choice point, or its end): what did that transition add? */
   private transitionEnds(run: Engine): void {
     const d = this.path.length;
-    if (d > 0) this.path[d - 1].piece = this.suffixes.piece(run.entriesFrom(this.path[d - 1].at));
-    else if (this.rootPiece === null) this.rootPiece = this.suffixes.piece(run.entriesFrom(0));
+    if (d > 0) this.path[d - 1].piece = this.piece(run, this.path[d - 1].at);
+    else if (this.rootPiece === null) this.rootPiece = this.piece(run, 0);
+  }
+
+  /** What the run's entries from seq `at` on add to the outcome: read in place when none of them was handed over (usually), not copied out. */
+  private piece(run: Engine, at: number): Piece {
+    const start = at - (run.seq - run.trace.length);
+    return start >= 0 ? this.suffixes.piece(run.trace, start) : this.suffixes.piece(run.entriesFrom(at));
   }
 
   /**

@@ -91,18 +91,23 @@ export class Suffixes {
     this.number(''); // Suffixes.EMPTY
   }
 
-  /** What a transition's entries add: per component its observations, the hazards, the halt. */
-  piece(entries: readonly TraceEntry[]): Piece {
+  /** What a transition's entries (`entries` from index `from` on) add: per component its observations, the hazards, the halt. */
+  piece(entries: readonly TraceEntry[], from = 0): Piece {
     let seen: number[][] | null = null;
     let hazards: number[] | null = null;
     let halt = '';
-    for (const e of entries) {
+    for (let i = from; i < entries.length; i++) {
+      const e = entries[i];
       switch (e.type) {
         case 'invoke':
         case 'return': {
           const c = this.components.get(e.component);
           if (c === undefined) break;
-          seen ??= Array.from({ length: this.components.size }, () => []);
+          if (seen === null) {
+            // A loop, not Array.from with a callback (its generic path cost ≈ 2 % of a forking exploration).
+            seen = [];
+            for (let k = 0; k < this.components.size; k++) seen.push([]);
+          }
           seen[c].push(this.text(observation(e)));
           break;
         }
@@ -133,7 +138,9 @@ export class Suffixes {
     let n = this.tuples.values[k];
     if (n < 0) {
       n = this.tuples.values[k] = this.suffixes.length;
-      this.suffixes.push({ halt, hazards, lists: Array.from(this.lists) });
+      const lists: number[] = [];
+      for (let c = 0; c < this.lists.length; c++) lists.push(this.lists[c]);
+      this.suffixes.push({ halt, hazards, lists });
     }
     return n;
   }
