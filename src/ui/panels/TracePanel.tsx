@@ -265,8 +265,12 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
   let scrollTop = follow.top;
   if (anchor !== follow.anchor || visible !== follow.visible || viewport !== follow.viewport) {
     if (anchor >= 0) scrollTop = keepInView(anchor * ROW_HEIGHT, follow.top, viewport);
-    setFollow({ top: scrollTop, anchor, visible, viewport }); // React renders again at once, before the rows
+    // Only a position that moves is stored (React then runs this function again at once, before the
+    // rows render): with the same position, the next render works it out the same way.
+    if (scrollTop !== follow.top) setFollow({ top: scrollTop, anchor, visible, viewport });
   }
+  const inputs = useRef({ anchor, visible, viewport }); // what this position follows, for a scroll by hand
+  useLayoutEffect(() => void (inputs.current = { anchor, visible, viewport }));
   const wanted = useRef(0); // = scrollTop, for the frame that applies it
   const shown = useRef(0); // the element's own position: where it was scrolled, by us or the user
   const scrollFrame = useRef(0);
@@ -290,7 +294,7 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
     if (!el || scrollFrame.current) return;
     const top = el.scrollTop;
     shown.current = top;
-    setFollow((prev) => (prev.top === top ? prev : { ...prev, top })); // the scroll we made: already rendered
+    setFollow((prev) => (prev.top === top ? prev : { top, ...inputs.current })); // the scroll we made: already rendered
   }, []);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
