@@ -58,6 +58,12 @@ export function listLength(l: List<unknown> | null): number {
   return n;
 }
 
+/** Append `l` to `data` as its length, then its items. */
+function pushList(data: number[], l: List<number> | null): void {
+  data.push(listLength(l));
+  for (; l !== null; l = l.tail) data.push(l.head);
+}
+
 /** Two paths in tree order: item by item, a path before the paths it is the start of. */
 export function comparePaths(a: List<number> | null, b: List<number> | null): number {
   for (;;) {
@@ -247,10 +253,8 @@ export class ExploredStates {
       for (const st of seen.below) {
         data.push(st.suffix, st.runs, st.cost, listLength(st.fixed));
         for (let f = st.fixed; f !== null; f = f.tail) data.push(name(f.head.run), f.head.ordinal, f.head.step, f.head.choice, f.head.at, name(f.head.insteadOf));
-        data.push(listLength(st.best));
-        for (let x = st.best; x !== null; x = x.tail) data.push(x.head);
-        data.push(listLength(st.first));
-        for (let x = st.first; x !== null; x = x.tail) data.push(x.head);
+        pushList(data, st.best);
+        pushList(data, st.first);
       }
     }
     // After the states: their strings and suffixes are numbered by now.

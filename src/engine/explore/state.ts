@@ -392,17 +392,19 @@ export class StateKeys {
     // A shared constant; but an empty array (a dormant thread's, shared by forks frozen: fork.ts
     // `dormant`) holds nothing to share, and is written in place as it was before it was frozen.
     if (Object.isFrozen(o) && !(Array.isArray(o) && o.length === 0)) return this.object(o, Kind.Generic);
-    const depth = this.open++;
-    const outermost = this.contents(o, Kind.Generic, values);
-    this.open--;
-    return outermost < depth ? outermost : NONE;
+    return this.inPlace(o, Kind.Generic, values);
   }
 
   /** A record (or container) only its holder refers to: written in place, with no number. */
   private only(o: object, kind: Kind): number {
     this.room(4);
+    return this.inPlace(o, kind, kind === Kind.Steps ? ALONE : Kind.Generic);
+  }
+
+  /** The contents of `o`, written where the walk is (no number): returns the outermost cycle depth it reaches outside itself. */
+  private inPlace(o: object, kind: Kind, values: number): number {
     const depth = this.open++;
-    const outermost = this.contents(o, kind, kind === Kind.Steps ? ALONE : Kind.Generic);
+    const outermost = this.contents(o, kind, values);
     this.open--;
     return outermost < depth ? outermost : NONE;
   }
