@@ -16,7 +16,7 @@ import {
   type NodeChange,
   type ReactFlowInstance,
 } from '@xyflow/react';
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { sessionStore, useSession } from '../../store/session.ts';
 import type { Snapshot } from '../../engine/snapshot.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
@@ -247,6 +247,23 @@ function Legend() {
 /** Module-level, so the minimap's nodes (memoised on their props) do not re-render with every step. */
 const miniNodeColor = (n: PnpNode) => (n.type === 'partition' ? 'var(--mini-partition)' : n.type === 'label' ? 'transparent' : 'var(--mini-node)');
 
+/**
+ * Paints the first graph in the frame after the commit that brings it. React Flow copies its nodes
+ * into its store, measures its pane and starts its zoom in passive effects, and the graph is fitted
+ * in one too; React runs those after the next frame, which would paint the graph empty, then a
+ * second frame with its nodes. A state update in a layout effect makes React run the waiting
+ * passive effects, and the renders they cause, before that frame instead (once: later runs and
+ * steps keep React's usual order).
+ */
+function FirstGraphBeforePaint({ shown }: { shown: boolean }) {
+  const [done, setDone] = useState(false);
+  useLayoutEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- a synchronous update before the paint is the point
+    if (shown && !done) setDone(true);
+  }, [shown, done]);
+  return null;
+}
+
 /** How long after the last step the graph's animations resume. */
 const STEPPING_REST_MS = 400;
 
@@ -460,6 +477,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
           ariaLabelConfig={ARIA}
           aria-label="Machine graph"
         >
+          <FirstGraphBeforePaint shown={nodes.length > 0} />
           <SharedEdges edges={shared} />
           <Background variant={BackgroundVariant.Dots} gap={18} size={1} color="var(--graph-dots)" />
           <Controls showInteractive={false} position="bottom-left" aria-label="Zoom controls" />
