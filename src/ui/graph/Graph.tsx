@@ -248,19 +248,20 @@ function Legend() {
 const miniNodeColor = (n: PnpNode) => (n.type === 'partition' ? 'var(--mini-partition)' : n.type === 'label' ? 'transparent' : 'var(--mini-node)');
 
 /**
- * Paints the first graph in the frame after the commit that brings it. React Flow copies its nodes
- * into its store, measures its pane and starts its zoom in passive effects, and the graph is fitted
- * in one too; React runs those after the next frame, which would paint the graph empty, then a
- * second frame with its nodes. A state update in a layout effect makes React run the waiting
- * passive effects, and the renders they cause, before that frame instead (once: later runs and
- * steps keep React's usual order).
+ * When React Flow mounts with the first run's graph already there (the run answered before the
+ * page's first render), paints that graph in the first frame. React Flow copies its nodes into its
+ * store, measures its pane and starts its zoom in passive effects, and the view is fitted in one
+ * too; after the first render React runs those only after the next frame, which would paint an
+ * empty graph, then a second frame with the nodes. A state update in a layout effect makes React
+ * run them, and the renders they cause, before that frame instead. A run that answers later is
+ * rendered by a synchronous update whose passive effects already run before the frame.
  */
 function FirstGraphBeforePaint({ shown }: { shown: boolean }) {
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState(!shown);
   useLayoutEffect(() => {
     // eslint-disable-next-line react-hooks/set-state-in-effect -- a synchronous update before the paint is the point
-    if (shown && !done) setDone(true);
-  }, [shown, done]);
+    if (!done) setDone(true);
+  }, [done]);
   return null;
 }
 
