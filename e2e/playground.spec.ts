@@ -6,6 +6,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { currentEntry, entryText, focusPage, node, open, seed000, step, stepStatus, stepUntil, urlStep } from './support/playground.ts';
 import { forgetsToDeregister, largeMachine, racing, toasterMonitors } from './support/scenarios.ts';
+import { stressScenario } from '../bench/stress.ts';
 
 test.describe.configure({ timeout: 60_000 });
 
@@ -193,6 +194,29 @@ test('a hung engine worker is detected, restarted, and the step restored', async
   await page.keyboard.press('Home'); // before every snapshot the page holds: the new worker answers
   await expect(stepStatus(page)).toHaveText(`Step 1 of ${n}`);
   await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', '0');
+});
+
+test('a long link is run once the first screen is painted, the default demo at once; both open where they should', async ({ page }) => {
+  // Whether the step controls were on the page when the engine worker was sent the first run.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __shellBeforeRun: boolean | null };
+    w.__shellBeforeRun = null;
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: [StructuredSerializeOptions?]) {
+      if (w.__shellBeforeRun === null && (message as { type?: string } | null)?.type === 'run') w.__shellBeforeRun = document.querySelector('[data-testid="step-status"]') !== null;
+      return post.call(this, message, ...rest);
+    } as Worker['postMessage'];
+  });
+  const shellBeforeRun = () => page.evaluate(() => (window as unknown as { __shellBeforeRun: boolean | null }).__shellBeforeRun);
+  await open(page);
+  await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', /^\d+$/);
+  expect(await shellBeforeRun()).toBe(false);
+  await page.goto('about:blank');
+  // 40 drivers, 100 timeline actions: (40 + 1) × 100 = 4,100, a long run (src/ui/url.ts, longRun).
+  await open(page, stressScenario({ drivers: 40, hotAdds: 60 }), 500);
+  await expect(stepStatus(page)).toHaveText(/^Step 501 of \d+$/);
+  await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', '500');
+  expect(await shellBeforeRun()).toBe(true);
 });
 
 test('a large machine (256 processors, 24 devices) stays readable; screenshots light and dark', async ({ page }) => {

@@ -5,7 +5,9 @@
 // modules imported after it (react-dom, React Flow, the views) are evaluated.
 import { sessionStore } from './store/session.ts';
 import { isEmbed } from './ui/embed/isEmbed.ts';
+import { firstScreenPainted } from './ui/shell/firstScreen.ts';
 import { startUrlSync } from './ui/url.ts';
 
-// The page follows the URL for its lifetime.
-startUrlSync(sessionStore, window, { readOnly: isEmbed(window.location) });
+// The page follows the URL for its lifetime. A link whose run will be long is run once the first
+// screen is painted (src/ui/url.ts, longRun); any other opening is sent at once.
+startUrlSync(sessionStore, window, { readOnly: isEmbed(window.location), firstScreen: firstScreenPainted });

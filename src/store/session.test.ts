@@ -62,6 +62,28 @@ describe('session store', () => {
     await settle(() => store.getState().snapshot?.seq === 0, 'snapshot 0');
   });
 
+  it('a run held `after` a promise shows it running but reaches the engine only once that settles', async () => {
+    const store = createSessionStore(() => engine);
+    let release = () => undefined as void;
+    const opened = store.getState().run(seed000, { after: new Promise<void>((r) => (release = r)) });
+    expect(store.getState().status).toBe('running');
+    await tick();
+    await tick();
+    expect(engine.runs).toBe(0);
+    release();
+    expect(await opened).toBe(true);
+    expect(engine.runs).toBe(1);
+    expect(store.getState().status).toBe('ready');
+    // A newer run while one waits supersedes it: the held one never reaches the engine.
+    let release2 = () => undefined as void;
+    const held = store.getState().run(wide, { after: new Promise<void>((r) => (release2 = r)) });
+    expect(await store.getState().run(seed000)).toBe(true);
+    release2();
+    expect(await held).toBe(false);
+    expect(engine.runs).toBe(2);
+    expect(store.getState().scenario?.machine.processors).toBe(seed000.machine.processors);
+  });
+
   it('opens at a given step with the snapshot in the same round trip', async () => {
     const store = createSessionStore(() => engine);
     await store.getState().run(seed000, { cursor: 35 });

@@ -114,6 +114,11 @@ export interface OpenOptions {
   onInvalid?: (errors: ProtocolValidationError[], newerVersion: boolean) => void;
   /** An edit the user can undo (see `edits`). */
   edit?: boolean;
+  /**
+   * Send the run to the engine only once this has settled (the session shows it running at once):
+   * a long link's run waits for the page's first screen, so the two do not share the processor.
+   */
+  after?: Promise<unknown>;
 }
 
 /** What the store needs from the engine: the worker client, or a fake in tests. */
@@ -287,6 +292,10 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       const runId = get().runId + 1;
       const before = { status: get().status, message: get().message };
       set({ status: 'running', runId, message: null });
+      if (options.after) {
+        await Promise.allSettled([options.after]);
+        if (get().runId !== runId) return false; // superseded while it waited
+      }
       const wanted = options.cursor;
       const seek = typeof wanted === 'number' ? wanted : undefined;
       let response = await safeRun(client, raw, seek);

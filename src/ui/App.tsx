@@ -19,7 +19,7 @@ import type { PanelProps } from './panels/types.ts';
 import { Header } from './shell/Header.tsx';
 import { NoticeToast, RunProblems } from './shell/Notices.tsx';
 import { GlyphWarmup } from './shell/GlyphWarmup.tsx';
-import { useFirstScreen } from './shell/firstScreen.ts';
+import { useFirstScreen, useShellPainted } from './shell/firstScreen.ts';
 import { Tabs } from './shell/Tabs.tsx';
 import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { GlossaryButton } from './shell/Glossary.tsx';
@@ -195,6 +195,7 @@ function Embed() {
 }
 
 export function App() {
+  useShellPainted();
   return EMBED ? <Embed /> : <Playground />;
 }
 

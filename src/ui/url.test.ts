@@ -3,7 +3,9 @@ import { runScenario } from '../engine/index.ts';
 import { scenarioToHash } from '../scenario/codec.ts';
 import { load } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { DEFAULT_SCENARIO, hasLink, isFirstVisit, lastOpening, openingFor, withStep } from './url.ts';
+import { DEFAULT_SCENARIO, hasLink, isFirstVisit, lastOpening, longRun, openingFor, withStep } from './url.ts';
+import { stressScenario } from '../../bench/stress.ts';
+import { readdirSync, readFileSync } from 'node:fs';
 
 describe('url', () => {
   it('appending the step gives exactly the codec link with that step', () => {
@@ -110,5 +112,18 @@ describe('url: what counts as a link', () => {
     expect(isFirstVisit(scenarioToHash(DEFAULT_SCENARIO, 3), fakeStorage())).toBe(false);
     expect(isFirstVisit('#x1.AAAA', fakeStorage())).toBe(false);
     expect(isFirstVisit('', fakeStorage({ 'pnp-playground:last-link': scenarioToHash(DEFAULT_SCENARIO, 3) }))).toBe(false);
+  });
+});
+
+describe('url: a long run', () => {
+  it('counts (components + 1) × timeline actions: the stress link is long, no built-in demo is, unreadable input is short', () => {
+    expect(longRun(stressScenario({ drivers: 40, hotAdds: 270 }))).toBe(true);
+    expect(longRun(stressScenario({ drivers: 5, hotAdds: 10 }))).toBe(false);
+    const dir = new URL('../scenario/demos/', import.meta.url);
+    const demos = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(demos.length).toBeGreaterThan(10);
+    for (const f of demos) expect(longRun(JSON.parse(readFileSync(new URL(f, dir), 'utf8')))).toBe(false);
+    for (const raw of [null, 7, 'x', [], { timeline: 'x' }, { drivers: [1, 2, 3], timeline: new Array(2000) }]) expect(longRun(raw)).toBe(false);
+    expect(longRun({ apps: { a: {} }, timeline: new Array(1250) })).toBe(true);
   });
 });

@@ -207,6 +207,28 @@ export interface UrlSyncOptions {
    */
   readOnly?: boolean;
   storage?: Storage | null;
+  /**
+   * Settles once the page's first screen is painted (src/ui/shell/firstScreen.ts): a first visit
+   * whose run will be long (longRun) sends it to the engine only then. Without it, no wait.
+   */
+  firstScreen?: Promise<unknown>;
+}
+
+/** (drivers + apps + 1) × timeline actions from which a scenario's run counts as long (longRun). */
+export const LONG_RUN_WORK = 2_500;
+
+/**
+ * Will this scenario's run be long (tens of thousands of entries)? Every timeline action can
+ * notify every component, so (components + 1) × actions sizes the trace to an order of magnitude:
+ * the built-in demos are below 100, the 40-driver, 310-action stress scenario (101,349 entries)
+ * 12,710. Read from the raw, unvalidated scenario: anything it cannot read counts as short.
+ */
+export function longRun(scenario: unknown): boolean {
+  if (typeof scenario !== 'object' || scenario === null) return false;
+  const { drivers, apps, timeline } = scenario as { drivers?: unknown; apps?: unknown; timeline?: unknown };
+  const count = (x: unknown) => (typeof x === 'object' && x !== null && !Array.isArray(x) ? Object.keys(x).length : 0);
+  const actions = Array.isArray(timeline) ? timeline.length : 0;
+  return (count(drivers) + count(apps) + 1) * actions >= LONG_RUN_WORK;
 }
 
 let restoreHook: (() => void) | null = null;
@@ -253,7 +275,10 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     let refused: LinkError | null = null;
     if (o.view && !readOnly) setView(o.view);
     const cursor = o.step !== undefined ? { cursor: o.step } : o.start ? { cursor: o.start } : {};
-    const ok = await store.getState().run(o.scenario, { ...cursor, onInvalid: (errors, newerVersion) => (refused = invalidLinkError(errors, newerVersion)) });
+    // A long run sent while the page's code evaluates and its first screen renders and lays out
+    // takes one of the processor's cores from them for its whole length: it waits for that screen.
+    const after = options.firstScreen && longRun(o.scenario) ? { after: options.firstScreen } : {};
+    const ok = await store.getState().run(o.scenario, { ...cursor, ...after, onInvalid: (errors, newerVersion) => (refused = invalidLinkError(errors, newerVersion)) });
     return { ok, failure: ok ? null : (refused ?? runFailure(store)) };
   };
 

@@ -42,6 +42,19 @@ function afterPaintedFrame(then: () => void): () => void {
   };
 }
 
+let shellPainted: () => void = () => undefined;
+/**
+ * Settles in the task after the frame that painted the page's first render (whatever view it is),
+ * once the app calls useShellPainted: what should not compete with the first screen waits for it
+ * (a long link's run, src/boot.ts).
+ */
+export const firstScreenPainted: Promise<void> = new Promise((resolve) => (shellPainted = resolve));
+
+/** Settle firstScreenPainted once the frame showing this component's first render is painted (the app's root calls it). */
+export function useShellPainted(): void {
+  useEffect(() => afterPaintedFrame(shellPainted), []);
+}
+
 /**
  * The first screen's stages, driven from one place (the playground's shell calls it once): `left`
  * turns true in the task after the frame that painted the first run's result (its graph, or its
