@@ -4,6 +4,7 @@ import type { Irql } from './api.ts';
 import { IRQL_NAMES } from './api.ts';
 import type { NormalizedScenario, Op, ScheduleOverride } from '../scenario/types.ts';
 import { RUN_LIMITS } from './limits.ts';
+import { list } from './lists.ts';
 import type { EntityStates, HaltReason, RuleStamp, RunLimit, StampedBody, StateBody, TraceBase, TraceEntry, WaitEdge } from './trace.ts';
 import { ruleMentioned, type RuleId } from './rules/ids.ts';
 import type { ApiName } from './api.ts';
@@ -174,15 +175,24 @@ interface Override {
 
 /** What `t` would do next if it ran (docs/architecture.md §2.2 choice points, `simulate --choices`). */
 function nextStep(t: Thread): NextStep {
+  // Each variant a whole literal (spreads of `{ routine }` or `{}` made several shapes at one place:
+  // the optimised code that read them was thrown away and compiled again); the key order is the
+  // same (thread, does, routine, op, what, job).
+  const thread = t.name;
+  if (t.stack.length === 0) {
+    const next = t.jobs[0];
+    return next ? { thread, does: 'start', job: next.label } : { thread, does: 'start' };
+  }
   const top = t.frames.at(-1);
-  const routine = top ? { routine: `${top.component}!${top.routine}` } : {};
-  if (t.stack.length === 0) return { thread: t.name, does: 'start', ...(t.jobs[0] ? { job: t.jobs[0].label } : {}) };
+  const routine = top ? `${top.component}!${top.routine}` : undefined;
   if (t.pendingOp !== undefined) {
     const op = t.pendingSpec;
     const what = op === undefined ? undefined : 'call' in op ? `call ${String(op.call)}` : op.op;
-    return { thread: t.name, does: 'op', ...routine, op: t.pendingOp, what };
+    return routine !== undefined ? { thread, does: 'op', routine, op: t.pendingOp, what } : { thread, does: 'op', op: t.pendingOp, what };
   }
-  return { thread: t.name, does: 'continue', ...routine, ...(t.job ? { job: t.job.label } : {}) };
+  const job = t.job;
+  if (routine !== undefined) return job ? { thread, does: 'continue', routine, job: job.label } : { thread, does: 'continue', routine };
+  return job ? { thread, does: 'continue', job: job.label } : { thread, does: 'continue' };
 }
 
 /**
@@ -444,8 +454,8 @@ export class Engine {
         this.stop('threads', `The run reached its limit of ${n(this.limits.maxThreads)} threads created (every work item runs on a new thread); it never became quiescent.`);
       }
       t = {
-        name, order: this.threadsCreated++, service, jobs: [], job: null, stack: [], status: 'idle',
-        wait: null, since: 0, irql: 0, callbacks: [], frames: [], ruleFrames: [],
+        name, order: this.threadsCreated++, service, jobs: list(), job: null, stack: list(), status: 'idle',
+        wait: null, since: 0, irql: 0, callbacks: list(), frames: list(), ruleFrames: list(),
         // Present from the start (undefined until set), so every thread keeps one shape.
         pendingOp: undefined, pendingSpec: undefined,
       };
@@ -487,7 +497,7 @@ export class Engine {
    */
   private own(t: Thread): Thread {
     if (!Object.isFrozen(t)) return t;
-    const c: Thread = { ...t, jobs: [], stack: [], callbacks: [], frames: [], ruleFrames: [] };
+    const c: Thread = { ...t, jobs: list(), stack: list(), callbacks: list(), frames: list(), ruleFrames: list() };
     this.threads.set(t.name, c);
     const i = this.threadList.indexOf(t);
     if (i >= 0) this.threadList[i] = c;
@@ -499,7 +509,7 @@ export class Engine {
   /** Queue a job on a thread (creating it if needed). Returns the job for waiting on it. */
   submit(threadName: string, label: string, body: Frame, service = true): Job {
     const t = this.own(this.thread_(threadName, service));
-    const job: Job = { id: ++this.jobIds, label, body, done: false };
+    const job: Job = { id: ++this.jobIds, label, body, done: false, result: undefined }; // `result` from the start: one shape
     this.jobs.set(job.id, job);
     t.jobs.push(job);
     if (t.status === 'idle' || t.status === 'done') this.setStatus(t, 'runnable');
@@ -567,12 +577,12 @@ export class Engine {
       }
       for (const r of Object.values(this.world.registrations)) r.inFlight = r.inFlight.filter((n) => n !== t.name);
       t.job = null;
-      t.stack = [];
-      t.jobs = [];
+      t.stack = list();
+      t.jobs = list();
       t.wait = null;
-      t.callbacks = [];
-      t.frames = [];
-      t.ruleFrames = [];
+      t.callbacks = list();
+      t.frames = list();
+      t.ruleFrames = list();
       if (t.status !== 'idle' && t.status !== 'done') this.setStatus(t, 'done', undefined, 'system');
       if (this.current === t) this.current = null;
     }

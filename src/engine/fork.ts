@@ -219,7 +219,8 @@ export class Copier {
   job(j: Job): Job {
     const done = this.seen.get(j);
     if (done !== undefined) return done as Job;
-    const out = { ...j };
+    // Built whole, as Engine.submit makes a job (one shape for every job, copied or not).
+    const out: Job = { id: j.id, label: j.label, body: j.body, done: j.done, result: j.result };
     this.seen.set(j, out);
     out.body = this.object(j.body) as Frame;
     if (typeof j.result === 'object' && j.result !== null) out.result = this.object(j.result);
@@ -247,11 +248,10 @@ export class Copier {
       deviceOrder: w.deviceOrder.slice(),
       interfaces: this.fresh(w.interfaces, copyInterface),
       interfaceOrder: w.interfaceOrder.slice(),
-      components: this.records(w.components, (c) => {
-        const o = { ...c };
-        o.vars = this.vars(c.vars);
-        return o;
-      }),
+      // Built whole, as createWorld makes a component (index.ts: one shape for every component).
+      components: this.records(w.components, (c) => ({
+        id: c.id, kind: c.kind, state: c.state, vars: this.vars(c.vars), holds: c.holds, unloadReturned: c.unloadReturned,
+      })),
       registrations: this.records(w.registrations, (r) => {
         const o = { ...r };
         if (typeof r.context === 'object' && r.context !== null) o.context = this.object(r.context);

@@ -92,10 +92,10 @@ function createWorld(s: NormalizedScenario): World {
     handles: table(), allocations: table(), workItems: table(), events: [], counters: table(), locks: table(), mutexes: new Map(),
   };
   for (const [id, spec] of Object.entries(s.drivers)) {
-    world.components[id] = { id, kind: 'driver', state: 'not-loaded', vars: tableOf(spec.globals) };
+    world.components[id] = { id, kind: 'driver', state: 'not-loaded', vars: tableOf(spec.globals), holds: undefined, unloadReturned: undefined };
   }
   for (const [id, spec] of Object.entries(s.apps)) {
-    world.components[id] = { id, kind: 'app', state: 'not-started', vars: tableOf(spec.globals) };
+    world.components[id] = { id, kind: 'app', state: 'not-started', vars: tableOf(spec.globals), holds: undefined, unloadReturned: undefined };
   }
   for (const d of s.machine.devices) {
     world.devices[d.id] = { id: d.id, parent: d.parent, stack: [...d.stack], classes: [...d.interfaces], state: 'not-present', symlinks: [], arrivals: 0 };

@@ -59,13 +59,15 @@ export interface Component {
   kind: 'driver' | 'app';
   state: DriverState | AppState;
   vars: Record<string, unknown>;
-  /** Driver: Unload returned (or DriverEntry failed) and the image goes once nothing holds it (DRV-2). */
-  unloadReturned?: boolean;
+  // `holds` and `unloadReturned` are present from the start (undefined until set, `holds` first, as
+  // it is always set first): every component keeps one shape (index.ts createWorld, fork.ts).
   /**
    * Driver: references on the DriverObject held by code that is running — a callback that unregistered
    * itself with the Ex routine, a work item, a routine the timeline runs (DRV-2).
    */
   holds?: number;
+  /** Driver: Unload returned (or DriverEntry failed) and the image goes once nothing holds it (DRV-2). */
+  unloadReturned?: boolean;
 }
 
 export type RegistrationKind = 'ke' | 'io' | 'cm';

@@ -24,6 +24,7 @@ import type { Engine, Explorer, RunLimits } from '../engine.ts';
 import { Suffixes, outcomeKey, type Outcome, type Piece } from './outcome.ts';
 import type { StateKey, StateKeys } from './state.ts';
 import { comparePaths, ExploredStates, listItems, type Fixed, type Stat, type Summary } from './explored.ts';
+import { list } from '../lists.ts';
 
 export const EXPLORE_FORMAT = 'pnp-explore/1';
 
@@ -218,7 +219,7 @@ class Search {
   private readonly depth: number;
   private readonly suffixes: Suffixes;
   /** The schedules explored, by suffix after the task's root, and what the run added before it. */
-  private readonly root: Summary = [];
+  private readonly root: Summary = list();
   private rootPiece: Piece | null = null;
   /** Pruning: the states explored completely (here, or by another worker), and the digests of the states visited here. */
   private readonly explored: ExploredStates;
@@ -337,7 +338,7 @@ class Search {
       const node: Node = {
         step: point.step, choice: point.choice, at: point.at, order, continuing, index: -1, fixed: null, preemptions,
         elsewhere: d === 0 && this.task.done ? new Set(this.task.done) : null, given: false,
-        key, piece: null, below: [], runs: 0, cut: d === 0 && this.task.done !== undefined, bounded: false,
+        key, piece: null, below: list(), runs: 0, cut: d === 0 && this.task.done !== undefined, bounded: false,
       };
       // The root of the rest of a split choice point was counted where it was split.
       if (d > 0 || !this.task.done) this.states++;
@@ -430,7 +431,7 @@ class Search {
 
   /** The outcomes of the schedules explored, each with its count, first schedule and shortest schedule. */
   private found(): Found[] {
-    const whole: Summary = [];
+    const whole: Summary = list();
     for (const st of this.root) merge(whole, copyStat(st, this.suffixes.prepend(this.rootPiece!, st.suffix)));
     const prefix = this.task.prefix.map((f) => f.ordinal);
     const overrides = this.task.prefix.filter((f) => f.ordinal > 0);

@@ -182,7 +182,8 @@ export class StateKeys {
   // One walk's state (key() is not re-entrant).
   private codes = new Uint16Array(4096);
   private length = 0;
-  private readonly seen = new Map<object, number>();
+  /** The walk's identity map: a new one each key (see `key`). */
+  private seen = new Map<object, number>();
   /** By object number: the object, its state (open depth, CLOSED, PATH_DEPENDENT) and, closed, its hash; `count` numbered in this walk. */
   private readonly objects: object[] = [];
   private count = 0;
@@ -219,7 +220,13 @@ export class StateKeys {
       a = Math.imul(Math.imul(a ^ this.rx, M1) ^ this.ry, M1);
       b = Math.imul(Math.imul(b ^ this.rx, M2) ^ this.ry, M2);
     }
-    this.seen.clear();
+    // A new identity map for the next key, not `clear()`: V8 gives the table of a Map it empties or
+    // grows the old generation when the table it replaces is there (as this long-lived map's is), so
+    // every key's tables were garbage only a mark-compact collects and, until one did, they kept the
+    // young objects they refer to (the state's, the forks') alive through scavenges: those were
+    // promoted too. A new Map's tables are young and die young (docs/explore.md "The identity map's
+    // tables").
+    this.seen = new Map();
     // The objects are not let go (setting the length to 0 would drop the array's store, grown again each key).
     this.count = 0;
     this.root = null;

@@ -3,13 +3,14 @@
 import type { Engine } from '../engine.ts';
 import { nextId, type Registration } from '../model.ts';
 import { entityId } from '../ids/entities.ts';
+import { list } from '../lists.ts';
 
 type NewRegistration = Pick<Registration, 'kind' | 'owner' | 'routine' | 'context'> & Partial<Registration>;
 
 export function newRegistration(engine: Engine, spec: NewRegistration): Registration {
   const w = engine.world;
   const id = `${spec.kind}:${nextId(w, `reg:${spec.kind}`)}`;
-  const reg: Registration = { inFlight: [], registering: false, state: 'active', ...spec, id };
+  const reg: Registration = { inFlight: list(), registering: false, state: 'active', ...spec, id };
   w.registrations[id] = reg;
   w.registrationOrder.push(id);
   const info: { [k: string]: unknown } = { kind: reg.kind, owner: reg.owner, routine: reg.routine };
