@@ -16,7 +16,7 @@ import {
   type NodeChange,
   type ReactFlowInstance,
 } from '@xyflow/react';
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { sessionStore, useSession } from '../../store/session.ts';
 import type { Snapshot } from '../../engine/snapshot.ts';
 import type { TraceEntry } from '../../engine/trace.ts';
@@ -247,6 +247,24 @@ function Legend() {
 /** Module-level, so the minimap's nodes (memoised on their props) do not re-render with every step. */
 const miniNodeColor = (n: PnpNode) => (n.type === 'partition' ? 'var(--mini-partition)' : n.type === 'label' ? 'transparent' : 'var(--mini-node)');
 
+/**
+ * When React Flow mounts with the first run's graph already there (the run answered before the
+ * page's first render), paints that graph in the first frame. React Flow copies its nodes into its
+ * store, measures its pane and starts its zoom in passive effects, and the view is fitted in one
+ * too; after the first render React runs those only after the next frame, which would paint an
+ * empty graph, then a second frame with the nodes. A state update in a layout effect makes React
+ * run them, and the renders they cause, before that frame instead. A run that answers later is
+ * rendered by a synchronous update whose passive effects already run before the frame.
+ */
+function FirstGraphBeforePaint({ shown }: { shown: boolean }) {
+  const [done, setDone] = useState(!shown);
+  useLayoutEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- a synchronous update before the paint is the point
+    if (!done) setDone(true);
+  }, [done]);
+  return null;
+}
+
 /** How long after the last step the graph's animations resume. */
 const STEPPING_REST_MS = 400;
 
@@ -460,6 +478,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
           ariaLabelConfig={ARIA}
           aria-label="Machine graph"
         >
+          <FirstGraphBeforePaint shown={nodes.length > 0} />
           <SharedEdges edges={shared} />
           <Background variant={BackgroundVariant.Dots} gap={18} size={1} color="var(--graph-dots)" />
           <Controls showInteractive={false} position="bottom-left" aria-label="Zoom controls" />
