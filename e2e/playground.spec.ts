@@ -212,8 +212,8 @@ test('a long link is run once the first screen is painted, the default demo at o
   await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', /^\d+$/);
   expect(await shellBeforeRun()).toBe(false);
   await page.goto('about:blank');
-  // 40 drivers, 100 timeline actions: (40 + 1) × 100 = 4,100, a long run (src/ui/url.ts, longRun).
-  await open(page, stressScenario({ drivers: 40, hotAdds: 60 }), 500);
+  // 40 drivers, 140 timeline actions: (40 + 1) × 140 = 5,740, a long run (src/ui/url.ts, longRun).
+  await open(page, stressScenario({ drivers: 40, hotAdds: 100 }), 500);
   await expect(stepStatus(page)).toHaveText(/^Step 501 of \d+$/);
   await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', '500');
   expect(await shellBeforeRun()).toBe(true);

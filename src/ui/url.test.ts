@@ -123,7 +123,8 @@ describe('url: a long run', () => {
     const demos = readdirSync(dir).filter((f) => f.endsWith('.json'));
     expect(demos.length).toBeGreaterThan(10);
     for (const f of demos) expect(longRun(JSON.parse(readFileSync(new URL(f, dir), 'utf8')))).toBe(false);
-    for (const raw of [null, 7, 'x', [], { timeline: 'x' }, { drivers: [1, 2, 3], timeline: new Array(2000) }]) expect(longRun(raw)).toBe(false);
-    expect(longRun({ apps: { a: {} }, timeline: new Array(1250) })).toBe(true);
+    for (const raw of [null, 7, 'x', [], { timeline: 'x' }, { drivers: [1, 2, 3], timeline: new Array(4000) }]) expect(longRun(raw)).toBe(false);
+    expect(longRun({ apps: { a: {} }, timeline: new Array(2500) })).toBe(true);
+    expect(longRun({ apps: { a: {} }, timeline: new Array(2499) })).toBe(false);
   });
 });

@@ -120,7 +120,7 @@ const Row = memo(function Row({
       data-seq={entry.seq}
       data-tone={tone ?? undefined}
       onClick={() => onSeek(entry.seq)}
-      title={entryLine(entry)}
+      title={entryLine(entry, body)}
       className={`absolute inset-x-0 flex cursor-default items-center gap-2 whitespace-nowrap border-l-4 pr-2 font-mono text-xs ${rowClass(entry, selected)}`}
       style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}
     >

@@ -6,7 +6,7 @@ import type { TraceEntry } from '../../engine/trace.ts';
 /** The step number the page shows for trace entry `seq`. */
 export const stepNumber = (seq: number): number => seq + 1;
 
-/** `#k sN [thread] body`: an entry as the Trace panel and the Explanation show it. */
-export function entryLine(e: TraceEntry): string {
-  return `#${stepNumber(e.seq)} s${e.step} [${e.thread}] ${formatBody(e)}`;
+/** `#k sN [thread] body`: an entry as the Trace panel and the Explanation show it (`body`: its formatBody, when the caller has it already). */
+export function entryLine(e: TraceEntry, body: string = formatBody(e)): string {
+  return `#${stepNumber(e.seq)} s${e.step} [${e.thread}] ${body}`;
 }
