@@ -84,6 +84,38 @@ test('a large trace: only the rows in view are in the page, End and Home jump ac
   await expect(current(page)).toHaveAttribute('data-seq', '0');
 });
 
+test('a far jump re-fills the Trace rows where they are (none moved), a step of one moves at most one', async ({ page }) => {
+  await open(page, stressScenario({ drivers: 12, hotAdds: 60 }));
+  const list = traceList(page);
+  const n = Number(await list.getByRole('option').first().getAttribute('aria-setsize'));
+  /** Seek with the scrubber (or a key) and count the row elements taken out of the list meanwhile. */
+  const removedWhile = async (move: () => Promise<void>, seq: number) => {
+    await list.evaluate((el) => {
+      const w = window as unknown as { __removed: number; __rows: MutationObserver };
+      w.__removed = 0;
+      w.__rows = new MutationObserver((records) => records.forEach((r) => (w.__removed += r.removedNodes.length)));
+      w.__rows.observe(el.querySelector('[role="option"]')!.parentElement!, { childList: true });
+    });
+    await move();
+    await expect(current(page)).toHaveAttribute('data-seq', String(seq));
+    await expect(current(page)).toBeInViewport();
+    const removed = await page.evaluate(() => {
+      const w = window as unknown as { __removed: number; __rows: MutationObserver };
+      w.__rows.disconnect();
+      return w.__removed;
+    });
+    // The rows are in list order in the page (what assistive technology reads).
+    const order = await list.getByRole('option').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('aria-posinset'))));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    return removed;
+  };
+  const scrub = (seq: number) => () => page.getByRole('slider', { name: 'Trace position' }).fill(String(seq));
+  for (const seq of [Math.floor(n * 0.8), Math.floor(n * 0.3), Math.floor(n * 0.6)]) expect(await removedWhile(scrub(seq), seq)).toBe(0);
+  await current(page).click();
+  const at = Math.floor(n * 0.6);
+  for (let i = 1; i <= 30; i++) expect(await removedWhile(() => page.keyboard.press('ArrowDown'), at + i)).toBeLessThanOrEqual(1);
+});
+
 test('the Trace list scrolled by hand shows the rows it scrolls to and stays there until the current entry leaves the view', async ({ page }) => {
   await open(page, stressScenario({ drivers: 12, hotAdds: 60 }));
   const list = traceList(page);

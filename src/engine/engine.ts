@@ -203,7 +203,7 @@ export type TraceSink = (entries: readonly TraceEntry[]) => void;
 
 export class Engine {
   /** The entries not yet handed to the sink: with no sink, the whole trace. */
-  trace: TraceEntry[] = [];
+  trace: TraceEntry[] = list();
   /** How many entries went to the sink. */
   private handedOver = 0;
   /** With `keep` (a run to fork): the batches handed over, kept instead of given to a sink (final, shared by forks). */
@@ -217,9 +217,9 @@ export class Engine {
   private readonly sink: TraceSink | null;
   readonly threads = new Map<string, Thread>();
   /** Threads that may still run, in creation order: a finished thread leaves it (per-step cost stays flat). */
-  private threadList: Thread[] = [];
+  private threadList: Thread[] = list();
   /** The runnable threads, in creation order (kept, not recomputed at every step). */
-  private runnableList: Thread[] = [];
+  private runnableList: Thread[] = list();
   private threadsCreated = 0;
   wakeups = 0;
   // Which blocked threads to re-check after a step, so a step never scans every blocked thread: a
@@ -228,7 +228,7 @@ export class Engine {
   private watchers = new Map<string, Set<Thread>>();
   private watching = new Map<Thread, string>();
   private everyStep = new Set<Thread>();
-  private fresh: Thread[] = [];
+  private fresh: Thread[] = list();
   private recheckAll = true;
   private lastStepped: Thread | null = null;
   step = 0;
@@ -243,16 +243,16 @@ export class Engine {
   private overridesAt = new Map<number, Override>();
   private choiceStep = -1;
   private choiceCount = 0;
-  scheduleErrors: ScheduleError[] = [];
+  scheduleErrors: ScheduleError[] = list();
   /** Choice points (docs/architecture.md §2.2): boundaries where more than one thread was runnable (none kept with `keep`). */
-  readonly choices: ChoicePoint[] = [];
+  readonly choices: ChoicePoint[] = list();
   /** How many choice points each timeline step had. */
   private choicesPerStep = new Map<number, number>();
   private visitedBoundary = -1;
   /** The choice point recorded at the current boundary, if one was (for `during` triggers). */
   private pointHere: ChoicePoint | undefined;
   /** Timeline actions that start inside an earlier one, in timeline order. */
-  private readonly triggers: Trigger[] = [];
+  private readonly triggers: Trigger[] = list();
   /** The PnP event being processed by the pnp thread (for CU-6 and IO-4). */
   currentEvent: number | null = null;
   readonly limits: RunLimits;
@@ -268,7 +268,7 @@ export class Engine {
     readonly world: World,
     options: Partial<RunLimits> & { opBudget?: number; handlers?: ApiHandlers; explorer?: Explorer; sink?: TraceSink; keep?: boolean } = {},
   ) {
-    this.kept = options.keep ? [] : null;
+    this.kept = options.keep ? list() : null;
     this.handlers = options.handlers ?? null;
     this.explorer = options.explorer ?? null;
     this.sink = options.sink ?? null;

@@ -7,6 +7,7 @@ export { DEFAULT_LIMITS, type ChoicePoint, type Explorer, type RunLimits, type T
 import type { PnpEvent, World } from './model.ts';
 import { callFrame, frame, OP, ret, waitThen, type Frame, type Routine } from './frame.ts';
 import { table, tableOf } from './dict.ts';
+import { list } from './lists.ts';
 import type { SystemApiName, TraceEntry } from './trace.ts';
 import * as ke from './kernel/ke.ts';
 import * as io from './kernel/io.ts';
@@ -87,9 +88,9 @@ export interface RunOptions extends Partial<RunLimits> {
 
 function createWorld(s: NormalizedScenario): World {
   const world: World = {
-    maxProcessors: s.machine.maxProcessors, processors: [], memory: [], devices: table(), deviceOrder: [],
-    interfaces: table(), interfaceOrder: [], components: table(), registrations: table(), registrationOrder: [],
-    handles: table(), allocations: table(), workItems: table(), events: [], counters: table(), locks: table(), mutexes: new Map(),
+    maxProcessors: s.machine.maxProcessors, processors: list(), memory: list(), devices: table(), deviceOrder: list(),
+    interfaces: table(), interfaceOrder: list(), components: table(), registrations: table(), registrationOrder: list(),
+    handles: table(), allocations: table(), workItems: table(), events: list(), counters: table(), locks: table(), mutexes: new Map(),
   };
   for (const [id, spec] of Object.entries(s.drivers)) {
     world.components[id] = { id, kind: 'driver', state: 'not-loaded', vars: tableOf(spec.globals), holds: undefined, unloadReturned: undefined };

@@ -209,13 +209,23 @@ function merge(into: Summary, st: Stat): void {
 /** A copy of `st` (to merge one of a summary remembered), with suffix `suffix`. */
 const copyStat = (st: Stat, suffix: number): Stat => ({ suffix, runs: st.runs, cost: st.cost, fixed: st.fixed, best: st.best, first: st.first });
 
+/**
+ * The options as a record of one shape whatever the caller's (a worker's task arrives in a message
+ * and is spread with more): the search reads them on its hottest paths, and each task is a new
+ * search — options of another shape there threw its optimised code away, once per task shape.
+ */
+const settled = (o: ExploreOptions): { [K in keyof Required<ExploreOptions>]: ExploreOptions[K] } => ({
+  maxRuns: o.maxRuns, timeLimitMs: o.timeLimitMs, preemptions: o.preemptions, reduction: o.reduction, limits: o.limits,
+  fork: o.fork, now: o.now, onProgress: o.onProgress, progressEvery: o.progressEvery, sharing: o.sharing, explored: o.explored,
+});
+
 const PAUSE: Explorer = { step: () => {}, choose: () => 'pause' };
 
 /** One depth-first search of one subtree. */
 class Search {
-  private path: Node[] = [];
+  private path: Node[] = list();
   /** Forking: the run paused at each choice point of the path (resumed for its node's next branch). */
-  private saved: Engine[] = [];
+  private saved: Engine[] = list();
   private readonly depth: number;
   private readonly suffixes: Suffixes;
   /** The schedules explored, by suffix after the task's root, and what the run added before it. */
@@ -228,16 +238,18 @@ class Search {
   runs = 0;
   states = 0;
   private bounded = false;
-  readonly tasks: Task[] = [];
+  readonly tasks: Task[] = list();
   private readonly scenario: NormalizedScenario;
+  private readonly options: ExploreOptions;
 
   constructor(
     scenario: NormalizedScenario,
     private readonly task: Task,
-    private readonly options: ExploreOptions,
+    options: ExploreOptions,
     /** Cut the tree here: a choice point at this depth becomes a task instead of being explored. */
     private readonly splitAt = Infinity,
   ) {
+    this.options = settled(options);
     this.explored = options.explored ?? new ExploredStates(scenario);
     this.scenario = this.explored.scenario;
     this.depth = task.prefix.length;

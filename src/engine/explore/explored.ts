@@ -64,6 +64,12 @@ function pushList(data: number[], l: List<number> | null): void {
   for (; l !== null; l = l.tail) data.push(l.head);
 }
 
+/** `data` as 32-bit integers if each fits, else as doubles (StateBatch `data`). */
+function asIntegers(data: number[]): Int32Array | Float64Array {
+  for (const x of data) if ((x | 0) !== x) return Float64Array.from(data);
+  return Int32Array.from(data);
+}
+
 /** Two paths in tree order: item by item, a path before the paths it is the start of. */
 export function comparePaths(a: List<number> | null, b: List<number> | null): number {
   for (;;) {
@@ -121,7 +127,13 @@ export interface StateBatch {
   ends: Int32Array;
   offsets: Int32Array;
   names: string[];
-  data: Float64Array;
+  /**
+   * 32-bit integers when every number fits (always, but in explorations of billions of schedules):
+   * a number read from a Float64Array is a boxed double even when it is whole, and a double stored
+   * where the explorer's own records (Stat, Seen, the search's nodes, path cells) hold small integers
+   * changes those records' shape — V8 then throws away all the optimised code that reads them.
+   */
+  data: Int32Array | Float64Array;
 }
 
 /**
@@ -260,7 +272,7 @@ export class ExploredStates {
     // After the states: their strings and suffixes are numbered by now.
     const keys = this.keys.definitions(this.keyMark);
     const suffixes = this.suffixes.definitions(this.mark);
-    this.link.send({ from: this.self, keys, suffixes, digests, codes, ends, offsets, names, data: Float64Array.from(data) });
+    this.link.send({ from: this.self, keys, suffixes, digests, codes, ends, offsets, names, data: asIntegers(data) });
     this.stats.sent += states.length;
     this.outbox = [];
     this.sentAt = this.link.now();

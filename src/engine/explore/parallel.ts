@@ -252,9 +252,34 @@ function reserveRuns(runs: Int32Array, maxRuns: number | undefined, n: number): 
   return false;
 }
 
-/** A `Sharing` for a helper: reserve from the shared count; when asked, answer with the split. */
+/**
+ * A `Sharing` for a helper: reserve from the shared count; when asked, answer with the split. Its
+ * methods are the same functions for every task (a new closure per task was another call target
+ * where the search calls them: its optimised code was thrown away at each task).
+ */
+class HelperSharing implements Sharing {
+  constructor(
+    private readonly runs: Int32Array,
+    private readonly maxRuns: number | undefined,
+    private readonly asked: () => boolean,
+    private readonly answer: (task: Task) => void,
+  ) {}
+
+  reserve(n = 1): boolean {
+    return reserveRuns(this.runs, this.maxRuns, n);
+  }
+
+  wanted(): boolean {
+    return this.asked();
+  }
+
+  give(task: Task): void {
+    this.answer(task);
+  }
+}
+
 export function helperSharing(runs: Int32Array, maxRuns: number | undefined, asked: () => boolean, answer: (task: Task) => void): Sharing {
-  return { reserve: (n = 1) => reserveRuns(runs, maxRuns, n), wanted: asked, give: answer };
+  return new HelperSharing(runs, maxRuns, asked, answer);
 }
 
 /**

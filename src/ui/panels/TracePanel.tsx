@@ -300,13 +300,25 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(count - 1, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
   // Rows are keyed by their slot in the window (at most `slots` rows show at once), not by entry: a
-  // jump re-fills the same row elements instead of removing and creating every row.
+  // jump re-fills the same row elements instead of removing and creating every row. A row's slot is
+  // (k + shift) mod slots: a scroll of a few rows keeps the rows that stay, and moves the ones that
+  // leave to the other end; a jump farther than half the window shifts the slots so that every row
+  // element keeps its place in the list and is re-filled where it is (a rotated order would make
+  // React move half the rows, each taken out of the page and put back: its style and layout built
+  // again).
   const slots = Math.ceil(viewport / ROW_HEIGHT) + 2 * OVERSCAN + 2;
+  // (The window's last position, as the scroll position above: state from the previous render.)
+  const [placed, setPlaced] = useState({ first, shift: 0, slots });
+  let shift = placed.shift;
+  if (first !== placed.first || slots !== placed.slots) {
+    if (slots === placed.slots && Math.abs(first - placed.first) > slots / 2) shift = (((placed.first + placed.shift - first) % slots) + slots) % slots;
+    setPlaced({ first, shift, slots });
+  }
   const rows = [];
   for (let k = first; k <= last; k++) {
     const seq = seqAt(k);
     rows.push(
-      <Row key={k % slots} entry={trace[seq]} index={k} depth={depths[seq]} selected={seq === cursor} setSize={count} idBase={idBase} onSeek={onSeek} />,
+      <Row key={(k + shift) % slots} entry={trace[seq]} index={k} depth={depths[seq]} selected={seq === cursor} setSize={count} idBase={idBase} onSeek={onSeek} />,
     );
   }
 
