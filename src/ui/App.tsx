@@ -4,28 +4,24 @@
 // built-in seed-000 demo) and the URL follows it (startUrlSync, started by src/boot.ts before
 // the views are evaluated). The header has the share and teach tools (demos,
 // editor, copy link); `?embed=1` shows the compact read-only embed layout instead.
-import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
 import type { TraceEntry } from '../engine/trace.ts';
-import { sessionStore, useSession } from '../store/session.ts';
-import { ActionsPanel } from './actions/ActionsPanel.tsx';
+import { useSession } from '../store/session.ts';
 import { Graph } from './graph/Graph.tsx';
-import { Palette } from './palette/Palette.tsx';
-import { ExplanationPanel } from './panels/ExplanationPanel.tsx';
-import { CodePanel, HazardOverlay, InterleavingsPanel, preloadPanels, QuizPanel as LazyQuizPanel, SequencePanel, ThreadsPanel } from './panels/lazy.tsx';
+import { HazardOverlay, preloadPanels, QuizPanel as LazyQuizPanel } from './panels/lazy.tsx';
 import { useQuiz } from './quiz/store.ts';
-import { TracePanel } from './panels/TracePanel.tsx';
 import { fatalHazardSeqs } from './panels/traceIndex.ts';
 import type { PanelProps } from './panels/types.ts';
+import { usePanelProps } from './panels/usePanelProps.ts';
 import { Header } from './shell/Header.tsx';
 import { NoticeToast, RunProblems } from './shell/Notices.tsx';
 import { GlyphWarmup } from './shell/GlyphWarmup.tsx';
 import { useFirstScreen, useShellPainted } from './shell/firstScreen.ts';
-import { Tabs } from './shell/Tabs.tsx';
 import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { GlossaryButton } from './shell/Glossary.tsx';
 import { Fold } from './shell/Fold.tsx';
 import { CodeBesideToggle, PresenterToggle } from './shell/ViewToggles.tsx';
-import { PANELS, setView, useView, type PanelId } from './view.ts';
+import { useView } from './view.ts';
 import { useColumns } from './shell/layout.ts';
 import { Stepper, useStepShortcuts } from './stepper/Stepper.tsx';
 import { QuizToggle } from './quiz/QuizToggle.tsx';
@@ -35,7 +31,6 @@ import { fullLink } from './share/link.ts';
 import { LinkAlert, ShareTools, TOOL, useCurrentHash } from './share/ShareTools.tsx';
 import { offerTour, preloadTour, StartHereButton, Tour, useTourOpen } from './tour/Tour.tsx';
 import { openedOnFirstVisit } from './url.ts';
-import { useAfterPaint } from './painted.ts';
 
 /** Decided once, when the page opens. */
 const EMBED = typeof window !== 'undefined' && isEmbed(window.location);
@@ -54,20 +49,25 @@ function QuizPanel() {
 /** Code beside the graph is a mode the first screen does not show: loaded when it is turned on. */
 const CodeBeside = lazy(() => import('./panels/CodeBeside.tsx').then((m) => ({ default: m.CodeBeside })));
 
-/** The props every panel gets, or null until the first scenario has run. */
-function usePanelProps(): PanelProps | null {
-  const scenario = useSession((s) => s.scenario);
-  const trace = useSession((s) => s.trace);
-  const cursor = useSession((s) => s.cursor);
-  const snapshot = useSession((s) => s.snapshot);
-  const choices = useSession((s) => s.choices);
-  const onSeek = useCallback((seq: number) => sessionStore.getState().seek(seq), []);
-  const onPickThread = useCallback((thread: string) => void sessionStore.getState().pickThread(thread), []);
-  return useMemo(
-    () => (scenario ? { scenario, trace, cursor, snapshot, choices, onSeek, onPickThread } : null),
-    [scenario, trace, cursor, snapshot, choices, onSeek, onPickThread],
-  );
+/** The side columns' content (shell/SideColumns.tsx): loaded once the first run's graph is painted. */
+let sideColumnsModule: typeof import('./shell/SideColumns.tsx') | null = null;
+const loadSideColumns = () => import('./shell/SideColumns.tsx').then((m) => (sideColumnsModule = m));
+/**
+ * A component of the side columns' module. The first screen renders the columns once the module
+ * is loaded (useFirstScreen waits for it), so the lazy component gets a thenable that settles at
+ * once (React reads a synchronously settled one without suspending): the columns show in the
+ * render that turns them on, as with a static import.
+ */
+function sideColumn<P extends object>(pick: (m: typeof import('./shell/SideColumns.tsx')) => ComponentType<P>) {
+  return lazy(() => {
+    const loaded = sideColumnsModule;
+    if (!loaded) return loadSideColumns().then((m) => ({ default: pick(m) }));
+    return { then: (resolve: (m: { default: ComponentType<P> }) => void) => resolve({ default: pick(loaded) }) } as Promise<{ default: ComponentType<P> }>;
+  });
 }
+const LeftColumn = sideColumn((m) => m.LeftColumn);
+const SideColumnAfterPaint = sideColumn((m) => m.SideColumnAfterPaint);
+const ExplanationPanel = sideColumn((m) => m.ExplanationPanel);
 
 function Overlay({ props }: { props: PanelProps }) {
   // Dismissed for this trace only: another scenario's bug check at the same seq shows again.
@@ -81,71 +81,6 @@ function Overlay({ props }: { props: PanelProps }) {
     </Suspense>
   );
 }
-
-/** The side panels as tabs; the selected one is part of the view (and so of the link). */
-function SidePanels({ props }: { props: PanelProps }) {
-  const tab = useView((v) => v.panel);
-  const choice = props.choices.some((c) => c.at === props.cursor + 1);
-  const content = (id: PanelId) => {
-    if (id !== tab) return null; // only the visible panel renders while stepping
-    switch (id) {
-      case 'trace':
-        return <TracePanel {...props} />;
-      case 'threads':
-        return <Suspense fallback={<p className="p-3 text-sm">Loading…</p>}><ThreadsPanel {...props} /></Suspense>;
-      case 'sequence':
-        return <Suspense fallback={<p className="p-3 text-sm">Loading…</p>}><SequencePanel {...props} /></Suspense>;
-      case 'code':
-        return <Suspense fallback={<p className="p-3 text-sm">Loading…</p>}><CodePanel {...props} /></Suspense>;
-      case 'interleavings':
-        return <Suspense fallback={<p className="p-3 text-sm">Loading…</p>}><InterleavingsPanel /></Suspense>;
-    }
-  };
-  return (
-    <Tabs
-      label="Panels"
-      active={tab}
-      onChange={(id) => {
-        const panel = PANELS.find((p) => p === id);
-        if (panel) setView({ panel });
-      }}
-      className="min-h-0 flex-1"
-      tabs={[
-        { id: 'trace', label: 'Trace', content: content('trace') },
-        {
-          id: 'threads',
-          label: (
-            <>
-              Threads
-              {choice && (
-                <span className="rounded-full bg-violet-600 px-1.5 text-[10.5px] font-semibold leading-4 text-white">
-                  choose<span className="sr-only"> the next thread</span>
-                </span>
-              )}
-            </>
-          ),
-          content: content('threads'),
-        },
-        { id: 'sequence', label: 'Sequence', content: content('sequence') },
-        { id: 'code', label: 'Code', content: content('code') },
-        { id: 'interleavings', label: 'Interleavings', content: content('interleavings') },
-      ]}
-    />
-  );
-}
-
-/** The Explanation above the side panels (re-rendered only when their props change: see SideColumnAfterPaint). */
-const SideColumn = memo(function SideColumn({ props, touring }: { props: PanelProps | null; touring: boolean }) {
-  if (!props) return null;
-  return (
-    <>
-      <div className={`flex ${touring ? 'h-[40%] lg:h-[28%]' : 'h-[40%]'} min-h-[180px] shrink-0 flex-col border-b border-slate-200 dark:border-slate-800`}>
-        <ExplanationPanel {...props} />
-      </div>
-      <SidePanels props={props} />
-    </>
-  );
-});
 
 // The page's frame (header, graph, step controls, palette) does not read the step: only these
 // read the panel props, so a step or a scrubber jump re-renders them and not the whole page.
@@ -165,16 +100,6 @@ function CodeBesideSlot() {
   );
 }
 
-/**
- * The graph and the step controls show a new run or step first; the Explanation and the panels
- * follow in a render of their own once that frame is painted (a key press, a scrubber jump or a
- * gesture shows on the graph without waiting for them).
- */
-function SideColumnAfterPaint({ touring }: { touring: boolean }) {
-  const sideProps = useAfterPaint(usePanelProps());
-  return <SideColumn props={sideProps} touring={touring} />;
-}
-
 /** The embed layout: graph, step controls, explanation and a link out; nothing that edits. */
 function Embed() {
   useStepShortcuts();
@@ -188,7 +113,15 @@ function Embed() {
         fullLink={fullLink(window.location, hash)}
         graph={<Graph readOnly />}
         stepper={<Stepper />}
-        explanation={props ? <ExplanationPanel {...props} /> : <p>Loading…</p>}
+        explanation={
+          props ? (
+            <Suspense fallback={<p>Loading…</p>}>
+              <ExplanationPanel {...props} />
+            </Suspense>
+          ) : (
+            <p>Loading…</p>
+          )
+        }
       />
     </Suspense>
   );
@@ -208,7 +141,7 @@ function Playground() {
   // the on-demand panels' download (Threads, Sequence, Code…, whether the side panels show or
   // Presenter mode folds them) follow in the task after; the right column's content and the tour's
   // offer in a task after the frame that paints those (shell/firstScreen.ts).
-  const { left, right } = useFirstScreen();
+  const { left, right } = useFirstScreen(loadSideColumns);
   useEffect(() => preloadTour(!EMBED && openedOnFirstVisit()), []);
   useEffect(() => {
     if (left) preloadPanels();
@@ -255,10 +188,9 @@ function Playground() {
           <Fold folded={presenter} label="Palette and actions" side="left">
             <div className={presenter ? 'min-h-0 flex-1 space-y-5 overflow-y-auto p-3' : 'contents'}>
               {left && (
-                <>
-                  <Palette />
-                  <ActionsPanel />
-                </>
+                <Suspense fallback={null}>
+                  <LeftColumn />
+                </Suspense>
               )}
             </div>
           </Fold>
@@ -286,7 +218,9 @@ function Playground() {
               <>
                 <Tour />
                 {quizBeside && <QuizPanel />}
-                <SideColumnAfterPaint touring={touring} />
+                <Suspense fallback={null}>
+                  <SideColumnAfterPaint touring={touring} />
+                </Suspense>
               </>
             )}
           </Fold>

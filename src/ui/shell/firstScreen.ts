@@ -3,7 +3,8 @@
 // follows in two stages, each in a task after a painted frame: the left column (palette, actions)
 // and the glyph warm-up, then the right column (the tour, the explanation and the panels). Their
 // render and layout are most of the first screen's work: the graph does not wait for them, and no
-// single task holds all of it. The columns keep their size while empty, so the graph does not move
+// single task holds all of it; their code (shell/SideColumns.tsx) is fetched and compiled only
+// once the graph is painted. The columns keep their size while empty, so the graph does not move
 // when they fill.
 import { useEffect, useSyncExternalStore } from 'react';
 import { afterNextPaint, noFrames } from '../../store/frames.ts';
@@ -58,14 +59,15 @@ export function useShellPainted(): void {
 /**
  * The first screen's stages, driven from one place (the playground's shell calls it once): `left`
  * turns true in the task after the frame that painted the first run's result (its graph, or its
- * problems); `right` in the task after the frame that painted what `left` rendered.
+ * problems), once `load` (the side columns' code, fetched only then) has settled; `right` in the
+ * task after the frame that painted what `left` rendered.
  */
-export function useFirstScreen(): { left: boolean; right: boolean } {
+export function useFirstScreen(load: () => Promise<unknown> = () => Promise.resolve()): { left: boolean; right: boolean } {
   const settled = useSession((s) => s.status !== 'running');
   const now = useSyncExternalStore(subscribe, read, read);
   useEffect(() => {
-    if (now === 0 && settled) return afterPaintedFrame(() => reach(1));
+    if (now === 0 && settled) return afterPaintedFrame(() => void load().then(() => reach(1), () => reach(1)));
     if (now === 1) return afterPaintedFrame(() => reach(2));
-  }, [settled, now]);
+  }, [settled, now, load]);
   return { left: now >= 1, right: now >= 2 };
 }

@@ -1,0 +1,19 @@
+// The props every panel gets (panels/types.ts), read from the session.
+import { useCallback, useMemo } from 'react';
+import { sessionStore, useSession } from '../../store/session.ts';
+import type { PanelProps } from './types.ts';
+
+/** The props every panel gets, or null until the first scenario has run. */
+export function usePanelProps(): PanelProps | null {
+  const scenario = useSession((s) => s.scenario);
+  const trace = useSession((s) => s.trace);
+  const cursor = useSession((s) => s.cursor);
+  const snapshot = useSession((s) => s.snapshot);
+  const choices = useSession((s) => s.choices);
+  const onSeek = useCallback((seq: number) => sessionStore.getState().seek(seq), []);
+  const onPickThread = useCallback((thread: string) => void sessionStore.getState().pickThread(thread), []);
+  return useMemo(
+    () => (scenario ? { scenario, trace, cursor, snapshot, choices, onSeek, onPickThread } : null),
+    [scenario, trace, cursor, snapshot, choices, onSeek, onPickThread],
+  );
+}
