@@ -65,7 +65,7 @@ function pushList(data: number[], l: List<number> | null): void {
 }
 
 /** `data` as 32-bit integers if each fits, else as doubles (StateBatch `data`). */
-function asIntegers(data: number[]): Int32Array | Float64Array {
+export function asIntegers(data: number[]): Int32Array | Float64Array {
   for (const x of data) if ((x | 0) !== x) return Float64Array.from(data);
   return Int32Array.from(data);
 }

@@ -10,6 +10,7 @@ import {
   dispatch, explore, ExploredStates, exploreOnWorkers, exploreStealing, exploreTask, helperSharing, joinPools, mergeResults, plan, ROOT_TASK,
   type ExploreOptions, type ExploreResult, type HelperMessage, type Helpers, type StateBatch, type StatesLink, type Task, type TaskJob, type TaskPool, type TaskResult,
 } from './index.ts';
+import { asIntegers } from './explored.ts';
 
 const normalized = (s: unknown): NormalizedScenario => {
   const l = load(s);
@@ -197,6 +198,21 @@ describe('sharing the states explored completely between workers', { timeout: 18
     expect(exploreSplitAtRandom(scenario, { preemptions: 1 }, 4, 0.1, 2).result).toEqual(bounded);
     // Where states are reached from two pieces, some are taken over (so this can fail).
     if (one.runs >= 1_000) expect(reused).toBeGreaterThan(0);
+  });
+
+  it('a batch carries its numbers as 32-bit integers when they all fit (what is taken over keeps the shapes made here), as doubles otherwise', () => {
+    const s = DEMO_SCENARIOS.find((d) => d.id === 'seed002-recipe')!.scenario;
+    const sent: StateBatch[] = [];
+    const table = new ExploredStates(s, { send: (b) => sent.push(b), receive: () => [], now: () => 0 }, 0);
+    exploreTask(s, ROOT_TASK, { explored: table });
+    expect(sent.length).toBeGreaterThan(0);
+    for (const b of sent) expect(b.data).toBeInstanceOf(Int32Array);
+    const small = [0, 1, 2 ** 31 - 1, 7];
+    expect(asIntegers(small)).toBeInstanceOf(Int32Array);
+    expect([...asIntegers(small)]).toEqual(small);
+    const large = [0, 2 ** 31, 5];
+    expect(asIntegers(large)).toBeInstanceOf(Float64Array);
+    expect([...asIntegers(large)]).toEqual(large);
   });
 
   it('split very often (hundreds of pieces): every schedule counted once, the states too', () => {
