@@ -4,8 +4,6 @@
 // only changes node and edge data (derive.ts), and nodes whose look did not change keep their
 // object so React Flow skips them.
 import {
-  Background,
-  BackgroundVariant,
   Controls,
   MiniMap,
   Panel,
@@ -30,6 +28,7 @@ import { COLLAPSE_AT, graphBounds, layoutGraph, type GraphLayout, type LayoutNod
 import { GraphActions, nodeTypes, type PnpNode } from './nodes.tsx';
 import { ReuseCache, StableList } from './reuse.ts';
 import { SharedEdges } from './shared.tsx';
+import { GraphBackground } from './background.tsx';
 import { fittedViewport } from './fit.ts';
 import { graphTextStyle } from './text.ts';
 import { universeOf, type Universe } from './universe.ts';
@@ -480,7 +479,7 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
         >
           <FirstGraphBeforePaint shown={nodes.length > 0} />
           <SharedEdges edges={shared} />
-          <Background variant={BackgroundVariant.Dots} gap={18} size={1} color="var(--graph-dots)" />
+          <GraphBackground color="var(--graph-dots)" />
           <Controls showInteractive={false} position="bottom-left" aria-label="Zoom controls" />
           {minimap && (
             <MiniMap
