@@ -101,6 +101,27 @@ const RUNS = 1;
 const ASK = 2;
 const statesSlot = (threads: number, worker: number) => ASK + threads + worker;
 
+/** Codes per block of shared memory that the keys of a thread's batches of states are written into. */
+const CODES_BLOCK = 1 << 21;
+
+/**
+ * Where a thread writes the keys of the batches of states it sends (StatesLink `codes`): blocks of
+ * shared memory, handed out in order. A message carries a view of shared memory, not a copy, so the
+ * keys are written once and every other thread reads them where they are (a block lives as long as a
+ * batch that refers to it).
+ */
+function sharedCodes(): (length: number) => Uint16Array {
+  let block: Uint16Array = new Uint16Array(0);
+  let used = 0;
+  return (length) => {
+    if (used + length > block.length) {
+      block = new Uint16Array(new SharedArrayBuffer(2 * Math.max(CODES_BLOCK, length)));
+      used = 0;
+    }
+    return block.subarray(used, (used += length));
+  };
+}
+
 /** What a worker thread of `explore` posts: once `ready` (scenario loaded), a split when asked, a result per task. */
 type ExploreWorkerMessage = { ready: true } | { split: Task } | { result: TaskResult; spent: Spent };
 
@@ -175,6 +196,7 @@ function workerThreads(threads: number, text: string): ThreadPool {
       return statesIn.splice(0);
     },
     now: () => performance.now(),
+    codes: sharedCodes(),
   };
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -301,6 +323,7 @@ function exploreWorker({ text, port, states: statesPort, index, shared: buffer }
       return out;
     },
     now: () => performance.now(),
+    codes: sharedCodes(),
   };
   const run = helperRunner(text, () => performance.now(), threadCpuMs, shared.subarray(RUNS, RUNS + 1), () => Atomics.load(shared, ASK + index) === 1, (split) => {
     Atomics.store(shared, ASK + index, 0);

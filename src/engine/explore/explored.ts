@@ -145,6 +145,14 @@ export interface StatesLink {
   send(batch: StateBatch): void;
   receive(): StateBatch[];
   now(): number;
+  /**
+   * Room for `length` codes of a batch's keys (StateBatch `codes`), in memory every worker reads in
+   * place (shared memory on the command line: src/cli/pnp-playground.ts), so that the keys — most of
+   * a batch's bytes, ≈ 2 KB a state — are written once, not copied again to send and to receive
+   * them. Absent: a plain array, copied by the message (docs/explore.md "Two workers: the split's
+   * own cost").
+   */
+  codes?(length: number): Uint16Array;
 }
 
 /** What a table shared (PNP_EXPLORE_STATS): states sent, received, and taken over instead of explored here. */
@@ -250,7 +258,7 @@ export class ExploredStates {
     const ends = new Int32Array(states.length);
     let length = 0;
     for (const { key } of states) length += key.codes.length;
-    const codes = new Uint16Array(length);
+    const codes = this.link.codes?.(length) ?? new Uint16Array(length);
     const data: number[] = [];
     const offsets = new Int32Array(states.length);
     length = 0;
