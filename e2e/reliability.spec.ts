@@ -120,3 +120,25 @@ test('pasting 5 MB on one line into the editor: checked off the main thread, the
   expect(longest.status).toMatch(/1 problem to fix/);
   await expect(page.getByText('the scenario is more than 1 MiB of JSON text', { exact: false }).first()).toBeVisible();
 });
+
+test('a side column whose code cannot be downloaded: that column says so, the graph and the step controls keep working, and a reload brings it back', async ({ page }) => {
+  await page.route('**/assets/SideColumns-*.js', (route) => route.abort());
+  await page.goto('/');
+  await expect(stepStatus(page)).toHaveText(/^Step \d+ of \d+$/, { timeout: 60_000 });
+  const failed = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
+  await expect(failed).toHaveCount(2);
+  await expect(page.getByRole('complementary', { name: 'Palette and actions' }).getByRole('alert')).toContainText('The palette and actions could not be loaded');
+  await expect(page.getByRole('complementary', { name: 'Explanation and panels' }).getByRole('alert')).toContainText('The explanation and panels could not be loaded');
+  await expect(page.locator('.react-flow__node').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/side-columns-failed.png' });
+  const shown = await stepStatus(page).textContent();
+  await page.getByRole('button', { name: 'Step forward' }).click();
+  await expect(stepStatus(page)).not.toHaveText(shown!);
+  const scenarioTitle = await title(page).textContent();
+
+  await page.unroute('**/assets/SideColumns-*.js');
+  await page.getByRole('button', { name: 'Reload the page' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Add hardware' })).toBeVisible({ timeout: 30_000 });
+  await expect(failed).toHaveCount(0);
+  await expect(title(page)).toHaveText(scenarioTitle!);
+});

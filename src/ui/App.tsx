@@ -16,6 +16,7 @@ import { usePanelProps } from './panels/usePanelProps.ts';
 import { Header } from './shell/Header.tsx';
 import { NoticeToast, RunProblems } from './shell/Notices.tsx';
 import { GlyphWarmup } from './shell/GlyphWarmup.tsx';
+import { LoadBoundary } from './shell/LoadBoundary.tsx';
 import { useFirstScreen, useShellPainted } from './shell/firstScreen.ts';
 import { UndoRedo, useHistoryShortcuts } from './shell/UndoRedo.tsx';
 import { GlossaryButton } from './shell/Glossary.tsx';
@@ -115,9 +116,11 @@ function Embed() {
         stepper={<Stepper />}
         explanation={
           props ? (
-            <Suspense fallback={<p>Loading…</p>}>
-              <ExplanationPanel {...props} />
-            </Suspense>
+            <LoadBoundary what="The explanation">
+              <Suspense fallback={<p>Loading…</p>}>
+                <ExplanationPanel {...props} />
+              </Suspense>
+            </LoadBoundary>
           ) : (
             <p>Loading…</p>
           )
@@ -188,9 +191,11 @@ function Playground() {
           <Fold folded={presenter} label="Palette and actions" side="left">
             <div className={presenter ? 'min-h-0 flex-1 space-y-5 overflow-y-auto p-3' : 'contents'}>
               {left && (
-                <Suspense fallback={null}>
-                  <LeftColumn />
-                </Suspense>
+                <LoadBoundary what="The palette and actions">
+                  <Suspense fallback={null}>
+                    <LeftColumn />
+                  </Suspense>
+                </LoadBoundary>
               )}
             </div>
           </Fold>
@@ -218,9 +223,11 @@ function Playground() {
               <>
                 <Tour />
                 {quizBeside && <QuizPanel />}
-                <Suspense fallback={null}>
-                  <SideColumnAfterPaint touring={touring} />
-                </Suspense>
+                <LoadBoundary what="The explanation and panels">
+                  <Suspense fallback={null}>
+                    <SideColumnAfterPaint touring={touring} />
+                  </Suspense>
+                </LoadBoundary>
               </>
             )}
           </Fold>
