@@ -63,6 +63,27 @@ function asyncEntry(): Plugin {
   };
 }
 
+/**
+ * `virtual:first-answer`: the engine worker's answer to the default first visit's run, computed with
+ * the worker's own code (src/worker/firstAnswer.ts) whenever the build, the dev server or the tests
+ * load it, and packed as text (src/worker/packed.ts). src/boot.ts imports it, so it is part of the
+ * first visit's download. The engine's modules come in through this config, so a change to them
+ * restarts the dev server (a config dependency): the answer is never stale.
+ */
+function firstAnswer(): Plugin {
+  const id = 'virtual:first-answer';
+  const resolved = `\0${id}`;
+  return {
+    name: 'pnp-first-answer',
+    resolveId: (source) => (source === id ? resolved : null),
+    async load(source) {
+      if (source !== resolved) return null;
+      const { firstAnswerText } = await import('./src/worker/firstAnswer.ts');
+      return `export default ${JSON.stringify(firstAnswerText())};`;
+    },
+  };
+}
+
 /** What the chunking needs of a module: its static and dynamic imports (rolldown's module info). */
 interface ModuleGraph {
   getModuleInfo(id: string): { importedIds: readonly string[]; dynamicallyImportedIds: readonly string[] } | null;
@@ -168,7 +189,7 @@ const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 const firstVisit = firstVisitChunks();
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), contentSecurityPolicy(), firstVisit.preload, firstVisit.compileHints, asyncEntry()],
+  plugins: [react(), tailwindcss(), firstAnswer(), contentSecurityPolicy(), firstVisit.preload, firstVisit.compileHints, asyncEntry()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

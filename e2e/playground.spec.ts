@@ -196,7 +196,7 @@ test('a hung engine worker is detected, restarted, and the step restored', async
   await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', '0');
 });
 
-test('a long link is run once the first screen is painted, the default demo at once; both open where they should', async ({ page }) => {
+test('a long link is run once the first screen is painted, a short one at once, the default demo from the answer the page carries; all open where they should', async ({ page }) => {
   // Whether the step controls were on the page when the engine worker was sent the first run.
   await page.addInitScript(() => {
     const w = window as unknown as { __shellBeforeRun: boolean | null };
@@ -208,7 +208,18 @@ test('a long link is run once the first screen is painted, the default demo at o
     } as Worker['postMessage'];
   });
   const shellBeforeRun = () => page.evaluate(() => (window as unknown as { __shellBeforeRun: boolean | null }).__shellBeforeRun);
+  // The default first visit: shown from the answer the build computed; the worker is sent the same
+  // run once the first screen is painted.
   await open(page);
+  await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', /^\d+$/);
+  await expect.poll(shellBeforeRun).toBe(true);
+  // A short link (and, from now on, the scenario this browser saved): sent at once.
+  await page.goto('about:blank');
+  await open(page, seed000);
+  await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', /^\d+$/);
+  expect(await shellBeforeRun()).toBe(false);
+  await page.goto('about:blank');
+  await page.goto('/');
   await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', /^\d+$/);
   expect(await shellBeforeRun()).toBe(false);
   await page.goto('about:blank');
@@ -217,6 +228,57 @@ test('a long link is run once the first screen is painted, the default demo at o
   await expect(stepStatus(page)).toHaveText(/^Step 501 of \d+$/);
   await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', '500');
   expect(await shellBeforeRun()).toBe(true);
+});
+
+test('the default first visit: the graph from the answer the page carries, the worker started after it; steps and Enter on "Processor" made before the worker is ready all work', async ({ page }) => {
+  // When the engine worker was created: was the graph on screen already?
+  await page.addInitScript(() => {
+    const w = window as unknown as { __workerAfterGraph: boolean[] };
+    w.__workerAfterGraph = [];
+    const Original = window.Worker;
+    window.Worker = class extends Original {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        if (options?.name === 'pnp-engine') w.__workerAfterGraph.push(document.querySelector('.react-flow__node') !== null);
+      }
+    };
+  });
+  // Hold the engine worker's script until the gestures below are made.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let requested = false;
+  await page.route('**/assets/engine.worker-*.js', async (route) => {
+    requested = true;
+    await held;
+    await route.continue();
+  });
+  await page.goto('/');
+  await expect(stepStatus(page)).toHaveText('Step 13 of 58');
+  await expect(node(page, 'CPU 0 · group 0/0')).toBeVisible();
+  await expect.poll(() => requested).toBe(true);
+  expect(await page.evaluate(() => (window as unknown as { __workerAfterGraph: boolean[] }).__workerAfterGraph)).toEqual([true]);
+  // Before the worker can answer anything: steps (folded on the page from the snapshot the answer
+  // carries) work at once; a gesture (a run) waits for the worker, behind the run it is sent first.
+  await focusPage(page);
+  await page.keyboard.press('ArrowRight');
+  await expect(stepStatus(page)).toHaveText('Step 14 of 58');
+  await page.keyboard.press('End');
+  await expect(stepStatus(page)).toHaveText('Step 58 of 58');
+  const cpus = await page.locator('.react-flow__node[data-id^="cpu:"]').count();
+  await page.locator('button[data-palette="processor"]').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+  release();
+  await expect.poll(() => page.locator('.react-flow__node[data-id^="cpu:"]').count(), { timeout: 20_000 }).toBeGreaterThan(cpus);
+  expect(page.workers().filter((w) => /engine\.worker/.test(w.url()))).toHaveLength(1);
+  // The seek and the new run came from the one worker, which held the page's run: no restart, no notice.
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  await focusPage(page);
+  await page.keyboard.press('Home');
+  await expect(stepStatus(page)).toHaveText(/^Step 1 of \d+$/);
+  await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', '0');
+  await page.keyboard.press('End');
+  await expect(currentEntry(page)).toHaveAttribute('title', /halt: quiescent/);
 });
 
 test('a large machine (256 processors, 24 devices) stays readable; screenshots light and dark', async ({ page }) => {

@@ -4,11 +4,15 @@
 // (mount.tsx). Both are chunks of their own that index.html preloads (vite.config.ts); they are
 // imported dynamically so that nothing delays the worker's start, and so that the worker's start,
 // which needs a turn of the page's main thread once its script arrives, is not held up by one long
-// evaluation.
+// evaluation. The default first visit (the built-in demo, src/ui/firstVisit.ts) is the exception:
+// the engine's answer to it ships with the page (src/worker/firstAnswer.ts), and its worker starts
+// once the first screen is painted, so that its start and first run do not compete with the page's.
 import { chooseFontStacks } from './ui/fontStacks.ts';
+import { opensBuiltInDemo } from './ui/firstVisit.ts';
 import { startEngineWorker } from './worker/start.ts';
 import './index.css';
 
-startEngineWorker();
+const builtInDemo = opensBuiltInDemo(window.location);
+if (!builtInDemo) startEngineWorker();
 chooseFontStacks(document, navigator.userAgent);
-void import('./boot.ts').then(() => import('./mount.tsx'));
+void import('./boot.ts').then(({ openPage }) => openPage(builtInDemo)).then(() => import('./mount.tsx'));

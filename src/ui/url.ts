@@ -13,19 +13,16 @@
 // surfaces; `restorePrevious` goes back to the work it replaced. Storage is best effort: a full
 // quota, disabled storage or a corrupt stored value is ignored.
 import { useSyncExternalStore } from 'react';
-import seed000 from '../scenario/demos/seed000-sync.json';
+import { DEFAULT_SCENARIO } from '../scenario/defaultScenario.ts';
 import { invalidLinkError, readLink, withStep, type LinkError } from '../scenario/link.ts';
 import type { TraceEntry } from '../engine/trace.ts';
-import type { Scenario } from '../scenario/types.ts';
 import { adoptEntry, afterPaint, flushWrites, followEntry, pushEntry } from './history.ts';
 import { callbackSeqs } from './stepper/model.ts';
 import { sessionStore, type SessionStore } from '../store/session.ts';
 import { setView, viewOfHash, viewParams, viewStore, type View } from './view.ts';
+import { hasLink, isFirstVisit, LAST_LINK_KEY, readLast, storage } from './firstVisit.ts';
 
-/** The built-in scenario a first visit opens. */
-export const DEFAULT_SCENARIO = seed000 as Scenario;
-
-const LAST_LINK_KEY = 'pnp-playground:last-link';
+export { DEFAULT_SCENARIO, hasLink, isFirstVisit };
 export const HASH_DEBOUNCE_MS = 250;
 
 export { withStep };
@@ -91,24 +88,6 @@ export function firstVisit(): Opening {
   return { scenario: DEFAULT_SCENARIO, start: (trace) => callbackSeqs(trace)[0] ?? 0, from: 'demo' };
 }
 
-function storage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null; // storage disabled
-  }
-}
-
-/** The stored last link, or null; never throws (storage disabled, or a getter that throws). */
-function readLast(store: Storage | null): string | null {
-  try {
-    const v = store?.getItem(LAST_LINK_KEY);
-    return typeof v === 'string' && v.length > 0 ? v : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Save the last link; a full quota or disabled storage only means nothing is saved. */
 function saveLast(store: Storage | null, hash: string): void {
   try {
@@ -157,24 +136,6 @@ export function openingFor(hash: string, store: Storage | null = storage(), onDr
     return { scenario: r.value, ...(r.step === undefined ? {} : { step: r.step }), link: linkOf(hash), from: 'link', view: viewOfHash(hash) };
   }
   return badLinkOpening(r.error, hash, store, onDropped);
-}
-
-/**
- * A hash carries a link unless it is empty or only `name=value` parameters (`#embed=1`): every other
- * prefix (`#x1.…`, `#S1.…`) is a link that does not open, reported the same on a first visit as on
- * a hash change.
- */
-export const hasLink = (hash: string): boolean => {
-  const first = hash.replace(/^#/, '').split('&')[0];
-  return first.length > 0 && !first.includes('=');
-};
-
-/**
- * A first visit: no link in the address and no scenario saved by an earlier visit (the page then
- * opens the built-in demo, and the "Start here" tour offers itself).
- */
-export function isFirstVisit(hash: string, store: Storage | null = storage()): boolean {
-  return !hasLink(hash) && readLast(store) === null;
 }
 
 let firstVisitOpened = false;

@@ -9,7 +9,9 @@ import {
   runRequest,
   seekRequest,
   type PongResponse,
+  type RunRequest,
   type RunResponse,
+  type RunResult,
   type SeekResponse,
   type WorkerRequest,
   type WorkerResponse,
@@ -46,19 +48,53 @@ interface Pending {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
+/** A run answered without the worker: its input (compared by identity) and the answer, read when used. */
+interface EarlyAnswer {
+  scenario: unknown;
+  answer(): RunResponse;
+}
+
 export class EngineClient {
   private worker: WorkerLike | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private early: EarlyAnswer | null = null;
+  /**
+   * The run an early answer stood for: the worker is sent it before anything else, so that it holds
+   * that run (seeks name it) as if it had answered it; its answer is not waited for.
+   */
+  private replay: RunRequest | null = null;
   /** How many workers this client has started (1 + restarts). */
   started = 0;
   private readonly restartListeners = new Set<(reason: string) => void>();
 
   constructor(private readonly factory: () => WorkerLike = createEngineWorker) {}
 
+  /**
+   * Answer the next run of exactly `scenario` (the same object, with no seek or op budget) with
+   * `answer()` instead of asking the worker: the default first visit's answer, computed at build
+   * time by the worker's own code (src/worker/firstAnswer.ts). The worker is then sent that run
+   * before any other request (when it starts: `start()`, or the next request), so it holds the run
+   * the page shows.
+   */
+  answerEarly(scenario: unknown, answer: () => RunResponse): void {
+    this.early = { scenario, answer };
+  }
+
+  /** Start the worker now if it is not running (it otherwise starts with the first request). */
+  start(): void {
+    try {
+      this.ensureWorker();
+    } catch {
+      // No worker could be started: the next request tries again and reports it.
+    }
+  }
+
   /** Validate and run a raw scenario in the worker. Resolves with result, invalid or error. */
   run(scenario: unknown, options: RunOptions = {}): Promise<RunResponse> {
     const id = this.nextId++;
+    const early = this.takeEarly(id, scenario, options);
+    if (early) return Promise.resolve(early);
     return this.request(runRequest(id, scenario, options.opBudget, options.seek), options.timeoutMs ?? 30_000) as Promise<RunResponse>;
   }
 
@@ -86,6 +122,24 @@ export class EngineClient {
   /** Stop the worker; pending requests resolve with an error. */
   dispose(): void {
     this.restart('The engine worker was stopped.', false);
+  }
+
+  /** The early answer for this run, as the worker would have answered request `id`; null if it does not apply. */
+  private takeEarly(id: number, scenario: unknown, options: RunOptions): RunResult | null {
+    const early = this.early;
+    if (!early || early.scenario !== scenario || options.seek !== undefined || options.opBudget !== undefined) return null;
+    this.early = null;
+    const answer = early.answer();
+    if (answer.type !== 'result') return null;
+    this.replay = runRequest(id, scenario);
+    if (this.worker) this.sendReplay(this.worker);
+    return { ...answer, id, run: id };
+  }
+
+  private sendReplay(worker: WorkerLike): void {
+    const replay = this.replay;
+    this.replay = null;
+    if (replay) worker.postMessage(replay);
   }
 
   private request(message: WorkerRequest, timeoutMs: number): Promise<WorkerResponse> {
@@ -119,6 +173,7 @@ export class EngineClient {
     };
     worker.onmessageerror = () => this.restart('The engine worker sent a message that could not be read; it was restarted.');
     this.worker = worker;
+    this.sendReplay(worker);
     return worker;
   }
 
