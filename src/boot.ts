@@ -14,17 +14,25 @@ import { DEFAULT_SCENARIO } from './scenario/defaultScenario.ts';
 import { sessionStore } from './store/session.ts';
 import { isEmbed } from './ui/embed/isEmbed.ts';
 import { firstScreenPainted } from './ui/shell/firstScreen.ts';
+import { loadLinkReader } from './ui/linkReader.ts';
 import { startUrlSync } from './ui/url.ts';
 import { getEngineClient } from './worker/client.ts';
 import { unpackMessage } from './worker/packed.ts';
 import { parseResponse, type RunResponse } from './worker/protocol.ts';
 
 /** Open the page's scenario; the page follows the URL for its lifetime. */
-export function openPage(builtInDemo: boolean): void {
+export async function openPage(builtInDemo: boolean): Promise<void> {
+  // The link codec (src/ui/linkReader.ts): the entry started loading it on any other visit; the
+  // default first visit reads no link, so it loads once the first screen is painted.
   if (builtInDemo) {
     const client = getEngineClient();
     client.answerEarly(DEFAULT_SCENARIO, () => parseResponse(unpackMessage(packedFirstAnswer)) as RunResponse);
-    void firstScreenPainted.then(() => client.start());
+    void firstScreenPainted.then(() => {
+      client.start();
+      return loadLinkReader();
+    });
+  } else {
+    await loadLinkReader();
   }
   // A link whose run will be long is run once the first screen is painted (src/ui/url.ts, longRun);
   // any other opening is sent at once.

@@ -9,10 +9,14 @@
 // once the first screen is painted, so that its start and first run do not compete with the page's.
 import { chooseFontStacks } from './ui/fontStacks.ts';
 import { opensBuiltInDemo } from './ui/firstVisit.ts';
+import { loadLinkReader } from './ui/linkReader.ts';
 import { startEngineWorker } from './worker/start.ts';
 import './index.css';
 
 const builtInDemo = opensBuiltInDemo(window.location);
-if (!builtInDemo) startEngineWorker();
+if (!builtInDemo) {
+  startEngineWorker();
+  void loadLinkReader(); // the link codec, which any other visit reads with (src/ui/linkReader.ts)
+}
 chooseFontStacks(document, navigator.userAgent);
 void import('./boot.ts').then(({ openPage }) => openPage(builtInDemo)).then(() => import('./mount.tsx'));

@@ -7,23 +7,11 @@
 
 import { Inflate, deflateSync } from 'fflate';
 import type { ValidationError } from './errors.ts';
+import { isStep, LINK_PREFIX, LINK_VERSION, MAX_DECODED_BYTES, NEWER, type LinkError, type LinkErrorKind, type ReadResult } from './linkText.ts';
 import { LIMITS } from './types.ts';
 
-/** `cannot-run`: the link decoded, but its scenario could not be run (the page reports it; the codec never does). */
-export type LinkErrorKind = 'corrupt' | 'truncated' | 'too-large' | 'newer-version' | 'invalid' | 'not-a-link' | 'cannot-run';
-
-export type LinkError = { kind: LinkErrorKind; message: string; errors?: ValidationError[] };
-
-/** A link read up to validation: the scenario as JSON data, not yet migrated nor checked (load() does both). */
-export type ReadResult = { ok: true; value: unknown; step?: number } | { ok: false; error: LinkError };
-
-/** The link codec version this build writes. */
-export const LINK_VERSION = 1;
-export const LINK_PREFIX = `#s${LINK_VERSION}.`;
-/** Past this many characters a link is at risk (chat apps and some mail clients truncate). */
-export const MAX_LINK_CHARS = 2000;
-/** Decompression cap: a payload that inflates past this is refused (a DEFLATE bomb). */
-export const MAX_DECODED_BYTES = 1024 * 1024;
+// The parts without fflate (its module builds its DEFLATE tables when evaluated), for the page.
+export * from './linkText.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Canonical JSON
@@ -139,15 +127,6 @@ export function encodePayload(json: string): string {
   return base64urlEncode(deflateSync(encoder.encode(json), { level: 9 }));
 }
 
-export function isStep(step: unknown): step is number {
-  return typeof step === 'number' && Number.isSafeInteger(step) && step >= 0;
-}
-
-/** `#s1.<payload>&step=<n>` from a link made without a step (a negative step adds nothing). */
-export function withStep(base: string, step: number): string {
-  return isStep(step) ? `${base}&step=${step}` : base;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
@@ -232,7 +211,6 @@ function fail(kind: LinkErrorKind, message: string, errors?: ValidationError[]):
   return { ok: false, error: errors ? { kind, message, errors } : { kind, message } };
 }
 
-const NEWER = 'This link was made by a newer version of the playground. Reload the page to get the latest version, then open the link again.';
 const LINK_RE = /^s([0-9]{1,9})\.([^&]*)((?:&.*)?)$/s;
 
 function parseStep(params: string): number | undefined {
@@ -310,9 +288,3 @@ function readUnsafe(hash: string): ReadResult {
   return result;
 }
 
-/** The link error for a link whose scenario load() refused (`newerVersion`: made by a newer playground). */
-export function invalidLinkError(errors: ValidationError[], newerVersion = false): LinkError {
-  if (newerVersion) return { kind: 'newer-version', message: NEWER, errors };
-  const n = errors.length;
-  return { kind: 'invalid', message: `The link's scenario is not valid (${n} problem${n === 1 ? '' : 's'}).`, errors };
-}

@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../engine/index.ts';
 import { scenarioToHash } from '../scenario/codec.ts';
 import { load } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { DEFAULT_SCENARIO, hasLink, isFirstVisit, lastOpening, longRun, openingFor, withStep } from './url.ts';
+import { loadLinkReader } from './linkReader.ts';
+
+// The page reads links once their codec is loaded (src/boot.ts does it first).
+beforeAll(() => loadLinkReader());
 import { stressScenario } from '../../bench/stress.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 

@@ -14,7 +14,8 @@
 // quota, disabled storage or a corrupt stored value is ignored.
 import { useSyncExternalStore } from 'react';
 import { DEFAULT_SCENARIO } from '../scenario/defaultScenario.ts';
-import { invalidLinkError, readLink, withStep, type LinkError } from '../scenario/link.ts';
+import { invalidLinkError, withStep, type LinkError } from '../scenario/linkText.ts';
+import { linkReaderLoaded, loadLinkReader, readLink } from './linkReader.ts';
 import type { TraceEntry } from '../engine/trace.ts';
 import { adoptEntry, afterPaint, flushWrites, followEntry, pushEntry } from './history.ts';
 import { callbackSeqs } from './stepper/model.ts';
@@ -251,6 +252,9 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
    * read or run is dropped with a notice.
    */
   const open = async (hash: string) => {
+    // The link codec is loaded before anything is read with it (src/boot.ts loads it first on every
+    // visit that has a link or a saved scenario, so this waits only when that was skipped).
+    if (!linkReaderLoaded() && (hasLink(hash) || readLast(last) !== null)) await loadLinkReader();
     const dropNotice = (why: string) =>
       store.getState().notify('warning', `Your last scenario could not be opened again (${why.replace(/[.\s]+$/, '')}); it was dropped, and the built-in demo opened instead.`);
     const opening = openingFor(hash, last, dropNotice);
@@ -333,6 +337,9 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   win.addEventListener('popstate', onPopState);
 
   const onHashChange = () => {
+    // A link opened before the codec was loaded (src/boot.ts loads it after the default first
+    // visit's first screen): handled once it is.
+    if (!linkReaderLoaded()) return void loadLinkReader().then(onHashChange);
     // Back and Forward walk the edits and keep the view; a link opened here brings its own view.
     const walk = readOnly ? true : (walked ?? followEntry(win));
     walked = null;

@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readLink } from '../scenario/link.ts';
 import { scenarioToHash } from '../scenario/codec.ts';
 import { DEFAULT_SCENARIO, openingFor, pageHash } from './url.ts';
+import { loadLinkReader } from './linkReader.ts';
+
+// The page reads links once their codec is loaded (src/boot.ts does it first).
+beforeAll(() => loadLinkReader());
 import { DEFAULT_VIEW, PANELS, viewOfHash, viewParams } from './view.ts';
 import golden from '../scenario/fixtures/golden-links.json' with { type: 'json' };
 

@@ -1,6 +1,6 @@
 // The alert for a link that did not open: what is wrong, precisely, and a way back to the work the
 // person had before. Everything from the link is rendered as text (React escapes it).
-import type { LinkError } from '../../scenario/link.ts';
+import type { LinkError } from '../../scenario/linkText.ts';
 import { describeLinkError } from './linkError.ts';
 
 export interface LinkErrorAlertProps {

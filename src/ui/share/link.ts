@@ -1,5 +1,5 @@
 // Link text for sharing, and copying it. Pure except copyText (clipboard).
-import { MAX_LINK_CHARS } from '../../scenario/link.ts';
+import { MAX_LINK_CHARS } from '../../scenario/linkText.ts';
 
 /** The address to share: this page (origin + path) with the scenario hash. Query parameters such as `?embed=1` are left out. */
 export function fullLink(location: { origin: string; pathname: string }, hash: string): string {

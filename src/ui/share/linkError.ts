@@ -1,6 +1,6 @@
 // What to tell a person whose link did not open, per LinkError kind (codec.ts). Pure: the alert
 // renders this; the tests read it.
-import { MAX_DECODED_BYTES, type LinkError, type LinkErrorKind } from '../../scenario/link.ts';
+import { MAX_DECODED_BYTES, type LinkError, type LinkErrorKind } from '../../scenario/linkText.ts';
 import type { ValidationError } from '../../scenario/load.ts';
 
 /** Validation errors listed before "and N more". */
