@@ -103,7 +103,11 @@ function Badge({ tone, children }: { tone: 'sky' | 'amber' | 'red'; children: Re
   return <span className={`rounded-full px-1.5 py-px text-[length:var(--g-2xs)] font-semibold uppercase leading-4 tracking-wide shadow-sm ${cls}`}>{children}</span>;
 }
 
-const hidden = '!size-1.5 !min-w-0 !border-0 !bg-transparent';
+// The handles only give edges their ends (React Flow measures their boxes): they draw nothing, and
+// are not painted at all (`invisible`: their boxes stay where they are). Painted, even empty, they
+// made Chromium give every card its own compositing layer (~90 layers on the 101k link instead of
+// ~20), and each frame of a step layerised, tiled and rasterised them all.
+const hidden = '!size-1.5 !min-w-0 !border-0 !bg-transparent invisible';
 
 function Ports() {
   return (
