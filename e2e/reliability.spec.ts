@@ -142,3 +142,27 @@ test('a side column whose code cannot be downloaded: that column says so, the gr
   await expect(failed).toHaveCount(0);
   await expect(title(page)).toHaveText(scenarioTitle!);
 });
+
+test('a link whose reader cannot be downloaded: the page says so and opens nothing in its place; the link and the last scenario are kept, and a reload opens the link', async ({ page }) => {
+  const other: Scenario = { ...seed000, title: 'Kept through a failed download' };
+  const hash = scenarioToHash(other, 0);
+  // An earlier visit saved its last scenario: it must survive the failed visit untouched.
+  await page.addInitScript(([key, saved]) => {
+    if (!sessionStorage.getItem('seeded')) {
+      localStorage.setItem(key, saved);
+      sessionStorage.setItem('seeded', '1');
+    }
+  }, [LAST_LINK_KEY, scenarioToHash(seed000, 3)] as const);
+  await page.route('**/assets/link-*.js', (route) => route.abort());
+  await page.goto(`/${hash}`);
+  await expect(page.getByText('could not download the code that reads links', { exact: false })).toBeVisible({ timeout: 30_000 });
+  await page.waitForTimeout(500); // any write would have happened by now (the address is written after 250 ms)
+  expect(new URL(page.url()).hash).toBe(hash);
+  expect(await page.evaluate((key) => localStorage.getItem(key), LAST_LINK_KEY)).toBe(scenarioToHash(seed000, 3));
+  await page.screenshot({ path: 'test-results/link-reader-failed.png' });
+
+  await page.unroute('**/assets/link-*.js');
+  await page.reload();
+  await expect(title(page)).toHaveText('Kept through a failed download', { timeout: 30_000 });
+  await expect(stepStatus(page)).toHaveText(/^Step 1 of \d+$/);
+});

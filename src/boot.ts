@@ -29,10 +29,12 @@ export async function openPage(builtInDemo: boolean): Promise<void> {
     client.answerEarly(DEFAULT_SCENARIO, () => parseResponse(unpackMessage(packedFirstAnswer)) as RunResponse);
     void firstScreenPainted.then(() => {
       client.start();
-      return loadLinkReader();
+      // Failing here costs nothing: a link opened later loads it again (src/ui/url.ts).
+      return loadLinkReader().catch(() => undefined);
     });
   } else {
-    await loadLinkReader();
+    // A failed download is reported where the link is read (src/ui/url.ts); the page still mounts.
+    await loadLinkReader().catch(() => undefined);
   }
   // A link whose run will be long is run once the first screen is painted (src/ui/url.ts, longRun);
   // any other opening is sent at once.

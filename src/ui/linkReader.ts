@@ -10,13 +10,26 @@ type LinkCodec = typeof import('../scenario/link.ts');
 let codec: LinkCodec | null = null;
 let loading: Promise<void> | null = null;
 
-/** Load the link codec (once); `readLink` works from then on. */
+/**
+ * Load the link codec (once); `readLink` works from then on. A failed download (the network
+ * dropped, or the site was updated and the old chunk is gone) rejects, and the next call tries again.
+ */
 export function loadLinkReader(): Promise<void> {
-  loading ??= import('../scenario/link.ts').then((m) => {
-    codec = m;
-  });
+  loading ??= import('../scenario/link.ts').then(
+    (m) => {
+      codec = m;
+    },
+    (err: unknown) => {
+      loading = null;
+      throw err;
+    },
+  );
   return loading;
 }
+
+/** What the page says when the codec could not be downloaded: nothing was opened, nothing is lost. */
+export const LINK_READER_FAILED =
+  'The page could not download the code that reads links, so this link was not opened. Your link and your last scenario are kept: check the connection and reload the page.';
 
 /** Whether `readLink` can be called now. */
 export const linkReaderLoaded = (): boolean => codec !== null;

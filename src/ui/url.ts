@@ -15,7 +15,7 @@
 import { useSyncExternalStore } from 'react';
 import { DEFAULT_SCENARIO } from '../scenario/defaultScenario.ts';
 import { invalidLinkError, withStep, type LinkError } from '../scenario/linkText.ts';
-import { linkReaderLoaded, loadLinkReader, readLink } from './linkReader.ts';
+import { LINK_READER_FAILED, linkReaderLoaded, loadLinkReader, readLink } from './linkReader.ts';
 import type { TraceEntry } from '../engine/trace.ts';
 import { adoptEntry, afterPaint, flushWrites, followEntry, pushEntry } from './history.ts';
 import { callbackSeqs } from './stepper/model.ts';
@@ -254,7 +254,16 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   const open = async (hash: string) => {
     // The link codec is loaded before anything is read with it (src/boot.ts loads it first on every
     // visit that has a link or a saved scenario, so this waits only when that was skipped).
-    if (!linkReaderLoaded() && (hasLink(hash) || readLast(last) !== null)) await loadLinkReader();
+    // If it cannot be downloaded, nothing is opened in its place: the link stays in the address and
+    // the last scenario in storage (nothing is written while no scenario is shown), and a reload
+    // tries again.
+    if (!linkReaderLoaded() && (hasLink(hash) || readLast(last) !== null)) {
+      try {
+        await loadLinkReader();
+      } catch {
+        return store.getState().notify('error', LINK_READER_FAILED);
+      }
+    }
     const dropNotice = (why: string) =>
       store.getState().notify('warning', `Your last scenario could not be opened again (${why.replace(/[.\s]+$/, '')}); it was dropped, and the built-in demo opened instead.`);
     const opening = openingFor(hash, last, dropNotice);
@@ -339,7 +348,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   const onHashChange = () => {
     // A link opened before the codec was loaded (src/boot.ts loads it after the default first
     // visit's first screen): handled once it is.
-    if (!linkReaderLoaded()) return void loadLinkReader().then(onHashChange);
+    if (!linkReaderLoaded()) return void loadLinkReader().then(onHashChange, () => store.getState().notify('error', LINK_READER_FAILED));
     // Back and Forward walk the edits and keep the view; a link opened here brings its own view.
     const walk = readOnly ? true : (walked ?? followEntry(win));
     walked = null;
