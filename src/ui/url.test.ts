@@ -5,11 +5,11 @@ import { load } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { DEFAULT_SCENARIO, hasLink, isFirstVisit, lastOpening, longRun, openingFor, withStep } from './url.ts';
 import { loadLinkReader } from './linkReader.ts';
+import { stressScenario } from '../../bench/stress.ts';
+import { readdirSync, readFileSync } from 'node:fs';
 
 // The page reads links once their codec is loaded (src/boot.ts does it first).
 beforeAll(() => loadLinkReader());
-import { stressScenario } from '../../bench/stress.ts';
-import { readdirSync, readFileSync } from 'node:fs';
 
 describe('url', () => {
   it('appending the step gives exactly the codec link with that step', () => {

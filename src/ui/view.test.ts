@@ -3,11 +3,11 @@ import { readLink } from '../scenario/link.ts';
 import { scenarioToHash } from '../scenario/codec.ts';
 import { DEFAULT_SCENARIO, openingFor, pageHash } from './url.ts';
 import { loadLinkReader } from './linkReader.ts';
+import { DEFAULT_VIEW, PANELS, viewOfHash, viewParams } from './view.ts';
+import golden from '../scenario/fixtures/golden-links.json' with { type: 'json' };
 
 // The page reads links once their codec is loaded (src/boot.ts does it first).
 beforeAll(() => loadLinkReader());
-import { DEFAULT_VIEW, PANELS, viewOfHash, viewParams } from './view.ts';
-import golden from '../scenario/fixtures/golden-links.json' with { type: 'json' };
 
 describe('the view in the link', () => {
   it('the default view adds nothing: a link made before the view parameters is the same link', () => {
