@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addDevice, addProcessor, removeProcessor } from '../scenario/gestures.ts';
 import seed000 from '../scenario/demos/seed000-sync.json';
-import { handleMessage, resetWorkerState } from '../worker/engine.worker.ts';
+import { scenarioToHash } from '../scenario/codec.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { handleMessage, resetWorkerState, takeLaterLink } from '../worker/engine.worker.ts';
 import { PROTOCOL_VERSION, runRequest, seekRequest, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
 import { actionStart, createSessionStore, LOCAL_FOLD_MAX, type EngineRunner } from './session.ts';
 
@@ -34,6 +36,25 @@ class FakeEngine implements EngineRunner {
   }
 }
 
+/** A FakeEngine that brings an opening's link after its result, as the worker client does (`linkLater`). */
+class LaterLinkEngine extends FakeEngine {
+  asked: boolean[] = [];
+  private links = new Map<number, string>();
+  override async run(scenario: unknown, options: { seek?: number; linkLater?: boolean } = {}): Promise<RunResponse> {
+    this.asked.push(options.linkLater ?? false);
+    const id = 1000 + this.asked.length;
+    const r = handleMessage(runRequest(id, structuredClone(scenario), undefined, options.seek, options.linkLater));
+    const link = takeLaterLink();
+    if (link) this.links.set(link.run, link.link);
+    await tick();
+    return structuredClone(r) as RunResponse;
+  }
+  async laterLink(run: number): Promise<string | null> {
+    await tick();
+    return this.links.get(run) ?? null;
+  }
+}
+
 const tick = () => new Promise((r) => setTimeout(r, 1));
 /** Seed 000 on 128 processors: a trace long enough (> 1,000 entries) for seeks too far to fold on the page. */
 const wide = { ...seed000, machine: { processors: 128, maxProcessors: 256 } };
@@ -60,6 +81,19 @@ describe('session store', () => {
     expect(s.cursor).toBe(0);
     expect(s.scenario?.title).toBe('Synchronous processor notification');
     await settle(() => store.getState().snapshot?.seq === 0, 'snapshot 0');
+  });
+
+  it("an opening's link follows its result; an edit's comes with it", async () => {
+    const later = new LaterLinkEngine();
+    const store = createSessionStore(() => later);
+    expect(await store.getState().run(seed000)).toBe(true);
+    expect(store.getState().link).toBe('');
+    await settle(() => store.getState().link !== '', 'the link');
+    expect(store.getState().link).toBe(scenarioToHash(seed000 as Scenario));
+    const edited = addProcessor(store.getState().scenario!, { index: 1, seq: Infinity });
+    expect(await store.getState().run(edited.scenario, { edit: true })).toBe(true);
+    expect(store.getState().link).toBe(scenarioToHash(edited.scenario));
+    expect(later.asked).toEqual([true, false]);
   });
 
   it('a run held `after` a promise shows it running but reaches the engine only once that settles', async () => {

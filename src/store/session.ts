@@ -123,7 +123,9 @@ export interface OpenOptions {
 
 /** What the store needs from the engine: the worker client, or a fake in tests. */
 export interface EngineRunner {
-  run(scenario: unknown, options?: { seek?: number }): Promise<RunResponse>;
+  run(scenario: unknown, options?: { seek?: number; linkLater?: boolean }): Promise<RunResponse>;
+  /** The link of a run asked with `linkLater` (its result came with `link: ''`); null if it will not come. */
+  laterLink?(run: number): Promise<string | null>;
   seek?(run: number, seq: number): Promise<SeekResponse>;
   onRestart?(listener: (reason: string) => void): () => void;
 }
@@ -248,6 +250,12 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       );
     }
 
+    /** Show the link of run `run` once the worker sends it, if that run is still the one shown. */
+    async function takeLaterLink(run: number) {
+      const link = await engine().laterLink?.(run);
+      if (link && get().runKey === run && get().link === '') set({ link });
+    }
+
     /** Re-send the current scenario with a seek to the cursor (after a worker crash or hang). */
     function recover(reason: string): Promise<void> {
       if (recovering) return recovering;
@@ -298,10 +306,13 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       }
       const wanted = options.cursor;
       const seek = typeof wanted === 'number' ? wanted : undefined;
-      let response = await safeRun(client, raw, seek);
+      // An edit's link comes with its result (its history entry is written with it); any other
+      // opening's link follows it, so the page shows the run without waiting for the link to be made.
+      const linkLater = !options.edit;
+      let response = await safeRun(client, raw, seek, linkLater);
       // A crashed or hung worker fails the request and is replaced: try once more on the fresh one.
       // Not after an internal engine error: the run itself failed (deterministically), so say so.
-      if (response.type === 'error' && response.code !== 'internal' && get().runId === runId) response = await safeRun(engine(), raw, seek);
+      if (response.type === 'error' && response.code !== 'internal' && get().runId === runId) response = await safeRun(engine(), raw, seek, linkLater);
       if (get().runId !== runId) return false; // superseded by a newer run
       switch (response.type) {
         case 'result': {
@@ -332,6 +343,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
             ...(lastAction === undefined ? {} : { lastAction }),
           }));
           requestSnapshot();
+          if (response.link === '') void takeLaterLink(response.run);
           return true;
         }
         case 'invalid':
@@ -441,9 +453,10 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
 
 const stripPeriod = (s: string) => s.replace(/[.;:\s]+$/, '').replace(/; it was restarted$/, '');
 
-async function safeRun(client: EngineRunner, scenario: unknown, seek: number | undefined): Promise<RunResponse> {
+async function safeRun(client: EngineRunner, scenario: unknown, seek: number | undefined, linkLater = false): Promise<RunResponse> {
   try {
-    return await client.run(scenario, seek === undefined ? {} : { seek });
+    // Only a runner that can bring the link later is asked for it later.
+    return await client.run(scenario, { ...(seek === undefined ? {} : { seek }), ...(linkLater && client.laterLink ? { linkLater: true } : {}) });
   } catch (err) {
     return { v: PROTOCOL_VERSION, id: null, type: 'error', ok: false, message: err instanceof Error ? err.message : String(err) };
   }

@@ -38,6 +38,8 @@ export interface RunOptions {
   seek?: number;
   /** Give up (and restart the worker) after this long. Default 30 s: far above any budgeted run. */
   timeoutMs?: number;
+  /** Answer without the link (`link: ''`); `laterLink(run)` then brings it (protocol.ts, `linkLater`). */
+  linkLater?: boolean;
 }
 
 /** A seek is a checkpoint restore plus at most 1,024 folds: an answer later than this means a hung worker. */
@@ -58,6 +60,11 @@ export class EngineClient {
   private worker: WorkerLike | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /**
+   * Runs asked with `linkLater`, until `laterLink` takes their link: settled with it when it comes,
+   * or with null if it never will.
+   */
+  private readonly links = new Map<number, { promise: Promise<string | null>; resolve(link: string | null): void; settled: boolean }>();
   private early: EarlyAnswer | null = null;
   /**
    * The run an early answer stood for: the worker is sent it before anything else, so that it holds
@@ -95,7 +102,36 @@ export class EngineClient {
     const id = this.nextId++;
     const early = this.takeEarly(id, scenario, options);
     if (early) return Promise.resolve(early);
-    return this.request(runRequest(id, scenario, options.opBudget, options.seek), options.timeoutMs ?? 30_000) as Promise<RunResponse>;
+    if (options.linkLater) {
+      // Links of earlier runs that nobody took are of no use now.
+      for (const [run, entry] of this.links) if (entry.settled) this.links.delete(run);
+      let resolve!: (link: string | null) => void;
+      const promise = new Promise<string | null>((r) => (resolve = r));
+      this.links.set(id, { promise, resolve, settled: false });
+    }
+    return (this.request(runRequest(id, scenario, options.opBudget, options.seek, options.linkLater), options.timeoutMs ?? 30_000) as Promise<RunResponse>).then((response) => {
+      // Anything but a result (or a result that carries its link: an older worker) brings no link message.
+      if (response.type !== 'result' || response.link !== '') this.settleLink(id, response.type === 'result' ? response.link : null);
+      return response;
+    });
+  }
+
+  /**
+   * The link of run `run` whose request asked `linkLater`: it comes right after the result; null if
+   * the run was not asked that way or the worker stopped before sending it.
+   */
+  laterLink(run: number): Promise<string | null> {
+    const entry = this.links.get(run);
+    if (!entry) return Promise.resolve(null);
+    this.links.delete(run);
+    return entry.promise;
+  }
+
+  private settleLink(run: number, link: string | null): void {
+    const entry = this.links.get(run);
+    if (!entry || entry.settled) return;
+    entry.settled = true;
+    entry.resolve(link);
   }
 
   /** The snapshot after entry `seq` of run `run` (the `run` key of a result). */
@@ -163,6 +199,7 @@ export class EngineClient {
     this.started++;
     worker.onmessage = (event) => {
       const response = parseResponse(event.data);
+      if (response.type === 'link') return this.settleLink(response.run, response.link);
       this.settle(response);
       // The engine failed inside a run: whatever that run left behind dies with this worker.
       if (response.type === 'error' && response.code === 'internal' && this.worker === worker) this.restart(response.message, false);
@@ -199,6 +236,7 @@ export class EngineClient {
       worker.terminate();
     }
     for (const id of [...this.pending.keys()]) this.settle(errorResponse(id, message));
+    for (const run of [...this.links.keys()]) this.settleLink(run, null);
     if (notify && worker) for (const listener of [...this.restartListeners]) listener(message);
   }
 }

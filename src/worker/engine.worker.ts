@@ -9,7 +9,7 @@ import { load } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { encodeTrace, encodedTransfer } from '../trace/encoded.ts';
 import { buildTraceIndex, indexTransfer } from '../trace/indexes.ts';
-import { errorResponse, parseRequest, PROTOCOL_VERSION, type SeekRequest, type WorkerResponse } from './protocol.ts';
+import { errorResponse, parseRequest, PROTOCOL_VERSION, type LinkResponse, type SeekRequest, type WorkerResponse } from './protocol.ts';
 
 /** The worker's last run: what `seek` answers from. */
 interface LastRun {
@@ -23,6 +23,9 @@ interface LastRun {
 
 let last: LastRun | null = null;
 
+/** A run answered without its link (`linkLater`): the link to make and send next (takeLaterLink). */
+let laterLink: { id: number; scenario: NormalizedScenario } | null = null;
+
 /**
  * The page's cap on a trace (the command line has its own, higher default): a longer run stops there
  * with a DL-3 halt (limit `entries`) and the page says the trace was capped.
@@ -32,6 +35,24 @@ export const PAGE_MAX_ENTRIES = 200_000;
 /** Forget the last run (tests). */
 export function resetWorkerState(): void {
   last = null;
+  laterLink = null;
+}
+
+/**
+ * The `link` message owed for the run just answered with `linkLater` (made now, after its result
+ * was posted), or null. The worker's message loop sends it right after that result.
+ */
+export function takeLaterLink(): LinkResponse | null {
+  const owed = laterLink;
+  laterLink = null;
+  if (!owed) return null;
+  let link = '';
+  try {
+    link = scenarioToHash(owed.scenario);
+  } catch {
+    // Not JSON data (it was validated, so never): the page keeps the address it has.
+  }
+  return { v: PROTOCOL_VERSION, id: owed.id, type: 'link', ok: true, run: owed.id, link };
 }
 
 function snapshotAt(run: LastRun, seq: number) {
@@ -60,6 +81,7 @@ export function prepareLastRun(entries = 4_096): boolean {
 
 /** Answer one message. Never throws: an engine exception becomes an `error` response. */
 export function handleMessage(data: unknown): WorkerResponse {
+  laterLink = null;
   const parsed = parseRequest(data);
   if (!parsed.ok) return parsed.error;
   const request = parsed.message;
@@ -101,6 +123,7 @@ export function handleMessage(data: unknown): WorkerResponse {
     }
     const run: LastRun = { key: request.id, scenario, trace: outcome.trace, choices: outcome.choices, seeker: null };
     last = run;
+    if (request.linkLater) laterLink = { id: request.id, scenario };
     return {
       v: PROTOCOL_VERSION,
       id: request.id,
@@ -108,7 +131,7 @@ export function handleMessage(data: unknown): WorkerResponse {
       ok: true,
       run: run.key,
       scenario,
-      link: scenarioToHash(scenario),
+      link: request.linkLater ? '' : scenarioToHash(scenario),
       trace: encodeTrace(outcome.trace),
       index: buildTraceIndex(outcome.trace),
       choices: outcome.choices,
@@ -145,6 +168,9 @@ if (typeof scope.postMessage === 'function' && typeof scope.addEventListener ===
   worker.addEventListener('message', (event) => {
     const response = handleMessage(event.data);
     worker.postMessage(response, transferOf(response));
+    // An opening's link, made once its result is on its way (linkLater).
+    const link = takeLaterLink();
+    if (link) worker.postMessage(link, []);
     if (response.type === 'result') {
       const slice = () => {
         if (last?.key === response.run && prepareLastRun()) setTimeout(slice, 0);

@@ -11,6 +11,11 @@
 // Version 3: the trace stays in the worker's form. A `run` result carries it encoded (JSON Lines in
 // one transferred buffer, src/trace/encoded.ts) with the index the page needs (src/trace/indexes.ts,
 // typed arrays transferred too), so the page never rebuilds or scans the whole trace.
+//
+// Within version 3: a run may ask for its link later (`linkLater`): the result comes without it
+// (`link: ''`) and a `link` message for that run follows at once. Making a link validates the
+// scenario twice and deflates it, which an opening need not wait for: its address already carries
+// a link. An older worker ignores the flag and sends the link with the result.
 import type { ChoicePoint } from '../engine/engine.ts';
 import { reviveSnapshot, type Snapshot } from '../engine/snapshot.ts';
 import { dictOf } from '../engine/dict.ts';
@@ -41,6 +46,8 @@ export interface RunRequest {
   maxEntries?: number;
   /** Also return the snapshot after this trace entry (clamped to the trace). */
   seek?: number;
+  /** Answer with `link: ''` and send the link in a `link` message right after the result. */
+  linkLater?: boolean;
 }
 
 /** The state after trace entry `seq` of the worker's last run (−1: before the first entry). */
@@ -74,7 +81,10 @@ export interface RunResult {
   run: number;
   /** The scenario as validated and normalised (every default filled in). */
   scenario: NormalizedScenario;
-  /** Its link without a step (`#s1.<payload>`, codec.ts): made here so the page needs no validator to write its address. */
+  /**
+   * Its link without a step (`#s1.<payload>`, codec.ts): made here so the page needs no validator to
+   * write its address. '' when the request asked `linkLater`: a `link` message brings it next.
+   */
   link: string;
   /** The trace, encoded (the page reads it through traceView, src/trace/view.ts). */
   trace: EncodedTrace;
@@ -90,6 +100,17 @@ export interface RunResult {
    * (seq −1: the page folds from it to a cursor it picks from the trace). Optional for older workers.
    */
   snapshot?: Snapshot;
+}
+
+/** The link of a run whose request asked `linkLater`, sent right after its result. */
+export interface LinkResponse {
+  v: ProtocolVersion;
+  /** The run request's id (the result's `run`). */
+  id: number;
+  type: 'link';
+  ok: true;
+  run: number;
+  link: string;
 }
 
 export interface SnapshotResponse {
@@ -134,15 +155,16 @@ export interface PongResponse {
 
 export type RunResponse = RunResult | InvalidResponse | ErrorResponse;
 export type SeekResponse = SnapshotResponse | ErrorResponse;
-export type WorkerResponse = RunResponse | SnapshotResponse | PongResponse;
+export type WorkerResponse = RunResponse | SnapshotResponse | PongResponse | LinkResponse;
 export type ResponseType = WorkerResponse['type'];
 
 // ---- constructors
 
-export function runRequest(id: number, scenario: unknown, opBudget?: number, seek?: number): RunRequest {
+export function runRequest(id: number, scenario: unknown, opBudget?: number, seek?: number, linkLater?: boolean): RunRequest {
   const r: RunRequest = { v: PROTOCOL_VERSION, id, type: 'run', scenario };
   if (opBudget !== undefined) r.opBudget = opBudget;
   if (seek !== undefined) r.seek = seek;
+  if (linkLater) r.linkLater = true;
   return r;
 }
 
@@ -188,6 +210,9 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
       if (data.seek !== undefined && !isSeq(data.seek)) {
         return { ok: false, error: errorResponse(id, 'Malformed run request: seek must be an integer ≥ −1.') };
       }
+      if (data.linkLater !== undefined && typeof data.linkLater !== 'boolean') {
+        return { ok: false, error: errorResponse(id, 'Malformed run request: linkLater must be a boolean.') };
+      }
       return { ok: true, message: data as unknown as RunRequest };
     case 'seek':
       if (!isId(data.run)) return { ok: false, error: errorResponse(id, 'Malformed seek request: no run.') };
@@ -203,7 +228,7 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
 const isEncodedTrace = (x: unknown): x is EncodedTrace =>
   isRecord(x) && x.bytes instanceof Uint8Array && x.offsets instanceof Uint32Array && x.offsets.length >= 1;
 
-const RESPONSE_TYPES: readonly ResponseType[] = ['result', 'snapshot', 'invalid', 'error', 'pong'];
+const RESPONSE_TYPES: readonly ResponseType[] = ['result', 'snapshot', 'invalid', 'error', 'pong', 'link'];
 
 /** On the page: check a message from the worker. A bad one becomes an error response (never a throw). */
 export function parseResponse(data: unknown): WorkerResponse {
@@ -217,6 +242,9 @@ export function parseResponse(data: unknown): WorkerResponse {
   if (data.type !== 'error' && id === null) return errorResponse(null, 'Malformed response from the engine worker: no id.');
   if (data.type === 'result' && (!isEncodedTrace(data.trace) || !isRecord(data.index) || !Array.isArray(data.choices) || !isRecord(data.scenario) || typeof data.link !== 'string')) {
     return errorResponse(id, 'Malformed response from the engine worker: no trace.');
+  }
+  if (data.type === 'link' && (typeof data.link !== 'string' || !isId(data.run))) {
+    return errorResponse(id, 'Malformed response from the engine worker: no link.');
   }
   if (data.type === 'snapshot' && !isRecord(data.snapshot)) {
     return errorResponse(id, 'Malformed response from the engine worker: no snapshot.');

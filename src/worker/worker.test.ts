@@ -4,7 +4,7 @@ import { scenarioToHash } from '../scenario/codec.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { traceView } from '../trace/view.ts';
 import { EngineClient, type WorkerLike } from './client.ts';
-import { handleMessage, resetWorkerState } from './engine.worker.ts';
+import { handleMessage, resetWorkerState, takeLaterLink } from './engine.worker.ts';
 import { PROTOCOL_VERSION, runRequest, seekRequest, type WorkerRequest, type WorkerResponse } from './protocol.ts';
 
 beforeEach(() => resetWorkerState());
@@ -19,6 +19,19 @@ describe('worker: run and seek (protocol v3)', () => {
     expect(r.snapshot?.processors['2']?.state).toBe('starting');
     // The link is made here, so the page never needs the validator to write its address.
     expect(r.link).toBe(scenarioToHash(seed000 as Scenario));
+  });
+
+  it('a run asked with linkLater comes without its link; the link message that follows carries it, once', () => {
+    const r = handleMessage(runRequest(9, seed000, undefined, undefined, true));
+    if (r.type !== 'result') throw new Error(r.type);
+    expect(r.link).toBe('');
+    expect(takeLaterLink()).toEqual({ v: PROTOCOL_VERSION, id: 9, type: 'link', ok: true, run: 9, link: scenarioToHash(seed000 as Scenario) });
+    expect(takeLaterLink()).toBeNull();
+    // Owed only for the message just answered: the next message forgets it.
+    handleMessage(runRequest(10, seed000, undefined, undefined, true));
+    handleMessage(seekRequest(11, 10, 3));
+    expect(takeLaterLink()).toBeNull();
+    expect(handleMessage({ ...runRequest(12, seed000), linkLater: 'yes' })).toMatchObject({ type: 'error', id: 12 });
   });
 
   it('a scenario with old-form schedule overrides ({ at }) comes back with them as { step, choice }, and a warning', () => {
@@ -65,7 +78,11 @@ class FakeWorker implements WorkerLike {
   postMessage(message: WorkerRequest) {
     if (this.hung) return;
     const response: WorkerResponse = handleMessage(structuredClone(message));
-    queueMicrotask(() => this.onmessage?.({ data: structuredClone(response) } as MessageEvent));
+    const link = takeLaterLink(); // as the worker's message loop sends it, right after the result
+    queueMicrotask(() => {
+      this.onmessage?.({ data: structuredClone(response) } as MessageEvent);
+      if (link) queueMicrotask(() => this.onmessage?.({ data: structuredClone(link) } as MessageEvent));
+    });
   }
   terminate() {
     this.terminated = true;
@@ -74,6 +91,31 @@ class FakeWorker implements WorkerLike {
     this.onerror?.({ message: 'boom', preventDefault() {} } as ErrorEvent);
   }
 }
+
+describe('client: a link asked for later', () => {
+  it('resolves laterLink(run) with the link that follows the result; with null for a run not asked so, or when the worker dies first', async () => {
+    const workers: FakeWorker[] = [];
+    const client = new EngineClient(() => {
+      resetWorkerState();
+      const w = new FakeWorker();
+      workers.push(w);
+      return w;
+    });
+    const r = await client.run(seed000, { linkLater: true });
+    if (r.type !== 'result') throw new Error(r.type);
+    expect(r.link).toBe('');
+    expect(await client.laterLink(r.run)).toBe(scenarioToHash(seed000 as Scenario));
+    const plain = await client.run(seed000);
+    if (plain.type !== 'result') throw new Error(plain.type);
+    expect(plain.link).toBe(scenarioToHash(seed000 as Scenario));
+    expect(await client.laterLink(plain.run)).toBeNull();
+    workers[0].hung = true;
+    const pending = client.run(seed000, { linkLater: true, timeoutMs: 20 });
+    const failed = await pending;
+    expect(failed.type).toBe('error');
+    expect(await client.laterLink(failed.id ?? -1)).toBeNull();
+  });
+});
 
 describe('client: restart', () => {
   it('tells listeners when a crashed worker is replaced; the new worker holds no run', async () => {
