@@ -50,7 +50,7 @@ class LaterLinkEngine extends FakeEngine {
     return structuredClone(r) as RunResponse;
   }
   async laterLink(run: number): Promise<string | null> {
-    await tick();
+    await tick(); // asked before the link's message comes, as in a browser
     return this.links.get(run) ?? null;
   }
 }

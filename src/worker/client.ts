@@ -64,7 +64,7 @@ export class EngineClient {
    * Runs asked with `linkLater`, until `laterLink` takes their link: settled with it when it comes,
    * or with null if it never will.
    */
-  private readonly links = new Map<number, { promise: Promise<string | null>; resolve(link: string | null): void; settled: boolean }>();
+  private readonly links = new Map<number, { promise: Promise<string | null>; resolve(link: string | null): void; settled: boolean; taken: boolean }>();
   private early: EarlyAnswer | null = null;
   /**
    * The run an early answer stood for: the worker is sent it before anything else, so that it holds
@@ -107,7 +107,7 @@ export class EngineClient {
       for (const [run, entry] of this.links) if (entry.settled) this.links.delete(run);
       let resolve!: (link: string | null) => void;
       const promise = new Promise<string | null>((r) => (resolve = r));
-      this.links.set(id, { promise, resolve, settled: false });
+      this.links.set(id, { promise, resolve, settled: false, taken: false });
     }
     return (this.request(runRequest(id, scenario, options.opBudget, options.seek, options.linkLater), options.timeoutMs ?? 30_000) as Promise<RunResponse>).then((response) => {
       // Anything but a result (or a result that carries its link: an older worker) brings no link message.
@@ -122,8 +122,9 @@ export class EngineClient {
    */
   laterLink(run: number): Promise<string | null> {
     const entry = this.links.get(run);
-    if (!entry) return Promise.resolve(null);
-    this.links.delete(run);
+    if (!entry || entry.taken) return Promise.resolve(null);
+    entry.taken = true;
+    if (entry.settled) this.links.delete(run);
     return entry.promise;
   }
 
@@ -131,6 +132,7 @@ export class EngineClient {
     const entry = this.links.get(run);
     if (!entry || entry.settled) return;
     entry.settled = true;
+    if (entry.taken) this.links.delete(run);
     entry.resolve(link);
   }
 

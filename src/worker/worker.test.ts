@@ -75,13 +75,19 @@ class FakeWorker implements WorkerLike {
   onmessageerror: ((event: MessageEvent) => void) | null = null;
   terminated = false;
   hung = false;
+  linkDelayMs = 0;
   postMessage(message: WorkerRequest) {
     if (this.hung) return;
     const response: WorkerResponse = handleMessage(structuredClone(message));
     const link = takeLaterLink(); // as the worker's message loop sends it, right after the result
     queueMicrotask(() => {
       this.onmessage?.({ data: structuredClone(response) } as MessageEvent);
-      if (link) queueMicrotask(() => this.onmessage?.({ data: structuredClone(link) } as MessageEvent));
+      if (link) {
+        const post = () => this.onmessage?.({ data: structuredClone(link) } as MessageEvent);
+        // The link's own message: at once, or (linkDelayMs) after the page has asked for it.
+        if (this.linkDelayMs > 0) setTimeout(post, this.linkDelayMs);
+        else queueMicrotask(post);
+      }
     });
   }
   terminate() {
@@ -105,6 +111,13 @@ describe('client: a link asked for later', () => {
     if (r.type !== 'result') throw new Error(r.type);
     expect(r.link).toBe('');
     expect(await client.laterLink(r.run)).toBe(scenarioToHash(seed000 as Scenario));
+    expect(await client.laterLink(r.run)).toBeNull(); // taken once
+    // The usual order in a browser: the page asks before the link's message has come.
+    workers[0].linkDelayMs = 20;
+    const slow = await client.run(seed000, { linkLater: true });
+    if (slow.type !== 'result') throw new Error(slow.type);
+    expect(await client.laterLink(slow.run)).toBe(scenarioToHash(seed000 as Scenario));
+    workers[0].linkDelayMs = 0;
     const plain = await client.run(seed000);
     if (plain.type !== 'result') throw new Error(plain.type);
     expect(plain.link).toBe(scenarioToHash(seed000 as Scenario));
