@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addDevice, addProcessor, removeProcessor } from '../scenario/gestures.ts';
 import seed000 from '../scenario/demos/seed000-sync.json';
-import { scenarioToHash } from '../scenario/codec.ts';
 import { handleMessage, resetWorkerState } from '../worker/engine.worker.ts';
-import { linkRequest, PROTOCOL_VERSION, runRequest, seekRequest, type LinkAnswer, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
+import { PROTOCOL_VERSION, runRequest, seekRequest, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
 import { actionStart, createSessionStore, LOCAL_FOLD_MAX, type EngineRunner } from './session.ts';
 
 /** An engine backed by the real worker handler, answering after a macrotask; counts seeks; can "crash". */
@@ -12,29 +11,11 @@ class FakeEngine implements EngineRunner {
   runs = 0;
   private id = 1;
   private listeners = new Set<(r: string) => void>();
-  /** Hold the answers to `link` back until `sendLinks`. */
-  holdLinks = false;
-  private held: (() => void)[] = [];
-  async run(scenario: unknown, options: { seek?: number; linkLater?: boolean } = {}): Promise<RunResponse> {
+  async run(scenario: unknown, options: { seek?: number } = {}): Promise<RunResponse> {
     this.runs++;
-    const r = handleMessage(runRequest(this.id++, structuredClone(scenario), undefined, options.seek, options.linkLater));
+    const r = handleMessage(runRequest(this.id++, structuredClone(scenario), undefined, options.seek));
     await tick();
     return structuredClone(r) as RunResponse;
-  }
-  /** A finished test's engine: what its store still asks (a link after a frame) never reaches the shared worker state. */
-  closed = false;
-  async link(run: number): Promise<LinkAnswer> {
-    if (this.closed) return new Promise(() => undefined);
-    const r = handleMessage(linkRequest(this.id++, run));
-    await tick();
-    if (this.holdLinks) await new Promise<void>((done) => this.held.push(done));
-    return structuredClone(r) as LinkAnswer;
-  }
-  sendLinks() {
-    for (const send of this.held.splice(0)) send();
-  }
-  waiting() {
-    return this.held.length;
   }
   async seek(run: number, seq: number): Promise<SeekResponse> {
     this.seeks.push(seq);
@@ -65,17 +46,14 @@ async function settle(check: () => boolean, what: string) {
 }
 
 let engine: FakeEngine;
-/** A store bound to this test's engine (a finished test's store keeps its own, closed one). */
-const storeOn = (e: FakeEngine) => createSessionStore(() => e);
 beforeEach(() => {
   resetWorkerState();
-  if (engine) engine.closed = true;
   engine = new FakeEngine();
 });
 
 describe('session store', () => {
   it('runs a scenario, starts at the first entry, and fetches its snapshot', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     expect(await store.getState().run(seed000)).toBe(true);
     const s = store.getState();
     expect(s.status).toBe('ready');
@@ -85,7 +63,7 @@ describe('session store', () => {
   });
 
   it('a run held `after` a promise shows it running but reaches the engine only once that settles', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     let release = () => undefined as void;
     const opened = store.getState().run(seed000, { after: new Promise<void>((r) => (release = r)) });
     expect(store.getState().status).toBe('running');
@@ -107,7 +85,7 @@ describe('session store', () => {
   });
 
   it('opens at a given step with the snapshot in the same round trip', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     await store.getState().run(seed000, { cursor: 35 });
     expect(store.getState().cursor).toBe(35);
     expect(store.getState().snapshot?.processors['2'].state).toBe('active');
@@ -115,7 +93,7 @@ describe('session store', () => {
   });
 
   it('stepping moves the cursor at once; near steps fold on the page, far jumps ask the worker, coalesced', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     await store.getState().run(wide, { cursor: 0 });
     engine.seeks = [];
     for (let i = 0; i < 20; i++) store.getState().step(1);
@@ -167,7 +145,7 @@ describe('session store', () => {
   });
 
   it('a gesture re-runs, jumps to where its action starts and selects what it added', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     await store.getState().run(seed000);
     // Stand at the end of "load sampledrv" and drop a processor there.
     const afterLoad = store.getState().trace.findLastIndex((e) => e.step === 1);
@@ -183,39 +161,8 @@ describe('session store', () => {
     expect(store.getState().selected).toBe('dev:device1');
   });
 
-  it("a run is shown before its link comes; until then `link` is the shown scenario's before (`linked`)", async () => {
-    const store = storeOn(engine);
-    await store.getState().run(seed000);
-    await settle(() => store.getState().linked === store.getState().scenario, 'the first link');
-    const before = store.getState();
-    expect(before.link).toBe(scenarioToHash(before.scenario!));
-    engine.holdLinks = true;
-    expect(await store.getState().gesture(addProcessor)).toBe(true);
-    const shown = store.getState();
-    expect(shown.scenario).not.toBe(before.scenario);
-    expect(shown.edits).toBe(before.edits + 1);
-    expect(shown.link).toBe(before.link);
-    expect(shown.linked).toBe(before.scenario);
-    await settle(() => engine.waiting() === 1, 'the link to be asked for');
-    engine.sendLinks();
-    await settle(() => store.getState().linked === shown.scenario, 'the new link');
-    expect(store.getState().link).toBe(scenarioToHash(shown.scenario!));
-    // The link of a run that a newer one replaced is not taken.
-    expect(await store.getState().gesture(addProcessor)).toBe(true);
-    const newer = store.getState().scenario;
-    await settle(() => engine.waiting() === 1, 'the link to be asked for');
-    expect(await store.getState().gesture(addProcessor)).toBe(true);
-    const newest = store.getState().scenario;
-    engine.sendLinks();
-    await settle(() => engine.waiting() === 1, 'the newest link to be asked for');
-    expect(store.getState().linked).not.toBe(newer);
-    engine.sendLinks();
-    await settle(() => store.getState().linked === newest, 'the newest link');
-    expect(store.getState().link).toBe(scenarioToHash(newest!));
-  });
-
   it('a refused gesture leaves the scenario alone and says why', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     await store.getState().run(seed000);
     const before = store.getState().scenario;
     expect(await store.getState().gesture((s, at) => addDevice(s, at, 'nope'))).toBe(false);
@@ -224,7 +171,7 @@ describe('session store', () => {
   });
 
   it('Remove processor runs and lands on the refusal (KE-6)', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     await store.getState().run(seed000, { cursor: 'end' });
     await store.getState().gesture((s, at) => removeProcessor(s, at, 1));
     const { trace, cursor } = store.getState();
@@ -233,7 +180,7 @@ describe('session store', () => {
   });
 
   it('the thread picker adds a schedule override at the choice point and keeps the cursor', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     const racing = {
       ...seed000,
       timeline: [seed000.timeline[0], { do: 'hotAddProcessor' }, { do: 'unload', driver: 'sampledrv', concurrent: true }],
@@ -251,7 +198,7 @@ describe('session store', () => {
   });
 
   it('an invalid scenario keeps the previous one and its trace', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     await store.getState().run(seed000);
     const { trace } = store.getState();
     expect(await store.getState().run({ format: 'pnp-scenario/1', timeline: [{ do: 'fly' }] })).toBe(false);
@@ -261,11 +208,9 @@ describe('session store', () => {
   });
 
   it('onInvalid: an invalid scenario (a link) leaves the session exactly as it was and reports the errors to the caller', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     await store.getState().run(seed000);
-    await settle(() => store.getState().linked === store.getState().scenario, 'the link');
     const before = store.getState();
-    expect(before.link).not.toBe('');
     const got: unknown[] = [];
     const ok = await store.getState().run({ format: 'pnp-scenario/99' }, { onInvalid: (errors, newer) => got.push(errors.length > 0, newer) });
     expect(ok).toBe(false);
@@ -279,7 +224,7 @@ describe('session store', () => {
   });
 
   it('after a worker crash the run is re-sent and the user is back at the same step', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     await store.getState().run(seed000, { cursor: 31 });
     const { trace, runKey } = store.getState();
     engine.crash();
@@ -296,7 +241,7 @@ describe('session store', () => {
   });
 
   it('a seek answered `no-run` (the worker lost its run) also restores the session', async () => {
-    const store = storeOn(engine);
+    const store = createSessionStore(() => engine);
     await store.getState().run(wide);
     resetWorkerState(); // lost without a crash event
     const far = store.getState().trace.length - 1; // too far to fold on the page: a worker seek

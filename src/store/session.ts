@@ -28,7 +28,7 @@ import { firstSeqOfStep, traceIndex } from '../trace/indexes.ts';
 import { afterNextPaint, noFrames } from './frames.ts';
 import { traceView } from '../trace/view.ts';
 import { getEngineClient } from '../worker/client.ts';
-import { PROTOCOL_VERSION, type LinkAnswer, type ProtocolValidationError, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
+import { PROTOCOL_VERSION, type ProtocolValidationError, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
 
 export type SessionStatus = 'idle' | 'running' | 'ready' | 'invalid' | 'error';
 
@@ -47,14 +47,8 @@ export interface SessionState {
   description: string;
   /** The scenario whose trace is shown, as the worker normalised it. Gestures edit it; the URL encodes it. */
   scenario: NormalizedScenario | null;
-  /**
-   * The link of `linked` without a step (`#s1.<payload>`, made by the worker); '' while there is none.
-   * A run's link is asked for once the run is painted: until it comes, this is still the link of
-   * the scenario shown before.
-   */
+  /** The link of `scenario` without a step (`#s1.<payload>`, made by the worker); '' while there is none. */
   link: string;
-  /** The scenario `link` is the link of: `scenario`, or the one before while the new link is on its way. */
-  linked: NormalizedScenario | null;
   /**
    * The trace of the last scenario that ran. Kept when a later one is invalid or fails (keep the user's work).
    * A read-only view of the worker's encoded trace: an entry is decoded when read; whole-trace
@@ -129,9 +123,7 @@ export interface OpenOptions {
 
 /** What the store needs from the engine: the worker client, or a fake in tests. */
 export interface EngineRunner {
-  /** `linkLater`: the result leaves the link out (''), for `link` to fetch once the run is painted. */
-  run(scenario: unknown, options?: { seek?: number; linkLater?: boolean }): Promise<RunResponse>;
-  link?(run: number): Promise<LinkAnswer>;
+  run(scenario: unknown, options?: { seek?: number }): Promise<RunResponse>;
   seek?(run: number, seq: number): Promise<SeekResponse>;
   onRestart?(listener: (reason: string) => void): () => void;
 }
@@ -256,21 +248,6 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       );
     }
 
-    /** The link of the run shown (its result left it out), once that run is painted. */
-    function requestLink(run: number, scenario: NormalizedScenario) {
-      const client = engine();
-      if (!client.link || get().runKey !== run) return; // a newer run is shown: its own link is asked for
-      client.link(run).then(
-        (response) => {
-          if (get().runKey !== run || get().scenario !== scenario) return;
-          if (response.type === 'link') set({ link: response.link, linked: scenario });
-          // The worker was restarted or replaced: the run (and its link) is put back.
-          else if (response.code === 'no-run') void recover('The engine was restarted');
-        },
-        () => undefined,
-      );
-    }
-
     /** Re-send the current scenario with a seek to the cursor (after a worker crash or hang). */
     function recover(reason: string): Promise<void> {
       if (recovering) return recovering;
@@ -281,7 +258,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
         const cursor = get().cursor;
         let response: RunResponse | null = null;
         for (let attempt = 0; attempt < 2 && response?.type !== 'result'; attempt++) {
-          response = await safeRun(engine(), scenario, cursor, false);
+          response = await safeRun(engine(), scenario, cursor);
         }
         recovering = null;
         if (get().scenario !== scenario || get().status === 'running') return; // something newer replaced it
@@ -289,8 +266,6 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
         if (r?.type === 'result') {
           set((s) => ({
             runKey: r.run,
-            // A link lost with the worker that was to send it comes with this result.
-            ...(s.linked !== scenario && r.link ? { link: r.link, linked: scenario } : {}),
             // The engine is deterministic: the trace is the one we have; keep it (views don't re-render).
             snapshot: hold(get().trace, r.snapshot) ?? null,
             restarts: s.restarts + 1,
@@ -323,13 +298,10 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       }
       const wanted = options.cursor;
       const seek = typeof wanted === 'number' ? wanted : undefined;
-      // The link is made once the run is painted (the engine compresses the scenario): the result
-      // is shown without waiting for it.
-      const linkLater = client.link !== undefined;
-      let response = await safeRun(client, raw, seek, linkLater);
+      let response = await safeRun(client, raw, seek);
       // A crashed or hung worker fails the request and is replaced: try once more on the fresh one.
       // Not after an internal engine error: the run itself failed (deterministically), so say so.
-      if (response.type === 'error' && response.code !== 'internal' && get().runId === runId) response = await safeRun(engine(), raw, seek, linkLater);
+      if (response.type === 'error' && response.code !== 'internal' && get().runId === runId) response = await safeRun(engine(), raw, seek);
       if (get().runId !== runId) return false; // superseded by a newer run
       switch (response.type) {
         case 'result': {
@@ -341,13 +313,12 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           const select = typeof options.select === 'function' ? options.select(trace) : options.select;
           const snapshot = response.snapshot && response.snapshot.seq === cursor ? response.snapshot : null;
           hold(trace, response.snapshot);
-          const link = response.link;
           set((s) => ({
             status: 'ready',
             title: response.title,
             description: response.description,
             scenario: response.scenario,
-            ...(link ? { link, linked: response.scenario } : {}),
+            link: response.link,
             trace,
             choices: response.choices,
             runKey: response.run,
@@ -361,7 +332,6 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
             ...(lastAction === undefined ? {} : { lastAction }),
           }));
           requestSnapshot();
-          if (!link) afterNextPaint(() => requestLink(response.run, response.scenario));
           return true;
         }
         case 'invalid':
@@ -384,7 +354,6 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       description: '',
       scenario: null,
       link: '',
-      linked: null,
       trace: [],
       choices: [],
       runKey: null,
@@ -472,9 +441,9 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
 
 const stripPeriod = (s: string) => s.replace(/[.;:\s]+$/, '').replace(/; it was restarted$/, '');
 
-async function safeRun(client: EngineRunner, scenario: unknown, seek: number | undefined, linkLater: boolean): Promise<RunResponse> {
+async function safeRun(client: EngineRunner, scenario: unknown, seek: number | undefined): Promise<RunResponse> {
   try {
-    return await client.run(scenario, { ...(seek === undefined ? {} : { seek }), ...(linkLater ? { linkLater } : {}) });
+    return await client.run(scenario, seek === undefined ? {} : { seek });
   } catch (err) {
     return { v: PROTOCOL_VERSION, id: null, type: 'error', ok: false, message: err instanceof Error ? err.message : String(err) };
   }

@@ -217,9 +217,8 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   const write = () => {
     timer = undefined;
     flushWrites(); // an edit's entry waiting for its paint goes first
-    const { scenario, link, linked, cursor } = store.getState();
-    // A run's link follows its result: written when it comes (the store changes then).
-    if (!scenario || !link || linked !== scenario) return;
+    const { scenario, link, cursor } = store.getState();
+    if (!scenario || !link) return;
     const hash = pageHash(link, cursor);
     if (readOnly) return;
     // The address changed under us (a link was opened) and its hashchange has not run yet: writing
@@ -306,13 +305,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   if (!readOnly) adoptEntry(win);
   void open(win.location.hash);
 
-  // The state the address last followed. A run is shown before its link comes (the worker sends it
-  // right after the result): the address waits for it, then compares with what it followed before.
-  let followed = store.getState();
-  const unsubscribe = store.subscribe((s) => {
-    if (s.scenario !== s.linked) return;
-    const prev = followed;
-    followed = s;
+  const unsubscribe = store.subscribe((s, prev) => {
     if (s.scenario === prev.scenario && s.cursor === prev.cursor && s.link === prev.link) return;
     const edit = !readOnly && s.edits !== prev.edits && s.scenario && s.link;
     if (edit) flushWrites(); // the entry of an edit just before this one goes first
@@ -369,9 +362,8 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     }
     // A link that cannot be opened keeps the user's current work and says what is wrong with it.
     const keepCurrent = (error: LinkError) => {
-      const { scenario, cursor, link, linked } = store.getState();
-      const previous = scenario ? { scenario, step: cursor, ...(linked === scenario ? { link } : {}), from: 'current' as const } : null;
-      onBadLink({ error, hash, fallback: 'current', previous });
+      const { scenario, cursor, link } = store.getState();
+      onBadLink({ error, hash, fallback: 'current', previous: scenario ? { scenario, step: cursor, link, from: 'current' } : null });
     };
     const r = readLink(hash);
     if (!r.ok) return keepCurrent(r.error);

@@ -4,12 +4,10 @@
 // handle one union and never a rejected promise (docs/architecture.md: "a crashed or hung worker is restarted").
 import {
   errorResponse,
-  linkRequest,
   parseResponse,
   pingRequest,
   runRequest,
   seekRequest,
-  type LinkAnswer,
   type PongResponse,
   type RunRequest,
   type RunResponse,
@@ -40,8 +38,6 @@ export interface RunOptions {
   seek?: number;
   /** Give up (and restart the worker) after this long. Default 30 s: far above any budgeted run. */
   timeoutMs?: number;
-  /** Leave the link out of the result (its `link` is then ''): ask for it with `link` later. */
-  linkLater?: boolean;
 }
 
 /** A seek is a checkpoint restore plus at most 1,024 folds: an answer later than this means a hung worker. */
@@ -99,12 +95,7 @@ export class EngineClient {
     const id = this.nextId++;
     const early = this.takeEarly(id, scenario, options);
     if (early) return Promise.resolve(early);
-    return this.request(runRequest(id, scenario, options.opBudget, options.seek, options.linkLater), options.timeoutMs ?? 30_000) as Promise<RunResponse>;
-  }
-
-  /** The link of run `run`, whose result left it out (`linkLater`). */
-  link(run: number, timeoutMs = SEEK_TIMEOUT_MS): Promise<LinkAnswer> {
-    return this.request(linkRequest(this.nextId++, run), timeoutMs) as Promise<LinkAnswer>;
+    return this.request(runRequest(id, scenario, options.opBudget, options.seek), options.timeoutMs ?? 30_000) as Promise<RunResponse>;
   }
 
   /** The snapshot after entry `seq` of run `run` (the `run` key of a result). */

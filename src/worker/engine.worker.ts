@@ -9,7 +9,7 @@ import { load } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { encodeTrace, encodedTransfer } from '../trace/encoded.ts';
 import { buildTraceIndex, indexTransfer } from '../trace/indexes.ts';
-import { errorResponse, parseRequest, PROTOCOL_VERSION, type LinkRequest, type SeekRequest, type WorkerResponse } from './protocol.ts';
+import { errorResponse, parseRequest, PROTOCOL_VERSION, type SeekRequest, type WorkerResponse } from './protocol.ts';
 
 /** The worker's last run: what `seek` answers from. */
 interface LastRun {
@@ -40,13 +40,6 @@ function snapshotAt(run: LastRun, seq: number) {
   return { seq: clamped, snapshot: run.seeker.at(clamped) };
 }
 
-function link(request: LinkRequest): WorkerResponse {
-  if (!last || last.key !== request.run) {
-    return errorResponse(request.id, 'The engine does not hold that run any more; run the scenario again.', 'no-run');
-  }
-  return { v: PROTOCOL_VERSION, id: request.id, type: 'link', ok: true, run: last.key, link: scenarioToHash(last.scenario) };
-}
-
 function seek(request: SeekRequest): WorkerResponse {
   if (!last || last.key !== request.run) {
     return errorResponse(request.id, 'The engine does not hold that run any more; run the scenario again.', 'no-run');
@@ -71,11 +64,11 @@ export function handleMessage(data: unknown): WorkerResponse {
   if (!parsed.ok) return parsed.error;
   const request = parsed.message;
   if (request.type === 'ping') return { v: PROTOCOL_VERSION, id: request.id, type: 'pong', ok: true };
-  if (request.type === 'seek' || request.type === 'link') {
+  if (request.type === 'seek') {
     try {
-      return request.type === 'seek' ? seek(request) : link(request);
+      return seek(request);
     } catch (err) {
-      return errorResponse(request.id, `Internal engine error while ${request.type === 'seek' ? 'seeking' : 'making the link'}: ${err instanceof Error ? err.message : String(err)}`);
+      return errorResponse(request.id, `Internal engine error while seeking: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -115,7 +108,7 @@ export function handleMessage(data: unknown): WorkerResponse {
       ok: true,
       run: run.key,
       scenario,
-      link: request.linkLater ? '' : scenarioToHash(scenario),
+      link: scenarioToHash(scenario),
       trace: encodeTrace(outcome.trace),
       index: buildTraceIndex(outcome.trace),
       choices: outcome.choices,
@@ -152,13 +145,9 @@ if (typeof scope.postMessage === 'function' && typeof scope.addEventListener ===
   worker.addEventListener('message', (event) => {
     const response = handleMessage(event.data);
     worker.postMessage(response, transferOf(response));
-    // The run's seek checkpoints are taken in slices after its answer; after the page asks for the
-    // link when the result left it out (the page asks once it has painted the run), so that they
-    // do not compete with the page's render of it.
-    const run = response.type === 'result' && response.link !== '' ? response.run : response.type === 'link' ? response.run : null;
-    if (run !== null) {
+    if (response.type === 'result') {
       const slice = () => {
-        if (last?.key === run && prepareLastRun()) setTimeout(slice, 0);
+        if (last?.key === response.run && prepareLastRun()) setTimeout(slice, 0);
       };
       setTimeout(slice, 0);
     }

@@ -10,9 +10,7 @@
 //
 // Version 3: the trace stays in the worker's form. A `run` result carries it encoded (JSON Lines in
 // one transferred buffer, src/trace/encoded.ts) with the index the page needs (src/trace/indexes.ts,
-// typed arrays transferred too), so the page never rebuilds or scans the whole trace. A run may
-// leave its link out of its result (`linkLater`) and the page ask for it (`link`) once the run is
-// on screen: making the link is then not on the way from a gesture to its frame.
+// typed arrays transferred too), so the page never rebuilds or scans the whole trace.
 import type { ChoicePoint } from '../engine/engine.ts';
 import { reviveSnapshot, type Snapshot } from '../engine/snapshot.ts';
 import { dictOf } from '../engine/dict.ts';
@@ -43,12 +41,6 @@ export interface RunRequest {
   maxEntries?: number;
   /** Also return the snapshot after this trace entry (clamped to the trace). */
   seek?: number;
-  /**
-   * Leave the link out of the result (its `link` is then ''): the page asks for it with `link`
-   * once the run is painted, so making it (the scenario compressed) does not delay the result, and
-   * the run's seek checkpoints wait for that request too.
-   */
-  linkLater?: boolean;
 }
 
 /** The state after trace entry `seq` of the worker's last run (−1: before the first entry). */
@@ -61,15 +53,6 @@ export interface SeekRequest {
   seq: number;
 }
 
-/** The link of the worker's last run (one whose result left it out, `linkLater`). */
-export interface LinkRequest {
-  v: ProtocolVersion;
-  id: number;
-  type: 'link';
-  /** Which run: the `run` key of its result. Another run is answered with code `no-run`. */
-  run: number;
-}
-
 /** Liveness check: the worker answers `pong` (used to detect a hung worker). */
 export interface PingRequest {
   v: ProtocolVersion;
@@ -77,7 +60,7 @@ export interface PingRequest {
   type: 'ping';
 }
 
-export type WorkerRequest = RunRequest | SeekRequest | LinkRequest | PingRequest;
+export type WorkerRequest = RunRequest | SeekRequest | PingRequest;
 export type RequestType = WorkerRequest['type'];
 
 // ---- responses (worker → UI)
@@ -91,10 +74,7 @@ export interface RunResult {
   run: number;
   /** The scenario as validated and normalised (every default filled in). */
   scenario: NormalizedScenario;
-  /**
-   * Its link without a step (`#s1.<payload>`, codec.ts): made here so the page needs no validator to
-   * write its address. '' when the request asked for it later (`linkLater`, then `link`).
-   */
+  /** Its link without a step (`#s1.<payload>`, codec.ts): made here so the page needs no validator to write its address. */
   link: string;
   /** The trace, encoded (the page reads it through traceView, src/trace/view.ts). */
   trace: EncodedTrace;
@@ -110,16 +90,6 @@ export interface RunResult {
    * (seq −1: the page folds from it to a cursor it picks from the trace). Optional for older workers.
    */
   snapshot?: Snapshot;
-}
-
-/** The answer to `link`. */
-export interface LinkResponse {
-  v: ProtocolVersion;
-  id: number;
-  type: 'link';
-  ok: true;
-  run: number;
-  link: string;
 }
 
 export interface SnapshotResponse {
@@ -164,23 +134,19 @@ export interface PongResponse {
 
 export type RunResponse = RunResult | InvalidResponse | ErrorResponse;
 export type SeekResponse = SnapshotResponse | ErrorResponse;
-export type LinkAnswer = LinkResponse | ErrorResponse;
-export type WorkerResponse = RunResponse | SnapshotResponse | LinkResponse | PongResponse;
+export type WorkerResponse = RunResponse | SnapshotResponse | PongResponse;
 export type ResponseType = WorkerResponse['type'];
 
 // ---- constructors
 
-export function runRequest(id: number, scenario: unknown, opBudget?: number, seek?: number, linkLater = false): RunRequest {
+export function runRequest(id: number, scenario: unknown, opBudget?: number, seek?: number): RunRequest {
   const r: RunRequest = { v: PROTOCOL_VERSION, id, type: 'run', scenario };
   if (opBudget !== undefined) r.opBudget = opBudget;
   if (seek !== undefined) r.seek = seek;
-  if (linkLater) r.linkLater = true;
   return r;
 }
 
 export const seekRequest = (id: number, run: number, seq: number): SeekRequest => ({ v: PROTOCOL_VERSION, id, type: 'seek', run, seq });
-
-export const linkRequest = (id: number, run: number): LinkRequest => ({ v: PROTOCOL_VERSION, id, type: 'link', run });
 
 export const pingRequest = (id: number): PingRequest => ({ v: PROTOCOL_VERSION, id, type: 'ping' });
 
@@ -222,17 +188,11 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
       if (data.seek !== undefined && !isSeq(data.seek)) {
         return { ok: false, error: errorResponse(id, 'Malformed run request: seek must be an integer ≥ −1.') };
       }
-      if (data.linkLater !== undefined && typeof data.linkLater !== 'boolean') {
-        return { ok: false, error: errorResponse(id, 'Malformed run request: linkLater must be a boolean.') };
-      }
       return { ok: true, message: data as unknown as RunRequest };
     case 'seek':
       if (!isId(data.run)) return { ok: false, error: errorResponse(id, 'Malformed seek request: no run.') };
       if (!isSeq(data.seq)) return { ok: false, error: errorResponse(id, 'Malformed seek request: seq must be an integer ≥ −1.') };
       return { ok: true, message: data as unknown as SeekRequest };
-    case 'link':
-      if (!isId(data.run)) return { ok: false, error: errorResponse(id, 'Malformed link request: no run.') };
-      return { ok: true, message: data as unknown as LinkRequest };
     case 'ping':
       return { ok: true, message: data as unknown as PingRequest };
     default:
@@ -243,7 +203,7 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
 const isEncodedTrace = (x: unknown): x is EncodedTrace =>
   isRecord(x) && x.bytes instanceof Uint8Array && x.offsets instanceof Uint32Array && x.offsets.length >= 1;
 
-const RESPONSE_TYPES: readonly ResponseType[] = ['result', 'snapshot', 'link', 'invalid', 'error', 'pong'];
+const RESPONSE_TYPES: readonly ResponseType[] = ['result', 'snapshot', 'invalid', 'error', 'pong'];
 
 /** On the page: check a message from the worker. A bad one becomes an error response (never a throw). */
 export function parseResponse(data: unknown): WorkerResponse {
@@ -257,9 +217,6 @@ export function parseResponse(data: unknown): WorkerResponse {
   if (data.type !== 'error' && id === null) return errorResponse(null, 'Malformed response from the engine worker: no id.');
   if (data.type === 'result' && (!isEncodedTrace(data.trace) || !isRecord(data.index) || !Array.isArray(data.choices) || !isRecord(data.scenario) || typeof data.link !== 'string')) {
     return errorResponse(id, 'Malformed response from the engine worker: no trace.');
-  }
-  if (data.type === 'link' && (!isId(data.run) || typeof data.link !== 'string')) {
-    return errorResponse(id, 'Malformed response from the engine worker: no link.');
   }
   if (data.type === 'snapshot' && !isRecord(data.snapshot)) {
     return errorResponse(id, 'Malformed response from the engine worker: no snapshot.');

@@ -5,7 +5,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { traceView } from '../trace/view.ts';
 import { EngineClient, type WorkerLike } from './client.ts';
 import { handleMessage, resetWorkerState } from './engine.worker.ts';
-import { linkRequest, parseResponse, PROTOCOL_VERSION, runRequest, seekRequest, type WorkerRequest, type WorkerResponse } from './protocol.ts';
+import { PROTOCOL_VERSION, runRequest, seekRequest, type WorkerRequest, type WorkerResponse } from './protocol.ts';
 
 beforeEach(() => resetWorkerState());
 
@@ -19,22 +19,6 @@ describe('worker: run and seek (protocol v3)', () => {
     expect(r.snapshot?.processors['2']?.state).toBe('starting');
     // The link is made here, so the page never needs the validator to write its address.
     expect(r.link).toBe(scenarioToHash(seed000 as Scenario));
-  });
-
-  it('a run may leave its link out of the result; `link` answers it for the run the worker holds', () => {
-    const r = handleMessage(runRequest(4, seed000, undefined, undefined, true));
-    if (r.type !== 'result') throw new Error(r.type);
-    expect(r.link).toBe('');
-    const link = handleMessage(linkRequest(5, 4));
-    expect(link).toEqual({ v: PROTOCOL_VERSION, id: 5, type: 'link', ok: true, run: 4, link: scenarioToHash(seed000 as Scenario) });
-    expect(parseResponse(structuredClone(link))).toEqual(link);
-    // Another run replaced it: `no-run`, as for a seek.
-    handleMessage(runRequest(6, { ...seed000, title: 'other' }, undefined, undefined, true));
-    expect(handleMessage(linkRequest(7, 4))).toMatchObject({ type: 'error', id: 7, code: 'no-run' });
-    expect(handleMessage(linkRequest(8, 6))).toMatchObject({ type: 'link', run: 6, link: scenarioToHash({ ...seed000, title: 'other' } as Scenario) });
-    expect(handleMessage({ ...runRequest(9, seed000), linkLater: 'yes' })).toMatchObject({ type: 'error', message: expect.stringMatching(/linkLater/) });
-    expect(handleMessage({ v: PROTOCOL_VERSION, id: 10, type: 'link' })).toMatchObject({ type: 'error', id: 10, message: expect.stringMatching(/no run/) });
-    expect(parseResponse({ v: PROTOCOL_VERSION, id: 4, type: 'link', ok: true, run: 4 })).toMatchObject({ type: 'error', message: expect.stringMatching(/no link/) });
   });
 
   it('a scenario with old-form schedule overrides ({ at }) comes back with them as { step, choice }, and a warning', () => {
@@ -90,18 +74,6 @@ class FakeWorker implements WorkerLike {
     this.onerror?.({ message: 'boom', preventDefault() {} } as ErrorEvent);
   }
 }
-
-describe('client: a link after the result', () => {
-  it('a run that leaves its link out gets it from `link`; a run that asked for none has it in its result', async () => {
-    const client = new EngineClient(() => new FakeWorker());
-    const r = await client.run(seed000, { linkLater: true });
-    if (r.type !== 'result') throw new Error(r.type);
-    expect(r.link).toBe('');
-    expect(await client.link(r.run)).toMatchObject({ type: 'link', run: r.run, link: scenarioToHash(seed000 as Scenario) });
-    expect(await client.run(seed000)).toMatchObject({ type: 'result', link: scenarioToHash(seed000 as Scenario) });
-    expect(await client.link(r.run)).toMatchObject({ type: 'error', code: 'no-run' });
-  });
-});
 
 describe('client: restart', () => {
   it('tells listeners when a crashed worker is replaced; the new worker holds no run', async () => {
