@@ -116,6 +116,34 @@ test('a far jump re-fills the Trace rows where they are (none moved), a step of 
   for (let i = 1; i <= 30; i++) expect(await removedWhile(() => page.keyboard.press('ArrowDown'), at + i)).toBeLessThanOrEqual(1);
 });
 
+test('the side column catches up with rapid scrubber jumps once they rest; two quick arrow keys in the Trace go two steps', async ({ page }) => {
+  await open(page, stressScenario({ drivers: 12, hotAdds: 60 }));
+  const list = traceList(page);
+  const n = Number(await list.getByRole('option').first().getAttribute('aria-setsize'));
+  const targets = [0.9, 0.2, 0.7, 0.4, 0.8, 0.1, 0.55].map((f) => Math.floor(n * f));
+  // Jumps back to back, each as soon as the graph shows the one before (the side column follows
+  // once the step rests: it may skip the ones in between, never the last).
+  await page.evaluate(async (targets) => {
+    const slider = document.querySelector<HTMLInputElement>('input[type="range"]')!;
+    const graph = document.querySelector('[data-testid="graph"]')!;
+    for (const k of targets) {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(slider, String(k));
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      slider.dispatchEvent(new Event('change', { bubbles: true }));
+      while (graph.getAttribute('data-snapshot-seq') !== String(k)) await new Promise((r) => requestAnimationFrame(r));
+    }
+  }, targets);
+  const last = targets.at(-1)!;
+  await expect(current(page)).toHaveAttribute('data-seq', String(last));
+  await expect(current(page)).toBeInViewport();
+  // Two keys pressed before the column has followed the first: the second goes on from the first.
+  await current(page).click();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await expect(current(page)).toHaveAttribute('data-seq', String(last + 2));
+  await expect(page.getByTestId('step-status')).toHaveText(new RegExp(`^Step ${last + 3} of `));
+});
+
 test('the Trace list scrolled by hand shows the rows it scrolls to and stays there until the current entry leaves the view', async ({ page }) => {
   await open(page, stressScenario({ drivers: 12, hotAdds: 60 }));
   const list = traceList(page);

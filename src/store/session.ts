@@ -518,6 +518,17 @@ function createFrameStore(source: SessionStore) {
 }
 
 /**
+ * Whether the session has moved to a step (or a run) the views do not show yet: a key press or a
+ * scrubber jump whose render is still to come. What follows the step at leisure (the side column)
+ * waits while one is on its way.
+ */
+export function stepPending(): boolean {
+  const now = sessionStore.getState();
+  const shown = frameStore.getState();
+  return now.cursor !== shown.cursor || now.trace !== shown.trace;
+}
+
+/**
  * The session as of this moment, for the little that must follow a key press in the same frame
  * (the stepper's "Step k of n"); everything else reads useSession.
  */

@@ -8,6 +8,7 @@ import type { TraceEntry } from '../../engine/trace.ts';
 import { kindOf, setTraceFilter, traceThreads, useTraceFilter, visibleSeqs, type EntryKind } from './traceFilter.ts';
 import { lastAtOrBefore, nestingDepths, traceComponents } from './traceIndex.ts';
 import type { PanelProps } from './types.ts';
+import { sessionStore } from '../../store/session.ts';
 import { PanelFrame } from './ui.tsx';
 import { entryLine } from '../stepper/numbering.ts';
 
@@ -325,14 +326,20 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
   const onKeyDown = (ev: KeyboardEvent<HTMLDivElement>) => {
     if (count === 0) return;
     const page = Math.max(1, Math.floor(viewport / ROW_HEIGHT) - 1);
-    const from = currentRow >= 0 ? currentRow : anchor;
+    // Keys move on from the step the session is at, not the one this render shows: the side column
+    // follows a step once it rests (SideColumns.tsx), so a second key press may come before it does.
+    const session = sessionStore.getState();
+    const at = session.trace === trace ? session.cursor : cursor;
+    const atAnchor = visible ? lastAtOrBefore(visible, at) : Math.min(at, trace.length - 1);
+    const atRow = atAnchor >= 0 && seqAt(atAnchor) === at ? atAnchor : -1;
+    const from = atRow >= 0 ? atRow : atAnchor;
     let to: number;
     switch (ev.key) {
       case 'ArrowDown':
         to = from + 1; // from the current row, or from the nearest row before a filtered-out current entry
         break;
       case 'ArrowUp':
-        to = currentRow >= 0 ? from - 1 : Math.max(0, from);
+        to = atRow >= 0 ? from - 1 : Math.max(0, from);
         break;
       case 'PageDown':
         to = Math.max(0, from) + page;
@@ -352,7 +359,7 @@ export function TracePanel({ trace, cursor, onSeek }: PanelProps) {
     ev.preventDefault();
     to = Math.max(0, Math.min(count - 1, to));
     const seq = seqAt(to);
-    if (seq !== cursor) onSeek(seq);
+    if (seq !== at) onSeek(seq);
   };
 
   const filtered = visible !== null;

@@ -11,7 +11,8 @@ import { CodePanel, InterleavingsPanel, SequencePanel, ThreadsPanel } from '../p
 import { TracePanel } from '../panels/TracePanel.tsx';
 import type { PanelProps } from '../panels/types.ts';
 import { usePanelProps } from '../panels/usePanelProps.ts';
-import { useAfterPaint } from '../painted.ts';
+import { useAfterPaint, type Rest } from '../painted.ts';
+import { stepPending } from '../../store/session.ts';
 import { PANELS, setView, useView, type PanelId } from '../view.ts';
 import { Tabs } from './Tabs.tsx';
 
@@ -93,11 +94,21 @@ const SideColumn = memo(function SideColumn({ props, touring }: { props: PanelPr
 });
 
 /**
+ * The side column follows a step once no newer one has come for SIDE_REST_MS (and none is on its
+ * way to the graph): a key press shows there that long after the graph, while a key held or the
+ * scrubber dragged moves only the graph and the step controls, and the Explanation and the panels
+ * catch up when the movement pauses. Their render, style, layout and paint (about half of a
+ * scrubber jump's main-thread time) would otherwise land in front of the next step's.
+ */
+export const SIDE_REST_MS = 100;
+const SIDE_REST: Rest = { ms: SIDE_REST_MS, pending: stepPending };
+
+/**
  * The graph and the step controls show a new run or step first; the Explanation and the panels
- * follow in a render of their own once that frame is painted (a key press, a scrubber jump or a
- * gesture shows on the graph without waiting for them).
+ * follow in a render of their own once that frame is painted and the step has rested (SIDE_REST:
+ * a key press, a scrubber jump or a gesture shows on the graph without waiting for them).
  */
 export function SideColumnAfterPaint({ touring }: { touring: boolean }) {
-  const sideProps = useAfterPaint(usePanelProps());
+  const sideProps = useAfterPaint(usePanelProps(), SIDE_REST);
   return <SideColumn props={sideProps} touring={touring} />;
 }
