@@ -9,6 +9,7 @@ import {
   Panel,
   ReactFlow,
   ReactFlowProvider,
+  getViewportForBounds,
   useReactFlow,
   useStore,
   type NodeChange,
@@ -203,15 +204,26 @@ function overviewBounds(layout: GraphLayout): { x: number; y: number; width: num
   return { x: -10, y: -10, width: right + 20, height: bottom + 20 };
 }
 
-/** Fit the view to the machine (fit.ts): after every run, never while stepping. */
+const MIN_ZOOM = 0.08;
+const MAX_ZOOM = 2;
+
+/**
+ * Fit the view to the machine (fit.ts): after every run, never while stepping. A view already
+ * there is left alone: setting it again would still update React Flow's store and re-render the
+ * graph's layers (a run that adds a collapsed processor keeps the same view).
+ */
 function fitGraph(
-  flow: Pick<ReactFlowInstance, 'fitBounds' | 'setViewport'>,
+  flow: Pick<ReactFlowInstance, 'getViewport' | 'setViewport'>,
   layout: GraphLayout,
   pane: { width: number; height: number; presenter: boolean; rootChips: boolean },
 ): void {
   const overview = pane.presenter ? null : overviewBounds(layout);
-  if (overview) void flow.fitBounds(overview, { padding: 0.04, duration: 0 });
-  else void flow.setViewport(fittedViewport(graphBounds(layout, pane.rootChips), pane.width, pane.height, pane.presenter), { duration: 0 });
+  const target = overview
+    ? getViewportForBounds(overview, pane.width, pane.height, MIN_ZOOM, MAX_ZOOM, 0.04)
+    : fittedViewport(graphBounds(layout, pane.rootChips), pane.width, pane.height, pane.presenter);
+  const now = flow.getViewport();
+  if (now.x === target.x && now.y === target.y && now.zoom === target.zoom) return;
+  void flow.setViewport(target, { duration: 0 });
 }
 
 function Legend() {
@@ -470,8 +482,8 @@ function GraphCanvas({ readOnly = false }: { readOnly?: boolean }) {
           deleteKeyCode={null}
           selectionKeyCode={null}
           multiSelectionKeyCode={null}
-          minZoom={0.08}
-          maxZoom={2}
+          minZoom={MIN_ZOOM}
+          maxZoom={MAX_ZOOM}
           onlyRenderVisibleElements={big}
           proOptions={{ hideAttribution: true }}
           ariaLabelConfig={ARIA}

@@ -63,8 +63,10 @@ export function useShellPainted(): void {
  * task after the frame that painted what `left` rendered.
  */
 export function useFirstScreen(load: () => Promise<unknown> = () => Promise.resolve()): { left: boolean; right: boolean } {
-  const settled = useSession((s) => s.status !== 'running');
   const now = useSyncExternalStore(subscribe, read, read);
+  // Only the first run's end matters: past the first stage a run starting or ending (every gesture)
+  // does not render the shell, which calls this, again.
+  const settled = useSession((s) => now > 0 || s.status !== 'running');
   useEffect(() => {
     if (now === 0 && settled) return afterPaintedFrame(() => void load().then(() => reach(1), () => reach(1)));
     if (now === 1) return afterPaintedFrame(() => reach(2));
