@@ -98,15 +98,24 @@ class FakeWorker implements WorkerLike {
   }
 }
 
+/**
+ * A client over FakeWorkers, each kept in `workers`; `fresh` (the default): each new worker starts
+ * with no state, as a real one does.
+ */
+function fakeClient({ fresh = true } = {}): { client: EngineClient; workers: FakeWorker[] } {
+  const workers: FakeWorker[] = [];
+  const client = new EngineClient(() => {
+    if (fresh) resetWorkerState();
+    const w = new FakeWorker();
+    workers.push(w);
+    return w;
+  });
+  return { client, workers };
+}
+
 describe('client: a link asked for later', () => {
   it('resolves laterLink(run) with the link that follows the result; with null for a run not asked so, or when the worker dies first', async () => {
-    const workers: FakeWorker[] = [];
-    const client = new EngineClient(() => {
-      resetWorkerState();
-      const w = new FakeWorker();
-      workers.push(w);
-      return w;
-    });
+    const { client, workers } = fakeClient();
     const r = await client.run(seed000, { linkLater: true });
     if (r.type !== 'result') throw new Error(r.type);
     expect(r.link).toBe('');
@@ -132,13 +141,7 @@ describe('client: a link asked for later', () => {
 
 describe('client: restart', () => {
   it('tells listeners when a crashed worker is replaced; the new worker holds no run', async () => {
-    const workers: FakeWorker[] = [];
-    const client = new EngineClient(() => {
-      resetWorkerState(); // a fresh worker has no state
-      const w = new FakeWorker();
-      workers.push(w);
-      return w;
-    });
+    const { client, workers } = fakeClient();
     const reasons: string[] = [];
     client.onRestart((r) => reasons.push(r));
     const r = await client.run(seed000);
@@ -152,12 +155,7 @@ describe('client: restart', () => {
   });
 
   it('a hung worker times out, is terminated, and the listener hears of it', async () => {
-    const workers: FakeWorker[] = [];
-    const client = new EngineClient(() => {
-      const w = new FakeWorker();
-      workers.push(w);
-      return w;
-    });
+    const { client, workers } = fakeClient({ fresh: false });
     const reasons: string[] = [];
     client.onRestart((r) => reasons.push(r));
     workers.length = 0;
@@ -173,13 +171,7 @@ describe('client: restart', () => {
 
 describe('client: a fault inside a run', () => {
   it('is reported as the internal error of that run (code `internal`), and the client replaces that worker before the next run', async () => {
-    const workers: FakeWorker[] = [];
-    const client = new EngineClient(() => {
-      resetWorkerState();
-      const w = new FakeWorker();
-      workers.push(w);
-      return w;
-    });
+    const { client, workers } = fakeClient();
     const reasons: string[] = [];
     client.onRestart((r) => reasons.push(r));
     expect((await client.run(seed000)).type).toBe('result');
