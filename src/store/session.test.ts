@@ -13,9 +13,9 @@ class FakeEngine implements EngineRunner {
   runs = 0;
   private id = 1;
   private listeners = new Set<(r: string) => void>();
-  async run(scenario: unknown, options: { seek?: number } = {}): Promise<RunResponse> {
+  async run(scenario: unknown, options: { seek?: number; seekAction?: number } = {}): Promise<RunResponse> {
     this.runs++;
-    const r = handleMessage(runRequest(this.id++, structuredClone(scenario), undefined, options.seek));
+    const r = handleMessage(runRequest(this.id++, structuredClone(scenario), undefined, options.seek, undefined, options.seekAction));
     await tick();
     return structuredClone(r) as RunResponse;
   }
@@ -40,10 +40,10 @@ class FakeEngine implements EngineRunner {
 class LaterLinkEngine extends FakeEngine {
   asked: boolean[] = [];
   private links = new Map<number, string>();
-  override async run(scenario: unknown, options: { seek?: number; linkLater?: boolean } = {}): Promise<RunResponse> {
+  override async run(scenario: unknown, options: { seek?: number; seekAction?: number; linkLater?: boolean } = {}): Promise<RunResponse> {
     this.asked.push(options.linkLater ?? false);
     const id = 1000 + this.asked.length;
-    const r = handleMessage(runRequest(id, structuredClone(scenario), undefined, options.seek, options.linkLater));
+    const r = handleMessage(runRequest(id, structuredClone(scenario), undefined, options.seek, options.linkLater, options.seekAction));
     const link = takeLaterLink();
     if (link) this.links.set(link.run, link.link);
     await tick();
@@ -193,6 +193,30 @@ describe('session store', () => {
 
     await store.getState().gesture((sc, at) => addDevice(sc, at));
     expect(store.getState().selected).toBe('dev:device1');
+  });
+
+  it("a gesture far into a long trace comes with the snapshot where its action starts (no seek, one update)", async () => {
+    const store = createSessionStore(() => engine);
+    await store.getState().run(wide);
+    engine.seeks = [];
+    store.getState().seek(store.getState().trace.length - 1);
+    await settle(() => store.getState().snapshot?.seq === store.getState().trace.length - 1, 'snapshot at the end');
+    engine.seeks = [];
+    const shown: { trace: unknown; cursor: number; snapshot: number | null }[] = [];
+    const off = store.subscribe((s) => shown.push({ trace: s.trace, cursor: s.cursor, snapshot: s.snapshot?.seq ?? null }));
+    expect(await store.getState().gesture(addProcessor)).toBe(true);
+    off();
+    const s = store.getState();
+    const start = actionStart(s.trace, s.lastAction!);
+    expect(start).toBeGreaterThan(LOCAL_FOLD_MAX); // too far to fold on the page from the run's first entry
+    expect(s.cursor).toBe(start);
+    expect(s.snapshot?.seq).toBe(start);
+    // The worker's own answer for that position, asked separately: the same state.
+    const r = handleMessage(seekRequest(9_999, s.runKey!, start));
+    expect(r.type === 'snapshot' && r.snapshot).toEqual(s.snapshot);
+    expect(engine.seeks).toEqual([]);
+    // The new run was never shown without its state.
+    expect(shown.filter((x) => x.trace === s.trace).every((x) => x.snapshot === start)).toBe(true);
   });
 
   it('a refused gesture leaves the scenario alone and says why', async () => {

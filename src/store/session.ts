@@ -24,7 +24,7 @@ import {
   type NodeRef,
 } from '../scenario/gestures.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
-import { firstSeqOfStep, traceIndex } from '../trace/indexes.ts';
+import { actionStart, firstSeqOfStep, traceIndex } from '../trace/indexes.ts';
 import { afterNextPaint, noFrames } from './frames.ts';
 import { traceView } from '../trace/view.ts';
 import { getEngineClient } from '../worker/client.ts';
@@ -103,8 +103,12 @@ export interface SessionState {
 }
 
 export interface OpenOptions {
-  /** Where to put the cursor: a seq, 'end', or a function of the new trace. */
-  cursor?: number | 'end' | ((trace: readonly TraceEntry[]) => number);
+  /**
+   * Where to put the cursor: a seq, 'end', where timeline action `action` starts (a gesture's: the
+   * worker answers with the snapshot there, so the run is shown with its state in one render), or a
+   * function of the new trace.
+   */
+  cursor?: number | 'end' | { action: number } | ((trace: readonly TraceEntry[]) => number);
   /** What to select afterwards: a node id, or a function of the new trace. */
   select?: string | null | ((trace: readonly TraceEntry[]) => string | null);
   /**
@@ -123,7 +127,7 @@ export interface OpenOptions {
 
 /** What the store needs from the engine: the worker client, or a fake in tests. */
 export interface EngineRunner {
-  run(scenario: unknown, options?: { seek?: number; linkLater?: boolean }): Promise<RunResponse>;
+  run(scenario: unknown, options?: { seek?: number; seekAction?: number; linkLater?: boolean }): Promise<RunResponse>;
   /** The link of a run asked with `linkLater` (its result came with `link: ''`); null if it will not come. */
   laterLink?(run: number): Promise<string | null>;
   seek?(run: number, seq: number): Promise<SeekResponse>;
@@ -162,14 +166,7 @@ export function nodeIdOf(ref: NodeRef, trace: readonly TraceEntry[], actionIndex
   }
 }
 
-/** The seq of the `action` entry that starts timeline action `index` (or the last entry if it never started). */
-export function actionStart(trace: readonly TraceEntry[], index: number): number {
-  for (const seq of traceIndex(trace).actionSeqs) {
-    const e = trace[seq];
-    if (e.type === 'action' && e.index === index) return seq;
-  }
-  return trace.length - 1;
-}
+export { actionStart };
 
 /** At most this many entries are folded into a held snapshot on the page; a longer way is a worker seek. */
 export const LOCAL_FOLD_MAX = 256;
@@ -305,7 +302,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
         if (get().runId !== runId) return false; // superseded while it waited
       }
       const wanted = options.cursor;
-      const seek = typeof wanted === 'number' ? wanted : undefined;
+      const seek = typeof wanted === 'number' ? wanted : typeof wanted === 'object' ? { action: wanted.action } : undefined;
       // An edit's link comes with its result (its history entry is written with it); any other
       // opening's link follows it, so the page shows the run without waiting for the link to be made.
       const linkLater = !options.edit;
@@ -318,7 +315,13 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
         case 'result': {
           const trace = traceView(response.trace, response.index);
           const cursor = clampCursor(
-            wanted === 'end' ? trace.length - 1 : typeof wanted === 'function' ? wanted(trace) : (wanted ?? 0),
+            wanted === 'end'
+              ? trace.length - 1
+              : typeof wanted === 'function'
+                ? wanted(trace)
+                : typeof wanted === 'object'
+                  ? actionStart(trace, wanted.action)
+                  : (wanted ?? 0),
             trace.length,
           );
           const select = typeof options.select === 'function' ? options.select(trace) : options.select;
@@ -416,7 +419,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           result.scenario,
           {
             edit: true,
-            cursor: (t) => actionStart(t, actionIndex),
+            cursor: { action: actionIndex },
             select: select ? (t) => nodeIdOf(select, t, actionIndex) : undefined,
           },
           actionIndex,
@@ -453,10 +456,13 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
 
 const stripPeriod = (s: string) => s.replace(/[.;:\s]+$/, '').replace(/; it was restarted$/, '');
 
-async function safeRun(client: EngineRunner, scenario: unknown, seek: number | undefined, linkLater = false): Promise<RunResponse> {
+async function safeRun(client: EngineRunner, scenario: unknown, seek: number | { action: number } | undefined, linkLater = false): Promise<RunResponse> {
   try {
     // Only a runner that can bring the link later is asked for it later.
-    return await client.run(scenario, { ...(seek === undefined ? {} : { seek }), ...(linkLater && client.laterLink ? { linkLater: true } : {}) });
+    return await client.run(scenario, {
+      ...(seek === undefined ? {} : typeof seek === 'number' ? { seek } : { seekAction: seek.action }),
+      ...(linkLater && client.laterLink ? { linkLater: true } : {}),
+    });
   } catch (err) {
     return { v: PROTOCOL_VERSION, id: null, type: 'error', ok: false, message: err instanceof Error ? err.message : String(err) };
   }

@@ -285,6 +285,18 @@ export function lastAtOrBefore(sorted: ArrayLike<number>, value: number): number
   return found;
 }
 
+/**
+ * The seq of the `action` entry that starts timeline action `index` (or the last entry if it never
+ * started): where a gesture puts the cursor, on the page and in the worker (RunRequest.seekAction).
+ */
+export function actionStart(trace: Trace, index: number, ix: TraceIndex = traceIndex(trace)): number {
+  for (const seq of ix.actionSeqs) {
+    const e = trace[seq];
+    if (e.type === 'action' && e.index === index) return seq;
+  }
+  return trace.length - 1;
+}
+
 /** The seq of the first entry of timeline step `step` or later (length when there is none): a binary search of the step column. */
 export function firstSeqOfStep(ix: TraceIndex, step: number): number {
   let lo = 0;

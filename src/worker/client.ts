@@ -36,6 +36,8 @@ export interface RunOptions {
   opBudget?: number;
   /** Also return the snapshot after this trace entry. */
   seek?: number;
+  /** Also return the snapshot where timeline action `seekAction` starts (protocol.ts). */
+  seekAction?: number;
   /** Give up (and restart the worker) after this long. Default 30 s: far above any budgeted run. */
   timeoutMs?: number;
   /** Answer without the link (`link: ''`); `laterLink(run)` then brings it (protocol.ts, `linkLater`). */
@@ -109,7 +111,7 @@ export class EngineClient {
       const promise = new Promise<string | null>((r) => (resolve = r));
       this.links.set(id, { promise, resolve, settled: false, taken: false });
     }
-    return (this.request(runRequest(id, scenario, options.opBudget, options.seek, options.linkLater), options.timeoutMs ?? 30_000) as Promise<RunResponse>).then((response) => {
+    return (this.request(runRequest(id, scenario, options.opBudget, options.seek, options.linkLater, options.seekAction), options.timeoutMs ?? 30_000) as Promise<RunResponse>).then((response) => {
       // Anything but a result (or a result that carries its link: an older worker) brings no link message.
       if (response.type !== 'result' || response.link !== '') this.settleLink(id, response.type === 'result' ? response.link : null);
       return response;
@@ -165,7 +167,7 @@ export class EngineClient {
   /** The early answer for this run, as the worker would have answered request `id`; null if it does not apply. */
   private takeEarly(id: number, scenario: unknown, options: RunOptions): RunResult | null {
     const early = this.early;
-    if (!early || early.scenario !== scenario || options.seek !== undefined || options.opBudget !== undefined) return null;
+    if (!early || early.scenario !== scenario || options.seek !== undefined || options.seekAction !== undefined || options.opBudget !== undefined) return null;
     this.early = null;
     const answer = early.answer();
     if (answer.type !== 'result') return null;

@@ -8,7 +8,7 @@ import { scenarioToHash } from '../scenario/codec.ts';
 import { load } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { encodeTrace, encodedTransfer } from '../trace/encoded.ts';
-import { buildTraceIndex, indexTransfer } from '../trace/indexes.ts';
+import { actionStart, buildTraceIndex, indexTransfer } from '../trace/indexes.ts';
 import { errorResponse, parseRequest, PROTOCOL_VERSION, type LinkResponse, type SeekRequest, type WorkerResponse } from './protocol.ts';
 
 /** The worker's last run: what `seek` answers from. */
@@ -124,6 +124,8 @@ export function handleMessage(data: unknown): WorkerResponse {
     const run: LastRun = { key: request.id, scenario, trace: outcome.trace, choices: outcome.choices, seeker: null };
     last = run;
     if (request.linkLater) laterLink = { id: request.id, scenario };
+    const index = buildTraceIndex(outcome.trace);
+    const at = request.seekAction !== undefined ? actionStart(outcome.trace, request.seekAction, index) : (request.seek ?? -1);
     return {
       v: PROTOCOL_VERSION,
       id: request.id,
@@ -133,14 +135,14 @@ export function handleMessage(data: unknown): WorkerResponse {
       scenario,
       link: request.linkLater ? '' : scenarioToHash(scenario),
       trace: encodeTrace(outcome.trace),
-      index: buildTraceIndex(outcome.trace),
+      index,
       choices: outcome.choices,
       title: scenario.title,
       description: scenario.description,
       warnings,
-      // The position asked for; else the state before the first entry, from which the page folds
-      // the first entries itself (a cursor the page picks from the trace needs no second round trip).
-      snapshot: snapshotAt(run, request.seek ?? -1).snapshot,
+      // The position asked for (a seq, or where a gesture's action starts); else the state before the
+      // first entry, from which the page folds the first entries itself.
+      snapshot: snapshotAt(run, at).snapshot,
     };
   } catch (err) {
     // The engine must never throw on a valid scenario (docs/architecture.md); if it does, say so clearly.

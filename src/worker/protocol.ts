@@ -48,6 +48,12 @@ export interface RunRequest {
   seek?: number;
   /** Answer with `link: ''` and send the link in a `link` message right after the result. */
   linkLater?: boolean;
+  /**
+   * Also return the snapshot where timeline action `seekAction` starts (its `action` entry; the last
+   * entry if it never started): a gesture's position, which the page cannot name before the trace
+   * exists. Takes the place of `seek`.
+   */
+  seekAction?: number;
 }
 
 /** The state after trace entry `seq` of the worker's last run (−1: before the first entry). */
@@ -160,10 +166,11 @@ export type ResponseType = WorkerResponse['type'];
 
 // ---- constructors
 
-export function runRequest(id: number, scenario: unknown, opBudget?: number, seek?: number, linkLater?: boolean): RunRequest {
+export function runRequest(id: number, scenario: unknown, opBudget?: number, seek?: number, linkLater?: boolean, seekAction?: number): RunRequest {
   const r: RunRequest = { v: PROTOCOL_VERSION, id, type: 'run', scenario };
   if (opBudget !== undefined) r.opBudget = opBudget;
   if (seek !== undefined) r.seek = seek;
+  if (seekAction !== undefined) r.seekAction = seekAction;
   if (linkLater) r.linkLater = true;
   return r;
 }
@@ -209,6 +216,9 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
       }
       if (data.seek !== undefined && !isSeq(data.seek)) {
         return { ok: false, error: errorResponse(id, 'Malformed run request: seek must be an integer ≥ −1.') };
+      }
+      if (data.seekAction !== undefined && !(Number.isInteger(data.seekAction) && (data.seekAction as number) >= 0)) {
+        return { ok: false, error: errorResponse(id, 'Malformed run request: seekAction must be an integer ≥ 0.') };
       }
       if (data.linkLater !== undefined && typeof data.linkLater !== 'boolean') {
         return { ok: false, error: errorResponse(id, 'Malformed run request: linkLater must be a boolean.') };
