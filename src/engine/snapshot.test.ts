@@ -3,7 +3,7 @@
 // registration states.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apply, CHECKPOINT_EVERY, createSeeker, initialSnapshot, type Snapshot } from './snapshot.ts';
+import { apply, CHECKPOINT_EVERY, cloneSnapshot, createSeeker, initialSnapshot, reviveSnapshot, type Snapshot } from './snapshot.ts';
 import { run, type Run } from './testing.ts';
 import {
   eject, hotAdd, hotAddMemory, ifNull, ioRegister, ioUnregisterEx, load, note, overrideBefore, plainDriver, plug, queueWorkItem,
@@ -181,5 +181,27 @@ describe('snapshot contents', () => {
     expect(Object.keys(s.memory)).toHaveLength(20);
     expect(s.drivers.s1.state).toBe('unloaded');
     expect(s.drivers.mon.state).toBe('loaded');
+  });
+});
+
+describe('reviveSnapshot', () => {
+  it('gives a posted snapshot prototype-free tables again, keeping every id (__proto__ and constructor included)', () => {
+    const snap = initialSnapshot(longRun().scenario);
+    Object.defineProperty(snap.devices, '__proto__', { value: { id: '__proto__', state: 'started', info: {} }, enumerable: true, configurable: true, writable: true });
+    const ctor: string = 'constructor';
+    snap.devices[ctor] = { id: ctor, state: 'removed', info: {} };
+    const posted = structuredClone(snap); // what postMessage gives the page
+    expect(Object.getPrototypeOf(posted.devices)).toBe(Object.prototype);
+    const back = reviveSnapshot(posted);
+    for (const t of ['processors', 'devices', 'drivers', 'threads'] as const) expect(Object.getPrototypeOf(back[t])).toBeNull();
+    expect(Object.keys(back.devices).sort()).toEqual(['__proto__', 'constructor']);
+    expect(back.devices['__proto__'].state).toBe('started');
+    expect(back.devices[ctor].state).toBe('removed');
+    expect(back.drivers.toaster.state).toBe('not-loaded');
+    expect('toString' in back.devices).toBe(false);
+    // A copy is independent of its original.
+    const copy = cloneSnapshot(back);
+    copy.devices[ctor].state = 'started';
+    expect(back.devices[ctor].state).toBe('removed');
   });
 });

@@ -71,12 +71,14 @@ export function initialSnapshot(scenario: NormalizedScenario): Snapshot {
 
 /**
  * A snapshot's tables as prototype-free records again, after a structured clone or a postMessage
- * (which give every object Object.prototype back). Mutates and returns `snap`.
+ * (which give every object Object.prototype back). Mutates and returns `snap`. Each table loses its
+ * prototype in place: a clone's keys are all own data properties (a `__proto__` id included), so
+ * nothing needs copying (copying a 256-processor snapshot's tables took ~2.5 ms on the page).
  */
 export function reviveSnapshot(snap: Snapshot): Snapshot {
   for (const t of TABLES) {
     const table = snap[t] as Record<string, unknown> | undefined;
-    if (table && Object.getPrototypeOf(table) !== null) (snap as unknown as Record<string, unknown>)[t] = dictOf(table);
+    if (table && Object.getPrototypeOf(table) !== null) Object.setPrototypeOf(table, null);
   }
   return snap;
 }
