@@ -117,6 +117,16 @@ describe('session store', () => {
     await tick();
     expect(shown).toHaveLength(1);
     expect(later.held).toEqual([true, false]);
+    // With the views not on screen yet (`onScreen` pending), the notice waits for them too.
+    let onScreen = () => undefined as void;
+    expect(await store.getState().run(seed000, { onScreen: new Promise<void>((r) => (onScreen = r)) })).toBe(true);
+    await tick();
+    await tick();
+    expect(shown).toHaveLength(1);
+    onScreen();
+    await settle(() => shown.length === 2, 'the shown notice after the first screen');
+    expect(shown[1]).toBe(store.getState().runKey);
+    expect(later.held).toEqual([true, false, true]);
     // A runner that cannot be told is never asked to hold.
     const plain = new LaterLinkEngine();
     expect(await createSessionStore(() => plain).getState().run(seed000)).toBe(true);

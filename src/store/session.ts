@@ -119,6 +119,12 @@ export interface OpenOptions {
    * a long link's run waits for the page's first screen, so the two do not share the processor.
    */
   after?: Promise<unknown>;
+  /**
+   * Settles once the page's views are on screen (its first screen painted): an opening tells the
+   * engine its result is shown (`shown`) after this and then a painted frame. Without it, a painted
+   * frame after the result suffices.
+   */
+  onScreen?: Promise<unknown>;
 }
 
 /** What the store needs from the engine: the worker client, or a fake in tests. */
@@ -348,7 +354,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           if (response.link === '') void takeLaterLink(response.run);
           // An opening's after-work in the worker (its link, its seek checkpoints) waits until the
           // frame showing it is painted, so that it does not take a core from this render (safeRun).
-          if (linkLater) afterNextPaint(() => engine().shown?.(response.run));
+          if (linkLater) void Promise.allSettled([options.onScreen]).then(() => afterNextPaint(() => engine().shown?.(response.run)));
           return true;
         }
         case 'invalid':
