@@ -1,6 +1,6 @@
 // An interleaved A/B of the 101k-entry link row (bench/speed.bench.ts, row 9) between builds:
 //
-//   npx tsx bench/link-ab.ts DIST_A DIST_B [DIST_C …] [--rounds 8]
+//   npx tsx bench/link-ab.ts DIST_A DIST_B [DIST_C …] [--rounds 8] [--fresh]
 //
 // Each build is served on its own loopback address (127.0.0.2, 127.0.0.3, … at SPEED_PORT). Each
 // round opens the bench's link once in every build, in an order that rotates and reverses from round
@@ -8,7 +8,8 @@
 // bench's own wait, read as the page's `performance.now()`) and the long tasks (over 50 ms) before
 // it. A build that logs `[mark] NAME T` lines (T: `performance.timeOrigin + performance.now()`, from
 // the page or a worker) has each mark's median, in ms after navigation, printed too. Prints the
-// medians, every visit and the load average after each round.
+// medians, every visit and the load average after each round. With `--fresh`, each visit launches
+// a browser of its own, as the bench's row does (one browser per bench run).
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -24,6 +25,7 @@ const PORT = Number(process.env.SPEED_PORT) || 4186;
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');
 const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 8;
+const FRESH = args.includes('--fresh');
 const dists = args.filter((a, i) => !a.startsWith('--') && (roundsAt < 0 || i !== roundsAt + 1)).map((d) => resolve(d));
 if (dists.length === 0 || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
   console.error('usage: npx tsx bench/link-ab.ts DIST_A [DIST_B …] [--rounds N]');
@@ -66,7 +68,16 @@ interface Visit {
   marks: Map<string, number>;
 }
 
-async function visit(browser: Browser, url: string): Promise<Visit> {
+async function visit(shared: Browser, url: string): Promise<Visit> {
+  const browser = FRESH ? await chromium.launch({ ...launch, headless: true }) : shared;
+  try {
+    return await visitIn(browser, url);
+  } finally {
+    if (FRESH) await browser.close();
+  }
+}
+
+async function visitIn(browser: Browser, url: string): Promise<Visit> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   // tsx's keepNames wraps named inner functions in `__name(…)`: give the page that helper.
   await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
