@@ -230,6 +230,44 @@ test('a long link is run once the first screen is painted, a short one at once, 
   expect(await shellBeforeRun()).toBe(true);
 });
 
+test("an opening's link and seek checkpoints wait in the worker until its result is painted: the page tells it (`shown`) once the step is on screen, then the link comes", async ({ page }) => {
+  // What the page sent the engine worker, and whether the step controls showed a step when it sent each.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __sent: { type: string; id: number; run?: number; afterShown?: boolean; linkLater?: boolean; stepShown: boolean }[] };
+    w.__sent = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: [StructuredSerializeOptions?]) {
+      const m = message as { type?: string; id?: number; run?: number; afterShown?: boolean; linkLater?: boolean } | null;
+      if (m?.type === 'run' || m?.type === 'shown') {
+        const stepShown = /^Step \d+ of \d+$/.test(document.querySelector('[data-testid="step-status"]')?.textContent ?? '');
+        w.__sent.push({ type: m.type, id: m.id ?? -1, run: m.run, afterShown: m.afterShown, linkLater: m.linkLater, stepShown });
+      }
+      return post.call(this, message, ...rest);
+    } as Worker['postMessage'];
+  });
+  const sent = () => page.evaluate(() => (window as unknown as { __sent: { type: string; id: number; run?: number; afterShown?: boolean; linkLater?: boolean; stepShown: boolean }[] }).__sent);
+  await open(page, seed000, 3);
+  await expect(stepStatus(page)).toHaveText(/^Step 4 of \d+$/);
+  await expect.poll(async () => (await sent()).map((m) => m.type)).toEqual(['run', 'shown']);
+  const [run, shown] = await sent();
+  expect(run).toMatchObject({ linkLater: true, afterShown: true, stepShown: false });
+  expect(shown).toMatchObject({ run: run.id, stepShown: true });
+  // The link follows: Copy link is offered, and the address still opens the same step.
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Copy link' })).toBeVisible();
+  await page.reload();
+  await expect(stepStatus(page)).toHaveText(/^Step 4 of \d+$/);
+  await expect.poll(async () => (await sent()).map((m) => m.type)).toEqual(['run', 'shown']);
+  // An edit's link comes with its result: its run does not ask the worker to hold anything, and no notice follows it.
+  await page.evaluate(() => ((window as unknown as { __sent: unknown[] }).__sent.length = 0));
+  await page.locator('button[data-palette="processor"]').focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await sent()).filter((m) => m.type === 'run').length).toBe(1);
+  await page.waitForTimeout(300);
+  const edit = await sent();
+  expect(edit.map((m) => m.type)).toEqual(['run']);
+  expect(edit[0].afterShown).toBeUndefined();
+});
+
 test('the default first visit: the graph from the answer the page carries, the worker started after it; steps and Enter on "Processor" made before the worker is ready all work', async ({ page }) => {
   // When the engine worker was created: was the graph on screen already?
   await page.addInitScript(() => {

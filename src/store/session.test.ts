@@ -15,7 +15,7 @@ class FakeEngine implements EngineRunner {
   private listeners = new Set<(r: string) => void>();
   async run(scenario: unknown, options: { seek?: number; seekAction?: number } = {}): Promise<RunResponse> {
     this.runs++;
-    const r = handleMessage(runRequest(this.id++, structuredClone(scenario), undefined, options.seek, undefined, options.seekAction));
+    const r = handleMessage(runRequest(this.id++, structuredClone(scenario), undefined, options.seek, undefined, undefined, options.seekAction));
     await tick();
     return structuredClone(r) as RunResponse;
   }
@@ -39,11 +39,14 @@ class FakeEngine implements EngineRunner {
 /** A FakeEngine that brings an opening's link after its result, as the worker client does (`linkLater`). */
 class LaterLinkEngine extends FakeEngine {
   asked: boolean[] = [];
+  /** Each run's `afterShown`. */
+  held: boolean[] = [];
   private links = new Map<number, string>();
-  override async run(scenario: unknown, options: { seek?: number; seekAction?: number; linkLater?: boolean } = {}): Promise<RunResponse> {
+  override async run(scenario: unknown, options: { seek?: number; seekAction?: number; linkLater?: boolean; afterShown?: boolean } = {}): Promise<RunResponse> {
     this.asked.push(options.linkLater ?? false);
+    this.held.push(options.afterShown ?? false);
     const id = 1000 + this.asked.length;
-    const r = handleMessage(runRequest(id, structuredClone(scenario), undefined, options.seek, options.linkLater, options.seekAction));
+    const r = handleMessage(runRequest(id, structuredClone(scenario), undefined, options.seek, options.linkLater, undefined, options.seekAction));
     const link = takeLaterLink();
     if (link) this.links.set(link.run, link.link);
     await tick();
@@ -94,6 +97,40 @@ describe('session store', () => {
     expect(await store.getState().run(edited.scenario, { edit: true })).toBe(true);
     expect(store.getState().link).toBe(scenarioToHash(edited.scenario));
     expect(later.asked).toEqual([true, false]);
+  });
+
+  it("an opening asks the engine to hold its after-work until it is shown, and says so once its result is painted; an edit does not", async () => {
+    const shown: number[] = [];
+    const later = new (class extends LaterLinkEngine {
+      shown(run: number) {
+        shown.push(run);
+      }
+    })();
+    const store = createSessionStore(() => later);
+    expect(await store.getState().run(seed000)).toBe(true);
+    expect(shown).toEqual([]); // not in the task that set the result: after its paint (here, with no frames, the next task)
+    await settle(() => shown.length > 0, 'the shown notice');
+    expect(shown).toEqual([store.getState().runKey]);
+    const edited = addProcessor(store.getState().scenario!, { index: 1, seq: Infinity });
+    expect(await store.getState().run(edited.scenario, { edit: true })).toBe(true);
+    await tick();
+    await tick();
+    expect(shown).toHaveLength(1);
+    expect(later.held).toEqual([true, false]);
+    // With the views not on screen yet (`onScreen` pending), the notice waits for them too.
+    let onScreen = () => undefined as void;
+    expect(await store.getState().run(seed000, { onScreen: new Promise<void>((r) => (onScreen = r)) })).toBe(true);
+    await tick();
+    await tick();
+    expect(shown).toHaveLength(1);
+    onScreen();
+    await settle(() => shown.length === 2, 'the shown notice after the first screen');
+    expect(shown[1]).toBe(store.getState().runKey);
+    expect(later.held).toEqual([true, false, true]);
+    // A runner that cannot be told is never asked to hold.
+    const plain = new LaterLinkEngine();
+    expect(await createSessionStore(() => plain).getState().run(seed000)).toBe(true);
+    expect(plain.held).toEqual([false]);
   });
 
   it('a run held `after` a promise shows it running but reaches the engine only once that settles', async () => {

@@ -123,13 +123,21 @@ export interface OpenOptions {
    * a long link's run waits for the page's first screen, so the two do not share the processor.
    */
   after?: Promise<unknown>;
+  /**
+   * Settles once the page's views are on screen (its first screen painted): an opening tells the
+   * engine its result is shown (`shown`) after this and then a painted frame. Without it, a painted
+   * frame after the result suffices.
+   */
+  onScreen?: Promise<unknown>;
 }
 
 /** What the store needs from the engine: the worker client, or a fake in tests. */
 export interface EngineRunner {
-  run(scenario: unknown, options?: { seek?: number; seekAction?: number; linkLater?: boolean }): Promise<RunResponse>;
+  run(scenario: unknown, options?: { seek?: number; seekAction?: number; linkLater?: boolean; afterShown?: boolean }): Promise<RunResponse>;
   /** The link of a run asked with `linkLater` (its result came with `link: ''`); null if it will not come. */
   laterLink?(run: number): Promise<string | null>;
+  /** Run `run`, asked `afterShown`, is shown: the engine may do what it held for it (its link, its seek checkpoints). */
+  shown?(run: number): void;
   seek?(run: number, seq: number): Promise<SeekResponse>;
   onRestart?(listener: (reason: string) => void): () => void;
 }
@@ -347,6 +355,9 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           }));
           requestSnapshot();
           if (response.link === '') void takeLaterLink(response.run);
+          // An opening's after-work in the worker (its link, its seek checkpoints) waits until the
+          // frame showing it is painted, so that it does not take a core from this render (safeRun).
+          if (linkLater) void Promise.allSettled([options.onScreen]).then(() => afterNextPaint(() => engine().shown?.(response.run)));
           return true;
         }
         case 'invalid':
@@ -458,11 +469,10 @@ const stripPeriod = (s: string) => s.replace(/[.;:\s]+$/, '').replace(/; it was 
 
 async function safeRun(client: EngineRunner, scenario: unknown, seek: number | { action: number } | undefined, linkLater = false): Promise<RunResponse> {
   try {
-    // Only a runner that can bring the link later is asked for it later.
-    return await client.run(scenario, {
-      ...(seek === undefined ? {} : typeof seek === 'number' ? { seek } : { seekAction: seek.action }),
-      ...(linkLater && client.laterLink ? { linkLater: true } : {}),
-    });
+    // Only a runner that can bring the link later is asked for it later; one that can be told when
+    // the run is shown is asked to hold its after-work until then.
+    const later = linkLater && client.laterLink ? { linkLater: true, ...(client.shown ? { afterShown: true } : {}) } : {};
+    return await client.run(scenario, { ...(seek === undefined ? {} : typeof seek === 'number' ? { seek } : { seekAction: seek.action }), ...later });
   } catch (err) {
     return { v: PROTOCOL_VERSION, id: null, type: 'error', ok: false, message: err instanceof Error ? err.message : String(err) };
   }

@@ -171,7 +171,8 @@ export interface UrlSyncOptions {
   storage?: Storage | null;
   /**
    * Settles once the page's first screen is painted (src/ui/shell/firstScreen.ts): a first visit
-   * whose run will be long (longRun) sends it to the engine only then. Without it, no wait.
+   * whose run will be long (longRun) sends it to the engine only then, and every opening tells the
+   * engine its result is shown only after it (the store's `onScreen`). Without it, no wait.
    */
   firstScreen?: Promise<unknown>;
 }
@@ -241,7 +242,9 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     // A long run sent while the page's code evaluates and its first screen renders and lays out
     // takes one of the processor's cores from them for its whole length: it waits for that screen.
     const after = options.firstScreen && longRun(o.scenario) ? { after: options.firstScreen } : {};
-    const ok = await store.getState().run(o.scenario, { ...cursor, ...after, onInvalid: (errors, newerVersion) => (refused = invalidLinkError(errors, newerVersion)) });
+    // The engine holds the opening's after-work until its result is on screen: the first screen's.
+    const onScreen = options.firstScreen ? { onScreen: options.firstScreen } : {};
+    const ok = await store.getState().run(o.scenario, { ...cursor, ...after, ...onScreen, onInvalid: (errors, newerVersion) => (refused = invalidLinkError(errors, newerVersion)) });
     return { ok, failure: ok ? null : (refused ?? runFailure(store)) };
   };
 

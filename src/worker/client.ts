@@ -8,11 +8,13 @@ import {
   pingRequest,
   runRequest,
   seekRequest,
+  shownNotice,
   type PongResponse,
   type RunRequest,
   type RunResponse,
   type RunResult,
   type SeekResponse,
+  type ShownNotice,
   type WorkerRequest,
   type WorkerResponse,
 } from './protocol.ts';
@@ -20,7 +22,7 @@ import { newEngineWorker, takeStartedWorker } from './start.ts';
 
 /** The part of `Worker` the client uses (so tests can pass a fake). */
 export interface WorkerLike {
-  postMessage(message: WorkerRequest): void;
+  postMessage(message: WorkerRequest | ShownNotice): void;
   terminate(): void;
   onmessage: ((event: MessageEvent) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;
@@ -42,6 +44,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Answer without the link (`link: ''`); `laterLink(run)` then brings it (protocol.ts, `linkLater`). */
   linkLater?: boolean;
+  /** The worker holds the run's after-work (its later link, its seek checkpoints) until `shown(run)`. */
+  afterShown?: boolean;
 }
 
 /** A seek is a checkpoint restore plus at most 1,024 folds: an answer later than this means a hung worker. */
@@ -111,7 +115,7 @@ export class EngineClient {
       const promise = new Promise<string | null>((r) => (resolve = r));
       this.links.set(id, { promise, resolve, settled: false, taken: false });
     }
-    return (this.request(runRequest(id, scenario, options.opBudget, options.seek, options.linkLater, options.seekAction), options.timeoutMs ?? 30_000) as Promise<RunResponse>).then((response) => {
+    return (this.request(runRequest(id, scenario, options.opBudget, options.seek, options.linkLater, options.afterShown, options.seekAction), options.timeoutMs ?? 30_000) as Promise<RunResponse>).then((response) => {
       // Anything but a result (or a result that carries its link: an older worker) brings no link message.
       if (response.type !== 'result' || response.link !== '') this.settleLink(id, response.type === 'result' ? response.link : null);
       return response;
@@ -136,6 +140,18 @@ export class EngineClient {
     entry.settled = true;
     if (entry.taken) this.links.delete(run);
     entry.resolve(link);
+  }
+
+  /**
+   * The page has shown run `run` (asked `afterShown`): the worker may do what it held for it. Sent
+   * only to a running worker: a restarted one holds no run, and none is started for this.
+   */
+  shown(run: number): void {
+    try {
+      this.worker?.postMessage(shownNotice(this.nextId++, run));
+    } catch {
+      // A worker that cannot be reached is found out, and replaced, by the next request.
+    }
   }
 
   /** The snapshot after entry `seq` of run `run` (the `run` key of a result). */

@@ -9,7 +9,7 @@ import { load } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { encodeTrace, encodedTransfer } from '../trace/encoded.ts';
 import { actionStart, buildTraceIndex, indexTransfer } from '../trace/indexes.ts';
-import { errorResponse, parseRequest, PROTOCOL_VERSION, type LinkResponse, type SeekRequest, type WorkerResponse } from './protocol.ts';
+import { errorResponse, parseRequest, parseShown, PROTOCOL_VERSION, type LinkResponse, type SeekRequest, type WorkerResponse } from './protocol.ts';
 
 /** The worker's last run: what `seek` answers from. */
 interface LastRun {
@@ -32,10 +32,14 @@ let laterLink: { id: number; scenario: NormalizedScenario } | null = null;
  */
 export const PAGE_MAX_ENTRIES = 200_000;
 
+/** A run answered with `afterShown`: its after-work waits for the page's `shown` notice (receive). */
+let held: number | null = null;
+
 /** Forget the last run (tests). */
 export function resetWorkerState(): void {
   last = null;
   laterLink = null;
+  held = null;
 }
 
 /**
@@ -158,6 +162,50 @@ export function transferOf(response: WorkerResponse): ArrayBuffer[] {
   return response.type === 'result' ? [...encodedTransfer(response.trace), ...indexTransfer(response.index)] : [];
 }
 
+/** How the worker sends a message to the page (the transfer list moves buffers). */
+export type Post = (message: WorkerResponse, transfer: ArrayBuffer[]) => void;
+
+/**
+ * What the worker does for run `run` once its result is posted: its link if it was asked `linkLater`
+ * (made now), then its seek checkpoints a slice at a time, each slice in a task of its own (`later`).
+ */
+function afterWork(run: number, post: Post, later: (slice: () => void) => void): void {
+  const link = takeLaterLink();
+  if (link) post(link, []);
+  const slice = () => {
+    if (last?.key === run && prepareLastRun()) later(slice);
+  };
+  later(slice);
+}
+
+/**
+ * Receive one message from the page: answer it, then do the answered run's after-work at once or,
+ * for a run asked `afterShown`, once the page's `shown` notice names it. Any other message lets a
+ * held run's after-work go first (its link is posted before that message's answer; a newer run
+ * would otherwise drop it). A notice for a run not held is ignored.
+ */
+export function receive(data: unknown, post: Post, later: (slice: () => void) => void = (slice) => void setTimeout(slice, 0)): void {
+  const shown = parseShown(data);
+  if (shown && shown.type === 'shown') {
+    if (held !== null && held === shown.run) {
+      held = null;
+      afterWork(shown.run, post, later);
+    }
+    return;
+  }
+  if (held !== null) {
+    const run = held;
+    held = null;
+    afterWork(run, post, later);
+  }
+  if (shown) return post(shown, []); // a malformed notice: say so
+  const response = handleMessage(data);
+  post(response, transferOf(response));
+  if (response.type !== 'result') return;
+  if ((data as { afterShown?: unknown }).afterShown === true) held = response.run;
+  else afterWork(response.run, post, later);
+}
+
 interface WorkerScope {
   postMessage(message: unknown, transfer: ArrayBuffer[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
@@ -167,17 +215,5 @@ interface WorkerScope {
 const scope = globalThis as unknown as Partial<WorkerScope> & { document?: unknown };
 if (typeof scope.postMessage === 'function' && typeof scope.addEventListener === 'function' && scope.document === undefined) {
   const worker = scope as WorkerScope;
-  worker.addEventListener('message', (event) => {
-    const response = handleMessage(event.data);
-    worker.postMessage(response, transferOf(response));
-    // An opening's link, made once its result is on its way (linkLater).
-    const link = takeLaterLink();
-    if (link) worker.postMessage(link, []);
-    if (response.type === 'result') {
-      const slice = () => {
-        if (last?.key === response.run && prepareLastRun()) setTimeout(slice, 0);
-      };
-      setTimeout(slice, 0);
-    }
-  });
+  worker.addEventListener('message', (event) => receive(event.data, (message, transfer) => worker.postMessage(message, transfer)));
 }

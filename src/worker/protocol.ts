@@ -16,6 +16,13 @@
 // (`link: ''`) and a `link` message for that run follows at once. Making a link validates the
 // scenario twice and deflates it, which an opening need not wait for: its address already carries
 // a link. An older worker ignores the flag and sends the link with the result.
+//
+// Within version 3: a run may ask the worker to hold what it does for it after answering (its later
+// link, then its seek checkpoints) until the page has shown the result (`afterShown`): the page
+// sends a `shown` notice once the frame showing it is painted, and any other request lets the held
+// work go first too. On 2 cores that work otherwise takes a core from the page's render of the
+// result. A notice is not answered. An older worker ignores the flag, and answers the notice with
+// an "unknown request type" error, which the page drops (no request of its has that id).
 import type { ChoicePoint } from '../engine/engine.ts';
 import { reviveSnapshot, type Snapshot } from '../engine/snapshot.ts';
 import { dictOf } from '../engine/dict.ts';
@@ -49,6 +56,11 @@ export interface RunRequest {
   /** Answer with `link: ''` and send the link in a `link` message right after the result. */
   linkLater?: boolean;
   /**
+   * Hold this run's after-work (the `linkLater` link, then the seek checkpoints) until a `shown`
+   * notice names the run, or another request comes first (its after-work goes before that answer).
+   */
+  afterShown?: boolean;
+  /**
    * Also return the snapshot where timeline action `seekAction` starts (its `action` entry; the last
    * entry if it never started): a gesture's position, which the page cannot name before the trace
    * exists. Takes the place of `seek`.
@@ -74,6 +86,17 @@ export interface PingRequest {
 }
 
 export type WorkerRequest = RunRequest | SeekRequest | PingRequest;
+
+/**
+ * The page has shown run `run`'s result (the frame showing it is painted): the work the worker held
+ * for it (`afterShown`) goes ahead. Not answered; `id` is the page's next request id, as for any message.
+ */
+export interface ShownNotice {
+  v: ProtocolVersion;
+  id: number;
+  type: 'shown';
+  run: number;
+}
 export type RequestType = WorkerRequest['type'];
 
 // ---- responses (worker → UI)
@@ -166,14 +189,17 @@ export type ResponseType = WorkerResponse['type'];
 
 // ---- constructors
 
-export function runRequest(id: number, scenario: unknown, opBudget?: number, seek?: number, linkLater?: boolean, seekAction?: number): RunRequest {
+export function runRequest(id: number, scenario: unknown, opBudget?: number, seek?: number, linkLater?: boolean, afterShown?: boolean, seekAction?: number): RunRequest {
   const r: RunRequest = { v: PROTOCOL_VERSION, id, type: 'run', scenario };
   if (opBudget !== undefined) r.opBudget = opBudget;
   if (seek !== undefined) r.seek = seek;
   if (seekAction !== undefined) r.seekAction = seekAction;
   if (linkLater) r.linkLater = true;
+  if (afterShown) r.afterShown = true;
   return r;
 }
+
+export const shownNotice = (id: number, run: number): ShownNotice => ({ v: PROTOCOL_VERSION, id, type: 'shown', run });
 
 export const seekRequest = (id: number, run: number, seq: number): SeekRequest => ({ v: PROTOCOL_VERSION, id, type: 'seek', run, seq });
 
@@ -223,6 +249,9 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
       if (data.linkLater !== undefined && typeof data.linkLater !== 'boolean') {
         return { ok: false, error: errorResponse(id, 'Malformed run request: linkLater must be a boolean.') };
       }
+      if (data.afterShown !== undefined && typeof data.afterShown !== 'boolean') {
+        return { ok: false, error: errorResponse(id, 'Malformed run request: afterShown must be a boolean.') };
+      }
       return { ok: true, message: data as unknown as RunRequest };
     case 'seek':
       if (!isId(data.run)) return { ok: false, error: errorResponse(id, 'Malformed seek request: no run.') };
@@ -233,6 +262,20 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
     default:
       return { ok: false, error: errorResponse(id, `Unknown request type ${JSON.stringify(data.type)}.`) };
   }
+}
+
+/**
+ * In the worker: a `shown` notice, checked. Null when the message is not one (it is a request, for
+ * parseRequest); an error response to send back when it is a malformed one.
+ */
+export function parseShown(data: unknown): ShownNotice | ErrorResponse | null {
+  if (!isRecord(data) || data.type !== 'shown') return null;
+  const id = isId(data.id) ? data.id : null;
+  const version = versionProblem(data, 'the page');
+  if (version) return errorResponse(id, version);
+  if (id === null) return errorResponse(null, 'Malformed shown notice: missing numeric id.');
+  if (!isId(data.run)) return errorResponse(id, 'Malformed shown notice: no run.');
+  return data as unknown as ShownNotice;
 }
 
 const isEncodedTrace = (x: unknown): x is EncodedTrace =>

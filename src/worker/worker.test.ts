@@ -4,8 +4,8 @@ import { scenarioToHash } from '../scenario/codec.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { traceView } from '../trace/view.ts';
 import { EngineClient, type WorkerLike } from './client.ts';
-import { handleMessage, resetWorkerState, takeLaterLink } from './engine.worker.ts';
-import { PROTOCOL_VERSION, runRequest, seekRequest, type WorkerRequest, type WorkerResponse } from './protocol.ts';
+import { handleMessage, receive, resetWorkerState, takeLaterLink } from './engine.worker.ts';
+import { parseRequest, parseShown, PROTOCOL_VERSION, runRequest, seekRequest, shownNotice, type ShownNotice, type WorkerRequest, type WorkerResponse } from './protocol.ts';
 
 beforeEach(() => resetWorkerState());
 
@@ -68,7 +68,84 @@ describe('worker: run and seek (protocol v3)', () => {
   });
 });
 
-/** A fake worker that answers through handleMessage, or not at all when `hung`. */
+describe('worker: after-work held until the page has shown the run (afterShown)', () => {
+  /** receive() with its posts recorded (type and run or id) and its slices queued, not run. */
+  function loop() {
+    const posted: string[] = [];
+    const slices: (() => void)[] = [];
+    const send = (data: unknown) =>
+      receive(
+        structuredClone(data),
+        (m) => posted.push(m.type === 'link' ? `link ${m.run}` : m.type === 'error' ? `error ${m.id}` : `${m.type} ${m.id}`),
+        (slice) => slices.push(slice),
+      );
+    return { posted, slices, send };
+  }
+  const link = scenarioToHash(seed000 as Scenario);
+
+  it('without afterShown the link follows the result at once, and the seek checkpoints start', () => {
+    const { posted, slices, send } = loop();
+    send(runRequest(1, seed000, undefined, undefined, true));
+    expect(posted).toEqual(['result 1', 'link 1']);
+    expect(slices).toHaveLength(1);
+  });
+
+  it('with afterShown only the result is posted; `shown` for the run posts the link and starts the checkpoints, once', () => {
+    const { posted, slices, send } = loop();
+    send(runRequest(2, seed000, undefined, undefined, true, true));
+    expect(posted).toEqual(['result 2']);
+    expect(slices).toHaveLength(0);
+    send(shownNotice(3, 9)); // another run: ignored
+    expect(posted).toEqual(['result 2']);
+    send(shownNotice(4, 2));
+    expect(posted).toEqual(['result 2', 'link 2']);
+    expect(slices).toHaveLength(1);
+    send(shownNotice(5, 2)); // already released: nothing more
+    expect(posted).toEqual(['result 2', 'link 2']);
+    while (slices.length) slices.shift()?.(); // the checkpoints, slice by slice, until done
+    expect(handleMessage(seekRequest(6, 2, 30))).toMatchObject({ type: 'snapshot', run: 2, seq: 30 });
+  });
+
+  it('any other message first lets the held work go before its own answer: a seek, a new run (whose link is then the new one)', () => {
+    const { posted, send } = loop();
+    send(runRequest(1, seed000, undefined, undefined, true, true));
+    send(seekRequest(2, 1, 5));
+    expect(posted).toEqual(['result 1', 'link 1', 'snapshot 2']);
+    send(runRequest(3, seed000, undefined, undefined, true, true));
+    send(runRequest(4, { ...seed000, title: 'Another' }, undefined, undefined, true, true));
+    expect(posted).toEqual(['result 1', 'link 1', 'snapshot 2', 'result 3', 'link 3', 'result 4']);
+    send(shownNotice(5, 3)); // the run replaced: ignored, run 4 still held
+    expect(posted).toHaveLength(6);
+    send(shownNotice(6, 4));
+    expect(posted.at(-1)).toBe('link 4');
+  });
+
+  it('the link posted after `shown` is the run\'s own', () => {
+    const links: string[] = [];
+    const post = (m: WorkerResponse) => void (m.type === 'link' && links.push(m.link));
+    receive(runRequest(1, seed000, undefined, undefined, true, true), post, () => undefined);
+    receive(shownNotice(2, 1), post, () => undefined);
+    expect(links).toEqual([link]);
+  });
+
+  it('a malformed notice is answered with an error, after the held work it released; a request with a bad afterShown is refused', () => {
+    const { posted, send } = loop();
+    send(runRequest(1, seed000, undefined, undefined, true, true));
+    send({ v: PROTOCOL_VERSION, id: 2, type: 'shown' });
+    expect(posted).toEqual(['result 1', 'link 1', 'error 2']);
+    send({ v: 1, id: 3, type: 'shown', run: 1 });
+    expect(posted.at(-1)).toBe('error 3');
+    send({ ...runRequest(4, seed000), afterShown: 'yes' });
+    expect(posted.at(-1)).toBe('error 4');
+    expect(parseShown({ v: PROTOCOL_VERSION, type: 'shown', run: 1 })).toMatchObject({ type: 'error', id: null });
+    expect(parseShown({ v: PROTOCOL_VERSION, id: 1, type: 'shown', run: '1' })).toMatchObject({ type: 'error', id: 1, message: expect.stringMatching(/no run/) });
+    expect(parseShown(runRequest(1, seed000))).toBeNull();
+    // A notice is not a request: a worker that does not know it answers "unknown request type" with its id.
+    expect(parseRequest(shownNotice(7, 1))).toMatchObject({ ok: false, error: { id: 7, message: expect.stringMatching(/Unknown request type/) } });
+  });
+});
+
+/** A fake worker that answers through the worker's own message loop (receive), or not at all when `hung`. */
 class FakeWorker implements WorkerLike {
   onmessage: ((event: MessageEvent) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
@@ -76,19 +153,21 @@ class FakeWorker implements WorkerLike {
   terminated = false;
   hung = false;
   linkDelayMs = 0;
-  postMessage(message: WorkerRequest) {
+  /** What this worker was sent, in order. */
+  readonly got: (WorkerRequest | ShownNotice)[] = [];
+  postMessage(message: WorkerRequest | ShownNotice) {
+    this.got.push(message);
     if (this.hung) return;
-    const response: WorkerResponse = handleMessage(structuredClone(message));
-    const link = takeLaterLink(); // as the worker's message loop sends it, right after the result
-    queueMicrotask(() => {
-      this.onmessage?.({ data: structuredClone(response) } as MessageEvent);
-      if (link) {
-        const post = () => this.onmessage?.({ data: structuredClone(link) } as MessageEvent);
-        // The link's own message: at once, or (linkDelayMs) after the page has asked for it.
-        if (this.linkDelayMs > 0) setTimeout(post, this.linkDelayMs);
-        else queueMicrotask(post);
-      }
-    });
+    receive(
+      structuredClone(message),
+      (response: WorkerResponse) => {
+        const deliver = () => this.onmessage?.({ data: structuredClone(response) } as MessageEvent);
+        // A link's own message: in order, or (linkDelayMs) after the page has asked for it.
+        if (response.type === 'link' && this.linkDelayMs > 0) setTimeout(deliver, this.linkDelayMs);
+        else queueMicrotask(deliver);
+      },
+      () => undefined, // the seek checkpoints: built on the first seek instead
+    );
   }
   terminate() {
     this.terminated = true;
@@ -136,6 +215,34 @@ describe('client: a link asked for later', () => {
     const failed = await pending;
     expect(failed.type).toBe('error');
     expect(await client.laterLink(failed.id ?? -1)).toBeNull();
+  });
+});
+
+describe('client: the run shown', () => {
+  it('a run asked afterShown brings its link once the client says it is shown; the notice goes only to a live worker', async () => {
+    const { client, workers } = fakeClient();
+    client.shown(1); // no worker yet: none is started for it
+    expect(client.started).toBe(0);
+    const r = await client.run(seed000, { linkLater: true, afterShown: true });
+    if (r.type !== 'result') throw new Error(r.type);
+    expect(workers[0].got.at(-1)).toMatchObject({ type: 'run', afterShown: true, linkLater: true });
+    let link: string | null | undefined;
+    void client.laterLink(r.run).then((l) => (link = l));
+    await new Promise((done) => setTimeout(done, 10));
+    expect(link).toBeUndefined(); // held
+    client.shown(r.run);
+    await new Promise((done) => setTimeout(done, 10));
+    expect(link).toBe(scenarioToHash(seed000 as Scenario));
+    // A dead worker: the held run dies with it; its link settles null, and no notice goes to it or starts another.
+    const held = await client.run(seed000, { linkLater: true, afterShown: true });
+    if (held.type !== 'result') throw new Error(held.type);
+    const pending = client.laterLink(held.run);
+    workers[0].crash();
+    expect(await pending).toBeNull();
+    const sent = workers[0].got.length;
+    client.shown(held.run);
+    expect(workers[0].got).toHaveLength(sent);
+    expect(client.started).toBe(1);
   });
 });
 

@@ -1,0 +1,145 @@
+// An interleaved A/B of the 101k-entry link row (bench/speed.bench.ts, row 9) between builds:
+//
+//   npx tsx bench/link-ab.ts DIST_A DIST_B [DIST_C …] [--rounds 8] [--fresh]
+//
+// Each build is served on its own loopback address (127.0.0.2, 127.0.0.3, … at SPEED_PORT). Each
+// round opens the bench's link once in every build, in an order that rotates and reverses from round
+// to round, each visit in a fresh browser context with the bench's probes: "Step 1" shown (the
+// bench's own wait, read as the page's `performance.now()`) and the long tasks (over 50 ms) before
+// it. A build that logs `[mark] NAME T` lines (T: `performance.timeOrigin + performance.now()`, from
+// the page or a worker) has each mark's median, in ms after navigation, printed too. Prints the
+// medians, every visit and the load average after each round. With `--fresh`, each visit launches
+// a browser of its own, as the bench's row does (one browser per bench run).
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { loadavg } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+import config from '../playwright.config.ts';
+import { scenarioToHash } from '../src/scenario/codec.ts';
+import { load } from '../src/scenario/load.ts';
+import { stressScenario } from './stress.ts';
+
+const PORT = Number(process.env.SPEED_PORT) || 4186;
+const args = process.argv.slice(2);
+const roundsAt = args.indexOf('--rounds');
+const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 8;
+const FRESH = args.includes('--fresh');
+const dists = args.filter((a, i) => !a.startsWith('--') && (roundsAt < 0 || i !== roundsAt + 1)).map((d) => resolve(d));
+if (dists.length === 0 || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  console.error('usage: npx tsx bench/link-ab.ts DIST_A [DIST_B …] [--rounds N]');
+  process.exit(2);
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
+const host = (i: number) => `127.0.0.${i + 2}`;
+const servers = dists.map((dist, i) =>
+  createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = normalize(join(dist, path));
+    if (!file.startsWith(dist)) return void res.writeHead(403).end();
+    if (!existsSync(file) || statSync(file).isDirectory()) file = join(dist, 'index.html');
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  }).listen(PORT, host(i)),
+);
+
+/** The bench's long-task probe (bench/speed.bench.ts). */
+const PROBE = () => {
+  const w = window as unknown as { __speed: { longTasks: number[] } };
+  w.__speed = { longTasks: [] };
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__speed.longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // no long task API
+  }
+};
+
+const stress = load(stressScenario({ drivers: 40, hotAdds: 270 }));
+if (!stress.ok) throw new Error('stress scenario invalid');
+const HASH = scenarioToHash(stress.scenario, 0);
+
+interface Visit {
+  ms: number;
+  long: number[];
+  marks: Map<string, number>;
+}
+
+async function visit(shared: Browser, url: string): Promise<Visit> {
+  const browser = FRESH ? await chromium.launch({ ...launch, headless: true }) : shared;
+  try {
+    return await visitIn(browser, url);
+  } finally {
+    if (FRESH) await browser.close();
+  }
+}
+
+async function visitIn(browser: Browser, url: string): Promise<Visit> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // tsx's keepNames wraps named inner functions in `__name(…)`: give the page that helper.
+  await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+  await context.addInitScript(PROBE);
+  const page = await context.newPage();
+  const raw: [string, number][] = [];
+  const take = (text: string) => {
+    const m = /^\[mark\] (\S+) ([\d.]+)$/.exec(text);
+    if (m) raw.push([m[1], Number(m[2])]);
+  };
+  page.on('console', (msg) => take(msg.text()));
+  page.on('worker', (worker) => worker.on('console', (msg) => take(msg.text())));
+  await page.goto(url + HASH);
+  await page.waitForFunction(() => /^Step 1 of \d+$/.test(document.querySelector('[data-testid="step-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
+  const ms = await page.evaluate(() => performance.now());
+  const origin = await page.evaluate(() => performance.timeOrigin);
+  const long = await page.evaluate(() => (window as unknown as { __speed: { longTasks: number[] } }).__speed.longTasks.filter((d) => d > 50));
+  await page.waitForTimeout(100);
+  await context.close();
+  const marks = new Map<string, number>();
+  for (const [name, t] of raw) if (!marks.has(name)) marks.set(name, t - origin);
+  return { ms, long, marks };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const launch = (config.projects?.[0]?.use as { launchOptions?: Parameters<typeof chromium.launch>[0] } | undefined)?.launchOptions ?? {};
+const browser = await chromium.launch({ ...launch, headless: true });
+const builds = dists.map((dist, i) => ({ name: String.fromCharCode(65 + i), dist, url: `http://${host(i)}:${PORT}/` }));
+const results = new Map(builds.map((b) => [b.name, [] as Visit[]]));
+const loads: number[] = [];
+try {
+  for (const b of builds) await visit(browser, b.url); // one visit each to warm the server and the browser
+  for (let r = 0; r < ROUNDS; r++) {
+    const k = r % builds.length;
+    const order = [...builds.slice(k), ...builds.slice(0, k)];
+    if (r % 2) order.reverse();
+    for (const b of order) results.get(b.name)?.push(await visit(browser, b.url));
+    loads.push(loadavg()[0]);
+  }
+} finally {
+  await browser.close();
+  for (const s of servers) s.close();
+}
+for (const b of builds) {
+  const visits = results.get(b.name) ?? [];
+  const withLong = visits.filter((v) => v.long.length > 0);
+  console.log(
+    `${b.name} "Step 1" median ${median(visits.map((v) => v.ms)).toFixed(0)} ms  ${visits.map((v) => v.ms.toFixed(0)).join(' / ')}  ${b.dist}`,
+  );
+  console.log(`  long tasks in ${withLong.length} of ${visits.length} visits${withLong.length ? `: ${withLong.map((v) => v.long.map((d) => d.toFixed(0)).join('+')).join(', ')} ms` : ''}`);
+  const names = [...new Set(visits.flatMap((v) => [...v.marks.keys()]))];
+  names.sort((x, y) => median(visits.map((v) => v.marks.get(x) ?? NaN).filter(Number.isFinite)) - median(visits.map((v) => v.marks.get(y) ?? NaN).filter(Number.isFinite)));
+  const tail = visits.filter((v) => v.marks.has('answer')).map((v) => v.ms - (v.marks.get('answer') ?? 0));
+  if (tail.length) console.log(`  "Step 1" after the answer: median ${median(tail).toFixed(0)} ms  (${tail.map((t) => t.toFixed(0)).join(' / ')})`);
+  for (const name of names) {
+    const ts = visits.map((v) => v.marks.get(name)).filter((t): t is number => t !== undefined);
+    console.log(`  ${name.padEnd(14)} median ${median(ts).toFixed(0)} ms  (${ts.map((t) => t.toFixed(0)).join(' / ')})`);
+  }
+}
+console.log(`load average after each round: ${loads.map((l) => l.toFixed(1)).join(' ')}`);
