@@ -15,7 +15,7 @@ class FakeEngine implements EngineRunner {
   private listeners = new Set<(r: string) => void>();
   async run(scenario: unknown, options: { seek?: number; seekAction?: number } = {}): Promise<RunResponse> {
     this.runs++;
-    const r = handleMessage(runRequest(this.id++, structuredClone(scenario), undefined, options.seek, undefined, undefined, options.seekAction));
+    const r = handleMessage(runRequest(this.id++, structuredClone(scenario), { seek: options.seek, seekAction: options.seekAction }));
     await tick();
     return structuredClone(r) as RunResponse;
   }
@@ -46,7 +46,7 @@ class LaterLinkEngine extends FakeEngine {
     this.asked.push(options.linkLater ?? false);
     this.held.push(options.afterShown ?? false);
     const id = 1000 + this.asked.length;
-    const r = handleMessage(runRequest(id, structuredClone(scenario), undefined, options.seek, options.linkLater, undefined, options.seekAction));
+    const r = handleMessage(runRequest(id, structuredClone(scenario), { seek: options.seek, seekAction: options.seekAction, linkLater: options.linkLater }));
     const link = takeLaterLink();
     if (link) this.links.set(link.run, link.link);
     await tick();

@@ -11,6 +11,7 @@ import {
   shownNotice,
   type PongResponse,
   type RunRequest,
+  type RunRequestOptions,
   type RunResponse,
   type RunResult,
   type SeekResponse,
@@ -34,18 +35,10 @@ export function createEngineWorker(): WorkerLike {
   return (takeStartedWorker() ?? newEngineWorker()) as WorkerLike;
 }
 
-export interface RunOptions {
-  opBudget?: number;
-  /** Also return the snapshot after this trace entry. */
-  seek?: number;
-  /** Also return the snapshot where timeline action `seekAction` starts (protocol.ts). */
-  seekAction?: number;
+/** A run's options: the request's own (RunRequestOptions, protocol.ts) and how long to wait for it. */
+export interface RunOptions extends RunRequestOptions {
   /** Give up (and restart the worker) after this long. Default 30 s: far above any budgeted run. */
   timeoutMs?: number;
-  /** Answer without the link (`link: ''`); `laterLink(run)` then brings it (protocol.ts, `linkLater`). */
-  linkLater?: boolean;
-  /** The worker holds the run's after-work (its later link, its seek checkpoints) until `shown(run)`. */
-  afterShown?: boolean;
 }
 
 /** A seek is a checkpoint restore plus at most 1,024 folds: an answer later than this means a hung worker. */
@@ -115,7 +108,7 @@ export class EngineClient {
       const promise = new Promise<string | null>((r) => (resolve = r));
       this.links.set(id, { promise, resolve, settled: false, taken: false });
     }
-    return (this.request(runRequest(id, scenario, options.opBudget, options.seek, options.linkLater, options.afterShown, options.seekAction), options.timeoutMs ?? 30_000) as Promise<RunResponse>).then((response) => {
+    return (this.request(runRequest(id, scenario, options), options.timeoutMs ?? 30_000) as Promise<RunResponse>).then((response) => {
       // Anything but a result (or a result that carries its link: an older worker) brings no link message.
       if (response.type !== 'result' || response.link !== '') this.settleLink(id, response.type === 'result' ? response.link : null);
       return response;

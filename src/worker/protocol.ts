@@ -189,13 +189,16 @@ export type ResponseType = WorkerResponse['type'];
 
 // ---- constructors
 
-export function runRequest(id: number, scenario: unknown, opBudget?: number, seek?: number, linkLater?: boolean, afterShown?: boolean, seekAction?: number): RunRequest {
+/** A run request's optional fields (RunRequest): what to return beside the result, and how. */
+export type RunRequestOptions = Partial<Pick<RunRequest, 'opBudget' | 'seek' | 'seekAction' | 'linkLater' | 'afterShown'>>;
+
+export function runRequest(id: number, scenario: unknown, options: RunRequestOptions = {}): RunRequest {
   const r: RunRequest = { v: PROTOCOL_VERSION, id, type: 'run', scenario };
-  if (opBudget !== undefined) r.opBudget = opBudget;
-  if (seek !== undefined) r.seek = seek;
-  if (seekAction !== undefined) r.seekAction = seekAction;
-  if (linkLater) r.linkLater = true;
-  if (afterShown) r.afterShown = true;
+  if (options.opBudget !== undefined) r.opBudget = options.opBudget;
+  if (options.seek !== undefined) r.seek = options.seek;
+  if (options.seekAction !== undefined) r.seekAction = options.seekAction;
+  if (options.linkLater) r.linkLater = true;
+  if (options.afterShown) r.afterShown = true;
   return r;
 }
 

@@ -11,7 +11,7 @@ beforeEach(() => resetWorkerState());
 
 describe('worker: run and seek (protocol v3)', () => {
   it('a run result carries the normalised scenario, the choice points and an optional snapshot', () => {
-    const r = handleMessage(runRequest(7, seed000, undefined, 31));
+    const r = handleMessage(runRequest(7, seed000, { seek: 31 }));
     expect(r).toMatchObject({ v: PROTOCOL_VERSION, id: 7, type: 'result', run: 7, choices: [] });
     if (r.type !== 'result') throw new Error(r.type);
     expect(r.scenario.machine.maxProcessors).toBe(4);
@@ -22,13 +22,13 @@ describe('worker: run and seek (protocol v3)', () => {
   });
 
   it('a run asked with linkLater comes without its link; the link message that follows carries it, once', () => {
-    const r = handleMessage(runRequest(9, seed000, undefined, undefined, true));
+    const r = handleMessage(runRequest(9, seed000, { linkLater: true }));
     if (r.type !== 'result') throw new Error(r.type);
     expect(r.link).toBe('');
     expect(takeLaterLink()).toEqual({ v: PROTOCOL_VERSION, id: 9, type: 'link', ok: true, run: 9, link: scenarioToHash(seed000 as Scenario) });
     expect(takeLaterLink()).toBeNull();
     // Owed only for the message just answered: the next message forgets it.
-    handleMessage(runRequest(10, seed000, undefined, undefined, true));
+    handleMessage(runRequest(10, seed000, { linkLater: true }));
     handleMessage(seekRequest(11, 10, 3));
     expect(takeLaterLink()).toBeNull();
     expect(handleMessage({ ...runRequest(12, seed000), linkLater: 'yes' })).toMatchObject({ type: 'error', id: 12 });
@@ -85,14 +85,14 @@ describe('worker: after-work held until the page has shown the run (afterShown)'
 
   it('without afterShown the link follows the result at once, and the seek checkpoints start', () => {
     const { posted, slices, send } = loop();
-    send(runRequest(1, seed000, undefined, undefined, true));
+    send(runRequest(1, seed000, { linkLater: true }));
     expect(posted).toEqual(['result 1', 'link 1']);
     expect(slices).toHaveLength(1);
   });
 
   it('with afterShown only the result is posted; `shown` for the run posts the link and starts the checkpoints, once', () => {
     const { posted, slices, send } = loop();
-    send(runRequest(2, seed000, undefined, undefined, true, true));
+    send(runRequest(2, seed000, { linkLater: true, afterShown: true }));
     expect(posted).toEqual(['result 2']);
     expect(slices).toHaveLength(0);
     send(shownNotice(3, 9)); // another run: ignored
@@ -108,11 +108,11 @@ describe('worker: after-work held until the page has shown the run (afterShown)'
 
   it('any other message first lets the held work go before its own answer: a seek, a new run (whose link is then the new one)', () => {
     const { posted, send } = loop();
-    send(runRequest(1, seed000, undefined, undefined, true, true));
+    send(runRequest(1, seed000, { linkLater: true, afterShown: true }));
     send(seekRequest(2, 1, 5));
     expect(posted).toEqual(['result 1', 'link 1', 'snapshot 2']);
-    send(runRequest(3, seed000, undefined, undefined, true, true));
-    send(runRequest(4, { ...seed000, title: 'Another' }, undefined, undefined, true, true));
+    send(runRequest(3, seed000, { linkLater: true, afterShown: true }));
+    send(runRequest(4, { ...seed000, title: 'Another' }, { linkLater: true, afterShown: true }));
     expect(posted).toEqual(['result 1', 'link 1', 'snapshot 2', 'result 3', 'link 3', 'result 4']);
     send(shownNotice(5, 3)); // the run replaced: ignored, run 4 still held
     expect(posted).toHaveLength(6);
@@ -123,14 +123,14 @@ describe('worker: after-work held until the page has shown the run (afterShown)'
   it('the link posted after `shown` is the run\'s own', () => {
     const links: string[] = [];
     const post = (m: WorkerResponse) => void (m.type === 'link' && links.push(m.link));
-    receive(runRequest(1, seed000, undefined, undefined, true, true), post, () => undefined);
+    receive(runRequest(1, seed000, { linkLater: true, afterShown: true }), post, () => undefined);
     receive(shownNotice(2, 1), post, () => undefined);
     expect(links).toEqual([link]);
   });
 
   it('a malformed notice is answered with an error, after the held work it released; a request with a bad afterShown is refused', () => {
     const { posted, send } = loop();
-    send(runRequest(1, seed000, undefined, undefined, true, true));
+    send(runRequest(1, seed000, { linkLater: true, afterShown: true }));
     send({ v: PROTOCOL_VERSION, id: 2, type: 'shown' });
     expect(posted).toEqual(['result 1', 'link 1', 'error 2']);
     send({ v: 1, id: 3, type: 'shown', run: 1 });
