@@ -103,11 +103,11 @@ interface ModuleGraph {
  *
  * `group` is the code-splitting group; `preload` adds modulepreload links for the first visit's
  * chunks (and what they import) to index.html, so the browser fetches them from its first bytes, as
- * if they were static. `compileHints` marks those chunks (not the worker's, nor what loads on
- * demand) with V8's explicit compile hint, `//# allFunctionsCalledOnLoad` as their first line: the
- * first visit calls most of their functions, and Chromium then compiles them all while the script
- * streams in, off the page's main thread, instead of one by one on the main thread at their first
- * call (the first render's components, React's reconciler). Browsers without the hint read a comment.
+ * if they were static. They carry no compile hint (`//# allFunctionsCalledOnLoad`, which makes
+ * Chromium compile every function of a script on its thread pool while it streams in): on 2 cores
+ * that eager compile of React DOM's and the views' chunks, half of whose bytes the first visit never
+ * calls, competed with the first render for the second core and showed the graph later
+ * (docs/benchmarks.md, "First load, ninth session").
  */
 function firstVisitChunks(entry = 'src/main.tsx', roots = ['src/boot.ts', 'src/mount.tsx']) {
   const path = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -168,28 +168,12 @@ function firstVisitChunks(entry = 'src/main.tsx', roots = ['src/boot.ts', 'src/m
     for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && (chunk.isEntry || chunk.moduleIds.some((id) => chunkOf?.has(id)))) add(chunk.fileName);
     return files;
   };
-  const compileHints: Plugin = {
-    name: 'pnp-compile-hints',
-    apply: 'build',
-    generateBundle: {
-      order: 'post',
-      handler(_options, bundle) {
-        if (!chunkOf) return; // a build without the page (the workers' own bundles)
-        for (const file of firstVisitFiles(bundle)) {
-          const chunk = bundle[file];
-          if (chunk?.type === 'chunk' && !chunk.code.startsWith(COMPILE_HINT)) chunk.code = `${COMPILE_HINT}\n${chunk.code}`;
-        }
-      },
-    },
-  };
-  return { group, preload, compileHints };
+  return { group, preload };
 }
-/** V8's explicit compile hint for a whole script (Chromium 136+; a comment elsewhere). */
-const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 const firstVisit = firstVisitChunks();
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), firstAnswer(), contentSecurityPolicy(), firstVisit.preload, firstVisit.compileHints, asyncEntry()],
+  plugins: [react(), tailwindcss(), firstAnswer(), contentSecurityPolicy(), firstVisit.preload, asyncEntry()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',
