@@ -11,14 +11,13 @@
 // medians, every visit and the load average after each round. With `--fresh`, each visit launches
 // a browser of its own, as the bench's row does (one browser per bench run).
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import config from '../playwright.config.ts';
 import { scenarioToHash } from '../src/scenario/codec.ts';
 import { load } from '../src/scenario/load.ts';
+import { staticServer } from './static.ts';
 import { stressScenario } from './stress.ts';
 
 const PORT = Number(process.env.SPEED_PORT) || 4186;
@@ -32,18 +31,8 @@ if (dists.length === 0 || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
   process.exit(2);
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
 const host = (i: number) => `127.0.0.${i + 2}`;
-const servers = dists.map((dist, i) =>
-  createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(dist, path));
-    if (!file.startsWith(dist)) return void res.writeHead(403).end();
-    if (!existsSync(file) || statSync(file).isDirectory()) file = join(dist, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  }).listen(PORT, host(i)),
-);
+const servers = dists.map((dist, i) => staticServer(dist).listen(PORT, host(i)));
 
 /** The bench's long-task probe (bench/speed.bench.ts). */
 const PROBE = () => {

@@ -34,9 +34,9 @@
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { cpus } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -48,6 +48,7 @@ import { addDevice } from '../src/scenario/gestures.ts';
 import { load } from '../src/scenario/load.ts';
 import type { NormalizedScenario, Scenario } from '../src/scenario/types.ts';
 import seed000 from '../src/scenario/demos/seed000-sync.json' with { type: 'json' };
+import { staticServer } from './static.ts';
 import { stressScenario, stressScenarioText } from './stress.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -203,19 +204,9 @@ function buildPages() {
   if (r.status !== 0) throw new Error('bare page build failed');
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
-
 /** One static server: the app's dist/ at /, the bare page at /bare/. */
 function serve(): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const [base, rel] = path.startsWith('/bare/') ? [join(RESULTS, 'bare-flow'), path.slice('/bare'.length)] : [DIST, path];
-    let file = normalize(join(base, rel));
-    if (!file.startsWith(base)) return void res.writeHead(403).end();
-    if (!existsSync(file) || statSync(file).isDirectory()) file = join(base, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
+  const server = staticServer(DIST, join(RESULTS, 'bare-flow'));
   return new Promise((done) => server.listen(PORT, '127.0.0.1', () => done(server)));
 }
 const URL_APP = `http://127.0.0.1:${PORT}/`;

@@ -12,13 +12,13 @@
 // (the scripts' streamed compile, raster) and the rest. On a shared machine wall times move with the
 // load more than between builds; the CPU sums move less. Prints the medians and every visit.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import config from '../playwright.config.ts';
+import { staticServer } from './static.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BARE = join(ROOT, 'bench', 'results', 'bare-flow');
@@ -37,19 +37,8 @@ if (!existsSync(join(BARE, 'index.html'))) {
   process.exit(2);
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
 const host = (i: number) => `127.0.0.${i + 2}`;
-const servers = dists.map((dist, i) =>
-  createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const [base, rel] = path.startsWith('/bare/') ? [BARE, path.slice('/bare'.length)] : [dist, path];
-    let file = normalize(join(base, rel));
-    if (!file.startsWith(base)) return void res.writeHead(403).end();
-    if (!existsSync(file) || statSync(file).isDirectory()) file = join(base, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  }).listen(PORT, host(i)),
-);
+const servers = dists.map((dist, i) => staticServer(dist, BARE).listen(PORT, host(i)));
 
 /** The bench's probe (bench/speed.bench.ts), with a user-timing mark the trace can find. */
 const PROBE = () => {
