@@ -11,28 +11,15 @@
 // medians, every visit and the load average after each round. With `--fresh`, each visit launches
 // a browser of its own, as the bench's row does (one browser per bench run).
 
-import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
-import config from '../playwright.config.ts';
 import { scenarioToHash } from '../src/scenario/codec.ts';
 import { load } from '../src/scenario/load.ts';
-import { staticServer } from './static.ts';
+import { abOptions, interleave, launchOptions, median, serveBuilds } from './ab.ts';
 import { stressScenario } from './stress.ts';
 
-const PORT = Number(process.env.SPEED_PORT) || 4186;
-const args = process.argv.slice(2);
-const roundsAt = args.indexOf('--rounds');
-const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 8;
-const FRESH = args.includes('--fresh');
-const dists = args.filter((a, i) => !a.startsWith('--') && (roundsAt < 0 || i !== roundsAt + 1)).map((d) => resolve(d));
-if (dists.length === 0 || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
-  console.error('usage: npx tsx bench/link-ab.ts DIST_A [DIST_B …] [--rounds N]');
-  process.exit(2);
-}
-
-const host = (i: number) => `127.0.0.${i + 2}`;
-const servers = dists.map((dist, i) => staticServer(dist).listen(PORT, host(i)));
+const { dists, rounds: ROUNDS, has } = abOptions('npx tsx bench/link-ab.ts DIST_A [DIST_B …] [--rounds N] [--fresh]', 8);
+const FRESH = has('--fresh');
+const served = serveBuilds(dists);
 
 /** The bench's long-task probe (bench/speed.bench.ts). */
 const PROBE = () => {
@@ -58,7 +45,7 @@ interface Visit {
 }
 
 async function visit(shared: Browser, url: string): Promise<Visit> {
-  const browser = FRESH ? await chromium.launch({ ...launch, headless: true }) : shared;
+  const browser = FRESH ? await chromium.launch(launchOptions()) : shared;
   try {
     return await visitIn(browser, url);
   } finally {
@@ -91,29 +78,15 @@ async function visitIn(browser: Browser, url: string): Promise<Visit> {
   return { ms, long, marks };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-const launch = (config.projects?.[0]?.use as { launchOptions?: Parameters<typeof chromium.launch>[0] } | undefined)?.launchOptions ?? {};
-const browser = await chromium.launch({ ...launch, headless: true });
-const builds = dists.map((dist, i) => ({ name: String.fromCharCode(65 + i), dist, url: `http://${host(i)}:${PORT}/` }));
+const browser = await chromium.launch(launchOptions());
+const builds = served.builds;
 const results = new Map(builds.map((b) => [b.name, [] as Visit[]]));
-const loads: number[] = [];
+let loads: number[] = [];
 try {
-  for (const b of builds) await visit(browser, b.url); // one visit each to warm the server and the browser
-  for (let r = 0; r < ROUNDS; r++) {
-    const k = r % builds.length;
-    const order = [...builds.slice(k), ...builds.slice(0, k)];
-    if (r % 2) order.reverse();
-    for (const b of order) results.get(b.name)?.push(await visit(browser, b.url));
-    loads.push(loadavg()[0]);
-  }
+  loads = await interleave(browser, builds, ROUNDS, (br, b) => visit(br, b.url), (b, v) => results.get(b.name)?.push(v));
 } finally {
   await browser.close();
-  for (const s of servers) s.close();
+  served.close();
 }
 for (const b of builds) {
   const visits = results.get(b.name) ?? [];

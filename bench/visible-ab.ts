@@ -13,32 +13,20 @@
 // load more than between builds; the CPU sums move less. Prints the medians and every visit.
 
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
-import config from '../playwright.config.ts';
-import { staticServer } from './static.ts';
+import { abOptions, interleave, launchOptions, median, serveBuilds } from './ab.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BARE = join(ROOT, 'bench', 'results', 'bare-flow');
-const PORT = Number(process.env.SPEED_PORT) || 4186;
-const args = process.argv.slice(2);
-const roundsAt = args.indexOf('--rounds');
-const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 10;
-const TRACE = args.includes('--trace');
-const dists = args.filter((a, i) => !a.startsWith('--') && (roundsAt < 0 || i !== roundsAt + 1)).map((d) => resolve(d));
-if (dists.length === 0 || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
-  console.error('usage: npx tsx bench/visible-ab.ts DIST_A [DIST_B …] [--rounds N] [--trace]');
-  process.exit(2);
-}
+const { dists, rounds: ROUNDS, has } = abOptions('npx tsx bench/visible-ab.ts DIST_A [DIST_B …] [--rounds N] [--trace]', 10);
+const TRACE = has('--trace');
 if (!existsSync(join(BARE, 'index.html'))) {
   console.error('no bare page: run `npm run bench:speed -- --page-only --only visible` once first');
   process.exit(2);
 }
-
-const host = (i: number) => `127.0.0.${i + 2}`;
-const servers = dists.map((dist, i) => staticServer(dist, BARE).listen(PORT, host(i)));
+const served = serveBuilds(dists, BARE);
 
 /** The bench's probe (bench/speed.bench.ts), with a user-timing mark the trace can find. */
 const PROBE = () => {
@@ -101,34 +89,19 @@ async function visit(browser: Browser, url: string): Promise<{ ms: number; cpu: 
   return { ms, cpu };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-const launch = (config.projects?.[0]?.use as { launchOptions?: Parameters<typeof chromium.launch>[0] } | undefined)?.launchOptions ?? {};
-const browser = await chromium.launch({ ...launch, headless: true });
-const pages = [...dists.map((dist, i) => ({ name: String.fromCharCode(65 + i), dist, url: `http://${host(i)}:${PORT}/` })), { name: 'bare', dist: BARE, url: `http://${host(0)}:${PORT}/bare/?n=7` }];
+const browser = await chromium.launch(launchOptions());
+const pages = [...served.builds, { name: 'bare', dist: BARE, url: `${served.bareUrl}?n=7` }];
 const results = new Map(pages.map((p) => [p.name, { ms: [] as number[], cpu: [] as Cpu[] }]));
-const loads: number[] = [];
+let loads: number[] = [];
 try {
-  for (const p of pages) await visit(browser, p.url); // one visit each to warm the server and the browser
-  for (let r = 0; r < ROUNDS; r++) {
-    const k = r % pages.length;
-    const order = [...pages.slice(k), ...pages.slice(0, k)];
-    if (r % 2) order.reverse();
-    for (const p of order) {
-      const v = await visit(browser, p.url);
-      const got = results.get(p.name);
-      got?.ms.push(v.ms);
-      if (v.cpu) got?.cpu.push(v.cpu);
-    }
-    loads.push(loadavg()[0]);
-  }
+  loads = await interleave(browser, pages, ROUNDS, (br, p) => visit(br, p.url), (p, v) => {
+    const got = results.get(p.name);
+    got?.ms.push(v.ms);
+    if (v.cpu) got?.cpu.push(v.cpu);
+  });
 } finally {
   await browser.close();
-  for (const s of servers) s.close();
+  served.close();
 }
 const bare = median(results.get('bare')?.ms ?? []);
 for (const p of pages) {
