@@ -230,7 +230,7 @@ test('a long link is run once the first screen is painted, a short one at once, 
   expect(await shellBeforeRun()).toBe(true);
 });
 
-test("an opening's link and seek checkpoints wait in the worker until its result is painted: the page tells it (`shown`) once the step is on screen, then the link comes", async ({ page }) => {
+test("a run's link and seek checkpoints wait in the worker until its result is painted (an opening's as an edit's): the page tells it (`shown`) once the step is on screen, then the link comes", async ({ page }) => {
   // What the page sent the engine worker, and whether the step controls showed a step when it sent each.
   await page.addInitScript(() => {
     const w = window as unknown as { __sent: { type: string; id: number; run?: number; afterShown?: boolean; linkLater?: boolean; stepShown: boolean }[] };
@@ -257,15 +257,21 @@ test("an opening's link and seek checkpoints wait in the worker until its result
   await page.reload();
   await expect(stepStatus(page)).toHaveText(/^Step 4 of \d+$/);
   await expect.poll(async () => (await sent()).map((m) => m.type)).toEqual(['run', 'shown']);
-  // An edit's link comes with its result: its run does not ask the worker to hold anything, and no notice follows it.
+  // An edit's link follows its result too: the notice once the edit is on screen, then the link,
+  // and with it the edit's history entry (Undo goes back to the step before it).
+  const before = await page.evaluate(() => location.hash);
   await page.evaluate(() => ((window as unknown as { __sent: unknown[] }).__sent.length = 0));
   await page.locator('button[data-palette="processor"]').focus();
   await page.keyboard.press('Enter');
-  await expect.poll(async () => (await sent()).filter((m) => m.type === 'run').length).toBe(1);
-  await page.waitForTimeout(300);
-  const edit = await sent();
-  expect(edit.map((m) => m.type)).toEqual(['run']);
-  expect(edit[0].afterShown).toBeUndefined();
+  await expect.poll(async () => (await sent()).map((m) => m.type)).toEqual(['run', 'shown']);
+  const [edit, editShown] = await sent();
+  expect(edit).toMatchObject({ linkLater: true, afterShown: true });
+  expect(editShown).toMatchObject({ run: edit.id });
+  await expect.poll(() => page.evaluate(() => location.hash)).not.toBe(before);
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Copy link' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Undo' }).first().click();
+  await expect(stepStatus(page)).toHaveText(/^Step 4 of \d+$/);
+  await expect.poll(() => page.evaluate(() => location.hash)).toBe(before);
 });
 
 test('the default first visit: the graph from the answer the page carries, the worker started after it; steps and Enter on "Processor" made before the worker is ready all work', async ({ page }) => {

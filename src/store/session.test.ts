@@ -86,7 +86,7 @@ describe('session store', () => {
     await settle(() => store.getState().snapshot?.seq === 0, 'snapshot 0');
   });
 
-  it("an opening's link follows its result; an edit's comes with it", async () => {
+  it("a run's link follows its result, an opening's as an edit's", async () => {
     const later = new LaterLinkEngine();
     const store = createSessionStore(() => later);
     expect(await store.getState().run(seed000)).toBe(true);
@@ -95,11 +95,14 @@ describe('session store', () => {
     expect(store.getState().link).toBe(scenarioToHash(seed000 as Scenario));
     const edited = addProcessor(store.getState().scenario!, { index: 1, seq: Infinity });
     expect(await store.getState().run(edited.scenario, { edit: true })).toBe(true);
+    expect(store.getState().link).toBe('');
+    expect(store.getState().edits).toBe(1);
+    await settle(() => store.getState().link !== '', "the edit's link");
     expect(store.getState().link).toBe(scenarioToHash(edited.scenario));
-    expect(later.asked).toEqual([true, false]);
+    expect(later.asked).toEqual([true, true]);
   });
 
-  it("an opening asks the engine to hold its after-work until it is shown, and says so once its result is painted; an edit does not", async () => {
+  it("a run asks the engine to hold its after-work until it is shown, and says so once its result is painted", async () => {
     const shown: number[] = [];
     const later = new (class extends LaterLinkEngine {
       shown(run: number) {
@@ -113,20 +116,20 @@ describe('session store', () => {
     expect(shown).toEqual([store.getState().runKey]);
     const edited = addProcessor(store.getState().scenario!, { index: 1, seq: Infinity });
     expect(await store.getState().run(edited.scenario, { edit: true })).toBe(true);
-    await tick();
-    await tick();
     expect(shown).toHaveLength(1);
-    expect(later.held).toEqual([true, false]);
+    await settle(() => shown.length === 2, "the edit's shown notice");
+    expect(shown[1]).toBe(store.getState().runKey);
+    expect(later.held).toEqual([true, true]);
     // With the views not on screen yet (`onScreen` pending), the notice waits for them too.
     let onScreen = () => undefined as void;
     expect(await store.getState().run(seed000, { onScreen: new Promise<void>((r) => (onScreen = r)) })).toBe(true);
     await tick();
     await tick();
-    expect(shown).toHaveLength(1);
+    expect(shown).toHaveLength(2);
     onScreen();
-    await settle(() => shown.length === 2, 'the shown notice after the first screen');
-    expect(shown[1]).toBe(store.getState().runKey);
-    expect(later.held).toEqual([true, false, true]);
+    await settle(() => shown.length === 3, 'the shown notice after the first screen');
+    expect(shown[2]).toBe(store.getState().runKey);
+    expect(later.held).toEqual([true, true, true]);
     // A runner that cannot be told is never asked to hold.
     const plain = new LaterLinkEngine();
     expect(await createSessionStore(() => plain).getState().run(seed000)).toBe(true);

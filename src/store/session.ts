@@ -281,6 +281,8 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
             runKey: r.run,
             // The engine is deterministic: the trace is the one we have; keep it (views don't re-render).
             snapshot: hold(get().trace, r.snapshot) ?? null,
+            // A link still to come from the crashed worker never will: this answer carries it.
+            ...(s.link === '' && r.link !== '' ? { link: r.link } : {}),
             restarts: s.restarts + 1,
             notice: { tone: 'warning', text: `${stripPeriod(reason)}. Your scenario and step ${s.cursor + 1} were restored.`, id: ++noticeId },
           }));
@@ -311,13 +313,13 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       }
       const wanted = options.cursor;
       const seek = typeof wanted === 'number' ? wanted : typeof wanted === 'object' ? { action: wanted.action } : undefined;
-      // An edit's link comes with its result (its history entry is written with it); any other
-      // opening's link follows it, so the page shows the run without waiting for the link to be made.
-      const linkLater = !options.edit;
-      let response = await safeRun(client, raw, seek, linkLater);
+      // The link follows the result (made once the frame showing the run is painted), so the page
+      // shows the run without waiting for it; an edit's history entry is written when it comes
+      // (src/ui/url.ts).
+      let response = await safeRun(client, raw, seek, true);
       // A crashed or hung worker fails the request and is replaced: try once more on the fresh one.
       // Not after an internal engine error: the run itself failed (deterministically), so say so.
-      if (response.type === 'error' && response.code !== 'internal' && get().runId === runId) response = await safeRun(engine(), raw, seek, linkLater);
+      if (response.type === 'error' && response.code !== 'internal' && get().runId === runId) response = await safeRun(engine(), raw, seek, true);
       if (get().runId !== runId) return false; // superseded by a newer run
       switch (response.type) {
         case 'result': {
@@ -355,9 +357,9 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           }));
           requestSnapshot();
           if (response.link === '') void takeLaterLink(response.run);
-          // An opening's after-work in the worker (its link, its seek checkpoints) waits until the
-          // frame showing it is painted, so that it does not take a core from this render (safeRun).
-          if (linkLater) void Promise.allSettled([options.onScreen]).then(() => afterNextPaint(() => engine().shown?.(response.run)));
+          // The run's after-work in the worker (its link, its seek checkpoints) waits until the frame
+          // showing it is painted, so that it does not take a core from this render (safeRun).
+          void Promise.allSettled([options.onScreen]).then(() => afterNextPaint(() => engine().shown?.(response.run)));
           return true;
         }
         case 'invalid':

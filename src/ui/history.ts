@@ -43,6 +43,44 @@ export function flushWrites(): void {
 /** Forget the writes still waiting (the address changed under them). */
 export function dropWrites(): void {
   waiting.length = 0;
+  onceAdded.length = 0; // an Undo or Redo waiting for an entry is void too
+  navigations++;
+}
+
+// ---- entries whose address is still to come
+//
+// An edit's link is made by the worker after the frame showing its run is painted (the store's
+// `linkLater`): its entry's place is taken at once (Undo is offered with the run) and the entry is
+// added when the link comes. Undo and Redo wait for it, so that they walk from that entry.
+
+/** Entries reserved and not added yet. */
+let reserved = 0;
+/** What waits for them (an Undo or Redo pressed meanwhile). */
+const onceAdded: (() => void)[] = [];
+/** Increases when the address changes under the page (Back, Forward, a link): a reservation made before it is void. */
+let navigations = 0;
+
+/**
+ * An edit whose address is not known yet: its entry after the current one is reserved now, and
+ * added by `add(hash)` (after the paint, in order with the other writes) once the address is
+ * known; `add(null)`: it will not come, and the place is given back. Only the first call counts.
+ */
+export function reserveEntry(win: Window): (hash: string | null) => void {
+  const index = position.index + 1;
+  const at = navigations;
+  reserved++;
+  setPosition({ index, max: index });
+  let done = false;
+  return (hash) => {
+    if (done) return;
+    done = true;
+    reserved--;
+    if (at === navigations) {
+      if (hash !== null) afterPaint(() => win.history.pushState({ pnp: index }, '', hash));
+      else if (position.index === index) setPosition({ index: index - 1, max: index - 1 });
+    }
+    if (reserved === 0) for (const then of onceAdded.splice(0)) then();
+  };
 }
 const listeners = new Set<() => void>();
 
@@ -92,11 +130,13 @@ export function followEntry(win: Window): boolean {
 }
 
 export function undo(win: Window = window): void {
+  if (reserved > 0) return void onceAdded.push(() => undo(win));
   flushWrites();
   if (position.index > 0) win.history.back();
 }
 
 export function redo(win: Window = window): void {
+  if (reserved > 0) return void onceAdded.push(() => redo(win));
   flushWrites();
   if (position.index < position.max) win.history.forward();
 }

@@ -1,6 +1,6 @@
 // The URL always follows the scenario and the step (docs/architecture.md: "nothing a user builds is ever only
-// in memory"). The hash is the scenario's link (made by the engine worker with each run: the
-// store's `link`) plus `&step=<cursor>`, written with history.replaceState (stepping does not flood
+// in memory"). The hash is the scenario's link (made by the engine worker after each run's
+// result: the store's `link`) plus `&step=<cursor>`, written with history.replaceState (stepping does not flood
 // the back button) HASH_DEBOUNCE_MS after the last change. An edit (a gesture, an Apply, a demo)
 // adds a history entry instead (history.ts): Undo / Back and Redo / Forward walk the edits.
 //
@@ -17,9 +17,9 @@ import { DEFAULT_SCENARIO } from '../scenario/defaultScenario.ts';
 import { invalidLinkError, withStep, type LinkError } from '../scenario/linkText.ts';
 import { LINK_READER_FAILED, linkReaderLoaded, loadLinkReader, readLink } from './linkReader.ts';
 import type { TraceEntry } from '../engine/trace.ts';
-import { adoptEntry, afterPaint, flushWrites, followEntry, pushEntry } from './history.ts';
+import { adoptEntry, afterPaint, flushWrites, followEntry, pushEntry, reserveEntry } from './history.ts';
 import { callbackSeqs } from './stepper/model.ts';
-import { sessionStore, type SessionStore } from '../store/session.ts';
+import { sessionStore, type SessionState, type SessionStore } from '../store/session.ts';
 import { setView, viewOfHash, viewParams, viewStore, type View } from './view.ts';
 import { hasLink, isFirstVisit, LAST_LINK_KEY, readLast, storage } from './firstVisit.ts';
 
@@ -295,11 +295,14 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     if (!previous) return;
     const s = store.getState();
     // Still showing it (the page kept it): only the address needs fixing; else run it again.
-    const showing = s.scenario !== null && previous.link !== undefined && s.link === previous.link;
+    const showing = s.scenario !== null && (s.scenario === previous.scenario || (previous.link !== undefined && s.link === previous.link));
     if (!showing) void s.run(previous.scenario, { cursor: previous.step ?? 0, select: null });
-    if (readOnly || previous.link === undefined) return;
+    // The link it had, or the one that came since (a run's link follows its result); none yet: the
+    // address is written when it comes (the store changes then).
+    const link = previous.link ?? (showing ? s.link : '');
+    if (readOnly || !link) return;
     // Write the good link now (the store may not change, so the debounced write may not come).
-    const hash = pageHash(previous.link, showing ? s.cursor : (previous.step ?? 0));
+    const hash = pageHash(link, showing ? s.cursor : (previous.step ?? 0));
     written = hash;
     win.history.replaceState(win.history.state, '', hash);
   };
@@ -308,9 +311,40 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   if (!readOnly) adoptEntry(win);
   void open(win.location.hash);
 
+  /**
+   * An edit shown before its link came (a run's link follows its result: the store's `linkLater`):
+   * its history entry is reserved (history.ts: reserveEntry) and added when the link comes.
+   */
+  let unlinked: { scenario: SessionState['scenario']; add: (hash: string | null) => void } | null = null;
+  const endUnlinked = (hash: string | null) => {
+    const edit = unlinked;
+    unlinked = null;
+    edit?.add(hash);
+  };
+  /** The address of an edit: its new entry (or the one reserved for it), and the saved copy. */
+  const writeEdit = (hash: string, add: (hash: string) => void) => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    written = hash;
+    add(hash);
+    afterPaint(() => saveLast(saved, hash));
+  };
+
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.scenario === prev.scenario && s.cursor === prev.cursor && s.link === prev.link) return;
-    const edit = !readOnly && s.edits !== prev.edits && s.scenario && s.link;
+    if (unlinked) {
+      // The edit's link came (unless the address changed under us meanwhile): its entry now.
+      if (s.scenario === unlinked.scenario && s.link && win.location.hash === written) {
+        const add = unlinked.add;
+        unlinked = null;
+        return writeEdit(pageHash(s.link, s.cursor), add);
+      }
+      // Another scenario replaced it, or another link is being opened: its link will not be written.
+      if (s.scenario !== unlinked.scenario || win.location.hash !== written) endUnlinked(null);
+    }
+    const edit = !readOnly && s.edits !== prev.edits && s.scenario;
     if (edit) flushWrites(); // the entry of an edit just before this one goes first
     if (edit && win.location.hash === written) {
       // An edit: the entry we leave keeps the scenario and step the user had; a new entry has the
@@ -323,10 +357,8 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
         const before = pageHash(prev.link, prev.cursor);
         if (before !== written) afterPaint(() => win.history.replaceState(win.history.state, '', before));
       }
-      const hash = pageHash(s.link, s.cursor);
-      written = hash;
-      pushEntry(win, hash);
-      afterPaint(() => saveLast(saved, hash));
+      if (s.link) return writeEdit(pageHash(s.link, s.cursor), (hash) => pushEntry(win, hash));
+      unlinked = { scenario: s.scenario, add: reserveEntry(win) };
       return;
     }
     // Debounced: while the user holds → (or drags the scrubber) nothing is written; the address and
@@ -344,7 +376,9 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
   /** Set by popstate, read by the hashchange that follows: Back / Forward to one of our entries, or a new link. */
   let walked: boolean | null = null;
   const onPopState = () => {
-    if (!readOnly) walked = followEntry(win);
+    if (readOnly) return;
+    walked = followEntry(win);
+    endUnlinked(null);
   };
   win.addEventListener('popstate', onPopState);
 
@@ -358,6 +392,7 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     const hash = win.location.hash;
     if (hash === written) return;
     written = hash;
+    endUnlinked(null); // an edit's link still to come is not written over the address now shown
     // The user went to another link: a write still pending for the previous state must not undo it.
     if (timer !== undefined) {
       clearTimeout(timer);
@@ -366,7 +401,8 @@ export function startUrlSync(store: SessionStore = sessionStore, win: Window = w
     // A link that cannot be opened keeps the user's current work and says what is wrong with it.
     const keepCurrent = (error: LinkError) => {
       const { scenario, cursor, link } = store.getState();
-      onBadLink({ error, hash, fallback: 'current', previous: scenario ? { scenario, step: cursor, link, from: 'current' } : null });
+      // No link yet (it follows the run): "Go back" takes the one that has come by then.
+      onBadLink({ error, hash, fallback: 'current', previous: scenario ? { scenario, step: cursor, ...(link ? { link } : {}), from: 'current' } : null });
     };
     const r = readLink(hash);
     if (!r.ok) return keepCurrent(r.error);

@@ -13,6 +13,8 @@ export interface CopyLinkButtonProps {
   /** Show the length warning under the button (default true). */
   showWarning?: boolean;
   variant?: 'primary' | 'secondary';
+  /** Offered but not usable yet (its link is on its way). */
+  disabled?: boolean;
 }
 
 const BUTTON = {
@@ -22,7 +24,7 @@ const BUTTON = {
     'border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700',
 } as const;
 
-export function CopyLinkButton({ hash, label = 'Copy link', ariaLabel, showWarning = true, variant = 'secondary' }: CopyLinkButtonProps) {
+export function CopyLinkButton({ hash, label = 'Copy link', ariaLabel, showWarning = true, variant = 'secondary', disabled = false }: CopyLinkButtonProps) {
   const link = fullLink(window.location, hash);
   const warning = showWarning ? linkLengthWarning(link.length) : undefined;
   const [status, setStatus] = useState<'idle' | 'copied' | 'failed'>('idle');
@@ -48,7 +50,8 @@ export function CopyLinkButton({ hash, label = 'Copy link', ariaLabel, showWarni
           type="button"
           onClick={copy}
           aria-label={ariaLabel}
-          className={`inline-flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium shadow-sm ${BUTTON[variant]}`}
+          disabled={disabled}
+          className={`inline-flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium shadow-sm disabled:opacity-50 ${BUTTON[variant]}`}
         >
           <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" strokeLinejoin="round">
             <path d="M8.5 11.5a3 3 0 0 0 4.24 0l2.5-2.5a3 3 0 0 0-4.24-4.24l-.75.75" />

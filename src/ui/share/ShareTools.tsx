@@ -27,16 +27,20 @@ export function useCurrentHash(): string {
 export function ShareTools() {
   const [open, setOpen] = useState<'demos' | 'editor' | null>(null);
   const hash = useCurrentHash();
+  // A run's link follows its result (the worker makes it once the run is painted): while an edit's
+  // is on its way the tools stay where they are, disabled, rather than leave and come back.
+  const [linked, setLinked] = useState(false);
+  if (hash && !linked) setLinked(true);
   const close = () => setOpen(null);
   return (
     <>
       <button type="button" className={TOOL} onClick={() => setOpen('demos')}>
         Demos
       </button>
-      <button type="button" className={TOOL} onClick={() => setOpen('editor')} disabled={!hash}>
+      <button type="button" className={TOOL} onClick={() => setOpen('editor')} disabled={!linked}>
         Edit scenario
       </button>
-      {hash && <CopyLinkButton hash={hash} showWarning={false} />}
+      {(hash || linked) && <CopyLinkButton hash={hash} showWarning={false} disabled={!hash} />}
       <LongLinkBadge hash={hash} />
       {/* Outside the header's banner landmark: a dialog is not part of the banner. */}
       {open &&
