@@ -475,6 +475,10 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
         // Where a gesture goes is read from the trace (insertionPoint): from all of it.
         if (!isTraceWhole(get().trace)) await wholeTrace;
         const { scenario, trace, cursor } = get();
+        if (!isTraceWhole(trace)) {
+          get().notify('error', 'The trace did not come whole from the engine; open the scenario again to edit it.');
+          return false;
+        }
         if (!scenario) return false;
         let result: GestureResult;
         try {

@@ -69,8 +69,9 @@ export interface RunRequest {
    */
   traceLater?: boolean;
   /**
-   * Hold this run's after-work (the `traceLater` trace, the `linkLater` link, then the seek checkpoints) until a `shown`
-   * notice names the run, or another request comes first (its after-work goes before that answer).
+   * Hold this run's after-work (the `traceLater` trace, the `linkLater` link, then the seek
+   * checkpoints) until a `shown` notice names the run, or another request comes first (its
+   * after-work goes before that answer).
    */
   afterShown?: boolean;
   /**
