@@ -274,6 +274,67 @@ test("a run's link and seek checkpoints wait in the worker until its result is p
   await expect.poll(() => page.evaluate(() => location.hash)).toBe(before);
 });
 
+test("a long opening's first step shows from the first entries of its trace; the side columns, a step past them and the run's problems wait for the rest, and nothing reads an entry not received", async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+  // Hold the page's `shown` notices (the worker holds the rest of the trace until one comes), and
+  // record what the worker sends: the result's `traceLater`, then the trace message.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __held: (() => void)[]; __release(): void; __got: string[] };
+    w.__held = [];
+    w.__got = [];
+    w.__release = () => {
+      for (const send of w.__held.splice(0)) send();
+    };
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: [StructuredSerializeOptions?]) {
+      if ((message as { type?: string } | null)?.type === 'shown') return void w.__held.push(() => post.call(this, message, ...rest));
+      return post.call(this, message, ...rest);
+    } as Worker['postMessage'];
+    const Original = window.Worker;
+    window.Worker = class extends Original {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        this.addEventListener('message', (e: MessageEvent) => {
+          const m = e.data as { type?: string; traceLater?: boolean };
+          w.__got.push(m.type === 'result' ? `result${m.traceLater ? ' traceLater' : ''}` : String(m.type));
+        });
+      }
+    };
+  });
+  const got = () => page.evaluate(() => (window as unknown as { __got: string[] }).__got);
+  const release = () => page.evaluate(() => (window as unknown as { __release(): void }).__release());
+  const stress = stressScenario({ drivers: 40, hotAdds: 100 });
+  await open(page, stress);
+  const status = await stepStatus(page).textContent();
+  const length = Number(/of (\d+)$/.exec(status ?? '')?.[1]);
+  expect(status).toBe(`Step 1 of ${length}`);
+  expect(length).toBeGreaterThan(20_000);
+  await expect.poll(got).toEqual(['result traceLater']);
+  await expect(page.getByTestId('graph')).toHaveAttribute('data-snapshot-seq', '0');
+  // The step controls work within the entries received.
+  await focusPage(page);
+  await page.keyboard.press('ArrowRight');
+  await expect(stepStatus(page)).toHaveText(`Step 2 of ${length}`);
+  // A step past them (End) waits; the side columns (they read the whole trace) are not shown yet.
+  await page.keyboard.press('End');
+  await page.waitForTimeout(400);
+  await expect(stepStatus(page)).toHaveText(`Step 2 of ${length}`);
+  await expect(page.getByRole('region', { name: 'Explanation' })).toHaveCount(0);
+  await expect(page.locator('button[data-palette="processor"]')).toHaveCount(0);
+  expect(await got()).toEqual(['result traceLater']);
+  // The page's notice lets the worker send the rest: the step waiting is made, the columns show.
+  await release();
+  await expect(stepStatus(page)).toHaveText(`Step ${length} of ${length}`);
+  expect((await got()).slice(0, 3)).toEqual(['result traceLater', 'trace', 'link']);
+  await expect(currentEntry(page)).toHaveAttribute('title', /■ halt/);
+  await expect(page.getByRole('region', { name: 'Explanation' })).toBeVisible();
+  await expect(page.locator('button[data-palette="processor"]')).toBeVisible();
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Copy link' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
 test('the default first visit: the graph from the answer the page carries, the worker started after it; steps and Enter on "Processor" made before the worker is ready all work', async ({ page }) => {
   // When the engine worker was created: was the graph on screen already?
   await page.addInitScript(() => {

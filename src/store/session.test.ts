@@ -3,7 +3,10 @@ import { addDevice, addProcessor, removeProcessor } from '../scenario/gestures.t
 import seed000 from '../scenario/demos/seed000-sync.json';
 import { scenarioToHash } from '../scenario/codec.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { handleMessage, resetWorkerState, takeLaterLink } from '../worker/engine.worker.ts';
+import { stressScenario } from '../../bench/stress.ts';
+import type { EncodedTrace } from '../trace/encoded.ts';
+import { isTraceWhole, receivedLength } from '../trace/view.ts';
+import { handleMessage, resetWorkerState, takeLaterLink, takeLaterTrace } from '../worker/engine.worker.ts';
 import { PROTOCOL_VERSION, runRequest, seekRequest, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
 import { actionStart, createSessionStore, LOCAL_FOLD_MAX, type EngineRunner } from './session.ts';
 
@@ -55,6 +58,32 @@ class LaterLinkEngine extends FakeEngine {
   async laterLink(run: number): Promise<string | null> {
     await tick(); // asked before the link's message comes, as in a browser
     return this.links.get(run) ?? null;
+  }
+}
+
+/** A LaterLinkEngine that answers a long opening with its trace's first entries (`traceLater`) and brings the rest when the test says. */
+class LaterTraceEngine extends LaterLinkEngine {
+  traceAsked: boolean[] = [];
+  private rests = new Map<number, { trace: EncodedTrace | null; release(trace: EncodedTrace | null): void; promise: Promise<EncodedTrace | null> }>();
+  override async run(scenario: unknown, options: { seek?: number; seekAction?: number; linkLater?: boolean; traceLater?: boolean } = {}): Promise<RunResponse> {
+    this.traceAsked.push(options.traceLater ?? false);
+    const r = handleMessage(runRequest(2000 + this.traceAsked.length, structuredClone(scenario), { seek: options.seek, seekAction: options.seekAction, traceLater: options.traceLater }));
+    const rest = takeLaterTrace();
+    if (rest) {
+      let release!: (trace: EncodedTrace | null) => void;
+      const promise = new Promise<EncodedTrace | null>((done) => (release = done));
+      this.rests.set(rest.run, { trace: rest.trace, release, promise });
+    }
+    await tick();
+    return structuredClone(r) as RunResponse;
+  }
+  laterTrace(run: number): Promise<EncodedTrace | null> {
+    return this.rests.get(run)?.promise ?? Promise.resolve(null);
+  }
+  /** The worker sends run `run`'s whole trace (or stops first: `lost`). */
+  release(run: number, lost = false) {
+    const rest = this.rests.get(run);
+    rest?.release(lost ? null : rest.trace);
   }
 }
 
@@ -346,6 +375,74 @@ describe('session store', () => {
     store.getState().seek(far);
     await settle(() => store.getState().restarts === 1 && store.getState().snapshot?.seq === far, 'recovery');
   });
+});
+
+describe('session store: a long opening whose trace comes in two parts', () => {
+  const long = stressScenario({ drivers: 40, hotAdds: 100 });
+
+  it('shows the run from the first entries; a step past them waits for the rest, which completes the same trace; gestures wait for it too', async () => {
+    const later = new LaterTraceEngine();
+    const store = createSessionStore(() => later);
+    expect(await store.getState().run(long)).toBe(true);
+    const s = store.getState();
+    expect(later.traceAsked).toEqual([true]);
+    expect(s.status).toBe('ready');
+    expect(s.traceWhole).toBe(false);
+    expect(isTraceWhole(s.trace)).toBe(false);
+    const received = receivedLength(s.trace);
+    expect(received).toBeLessThan(s.trace.length);
+    expect(s.cursor).toBe(0);
+    await settle(() => store.getState().snapshot?.seq === 0, 'snapshot 0');
+    // Within the received entries: at once. Past them: nothing yet, and no seek asked of the worker.
+    store.getState().seek(received - 1);
+    expect(store.getState().cursor).toBe(received - 1);
+    const seeks = later.seeks.length;
+    store.getState().seek(s.trace.length - 1);
+    expect(store.getState().cursor).toBe(received - 1);
+    store.getState().step(1);
+    expect(store.getState().cursor).toBe(received - 1);
+    await tick();
+    expect(later.seeks).toHaveLength(seeks);
+    // A gesture waits for the rest too (where it goes is read from the whole trace).
+    let gestured = false;
+    const gesture = store.getState().gesture((sc, at) => addProcessor(sc, at)).then((ok) => (gestured = ok));
+    await tick();
+    expect(gestured).toBe(false);
+    later.release(s.runKey!);
+    await settle(() => store.getState().traceWhole, 'the whole trace');
+    // The same trace, whole now; the last step asked for is made.
+    expect(store.getState().trace).toBe(s.trace);
+    expect(isTraceWhole(s.trace)).toBe(true);
+    expect(s.trace.at(-1)?.type).toBe('halt');
+    await gesture;
+    expect(gestured).toBe(true);
+    expect(store.getState().traceWhole).toBe(true); // an edit's trace comes whole
+    expect(later.traceAsked).toEqual([true, false]);
+  }, 30_000);
+
+  it('the last step asked for past the received entries is made when the rest comes; a rest that never comes runs the scenario again', async () => {
+    const later = new LaterTraceEngine();
+    const store = createSessionStore(() => later);
+    expect(await store.getState().run(long)).toBe(true);
+    const { trace, runKey } = store.getState();
+    store.getState().seek(trace.length - 1);
+    later.release(runKey!);
+    await settle(() => store.getState().cursor === trace.length - 1 && store.getState().snapshot?.seq === trace.length - 1, 'the far step');
+    // Lost: the worker stopped before sending it.
+    expect(await store.getState().run(long, { cursor: 10 })).toBe(true);
+    const second = store.getState();
+    expect(second.traceWhole).toBe(false);
+    later.release(second.runKey!, true);
+    await settle(() => store.getState().traceWhole, 'the whole trace, from a second run');
+    expect(store.getState().trace).toBe(second.trace);
+    expect(store.getState().restarts).toBe(1);
+    expect(store.getState().cursor).toBe(10);
+    expect(second.trace.at(-1)?.type).toBe('halt');
+    // A cursor or a selection computed from the trace: asked whole.
+    expect(await store.getState().run(long, { cursor: 'end' })).toBe(true);
+    expect(store.getState().traceWhole).toBe(true);
+    expect(later.traceAsked.at(-1)).toBe(false);
+  }, 30_000);
 });
 
 describe('session store: an internal engine error', () => {

@@ -26,7 +26,8 @@ import {
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { actionStart, firstSeqOfStep, traceIndex } from '../trace/indexes.ts';
 import { afterNextPaint, noFrames } from './frames.ts';
-import { traceView } from '../trace/view.ts';
+import { completeTrace, isTraceWhole, receivedLength, traceView } from '../trace/view.ts';
+import type { EncodedTrace } from '../trace/encoded.ts';
 import { getEngineClient } from '../worker/client.ts';
 import { PROTOCOL_VERSION, type ProtocolValidationError, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
 
@@ -55,6 +56,14 @@ export interface SessionState {
    * questions go to its worker-built index (`traceIndex(trace)`, src/trace/indexes.ts).
    */
   trace: readonly TraceEntry[];
+  /**
+   * Whether every entry of `trace` can be read. A long opening's trace comes in two parts: its first
+   * entries with the result (the step controls and the graph show them), the rest in a message of
+   * their own (src/trace/view.ts). Until then this is false, and whatever reads entries beyond the
+   * cursor's neighbourhood (the side columns, the export, the run's problems) waits for it; a step or
+   * a jump past the received entries is made when the rest comes.
+   */
+  traceWhole: boolean;
   choices: readonly ChoicePoint[];
   /** Which run of the worker the trace is (for seeks). */
   runKey: number | null;
@@ -133,9 +142,11 @@ export interface OpenOptions {
 
 /** What the store needs from the engine: the worker client, or a fake in tests. */
 export interface EngineRunner {
-  run(scenario: unknown, options?: { seek?: number; seekAction?: number; linkLater?: boolean; afterShown?: boolean }): Promise<RunResponse>;
+  run(scenario: unknown, options?: { seek?: number; seekAction?: number; linkLater?: boolean; traceLater?: boolean; afterShown?: boolean }): Promise<RunResponse>;
   /** The link of a run asked with `linkLater` (its result came with `link: ''`); null if it will not come. */
   laterLink?(run: number): Promise<string | null>;
+  /** The whole trace of a run whose result came with `traceLater: true` (its first entries only); null if it will not come. */
+  laterTrace?(run: number): Promise<EncodedTrace | null>;
   /** Run `run`, asked `afterShown`, is shown: the engine may do what it held for it (its link, its seek checkpoints). */
   shown?(run: number): void;
   seek?(run: number, seq: number): Promise<SeekResponse>;
@@ -191,6 +202,10 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
   let noticeId = 0;
   let recovering: Promise<void> | null = null;
   let subscribed = false;
+  /** A seek past the received entries of a trace still coming: made once it is whole. */
+  let pendingSeek: number | null = null;
+  /** Settles once the shown trace is whole (at once when it is). */
+  let wholeTrace: Promise<unknown> = Promise.resolve();
 
   // Recent snapshots of the current trace by seq (never mutated once held), oldest first.
   let recent = new Map<number, Snapshot>();
@@ -261,6 +276,24 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       if (link && get().runKey === run && get().link === '') set({ link });
     }
 
+    /** The trace `trace` of run `run` is whole now: show it so, and make a seek that waited for it. */
+    function traceCompleted(trace: readonly TraceEntry[]) {
+      if (get().trace !== trace) return;
+      set({ traceWhole: true });
+      const seq = pendingSeek;
+      pendingSeek = null;
+      if (seq !== null) get().seek(seq);
+    }
+
+    /** Take the rest of run `run`'s trace when the worker sends it; if it never does, run the scenario again (recover). */
+    async function takeLaterTrace(run: number, trace: readonly TraceEntry[]) {
+      const whole = await engine().laterTrace?.(run);
+      if (get().trace !== trace || isTraceWhole(trace)) return;
+      if (whole && completeTrace(trace, whole)) return traceCompleted(trace);
+      // The worker stopped before sending it (or sent another length): the run, again, brings it whole.
+      await recover('The engine stopped before sending the whole trace');
+    }
+
     /** Re-send the current scenario with a seek to the cursor (after a worker crash or hang). */
     function recover(reason: string): Promise<void> {
       if (recovering) return recovering;
@@ -277,6 +310,9 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
         if (get().scenario !== scenario || get().status === 'running') return; // something newer replaced it
         const r = response;
         if (r?.type === 'result') {
+          // The engine is deterministic: a trace still coming is this run's (asked whole here).
+          const trace = get().trace;
+          if (!isTraceWhole(trace) && r.traceLater !== true && completeTrace(trace, r.trace)) traceCompleted(trace);
           set((s) => ({
             runKey: r.run,
             // The engine is deterministic: the trace is the one we have; keep it (views don't re-render).
@@ -315,11 +351,14 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       const seek = typeof wanted === 'number' ? wanted : typeof wanted === 'object' ? { action: wanted.action } : undefined;
       // The link follows the result (made once the frame showing the run is painted), so the page
       // shows the run without waiting for it; an edit's history entry is written when it comes
-      // (src/ui/url.ts).
-      let response = await safeRun(client, raw, seek, true);
+      // (src/ui/url.ts). An opening's trace may come in two parts when the page starts at a position
+      // it names (the worker then sends the entries through it first); a cursor or a selection
+      // computed from the trace needs it whole.
+      const traceLater = !options.edit && (wanted === undefined || typeof wanted === 'number') && typeof options.select !== 'function';
+      let response = await safeRun(client, raw, seek, true, traceLater);
       // A crashed or hung worker fails the request and is replaced: try once more on the fresh one.
       // Not after an internal engine error: the run itself failed (deterministically), so say so.
-      if (response.type === 'error' && response.code !== 'internal' && get().runId === runId) response = await safeRun(engine(), raw, seek, true);
+      if (response.type === 'error' && response.code !== 'internal' && get().runId === runId) response = await safeRun(engine(), raw, seek, true, traceLater);
       if (get().runId !== runId) return false; // superseded by a newer run
       switch (response.type) {
         case 'result': {
@@ -337,6 +376,17 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
           const select = typeof options.select === 'function' ? options.select(trace) : options.select;
           const snapshot = response.snapshot && response.snapshot.seq === cursor ? response.snapshot : null;
           hold(trace, response.snapshot);
+          pendingSeek = null;
+          const whole = isTraceWhole(trace);
+          if (!whole && cursor >= receivedLength(trace)) {
+            // Not the entries the request named (never from this worker): wait for them all.
+            const rest = await engine().laterTrace?.(response.run);
+            if (get().runId !== runId) return false;
+            if (!rest || !completeTrace(trace, rest)) {
+              set({ status: 'error', message: 'The engine did not send the whole trace.' });
+              return false;
+            }
+          }
           set((s) => ({
             status: 'ready',
             title: response.title,
@@ -344,6 +394,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
             scenario: response.scenario,
             link: response.link,
             trace,
+            traceWhole: isTraceWhole(trace),
             choices: response.choices,
             runKey: response.run,
             cursor,
@@ -356,6 +407,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
             ...(lastAction === undefined ? {} : { lastAction }),
           }));
           requestSnapshot();
+          wholeTrace = isTraceWhole(trace) ? Promise.resolve() : takeLaterTrace(response.run, trace);
           if (response.link === '') void takeLaterLink(response.run);
           // The run's after-work in the worker (its link, its seek checkpoints) waits until the frame
           // showing it is painted, so that it does not take a core from this render (safeRun).
@@ -383,6 +435,7 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       scenario: null,
       link: '',
       trace: [],
+      traceWhole: true,
       choices: [],
       runKey: null,
       cursor: -1,
@@ -405,6 +458,12 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       seek(seq) {
         const { trace, cursor } = get();
         const next = clampCursor(seq, trace.length);
+        // Past the entries received so far: the step is made when the rest of the trace comes.
+        if (next >= receivedLength(trace)) {
+          pendingSeek = next;
+          return;
+        }
+        pendingSeek = null;
         if (next === cursor) return;
         set({ cursor: next });
         requestSnapshot();
@@ -415,7 +474,13 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
       },
 
       async gesture(edit, at) {
+        // Where a gesture goes is read from the trace (insertionPoint): from all of it.
+        if (!isTraceWhole(get().trace)) await wholeTrace;
         const { scenario, trace, cursor } = get();
+        if (!isTraceWhole(trace)) {
+          get().notify('error', 'The trace did not come whole from the engine; open the scenario again to edit it.');
+          return false;
+        }
         if (!scenario) return false;
         let result: GestureResult;
         try {
@@ -469,11 +534,14 @@ export function createSessionStore(engine: () => EngineRunner): SessionStore {
 
 const stripPeriod = (s: string) => s.replace(/[.;:\s]+$/, '').replace(/; it was restarted$/, '');
 
-async function safeRun(client: EngineRunner, scenario: unknown, seek: number | { action: number } | undefined, linkLater = false): Promise<RunResponse> {
+async function safeRun(client: EngineRunner, scenario: unknown, seek: number | { action: number } | undefined, linkLater = false, traceLater = false): Promise<RunResponse> {
   try {
-    // Only a runner that can bring the link later is asked for it later; one that can be told when
-    // the run is shown is asked to hold its after-work until then.
-    const later = linkLater && client.laterLink ? { linkLater: true, ...(client.shown ? { afterShown: true } : {}) } : {};
+    // Only a runner that can bring the link (the trace) later is asked for it later; one that can be
+    // told when the run is shown is asked to hold its after-work until then.
+    const later =
+      linkLater && client.laterLink
+        ? { linkLater: true, ...(traceLater && client.laterTrace ? { traceLater: true } : {}), ...(client.shown ? { afterShown: true } : {}) }
+        : {};
     return await client.run(scenario, { ...(seek === undefined ? {} : typeof seek === 'number' ? { seek } : { seekAction: seek.action }), ...later });
   } catch (err) {
     return { v: PROTOCOL_VERSION, id: null, type: 'error', ok: false, message: err instanceof Error ? err.message : String(err) };

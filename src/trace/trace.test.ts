@@ -7,7 +7,7 @@ import { load } from '../scenario/load.ts';
 import { filterTrace, kindOf, NO_FILTER } from '../ui/panels/traceFilter.ts';
 import { decodeEntry, encodedLength, encodedText, encodeTrace } from './encoded.ts';
 import { buildTraceIndex, componentOf, firstSeqOfStep, isCallbackStart, traceIndex } from './indexes.ts';
-import { encodedTraceOf, traceView } from './view.ts';
+import { completeTrace, encodedTraceOf, isTraceWhole, receivedLength, TraceNotReceived, traceView } from './view.ts';
 
 function traceOf(input: unknown): TraceEntry[] {
   const loaded = load(input);
@@ -47,6 +47,37 @@ describe('the encoded trace and its view', () => {
     expect([...view]).toEqual(trace);
     expect(encodedText(encoded)).toBe(traceToJsonl(trace));
     expect(encoded.offsets.at(-1)).toBe(encoded.bytes.length);
+  });
+
+  it('starts with the first entries of a trace: reading any other one throws (never undefined, never a stale entry) until the whole trace completes the same view', () => {
+    const trace = traceOf(DEMOS[0].scenario);
+    const first = 5;
+    const view = traceView(encodeTrace(trace, first), buildTraceIndex(trace));
+    expect(encodedLength(encodeTrace(trace, first))).toBe(first);
+    expect(view).toHaveLength(trace.length);
+    expect(isTraceWhole(view)).toBe(false);
+    expect(receivedLength(view)).toBe(first);
+    expect(view[first - 1]).toEqual(trace[first - 1]);
+    expect(() => view[first]).toThrow(TraceNotReceived);
+    // Whatever reads the whole of it: the last entry, a search, a copy, the export.
+    expect(() => view.at(-1)).toThrow(TraceNotReceived);
+    expect(() => view.find((e) => e.type === 'halt')).toThrow(TraceNotReceived);
+    expect(() => [...view]).toThrow(TraceNotReceived);
+    expect(encodedTraceOf(view)).toBeUndefined();
+    expect(() => traceToJsonl(view)).toThrow(TraceNotReceived);
+    expect(view[trace.length]).toBeUndefined();
+    // Only the whole trace completes it.
+    expect(completeTrace(view, encodeTrace(trace, trace.length - 1))).toBe(false);
+    expect(isTraceWhole(view)).toBe(false);
+    expect(completeTrace(trace, encodeTrace(trace))).toBe(false); // a plain array is whole already
+    const whole = encodeTrace(trace);
+    expect(completeTrace(view, whole)).toBe(true);
+    expect(isTraceWhole(view)).toBe(true);
+    expect(receivedLength(view)).toBe(trace.length);
+    expect([...view]).toEqual(trace);
+    expect(encodedTraceOf(view)).toBe(whole);
+    expect(traceToJsonl(view)).toBe(traceToJsonl(trace));
+    expect(isTraceWhole(trace)).toBe(true);
   });
 
   it('is read-only', () => {

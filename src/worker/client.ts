@@ -19,6 +19,7 @@ import {
   type WorkerRequest,
   type WorkerResponse,
 } from './protocol.ts';
+import type { EncodedTrace } from '../trace/encoded.ts';
 import { newEngineWorker, takeStartedWorker } from './start.ts';
 
 /** The part of `Worker` the client uses (so tests can pass a fake). */
@@ -49,6 +50,43 @@ interface Pending {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
+/**
+ * What the worker owes runs after their results (a `linkLater` link, a `traceLater` trace), by run:
+ * settled when it comes, or with null if it never will; dropped once it is both settled and taken.
+ */
+class Owed<T> {
+  private readonly entries = new Map<number, { promise: Promise<T | null>; resolve(value: T | null): void; settled: boolean; taken: boolean }>();
+
+  /** Run `run` will be owed one (what earlier runs were owed and nobody took is of no use now). */
+  expect(run: number): void {
+    for (const [key, entry] of this.entries) if (entry.settled) this.entries.delete(key);
+    let resolve!: (value: T | null) => void;
+    const promise = new Promise<T | null>((r) => (resolve = r));
+    this.entries.set(run, { promise, resolve, settled: false, taken: false });
+  }
+
+  take(run: number): Promise<T | null> {
+    const entry = this.entries.get(run);
+    if (!entry || entry.taken) return Promise.resolve(null);
+    entry.taken = true;
+    if (entry.settled) this.entries.delete(run);
+    return entry.promise;
+  }
+
+  settle(run: number, value: T | null): void {
+    const entry = this.entries.get(run);
+    if (!entry || entry.settled) return;
+    entry.settled = true;
+    if (entry.taken) this.entries.delete(run);
+    entry.resolve(value);
+  }
+
+  /** Nothing owed will come (the worker stopped). */
+  settleAll(): void {
+    for (const run of [...this.entries.keys()]) this.settle(run, null);
+  }
+}
+
 /** A run answered without the worker: its input (compared by identity) and the answer, read when used. */
 interface EarlyAnswer {
   scenario: unknown;
@@ -59,11 +97,10 @@ export class EngineClient {
   private worker: WorkerLike | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  /**
-   * Runs asked with `linkLater`, until `laterLink` takes their link: settled with it when it comes,
-   * or with null if it never will.
-   */
-  private readonly links = new Map<number, { promise: Promise<string | null>; resolve(link: string | null): void; settled: boolean; taken: boolean }>();
+  /** Runs asked with `linkLater`, until `laterLink` takes their link. */
+  private readonly links = new Owed<string>();
+  /** Runs asked with `traceLater`, until `laterTrace` takes their whole trace. */
+  private readonly traces = new Owed<EncodedTrace>();
   private early: EarlyAnswer | null = null;
   /**
    * The run an early answer stood for: the worker is sent it before anything else, so that it holds
@@ -101,16 +138,13 @@ export class EngineClient {
     const id = this.nextId++;
     const early = this.takeEarly(id, scenario, options);
     if (early) return Promise.resolve(early);
-    if (options.linkLater) {
-      // Links of earlier runs that nobody took are of no use now.
-      for (const [run, entry] of this.links) if (entry.settled) this.links.delete(run);
-      let resolve!: (link: string | null) => void;
-      const promise = new Promise<string | null>((r) => (resolve = r));
-      this.links.set(id, { promise, resolve, settled: false, taken: false });
-    }
+    if (options.linkLater) this.links.expect(id);
+    if (options.traceLater) this.traces.expect(id);
     return (this.request(runRequest(id, scenario, options), options.timeoutMs ?? 30_000) as Promise<RunResponse>).then((response) => {
       // Anything but a result (or a result that carries its link: an older worker) brings no link message.
-      if (response.type !== 'result' || response.link !== '') this.settleLink(id, response.type === 'result' ? response.link : null);
+      if (response.type !== 'result' || response.link !== '') this.links.settle(id, response.type === 'result' ? response.link : null);
+      // Only a result that says so brings a trace message (a short trace, or an older worker, came whole).
+      if (response.type !== 'result' || response.traceLater !== true) this.traces.settle(id, null);
       return response;
     });
   }
@@ -120,19 +154,16 @@ export class EngineClient {
    * the run was not asked that way or the worker stopped before sending it.
    */
   laterLink(run: number): Promise<string | null> {
-    const entry = this.links.get(run);
-    if (!entry || entry.taken) return Promise.resolve(null);
-    entry.taken = true;
-    if (entry.settled) this.links.delete(run);
-    return entry.promise;
+    return this.links.take(run);
   }
 
-  private settleLink(run: number, link: string | null): void {
-    const entry = this.links.get(run);
-    if (!entry || entry.settled) return;
-    entry.settled = true;
-    if (entry.taken) this.links.delete(run);
-    entry.resolve(link);
+  /**
+   * The whole trace of run `run`, whose result came with `traceLater: true` (only its first entries):
+   * it comes right after the result; null if the run was not answered that way or the worker stopped
+   * before sending it.
+   */
+  laterTrace(run: number): Promise<EncodedTrace | null> {
+    return this.traces.take(run);
   }
 
   /**
@@ -212,7 +243,8 @@ export class EngineClient {
     this.started++;
     worker.onmessage = (event) => {
       const response = parseResponse(event.data);
-      if (response.type === 'link') return this.settleLink(response.run, response.link);
+      if (response.type === 'link') return this.links.settle(response.run, response.link);
+      if (response.type === 'trace') return this.traces.settle(response.run, response.trace);
       this.settle(response);
       // The engine failed inside a run: whatever that run left behind dies with this worker.
       if (response.type === 'error' && response.code === 'internal' && this.worker === worker) this.restart(response.message, false);
@@ -249,7 +281,8 @@ export class EngineClient {
       worker.terminate();
     }
     for (const id of [...this.pending.keys()]) this.settle(errorResponse(id, message));
-    for (const run of [...this.links.keys()]) this.settleLink(run, null);
+    this.links.settleAll();
+    this.traces.settleAll();
     if (notify && worker) for (const listener of [...this.restartListeners]) listener(message);
   }
 }

@@ -9,7 +9,7 @@ import { load } from '../scenario/load.ts';
 import type { NormalizedScenario } from '../scenario/types.ts';
 import { encodeTrace, encodedTransfer } from '../trace/encoded.ts';
 import { actionStart, buildTraceIndex, indexTransfer } from '../trace/indexes.ts';
-import { errorResponse, parseRequest, parseShown, PROTOCOL_VERSION, type LinkResponse, type SeekRequest, type WorkerResponse } from './protocol.ts';
+import { errorResponse, parseRequest, parseShown, PROTOCOL_VERSION, type LinkResponse, type SeekRequest, type TraceResponse, type WorkerResponse } from './protocol.ts';
 
 /** The worker's last run: what `seek` answers from. */
 interface LastRun {
@@ -26,6 +26,17 @@ let last: LastRun | null = null;
 /** A run answered without its link (`linkLater`): the link to make and send next (takeLaterLink). */
 let laterLink: { id: number; scenario: NormalizedScenario } | null = null;
 
+/** A run answered with its trace's first entries only (`traceLater`): the whole trace to encode and send next (takeLaterTrace). */
+let laterTrace: { id: number; trace: readonly TraceEntry[] } | null = null;
+
+/**
+ * A `traceLater` result carries the entries through the position asked for and this many more: the
+ * page can step that far before the whole trace comes (a step past them waits for it).
+ */
+export const TRACE_AHEAD = 2_048;
+/** ... and only when at least this many entries would come later: a shorter trace is encoded whole at once. */
+export const TRACE_LATER_MIN = 16_384;
+
 /**
  * The page's cap on a trace (the command line has its own, higher default): a longer run stops there
  * with a DL-3 halt (limit `entries`) and the page says the trace was capped.
@@ -39,7 +50,19 @@ let held: number | null = null;
 export function resetWorkerState(): void {
   last = null;
   laterLink = null;
+  laterTrace = null;
   held = null;
+}
+
+/**
+ * The `trace` message owed for the run just answered with `traceLater` (its whole trace, encoded
+ * now, after its result was posted), or null. Sent before the run's link.
+ */
+export function takeLaterTrace(): TraceResponse | null {
+  const owed = laterTrace;
+  laterTrace = null;
+  if (!owed) return null;
+  return { v: PROTOCOL_VERSION, id: owed.id, type: 'trace', ok: true, run: owed.id, trace: encodeTrace(owed.trace) };
 }
 
 /**
@@ -86,6 +109,7 @@ export function prepareLastRun(entries = 4_096): boolean {
 /** Answer one message. Never throws: an engine exception becomes an `error` response. */
 export function handleMessage(data: unknown): WorkerResponse {
   laterLink = null;
+  laterTrace = null;
   const parsed = parseRequest(data);
   if (!parsed.ok) return parsed.error;
   const request = parsed.message;
@@ -130,6 +154,10 @@ export function handleMessage(data: unknown): WorkerResponse {
     if (request.linkLater) laterLink = { id: request.id, scenario };
     const index = buildTraceIndex(outcome.trace);
     const at = request.seekAction !== undefined ? actionStart(outcome.trace, request.seekAction, index) : (request.seek ?? -1);
+    // A long trace asked `traceLater`: its first entries now (through where the page starts), the rest next.
+    const first = Math.max(0, at) + 1 + TRACE_AHEAD;
+    const split = request.traceLater === true && outcome.trace.length - first >= TRACE_LATER_MIN;
+    if (split) laterTrace = { id: request.id, trace: outcome.trace };
     return {
       v: PROTOCOL_VERSION,
       id: request.id,
@@ -138,7 +166,8 @@ export function handleMessage(data: unknown): WorkerResponse {
       run: run.key,
       scenario,
       link: request.linkLater ? '' : scenarioToHash(scenario),
-      trace: encodeTrace(outcome.trace),
+      trace: encodeTrace(outcome.trace, split ? first : outcome.trace.length),
+      ...(split ? { traceLater: true as const } : {}),
       index,
       choices: outcome.choices,
       title: scenario.title,
@@ -159,6 +188,7 @@ export function handleMessage(data: unknown): WorkerResponse {
 
 /** The buffers a response hands over to the page (moved, not copied). */
 export function transferOf(response: WorkerResponse): ArrayBuffer[] {
+  if (response.type === 'trace') return encodedTransfer(response.trace);
   return response.type === 'result' ? [...encodedTransfer(response.trace), ...indexTransfer(response.index)] : [];
 }
 
@@ -166,10 +196,13 @@ export function transferOf(response: WorkerResponse): ArrayBuffer[] {
 export type Post = (message: WorkerResponse, transfer: ArrayBuffer[]) => void;
 
 /**
- * What the worker does for run `run` once its result is posted: its link if it was asked `linkLater`
- * (made now), then its seek checkpoints a slice at a time, each slice in a task of its own (`later`).
+ * What the worker does for run `run` once its result is posted: its whole trace if it was answered
+ * with its first entries (`traceLater`), its link if it was asked `linkLater` (both made now), then
+ * its seek checkpoints a slice at a time, each slice in a task of its own (`later`).
  */
 function afterWork(run: number, post: Post, later: (slice: () => void) => void): void {
+  const trace = takeLaterTrace();
+  if (trace) post(trace, transferOf(trace));
   const link = takeLaterLink();
   if (link) post(link, []);
   const slice = () => {

@@ -23,6 +23,14 @@
 // work go first too. On 2 cores that work otherwise takes a core from the page's render of the
 // result. A notice is not answered. An older worker ignores the flag, and answers the notice with
 // an "unknown request type" error, which the page drops (no request of its has that id).
+//
+// Within version 3: a run may ask for its whole trace later (`traceLater`): when the trace is long,
+// the result carries only its first entries (through the position asked for and TRACE_AHEAD more),
+// with the whole trace's index, and says so (`traceLater: true` on the result); a `trace` message for
+// that run brings the whole encoded trace, as the first of the run's after-work (so before its
+// link, and before the answer of any later request). Encoding a 100,000-entry trace takes longer
+// than the page needs to show its first step. A result without the flag carries the whole trace, as
+// an older worker's always does; an older page never asks, so never gets a `trace` message.
 import type { ChoicePoint } from '../engine/engine.ts';
 import { reviveSnapshot, type Snapshot } from '../engine/snapshot.ts';
 import { dictOf } from '../engine/dict.ts';
@@ -56,8 +64,14 @@ export interface RunRequest {
   /** Answer with `link: ''` and send the link in a `link` message right after the result. */
   linkLater?: boolean;
   /**
-   * Hold this run's after-work (the `linkLater` link, then the seek checkpoints) until a `shown`
-   * notice names the run, or another request comes first (its after-work goes before that answer).
+   * Answer with only the trace's first entries when it is long (RunResult.traceLater) and send the
+   * whole trace in a `trace` message right after the result (its after-work's first part).
+   */
+  traceLater?: boolean;
+  /**
+   * Hold this run's after-work (the `traceLater` trace, the `linkLater` link, then the seek
+   * checkpoints) until a `shown` notice names the run, or another request comes first (its
+   * after-work goes before that answer).
    */
   afterShown?: boolean;
   /**
@@ -115,8 +129,13 @@ export interface RunResult {
    * write its address. '' when the request asked `linkLater`: a `link` message brings it next.
    */
   link: string;
-  /** The trace, encoded (the page reads it through traceView, src/trace/view.ts). */
+  /**
+   * The trace, encoded (the page reads it through traceView, src/trace/view.ts): the whole trace,
+   * or with `traceLater` only its first entries.
+   */
   trace: EncodedTrace;
+  /** `trace` holds only the first entries of the run's trace (`index` is the whole trace's): a `trace` message brings them all next. */
+  traceLater?: true;
   /** What the page needs to know about the whole trace, built here. */
   index: TraceIndex;
   /** Choice points of the run: where more than one thread was runnable (the thread picker). */
@@ -140,6 +159,17 @@ export interface LinkResponse {
   ok: true;
   run: number;
   link: string;
+}
+
+/** The whole trace of a run whose result came with `traceLater: true`, sent right after that result. */
+export interface TraceResponse {
+  v: ProtocolVersion;
+  /** The run request's id (the result's `run`). */
+  id: number;
+  type: 'trace';
+  ok: true;
+  run: number;
+  trace: EncodedTrace;
 }
 
 export interface SnapshotResponse {
@@ -184,13 +214,13 @@ export interface PongResponse {
 
 export type RunResponse = RunResult | InvalidResponse | ErrorResponse;
 export type SeekResponse = SnapshotResponse | ErrorResponse;
-export type WorkerResponse = RunResponse | SnapshotResponse | PongResponse | LinkResponse;
+export type WorkerResponse = RunResponse | SnapshotResponse | PongResponse | LinkResponse | TraceResponse;
 export type ResponseType = WorkerResponse['type'];
 
 // ---- constructors
 
 /** A run request's optional fields (RunRequest): what to return beside the result, and how. */
-export type RunRequestOptions = Partial<Pick<RunRequest, 'opBudget' | 'seek' | 'seekAction' | 'linkLater' | 'afterShown'>>;
+export type RunRequestOptions = Partial<Pick<RunRequest, 'opBudget' | 'seek' | 'seekAction' | 'linkLater' | 'traceLater' | 'afterShown'>>;
 
 export function runRequest(id: number, scenario: unknown, options: RunRequestOptions = {}): RunRequest {
   const r: RunRequest = { v: PROTOCOL_VERSION, id, type: 'run', scenario };
@@ -198,6 +228,7 @@ export function runRequest(id: number, scenario: unknown, options: RunRequestOpt
   if (options.seek !== undefined) r.seek = options.seek;
   if (options.seekAction !== undefined) r.seekAction = options.seekAction;
   if (options.linkLater) r.linkLater = true;
+  if (options.traceLater) r.traceLater = true;
   if (options.afterShown) r.afterShown = true;
   return r;
 }
@@ -252,6 +283,9 @@ export function parseRequest(data: unknown): Parsed<WorkerRequest> {
       if (data.linkLater !== undefined && typeof data.linkLater !== 'boolean') {
         return { ok: false, error: errorResponse(id, 'Malformed run request: linkLater must be a boolean.') };
       }
+      if (data.traceLater !== undefined && typeof data.traceLater !== 'boolean') {
+        return { ok: false, error: errorResponse(id, 'Malformed run request: traceLater must be a boolean.') };
+      }
       if (data.afterShown !== undefined && typeof data.afterShown !== 'boolean') {
         return { ok: false, error: errorResponse(id, 'Malformed run request: afterShown must be a boolean.') };
       }
@@ -284,7 +318,7 @@ export function parseShown(data: unknown): ShownNotice | ErrorResponse | null {
 const isEncodedTrace = (x: unknown): x is EncodedTrace =>
   isRecord(x) && x.bytes instanceof Uint8Array && x.offsets instanceof Uint32Array && x.offsets.length >= 1;
 
-const RESPONSE_TYPES: readonly ResponseType[] = ['result', 'snapshot', 'invalid', 'error', 'pong', 'link'];
+const RESPONSE_TYPES: readonly ResponseType[] = ['result', 'snapshot', 'invalid', 'error', 'pong', 'link', 'trace'];
 
 /** On the page: check a message from the worker. A bad one becomes an error response (never a throw). */
 export function parseResponse(data: unknown): WorkerResponse {
@@ -298,6 +332,12 @@ export function parseResponse(data: unknown): WorkerResponse {
   if (data.type !== 'error' && id === null) return errorResponse(null, 'Malformed response from the engine worker: no id.');
   if (data.type === 'result' && (!isEncodedTrace(data.trace) || !isRecord(data.index) || !Array.isArray(data.choices) || !isRecord(data.scenario) || typeof data.link !== 'string')) {
     return errorResponse(id, 'Malformed response from the engine worker: no trace.');
+  }
+  if (data.type === 'trace' && (!isEncodedTrace(data.trace) || !isId(data.run))) {
+    return errorResponse(id, 'Malformed response from the engine worker: no trace.');
+  }
+  if (data.type === 'result' && data.traceLater !== undefined && data.traceLater !== true) {
+    return errorResponse(id, 'Malformed response from the engine worker: traceLater must be true or absent.');
   }
   if (data.type === 'link' && (typeof data.link !== 'string' || !isId(data.run))) {
     return errorResponse(id, 'Malformed response from the engine worker: no link.');

@@ -2,9 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import seed000 from '../scenario/demos/seed000-sync.json';
 import { scenarioToHash } from '../scenario/codec.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { traceView } from '../trace/view.ts';
+import { stressScenario } from '../../bench/stress.ts';
+import { encodedLength, encodeTrace } from '../trace/encoded.ts';
+import { completeTrace, isTraceWhole, traceView } from '../trace/view.ts';
 import { EngineClient, type WorkerLike } from './client.ts';
-import { handleMessage, receive, resetWorkerState, takeLaterLink } from './engine.worker.ts';
+import { handleMessage, receive, resetWorkerState, takeLaterLink, takeLaterTrace, TRACE_AHEAD, TRACE_LATER_MIN } from './engine.worker.ts';
 import { parseRequest, parseShown, PROTOCOL_VERSION, runRequest, seekRequest, shownNotice, type ShownNotice, type WorkerRequest, type WorkerResponse } from './protocol.ts';
 
 beforeEach(() => resetWorkerState());
@@ -66,6 +68,58 @@ describe('worker: run and seek (protocol v3)', () => {
     expect(handleMessage({ v: PROTOCOL_VERSION, id: 1, type: 'seek', seq: 1 })).toMatchObject({ type: 'error' });
     expect(handleMessage({ v: 1, id: 1, type: 'ping' })).toMatchObject({ type: 'error', message: expect.stringMatching(/version/) });
   });
+});
+
+/** A scenario whose trace is long enough to come in two parts (36,000-odd entries). */
+const long = stressScenario({ drivers: 40, hotAdds: 100 });
+/** Byte arrays equal (toEqual compares megabytes element by element, too slowly). */
+const sameBytes = (a: ArrayBufferView | undefined, b: ArrayBufferView) => !!a && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+
+describe('worker: a long trace asked for later (traceLater)', () => {
+  it('the result carries the entries through the position asked and TRACE_AHEAD more, with the whole index; the trace message that follows carries them all, once', () => {
+    const whole = handleMessage(runRequest(1, long, { seek: 700 }));
+    if (whole.type !== 'result') throw new Error(whole.type);
+    const length = whole.index.length;
+    expect(length - (701 + TRACE_AHEAD)).toBeGreaterThanOrEqual(TRACE_LATER_MIN);
+    expect(whole.traceLater).toBeUndefined();
+    expect(encodedLength(whole.trace)).toBe(length);
+    expect(takeLaterTrace()).toBeNull(); // not asked
+    const r = handleMessage(runRequest(2, long, { seek: 700, traceLater: true }));
+    if (r.type !== 'result') throw new Error(r.type);
+    expect(r.traceLater).toBe(true);
+    expect(r.index.length).toBe(length);
+    expect(encodedLength(r.trace)).toBe(701 + TRACE_AHEAD);
+    expect(r.snapshot?.seq).toBe(700);
+    // Its first entries are the whole trace's, byte for byte.
+    expect(sameBytes(r.trace.bytes, whole.trace.bytes.subarray(0, r.trace.bytes.length))).toBe(true);
+    const rest = takeLaterTrace();
+    expect(rest).toMatchObject({ v: PROTOCOL_VERSION, id: 2, type: 'trace', ok: true, run: 2 });
+    expect(sameBytes(rest?.trace.bytes, whole.trace.bytes)).toBe(true);
+    expect(sameBytes(rest?.trace.offsets, whole.trace.offsets)).toBe(true);
+    expect(takeLaterTrace()).toBeNull();
+    // A short trace, or a position near the end, comes whole at once: nothing follows.
+    const short = handleMessage(runRequest(3, seed000, { traceLater: true }));
+    expect(short).toMatchObject({ type: 'result' });
+    expect(short.type === 'result' && short.traceLater).toBeFalsy();
+    expect(takeLaterTrace()).toBeNull();
+    const late = handleMessage(runRequest(4, long, { seek: length - TRACE_LATER_MIN, traceLater: true }));
+    expect(late.type === 'result' && late.traceLater).toBeFalsy();
+    expect(late.type === 'result' && encodedLength(late.trace)).toBe(length);
+    expect(takeLaterTrace()).toBeNull();
+    expect(handleMessage({ ...runRequest(5, seed000), traceLater: 1 })).toMatchObject({ type: 'error', id: 5, message: expect.stringMatching(/traceLater/) });
+  }, 30_000);
+
+  it('the trace is the first after-work, held with the link until `shown` (or any other request), and posted before the link', () => {
+    const posted: string[] = [];
+    const send = (data: unknown) => receive(structuredClone(data), (m) => posted.push(m.type === 'link' || m.type === 'trace' ? `${m.type} ${m.run}` : `${m.type} ${m.id}`), () => undefined);
+    send(runRequest(1, long, { linkLater: true, traceLater: true, afterShown: true }));
+    expect(posted).toEqual(['result 1']);
+    send(shownNotice(2, 1));
+    expect(posted).toEqual(['result 1', 'trace 1', 'link 1']);
+    send(runRequest(3, long, { linkLater: true, traceLater: true, afterShown: true }));
+    send(seekRequest(4, 3, 30_000)); // a jump past the first entries: the whole trace comes before its snapshot
+    expect(posted.slice(3)).toEqual(['result 3', 'trace 3', 'link 3', 'snapshot 4']);
+  }, 30_000);
 });
 
 describe('worker: after-work held until the page has shown the run (afterShown)', () => {
@@ -216,6 +270,33 @@ describe('client: a link asked for later', () => {
     expect(failed.type).toBe('error');
     expect(await client.laterLink(failed.id ?? -1)).toBeNull();
   });
+});
+
+describe('client: a trace asked for later', () => {
+  it('resolves laterTrace(run) with the whole trace that follows a result saying so; null for a whole result, or when the worker dies first', async () => {
+    const { client, workers } = fakeClient();
+    const r = await client.run(long, { traceLater: true, afterShown: true });
+    if (r.type !== 'result') throw new Error(r.type);
+    expect(r.traceLater).toBe(true);
+    const view = traceView(r.trace, r.index);
+    expect(isTraceWhole(view)).toBe(false);
+    const rest = client.laterTrace(r.run);
+    client.shown(r.run);
+    const whole = await rest;
+    expect(whole && encodedLength(whole)).toBe(r.index.length);
+    expect(whole && completeTrace(view, whole)).toBe(true);
+    expect(view.at(-1)?.type).toBe('halt');
+    expect(await client.laterTrace(r.run)).toBeNull(); // taken once
+    const short = await client.run(seed000, { traceLater: true });
+    if (short.type !== 'result') throw new Error(short.type);
+    expect(await client.laterTrace(short.run)).toBeNull();
+    const held = await client.run(long, { traceLater: true, afterShown: true });
+    if (held.type !== 'result') throw new Error(held.type);
+    const pending = client.laterTrace(held.run);
+    workers[0].crash();
+    expect(await pending).toBeNull();
+    expect(encodeTrace([])).toMatchObject({ offsets: new Uint32Array([0]) });
+  }, 30_000);
 });
 
 describe('client: the run shown', () => {

@@ -10,6 +10,8 @@ import { ScenarioEditor } from './ScenarioEditor.tsx';
 export default function EditorDialog({ onClose }: { onClose(): void }) {
   const scenario = useSession((s) => s.scenario);
   const trace = useSession((s) => s.trace);
+  // The export and the sequence diagram read the whole trace.
+  const whole = useSession((s) => s.traceWhole);
   const window_ = useCallback(() => {
     const { scenario: s, trace: t, cursor } = sessionStore.getState();
     return s ? sequenceWindow(sequenceModel(s, t), Math.max(cursor, 0)) : null;
@@ -27,6 +29,6 @@ export default function EditorDialog({ onClose }: { onClose(): void }) {
     onBadLink(null);
     void sessionStore.getState().run(next, { cursor: 0, select: null, edit: true });
   }, []);
-  if (!scenario) return null;
+  if (!scenario || !whole) return null;
   return <ScenarioEditor scenario={scenario} trace={trace} onApply={apply} onClose={onClose} sequenceSvg={svg} sequenceMermaid={mermaid} />;
 }

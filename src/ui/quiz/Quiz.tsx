@@ -15,11 +15,13 @@ export function QuizPanel() {
   const right = useQuiz((q) => q.right);
   const feedback = useQuiz((q) => q.feedback);
   const trace = useSession((s) => s.trace);
+  // The question reads the entries ahead of the cursor: asked once the trace is whole.
+  const whole = useSession((s) => s.traceWhole);
   const choices = useSession((s) => s.choices);
   const cursor = useSession((s) => s.cursor);
-  const question = useMemo(() => (on ? questionAt(trace, choices, cursor) : null), [on, trace, choices, cursor]);
+  const question = useMemo(() => (on && whole ? questionAt(trace, choices, cursor) : null), [on, whole, trace, choices, cursor]);
   const id = useId();
-  if (!on) return null;
+  if (!on || !whole) return null;
   const shownFeedback = feedback && feedback.trace === trace ? feedback : null;
   return (
     <section

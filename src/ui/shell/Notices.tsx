@@ -21,7 +21,8 @@ function cappedAt(trace: readonly TraceEntry[]): number | null {
 
 export function RunProblems() {
   const status = useSession((s) => s.status);
-  const capped = useSession((s) => cappedAt(s.trace));
+  // Its last entry says (read once the trace is whole).
+  const capped = useSession((s) => (s.traceWhole ? cappedAt(s.trace) : null));
   const message = useSession((s) => s.message);
   const errors = useSession((s) => s.errors);
   const newerVersion = useSession((s) => s.newerVersion);

@@ -12,14 +12,19 @@ import { TracePanel } from '../panels/TracePanel.tsx';
 import type { PanelProps } from '../panels/types.ts';
 import { usePanelProps } from '../panels/usePanelProps.ts';
 import { useAfterPaint, type Rest } from '../painted.ts';
-import { stepPending } from '../../store/session.ts';
+import { stepPending, useSession } from '../../store/session.ts';
 import { PANELS, setView, useView, type PanelId } from '../view.ts';
 import { Tabs } from './Tabs.tsx';
 
 export { ExplanationPanel };
 
-/** The left column: what can be added to the machine, and what can be done with the selected node. */
+/**
+ * The left column: what can be added to the machine, and what can be done with the selected node.
+ * Both read the whole trace (where a gesture goes, what an action caused): shown once it is whole.
+ */
 export function LeftColumn() {
+  const whole = useSession((s) => s.traceWhole);
+  if (!whole) return null;
   return (
     <>
       <Palette />
