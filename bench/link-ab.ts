@@ -15,6 +15,7 @@ import { chromium, type Browser } from '@playwright/test';
 import { scenarioToHash } from '../src/scenario/codec.ts';
 import { load } from '../src/scenario/load.ts';
 import { abOptions, interleave, launchOptions, median, serveBuilds } from './ab.ts';
+import { STEP_ONE_PROBE, stepOneShown } from './stepProbe.ts';
 import { stressScenario } from './stress.ts';
 
 const { dists, rounds: ROUNDS, has } = abOptions('npx tsx bench/link-ab.ts DIST_A [DIST_B …] [--rounds N] [--fresh]', 8);
@@ -58,6 +59,7 @@ async function visitIn(browser: Browser, url: string): Promise<Visit> {
   // tsx's keepNames wraps named inner functions in `__name(…)`: give the page that helper.
   await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
   await context.addInitScript(PROBE);
+  await context.addInitScript(STEP_ONE_PROBE);
   const page = await context.newPage();
   const raw: [string, number][] = [];
   const take = (text: string) => {
@@ -66,8 +68,9 @@ async function visitIn(browser: Browser, url: string): Promise<Visit> {
   };
   page.on('console', (msg) => take(msg.text()));
   page.on('worker', (worker) => worker.on('console', (msg) => take(msg.text())));
+  const shown = stepOneShown(page);
   await page.goto(url + HASH);
-  await page.waitForFunction(() => /^Step 1 of \d+$/.test(document.querySelector('[data-testid="step-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
+  await shown;
   const ms = await page.evaluate(() => performance.now());
   const origin = await page.evaluate(() => performance.timeOrigin);
   const long = await page.evaluate(() => (window as unknown as { __speed: { longTasks: number[] } }).__speed.longTasks.filter((d) => d > 50));

@@ -49,6 +49,7 @@ import { load } from '../src/scenario/load.ts';
 import type { NormalizedScenario, Scenario } from '../src/scenario/types.ts';
 import seed000 from '../src/scenario/demos/seed000-sync.json' with { type: 'json' };
 import { staticServer } from './static.ts';
+import { STEP_ONE_PROBE, stepOneShown } from './stepProbe.ts';
 import { stressScenario, stressScenarioText } from './stress.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -509,9 +510,11 @@ async function link(browser: Browser) {
     if (!run.ok) throw new Error('stress scenario did not run');
     const entries = run.trace.length;
     const linkPage = await newPage(browser);
+    await linkPage.addInitScript(STEP_ONE_PROBE);
+    const shown = stepOneShown(linkPage);
     const t0 = Date.now();
     await linkPage.goto(`${URL_APP}${scenarioToHash(stress.scenario, 0)}`);
-    await linkPage.waitForFunction(() => /^Step 1 of \d+$/.test(document.querySelector('[data-testid="step-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
+    await shown;
     const openWall = Date.now() - t0;
     const openNav = await linkPage.evaluate(() => performance.now());
     const openLong = await linkPage.evaluate(() => (window as unknown as { __speed: { longTasks: number[] } }).__speed.longTasks.filter((d) => d > 50));
