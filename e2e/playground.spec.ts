@@ -323,6 +323,8 @@ test("a long opening's first step shows from the first entries of its trace; the
   await expect(stepStatus(page)).toHaveText(`Step 2 of ${length}`);
   await expect(page.getByRole('region', { name: 'Explanation' })).toHaveCount(0);
   await expect(page.locator('button[data-palette="processor"]')).toHaveCount(0);
+  // … and both say what they wait for.
+  await expect(page.getByText(`Receiving the rest of the trace (${length.toLocaleString('en-US')} entries)…`)).toHaveCount(2);
   expect(await got()).toEqual(['result traceLater']);
   // The page's notice lets the worker send the rest: the step waiting is made, the columns show.
   await release();
@@ -331,6 +333,7 @@ test("a long opening's first step shows from the first entries of its trace; the
   await expect(currentEntry(page)).toHaveAttribute('title', /■ halt/);
   await expect(page.getByRole('region', { name: 'Explanation' })).toBeVisible();
   await expect(page.locator('button[data-palette="processor"]')).toBeVisible();
+  await expect(page.getByText(/^Receiving the rest of the trace/)).toHaveCount(0);
   await expect(page.getByRole('banner').getByRole('button', { name: 'Copy link' })).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -24,12 +24,26 @@ export { ExplanationPanel };
  */
 export function LeftColumn() {
   const whole = useSession((s) => s.traceWhole);
-  if (!whole) return null;
+  if (!whole) return <TraceComing />;
   return (
     <>
       <Palette />
       <ActionsPanel />
     </>
+  );
+}
+
+/**
+ * What a side column says while a long opening's trace is still coming (its first entries came with
+ * the answer, so the graph and the step controls already show the step): the column reads the
+ * whole trace, and fills in when it is here.
+ */
+function TraceComing() {
+  const entries = useSession((s) => s.trace.length);
+  return (
+    <p className="p-3 text-sm text-slate-500 dark:text-slate-400" aria-busy="true">
+      Receiving the rest of the trace ({entries.toLocaleString('en-US')} entries)…
+    </p>
   );
 }
 
@@ -115,5 +129,7 @@ const SIDE_REST: Rest = { ms: SIDE_REST_MS, pending: stepPending };
  */
 export function SideColumnAfterPaint({ touring }: { touring: boolean }) {
   const sideProps = useAfterPaint(usePanelProps(), SIDE_REST);
+  const coming = useSession((s) => s.scenario !== null && !s.traceWhole);
+  if (coming) return <TraceComing />;
   return <SideColumn props={sideProps} touring={touring} />;
 }
