@@ -16,6 +16,7 @@ import { load } from '../src/scenario/load.ts';
 import type { NormalizedScenario, Scenario } from '../src/scenario/types.ts';
 import seed000 from '../src/scenario/demos/seed000-sync.json' with { type: 'json' };
 import { abOptions, interleave, launchOptions, median, serveBuilds } from './ab.ts';
+import { enterUntil } from './enterProbe.ts';
 
 const { dists, rounds: ROUNDS } = abOptions('npx tsx bench/enter-ab.ts DIST_A [DIST_B …] [--rounds N] [--presses N]', 7);
 const pressesAt = process.argv.indexOf('--presses');
@@ -40,36 +41,10 @@ async function idle(page: Page) {
   await page.evaluate(() => new Promise<void>((done) => requestIdleCallback(() => done(), { timeout: 2000 })));
 }
 
-/** One press: [count shown, state shown] in ms from the keydown (the bench's enterUntil). */
+/** One press: [count shown, state shown] in ms from the keydown. */
 async function press(page: Page): Promise<[number, number]> {
   const before = (await page.evaluate(COUNT)) as number;
-  await page.focus('button[data-palette="processor"]');
-  await page.evaluate(
-    ([painted, then]) => {
-      const w = window as unknown as { __enter: Promise<[number, number]> };
-      const check = new Function(`return (${painted})`) as () => boolean;
-      const after = new Function(`return (${then})`) as () => boolean;
-      w.__enter = new Promise((done) => {
-        window.addEventListener(
-          'keydown',
-          () => {
-            const t0 = performance.now();
-            let seen = NaN;
-            const poll = () => {
-              if (Number.isNaN(seen) && check()) seen = performance.now() - t0;
-              if (!Number.isNaN(seen) && after()) done([seen, performance.now() - t0]);
-              else requestAnimationFrame(poll);
-            };
-            requestAnimationFrame(poll);
-          },
-          { capture: true, once: true },
-        );
-      });
-    },
-    [`${COUNT} > ${before}`, SETTLED] as const,
-  );
-  await page.keyboard.press('Enter');
-  return page.evaluate(() => (window as unknown as { __enter: Promise<[number, number]> }).__enter);
+  return enterUntil(page, 'button[data-palette="processor"]', `${COUNT} > ${before}`, SETTLED);
 }
 
 async function visit(browser: Browser, url: string): Promise<[number, number][]> {

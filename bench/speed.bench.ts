@@ -49,6 +49,7 @@ import { load } from '../src/scenario/load.ts';
 import type { NormalizedScenario, Scenario } from '../src/scenario/types.ts';
 import seed000 from '../src/scenario/demos/seed000-sync.json' with { type: 'json' };
 import { staticServer } from './static.ts';
+import { enterUntil } from './enterProbe.ts';
 import { STEP_ONE_PROBE, stepOneShown } from './stepProbe.ts';
 import { stressScenario, stressScenarioText } from './stress.ts';
 
@@ -302,42 +303,6 @@ async function hold(page: Page, kind: 'app' | 'bare', steps: number) {
   return { perStep: (t1 - t0) / steps, latencies, presses: data.down.length };
 }
 
-/**
- * Press Enter on `focus` (or the page) and time until `painted` holds in a frame; with `then`, also
- * until `then` holds as well (in a later frame, or the same one).
- */
-async function enterUntil(page: Page, focus: string | null, painted: string): Promise<number>;
-async function enterUntil(page: Page, focus: string | null, painted: string, then: string): Promise<[number, number]>;
-async function enterUntil(page: Page, focus: string | null, painted: string, then?: string): Promise<number | [number, number]> {
-  if (focus) await page.focus(focus);
-  await page.evaluate(
-    ([painted, then]) => {
-      const w = window as unknown as { __enter: Promise<[number, number]> };
-      const check = new Function(`return (${painted})`) as () => boolean;
-      const after = new Function(`return (${then ?? 'true'})`) as () => boolean;
-      w.__enter = new Promise((done) => {
-        window.addEventListener(
-          'keydown',
-          () => {
-            const t0 = performance.now();
-            let seen = NaN;
-            const poll = () => {
-              if (Number.isNaN(seen) && check()) seen = performance.now() - t0;
-              if (!Number.isNaN(seen) && after()) done([seen, performance.now() - t0]);
-              else requestAnimationFrame(poll);
-            };
-            requestAnimationFrame(poll);
-          },
-          { capture: true, once: true },
-        );
-      });
-    },
-    [painted, then ?? null] as const,
-  );
-  await page.keyboard.press('Enter');
-  const [seen, settled] = await page.evaluate(() => (window as unknown as { __enter: Promise<[number, number]> }).__enter);
-  return then === undefined ? seen : [seen, settled];
-}
 
 /** Half a second, then until the page's main thread is idle (at most 2 s more). */
 async function pageIdle(page: Page) {
