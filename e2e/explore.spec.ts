@@ -47,6 +47,43 @@ test('Explore lists the outcomes of the non-Ex window; Open loads the bug-checki
   await expect.poll(() => page.url()).not.toBe(before); // the link follows the schedule
   const note = page.getByRole('region', { name: 'Explanation' }).getByRole('note', { name: 'Interleaving' });
   await expect(note).toContainText(/ ran instead of /);
+  // The outcomes still describe this scenario's schedules: the table stays with the new link.
+  await expect(bug).toBeVisible();
+});
+
+test("an exploration started before the scenario's link has come (right after an edit) keeps its outcomes once the link comes", async ({ page }) => {
+  // Hold the page's `shown` notices while asked: the worker makes a run's link only after one.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __hold: boolean; __held: (() => void)[]; __release(): void };
+    w.__hold = false;
+    w.__held = [];
+    w.__release = () => {
+      w.__hold = false;
+      for (const send of w.__held.splice(0)) send();
+    };
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: [StructuredSerializeOptions?]) {
+      if (w.__hold && (message as { type?: string } | null)?.type === 'shown') return void w.__held.push(() => post.call(this, message, ...rest));
+      return post.call(this, message, ...rest);
+    } as Worker['postMessage'];
+  });
+  await openDemo(page, 'seed003-non-ex-window');
+  await page.getByRole('tab', { name: 'Interleavings' }).click();
+  const before = page.url();
+  await page.evaluate(() => void ((window as unknown as { __hold: boolean }).__hold = true));
+  // An edit: a processor added where the palette puts it; its link is held.
+  await page.locator('button[data-palette="processor"]').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Copy link' })).toBeDisabled();
+  const panel = page.getByRole('region', { name: 'Interleavings' });
+  await panel.getByRole('button', { name: 'Explore', exact: true }).click();
+  await expect(panel.getByRole('progressbar', { name: 'Exploring schedules' })).toHaveAttribute('aria-valuetext', /done/);
+  const rows = panel.getByRole('table').getByRole('row');
+  await expect(rows.nth(1)).toContainText('quiescent');
+  await page.evaluate(() => (window as unknown as { __release(): void }).__release());
+  await expect.poll(() => page.url()).not.toBe(before); // the edit's link came
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Copy link' })).toBeEnabled();
+  await expect(rows.nth(1)).toContainText('quiescent');
 });
 
 test('several workers: the outcome table is the one a single exploration gives', async ({ page }) => {

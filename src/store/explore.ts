@@ -6,7 +6,7 @@ import { useSyncExternalStore } from 'react';
 import { createStore } from 'zustand/vanilla';
 import type { Divergence, ExploreResult, OutcomeReport } from '../engine/explore/index.ts';
 import type { Exploration } from '../worker/explorer.ts';
-import { sessionStore } from './session.ts';
+import { sessionStore, shownLink } from './session.ts';
 
 export type ExploreStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -48,6 +48,8 @@ export const exploreStore = createStore<ExploreState>()((set, get) => ({
     current = null;
     const start = ++starts;
     set({ status: 'running', runs: 0, states: 0, result: null, message: null, link });
+    // Started before the scenario's link came (right after an edit): the result is that link's.
+    if (!link) void shownLink().then((known) => start === starts && known !== null && sessionStore.getState().scenario === scenario && set({ link: known }));
     // The explorer's code (the engine's explorer with it) loads on the first exploration: the page's
     // first chunk does not carry it.
     import('../worker/explorer.ts').then(
@@ -93,10 +95,12 @@ export const exploreStore = createStore<ExploreState>()((set, get) => ({
     const at = outcome.divergesAt?.at;
     // The choice point is between entry at−1 and entry at: the cursor goes to the entry before it.
     const ok = await sessionStore.getState().run({ ...scenario, schedule: outcome.schedule }, { cursor: at === undefined ? 0 : Math.max(0, at - 1), edit: true });
-    const { link } = sessionStore.getState();
-    set({ opened: ok && outcome.divergesAt ? { divergence: outcome.divergesAt, link } : null });
+    // The opened scenario's link follows its result: the outcome and the result are that link's.
+    const link = ok ? await shownLink() : null;
+    if (link === null) return set({ opened: null });
+    set({ opened: outcome.divergesAt ? { divergence: outcome.divergesAt, link } : null });
     // The result still describes this scenario's schedules: keep it with the new link.
-    if (ok && get().status === 'done') set({ link });
+    if (get().status === 'done') set({ link });
   },
 }));
 

@@ -8,7 +8,7 @@ import type { EncodedTrace } from '../trace/encoded.ts';
 import { isTraceWhole, receivedLength } from '../trace/view.ts';
 import { handleMessage, resetWorkerState, takeLaterLink, takeLaterTrace } from '../worker/engine.worker.ts';
 import { PROTOCOL_VERSION, runRequest, seekRequest, type RunResponse, type SeekResponse } from '../worker/protocol.ts';
-import { actionStart, createSessionStore, LOCAL_FOLD_MAX, type EngineRunner } from './session.ts';
+import { actionStart, createSessionStore, LOCAL_FOLD_MAX, shownLink, type EngineRunner } from './session.ts';
 
 /** An engine backed by the real worker handler, answering after a macrotask; counts seeks; can "crash". */
 class FakeEngine implements EngineRunner {
@@ -129,6 +129,29 @@ describe('session store', () => {
     await settle(() => store.getState().link !== '', "the edit's link");
     expect(store.getState().link).toBe(scenarioToHash(edited.scenario));
     expect(later.asked).toEqual([true, true]);
+  });
+
+  it("shownLink: the shown scenario's link once it has come; null when another scenario is shown first", async () => {
+    const later = new (class extends LaterLinkEngine {
+      /** The links asked for from now on do not come (yet). */
+      hold = false;
+      override laterLink(run: number): Promise<string | null> {
+        return this.hold ? new Promise(() => {}) : super.laterLink(run);
+      }
+    })();
+    const store = createSessionStore(() => later);
+    expect(await shownLink(store)).toBeNull(); // nothing shown
+    expect(await store.getState().run(seed000)).toBe(true);
+    expect(store.getState().link).toBe('');
+    expect(await shownLink(store)).toBe(scenarioToHash(seed000 as Scenario)); // waits for it
+    expect(await shownLink(store)).toBe(scenarioToHash(seed000 as Scenario)); // known: at once
+    later.hold = true;
+    const edited = addProcessor(store.getState().scenario!, { index: 1, seq: Infinity });
+    expect(await store.getState().run(edited.scenario, { edit: true })).toBe(true);
+    const pending = shownLink(store);
+    // Another scenario replaces it before its link comes: that link is not this scenario's.
+    expect(await store.getState().run(wide, { edit: true })).toBe(true);
+    expect(await pending).toBeNull();
   });
 
   it("a run asks the engine to hold its after-work until it is shown, and says so once its result is painted", async () => {

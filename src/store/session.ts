@@ -552,6 +552,23 @@ async function safeRun(client: EngineRunner, scenario: unknown, seek: number | {
 export const sessionStore: SessionStore = createSessionStore(getEngineClient);
 
 /**
+ * The link of the scenario shown now, once it is known: a run's link follows its result (the worker
+ * makes it after the run is painted), so right after a run `link` is ''. Resolves at once when it is
+ * known; with null when another scenario (or none) is shown before it comes.
+ */
+export function shownLink(store: SessionStore = sessionStore): Promise<string | null> {
+  const { scenario, link } = store.getState();
+  if (link || !scenario) return Promise.resolve(link || null);
+  return new Promise((resolve) => {
+    const unsubscribe = store.subscribe((s) => {
+      if (s.scenario === scenario && !s.link) return;
+      unsubscribe();
+      resolve(s.scenario === scenario ? s.link : null);
+    });
+  });
+}
+
+/**
  * The views see the store at most once per painted frame: changes made in one task (the cursor moved
  * by a key, then the snapshot for it folded in) are shown by one render, at the end of that task, so
  * a key press is on screen in the next frame; changes that come while a render is still waiting for
